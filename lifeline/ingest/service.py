@@ -1,0 +1,328 @@
+"""The import service: one transaction per file, exact row accounting, and revisions instead of overwrites.
+
+Rows are matched to what the store already holds by ``(series, source_row_id)``: a row not seen
+before is *imported*; one whose values are the same is *unchanged*; one whose values differ is
+*changed* (its old values go to ``revisions``); a stored row missing from the newer file is
+*withdrawn* (kept, marked, and recorded in ``revisions``). rows_read = imported + unchanged +
+changed + rejected, always. Importing a file that changes nothing records nothing and says so.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
+
+from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.ingest import registry
+from lifeline.ingest.base import Parsed, SourceInfo
+from lifeline.store import schema
+
+Progress = Callable[[str, int, int], None]
+CHUNK = 20_000
+IGNORED_IN_COMPARISON = {"source_row_id", "row_number"}
+
+
+@dataclass
+class ImportReport:
+    """What one import did; the JSON shape of ``lifeline import --format json``."""
+
+    path: str
+    kind: str
+    series: str
+    rows_read: int
+    rows_imported: int
+    rows_unchanged: int
+    rows_changed: int
+    rows_rejected: int
+    rows_flagged: int
+    rows_withdrawn: int
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    dataset_id: int | None = None
+    status: str = "imported"  # imported | updated | unchanged
+    message: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def published_from_name(path: Path) -> date | None:
+    """The date stamp publishers put in file names (``...-20241111.csv``), if any."""
+    match = re.search(r"(20\d{2})(\d{2})(\d{2})(?!\d)", path.name)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def parse(path: Path, kind: str = "auto", rules: AssumptionSet | None = None) -> tuple[ModuleType, Parsed]:
+    """Detect (or take) the kind, read and normalise the file; raises UserError on a bad file."""
+    module = registry.detect(path) if kind == "auto" else registry.importer(kind)
+    if kind != "auto" and not module.detect(path):
+        from lifeline.errors import BadFile
+
+        raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
+    raw = module.read(path)
+    return module, module.normalise(raw, rules or load_set(), path)
+
+
+def import_file(
+    engine: Engine,
+    path: Path,
+    kind: str = "auto",
+    rules: AssumptionSet | None = None,
+    imported_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import one file whole or not at all; the store is untouched when anything fails."""
+    module, parsed = parse(path, kind, rules)
+    digest = sha256(path)
+    with engine.begin() as conn:
+        return store(conn, parsed, module.KIND, path, digest, imported_by, progress)
+
+
+def store(
+    conn: Connection,
+    parsed: Parsed,
+    kind: str,
+    path: Path,
+    digest: str,
+    imported_by: str | None = None,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Write parsed rows inside the caller's transaction and return the accounting."""
+    table: Table = getattr(schema, parsed.target)
+    rows = parsed.rows
+    existing = _existing(conn, table, parsed.series, rows.columns)
+    diff = _diff(rows, existing)
+    flagged = int(rows["flags"].is_not_null().sum()) if "flags" in rows.columns else 0
+    report = ImportReport(
+        path=str(path),
+        kind=kind,
+        series=parsed.series,
+        rows_read=parsed.rows_read,
+        rows_imported=diff.new.height,
+        rows_unchanged=diff.unchanged,
+        rows_changed=diff.changed.height,
+        rows_rejected=parsed.rejections.height,
+        rows_flagged=flagged,
+        rows_withdrawn=diff.withdrawn.height,
+        rejections=parsed.rejections.to_dicts(),
+    )
+    assert report.rows_read == (
+        report.rows_imported + report.rows_unchanged + report.rows_changed + report.rows_rejected
+    ), "row accounting does not balance"
+    if diff.new.height == 0 and diff.changed.height == 0 and diff.withdrawn.height == 0:
+        previous = conn.execute(
+            select(schema.datasets.c.id)
+            .where(schema.datasets.c.series == parsed.series)
+            .order_by(schema.datasets.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if previous is not None:
+            report.status, report.dataset_id = "unchanged", previous
+            report.message = f"nothing changed: every row is already stored (dataset {previous}); nothing written"
+            return report
+    source_id = _source(conn, parsed.source, path, digest)
+    now = datetime.now(UTC)
+    dataset_id = conn.execute(
+        insert(schema.datasets).values(
+            kind=kind,
+            series=parsed.series,
+            source_id=source_id,
+            path=path.name,
+            sha256=digest,
+            imported_at=now,
+            rows_read=report.rows_read,
+            rows_imported=report.rows_imported,
+            rows_unchanged=report.rows_unchanged,
+            rows_changed=report.rows_changed,
+            rows_rejected=report.rows_rejected,
+            rows_flagged=report.rows_flagged,
+            rows_withdrawn=report.rows_withdrawn,
+            note=parsed.note,
+            imported_by=imported_by,
+        )
+    ).inserted_primary_key[0]
+    report.dataset_id = int(dataset_id)
+    report.status = "updated" if existing.height else "imported"
+    _insert_new(conn, table, diff.new, parsed.series, report.dataset_id, progress)
+    _apply_changes(conn, table, diff.changed, existing, report.dataset_id, now)
+    _withdraw(conn, table, diff.withdrawn, report.dataset_id, now)
+    if parsed.rejections.height:
+        conn.execute(
+            insert(schema.rejections),
+            [dict(r, dataset_id=report.dataset_id) for r in parsed.rejections.to_dicts()],
+        )
+    report.message = (
+        f"{report.rows_imported} imported, {report.rows_changed} changed, {report.rows_unchanged} unchanged, "
+        f"{report.rows_rejected} rejected, {report.rows_withdrawn} withdrawn"
+    )
+    return report
+
+
+def _source(conn: Connection, info: SourceInfo, path: Path, digest: str) -> int:
+    """The source row for this published file (one per publisher, title and file hash)."""
+    t = schema.sources
+    found = conn.execute(
+        select(t.c.id).where(and_(t.c.publisher == info.publisher, t.c.title == info.title, t.c.sha256 == digest))
+    ).scalar()
+    if found is not None:
+        return int(found)
+    return int(
+        conn.execute(
+            insert(t).values(
+                publisher=info.publisher,
+                title=info.title,
+                url=info.url,
+                licence=info.licence,
+                published=info.published or published_from_name(path),
+                retrieved=date.today(),
+                sha256=digest,
+                note=info.note,
+            )
+        ).inserted_primary_key[0]
+    )
+
+
+def _existing(conn: Connection, table: Table, series: str, columns: Iterable[str]) -> pl.DataFrame:
+    cols = [table.c.id, table.c.withdrawn_dataset_id, table.c.dataset_id] + [table.c[c] for c in columns]
+    result = conn.execute(select(*cols).where(table.c.series == series))
+    names = list(result.keys())
+    data = result.fetchall()
+    schema_hint = {"id": pl.Int64, "withdrawn_dataset_id": pl.Int64, "dataset_id": pl.Int64}
+    if not data:
+        return pl.DataFrame(schema={n: schema_hint.get(n, pl.String) for n in names})
+    return pl.DataFrame(data, schema=names, orient="row", infer_schema_length=None)
+
+
+@dataclass
+class _Diff:
+    new: pl.DataFrame
+    changed: pl.DataFrame  # new values, with the stored row's id
+    withdrawn: pl.DataFrame  # ids of stored rows absent from the file
+    unchanged: int
+
+
+def _diff(rows: pl.DataFrame, existing: pl.DataFrame) -> _Diff:
+    if existing.height == 0:
+        return _Diff(rows, rows.clear().with_columns(pl.lit(0).alias("id")), existing.select("id"), 0)
+    compared = [c for c in rows.columns if c not in IGNORED_IN_COMPARISON]
+    old = existing.rename({c: f"{c}__old" for c in compared}).with_columns(
+        [pl.col(f"{c}__old").cast(rows.schema[c]) for c in compared]
+    )
+    joined = rows.join(old, on="source_row_id", how="left")
+    matched = joined.filter(pl.col("id").is_not_null())
+    differs = pl.any_horizontal(
+        [pl.col(c).ne_missing(pl.col(f"{c}__old")) for c in compared] + [pl.col("withdrawn_dataset_id").is_not_null()]
+    )
+    changed = matched.filter(differs)
+    new = joined.filter(pl.col("id").is_null()).select(rows.columns)
+    present = rows["source_row_id"].implode()
+    withdrawn = existing.filter(
+        pl.col("withdrawn_dataset_id").is_null() & ~pl.col("source_row_id").is_in(present)
+    ).select("id", "dataset_id", *compared)
+    return _Diff(new, changed.select("id", *rows.columns), withdrawn, matched.height - changed.height)
+
+
+def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return frame.to_dicts()
+
+
+def _insert_new(
+    conn: Connection, table: Table, new: pl.DataFrame, series: str, dataset_id: int, progress: Progress | None
+) -> None:
+    total = new.height
+    frame = new.with_columns(
+        pl.lit(series).alias("series"), pl.lit(dataset_id).alias("dataset_id"), pl.lit(dataset_id).alias("first_dataset_id")
+    )
+    for start in range(0, total, CHUNK):
+        conn.execute(insert(table), _records(frame.slice(start, CHUNK)))
+        if progress:
+            progress("storing", min(start + CHUNK, total), total)
+
+
+def _jsonable(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()}
+
+
+def _apply_changes(
+    conn: Connection, table: Table, changed: pl.DataFrame, existing: pl.DataFrame, dataset_id: int, now: datetime
+) -> None:
+    if changed.height == 0:
+        return
+    fields = [c for c in changed.columns if c not in {"id", "source_row_id"}]
+    before = existing.filter(pl.col("id").is_in(changed["id"].implode()))
+    old_by_id = {r["id"]: r for r in before.to_dicts()}
+    revisions = []
+    for new_row in changed.to_dicts():
+        old = old_by_id[new_row["id"]]
+        diff_old = {f: old[f] for f in fields if f in old and old[f] != new_row[f] and f != "row_number"}
+        diff_new = {f: new_row[f] for f in diff_old}
+        revisions.append(
+            {
+                "table_name": table.name,
+                "record_id": new_row["id"],
+                "dataset_id": dataset_id,
+                "previous_dataset_id": old["dataset_id"],
+                "changed_at": now,
+                "action": "restored" if old.get("withdrawn_dataset_id") else "changed",
+                "old_values": _jsonable(diff_old),
+                "new_values": _jsonable(diff_new),
+            }
+        )
+    conn.execute(insert(schema.revisions), revisions)
+    stmt = (
+        update(table)
+        .where(table.c.id == bindparam("_id"))
+        .values({f: bindparam(f"_{f}") for f in fields} | {"dataset_id": dataset_id, "withdrawn_dataset_id": None})
+    )
+    conn.execute(stmt, [{"_id": r["id"], **{f"_{f}": r[f] for f in fields}} for r in changed.to_dicts()])
+
+
+def _withdraw(conn: Connection, table: Table, withdrawn: pl.DataFrame, dataset_id: int, now: datetime) -> None:
+    if withdrawn.height == 0:
+        return
+    rows = withdrawn.to_dicts()
+    conn.execute(
+        insert(schema.revisions),
+        [
+            {
+                "table_name": table.name,
+                "record_id": r["id"],
+                "dataset_id": dataset_id,
+                "previous_dataset_id": r["dataset_id"],
+                "changed_at": now,
+                "action": "withdrawn",
+                "old_values": _jsonable({k: v for k, v in r.items() if k not in {"id", "dataset_id"}}),
+                "new_values": None,
+            }
+            for r in rows
+        ],
+    )
+    conn.execute(
+        update(table).where(table.c.id == bindparam("_id")).values(withdrawn_dataset_id=dataset_id),
+        [{"_id": r["id"]} for r in rows],
+    )
+
+
+__all__ = ["ImportReport", "import_file", "parse", "store", "sha256", "json"]
