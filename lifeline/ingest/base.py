@@ -30,6 +30,7 @@ DELIVERY_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "description": pl.String,
     "quantity": pl.Float64,
     "unit": pl.String,
+    "consignments": pl.Int64,
     "kg": pl.Float64,
     "trucks": pl.Float64,
     "donor": pl.String,
@@ -100,9 +101,10 @@ class Importer(Protocol):
 def conform(frame: pl.DataFrame, target: Target) -> pl.DataFrame:
     """The canonical columns in canonical order and types; absent columns become nulls."""
     schema = DELIVERY_COLUMNS if target == "deliveries" else OBSERVATION_COLUMNS
+    defaults = {"consignments": 1}
     return frame.select(
         [
-            (pl.col(name) if name in frame.columns else pl.lit(None)).cast(dtype).alias(name)
+            (pl.col(name) if name in frame.columns else pl.lit(defaults.get(name))).cast(dtype).alias(name)
             for name, dtype in schema.items()
         ]
     )

@@ -34,22 +34,29 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 def upgrade(engine: Engine) -> None:
     """Apply any pending migration; cheap when the schema is current."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    head = ScriptDirectory.from_config(cfg).get_current_head()
+    # Each area of Lifeline may add its own branch of migrations from 0001: upgrade to all heads.
+    heads = set(ScriptDirectory.from_config(cfg).get_heads())
     with engine.begin() as conn:
-        if MigrationContext.configure(conn).get_current_revision() == head:
+        if set(MigrationContext.configure(conn).get_current_heads()) == heads:
             return
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, "heads")
 
 
 @lru_cache(maxsize=8)
 def connect(url: str | None = None) -> Engine:
-    """The engine for ``url`` (or the configured default), migrated to the newest schema."""
+    """The engine for ``url`` (or the configured default), migrated to the newest schema; one per URL."""
+    return open_store(url)
+
+
+def open_store(url: str | None = None) -> Engine:
+    """A new engine for ``url``, migrated to the newest schema (tests use this to get a fresh one)."""
     resolved = resolve_db_url(url)
     if resolved.startswith("postgresql://"):
         resolved = "postgresql+psycopg://" + resolved[len("postgresql://"):]
     if resolved.startswith("sqlite"):
-        Path(resolved.split("///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True) if "///" in resolved else None
+        if "///" in resolved and ":memory:" not in resolved:
+            Path(resolved.split("///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(resolved)
         event.listen(engine, "connect", _sqlite_pragmas)
     else:

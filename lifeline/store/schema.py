@@ -104,6 +104,7 @@ deliveries = Table(
     Column("description", Text),
     Column("quantity", Float),
     Column("unit", Text),
+    Column("consignments", Integer, nullable=False, default=1),  # >1 only for rows that are already totals
     Column("kg", Float),
     Column("trucks", Float),
     Column("donor", Text),

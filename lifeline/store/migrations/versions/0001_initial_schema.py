@@ -82,6 +82,7 @@ def upgrade() -> None:
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('quantity', sa.Float(), nullable=True),
     sa.Column('unit', sa.Text(), nullable=True),
+    sa.Column('consignments', sa.Integer(), nullable=False),
     sa.Column('kg', sa.Float(), nullable=True),
     sa.Column('trucks', sa.Float(), nullable=True),
     sa.Column('donor', sa.Text(), nullable=True),

@@ -1,0 +1,46 @@
+"""``lifeline deliveries``: consignments, trucks and tonnes per period and group, with sources."""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+import typer
+
+from lifeline.cli.app import app
+from lifeline.cli.common import engine, parse_date
+from lifeline.cli.output import Format, emit
+from lifeline.model.deliveries import delivery_table
+
+
+class By(str, Enum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Group(str, Enum):
+    crossing = "crossing"
+    category = "category"
+    commodity = "commodity"
+    source = "source"
+    route = "route"
+    area = "area"
+
+
+@app.command("deliveries")
+def deliveries_cmd(
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    by: Annotated[By, typer.Option("--by")] = By.month,
+    group: Annotated[Group, typer.Option("--group")] = Group.crossing,
+    source: Annotated[str | None, typer.Option("--source", help="Publisher (UNRWA, COGAT...) or series name.")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """What entered, per period and crossing / category / commodity / source / route."""
+    with engine().connect() as conn:
+        result = delivery_table(
+            conn, by=by.value, group=group.value,
+            date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"), source=source,
+        )
+    emit(result, fmt)

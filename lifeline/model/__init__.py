@@ -1,0 +1,1 @@
+"""The model: questions answered from the store (deliveries, population, coverage, access, scenarios)."""

@@ -1,0 +1,89 @@
+"""Read-side queries of the store: the few functions faces and the model use instead of raw SQL."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, or_, select
+
+from lifeline.store import schema
+from lifeline.store.periods import period_start
+
+GROUPS = ("crossing", "category", "commodity", "source", "route", "area")
+
+
+def current_deliveries_filter(
+    date_from: date | None = None, date_to: date | None = None, source: str | None = None
+) -> list[Any]:
+    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
+    if date_from:
+        cond.append(d.c.date >= date_from)
+    if date_to:
+        cond.append(d.c.date <= date_to)
+    if source:
+        needle = source.lower()
+        cond.append(or_(func.lower(s.c.publisher) == needle, func.lower(ds.c.series) == needle, func.lower(ds.c.kind) == needle))
+    return cond
+
+
+def delivery_totals(
+    conn: Connection,
+    by: str = "month",
+    group: str = "crossing",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source: str | None = None,
+) -> list[dict[str, Any]]:
+    """Consignments (source rows), trucks and tonnes per period and group, with the sources behind each."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    if group not in GROUPS:
+        raise ValueError(group)
+    period = period_start(conn, d.c.date, by).label("period")
+    key = (s.c.publisher if group == "source" else d.c[group]).label("group")
+    stmt = (
+        select(
+            period,
+            key,
+            s.c.publisher.label("source"),
+            func.sum(d.c.consignments).label("consignments"),
+            func.sum(d.c.trucks).label("trucks"),
+            (func.sum(d.c.kg) / 1000.0).label("tonnes"),
+            func.count(d.c.kg).label("rows_with_weight"),
+        )
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .group_by(period, key, s.c.publisher)
+        .order_by(period, key, s.c.publisher)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def sources_of_deliveries(
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None
+) -> list[dict[str, Any]]:
+    """The published files behind a deliveries query, for citation."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (
+        select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
+        .distinct()
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def datasets(conn: Connection) -> list[dict[str, Any]]:
+    ds, s = schema.datasets, schema.sources
+    stmt = (
+        select(
+            ds.c.id, ds.c.kind, ds.c.series, ds.c.path, ds.c.imported_at, ds.c.rows_read, ds.c.rows_imported,
+            ds.c.rows_unchanged, ds.c.rows_changed, ds.c.rows_rejected, ds.c.rows_flagged, ds.c.rows_withdrawn,
+            s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.sha256,
+        )
+        .select_from(ds.join(s, ds.c.source_id == s.c.id))
+        .order_by(ds.c.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
