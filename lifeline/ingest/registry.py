@@ -11,6 +11,7 @@ from lifeline.errors import BadFile, UserError
 # kind -> module path. A new importer is one module of the same shape and one line here.
 IMPORTERS: dict[str, str] = {
     "unrwa": "lifeline.ingest.unrwa",
+    "cogat": "lifeline.ingest.cogat",
 }
 
 
