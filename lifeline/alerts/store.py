@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, insert, select, update
+from sqlalchemy import Connection, and_, func, insert, select, true, update
 
 from lifeline.alerts.model import STATES, Alert
 from lifeline.errors import NotFound, UserError
@@ -139,7 +139,7 @@ def list_alerts(
         cond.append(func.coalesce(alerts.c.period_end, alerts.c.period_start) >= date_from)
     if date_to:
         cond.append(alerts.c.period_start <= date_to)
-    stmt = select(alerts).where(and_(*cond)).order_by(alerts.c.period_start.desc(), alerts.c.key)
+    stmt = select(alerts).where(and_(true(), *cond)).order_by(alerts.c.period_start.desc(), alerts.c.key)
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 

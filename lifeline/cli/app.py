@@ -43,6 +43,7 @@ def main(
 COMMAND_MODULES = [
     "lifeline.cli.imports",
     "lifeline.cli.deliveries",
+    "lifeline.cli.alerts",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,434 @@
+"""The early-warning rules. Each reads the store through query functions and returns alert candidates.
+
+Wording matters: a crossing with no recorded entries is reported as *no recorded entries*, never as
+closed; only a reported status event is a closure. Every alert carries the figures behind it and the
+threshold it crossed (value and source), and cites the datasets the figures come from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sqlalchemy import Connection
+
+from lifeline.alerts.config import AlertConfig
+from lifeline.alerts.episodes import runs
+from lifeline.alerts.model import Alert
+from lifeline.assumptions import load_set
+from lifeline.store import queries_alerts as q
+
+Rule = Callable[[Connection, AlertConfig], list[Alert]]
+
+
+def _crossing_names() -> dict[str, str]:
+    crossings = load_set("normalisation").tables.get("crossings", {})
+    return {code: str(c.get("name_en", code)) for code, c in crossings.items()}
+
+
+def _cite(c: dict[str, Any] | None) -> list[dict[str, Any]]:
+    if not c:
+        return []
+    return [{k: c.get(k) for k in ("publisher", "title", "url", "published", "dataset_id", "path")}]
+
+
+def _publisher_note(c: dict[str, Any] | None) -> str:
+    return f" Publisher's note: {c['note']}" if c and c.get("note") else ""
+
+
+def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """No recorded entries at a crossing for at least N days, inside the period a line list covers."""
+    n = int(cfg.value("crossing_gap_days"))
+    daily = q.daily_deliveries(conn).filter(pl.col("crossing").is_not_null() & (pl.col("rows") > 0))
+    if daily.is_empty():
+        return []
+    ends = daily.group_by("series").agg(pl.col("date").max().alias("series_end"))
+    gaps = (
+        daily.group_by("series", "crossing", "date")
+        .agg(pl.col("trucks").sum())
+        .sort("series", "crossing", "date")
+        .join(ends, on="series")
+        .with_columns(pl.col("date").shift(-1).over("series", "crossing").alias("next"))
+        .with_columns(
+            pl.col("next").is_null().alias("ongoing"),
+            pl.coalesce("next", pl.col("series_end") + pl.duration(days=1)).alias("next_or_end"),
+        )
+        .with_columns(((pl.col("next_or_end") - pl.col("date")).dt.total_days() - 1).alias("gap_days"))
+        .filter(pl.col("gap_days") >= n)
+    )
+    names, cites, out = _crossing_names(), q.series_citations(conn), []
+    for g in gaps.iter_rows(named=True):
+        start, end = g["date"] + timedelta(days=1), g["next_or_end"] - timedelta(days=1)
+        name, cite = names.get(g["crossing"], g["crossing"]), cites.get(g["series"])
+        publisher = cite["publisher"] if cite else g["series"]
+        tail = f" and still none when the list ends on {end}" if g["ongoing"] else f"; entries resumed on {g['next']}"
+        out.append(
+            Alert(
+                rule="crossing-gap",
+                severity=cfg.severity("crossing-gap"),
+                place=g["crossing"],
+                period_start=start,
+                period_end=end,
+                title=f"No recorded entries at {name} for {g['gap_days']} days ({publisher})",
+                message=(
+                    f"The {publisher} list records no entries at {name} from {start} to {end}{tail}. "
+                    "No recorded entries is not the same as a closure: entries may have gone unrecorded."
+                    + _publisher_note(cite)
+                ),
+                evidence={
+                    "crossing": g["crossing"],
+                    "series": g["series"],
+                    "days_without_entries": g["gap_days"],
+                    "last_entry_before": g["date"],
+                    "trucks_on_last_entry_day": g["trucks"],
+                    "next_entry": g["next"],
+                    "ongoing_at_end_of_data": g["ongoing"],
+                    "thresholds": cfg.citation("crossing_gap_days"),
+                },
+                sources=_cite(cite),
+                key_extra=(g["series"],),
+            )
+        )
+    return out
+
+
+def _as_of(conn: Connection) -> date | None:
+    daily = q.daily_deliveries(conn)
+    return daily["date"].max() if not daily.is_empty() else None  # type: ignore[return-value]
+
+
+def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """A reported closure (status event) lasting at least N days, until the next status event."""
+    n = int(cfg.value("crossing_gap_days"))
+    spec = cfg.rule("crossing-closed").get("status", {})
+    indicator, closed = (
+        str(spec.get("indicator", "crossing_status")),
+        [str(v).lower() for v in spec.get("closed_values", ["closed"])],
+    )
+    obs = q.observations(conn, [indicator])
+    if obs.is_empty():
+        return []
+    as_of = max(filter(None, [_as_of(conn), obs["date"].max()]))  # type: ignore[type-var]
+    events = (
+        obs.sort("location", "date")
+        .with_columns(
+            pl.col("date").shift(-1).over("location").alias("next"),
+            pl.col("text_value").str.to_lowercase().str.strip_chars().alias("status"),
+        )
+        .filter(pl.col("status").is_in(closed))
+    )
+    names, out = _crossing_names(), []
+    for e in events.iter_rows(named=True):
+        end = e["next"] - timedelta(days=1) if e["next"] else as_of
+        days = (end - e["date"]).days + 1
+        if days < n:
+            continue
+        name = names.get(e["location"], e["location"])
+        until = (
+            f"until {end} (next reported status from {e['next']})"
+            if e["next"]
+            else f"with no later status reported up to {end}"
+        )
+        out.append(
+            Alert(
+                rule="crossing-closed",
+                severity=cfg.severity("crossing-closed"),
+                place=e["location"],
+                period_start=e["date"],
+                period_end=end,
+                title=f"{name} reported closed for {days} days",
+                message=f"{e['cited_publisher'] or e['publisher']} reported {name} closed from {e['date']} {until}."
+                + (f" Note: {e['note']}" if e["note"] else ""),
+                evidence={
+                    "crossing": e["location"],
+                    "status": e["text_value"],
+                    "reported_from": e["date"],
+                    "next_status_event": e["next"],
+                    "days": days,
+                    "thresholds": cfg.citation("crossing_gap_days"),
+                },
+                sources=[
+                    {
+                        "publisher": e["cited_publisher"] or e["publisher"],
+                        "title": e["cited_title"] or e["title"],
+                        "url": e["cited_url"],
+                        "published": e["cited_date"],
+                    }
+                ],
+            )
+        )
+    return out
+
+
+def _daily_series(daily: pl.DataFrame, series: str) -> pl.DataFrame:
+    """One series' trucks per day over its whole span, days without rows as zero recorded trucks."""
+    one = daily.filter(pl.col("series") == series).group_by("date").agg(pl.col("trucks").sum(), pl.col("rows").sum())
+    days = pl.DataFrame({"date": pl.date_range(one["date"].min(), one["date"].max(), "1d", eager=True)})  # type: ignore[arg-type]
+    return days.join(one, on="date", how="left").fill_null(0).sort("date")
+
+
+def trucks_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """The N-day mean of recorded trucks per day below Y% of the pre-war baseline, per line list."""
+    window = int(cfg.value("trucks_window_days"))
+    baseline = cfg.value("prewar_trucks_per_day")
+    limit = baseline * cfg.value("trucks_threshold_pct") / 100.0
+    daily = q.daily_deliveries(conn)
+    cites, out = q.series_citations(conn), []
+    for series in sorted(set(daily["series"].to_list())):
+        s = _daily_series(daily, series).with_columns(pl.col("trucks").rolling_mean(window).alias("mean"))
+        mean = s["mean"].to_numpy()
+        flags = np.nan_to_num(mean, nan=np.inf) < limit
+        cite = cites.get(series)
+        publisher = cite["publisher"] if cite else series
+        for i, j in runs(flags):
+            part = s.slice(i, j - i + 1)
+            low_at = int(np.argmin(mean[i : j + 1]))
+            start, end = part["date"][0], part["date"][-1]
+            avg = float(part["trucks"].mean())  # type: ignore[arg-type]
+            out.append(
+                Alert(
+                    rule="trucks-low",
+                    severity=cfg.severity("trucks-low"),
+                    place="gaza-strip",
+                    period_start=start,
+                    period_end=end,
+                    title=f"Trucks below {cfg.value('trucks_threshold_pct'):g}% of the pre-war baseline ({publisher})",
+                    message=(
+                        f"From {start} to {end} the {window}-day mean of trucks recorded by {publisher} stayed below "
+                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day "
+                        "before October 2023); "
+                        f"the period averaged {avg:.1f} trucks/day, lowest {window}-day mean {mean[i + low_at]:.1f}."
+                        + _publisher_note(cite)
+                    ),
+                    evidence={
+                        "series": series,
+                        "days": j - i + 1,
+                        "mean_trucks_per_day": round(avg, 2),
+                        "lowest_window_mean": round(float(mean[i + low_at]), 2),
+                        "lowest_window_end": part["date"][low_at],
+                        "limit_trucks_per_day": limit,
+                        "thresholds": cfg.citation(
+                            "prewar_trucks_per_day", "trucks_threshold_pct", "trucks_window_days"
+                        ),
+                    },
+                    sources=_cite(cite),
+                    key_extra=(series,),
+                )
+            )
+    return out
+
+
+def sources_diverge(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """Consecutive weeks where two publishers' truck counts differ by more than a factor Z."""
+    z, floor = cfg.value("divergence_factor"), cfg.value("divergence_min_trucks")
+    daily = q.daily_deliveries(conn)
+    if daily.is_empty():
+        return []
+    weekly = (
+        daily.group_by("publisher", pl.col("date").dt.truncate("1w").alias("week"))
+        .agg(pl.col("trucks").sum())
+        .pivot(on="publisher", index="week", values="trucks")
+        .sort("week")
+    )
+    pubs = sorted(c for c in weekly.columns if c != "week")
+    spans = daily.group_by("publisher").agg(pl.col("date").min().alias("a"), pl.col("date").max().alias("b"))
+    span = {r["publisher"]: (r["a"], r["b"]) for r in spans.iter_rows(named=True)}
+    cites = {c["publisher"]: c for c in q.series_citations(conn).values()}
+    out = []
+    for ai, a in enumerate(pubs):
+        for b in pubs[ai + 1 :]:
+            lo = max(span[a][0], span[b][0])
+            hi = min(span[a][1], span[b][1])
+            both = weekly.filter((pl.col("week") >= lo) & (pl.col("week") + pl.duration(days=6) <= hi)).fill_null(0)
+            va, vb = both[a].to_numpy(), both[b].to_numpy()
+            big, small = np.maximum(va, vb), np.minimum(va, vb)
+            ratio = np.divide(big, small, out=np.full_like(big, np.inf, dtype=float), where=small > 0)
+            flags = (np.minimum(va, vb) >= floor) & (ratio > z)
+            for i, j in runs(flags):
+                weeks = both.slice(i, j - i + 1)
+                ta, tb = float(va[i : j + 1].sum()), float(vb[i : j + 1].sum())
+                hi_pub = a if ta >= tb else b
+                start, end = weeks["week"][0], weeks["week"][-1] + timedelta(days=6)
+                out.append(
+                    Alert(
+                        rule="sources-diverge",
+                        severity=cfg.severity("sources-diverge"),
+                        place="gaza-strip",
+                        period_start=start,
+                        period_end=end,
+                        title=f"{a} and {b} truck counts differ by more than {z:g}x",
+                        message=(
+                            f"For {j - i + 1} consecutive weeks from {start} to {end}, {hi_pub} counted "
+                            f"{max(ta, tb) / max(min(ta, tb), 1):.2f} times as many trucks "
+                            f"({a}: {ta:,.0f}; {b}: {tb:,.0f}). "
+                            "The lists count different things (trucks crossing vs. trucks collected, half-loaded vs. "
+                            "repacked), so part of the gap is definitional; a widening gap is worth checking."
+                        ),
+                        evidence={
+                            "weeks": j - i + 1,
+                            f"trucks_{a}": ta,
+                            f"trucks_{b}": tb,
+                            "weekly_ratio": [round(float(x), 3) for x in ratio[i : j + 1]],
+                            "thresholds": cfg.citation("divergence_factor", "divergence_min_trucks"),
+                        },
+                        sources=_cite(cites.get(a)) + _cite(cites.get(b)),
+                        key_extra=(a, b),
+                    )
+                )
+    return out
+
+
+def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """A newer file of a series changing a past month's trucks or tonnes by more than W%."""
+    w, floor = cfg.value("revision_threshold_pct"), cfg.value("revision_min_trucks")
+    rev = q.delivery_revisions(conn)
+    if rev.is_empty():
+        return []
+    old = rev.filter(pl.col("old_date").is_not_null()).select(
+        "dataset_id",
+        "series",
+        "path",
+        pl.col("old_date").dt.truncate("1mo").alias("month"),
+        (-pl.col("old_trucks").fill_null(0)).alias("d_trucks"),
+        (-pl.col("old_kg").fill_null(0)).alias("d_kg"),
+        pl.lit(1).alias("n"),
+    )
+    new = rev.filter(pl.col("new_date").is_not_null()).select(
+        "dataset_id",
+        "series",
+        "path",
+        pl.col("new_date").dt.truncate("1mo").alias("month"),
+        pl.col("new_trucks").fill_null(0).alias("d_trucks"),
+        pl.col("new_kg").fill_null(0).alias("d_kg"),
+        pl.lit(0).alias("n"),
+    )
+    delta = (
+        pl.concat([old, new])
+        .group_by("dataset_id", "series", "path", "month")
+        .agg(pl.col("d_trucks").sum(), pl.col("d_kg").sum(), pl.col("n").sum().alias("rows_revised"))
+    )
+    cites, out = q.series_citations(conn), []
+    for series in delta["series"].unique().to_list():
+        totals = q.monthly_totals(conn, series)
+        joined = (
+            delta.filter(pl.col("series") == series)
+            .join(totals, on="month", how="left")
+            .with_columns(
+                (pl.col("trucks").fill_null(0) - pl.col("d_trucks")).alias("trucks_before"),
+                (pl.col("kg").fill_null(0) - pl.col("d_kg")).alias("kg_before"),
+            )
+            .with_columns(
+                (100 * pl.col("d_trucks").abs() / pl.col("trucks_before")).alias("pct_trucks"),
+                (100 * pl.col("d_kg").abs() / pl.col("kg_before")).alias("pct_kg"),
+            )
+            .filter(
+                (pl.max_horizontal(pl.col("pct_trucks").fill_nan(0), pl.col("pct_kg").fill_nan(0)) > w)
+                & (pl.col("rows_revised") >= floor)
+            )
+        )
+        for r in joined.sort("month").iter_rows(named=True):
+            month = r["month"]
+            end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            cite = cites.get(series)
+            out.append(
+                Alert(
+                    rule="revision",
+                    severity=cfg.severity("revision"),
+                    place="gaza-strip",
+                    period_start=month,
+                    period_end=end,
+                    title=f"{r['path']} revised {month:%B %Y} by {max(r['pct_trucks'] or 0, r['pct_kg'] or 0):.1f}%",
+                    message=(
+                        f"Importing {r['path']} changed or withdrew {r['rows_revised']} rows "
+                        f"dated {month:%B %Y}: trucks "
+                        f"{r['trucks_before']:,.0f} -> {r['trucks_before'] + r['d_trucks']:,.0f} "
+                        f"({r['pct_trucks'] or 0:.1f}%), "
+                        f"tonnes {r['kg_before'] / 1000:,.1f} -> {(r['kg_before'] + r['d_kg']) / 1000:,.1f} "
+                        f"({r['pct_kg'] or 0:.1f}%). Earlier values stay in `lifeline revisions`."
+                    ),
+                    evidence={
+                        "dataset_id": r["dataset_id"],
+                        "series": series,
+                        "month": month,
+                        "rows_revised": r["rows_revised"],
+                        "trucks_before": r["trucks_before"],
+                        "trucks_after": r["trucks_before"] + r["d_trucks"],
+                        "pct_trucks": r["pct_trucks"],
+                        "tonnes_before": r["kg_before"] / 1000,
+                        "tonnes_after": (r["kg_before"] + r["d_kg"]) / 1000,
+                        "pct_tonnes": r["pct_kg"],
+                        "thresholds": cfg.citation("revision_threshold_pct", "revision_min_trucks"),
+                    },
+                    sources=_cite(cite),
+                    key_extra=(series, str(r["dataset_id"])),
+                )
+            )
+    return out
+
+
+def facilities_worse(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """A count of functioning facilities lower than the previous report for the same place."""
+    indicators = [str(i) for i in cfg.rule("facilities-worse").get("indicators", [])]
+    step = cfg.value("facility_drop_min")
+    obs = q.observations(conn, indicators).filter(pl.col("value").is_not_null())
+    if obs.is_empty():
+        return []
+    drops = (
+        obs.sort("indicator", "location", "date")
+        .with_columns(
+            pl.col("value").shift(1).over("indicator", "location").alias("prev"),
+            pl.col("date").shift(1).over("indicator", "location").alias("prev_date"),
+            pl.col("cited_publisher").shift(1).over("indicator", "location").alias("prev_publisher"),
+            pl.col("cited_url").shift(1).over("indicator", "location").alias("prev_url"),
+        )
+        .filter((pl.col("prev") - pl.col("value")) >= step)
+    )
+    out = []
+    for d in drops.iter_rows(named=True):
+        what = d["indicator"].replace("_", " ")
+        out.append(
+            Alert(
+                rule="facilities-worse",
+                severity=cfg.severity("facilities-worse"),
+                place=d["location"],
+                period_start=d["date"],
+                period_end=d["date"],
+                title=f"{what}: {d['prev']:g} -> {d['value']:g} in {d['location']}",
+                message=(
+                    f"{what} in {d['location']} fell from {d['prev']:g} ({d['prev_date']}, {d['prev_publisher']}) "
+                    f"to {d['value']:g} ({d['date']}, {d['cited_publisher'] or d['publisher']})."
+                ),
+                evidence={
+                    "indicator": d["indicator"],
+                    "previous": d["prev"],
+                    "previous_date": d["prev_date"],
+                    "current": d["value"],
+                    "current_date": d["date"],
+                    "thresholds": cfg.citation("facility_drop_min"),
+                },
+                sources=[
+                    {"publisher": d["prev_publisher"], "url": d["prev_url"], "published": d["prev_date"]},
+                    {
+                        "publisher": d["cited_publisher"] or d["publisher"],
+                        "title": d["cited_title"],
+                        "url": d["cited_url"],
+                        "published": d["cited_date"],
+                    },
+                ],
+                key_extra=(d["indicator"],),
+            )
+        )
+    return out
+
+
+RULES: dict[str, Rule] = {
+    "crossing-gap": crossing_gap,
+    "crossing-closed": crossing_closed,
+    "trucks-low": trucks_low,
+    "sources-diverge": sources_diverge,
+    "revision": revision,
+    "facilities-worse": facilities_worse,
+}

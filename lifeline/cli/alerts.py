@@ -1,0 +1,165 @@
+"""``lifeline alerts check|list|ack|deliver|outbox``: raise, review, acknowledge and send alerts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lifeline.alerts import outbox
+from lifeline.alerts.config import load_config
+from lifeline.alerts.evaluate import evaluate
+from lifeline.alerts.store import acknowledge, list_alerts
+from lifeline.cli.app import app
+from lifeline.cli.common import engine, parse_date
+from lifeline.cli.output import Format, console, emit
+from lifeline.formats import Column, ResultTable
+
+alerts_app = typer.Typer(
+    help="Early-warning alerts: check the rules, list, acknowledge, deliver.", no_args_is_help=True
+)
+app.add_typer(alerts_app, name="alerts")
+
+AssumptionsOpt = Annotated[
+    list[Path] | None, typer.Option("--assumptions", help="TOML file overriding alert thresholds or channels.")
+]
+
+COLUMNS = [
+    Column("key", "#meta+id", "key"),
+    Column("rule", "#indicator+code+rule"),
+    Column("state", "#status"),
+    Column("severity", "#severity"),
+    Column("place", "#loc+code"),
+    Column("period_start", "#date+start", "from"),
+    Column("period_end", "#date+end", "to"),
+    Column("title", "#description+title"),
+    Column("message", "#description"),
+    Column("evidence", "#meta+evidence"),
+    Column("sources", "#meta+source"),
+]
+
+
+def _row(a: dict[str, Any], table: bool) -> dict[str, Any]:
+    row = {c.key: a.get(c.key) for c in COLUMNS}
+    if table:
+        row["evidence"] = None
+        srcs = a.get("sources") or []
+        row["sources"] = "; ".join(", ".join(str(s[k]) for k in ("publisher", "title") if s.get(k)) for s in srcs)
+    return row
+
+
+@alerts_app.command("check")
+def check_cmd(
+    assumptions: AssumptionsOpt = None,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Evaluate every enabled rule now; new alerts are stored once and queued for delivery."""
+    ev = evaluate(engine(), load_config(assumptions or []))
+    if fmt == Format.json:
+        print(json.dumps(ev.as_dict(), ensure_ascii=False, default=str))
+        return
+    r = ev.result
+    console.print(
+        f"{ev.found} findings: {len(r.new)} new, {len(r.updated)} updated, {len(r.reopened)} reopened, "
+        f"{len(r.resolved)} resolved, {r.unchanged} unchanged; {ev.queued} messages queued",
+        markup=False,
+        highlight=False,
+    )
+    for rule, n in ev.by_rule.items():
+        console.print(f"  {rule}: {n}", markup=False, highlight=False)
+    for rule, e in ev.errors.items():
+        console.print(f"  {rule}: FAILED ({e})", markup=False, highlight=False)
+
+
+@alerts_app.command("list")
+def list_cmd(
+    state: Annotated[str | None, typer.Option("--state", help="open, acknowledged or resolved.")] = None,
+    rule: Annotated[str | None, typer.Option("--rule")] = None,
+    place: Annotated[str | None, typer.Option("--place", help="Crossing or area code.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from")] = None,
+    date_to: Annotated[str | None, typer.Option("--to")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Alerts with their period, place, evidence and sources."""
+    with engine().connect() as conn:
+        rows = list_alerts(conn, state, rule, place, parse_date(date_from, "--from"), parse_date(date_to, "--to"))
+    table = fmt == Format.table
+    sources: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for a in rows:
+        for s in a.get("sources") or []:
+            sources.setdefault((s.get("publisher"), s.get("title")), s)
+    result = ResultTable(
+        title="Alerts",
+        columns=[c for c in COLUMNS if not (table and c.key in {"message", "evidence"})],
+        rows=[_row(a, table) for a in rows],
+        sources=list(sources.values()),
+        notes=[
+            "'no recorded entries' means the line list holds no entry for those days; it is not a closure",
+            "full evidence: --format json",
+        ],
+        query={"state": state, "rule": rule, "place": place, "from": date_from, "to": date_to},
+    )
+    emit(result, fmt)
+
+
+@alerts_app.command("ack")
+def ack_cmd(
+    key: Annotated[str, typer.Argument(help="The alert's key (see `lifeline alerts list`).")],
+    by: Annotated[str | None, typer.Option("--by", help="Who acknowledges.")] = None,
+) -> None:
+    """Acknowledge an alert: it stays listed, marked as seen, until its condition clears."""
+    with engine().begin() as conn:
+        row = acknowledge(conn, key, by)
+    console.print(f"acknowledged {row['key']}", markup=False, highlight=False)
+
+
+@alerts_app.command("deliver")
+def deliver_cmd(
+    assumptions: AssumptionsOpt = None,
+    wait: Annotated[
+        float, typer.Option("--wait", help="Keep retrying failed messages for up to this many seconds.")
+    ] = 0,
+    fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
+) -> None:
+    """Send queued messages (console, webhook, e-mail); failures are retried later with backoff."""
+    cfg = load_config(assumptions or [])
+    report = outbox.deliver_until(engine(), cfg, wait) if wait > 0 else outbox.deliver(engine(), cfg)
+    if fmt == Format.json:
+        print(json.dumps(report.as_dict(), ensure_ascii=False, default=str))
+        return
+    console.print(
+        f"{report.sent} sent, {report.failed} failed attempts, {report.dead} given up, {report.pending} pending"
+        + (f" (next attempt {report.next_due:%Y-%m-%d %H:%M:%S} UTC)" if report.next_due else ""),
+        markup=False,
+        highlight=False,
+    )
+    for e in report.errors:
+        console.print(f"  {e['channel']} {e['target']}: {e['error']}", markup=False, highlight=False)
+
+
+@alerts_app.command("outbox")
+def outbox_cmd(
+    status: Annotated[str | None, typer.Option("--status", help="pending, sent or failed.")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Messages in the outbox and their delivery state."""
+    with engine().connect() as conn:
+        rows = outbox.outbox_rows(conn, status)
+    result = ResultTable(
+        title="Alert outbox",
+        columns=[
+            Column("id", "#meta+id"),
+            Column("key", "#meta+alert"),
+            Column("channel", "#meta+channel"),
+            Column("target", "#contact"),
+            Column("status", "#status"),
+            Column("attempts", "#indicator+num+attempts"),
+            Column("next_attempt_at", "#date+next"),
+            Column("sent_at", "#date+sent"),
+            Column("last_error", "#meta+error"),
+        ],
+        rows=rows,
+    )
+    emit(result, fmt)
