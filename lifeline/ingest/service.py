@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -20,15 +21,16 @@ from types import ModuleType
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Engine, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Engine, Table, and_, bindparam, func, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.ingest import registry
 from lifeline.ingest.base import Parsed, SourceInfo
 from lifeline.store import schema
 
-Progress = Callable[[str, int, int], None]
-CHUNK = 20_000
+Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
+CHUNK = 50_000  # rows per driver call: large enough to amortise the call, small enough for memory
+REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
 IGNORED_IN_COMPARISON = {"source_row_id", "row_number"}
 
 
@@ -74,15 +76,35 @@ def published_from_name(path: Path) -> date | None:
         return None
 
 
-def parse(path: Path, kind: str = "auto", rules: AssumptionSet | None = None) -> tuple[ModuleType, Parsed]:
+def parse(
+    path: Path, kind: str = "auto", rules: AssumptionSet | None = None, progress: Progress | None = None
+) -> tuple[ModuleType, Parsed]:
     """Detect (or take) the kind, read and normalise the file; raises UserError on a bad file."""
-    module = registry.detect(path) if kind == "auto" else registry.importer(kind)
-    if kind != "auto" and not module.detect(path):
-        from lifeline.errors import BadFile
+    from lifeline.errors import BadFile
 
-        raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
+    if progress:
+        progress("reading", 0, 0)
+    module = registry.detect(path) if kind == "auto" else registry.importer(kind)
+    if kind != "auto":
+        _check_path(path)
+        if not module.detect(path):
+            raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
     raw = module.read(path)
+    if progress:
+        progress("normalising", 0, raw.frame.height)
     return module, module.normalise(raw, rules or load_set(), path)
+
+
+def _check_path(path: Path) -> None:
+    """A missing file, a folder or an empty file is the user's mistake, named before any importer looks."""
+    from lifeline.errors import BadFile
+
+    if not path.exists():
+        raise BadFile("no such file", file=str(path))
+    if path.is_dir():
+        raise BadFile("is a folder; give the files to import", file=str(path))
+    if path.stat().st_size == 0:
+        raise BadFile("the file is empty; expected a header row and data rows", file=str(path))
 
 
 def import_file(
@@ -94,7 +116,7 @@ def import_file(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import one file whole or not at all; the store is untouched when anything fails."""
-    module, parsed = parse(path, kind, rules)
+    module, parsed = parse(path, kind, rules, progress)
     digest = sha256(path)
     with engine.begin() as conn:
         return store(conn, parsed, module.KIND, path, digest, imported_by, progress)
@@ -112,6 +134,8 @@ def store(
     """Write parsed rows inside the caller's transaction and return the accounting."""
     table: Table = getattr(schema, parsed.target)
     rows = parsed.rows
+    if progress:
+        progress("comparing with the store", 0, rows.height)
     existing = _existing(conn, table, parsed.series, rows.columns)
     diff = _diff(rows, existing)
     flagged = int(rows["flags"].is_not_null().sum()) if "flags" in rows.columns else 0
@@ -244,21 +268,103 @@ def _diff(rows: pl.DataFrame, existing: pl.DataFrame) -> _Diff:
     return _Diff(new, changed.select("id", *rows.columns), withdrawn, matched.height - changed.height)
 
 
-def _records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    return frame.to_dicts()
-
-
 def _insert_new(
     conn: Connection, table: Table, new: pl.DataFrame, series: str, dataset_id: int, progress: Progress | None
 ) -> None:
-    total = new.height
-    frame = new.with_columns(
-        pl.lit(series).alias("series"), pl.lit(dataset_id).alias("dataset_id"), pl.lit(dataset_id).alias("first_dataset_id")
-    )
-    for start in range(0, total, CHUNK):
-        conn.execute(insert(table), _records(frame.slice(start, CHUNK)))
-        if progress:
-            progress("storing", min(start + CHUNK, total), total)
+    """Insert new rows in bulk, inside the caller's transaction (so still whole or nothing).
+
+    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
+    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
+    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL.
+    """
+    if new.height == 0:
+        return
+    constants = {"series": series, "dataset_id": dataset_id, "first_dataset_id": dataset_id}
+    columns = [
+        c for c in new.columns
+        if c not in constants and (not table.c[c].nullable or new[c].null_count() < new.height)
+    ]
+    frame = new.select(columns)
+    dialect = conn.dialect.name
+    with _bulk_indexes(conn, table, new.height):
+        if dialect == "sqlite":
+            _sqlite_insert(conn, table, frame, constants, progress)
+        elif dialect == "postgresql":
+            _postgres_copy(conn, table, frame, constants, progress)
+        else:  # any other SQLAlchemy backend: portable, slower
+            full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
+            for done, chunk in _chunks(full):
+                conn.execute(insert(table), chunk.to_dicts())
+                _report(progress, done, new.height)
+
+
+def _chunks(frame: pl.DataFrame) -> Iterable[tuple[int, pl.DataFrame]]:
+    done = 0
+    for chunk in frame.iter_slices(CHUNK):
+        done += chunk.height
+        yield done, chunk
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress:
+        progress("storing", done, total)
+
+
+def _as_text_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text: how SQLAlchemy stores ``Date`` on SQLite, and unambiguous for COPY."""
+    return frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+
+
+def _sqlite_insert(
+    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    names = list(constants) + frame.columns
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    lead = tuple(constants.values())
+    try:
+        for done, chunk in _chunks(_as_text_dates(frame)):
+            values = [chunk[c].to_list() for c in chunk.columns]
+            cursor.executemany(sql, (lead + row for row in zip(*values, strict=True)))
+            _report(progress, done, frame.height)
+    finally:
+        cursor.close()
+
+
+def _postgres_copy(
+    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
+    # Strings are quoted and NULL is an unquoted \N, so an empty or "\N" string stays a string.
+    sql = f"COPY {table.name} ({', '.join(full.columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for done, chunk in _chunks(_as_text_dates(full)):
+            copy.write(chunk.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric"))
+            _report(progress, done, frame.height)
+
+
+@contextmanager
+def _bulk_indexes(conn: Connection, table: Table, adding: int) -> Iterator[None]:
+    """Rebuild secondary indexes once after a big insert instead of updating them row by row.
+
+    Only when the insert at least doubles the table: then sorting once is cheaper than updating
+    the index for every row. DDL is transactional on SQLite and PostgreSQL, so a failed import
+    rolls the drop back too. Unique indexes stay: they are what refuses a duplicate row.
+    """
+    secondary = [ix for ix in table.indexes if not ix.unique]
+    if adding < REINDEX_MIN_ROWS or not secondary:
+        yield
+        return
+    present = conn.execute(select(func.count()).select_from(table)).scalar() or 0
+    if adding < present:
+        yield
+        return
+    for ix in secondary:
+        ix.drop(conn)
+    yield
+    for ix in secondary:
+        ix.create(conn)
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

@@ -87,3 +87,42 @@ def datasets(conn: Connection) -> list[dict[str, Any]]:
         .order_by(ds.c.id)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+BREAKDOWN_KEYS = ("crossing", "route", "category", "commodity", "area", "unit")
+
+
+def delivery_breakdown(
+    conn: Connection,
+    keys: tuple[str, ...] = ("area", "commodity"),
+    date_from: date | None = None,
+    date_to: date | None = None,
+    source: str | None = None,
+) -> list[dict[str, Any]]:
+    """Consignments, trucks and tonnes per combination of ``keys`` (no period), summed in SQL.
+
+    The database does the grouping so a million stored rows never travel to Python; only the
+    joins the source filter needs are made.
+    """
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    unknown = [k for k in keys if k not in BREAKDOWN_KEYS]
+    if unknown or not keys:
+        raise ValueError(f"cannot group deliveries by {unknown or keys}; expected some of {BREAKDOWN_KEYS}")
+    cols = [d.c[k] for k in keys]
+    origin: Any = d
+    if source:
+        origin = d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id)
+    stmt = (
+        select(
+            *cols,
+            func.sum(d.c.consignments).label("consignments"),
+            func.sum(d.c.trucks).label("trucks"),
+            (func.sum(d.c.kg) / 1000.0).label("tonnes"),
+            func.count(d.c.kg).label("rows_with_weight"),
+        )
+        .select_from(origin)
+        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .group_by(*cols)
+        .order_by(*cols)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]

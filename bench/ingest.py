@@ -1,0 +1,257 @@
+"""Ingest benchmark: the real line lists, and a generated 1,000,000-row HXL deliveries file, in one table.
+
+Run ``python bench/ingest.py`` (or ``make bench``). Each step runs in its own child process so its
+peak memory is its own. Steps:
+
+- Lifeline importing the UNRWA xlsx and csv and the COGAT csv from ``../shared/data`` (fresh SQLite store);
+- a generated HXL deliveries file (``--rows``, default 1,000,000; deterministic seed), read and
+  validated only, then read, validated and stored by Lifeline on SQLite (and on PostgreSQL when
+  ``--pg URL`` or ``LIFELINE_TEST_PG`` is given), then aggregated by area and commodity in SQL;
+- the same aggregation by libhxl (the ``count`` filter behind ``hxlcount``) and by pandas
+  (``read_csv`` + ``groupby``) on the same file.
+
+Targets (issue 2): UNRWA xlsx < 3 s; 1M-row file stored at >= 500k rows/s with peak < 500 MB;
+its aggregation < 0.5 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench._common import SHARED_DATA, StepResult, python_child, render, report_from_child, run_child  # noqa: E402
+
+SEED = 20241111
+HXL_HEADER = ["Date", "Crossing", "Item", "Category", "Quantity", "Unit", "Governorate", "ID"]
+HXL_TAGS = [
+    "#date", "#loc+crossing+name", "#item+name", "#item+type",
+    "#indicator+num+quantity", "#indicator+unit", "#adm1+code", "#meta+id",
+]
+# Spellings as they occur in the real line lists (UNRWA, COGAT) so normalisation does real work.
+CROSSINGS = ["Kerem Shalom", "Karem Abu Salem", "Rafah", "Erez", "Zikim", "Gate 96", "Kissufim", "JLOTS"]
+ITEMS = [
+    ("Wheat Flour", "Food"), ("Rice + Sugar", "Food Items"), ("Food parcels", "Food"), ("Canned food", "Food"),
+    ("Bottled water", "Water"), ("Hygiene kits", "Non-Food Items"), ("Medical consumables", "Medical Supplies"),
+    ("Tents", "Shelter"), ("Tarpaulins", "Shelter Equipment"), ("Medicine", "Medical Supply"),
+]
+UNITS = ["Pallets", "Pallets", "Pallets", "MT", "kg", "Truck"]
+AREAS = ["PS-NGZ", "PS-GZA", "PS-DEB", "PS-KYS", "PS-RFH"]
+
+
+def generate(path: Path, rows: int, seed: int = SEED) -> Path:
+    """Write a deterministic HXL deliveries CSV (header row, hashtag row, ``rows`` data rows)."""
+    import numpy as np
+    import polars as pl
+
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2023-10-21")
+    item = rng.integers(0, len(ITEMS), rows)
+    frame = pl.DataFrame(
+        {
+            "Date": (start + rng.integers(0, 346, rows).astype("timedelta64[D]")).astype(str),
+            "Crossing": np.array(CROSSINGS)[rng.integers(0, len(CROSSINGS), rows)],
+            "Item": np.array([i for i, _ in ITEMS])[item],
+            "Category": np.array([c for _, c in ITEMS])[item],
+            "Quantity": np.round(rng.gamma(2.0, 12.0, rows), 1),
+            "Unit": np.array(UNITS)[rng.integers(0, len(UNITS), rows)],
+            "Governorate": np.array(AREAS)[rng.integers(0, len(AREAS), rows)],
+        }
+    ).with_columns(pl.format("G{}", pl.int_range(1, rows + 1).cast(pl.String).str.zfill(7)).alias("ID"))
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(",".join(HXL_HEADER) + "\n" + ",".join(HXL_TAGS) + "\n")
+        frame.write_csv(fh, include_header=False)
+    return path
+
+
+# ---------------------------------------------------------------- child steps (one per process)
+
+
+def step_parse(path: Path, kind: str) -> None:
+    from lifeline.ingest.service import parse
+
+    started = time.perf_counter()
+    _module, parsed = parse(path, kind)
+    seconds = time.perf_counter() - started
+    note = f"{parsed.rows.height:,} rows valid, {parsed.rejections.height:,} rejected"
+    report_from_child(parsed.rows_read, seconds, note)
+
+
+def step_import(path: Path, kind: str, db: str) -> None:
+    from lifeline.ingest.service import import_file
+    from lifeline.store.engine import open_store
+
+    engine = open_store(db)
+    started = time.perf_counter()
+    report = import_file(engine, path, kind)
+    seconds = time.perf_counter() - started
+    engine.dispose()
+    note = f"{report.rows_imported:,} stored, {report.rows_rejected:,} rejected"
+    report_from_child(report.rows_read, seconds, note)
+
+
+def step_aggregate(db: str) -> None:
+    from lifeline.store import queries
+    from lifeline.store.engine import open_store
+
+    engine = open_store(db)
+    with engine.connect() as conn:
+        started = time.perf_counter()
+        rows = queries.delivery_breakdown(conn, ("area", "commodity"))
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    consignments = sum(int(r["consignments"]) for r in rows)
+    report_from_child(consignments, seconds, f"{len(rows)} groups (SQL GROUP BY)")
+
+
+def step_libhxl(path: Path) -> None:
+    import hxl
+
+    started = time.perf_counter()
+    counted = hxl.data(str(path), hxl.InputOptions(allow_local=True)).count(
+        ["#adm1+code", "#item+name"], aggregators=["sum(#indicator+num+quantity) as Quantity#indicator+num+quantity"]
+    )
+    groups = sum(1 for _ in counted)
+    seconds = time.perf_counter() - started
+    report_from_child(_data_rows(path), seconds, f"{groups} groups (hxl count filter = hxlcount)")
+
+
+def step_pandas(path: Path) -> None:
+    import pandas as pd
+
+    started = time.perf_counter()
+    frame = pd.read_csv(path, skiprows=[1])
+    groups = frame.groupby(["Governorate", "Item"]).agg(rows=("ID", "size"), quantity=("Quantity", "sum"))
+    seconds = time.perf_counter() - started
+    report_from_child(len(frame), seconds, f"{len(groups)} groups (read_csv + groupby)")
+
+
+def _data_rows(path: Path) -> int:
+    with path.open("rb") as fh:
+        return sum(1 for _ in fh) - 2
+
+
+def step_generate(path: Path, rows: int) -> None:
+    started = time.perf_counter()
+    generate(path, rows)
+    report_from_child(rows, time.perf_counter() - started, f"{path.stat().st_size / 1e6:.0f} MB written")
+
+
+STEPS = {"generate", "parse", "import", "aggregate", "libhxl", "pandas"}
+
+
+def child_main(args: argparse.Namespace) -> None:
+    path = Path(args.file) if args.file else Path()
+    if args.step == "generate":
+        step_generate(path, args.rows)
+    elif args.step == "parse":
+        step_parse(path, args.kind)
+    elif args.step == "import":
+        step_import(path, args.kind, args.db)
+    elif args.step == "aggregate":
+        step_aggregate(args.db)
+    elif args.step == "libhxl":
+        step_libhxl(path)
+    elif args.step == "pandas":
+        step_pandas(path)
+
+
+# ---------------------------------------------------------------- the run
+
+
+def fresh_postgres(url: str) -> str:
+    """A fresh database ``lifeline_bench`` on the server of ``url`` (dropped and created again)."""
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS lifeline_bench")
+        conn.execute("CREATE DATABASE lifeline_bench")
+    base = plain.rsplit("/", 1)[0]
+    return f"{base}/lifeline_bench"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="rows of the generated HXL file")
+    parser.add_argument("--pg", default=os.environ.get("LIFELINE_TEST_PG"), help="PostgreSQL URL (optional)")
+    parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL steps")
+    parser.add_argument("--no-real", action="store_true", help="skip the real files of ../shared/data")
+    parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
+    parser.add_argument("--file", help=argparse.SUPPRESS)
+    parser.add_argument("--kind", default="auto", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.step:
+        child_main(args)
+        return 0
+
+    me = Path(__file__).resolve()
+    results: list[StepResult] = []
+    with tempfile.TemporaryDirectory(prefix="lifeline-bench-") as tmp:
+        work = Path(tmp)
+        if not args.no_real:
+            real = [
+                ("UNRWA xlsx import (37k rows)", "unrwa-commodities-received-20241111.xlsx", "< 3 s"),
+                ("UNRWA csv import", "unrwa-commodities-received-20241111.csv", ""),
+                ("COGAT csv import", "cogat-gaza-aid-data-20240924.csv", ""),
+            ]
+            for i, (name, file, target) in enumerate(real):
+                path = SHARED_DATA / file
+                if not path.exists():
+                    results.append(StepResult(name, None, None, None, f"skipped: ../shared/data/{file} absent", target))
+                    continue
+                db = f"sqlite:///{work / f'real{i}.db'}"
+                argv = python_child(me, "--step", "import", "--file", str(path), "--db", db)
+                results.append(run_child(name, argv, target))
+
+        label = f"{args.rows:,}-row HXL"
+        # Generated in a child too: on Linux a child's peak memory starts from its parent's size at
+        # fork, so the parent stays small (it never imports polars) to keep every figure honest.
+        hxl_file = work / f"deliveries-{args.rows}.csv"
+        made = run_child(
+            f"{label}: generate (not Lifeline)",
+            python_child(me, "--step", "generate", "--file", str(hxl_file), "--rows", str(args.rows)),
+        )
+        if made.rows is None:
+            print(render("Lifeline ingest benchmark: generating the HXL file failed", [*results, made]))
+            return 1
+        size_mb = hxl_file.stat().st_size / 1e6
+        results.append(
+            run_child(f"{label}: read + validate only", python_child(me, "--step", "parse", "--file", str(hxl_file)))
+        )
+        backends = [("SQLite", f"sqlite:///{work / 'big.db'}")]
+        if args.pg and not args.no_pg:
+            try:
+                backends.append(("PostgreSQL", fresh_postgres(args.pg)))
+            except Exception as exc:  # the server may be absent: say so in the table, keep the rest
+                results.append(StepResult(f"{label}: PostgreSQL", None, None, None, f"skipped: {exc}"[:120]))
+        for backend, db in backends:
+            results.append(
+                run_child(
+                    f"{label}: read + validate + store ({backend})",
+                    python_child(me, "--step", "import", "--file", str(hxl_file), "--db", db),
+                    ">= 500k rows/s, < 500 MB",
+                )
+            )
+            results.append(
+                run_child(
+                    f"{label}: aggregate area x commodity ({backend})",
+                    python_child(me, "--step", "aggregate", "--db", db),
+                    "< 0.5 s",
+                )
+            )
+        for name, step in (("libhxl count (hxlcount)", "libhxl"), ("pandas read_csv + groupby", "pandas")):
+            results.append(run_child(f"{label}: {name}", python_child(me, "--step", step, "--file", str(hxl_file))))
+    title = f"Lifeline ingest benchmark (generated file: {args.rows:,} rows, {size_mb:.0f} MB, seed {SEED})"
+    print(render(title, results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
