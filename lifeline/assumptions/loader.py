@@ -18,6 +18,10 @@ from lifeline.errors import NotFound, UserError
 
 DATA = Path(__file__).with_name("data")
 
+# Distributions the Monte Carlo can draw (lifeline.model.montecarlo): ``low``/``high`` are the bounds
+# (uniform, triangular with ``value`` as mode) or the 95 % interval (normal, lognormal).
+DISTRIBUTIONS = ("uniform", "triangular", "normal", "lognormal", "fixed")
+
 
 @dataclass(frozen=True)
 class Assumption:
@@ -89,6 +93,23 @@ def merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
 def _assumption(name: str, raw: Mapping[str, Any], file: str) -> Assumption:
     if not isinstance(raw, Mapping) or "value" not in raw or "source" not in raw:
         raise UserError(f"assumption {name!r} needs at least 'value' and 'source'", file=file)
+    distribution = str(raw.get("distribution", "uniform"))
+    if distribution not in DISTRIBUTIONS:
+        raise UserError(
+            f"assumption {name!r}: distribution {distribution!r} is not one of {', '.join(DISTRIBUTIONS)}", file=file
+        )
+    try:
+        low = float(raw["low"]) if "low" in raw else None
+        high = float(raw["high"]) if "high" in raw else None
+        value = float(raw["value"])
+    except (TypeError, ValueError):
+        raise UserError(f"assumption {name!r}: value, low and high must be numbers", file=file) from None
+    if distribution != "fixed" and low is not None and high is not None and not low <= value <= high:
+        raise UserError(
+            f"assumption {name!r}: value {value} is outside low {low} .. high {high} "
+            "(set low and high too, or distribution = \"fixed\")",
+            file=file,
+        )
     try:
         return Assumption(
             name=name,
@@ -97,7 +118,7 @@ def _assumption(name: str, raw: Mapping[str, Any], file: str) -> Assumption:
             source=str(raw["source"]),
             low=float(raw["low"]) if "low" in raw else None,
             high=float(raw["high"]) if "high" in raw else None,
-            distribution=str(raw.get("distribution", "uniform")),
+            distribution=distribution,
             note=str(raw.get("note", "")),
         )
     except (TypeError, ValueError):

@@ -1,0 +1,154 @@
+"""Coverage engine on hand-computed cases: exact kcal/person/day, conversions, carry-over, seeds."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from lifeline.cli.app import app
+from lifeline.errors import UserError
+from lifeline.model.coverage import coverage_table
+from tests.model.helpers import load, write_override, write_unrwa
+
+ONE_AREA = """
+[assumptions.requirement_kcal]
+value = {req}
+source = "test"
+[assumptions.consumption_cap_kcal]
+value = {cap}
+distribution = "fixed"
+source = "test"
+[population.gaza-strip]
+dates = ["2024-01-01"]
+values = [1000]
+source = "test: 1,000 people"
+"""
+
+
+def _override(tmp_path: Path, req: float = 2100.0, cap: float = 1.0e6) -> Path:
+    return write_override(tmp_path / "one.toml", ONE_AREA.format(req=req, cap=cap))
+
+
+def test_hand_computed_kcal_per_person_and_coverage(store, tmp_path: Path) -> None:
+    # 8 pallets of wheat flour = 8 x 637.5 kg = 5,100 kg x 3,500 kcal/kg = 17,850,000 kcal,
+    # plus 2 Ton of rice = 2,000 kg x 3,520 = 7,040,000 kcal; over 10 days x 1,000 people:
+    # (17,850,000 + 7,040,000) / 10,000 = 2,489 kcal/person/day; coverage 2,489 / 2,100 = 1.185.
+    path = write_unrwa(
+        tmp_path / "u.csv",
+        [
+            ("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
+            ("2024-01-03", "Food Items", "Rice", 2, "Ton"),
+            ("2024-01-04", "Non-Food Items", "Tents", 5, "Pallets"),
+        ],
+    )
+    load(store, path)
+    with store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="month",
+            overrides=[_override(tmp_path)],
+            runs=1,
+        )
+    (row,) = t.rows
+    assert row["kcal_pp"] == 2489
+    assert row["coverage"] == pytest.approx(2489 / 2100, abs=1e-3)
+    assert row["population"] == 1000 and row["days"] == 10
+    assert row["sources"] == "UNRWA"
+
+
+def test_carry_over_under_a_cap(sqlite_store, tmp_path: Path) -> None:
+    # 17,850,000 kcal on day 1, 1,000 people capped at 2,000 kcal: 2,000/day for 8 days (16 M),
+    # 1,850 on day 9, nothing on day 10. Requirement 1,900 -> days 9 and 10 are below it.
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets")]))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="day",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+    assert [r["kcal_pp"] for r in t.rows] == [2000] * 8 + [1850, 0]
+    assert [r["days_below"] for r in t.rows] == [0] * 8 + [1, 1]
+
+
+def test_seeded_monte_carlo_is_reproducible(sqlite_store, tmp_path: Path) -> None:
+    load(
+        sqlite_store,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [
+                ("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
+                ("2024-01-05", "Food Items", "Canned tuna + rice", 20, "Pallets"),
+            ],
+        ),
+    )
+    kw = dict(date_from=date(2024, 1, 1), date_to=date(2024, 1, 31), by="week", runs=300)
+    with sqlite_store.connect() as conn:
+        a = coverage_table(conn, seed=7, overrides=[_override(tmp_path, cap=2500)], **kw).rows
+        b = coverage_table(conn, seed=7, overrides=[_override(tmp_path, cap=2500)], **kw).rows
+        c = coverage_table(conn, seed=8, overrides=[_override(tmp_path, cap=2500)], **kw).rows
+    assert a == b
+    assert a != c
+    assert all(r["kcal_pp_low"] <= r["kcal_pp"] <= r["kcal_pp_high"] for r in a)
+    assert any(r["kcal_pp_low"] < r["kcal_pp_high"] for r in a)
+
+
+def test_unknown_area_is_a_user_error(sqlite_store, tmp_path: Path) -> None:
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Rice", 1, "Ton")]))
+    with sqlite_store.connect() as conn, pytest.raises(UserError, match="no population series for area 'mars'"):
+        coverage_table(conn, area="mars", runs=1)
+
+
+def test_cli_coverage_json_is_one_document(tmp_path: Path) -> None:
+    from lifeline.store.engine import open_store
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    engine = open_store(url)
+    load(engine, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Rice", 1, "Ton")]))
+    engine.dispose()
+    result = CliRunner().invoke(
+        app,
+        [
+            "--db",
+            url,
+            "coverage",
+            "--runs",
+            "50",
+            "--by",
+            "week",
+            "--format",
+            "json",
+            "--from",
+            "2024-01-01",
+            "--to",
+            "2024-01-14",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert [r["period"] for r in doc["rows"]] == ["2024-01-01", "2024-01-08"]
+    # 1 t of rice x 3,520 kcal/kg in week one over 2,226,544 people x 7 days is about 0.23 kcal/person/day
+    assert 0.1 < doc["rows"][0]["kcal_pp"] + 0.5 < 2 and doc["rows"][1]["kcal_pp"] == 0
+    assert doc["rows"][0]["assumptions"].startswith("sphere-2100")
+
+
+def test_assumptions_show_prints_every_value_with_its_source() -> None:
+    result = CliRunner().invoke(app, ["assumptions", "show", "commodity-kcal", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)["rows"]
+    flour = next(r for r in rows if r["name"] == "wheat-flour")
+    assert flour["value"] == 3500 and "Platt" in flour["source"]
+    assert all(r["source"] for r in rows)
+    for name in ("sphere-2100", "checchi-2024", "fliss-isakov-2025"):
+        shown = CliRunner().invoke(app, ["assumptions", "show", name, "--format", "json"])
+        assert shown.exit_code == 0 and all(r["source"] for r in json.loads(shown.stdout)["rows"])
+    assert np.isfinite(1.0)
