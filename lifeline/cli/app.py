@@ -44,6 +44,8 @@ COMMAND_MODULES = [
     "lifeline.cli.imports",
     "lifeline.cli.deliveries",
     "lifeline.cli.alerts",
+    "lifeline.cli.assumptions",
+    "lifeline.cli.coverage",
 ]
 
 for _name in COMMAND_MODULES:
