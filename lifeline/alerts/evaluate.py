@@ -52,7 +52,7 @@ def evaluate(engine: Engine, cfg: AlertConfig | None = None, only: Iterable[str]
                 with conn.begin_nested():
                     got = RULES[name](conn, cfg)
             except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
-                log.exception("alert rule %s failed", name)
+                log.debug("alert rule %s failed", name, exc_info=True)
                 errors[name] = f"{exc.__class__.__name__}: {exc}"
                 continue
             ran.append(name)

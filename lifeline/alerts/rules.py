@@ -24,9 +24,12 @@ from lifeline.store import queries_alerts as q
 Rule = Callable[[Connection, AlertConfig], list[Alert]]
 
 
+def _crossings() -> dict[str, dict[str, Any]]:
+    return dict(load_set("normalisation").tables.get("crossings", {}))
+
+
 def _crossing_names() -> dict[str, str]:
-    crossings = load_set("normalisation").tables.get("crossings", {})
-    return {code: str(c.get("name_en", code)) for code, c in crossings.items()}
+    return {code: str(c.get("name_en", code)) for code, c in _crossings().items()}
 
 
 def _cite(c: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -42,10 +45,13 @@ def _publisher_note(c: dict[str, Any] | None) -> str:
 def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     """No recorded entries at a crossing for at least N days, inside the period a line list covers."""
     n = int(cfg.value("crossing_gap_days"))
-    daily = q.daily_deliveries(conn).filter(pl.col("crossing").is_not_null() & (pl.col("rows") > 0))
+    routes = {str(r) for r in cfg.rule("crossing-gap").get("routes", ["land"])}
+    watched = [code for code, c in _crossings().items() if str(c.get("route", "land")) in routes]
+    daily = q.daily_deliveries(conn).filter(pl.col("rows") > 0)
+    ends = daily.group_by("series").agg(pl.col("date").max().alias("series_end"))
+    daily = daily.filter(pl.col("crossing").is_in(watched))
     if daily.is_empty():
         return []
-    ends = daily.group_by("series").agg(pl.col("date").max().alias("series_end"))
     gaps = (
         daily.group_by("series", "crossing", "date")
         .agg(pl.col("trucks").sum())

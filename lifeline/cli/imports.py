@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from lifeline.alerts.evaluate import evaluate_after_import
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, rules
 from lifeline.cli.output import Format, console, emit, err
@@ -35,6 +36,7 @@ def import_cmd(
     reports: list[ImportReport] = []
     for path in paths:
         reports.append(_import_one(store, path, kind, ruleset, show_progress=fmt != Format.json))
+    evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
     if fmt == Format.json:
         doc = {
             "datasets": [

@@ -51,8 +51,8 @@ def daily_deliveries(
     data = conn.execute(stmt).all()
     if not data:
         return pl.DataFrame(schema=DAILY_SCHEMA)
-    frame = pl.DataFrame([tuple(r) for r in data], schema=list(DAILY_SCHEMA), orient="row")
-    return frame.cast(DAILY_SCHEMA).sort("series", "crossing", "date")  # type: ignore[arg-type]
+    frame = pl.DataFrame([tuple(r) for r in data], schema=DAILY_SCHEMA, orient="row")  # type: ignore[arg-type]
+    return frame.sort("series", "crossing", "date")  # type: ignore[arg-type]
 
 
 def series_citations(conn: Connection) -> dict[str, dict[str, Any]]:
@@ -112,7 +112,7 @@ def observations(conn: Connection, indicators: Iterable[str]) -> pl.DataFrame:
     data = conn.execute(stmt).all()
     if not data:
         return pl.DataFrame(schema=OBS_SCHEMA)
-    return pl.DataFrame([tuple(r) for r in data], schema=list(OBS_SCHEMA), orient="row").cast(OBS_SCHEMA)  # type: ignore[arg-type]
+    return pl.DataFrame([tuple(r) for r in data], schema=OBS_SCHEMA, orient="row")  # type: ignore[arg-type]
 
 
 def delivery_revisions(conn: Connection) -> pl.DataFrame:
