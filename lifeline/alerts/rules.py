@@ -128,7 +128,7 @@ def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     )
     names, out = _crossing_names(), []
     for e in events.iter_rows(named=True):
-        end = e["next"] - timedelta(days=1) if e["next"] else as_of
+        end: date = e["next"] - timedelta(days=1) if e["next"] else as_of
         days = (end - e["date"]).days + 1
         if days < n:
             continue

@@ -94,7 +94,7 @@ def record(
         if old is None:
             new_id = conn.execute(
                 insert(alerts).values(key=key, rule=a.rule, state="open", first_seen=now, last_seen=now, **values)
-            ).inserted_primary_key[0]
+            ).inserted_primary_key[0]  # type: ignore[index]
             result.new.append(key)
             result.new_ids.append(int(new_id))
             continue

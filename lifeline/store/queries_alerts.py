@@ -60,7 +60,15 @@ def series_citations(conn: Connection) -> dict[str, dict[str, Any]]:
     ds, s = schema.datasets, schema.sources
     newest = select(ds.c.series, func.max(ds.c.id).label("id")).group_by(ds.c.series).subquery()
     stmt = select(
-        ds.c.series, ds.c.id.label("dataset_id"), ds.c.path, ds.c.note, s.c.publisher, s.c.title, s.c.url, s.c.published
+        ds.c.series,
+        ds.c.id.label("dataset_id"),
+        ds.c.path,
+        ds.c.note.label("dataset_note"),
+        s.c.publisher,
+        s.c.title,
+        s.c.url,
+        s.c.published,
+        s.c.note,
     ).select_from(newest.join(ds, ds.c.id == newest.c.id).join(s, ds.c.source_id == s.c.id))
     out: dict[str, dict[str, Any]] = {}
     for r in conn.execute(stmt):
@@ -133,19 +141,24 @@ def delivery_revisions(conn: Connection) -> pl.DataFrame:
         .select_from(r.join(d, r.c.record_id == d.c.id).join(ds, r.c.dataset_id == ds.c.id))
         .where(r.c.table_name == "deliveries")
     )
+
+    def _day(v: Any) -> str | None:
+        return None if v is None else str(v)[:10]
+
     rows = []
     for dataset_id, action, old, new, cur_date, cur_trucks, cur_kg, series, path in conn.execute(stmt):
         old, new = old or {}, new or {}
+        restored, withdrawn = action == "restored", action == "withdrawn"
         rows.append(
             (
                 dataset_id,
                 series,
                 path,
                 action,
-                old.get("date", cur_date if action != "restored" else None),
-                old.get("trucks", cur_trucks),
-                old.get("kg", cur_kg),
-                new.get("date", cur_date) if action != "withdrawn" else None,
+                None if restored else _day(old.get("date", cur_date)),
+                0.0 if restored else old.get("trucks", cur_trucks),
+                0.0 if restored else old.get("kg", cur_kg),
+                None if withdrawn else _day(new.get("date", cur_date)),
                 new.get("trucks", cur_trucks),
                 new.get("kg", cur_kg),
             )
@@ -164,13 +177,9 @@ def delivery_revisions(conn: Connection) -> pl.DataFrame:
     }
     if not rows:
         return pl.DataFrame(schema=cols)
-    frame = pl.DataFrame(rows, schema=list(cols), orient="row", infer_schema_length=None)
-    return (
-        frame.with_columns(pl.col("old_date").cast(pl.String), pl.col("new_date").cast(pl.String))
-        .cast(cols)
-        .with_columns(  # type: ignore[arg-type]
-            pl.col("old_date").str.to_date(strict=False), pl.col("new_date").str.to_date(strict=False)
-        )
+    frame = pl.DataFrame(rows, schema=cols, orient="row")  # type: ignore[arg-type]
+    return frame.with_columns(
+        pl.col("old_date").str.to_date(strict=False), pl.col("new_date").str.to_date(strict=False)
     )
 
 

@@ -25,9 +25,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _alert(start: date = date(2024, 5, 7), end: date = date(2024, 5, 20)) -> Alert:
     return Alert(
-        rule="crossing-gap", severity="high", place="rafah", period_start=start, period_end=end,
-        title="No recorded entries at Rafah", message="no entries <script>x</script>",
-        evidence={"days": (end - start).days + 1}, sources=[{"publisher": "UNRWA", "title": "t"}],
+        rule="crossing-gap",
+        severity="high",
+        place="rafah",
+        period_start=start,
+        period_end=end,
+        title="No recorded entries at Rafah",
+        message="no entries <script>x</script>",
+        evidence={"days": (end - start).days + 1},
+        sources=[{"publisher": "UNRWA", "title": "t"}],
     )
 
 
@@ -73,8 +79,9 @@ def test_ack_then_resolve_then_reopen(store: Engine) -> None:
     assert res.reopened == [key]
 
 
-def test_webhook_signed_retried_after_failure_then_delivered(sqlite_store: Engine, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_webhook_signed_retried_after_failure_then_delivered(
+    sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LIFELINE_WEBHOOK_SECRET", "s3cret")
     with webhook_receiver(fail_first=2) as hook:
         cfg = load_config([_config(tmp_path, web=f'[channels.webhook]\nenabled = true\nurls = ["{hook.url}"]\n')])
@@ -103,11 +110,15 @@ def test_webhook_signed_retried_after_failure_then_delivered(sqlite_store: Engin
     assert (row["status"], row["attempts"]) == ("sent", 3)
 
 
-def test_gives_up_after_max_attempts_but_keeps_the_row(sqlite_store: Engine, tmp_path: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_gives_up_after_max_attempts_but_keeps_the_row(
+    sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("LIFELINE_WEBHOOK_SECRET", "k")
-    override = _config(tmp_path, web='[channels.webhook]\nenabled = true\nurls = ["http://127.0.0.1:9/none"]\n'
-                       "[assumptions.outbox_max_attempts]\nvalue = 2\nsource = 'test'\n")
+    override = _config(
+        tmp_path,
+        web='[channels.webhook]\nenabled = true\nurls = ["http://127.0.0.1:9/none"]\n'
+        "[assumptions.outbox_max_attempts]\nvalue = 2\nsource = 'test'\n",
+    )
     cfg = load_config([override])
     with sqlite_store.begin() as conn:
         outbox.enqueue(conn, record(conn, [_alert()], ["crossing-gap"]).new_ids, cfg)
@@ -122,8 +133,10 @@ def test_gives_up_after_max_attempts_but_keeps_the_row(sqlite_store: Engine, tmp
 
 def test_email_through_local_smtp(sqlite_store: Engine, tmp_path: Path) -> None:
     with smtp_receiver() as (port, messages):
-        mail = (f'[channels.email]\nenabled = true\nhost = "127.0.0.1"\nport = {port}\n'
-                'recipients = ["ops@example.org", "desk@example.org"]\n')
+        mail = (
+            f'[channels.email]\nenabled = true\nhost = "127.0.0.1"\nport = {port}\n'
+            'recipients = ["ops@example.org", "desk@example.org"]\n'
+        )
         cfg = load_config([_config(tmp_path, mail=mail)])
         with sqlite_store.begin() as conn:
             outbox.enqueue(conn, record(conn, [_alert()], ["crossing-gap"]).new_ids, cfg)
@@ -144,13 +157,28 @@ def test_nothing_lost_on_restart_a_new_process_delivers(tmp_path: Path) -> None:
         cfg = load_config([override])
         engine = open_store(db)
         with engine.begin() as conn:
-            outbox.enqueue(conn, record(conn, [_alert(), _alert(start=date(2024, 7, 1))], ["crossing-gap"]).new_ids, cfg)
+            outbox.enqueue(
+                conn, record(conn, [_alert(), _alert(start=date(2024, 7, 1))], ["crossing-gap"]).new_ids, cfg
+            )
         engine.dispose()
         env = dict(os.environ, LIFELINE_WEBHOOK_SECRET="k")
         proc = subprocess.run(
-            [str(ROOT / ".venv" / "bin" / "lifeline"), "--db", db, "alerts", "deliver", "--assumptions", str(override),
-             "--format", "json"],
-            capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
+            [
+                str(ROOT / ".venv" / "bin" / "lifeline"),
+                "--db",
+                db,
+                "alerts",
+                "deliver",
+                "--assumptions",
+                str(override),
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
         )
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["sent"] == 2

@@ -1,0 +1,197 @@
+"""Each rule on constructed data where the answer is known, and on the real line lists."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from sqlalchemy import Engine, func, insert, select, update
+
+from lifeline.alerts.config import load_config
+from lifeline.alerts.evaluate import evaluate
+from lifeline.alerts.rules import crossing_closed, crossing_gap, facilities_worse, revision, sources_diverge, trucks_low
+from lifeline.alerts.store import list_alerts
+from lifeline.store import schema
+from lifeline.store.tables_alerts import alerts
+from tests.alerts import data
+
+D0 = date(2024, 4, 1)
+
+
+def _gap_store(engine: Engine, gap: set[date]) -> None:
+    with engine.begin() as conn:
+        ds = data.dataset(conn, "un-list", "UNRWA")
+        data.deliveries(
+            conn,
+            ds,
+            "un-list",
+            data.every_day(D0, 40, "rafah", 2, skip=gap) + data.every_day(D0, 40, "kerem-shalom", 3),
+        )
+
+
+def test_crossing_gap_finds_exactly_the_missing_days_and_never_says_closed(store: Engine) -> None:
+    gap = {D0 + timedelta(days=d) for d in range(10, 14)}  # 4 days: 11-14 April
+    short = {D0 + timedelta(days=20), D0 + timedelta(days=21)}  # 2 days: below N = 3
+    _gap_store(store, gap | short)
+    with store.connect() as conn:
+        (a,) = crossing_gap(conn, load_config())
+    assert (a.place, a.period_start, a.period_end) == ("rafah", date(2024, 4, 11), date(2024, 4, 14))
+    assert a.evidence["days_without_entries"] == 4 and a.evidence["next_entry"] == date(2024, 4, 15)
+    assert "closed" not in a.title.lower() and "not the same as a closure" in a.message
+    assert a.sources[0]["publisher"] == "UNRWA"
+
+
+def test_crossing_gap_running_to_the_end_of_the_list_is_ongoing(store: Engine) -> None:
+    _gap_store(store, {D0 + timedelta(days=d) for d in range(30, 40)})
+    with store.connect() as conn:
+        (a,) = crossing_gap(conn, load_config())
+    assert a.period_end == D0 + timedelta(days=39) and a.evidence["ongoing_at_end_of_data"] is True
+
+
+def test_threshold_is_overridable(store: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    _gap_store(store, {D0 + timedelta(days=d) for d in range(10, 14)})
+    override = tmp_path / "o.toml"
+    override.write_text("[assumptions.crossing_gap_days]\nvalue = 5\nsource = 'test'\n")
+    with store.connect() as conn:
+        assert crossing_gap(conn, load_config([override])) == []
+
+
+def test_reported_closure_lasts_until_the_next_status_event(store: Engine) -> None:
+    with store.begin() as conn:
+        ds = data.dataset(conn, "ref", "Lifeline reference")
+        data.observation(conn, ds, "crossing_status", "rafah", date(2024, 5, 7), text="closed")
+        data.observation(conn, ds, "crossing_status", "kerem-shalom", date(2024, 5, 5), text="closed")
+        data.observation(conn, ds, "crossing_status", "kerem-shalom", date(2024, 5, 6), text="open")  # 1 day: too short
+        data.observation(conn, ds, "crossing_status", "erez", date(2024, 6, 1), text="open")
+    with store.connect() as conn:
+        (a,) = crossing_closed(conn, load_config())
+    # No later event for Rafah: the closure runs to the newest date the store knows (the last event).
+    assert (a.place, a.period_start, a.period_end) == ("rafah", date(2024, 5, 7), date(2024, 6, 1))
+    assert a.evidence["days"] == 26 and a.sources[0]["publisher"] == "OCHA"
+
+
+def test_trucks_low_episode_uses_the_window_mean(store: Engine) -> None:
+    with store.begin() as conn:
+        ds = data.dataset(conn, "un-list", "UNRWA")
+        rows = data.every_day(D0, 30, "kerem-shalom", 150) + data.every_day(
+            D0 + timedelta(days=30), 20, "kerem-shalom", 50
+        )
+        rows += data.every_day(D0 + timedelta(days=50), 20, "kerem-shalom", 150)
+        data.deliveries(conn, ds, "un-list", rows)
+    with store.connect() as conn:
+        (a,) = trucks_low(conn, load_config())
+    # 7-day mean < 100 once at least 4 of the 7 days are at 50: from day 33 (1 May + 3) to day 52.
+    assert a.period_start == D0 + timedelta(days=33) and a.period_end == D0 + timedelta(days=52)
+    assert a.evidence["lowest_window_mean"] == 50.0 and a.evidence["limit_trucks_per_day"] == 100.0
+
+
+def test_sources_diverge_by_week(store: Engine) -> None:
+    monday = date(2024, 4, 1)
+    with store.begin() as conn:
+        a = data.dataset(conn, "un-list", "UNRWA")
+        b = data.dataset(conn, "cogat-list", "COGAT")
+        data.deliveries(conn, a, "un-list", data.every_day(monday, 28, "kerem-shalom", 10))
+        data.deliveries(
+            conn,
+            b,
+            "cogat-list",
+            data.every_day(monday, 14, None, 11) + data.every_day(monday + timedelta(days=14), 14, None, 25),
+        )
+    with store.connect() as conn:
+        (alert,) = sources_diverge(conn, load_config())
+    assert (alert.period_start, alert.period_end) == (date(2024, 4, 15), date(2024, 4, 28))
+    assert alert.evidence["weekly_ratio"] == [2.5, 2.5] and "COGAT counted 2.50 times" in alert.message
+
+
+def test_revision_of_a_past_month_above_threshold(store: Engine) -> None:
+    with store.begin() as conn:
+        d1 = data.dataset(conn, "un-list", "UNRWA", "list-20240911.csv")
+        ids = data.deliveries(conn, d1, "un-list", data.every_day(D0, 30, "kerem-shalom", 1))  # April: 30 trucks
+        d2 = data.dataset(conn, "un-list", "UNRWA", "list-20241111.csv")
+        now = datetime.now(UTC)
+        # The newer file withdraws 2 April rows: -2 trucks of 30 = 6.7% (> 5%), but below 10 rows: no alert yet.
+        for rid in ids[:2]:
+            conn.execute(update(schema.deliveries).where(schema.deliveries.c.id == rid).values(withdrawn_dataset_id=d2))
+            conn.execute(
+                insert(schema.revisions).values(
+                    table_name="deliveries",
+                    record_id=rid,
+                    dataset_id=d2,
+                    previous_dataset_id=d1,
+                    changed_at=now,
+                    action="withdrawn",
+                    old_values={"date": str(D0), "trucks": 1.0, "kg": 20000.0},
+                    new_values=None,
+                )
+            )
+    cfg = load_config()
+    with store.connect() as conn:
+        assert revision(conn, cfg) == []
+    with store.begin() as conn:  # ...and changes 10 more rows from 1 to 2 trucks: +10 -2 = +8 of 30
+        for rid in ids[10:20]:
+            conn.execute(
+                update(schema.deliveries).where(schema.deliveries.c.id == rid).values(trucks=2.0, dataset_id=d2)
+            )
+            conn.execute(
+                insert(schema.revisions).values(
+                    table_name="deliveries",
+                    record_id=rid,
+                    dataset_id=d2,
+                    previous_dataset_id=d1,
+                    changed_at=now,
+                    action="changed",
+                    old_values={"trucks": 1.0},
+                    new_values={"trucks": 2.0},
+                )
+            )
+    with store.connect() as conn:
+        (a,) = revision(conn, cfg)
+    assert a.evidence["trucks_before"] == 30 and a.evidence["trucks_after"] == 38
+    assert a.evidence["pct_trucks"] == pytest.approx(100 * 8 / 30) and a.evidence["rows_revised"] == 12
+
+
+def test_facility_count_worsening(store: Engine) -> None:
+    with store.begin() as conn:
+        ds = data.dataset(conn, "ref", "Lifeline reference")
+        data.observation(conn, ds, "hospitals_functioning", "gaza-strip", date(2024, 2, 15), value=15, publisher="WHO")
+        data.observation(conn, ds, "hospitals_functioning", "gaza-strip", date(2024, 5, 22), value=12)
+        data.observation(conn, ds, "hospitals_functioning", "PS-RFH", date(2024, 5, 1), value=3)
+    with store.connect() as conn:
+        (a,) = facilities_worse(conn, load_config())
+    assert (a.evidence["previous"], a.evidence["current"], a.period_start) == (15, 12, date(2024, 5, 22))
+    assert [s["publisher"] for s in a.sources] == ["WHO", "OCHA"]
+
+
+def test_evaluate_twice_and_after_reimport_never_duplicates(store: Engine) -> None:
+    _gap_store(store, {D0 + timedelta(days=d) for d in range(10, 14)})
+    first = evaluate(store)
+    assert first.result.new and not first.errors
+    second = evaluate(store)
+    assert second.result.new == [] and second.queued == 0
+    with store.connect() as conn:
+        keys = [a["key"] for a in list_alerts(conn)]
+        assert len(keys) == len(set(keys)) == conn.execute(select(func.count()).select_from(alerts)).scalar_one()
+
+
+@pytest.mark.slow
+def test_real_line_lists_show_the_may_2024_gaps_and_source_divergence(sqlite_store: Engine, shared) -> None:  # type: ignore[no-untyped-def]
+    from lifeline.ingest.service import import_file
+
+    for name in (
+        "unrwa-commodities-received-20240911.xlsx",
+        "unrwa-commodities-received-20241111.csv",
+        "cogat-gaza-aid-data-20240924.csv",
+    ):
+        import_file(sqlite_store, shared.file(name))
+    ev = evaluate(sqlite_store)
+    assert not ev.errors
+    with sqlite_store.connect() as conn:
+        got = {a["key"]: a for a in list_alerts(conn)}
+    rafah = got["crossing-gap/rafah/2024-05-05/unrwa-commodities-received"]
+    assert rafah["period_end"] == date(2024, 9, 30) and "partial" in rafah["message"]  # the publisher's caveat
+    ks = got["crossing-gap/kerem-shalom/2024-05-06/unrwa-commodities-received"]
+    assert ks["period_end"] == date(2024, 5, 10)
+    div = got["sources-diverge/gaza-strip/2024-05-06/COGAT/UNRWA"]
+    assert 1.9 < div["evidence"]["trucks_COGAT"] / div["evidence"]["trucks_UNRWA"] < 2.4
+    again = evaluate(sqlite_store)
+    assert again.result.new == []
