@@ -117,7 +117,7 @@ def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     obs = q.observations(conn, [indicator])
     if obs.is_empty():
         return []
-    as_of = max(filter(None, [_as_of(conn), obs["date"].max()]))  # type: ignore[type-var]
+    as_of: date = max(d for d in (_as_of(conn), obs["date"].max()) if d is not None)  # type: ignore[type-var,assignment]
     events = (
         obs.sort("location", "date")
         .with_columns(
