@@ -46,6 +46,12 @@ COMMAND_MODULES = [
     "lifeline.cli.alerts",
     "lifeline.cli.assumptions",
     "lifeline.cli.coverage",
+    "lifeline.cli.reference",
+    "lifeline.cli.access",
+    "lifeline.cli.sources",
+    "lifeline.cli.series",
+    "lifeline.cli.serve",
+    "lifeline.cli.users",
 ]
 
 for _name in COMMAND_MODULES:

@@ -1,0 +1,220 @@
+"""The result tables the API and the pages share: thin wrappers turning core answers into ResultTables.
+
+Model modules written by other areas are imported lazily through :func:`optional`: while a module
+does not exist yet, its page shows a plain "not available yet" panel and its endpoint answers 503;
+any other import error is a bug and surfaces.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from sqlalchemy import Connection
+
+from lifeline.errors import NotFound
+from lifeline.formats import Column, ResultTable
+from lifeline.store import queries, queries_web
+
+
+class NotAvailable(Exception):
+    """A model module this table needs is not part of this build yet."""
+
+    def __init__(self, module: str) -> None:
+        super().__init__(f"{module} is not available yet")
+        self.module = module
+
+
+def optional(module: str) -> ModuleType | None:
+    try:
+        return import_module(module)
+    except ModuleNotFoundError as exc:
+        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
+            return None
+        raise
+
+
+def need(module: str) -> ModuleType:
+    found = optional(module)
+    if found is None:
+        raise NotAvailable(module)
+    return found
+
+
+class AnswerCache:
+    """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._items: OrderedDict[str, ResultTable] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get_or_make(self, key: str, make: Callable[[], ResultTable]) -> ResultTable:
+        with self._lock:
+            if key in self._items:
+                self._items.move_to_end(key)
+                return self._items[key]
+        value = make()
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+        return value
+
+
+CACHE = AnswerCache()
+
+
+def cached(conn: Connection, name: str, params: dict[str, Any], make: Callable[[], ResultTable]) -> ResultTable:
+    key = json.dumps([name, params, queries_web.data_version(conn)], default=str, sort_keys=True)
+    return CACHE.get_or_make(key, make)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tables whose data the foundation already provides.
+
+DATASET_COLUMNS = [
+    Column("id", "#meta+id"), Column("kind", "#meta+kind"), Column("series", "#meta+series"),
+    Column("path", "#meta+file"), Column("publisher", "#org+name"), Column("published", "#date+published"),
+    Column("imported_at", "#date+imported"), Column("imported_by", "#contact+name", "imported by"),
+    Column("rows_read", "#indicator+num+read"), Column("rows_imported", "#indicator+num+imported"),
+    Column("rows_unchanged", "#indicator+num+unchanged"), Column("rows_changed", "#indicator+num+changed"),
+    Column("rows_rejected", "#indicator+num+rejected"), Column("rows_flagged", "#indicator+num+flagged"),
+    Column("rows_withdrawn", "#indicator+num+withdrawn"),
+]
+
+
+def deliveries(conn: Connection, **params: Any) -> ResultTable:
+    from lifeline.model.deliveries import delivery_table
+
+    return cached(conn, "deliveries", params, lambda: delivery_table(conn, **params))
+
+
+def datasets(conn: Connection) -> ResultTable:
+    from lifeline.store.schema import datasets as ds
+
+    rows = queries.datasets(conn)
+    by = {r.id: r.imported_by for r in conn.execute(ds.select().with_only_columns(ds.c.id, ds.c.imported_by))}
+    for r in rows:
+        r["imported_by"] = by.get(r["id"])
+    return ResultTable(
+        title="Datasets imported",
+        columns=DATASET_COLUMNS,
+        rows=rows,
+        sources=_distinct_sources(rows),
+        notes=["rows read = imported + unchanged + changed + rejected, for every file"],
+    )
+
+
+def _distinct_sources(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for r in rows:
+        key = (r.get("publisher"), r.get("title"), r.get("url"))
+        seen.setdefault(key, {k: r.get(k) for k in ("publisher", "title", "url", "published")})
+    return list(seen.values())
+
+
+def import_report(conn: Connection, dataset_id: int) -> tuple[dict[str, Any], ResultTable]:
+    found = queries_web.dataset(conn, dataset_id)
+    if found is None:
+        raise NotFound(f"no dataset with id {dataset_id}")
+    rows = queries_web.rejections(conn, dataset_id)
+    table = ResultTable(
+        title=f"Rows rejected from dataset {dataset_id} ({found['path']})",
+        columns=[Column("row", "#meta+row"), Column("column", "#meta+column"), Column("reason", "#description")],
+        rows=rows,
+        sources=[{k: found.get(k) for k in ("publisher", "title", "url", "published")}],
+        query={"dataset": dataset_id},
+    )
+    return found, table
+
+
+def revisions(conn: Connection, dataset: int | None = None) -> ResultTable:
+    rows = queries_web.revisions(conn, dataset)
+    for r in rows:
+        r["old_values"] = json.dumps(r["old_values"], ensure_ascii=False, default=str)
+        r["new_values"] = json.dumps(r["new_values"], ensure_ascii=False, default=str) if r["new_values"] else None
+    return ResultTable(
+        title="Revisions: values changed or withdrawn by a newer file",
+        columns=[
+            Column("id", "#meta+id"), Column("table_name", "#meta+table", "table"), Column("record_id", "#meta+record"),
+            Column("action", "#status"), Column("changed_at", "#date+changed"), Column("series", "#meta+series"),
+            Column("dataset_id", "#meta+dataset", "by dataset"),
+            Column("previous_dataset_id", "#meta+dataset+previous", "previous dataset"),
+            Column("old_values", "#meta+old", "old values"), Column("new_values", "#meta+new", "new values"),
+        ],
+        rows=rows,
+        notes=["a re-published file never overwrites silently: earlier values stay here"],
+        query={"dataset": dataset},
+    )
+
+
+def sources(conn: Connection) -> ResultTable:
+    rows = queries_web.sources(conn)
+    return ResultTable(
+        title="Sources",
+        columns=[
+            Column("id", "#meta+id"), Column("publisher", "#org+name"), Column("title", "#meta+title"),
+            Column("url", "#meta+url"), Column("licence", "#meta+licence"), Column("published", "#date+published"),
+            Column("retrieved", "#date+retrieved"), Column("datasets", "#indicator+num+datasets"),
+            Column("last_imported", "#date+imported", "last imported"), Column("note", "#description"),
+        ],
+        rows=rows,
+    )
+
+
+def freshness(conn: Connection) -> ResultTable:
+    rows = queries_web.last_update_per_publisher(conn)
+    return ResultTable(
+        title="Last data update per source",
+        columns=[
+            Column("publisher", "#org+name"), Column("published", "#date+published", "file published"),
+            Column("latest_data", "#date+latest", "latest data"), Column("last_imported", "#date+imported", "imported"),
+            Column("datasets", "#indicator+num+datasets"),
+        ],
+        rows=rows,
+        sources=[{"publisher": r["publisher"], "published": r.get("published")} for r in rows],
+    )
+
+
+def locations(conn: Connection, kind: str | None = None) -> ResultTable:
+    rows = queries_web.locations(conn, kind)
+    return ResultTable(
+        title="Places",
+        columns=[
+            Column("code", "#loc+code"), Column("type", "#loc+type"), Column("name_en", "#loc+name+i_en", "name"),
+            Column("name_ar", "#loc+name+i_ar", "name (Arabic)"), Column("parent_code", "#adm1+code", "parent"),
+            Column("lat", "#geo+lat"), Column("lon", "#geo+lon"), Column("area_km2", "#indicator+num+area"),
+        ],
+        rows=rows,
+    )
+
+
+def audit(conn: Connection, limit: int = 200, offset: int = 0) -> ResultTable:
+    from lifeline.accounts import recent
+
+    rows = recent(conn, limit, offset)
+    for r in rows:
+        r["detail"] = json.dumps(r["detail"], ensure_ascii=False, default=str) if r["detail"] is not None else None
+    return ResultTable(
+        title="Audit log",
+        columns=[
+            Column("id", "#meta+id"), Column("at", "#date"), Column("user_name", "#contact+name", "user"),
+            Column("via", "#meta+channel"), Column("action", "#activity"), Column("target", "#meta+target"),
+            Column("detail", "#description"),
+        ],
+        rows=rows,
+    )
+
+
+def names(conn: Connection) -> dict[str, dict[str, str]]:
+    """Display names of places by code in each language, from the locations table (reference set)."""
+    out: dict[str, dict[str, str]] = {}
+    for r in queries_web.locations(conn):
+        out[r["code"]] = {"en": r["name_en"], "ar": r["name_ar"] or r["name_en"]}
+    return out

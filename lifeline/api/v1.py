@@ -1,0 +1,147 @@
+"""The JSON / CSV / HXL API under ``/api/v1``: the same tables the pages show, with filters and paging."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi.responses import Response
+
+from lifeline.accounts import User
+from lifeline.api import auth, respond, tables
+from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
+from lifeline.store.queries import GROUPS
+
+router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
+
+FmtQ = Annotated[Fmt, Query(description="json (default), csv, or hxl (CSV with a hashtag row)")]
+Limit = Annotated[int | None, Query(ge=1, le=50_000, description="rows per page (default: all up to 50,000)")]
+Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
+From = Annotated[date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
+To = Annotated[date | None, Query(alias="to", description="last day, YYYY-MM-DD")]
+Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
+
+
+def _limit(request: Request, limit: int | None) -> int:
+    s = auth.settings(request)
+    return min(limit or s.api_default_limit, s.api_max_limit)
+
+
+@router.get("/health", summary="Liveness and what this build provides")
+def health(request: Request) -> dict[str, Any]:
+    from lifeline.web.panels import availability
+
+    return {"status": "ok", "modules": availability()}
+
+
+@router.get("/deliveries", responses=TABLE_RESPONSES, summary="Consignments, trucks and tonnes per period and group")
+def deliveries(
+    request: Request,
+    date_from: From = None,
+    date_to: To = None,
+    by: Literal["day", "week", "month"] = "month",
+    group: Annotated[str, Query(pattern="^(" + "|".join(GROUPS) + ")$")] = "crossing",
+    source: Source = None,
+    format: FmtQ = "json",
+    limit: Limit = None,
+    offset: Offset = 0,
+) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.deliveries(conn, by=by, group=group, date_from=date_from, date_to=date_to, source=source)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/datasets", responses=TABLE_RESPONSES, summary="Every import with its row accounting")
+def datasets(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.datasets(conn)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get(
+    "/datasets/{dataset_id}/rejections", responses=TABLE_RESPONSES, summary="Rows an import refused, with reasons"
+)
+def rejections(
+    request: Request, dataset_id: Annotated[int, Path(ge=1, le=2**31 - 1)], format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    with auth.engine(request).connect() as conn:
+        _, result = tables.import_report(conn, dataset_id)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/revisions", responses=TABLE_RESPONSES, summary="Values changed or withdrawn by re-published files")
+def revisions(
+    request: Request, dataset: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.revisions(conn, dataset)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/sources", responses=TABLE_RESPONSES, summary="The published files behind every figure")
+def sources(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.sources(conn)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/locations", responses=TABLE_RESPONSES, summary="Areas and crossings with English and Arabic names")
+def locations(
+    request: Request, type: Annotated[str | None, Query(max_length=32)] = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.locations(conn, type)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/audit", responses=TABLE_RESPONSES, summary="Audit log of writes (admins only)")
+def audit(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    user = auth.current_user(request)
+    if user is None:
+        raise auth.AuthRequired()
+    if not user.can("admin"):
+        raise auth.Forbidden("the audit log is for admins")
+    with auth.engine(request).connect() as conn:
+        result = tables.audit(conn, _limit(request, limit), offset)
+    return respond.table(request, result, format)
+
+
+class ImportDoc(respond.BaseModel):
+    path: str
+    kind: str
+    series: str
+    status: str
+    dataset_id: int | None
+    rows_read: int
+    rows_imported: int
+    rows_unchanged: int
+    rows_changed: int
+    rows_rejected: int
+    rows_flagged: int
+    rows_withdrawn: int
+    message: str
+    rejections: list[dict[str, Any]]
+
+
+@router.post(
+    "/imports", response_model=ImportDoc, summary="Import a line list (editors; Bearer token)",
+    responses={400: {"model": ErrorDoc}, 401: {"model": ErrorDoc}, 403: {"model": ErrorDoc}},
+)
+def create_import(
+    request: Request,
+    file: Annotated[UploadFile, File(description="UNRWA / COGAT line list or HXL file")],
+    kind: Annotated[str, Form(max_length=32)] = "auto",
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    from lifeline.api.uploads import import_upload
+
+    user: User = auth.writer(request, "editor", csrf_token)
+    report = import_upload(
+        auth.engine(request), file.file, file.filename, user, request.state.via,
+        int(auth.settings(request).max_upload_mb * 1e6), kind,
+    )
+    return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=201)

@@ -1,0 +1,131 @@
+"""``lifeline serve`` (the dashboard and API on this machine) and ``lifeline demo`` (fresh store, real data)."""
+
+from __future__ import annotations
+
+import re
+import socket
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lifeline.cli.app import app, state
+from lifeline.errors import BadFile, UserError
+
+DEFAULT_HOST = "127.0.0.1"  # loopback only unless the operator asks for more
+DEFAULT_PORT = 8000
+
+
+def _check_port(host: str, port: int) -> None:
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
+
+
+def _run(db_url: str, host: str, port: int) -> None:
+    import uvicorn
+
+    from lifeline.api.app import create_app
+    from lifeline.api.settings import Settings
+
+    _check_port(host, port)
+    application = create_app(Settings.from_env(db_url=db_url))
+    shown = f"[{host}]" if ":" in host else host
+    print(f"Lifeline is serving at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+@app.command("serve")
+def serve_cmd(
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (default: loopback only).")] = DEFAULT_HOST,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = DEFAULT_PORT,
+) -> None:
+    """Serve the dashboard and the API (/api/v1, OpenAPI at /openapi.json)."""
+    from lifeline.config import resolve_db_url
+
+    _run(resolve_db_url(state.db), host, port)
+
+
+_STAMP = re.compile(r"(20\d{6})")
+
+
+def line_lists(folder: Path) -> tuple[list[Path], list[str]]:
+    """Files to import, oldest publication first within a series (so a newer list revises an older one);
+    the same publication offered twice (CSV and XLSX) is imported once, from the CSV."""
+    chosen: dict[tuple[str, str], Path] = {}
+    notes: list[str] = []
+    for path in sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")):
+        match = _STAMP.search(path.name)
+        key = (_STAMP.sub("", path.stem), match[1] if match else "")
+        if key in chosen:
+            keep, drop = (path, chosen[key]) if path.suffix.lower() == ".csv" else (chosen[key], path)
+            chosen[key] = keep
+            notes.append(f"skipped {drop.name}: same publication as {keep.name}")
+        else:
+            chosen[key] = path
+    return sorted(chosen.values(), key=_series_and_stamp), notes
+
+
+def _series_and_stamp(path: Path) -> tuple[str, str]:
+    match = _STAMP.search(path.name)
+    return _STAMP.sub("", path.stem), match[1] if match else ""
+
+
+def build_demo(db_url: str, data: Path | None, say=print) -> None:  # type: ignore[no-untyped-def]
+    """Fill a fresh store: the reference set (when this build has it), then every line list in ``data``."""
+    from lifeline.api.tables import optional
+    from lifeline.ingest.service import import_file
+    from lifeline.store.engine import connect
+
+    engine = connect(db_url)
+    reference = optional("lifeline.reference.load")
+    if reference is not None:
+        try:
+            reference.load_all(engine)
+            say("loaded the reference set (places, population, crossing status, needs, baselines)")
+        except UserError as exc:
+            say(f"note: the reference set could not be loaded ({exc}); pages that need it say so")
+    else:
+        say("note: the reference set is not part of this build yet; pages that need it say so")
+    if data is None:
+        return
+    if not data.is_dir():
+        raise UserError("--data expects a folder of line lists", file=str(data))
+    files, notes = line_lists(data)
+    for note in notes:
+        say(f"note: {note}")
+    for path in files:
+        try:
+            report = import_file(engine, path, imported_by="demo")
+        except BadFile as exc:
+            say(f"note: skipped {path.name}: {exc.message}")
+            continue
+        say(f"imported {path.name} ({report.kind}): {report.message or report.status}")
+
+
+@app.command("demo")
+def demo_cmd(
+    data: Annotated[
+        Path | None, typer.Option("--data", help="Folder of line lists to import (e.g. ../shared/data).")
+    ] = None,
+    port: Annotated[int, typer.Option("--port", min=1, max=65535)] = DEFAULT_PORT,
+    host: Annotated[str, typer.Option("--host")] = DEFAULT_HOST,
+    no_serve: Annotated[
+        bool, typer.Option("--no-serve", help="Build the demo store, print its URL, and stop.")
+    ] = False,
+) -> None:
+    """A fresh embedded database with the reference set and the line lists of --data, then serve it."""
+    if state.db:
+        db_url = state.db
+    else:
+        folder = Path(tempfile.mkdtemp(prefix="lifeline-demo-"))
+        db_url = f"sqlite:///{folder / 'demo.db'}"
+    print(f"demo database: {db_url}", flush=True)
+    build_demo(db_url, data, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+    if no_serve:
+        return
+    _run(db_url, host, port)

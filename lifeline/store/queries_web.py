@@ -1,0 +1,116 @@
+"""Read-side queries the web and API faces need beyond ``queries.py``: import reports, sources,
+place names, revisions and a cheap data version used to invalidate cached answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+
+from lifeline.store import schema
+
+
+def data_version(conn: Connection) -> tuple[int, int, int]:
+    """Changes whenever an import writes anything: (last dataset id, revisions, locations)."""
+    ds = conn.execute(select(func.max(schema.datasets.c.id))).scalar() or 0
+    rv = conn.execute(select(func.max(schema.revisions.c.id))).scalar() or 0
+    loc = conn.execute(select(func.count()).select_from(schema.locations)).scalar() or 0
+    return int(ds), int(rv), int(loc)
+
+
+def dataset(conn: Connection, dataset_id: int) -> dict[str, Any] | None:
+    ds, s = schema.datasets, schema.sources
+    row = conn.execute(
+        select(ds, s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence)
+        .select_from(ds.join(s, ds.c.source_id == s.c.id))
+        .where(ds.c.id == dataset_id)
+    ).first()
+    return dict(row._mapping) if row else None
+
+
+def rejections(conn: Connection, dataset_id: int, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    r = schema.rejections
+    stmt = select(r.c.row, r.c.column, r.c.reason).where(r.c.dataset_id == dataset_id).order_by(r.c.row, r.c.id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def sources(conn: Connection) -> list[dict[str, Any]]:
+    """Every source with how many datasets came from it and when it was last imported."""
+    s, ds = schema.sources, schema.datasets
+    stmt = (
+        select(
+            s.c.id, s.c.publisher, s.c.title, s.c.url, s.c.licence, s.c.published, s.c.retrieved, s.c.note,
+            func.count(ds.c.id).label("datasets"), func.max(ds.c.imported_at).label("last_imported"),
+        )
+        .select_from(s.outerjoin(ds, ds.c.source_id == s.c.id))
+        .group_by(s.c.id)
+        .order_by(s.c.publisher, s.c.id)
+    )
+    return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def last_update_per_publisher(conn: Connection) -> list[dict[str, Any]]:
+    """Per publisher: newest publication date, newest data date of its deliveries/observations, last import."""
+    s, ds, d, o = schema.sources, schema.datasets, schema.deliveries, schema.observations
+    base = (
+        select(
+            s.c.publisher,
+            func.max(s.c.published).label("published"),
+            func.max(ds.c.imported_at).label("last_imported"),
+            func.count(func.distinct(ds.c.id)).label("datasets"),
+        )
+        .select_from(s.join(ds, ds.c.source_id == s.c.id))
+        .group_by(s.c.publisher)
+    )
+    rows = {r.publisher: dict(r._mapping) for r in conn.execute(base)}
+    for table in (d, o):
+        stmt = (
+            select(s.c.publisher, func.max(table.c.date).label("latest"))
+            .select_from(table.join(ds, table.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+            .where(table.c.withdrawn_dataset_id.is_(None))
+            .group_by(s.c.publisher)
+        )
+        for r in conn.execute(stmt):
+            entry = rows.get(r.publisher)
+            if entry is not None and r.latest is not None:
+                entry["latest_data"] = max(filter(None, [entry.get("latest_data"), r.latest]))
+    return sorted(rows.values(), key=lambda r: str(r["publisher"]))
+
+
+def locations(conn: Connection, kind: str | None = None) -> list[dict[str, Any]]:
+    loc = schema.locations
+    stmt = select(
+        loc.c.code, loc.c.type, loc.c.name_en, loc.c.name_ar, loc.c.parent_code, loc.c.lat, loc.c.lon, loc.c.area_km2
+    ).order_by(loc.c.type, loc.c.code)
+    if kind:
+        stmt = stmt.where(loc.c.type == kind)
+    return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def revisions(
+    conn: Connection, dataset_id: int | None = None, limit: int | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """What re-published files changed: record, action, when, from which dataset, old and new values."""
+    r, ds = schema.revisions, schema.datasets
+    stmt = (
+        select(
+            r.c.id, r.c.table_name, r.c.record_id, r.c.action, r.c.changed_at, r.c.dataset_id,
+            r.c.previous_dataset_id, ds.c.series, r.c.old_values, r.c.new_values,
+        )
+        .select_from(r.join(ds, r.c.dataset_id == ds.c.id))
+        .order_by(r.c.id)
+    )
+    if dataset_id is not None:
+        stmt = stmt.where(r.c.dataset_id == dataset_id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    return [dict(x._mapping) for x in conn.execute(stmt)]
+
+
+def count_revisions(conn: Connection, dataset_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(schema.revisions)
+    if dataset_id is not None:
+        stmt = stmt.where(schema.revisions.c.dataset_id == dataset_id)
+    return int(conn.execute(stmt).scalar() or 0)

@@ -1,0 +1,138 @@
+"""Plotly figure specs (plain dicts) built from ResultTables; the browser draws them with the bundled Plotly.
+
+The figures hold only numbers, dates and names; missing values stay ``None`` so Plotly leaves a gap
+rather than drawing a zero.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+from lifeline.formats import ResultTable
+from lifeline.formats.writers import _plain
+
+Namer = Callable[[Any], str]
+
+# Colour-blind-safe qualitative palette (Okabe & Ito, "Color Universal Design", 2008).
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+STATUS_COLOURS = {"open": "#009E73", "restricted": "#E69F00", "closed": "#D55E00", "no data": "#d9d9d9"}
+
+
+def _layout(title: str, rtl: bool, **extra: Any) -> dict[str, Any]:
+    layout: dict[str, Any] = {
+        "title": {"text": title, "font": {"size": 15}},
+        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        "legend": {"orientation": "h", "y": -0.15},
+        "hovermode": "x unified",
+        "xaxis": {"type": "date", "autorange": "reversed" if rtl else True},
+        "yaxis": {"rangemode": "tozero", "side": "right" if rtl else "left"},
+        "height": 380,
+    }
+    layout.update(extra)
+    return layout
+
+
+def lines(
+    table: ResultTable, x: str, y: str, series: list[str], title: str, rtl: bool = False,
+    name: Namer = str, kind: str = "scatter", extra_traces: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
+    """One trace per distinct combination of the ``series`` columns, x sorted."""
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = defaultdict(list)
+    for row in table.rows:
+        groups[tuple(row.get(k) for k in series)].append(row)
+    traces = []
+    for i, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [str(k) for k in kv[0]])):
+        rows.sort(key=lambda r: str(r.get(x)))
+        label = " · ".join(name(k) for k in key if k is not None) or "—"
+        trace: dict[str, Any] = {
+            "type": kind, "name": label,
+            "x": [_plain(r.get(x)) for r in rows], "y": [_plain(r.get(y)) for r in rows],
+            "marker": {"color": PALETTE[i % len(PALETTE)]},
+        }
+        if kind == "scatter":
+            trace["mode"] = "lines"
+            trace["line"] = {"width": 1.5, "color": PALETTE[i % len(PALETTE)]}
+        traces.append(trace)
+    traces += extra_traces or []
+    layout = _layout(title, rtl)
+    if kind == "bar":
+        layout["barmode"] = "group"
+    return {"data": traces, "layout": layout}
+
+
+def hline(value: float, label: str, x0: Any, x1: Any, colour: str = "#444") -> dict[str, Any]:
+    """A reference line (requirement, pre-war baseline) drawn as a dashed trace so it appears in the legend."""
+    return {
+        "type": "scatter", "mode": "lines", "name": label, "x": [_plain(x0), _plain(x1)], "y": [value, value],
+        "line": {"dash": "dash", "color": colour, "width": 1.5},
+    }
+
+
+def band(
+    table: ResultTable, x: str, mid: str, bands: list[tuple[str, str, str]], group: str | None, title: str,
+    rtl: bool = False, name: Namer = str, requirement: str | None = None, req_label: str = "requirement",
+) -> dict[str, Any]:
+    """Median lines with shaded intervals (widest first) per group, and an optional requirement line."""
+    groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    for row in table.rows:
+        groups[row.get(group) if group else None].append(row)
+    traces: list[dict[str, Any]] = []
+    for i, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: str(kv[0]))):
+        rows.sort(key=lambda r: str(r.get(x)))
+        colour = PALETTE[i % len(PALETTE)]
+        xs = [_plain(r.get(x)) for r in rows]
+        label = name(key) if key is not None else ""
+        for lo, hi, band_label in bands:
+            traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": [r.get(lo) for r in rows],
+                           "line": {"width": 0, "color": colour}, "showlegend": False, "hoverinfo": "skip",
+                           "legendgroup": str(key)})
+            traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": [r.get(hi) for r in rows],
+                           "fill": "tonexty", "fillcolor": _alpha(colour, 0.15), "line": {"width": 0, "color": colour},
+                           "name": f"{label} {band_label}".strip(), "legendgroup": str(key), "hoverinfo": "skip"})
+        traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": [r.get(mid) for r in rows],
+                       "name": label or mid, "line": {"color": colour, "width": 2}, "legendgroup": str(key)})
+    if requirement and table.rows:
+        xs_all = sorted(str(_plain(r.get(x))) for r in table.rows)
+        values = {float(r[requirement]) for r in table.rows if r.get(requirement) is not None}
+        if len(values) == 1:
+            traces.append(hline(values.pop(), req_label, xs_all[0], xs_all[-1]))
+    return {"data": traces, "layout": _layout(title, rtl)}
+
+
+def _alpha(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def status_timeline(
+    table: ResultTable, day: str, place: str, status: str, title: str, rtl: bool = False, name: Namer = str,
+    labels: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Crossing x day heat map with four categories: open, restricted, closed, no data."""
+    order = list(STATUS_COLOURS)
+    code = {s: i for i, s in enumerate(order)}
+    places = sorted({r.get(place) for r in table.rows}, key=str)
+    days = sorted({str(_plain(r.get(day))) for r in table.rows})
+    di = {d: i for i, d in enumerate(days)}
+    pi = {p: i for i, p in enumerate(places)}
+    z: list[list[int | None]] = [[code["no data"]] * len(days) for _ in places]
+    for r in table.rows:
+        value = str(r.get(status) or "no data").replace("_", " ")
+        z[pi[r.get(place)]][di[str(_plain(r.get(day)))]] = code.get(value, code["no data"])
+    n = len(order)
+    scale = []
+    for i, s in enumerate(order):
+        scale += [[i / n, STATUS_COLOURS[s]], [(i + 1) / n, STATUS_COLOURS[s]]]
+    text = [[(labels or {}).get(order[v], order[v]) if v is not None else "" for v in row] for row in z]
+    trace = {
+        "type": "heatmap", "x": days, "y": [name(p) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
+        "colorscale": scale, "text": text, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",
+        "colorbar": {"tickvals": list(range(n)), "ticktext": [(labels or {}).get(s, s) for s in order]},
+        "xgap": 0, "ygap": 2,
+    }
+    layout = _layout(title, rtl, hovermode="closest", height=max(220, 60 + 34 * len(places)))
+    layout["yaxis"] = {"automargin": True, "side": "right" if rtl else "left"}
+    return {"data": [trace], "layout": layout}

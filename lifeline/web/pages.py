@@ -1,0 +1,201 @@
+"""HTML pages: Overview, Access, Coverage, Sources, Map, Data (+ upload), Claims, and login/logout."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from lifeline.accounts import authenticate
+from lifeline.api import auth, tables
+from lifeline.api import session as sessions
+from lifeline.errors import UserError
+from lifeline.formats.writers import _cell
+from lifeline.web import i18n, mapsvg, views
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
+TEMPLATES.env.autoescape = True  # every page, whatever the file suffix: data is never trusted
+router = APIRouter(include_in_schema=False)
+
+NAV = [("/", "nav_overview"), ("/access", "nav_access"), ("/coverage", "nav_coverage"), ("/sources", "nav_sources"),
+       ("/map", "nav_map"), ("/data", "nav_data"), ("/claims", "nav_claims")]
+CODE_TAGS = ("#loc+code", "#adm1+code")
+Reader = Annotated[Any, Depends(auth.reader)]
+
+
+def _date_param(request: Request, key: str) -> date | None:
+    value = request.query_params.get(key) or None
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"the '{key}' filter expects a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def context(request: Request, **extra: Any) -> dict[str, Any]:
+    lang = i18n.pick(request.query_params.get("lang"))
+    t = i18n.translator(lang)
+    user = auth.current_user(request)
+    with auth.engine(request).connect() as conn:
+        place_names = mapsvg.names() | tables.names(conn)
+
+    def name(code: Any) -> str:
+        if code is None:
+            return t("no_data")
+        found = place_names.get(str(code))
+        return found[lang] if found else str(code)
+
+    def u(path: str, **params: Any) -> str:
+        if lang != "en":
+            params["lang"] = lang
+        params = {k: v for k, v in params.items() if v not in (None, "")}
+        return path + ("?" + urlencode(params) if params else "")
+
+    def other_lang() -> str:
+        params = dict(request.query_params)
+        params["lang"] = "en" if lang == "ar" else "ar"
+        return request.url.path + "?" + urlencode(params)
+
+    def cell(row: dict[str, Any], column: Any) -> str:
+        value = row.get(column.key)
+        if value is not None and any(column.hxl.startswith(tag) for tag in CODE_TAGS):
+            return name(value)
+        if isinstance(value, float):
+            return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}" if column.key not in ("id", "row", "dataset_id", "record_id") else str(value)
+        return _cell(value)
+
+    ctx: dict[str, Any] = {
+        "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
+        "cell": cell, "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
+        "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
+        "params": dict(request.query_params),
+    }
+    ctx.update(extra)
+    return ctx
+
+
+def page(request: Request, template: str, status: int = 200, **extra: Any) -> HTMLResponse:
+    return TEMPLATES.TemplateResponse(request, template, context(request, **extra), status_code=status)
+
+
+def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> HTMLResponse:
+    lang = i18n.pick(request.query_params.get("lang"))
+    t = i18n.translator(lang)
+    params = {"from": _date_param(request, "from"), "to": _date_param(request, "to"),
+              "source": request.query_params.get("source") or None, "by": request.query_params.get("by") or None,
+              "date": _date_param(request, "date"), "set": request.query_params.get("set") or None,
+              "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None}
+    if params["by"] not in (None, "day", "week", "month"):
+        raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
+    with auth.engine(request).connect() as conn:
+        ctx = context(request)
+        view = views.View(conn, lang, t, ctx["name"], params)
+        blocks = build(view)
+    return page(request, "blocks.html", title=t(title_key), blocks=blocks, **extra)
+
+
+@router.get("/", response_class=HTMLResponse)
+def overview(request: Request, _: Reader) -> HTMLResponse:
+    return _blocks_page(request, "nav_overview", views.overview)
+
+
+@router.get("/access", response_class=HTMLResponse)
+def access(request: Request, _: Reader) -> HTMLResponse:
+    return _blocks_page(request, "nav_access", views.access, filters=["from", "to", "source"])
+
+
+@router.get("/coverage", response_class=HTMLResponse)
+def coverage(request: Request, _: Reader) -> HTMLResponse:
+    return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by"])
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request, _: Reader) -> HTMLResponse:
+    return _blocks_page(request, "nav_sources", views.sources, filters=["from", "to", "by"])
+
+
+@router.get("/map", response_class=HTMLResponse)
+def map_page(request: Request, _: Reader) -> HTMLResponse:
+    return _blocks_page(request, "nav_map", views.map_view, filters=["date"])
+
+
+@router.get("/data", response_class=HTMLResponse)
+def data(request: Request, _: Reader) -> HTMLResponse:
+    user = auth.current_user(request)
+    return _blocks_page(request, "nav_data", lambda v: views.data(v, bool(user and user.can("admin"))),
+                        upload=True, can_upload=bool(user and user.can("editor")))
+
+
+@router.get("/data/datasets/{dataset_id}", response_class=HTMLResponse)
+def dataset(request: Request, dataset_id: int, _: Reader) -> HTMLResponse:
+    with auth.engine(request).connect() as conn:
+        found, table = tables.import_report(conn, dataset_id)
+    return page(request, "import_report.html", title=f"{found['path']}", dataset=found, rejections=table,
+                report=None)
+
+
+@router.post("/data/upload", response_class=HTMLResponse)
+def upload(
+    request: Request,
+    file: Annotated[UploadFile, File()],
+    csrf_token: Annotated[str | None, Form()] = None,
+    kind: Annotated[str, Form(max_length=32)] = "auto",
+) -> HTMLResponse:
+    from lifeline.api.uploads import import_upload
+
+    user = auth.writer(request, "editor", csrf_token)
+    report = import_upload(auth.engine(request), file.file, file.filename, user, "web",
+                           int(auth.settings(request).max_upload_mb * 1e6), kind)
+    found, table = None, None
+    if report.dataset_id is not None:
+        with auth.engine(request).connect() as conn:
+            found, table = tables.import_report(conn, report.dataset_id)
+    return page(request, "import_report.html", title=report.path, dataset=found, rejections=table, report=report)
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_form(request: Request, next: str = "/") -> HTMLResponse:
+    return page(request, "login.html", title=i18n.translator(i18n.pick(request.query_params.get("lang")))("login"),
+                next=_safe_next(next), failed=False)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only local paths: an open redirect would let a phishing link borrow Lifeline's login."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+@router.post("/login", response_class=HTMLResponse)
+def login(
+    request: Request,
+    name: Annotated[str, Form(max_length=64)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf_token: Annotated[str | None, Form()] = None,
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    if not sessions.csrf_ok(request.state.session, csrf_token):
+        raise auth.Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+    with auth.engine(request).begin() as conn:
+        user = authenticate(conn, name, password)
+    if user is None:
+        t = i18n.translator(i18n.pick(request.query_params.get("lang")))
+        return page(request, "login.html", status=401, title=t("login"), next=_safe_next(next), failed=True)
+    request.state.session = sessions.new(user.name)
+    return RedirectResponse(_safe_next(next), status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> Response:
+    if not sessions.csrf_ok(request.state.session, csrf_token):
+        raise auth.Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+    request.state.session = sessions.new(None)
+    return RedirectResponse("/", status_code=303)
