@@ -1,0 +1,55 @@
+"""``lifeline access``: crossing status per day (reported vs inferred), what each source recorded,
+reported closures with durations, and throughput against the pre-war baseline and stated needs."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from lifeline.assumptions import load_set
+from lifeline.cli.app import app
+from lifeline.cli.common import engine, parse_date
+from lifeline.cli.output import Format, emit
+from lifeline.model import access
+
+
+class By(StrEnum):
+    day = "day"
+    week = "week"
+    month = "month"
+
+
+class Show(StrEnum):
+    timeline = "timeline"
+    closures = "closures"
+    throughput = "throughput"
+
+
+@app.command("access")
+def access_cmd(
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    crossing: Annotated[
+        str | None, typer.Option("--crossing", help="Crossing code (kerem-shalom, rafah, erez...).")
+    ] = None,
+    by: Annotated[By, typer.Option("--by")] = By.day,
+    show: Annotated[Show, typer.Option("--show", help="timeline, closures (reported, with durations) or "
+                                                      "throughput (against baseline and need).")] = Show.timeline,
+    assumptions: Annotated[
+        list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Which crossings were open, on whose word, and what came through according to each source."""
+    start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    with engine().connect() as conn:
+        if show == Show.closures:
+            result = access.closures(conn, start, end, crossing)
+        elif show == Show.throughput:
+            result = access.throughput(conn, start, end, by.value, access_rules=load_set("access", assumptions or []))
+        else:
+            result = access.timeline(conn, start, end, crossing, by.value)
+    emit(result, fmt)

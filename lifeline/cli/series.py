@@ -1,0 +1,27 @@
+"""``lifeline series``: one observation series with every source's values side by side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lifeline.cli.app import app
+from lifeline.cli.common import engine
+from lifeline.cli.output import Format, emit
+from lifeline.model.series import series_table
+
+INDICATOR_HELP = "e.g. population, displaced_from_area, hospitals_partially_functioning, trucks_per_day_needed."
+AREA_HELP = "Location code (PS-RFH, gaza-north, kerem-shalom...)."
+
+
+@app.command("series")
+def series_cmd(
+    indicator: Annotated[str, typer.Option("--indicator", help=INDICATOR_HELP)],
+    area: Annotated[str | None, typer.Option("--area", help=AREA_HELP)] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Population, displacement, facilities, needs...: each source's figure for each date, with its citation."""
+    with engine().connect() as conn:
+        result = series_table(conn, indicator, area)
+    emit(result, fmt)

@@ -1,0 +1,196 @@
+"""Every source's delivery figures side by side, with ratios to the UN source and the reasons they differ.
+
+The category mapping between the vocabularies is data (``assumptions/data/access.toml``
+``[category_map]``): each comparison category says, per publisher, which canonical categories (and
+optionally which commodities) count. Ratios divide each source by the reference publisher (UNRWA);
+a ratio beyond the named thresholds, or one that moves sharply between periods, is flagged.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection
+
+from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.errors import UserError
+from lifeline.formats import Column, ResultTable
+from lifeline.store import queries_access
+
+INDICATORS = ("consignments", "trucks", "tonnes")
+TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo"}
+
+
+def categories(rules: AssumptionSet | None = None) -> list[str]:
+    """The comparison categories defined in the rules (food, medical, water, shelter, fuel, all)."""
+    return list((rules or load_set("access")).tables["category_map"])
+
+
+def category_filter(category: str, publisher: str, rules: AssumptionSet) -> pl.Expr:
+    """The rows of ``publisher`` that count for comparison ``category`` (explicit, per vocabulary)."""
+    cmap = rules.tables["category_map"]
+    if category not in cmap:
+        raise UserError(f"unknown category {category!r}; expected one of: {', '.join(cmap)}")
+    spec = cmap[category].get(publisher) or cmap[category]["default"]
+    cats = list(spec.get("categories", []))
+    cond = pl.lit(True) if "*" in cats else pl.col("category").is_in(cats)
+    if spec.get("commodities"):
+        cond = cond & pl.col("commodity").is_in(list(spec["commodities"]))
+    return cond
+
+
+def compare_frame(
+    conn: Connection,
+    indicator: str = "consignments",
+    category: str = "all",
+    by: str = "month",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    rules: AssumptionSet | None = None,
+    norm: AssumptionSet | None = None,
+) -> pl.DataFrame:
+    """Periods x publishers of ``indicator`` for ``category``: columns ``period`` and one per publisher."""
+    if indicator not in INDICATORS:
+        raise UserError(f"--indicator expects one of {', '.join(INDICATORS)}; got {indicator!r}")
+    if by not in TRUNCATE:
+        raise UserError(f"--by expects one of week, month; got {by!r}")
+    rules = rules or load_set("access")
+    norm = norm or load_set("normalisation")
+    raw = queries_access.daily_deliveries(conn, date_from, date_to)
+    schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
+              "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
+              "kg": pl.Float64, "rows_with_weight": pl.Int64}
+    frame = pl.DataFrame(raw, schema=schema, orient="row") if raw else pl.DataFrame(schema=schema)
+    frame = frame.with_columns((pl.col("kg") / norm.value("kg_per_tonne")).alias("tonnes"))
+    publishers = sorted(frame["publisher"].unique().drop_nulls().to_list())
+    keep = pl.lit(False)
+    for p in publishers:
+        keep = keep | ((pl.col("publisher") == p) & category_filter(category, p, rules))
+    picked = frame.filter(keep).with_columns(pl.col("date").dt.truncate(TRUNCATE[by]).alias("period"))
+    long = picked.group_by("period", "publisher").agg(
+        pl.when(pl.col(indicator).is_not_null().any()).then(pl.col(indicator).sum()).otherwise(None).alias("value")
+    )
+    periods = long.select("period").unique().sort("period")
+    for p in publishers:
+        part = long.filter(pl.col("publisher") == p).select("period", pl.col("value").alias(p))
+        periods = periods.join(part, on="period", how="left")
+    return periods.sort("period")
+
+
+def comparison(
+    conn: Connection,
+    indicator: str = "consignments",
+    category: str = "all",
+    by: str = "month",
+    date_from: date | None = None,
+    date_to: date | None = None,
+    rules: AssumptionSet | None = None,
+) -> ResultTable:
+    """The comparison table: per period each source's figure, each source's ratio to the UN source,
+    a flag where the ratio passes a threshold or moves sharply, and a final row for the whole window."""
+    rules = rules or load_set("access")
+    if by not in TRUNCATE:
+        raise UserError(f"--by expects one of week, month; got {by!r}")
+    daily = compare_frame(conn, indicator, category, "day", date_from, date_to, rules)
+    sums = [_sum_or_null(c) for c in daily.columns if c != "period"]
+    frame = (
+        daily.with_columns(pl.col("period").dt.truncate(TRUNCATE[by])).group_by("period").agg(*sums).sort("period")
+        if by != "day" else daily
+    )
+    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
+    common_from = max([c[0] for c in coverage.values()] + ([date_from] if date_from else []), default=None)
+    common_to = min([c[1] for c in coverage.values()] + ([date_to] if date_to else []), default=None)
+    reference = str(rules.tables["compare"]["reference_publisher"])
+    publishers = [c for c in frame.columns if c != "period"]
+    others = [p for p in publishers if p != reference]
+    high, low = rules.value("ratio_flag_high"), rules.value("ratio_flag_low")
+    jump = rules.value("ratio_change_flag")
+    partial_from = rules.tables["dates"]["unrwa_partial_from"]["value"]
+    rows: list[dict[str, Any]] = []
+    previous: dict[str, float | None] = {}
+    for rec in frame.iter_rows(named=True):
+        row = _row(rec["period"], rec, publishers, reference, others, high, low)
+        flags = [row["flag"]] if row["flag"] else []
+        for p in others:
+            ratio, before = row.get(f"ratio_{p}"), previous.get(p)
+            if ratio is not None and before:
+                change = ratio / before - 1.0
+                if abs(change) > jump:
+                    flags.append(f"{p}/{reference} moved {change:+.0%} from the previous period")
+            previous[p] = ratio
+        if reference == "UNRWA" and rec["period"] is not None and _period_touches(rec["period"], by, partial_from):
+            flags.append(f"UNRWA partial from {partial_from}")
+        row["flag"] = "; ".join(flags) or None
+        rows.append(row)
+    if daily.height and common_from and common_to:
+        window = daily.filter((pl.col("period") >= common_from) & (pl.col("period") <= common_to))
+        totals = {p: _total(window[p]) for p in publishers}
+        total = _row("total", totals, publishers, reference, others, high, low)
+        span = f"days all sources cover: {common_from} to {common_to}"
+        total["flag"] = "; ".join(filter(None, [total["flag"], span]))
+        rows.append(total)
+    columns = [Column("period", f"#date+{by}", "period start")]
+    columns += [Column(p, f"#indicator+num+{indicator}+{_attr(p)}", f"{p} {indicator}") for p in publishers]
+    columns += [Column(f"ratio_{p}", f"#indicator+num+ratio+{_attr(p)}", f"{p} / {reference}") for p in others]
+    columns.append(Column("flag", "#meta+flag"))
+    notes = [f"ratio = each source over {reference} (the UN source); flagged above {high} or below {low}, "
+             f"or when it moves by more than {jump:.0%} between periods (access.toml)"]
+    notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
+    notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
+    notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
+    notes += _divergence_notes(rules, indicator)
+    return ResultTable(
+        title=f"Sources compared: {indicator}, category {category}, by {by}",
+        columns=columns,
+        rows=rows,
+        sources=queries_access.delivery_sources(conn),
+        notes=notes,
+        query={"indicator": indicator, "category": category, "by": by, "from": date_from, "to": date_to},
+    )
+
+
+def _row(period: Any, values: dict[str, Any], publishers: list[str], reference: str, others: list[str],
+         high: float, low: float) -> dict[str, Any]:
+    row: dict[str, Any] = {"period": period}
+    for p in publishers:
+        row[p] = round(float(values[p]), 3) if values.get(p) is not None else None
+    base = row.get(reference)
+    flags = []
+    for p in others:
+        ratio = round(row[p] / base, 3) if base and row.get(p) is not None else None
+        row[f"ratio_{p}"] = ratio
+        if ratio is not None and (ratio > high or ratio < low):
+            flags.append(f"{p}/{reference} = {ratio:.2f}, beyond [{low}, {high}]")
+    row["flag"] = "; ".join(flags) or None
+    return row
+
+
+def _sum_or_null(name: str) -> pl.Expr:
+    return pl.when(pl.col(name).is_not_null().any()).then(pl.col(name).sum()).otherwise(None).alias(name)
+
+
+def _total(series: pl.Series) -> float | None:
+    return float(series.sum()) if series.is_not_null().any() else None
+
+
+def _period_touches(start: date, by: str, day: date) -> bool:
+    """True when the period starting at ``start`` ends on or after ``day``."""
+    from lifeline.model.access import _period_end
+
+    return _period_end(start, by) >= day
+
+
+def _attr(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "source"
+
+
+def _divergence_notes(rules: AssumptionSet, indicator: str) -> list[str]:
+    """The known reasons for divergence that apply to this indicator, each with its source."""
+    out = []
+    for item in rules.tables.get("divergence", []):
+        if item.get("applies") == "tonnes" and indicator != "tonnes":
+            continue
+        out.append(f"{item['text']} (source: {item['source']})")
+    return out

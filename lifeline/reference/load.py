@@ -1,0 +1,33 @@
+"""Load the bundled reference data set through the HXL importer, like any other file.
+
+The set lives in ``data/`` as HXL-tagged CSV written by the project from public figures, one file
+per kind; every row cites publisher, title, URL and date, and figures not confirmed in a primary or
+secondary text say UNVERIFIED in their note. Going through ``import_file`` means the reference set
+is versioned and accounted like any import: loading it again changes nothing, and an edited row
+becomes a revision.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from lifeline.ingest.service import ImportReport, import_file
+
+DATA = Path(__file__).with_name("data")
+PREFIX = "lifeline-reference-"
+# Locations first: observations name location codes the locations file defines.
+ORDER = ("locations", "population", "displacement", "crossing-status", "facilities", "needs", "averages")
+
+
+def files() -> list[Path]:
+    """The reference files in load order (known kinds first, then any other file of the set)."""
+    found = {p.name[len(PREFIX):-len(".csv")]: p for p in sorted(DATA.glob(f"{PREFIX}*.csv"))}
+    ordered = [found.pop(kind) for kind in ORDER if kind in found]
+    return ordered + list(found.values())
+
+
+def load_all(engine: Engine, imported_by: str | None = "lifeline reference load") -> list[ImportReport]:
+    """Import every reference file (idempotent: unchanged files record nothing) and return the reports."""
+    return [import_file(engine, path, kind="hxl", imported_by=imported_by) for path in files()]

@@ -1,0 +1,117 @@
+"""Read-side queries for the access timeline, the source comparison and observation series.
+
+Kept apart from ``queries.py`` so the access area can evolve without reorganising the shared module.
+Every function returns plain rows (dicts); withdrawn rows are never returned.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, select
+
+from lifeline.store import schema
+
+
+def _current_observations(indicator: str | None = None, location: str | None = None) -> list[Any]:
+    o = schema.observations
+    cond: list[Any] = [o.c.withdrawn_dataset_id.is_(None)]
+    if indicator is not None:
+        cond.append(o.c.indicator == indicator)
+    if location is not None:
+        cond.append(o.c.location == location)
+    return cond
+
+
+def observations(conn: Connection, indicator: str | None = None, location: str | None = None) -> list[dict[str, Any]]:
+    """Current observations with their own citation and the citation of the file they came from."""
+    o, ds, s = schema.observations, schema.datasets, schema.sources
+    stmt = (
+        select(
+            o.c.id, o.c.indicator, o.c.location, o.c.date, o.c.period_end, o.c.value, o.c.text_value, o.c.unit,
+            o.c.cited_publisher, o.c.cited_title, o.c.cited_url, o.c.cited_date, o.c.note, o.c.disaggregation,
+            ds.c.series.label("dataset_series"), ds.c.id.label("dataset_id"),
+            s.c.publisher.label("dataset_publisher"), s.c.title.label("dataset_title"), s.c.url.label("dataset_url"),
+        )
+        .select_from(o.join(ds, o.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(and_(*_current_observations(indicator, location)))
+        .order_by(o.c.location, o.c.date, o.c.id)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def indicators(conn: Connection) -> list[dict[str, Any]]:
+    """Each indicator held, with how many current observations and locations it has."""
+    o = schema.observations
+    stmt = (
+        select(
+            o.c.indicator,
+            func.count().label("observations"),
+            func.count(func.distinct(o.c.location)).label("locations"),
+        )
+        .where(and_(*_current_observations()))
+        .group_by(o.c.indicator)
+        .order_by(o.c.indicator)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def daily_deliveries(
+    conn: Connection, date_from: date | None = None, date_to: date | None = None
+) -> list[dict[str, Any]]:
+    """Consignments, trucks and kilograms per day, crossing, route, category, commodity and publisher."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
+    if date_from:
+        cond.append(d.c.date >= date_from)
+    if date_to:
+        cond.append(d.c.date <= date_to)
+    keys = (d.c.date, d.c.crossing, d.c.route, d.c.category, d.c.commodity, s.c.publisher)
+    stmt = (
+        select(
+            *keys,
+            func.sum(d.c.consignments).label("consignments"),
+            func.sum(d.c.trucks).label("trucks"),
+            func.sum(d.c.kg).label("kg"),
+            func.count(d.c.kg).label("rows_with_weight"),
+        )
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(and_(*cond))
+        .group_by(*keys)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def delivery_coverage(conn: Connection) -> list[dict[str, Any]]:
+    """Per publisher: the first and last day its current delivery rows cover."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (
+        select(s.c.publisher, func.min(d.c.date).label("first"), func.max(d.c.date).label("last"))
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(d.c.withdrawn_dataset_id.is_(None))
+        .group_by(s.c.publisher)
+        .order_by(s.c.publisher)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def delivery_sources(conn: Connection) -> list[dict[str, Any]]:
+    """The published files behind the current deliveries, for citation."""
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (
+        select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
+        .distinct()
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(d.c.withdrawn_dataset_id.is_(None))
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def locations(conn: Connection, types: tuple[str, ...] | None = None) -> list[dict[str, Any]]:
+    """Known locations (optionally of some types), with their names and coordinates."""
+    t = schema.locations
+    stmt = select(t.c.code, t.c.type, t.c.name_en, t.c.name_ar, t.c.parent_code, t.c.lat, t.c.lon, t.c.area_km2)
+    if types:
+        stmt = stmt.where(t.c.type.in_(types))
+    return [dict(r._mapping) for r in conn.execute(stmt.order_by(t.c.code))]
