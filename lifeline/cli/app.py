@@ -43,6 +43,7 @@ def main(
 COMMAND_MODULES = [
     "lifeline.cli.imports",
     "lifeline.cli.deliveries",
+    "lifeline.cli.commodities",
     "lifeline.cli.alerts",
     "lifeline.cli.assumptions",
     "lifeline.cli.coverage",

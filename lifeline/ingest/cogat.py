@@ -17,7 +17,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, SourceInfo, conform, rejections, series_name
-from lifeline.ingest.hxl_values import blank, day_month_year, number
+from lifeline.ingest.hxl_values import blank, day_month_year, number, unique_ids
 from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, sniff
 
 KIND = "cogat"
@@ -55,12 +55,6 @@ def detect(path: Path) -> bool:
 
 def read(path: Path) -> RawTable:
     return read_csv(path)
-
-
-def unique_ids(ids: pl.Expr) -> pl.Expr:
-    """Ids made unique in file order: the n-th repeat of a value gets '#n' (n >= 2)."""
-    occurrence = pl.int_range(pl.len()).over(ids) + 1
-    return pl.when(occurrence > 1).then(pl.format("{}#{}", ids, occurrence)).otherwise(ids)
 
 
 def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:

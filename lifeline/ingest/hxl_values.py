@@ -87,3 +87,9 @@ def number(expr: pl.Expr) -> pl.Expr:
 def blank(expr: pl.Expr) -> pl.Expr:
     """True where a cell is missing or only whitespace."""
     return expr.is_null() | (expr.cast(pl.String).str.strip_chars() == "")
+
+
+def unique_ids(ids: pl.Expr) -> pl.Expr:
+    """Ids made unique in file order: the n-th repeat of a value gets '#n' (n >= 2)."""
+    occurrence = pl.int_range(pl.len()).over(ids) + 1
+    return pl.when(occurrence > 1).then(pl.format("{}#{}", ids, occurrence)).otherwise(ids)

@@ -12,6 +12,7 @@ from lifeline.errors import BadFile, UserError
 IMPORTERS: dict[str, str] = {
     "unrwa": "lifeline.ingest.unrwa",
     "cogat": "lifeline.ingest.cogat",
+    "hxl": "lifeline.ingest.hxl",
 }
 
 

@@ -1,0 +1,26 @@
+"""``lifeline commodities unmapped``: the free-text cargo descriptions no catalogue rule matched."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from lifeline.cli.app import app
+from lifeline.cli.common import engine
+from lifeline.cli.output import Format, emit
+from lifeline.model.commodities import unmapped_table
+
+group = typer.Typer(help="The commodity catalogue and what it does not yet cover.", no_args_is_help=True)
+app.add_typer(group, name="commodities")
+
+
+@group.command("unmapped")
+def unmapped_cmd(
+    source: Annotated[str | None, typer.Option("--source", help="Publisher (UNRWA...) or series name.")] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Distinct descriptions with no commodity, with their row counts, per source."""
+    with engine().connect() as conn:
+        result = unmapped_table(conn, source)
+    emit(result, fmt)

@@ -1,0 +1,238 @@
+"""HXL deliveries: one row per consignment (or per aggregate row, with ``#indicator+num+consignments``).
+
+Every column is normalised as a whole polars expression; only the distinct free-text descriptions go
+through the commodity catalogue in Python (a few thousand at most), so the path stays vectorised for
+files of millions of rows.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+
+from lifeline.assumptions import AssumptionSet
+from lifeline.errors import BadFile
+from lifeline.ingest import normalise as norm
+from lifeline.ingest.base import Parsed, conform, rejections, series_name
+from lifeline.ingest.hxl_read import HxlRaw
+from lifeline.ingest.hxl_rows import ROW, citation, extra_json, found, refuse, row_ids, source_of
+from lifeline.ingest.hxl_tags import Columns, cell
+from lifeline.ingest.hxl_values import DATE_SHAPES, date_period, number
+
+# Any of these next to a #date makes a file a deliveries file (docs/hxl.md, "Which kind of file").
+MARKERS = (
+    "#item",
+    "#loc+crossing",
+    "#loc+route",
+    "#indicator+num+quantity",
+    "#indicator+num+tonnes",
+    "#indicator+num+kg",
+    "#indicator+num+trucks",
+    "#indicator+num+consignments",
+)
+DATE = "#date-reported"
+
+
+def is_deliveries(columns: Columns) -> bool:
+    return columns.has(DATE) and any(columns.has(m) for m in MARKERS)
+
+
+def _numeric(
+    work: pl.DataFrame, columns: Columns, index: int | None, name: str
+) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
+    """Parse one numeric column into ``name``; refuse text that is not a number, and negative values."""
+    text = cell(columns, index)
+    given = f"_{name.lstrip('_')}_text"
+    work = work.with_columns(text.alias(given), number(text).alias(name))
+    if index is None:
+        return work, []
+    label = columns.label(index)
+    bad = refuse(
+        work,
+        pl.col(given).is_not_null() & pl.col(name).is_null(),
+        label,
+        pl.format("expected a number, found {}", pl.col(given)),
+    )
+    return work, [bad]
+
+
+def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -> Parsed:
+    frame = raw.frame
+    date_at = columns.take(DATE)
+    assert date_at is not None  # is_deliveries() checked it
+    crossing_code_at = columns.take("#loc+crossing+code")
+    crossing_name_at = columns.take("#loc+crossing-code")
+    route_at = columns.take("#loc+route")
+    category_at = columns.take("#item+type")
+    commodity_at = columns.take("#item+code")
+    description_at = columns.take("#item+name", "#item-type-code")
+    quantity_at = columns.take("#indicator+num+quantity")
+    unit_at = columns.take("#indicator+unit")
+    tonnes_at = columns.take("#indicator+num+tonnes")
+    kg_at = columns.take("#indicator+num+kg")
+    trucks_at = columns.take("#indicator+num+trucks")
+    consignments_at = columns.take("#indicator+num+consignments")
+    donor_at = columns.take("#org+donor")
+    recipient_at = columns.take("#org+recipient")
+    area_at = columns.take("#adm1+code")
+
+    start, _end = date_period(cell(columns, date_at))
+    crossing_text = pl.coalesce(cell(columns, crossing_code_at), cell(columns, crossing_name_at))
+    work = frame.with_columns(
+        (pl.col("_row") + raw.first_row).alias(ROW),
+        cell(columns, date_at).alias("_date_text"),
+        start.alias("date"),
+        crossing_text.alias("_crossing_text"),
+        norm.crossing(crossing_text, rules).alias("crossing"),
+        cell(columns, route_at).alias("_route_text"),
+        norm.route(cell(columns, route_at), rules).alias("_route"),
+        cell(columns, category_at).alias("_category_text"),
+        norm.category(cell(columns, category_at), rules).alias("category"),
+        cell(columns, description_at).alias("description"),
+        cell(columns, commodity_at).alias("_commodity_code"),
+        cell(columns, unit_at).alias("unit"),
+        cell(columns, donor_at).alias("donor"),
+        cell(columns, recipient_at).alias("recipient"),
+        cell(columns, area_at).alias("area"),
+        **citation(frame, columns),
+    )
+    ids, id_problems = row_ids(work, columns)
+    work = work.with_columns(ids.alias("source_row_id"))
+    problems = list(id_problems)
+    for index, name in (
+        (quantity_at, "quantity"),
+        (tonnes_at, "_tonnes"),
+        (kg_at, "_kg"),
+        (trucks_at, "trucks"),
+        (consignments_at, "_consignments"),
+    ):
+        work, bad = _numeric(work, columns, index, name)
+        problems += bad
+    for index, name in ((tonnes_at, "_tonnes"), (kg_at, "_kg"), (trucks_at, "trucks")):
+        if index is not None:
+            problems.append(
+                refuse(
+                    work,
+                    pl.col(name) < 0,
+                    columns.label(index),
+                    pl.format("expected zero or more, found {}", pl.col(name)),
+                )
+            )
+    if consignments_at is not None:
+        problems.append(
+            refuse(
+                work,
+                pl.col("_consignments").is_not_null()
+                & ((pl.col("_consignments") < 1) | (pl.col("_consignments") != pl.col("_consignments").floor())),
+                columns.label(consignments_at),
+                pl.format(
+                    "expected a whole number of consignments (1 or more), found {}", pl.col("_consignments_text")
+                ),
+            )
+        )
+    problems.insert(
+        0,
+        refuse(
+            work,
+            pl.col("date").is_null(),
+            columns.label(date_at),
+            pl.format(f"expected a date ({DATE_SHAPES}), found {{}}", found(pl.col("_date_text"))),
+        ),
+    )
+    refused = rejections(*problems).unique(subset="row", keep="first", maintain_order=True)
+    kept = work.filter(~pl.col(ROW).is_in(refused["row"].implode()))
+
+    unit_code, unit_kg = norm.kilograms(pl.col("quantity"), pl.col("unit"), rules)
+    catalogue = norm.CommodityCatalogue(rules)
+    described = pl.Series("d", catalogue.column(pl.col("description"), kept))
+    kept = kept.with_columns(
+        pl.coalesce(pl.col("_route"), norm.crossing_route(pl.col("crossing"), rules)).alias("route"),
+        pl.coalesce(pl.col("_commodity_code"), described).alias("commodity"),
+        unit_code.alias("_unit_code"),
+        pl.coalesce(
+            pl.col("_kg"),
+            pl.col("_tonnes") * rules.value("kg_per_tonne"),
+            pl.when(pl.col("quantity") > 0).then(unit_kg),
+        ).alias("kg"),
+        pl.col("_consignments").fill_null(1).cast(pl.Int64).alias("consignments"),
+    )
+    flags = pl.concat_str(
+        [
+            pl.when(pl.col("quantity") <= 0).then(pl.lit("quantity<=0")),
+            pl.when(pl.col("kg").is_null()).then(pl.lit("no-weight")),
+            pl.when(pl.col("_crossing_text").is_not_null() & pl.col("crossing").is_null()).then(
+                pl.lit("unknown-crossing")
+            ),
+            pl.when(pl.col("_route_text").is_not_null() & pl.col("_route").is_null()).then(pl.lit("unknown-route")),
+            pl.when(pl.col("_category_text").is_not_null() & pl.col("category").is_null()).then(
+                pl.lit("unknown-category")
+            ),
+            pl.when(pl.col("unit").is_not_null() & pl.col("_unit_code").is_null()).then(pl.lit("unknown-unit")),
+            pl.when(pl.col("description").is_not_null() & pl.col("commodity").is_null()).then(
+                pl.lit("unmapped-commodity")
+            ),
+        ],
+        separator=",",
+        ignore_nulls=True,
+    )
+    source = source_of(kept, raw, path)
+    several = source.note is not None
+    kept = kept.with_columns(
+        pl.when(flags == "").then(None).otherwise(flags).alias("flags"),
+        _extra(columns, several, crossing_code_at, crossing_name_at, route_at, category_at),
+    )
+    return Parsed(
+        target="deliveries",
+        rows=conform(kept, "deliveries"),
+        rejections=refused,
+        rows_read=frame.height,
+        source=source,
+        series=series_name(path),
+        note=f"HXL deliveries file (hashtag row {raw.tag_row}{', sheet ' + raw.sheet if raw.sheet else ''})",
+    )
+
+
+def _extra(columns: Columns, several_sources: bool, *normalised: int | None) -> pl.Expr:
+    """Unmodelled columns, the spellings that no rule mapped, and per-row citations when sources differ."""
+    base = extra_json(columns)
+    pieces: dict[str, pl.Expr] = {}
+    names = {"_crossing_text": "crossing", "_route_text": "route", "_category_text": "category"}
+    mapped = {"_crossing_text": "crossing", "_route_text": "_route", "_category_text": "category"}
+    for given, key in names.items():
+        pieces[f"{key} as given"] = pl.when(pl.col(mapped[given]).is_null()).then(pl.col(given))
+    if several_sources:
+        for name in ("cited_publisher", "cited_title", "cited_url"):
+            pieces[name] = pl.col(name)
+        pieces["cited_date"] = pl.col("cited_date").cast(pl.String)
+    del normalised  # the columns themselves are modelled; only unmapped spellings are kept
+    fields = [expr.alias(k) for k, expr in pieces.items()]
+    more = (
+        pl.when(pl.all_horizontal([f.is_null() for f in fields]))
+        .then(None)
+        .otherwise(pl.struct(fields).struct.json_encode())
+    )
+    return (
+        pl.when(more.is_null())
+        .then(base)
+        .when(base.is_null())
+        .then(more)
+        .otherwise(pl.concat_str([base.str.strip_suffix("}"), pl.lit(","), more.str.strip_prefix("{")]))
+        .alias("extra")
+    )
+
+
+def unknown_tags(columns: Columns, path: Path, row: int) -> BadFile:
+    """The one-line refusal for a hashtag row that matches no kind of file Lifeline knows."""
+    return BadFile(
+        f"the hashtags ({columns.found() or 'none'}) match nothing Lifeline reads; expected deliveries "
+        "(#date with #item+name / #loc+crossing+name / #indicator+num+quantity ...), observations "
+        "(#indicator+num, #population, #affected+idps, #status ... with #date) or locations "
+        "(#loc+code, #loc+type, #loc+name) - see docs/hxl.md",
+        file=str(path),
+        row=row,
+    )
+
+
+__all__ = ["normalise", "is_deliveries", "unknown_tags", "json"]

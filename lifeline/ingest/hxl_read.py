@@ -1,0 +1,209 @@
+"""Find the hashtag row of an HXL file (CSV, XLSX or JSON) and hand back its cells as text, by column position.
+
+HXL puts one row of hashtags directly under the header row (or in its place). Everything below it
+is data. Columns are named ``c0, c1, ...`` by position, because headers and even hashtags may repeat;
+the tags and header texts travel alongside. Row numbers are the file's own (header row = 1).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import fastexcel
+import hxl.model
+import polars as pl
+
+from lifeline.errors import BadFile
+from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, read_csv, sniff
+
+TAG_ROW_SEARCH = 5  # the hashtag row is looked for in the first rows only (HXL puts it at row 1 or 2)
+_DUPLICATE_SUFFIX = re.compile(r"_duplicated_\d+$")
+
+
+@dataclass
+class HxlRaw(RawTable):
+    """The data rows of an HXL table: columns ``c<i>`` as text, ``_row`` = file row - ``first_row``."""
+
+    tags: list[str] = field(default_factory=list)  # the hashtag cell of each column ("" when untagged)
+    headers: list[str] = field(default_factory=list)  # the header text above it ("" when none)
+    tag_row: int = 1  # file row of the hashtag row
+
+
+def is_tag_row(cells: list[object]) -> bool:
+    """True when every non-empty cell is a hashtag spec (``#tag +attr ...``) and there is at least one."""
+    texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+    return bool(texts) and all(t.startswith("#") and hxl.model.Column.parse(t) for t in texts)
+
+
+def parse_column(tag: str, header: str = "") -> hxl.model.Column | None:
+    """libhxl's reading of one hashtag cell (None when the cell is not a hashtag)."""
+    if not tag.strip():
+        return None
+    column = hxl.model.Column.parse(tag.strip(), header=header or None)
+    return column or None
+
+
+# ---------------------------------------------------------------------------------------------- detection
+
+
+def looks_like_hxl(path: Path) -> bool:
+    """Cheap check on the first bytes (CSV, JSON) or first rows of each sheet (XLSX) for a hashtag row."""
+    if is_spreadsheet(path):
+        try:
+            reader = fastexcel.read_excel(str(path))
+            for name in reader.sheet_names:
+                probe = _sheet_grid(reader, name, TAG_ROW_SEARCH)
+                if any(is_tag_row(list(row)) for row in probe.iter_rows()):
+                    return True
+        except Exception:  # an unreadable workbook is not HXL; the error is reported by the importer that claims it
+            return False
+        return False
+    head = sniff(path).decode("utf-8-sig", errors="replace")
+    if head.lstrip().startswith(("[", "{")):
+        return re.search(r'"\s*#[A-Za-z]', head) is not None
+    lines = head.splitlines()[:TAG_ROW_SEARCH]
+    try:
+        rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    except csv.Error:
+        return False
+    return any(is_tag_row(list(r)) for r in rows)
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def read_hxl(path: Path) -> HxlRaw:
+    if is_spreadsheet(path):
+        return _read_xlsx(path)
+    head = sniff(path).decode("utf-8-sig", errors="replace").lstrip()
+    if head.startswith(("[", "{")):
+        return _read_json(path)
+    return _read_csv(path)
+
+
+def _no_tag_row(path: Path) -> BadFile:
+    return BadFile(
+        f"no HXL hashtag row in the first {TAG_ROW_SEARCH} rows; expected a row of hashtags such as "
+        "#date,#loc+crossing+name,#item+name under the header row (see docs/hxl.md)",
+        file=str(path),
+        row=2,
+    )
+
+
+def _read_csv(path: Path) -> HxlRaw:
+    table = read_csv(path)
+    frame = table.frame
+    headers = [_DUPLICATE_SUFFIX.sub("", c) for c in frame.columns if c != "_row"]
+    data_columns = [c for c in frame.columns if c != "_row"]
+    if is_tag_row(list(headers)):
+        tags, tag_row = headers, 1
+        header_texts = [""] * len(tags)
+        body = frame
+    else:
+        probe = frame.filter(pl.col("_row") < TAG_ROW_SEARCH - 1)
+        found = [r for r in probe.iter_rows(named=True) if is_tag_row([r[c] for c in data_columns])]
+        if not found:
+            raise _no_tag_row(path)
+        row = found[0]
+        tags = [row[c] or "" for c in data_columns]
+        tag_row = int(row["_row"]) + table.first_row
+        header_texts = headers
+        body = frame.filter(pl.col("_row") > row["_row"])
+    body = body.rename({c: f"c{i}" for i, c in enumerate(data_columns)})
+    return HxlRaw(frame=body, first_row=table.first_row, tags=tags, headers=header_texts, tag_row=tag_row)
+
+
+def _sheet_grid(reader: fastexcel.ExcelReader, name: str | int, n_rows: int | None = None) -> pl.DataFrame:
+    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string")
+    return sheet.to_polars()
+
+
+def _read_xlsx(path: Path) -> HxlRaw:
+    try:
+        reader = fastexcel.read_excel(str(path))
+    except Exception:  # fastexcel's own error types: corrupt, truncated or not a workbook
+        raise BadFile("not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)) from None
+    for name in reader.sheet_names:
+        try:
+            grid = _sheet_grid(reader, name)
+        except Exception:  # an unreadable sheet cannot hold the table; try the next
+            continue
+        columns = grid.columns
+        for index, row in enumerate(grid.head(TAG_ROW_SEARCH).iter_rows()):
+            if not is_tag_row(list(row)):
+                continue
+            tags = ["" if v is None else str(v) for v in row]
+            headers = ["" if v is None else str(v) for v in grid.row(index - 1)] if index else [""] * len(tags)
+            body = grid.with_row_index("_row").slice(index + 1)
+            body = body.rename({c: f"c{i}" for i, c in enumerate(columns)})
+            body = _drop_blank(body.with_columns(pl.col("_row") - 1))
+            return HxlRaw(frame=body, first_row=2, sheet=str(name), tags=tags, headers=headers, tag_row=index + 1)
+    raise _no_tag_row(path)
+
+
+def _read_json(path: Path) -> HxlRaw:
+    """An array of arrays (hashtag row first or second) or an array of objects keyed by hashtag."""
+    check_text(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        line = getattr(exc, "lineno", None)
+        raise BadFile(f"not valid JSON ({exc.__class__.__name__}: {exc})", file=str(path), row=line) from None
+    if not isinstance(data, list) or not data:
+        raise BadFile("expected a JSON array of rows (arrays or objects keyed by hashtag)", file=str(path))
+    if all(isinstance(item, dict) for item in data):
+        tags = list(dict.fromkeys(k for item in data for k in item))
+        if not is_tag_row(list(tags)):
+            raise BadFile(
+                f"the object keys are not all hashtags (found {', '.join(tags[:8])}); expected keys such as "
+                "#date, #indicator+num (see docs/hxl.md)",
+                file=str(path),
+                row=1,
+            )
+        rows = [[_text(item.get(t)) for t in tags] for item in data]
+        return _from_rows(rows, tags, [""] * len(tags), first_row=1, tag_row=0)
+    if not all(isinstance(item, list) for item in data):
+        raise BadFile("expected every element of the JSON array to be an array, or every one an object", file=str(path))
+    for index in range(min(2, len(data))):
+        if is_tag_row(data[index]):
+            tags = [_text(v) or "" for v in data[index]]
+            headers = [_text(v) or "" for v in data[0]] if index == 1 else [""] * len(tags)
+            width = len(tags)
+            body = [[_text(v) for v in row[:width]] + [None] * (width - len(row)) for row in data[index + 1 :]]
+            return _from_rows(body, tags, headers, first_row=index + 2, tag_row=index + 1)
+    raise BadFile(
+        "no HXL hashtag row: expected the first or second array of the JSON to hold hashtags such as #date",
+        file=str(path),
+        row=2,
+    )
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _from_rows(
+    rows: list[list[str | None]], tags: list[str], headers: list[str], first_row: int, tag_row: int
+) -> HxlRaw:
+    schema = {f"c{i}": pl.String for i in range(len(tags))}
+    frame = pl.DataFrame(rows, schema=schema, orient="row").with_row_index("_row")
+    return HxlRaw(frame=_drop_blank(frame), first_row=first_row, tags=tags, headers=headers, tag_row=tag_row)
+
+
+def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
+    cells = [c for c in frame.columns if c != "_row"]
+    if not cells:
+        return frame
+    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells])
+    return frame.filter(~blank)
