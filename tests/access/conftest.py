@@ -54,3 +54,19 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
     import_file(engine, unrwa)
     import_file(engine, cogat)
     return engine
+
+
+def load_reference_observations(engine: Engine) -> None:
+    """Import the reference set's observation files through the HXL importer (``import_file``)."""
+    from lifeline.reference.load import files
+
+    for path in files():
+        if not path.name.endswith("locations.csv"):
+            import_file(engine, path, kind="hxl")
+
+
+@pytest.fixture(scope="module")
+def real_with_reference(real_store: Engine) -> Engine:
+    """The real line lists plus the reference set's observations (crossing status, needs...)."""
+    load_reference_observations(real_store)
+    return real_store
