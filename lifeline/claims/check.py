@@ -1,0 +1,154 @@
+"""Check a document: extract its claims, match each with the store's evidence, and judge it.
+
+``check_document`` is the one entry point the CLI, the API and the web page call.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Connection
+
+from lifeline.claims import evidence as ev
+from lifeline.claims import gazetteer, match
+from lifeline.claims.dates import document_date
+from lifeline.claims.documents import Document, from_text
+from lifeline.claims.extract import Claim, extract
+from lifeline.claims.judge import fmt
+from lifeline.claims.report import ClaimResult, ClaimsReport
+from lifeline.claims.rules import Rules, load_rules
+from lifeline.errors import UserError
+
+_lock = threading.Lock()
+_gazetteers: dict[tuple[str, tuple[Any, ...]], gazetteer.Gazetteer] = {}
+
+
+def context(conn: Connection, rules: Rules) -> tuple[ev.EvidenceIndex, gazetteer.Gazetteer]:
+    """The evidence index and gazetteer of this store, built once per store version."""
+    index = ev.load(conn)
+    key = (conn.engine.url.render_as_string(hide_password=True), index.signature)
+    with _lock:
+        gaz = _gazetteers.get(key)
+    if gaz is None:
+        gaz = gazetteer.build(conn, rules.default_area, rules.default_area_names)
+        with _lock:
+            _gazetteers[key] = gaz
+    return index, gaz
+
+
+def resolve_date(doc: Document, given: date | None, ask: Callable[[], date] | None) -> tuple[date, str]:
+    """--date, else the document's dateline, else ask (when a person is there), else a clear error."""
+    if given is not None:
+        return given, "given"
+    found = document_date(doc.text)
+    if found is not None:
+        return found, "dateline"
+    if ask is not None:
+        return ask(), "asked"
+    raise UserError(
+        "the document has no dateline (e.g. 'May 7, 2024'); pass its date with --date YYYY-MM-DD",
+        file=doc.name,
+    )
+
+
+def check_document(
+    conn: Connection,
+    text: str,
+    date: date | None = None,
+    title: str | None = None,
+    rules: Rules | None = None,
+    ask: Callable[[], date] | None = None,
+) -> ClaimsReport:
+    """Check a statement given as text (HTML is reduced to its visible text first).
+
+    Spans in the report index ``report.text``, the text that was checked.
+    """
+    return check_parsed(conn, from_text(text), date, title, rules, ask)
+
+
+def check_parsed(
+    conn: Connection,
+    doc: Document,
+    date: date | None = None,
+    title: str | None = None,
+    rules: Rules | None = None,
+    ask: Callable[[], date] | None = None,
+) -> ClaimsReport:
+    rules = rules or load_rules()
+    doc_date, basis = resolve_date(doc, date, ask)
+    index, gaz = context(conn, rules)
+    found = extract(doc.text, doc_date, gaz, rules)
+    results = [judge_claim(c, index, doc_date, rules) for c in found.claims]
+    return ClaimsReport(
+        title=title or doc.title,
+        date=doc_date,
+        date_basis=basis,
+        claims=results,
+        not_checkable=found.not_checkable,
+        text=doc.text,
+        truncated=found.truncated,
+        rules=rules.files,
+    )
+
+
+def judge_claim(claim: Claim, index: ev.EvidenceIndex, doc_date: date, rules: Rules) -> ClaimResult:
+    ind = claim.indicator
+    recent = int(rules.value("recent_window_days"))
+    if ind.kind == "status":
+        rows, j, notes = match.status(claim, index)
+        tol: dict[str, Any] = {"kind": "status", "value": None, "rule": j.rule}
+    else:
+        if ind.kind == "rate":
+            rows, j, notes = match.rate(claim, index, doc_date, recent, rules.war_start)
+        elif ind.kind == "total":
+            rows, j, notes = match.total(claim, index, doc_date, recent, rules.war_start)
+        elif ind.kind == "share":
+            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start)
+        else:
+            rows, j, notes = match.stock(claim, index, int(rules.value("evidence_recency_days")))
+        absolute = ind.kind == "share"
+        tol = {
+            "kind": "percentage points" if absolute else "relative",
+            "value": ind.tolerance,
+            "rule": j.rule,
+            "source": rules.source_of("percent_tolerance_points") if absolute else _tolerance_source(rules, ind.name),
+        }
+    if claim.area_basis == "default":
+        notes.append(f"no place named: read as the {claim.area.name} (claims.toml [areas] default)")
+    if claim.denominator is not None:
+        notes.append(f"stated as {fmt(claim.value)} of {fmt(claim.denominator)}")
+    return ClaimResult(
+        text=claim.text,
+        span=claim.span,
+        figure=claim.figure,
+        figure_span=claim.figure_span,
+        indicator=ind.name,
+        indicator_label=ind.label,
+        area=claim.area.code,
+        area_name=claim.area.name,
+        area_basis=claim.area_basis,
+        date=claim.period.as_dict(),
+        value=claim.status if ind.kind == "status" else claim.value,
+        bounds=[_round(claim.low), _round(claim.high)] if ind.kind != "status" else [],
+        unit=ind.unit,
+        verdict=j.verdict,
+        tolerance=tol,
+        evidence=rows,
+        explanation=j.explanation,
+        notes=claim.notes + notes,
+    )
+
+
+def _round(x: float | None) -> float | None:
+    """Six significant digits: bounds like 1,540,000 rather than 1540000.0000000002."""
+    return None if x is None else float(f"{x:.6g}")
+
+
+def _tolerance_source(rules: Rules, name: str) -> str:
+    table = rules.assumptions.tables.get("tolerances", {})
+    if name in table:
+        return str(table.get("source", ""))
+    return rules.source_of("tolerance_default")

@@ -1,0 +1,271 @@
+"""Dates in a statement: the document's own dateline, and each claim's date or period.
+
+Relative phrases ("yesterday", "since October", "last week") resolve against the document date,
+never against today's clock, so a statement checked a year later still means what it meant.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+_EN_MONTHS = {
+    "january": 1,
+    "jan": 1,
+    "february": 2,
+    "feb": 2,
+    "march": 3,
+    "mar": 3,
+    "april": 4,
+    "apr": 4,
+    "may": 5,
+    "june": 6,
+    "jun": 6,
+    "july": 7,
+    "jul": 7,
+    "august": 8,
+    "aug": 8,
+    "september": 9,
+    "sept": 9,
+    "sep": 9,
+    "october": 10,
+    "oct": 10,
+    "november": 11,
+    "nov": 11,
+    "december": 12,
+    "dec": 12,
+}
+_AR_MONTHS = {
+    "يناير": 1,
+    "كانون الثاني": 1,
+    "فبراير": 2,
+    "شباط": 2,
+    "مارس": 3,
+    "آذار": 3,
+    "أبريل": 4,
+    "ابريل": 4,
+    "نيسان": 4,
+    "مايو": 5,
+    "أيار": 5,
+    "يونيو": 6,
+    "حزيران": 6,
+    "يوليو": 7,
+    "تموز": 7,
+    "أغسطس": 8,
+    "آب": 8,
+    "سبتمبر": 9,
+    "أيلول": 9,
+    "أكتوبر": 10,
+    "اكتوبر": 10,
+    "تشرين الأول": 10,
+    "نوفمبر": 11,
+    "تشرين الثاني": 11,
+    "ديسمبر": 12,
+    "كانون الأول": 12,
+}
+MONTHS = {**_EN_MONTHS, **_AR_MONTHS}
+_M = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+_ORD = r"(?:st|nd|rd|th)?"
+DATE_RE = re.compile(
+    rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
+    rf"|(?P<dmy>\b(?P<d1>[0-3]?\d){_ORD}(?:\s*(?:-|–|to|and)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+(?:of\s+)?(?P<m1>{_M})\b\.?(?:,?\s+(?P<y1>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<mdy>\b(?P<m2>{_M})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?)"
+    rf"|(?P<my>\b(?P<m3>{_M})\b\.?(?:\s+(?P<y3>(?:19|20)\d\d))?\b)",
+    re.IGNORECASE,
+)
+# Month names that are also ordinary words are only dates with a day or a year beside them.
+_AMBIGUOUS_BARE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"}
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date written in the text: day and year may be absent ("in April", "7 May")."""
+
+    start: int
+    end: int
+    month: int
+    day: int | None
+    year: int | None
+    day_end: int | None = None  # "7-28 May"
+
+
+@dataclass(frozen=True)
+class Period:
+    """The date or period a claim refers to, and how it was found (the phrase or the rule)."""
+
+    start: date
+    end: date
+    basis: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"from": self.start.isoformat(), "to": self.end.isoformat(), "basis": self.basis}
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days + 1
+
+
+def find_dates(text: str) -> list[DateMention]:
+    out: list[DateMention] = []
+    for m in DATE_RE.finditer(text):
+        g = m.groupdict()
+        try:
+            if g["iso"]:
+                date(int(g["iy"]), int(g["im"]), int(g["id"]))
+                out.append(DateMention(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
+            elif g["dmy"]:
+                out.append(_mention(m, g["m1"], g["d1"], g["y1"], g["d1b"]))
+            elif g["mdy"]:
+                out.append(_mention(m, g["m2"], g["d2"], g["y2"], g["d2b"]))
+            elif g["my"]:
+                month = g["m3"]
+                if month.lower() in _AMBIGUOUS_BARE and not g["y3"] and not month[:1].isupper():
+                    continue
+                if month.lower() == "may" and not g["y3"] and not _dated_context(text, m.start()):
+                    continue
+                out.append(
+                    DateMention(m.start(), m.end(), MONTHS[month.lower()], None, int(g["y3"]) if g["y3"] else None)
+                )
+        except (ValueError, KeyError):
+            continue
+    return out
+
+
+def _dated_context(text: str, at: int) -> bool:
+    """'May' is a month only after a word that introduces a date ("in May", "since May")."""
+    before = text[max(0, at - 12) : at].lower().split()
+    return bool(before) and before[-1] in {
+        "in",
+        "since",
+        "of",
+        "until",
+        "till",
+        "by",
+        "from",
+        "early",
+        "late",
+        "mid",
+        "through",
+        "during",
+        "before",
+        "after",
+    }
+
+
+def _mention(m: re.Match[str], month: str, day: str, year: str | None, day_end: str | None) -> DateMention:
+    d = int(day)
+    if not 1 <= d <= 31:
+        raise ValueError(day)
+    return DateMention(
+        m.start(), m.end(), MONTHS[month.lower()], d, int(year) if year else None, int(day_end) if day_end else None
+    )
+
+
+def document_date(text: str, head_chars: int = 1500) -> date | None:
+    """The dateline: the first full date (day, month and year) near the top of the document."""
+    for mention in find_dates(text[:head_chars]):
+        if mention.day and mention.year:
+            try:
+                return date(mention.year, mention.month, mention.day)
+            except ValueError:
+                continue
+    return None
+
+
+def _year_for(month: int, day: int, doc: date) -> int:
+    """A date written without a year is the latest such date not after the document date."""
+    try:
+        candidate = date(doc.year, month, min(day, calendar.monthrange(doc.year, month)[1]))
+    except ValueError:
+        return doc.year
+    return doc.year if candidate <= doc else doc.year - 1
+
+
+def _as_day(m: DateMention, doc: date) -> date:
+    day = m.day or 1
+    year = m.year or _year_for(m.month, day, doc)
+    return date(year, m.month, min(day, calendar.monthrange(year, m.month)[1]))
+
+
+def _month_span(m: DateMention, doc: date) -> tuple[date, date]:
+    year = m.year or _year_for(m.month, 1, doc)
+    return date(year, m.month, 1), date(year, m.month, calendar.monthrange(year, m.month)[1])
+
+
+_REL = re.compile(
+    r"\b(?P<yesterday>yesterday)\b|\b(?P<today>today|this morning|tonight|currently|now|at present|so far)\b"
+    r"|\b(?P<pastweek>(?:the )?past week|(?:the )?last seven days)\b"
+    r"|\b(?P<lastweek>last week|previous week)\b|\b(?P<thisweek>this week)\b"
+    r"|\b(?P<lastmonth>last month|past month|previous month)\b|\b(?P<thismonth>this month)\b"
+    r"|\b(?:in|over|during|for) the (?:past|last) (?P<n>\d+|two|three|four|five|six|seven|ten)"
+    r" (?P<unit>days?|weeks?|months?)\b"
+    r"|\bsince the (?P<war>start of the war|war began|beginning of the war|war started"
+    r"|start of the hostilities|outbreak of the war)\b"
+    r"|(?P<ar_yesterday>أمس)|(?P<ar_today>اليوم)",
+    re.IGNORECASE,
+)
+_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+
+
+def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_start: date) -> Period:
+    """The period a sentence speaks of, from its own words, resolved against the document date."""
+    low = sentence.lower()
+    # Explicit ranges: "from 1 April to 6 May", "between 7 and 28 May", "7-28 May".
+    for m in mentions:
+        if m.day and m.day_end:
+            start = _as_day(m, doc)
+            end = start.replace(day=min(m.day_end, calendar.monthrange(start.year, start.month)[1]))
+            if end >= start:
+                return Period(start, end, sentence[m.start : m.end].strip())
+    if len(mentions) >= 2:
+        a, b = mentions[0], mentions[1]
+        between = low[a.end : b.start]
+        if re.search(r"^\s*(?:to|until|till|and|-|–|through)\s*$", between):
+            start = _as_day(a, doc) if a.day else _month_span(a, doc)[0]
+            end = _as_day(b, doc) if b.day else _month_span(b, doc)[1]
+            if end >= start:
+                return Period(start, end, sentence[a.start : b.end].strip())
+    for m in mentions:
+        before = low[max(0, m.start - 12) : m.start]
+        if re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", before) or re.search(r"منذ\s*$", before):
+            start = _as_day(m, doc) if m.day else _month_span(m, doc)[0]
+            if start <= doc:
+                return Period(start, doc, sentence[max(0, m.start - 6) : m.end].strip())
+    rel = _REL.search(sentence)
+    if rel:
+        g = rel.lastgroup
+        phrase = rel.group(0)
+        if g in {"yesterday", "ar_yesterday"}:
+            d = doc - timedelta(days=1)
+            return Period(d, d, phrase)
+        if g == "lastweek":
+            monday = doc - timedelta(days=doc.weekday() + 7)
+            return Period(monday, monday + timedelta(days=6), phrase)
+        if g == "pastweek":
+            return Period(doc - timedelta(days=6), doc, phrase)
+        if g == "thisweek":
+            return Period(doc - timedelta(days=doc.weekday()), doc, phrase)
+        if g == "lastmonth":
+            last = doc.replace(day=1) - timedelta(days=1)
+            return Period(last.replace(day=1), last, phrase)
+        if g == "thismonth":
+            return Period(doc.replace(day=1), doc, phrase)
+        if g == "unit" or rel.group("n"):
+            n_raw = rel.group("n").lower()
+            n = int(n_raw) if n_raw.isdigit() else _SMALL[n_raw]
+            unit = rel.group("unit").lower()
+            days = n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
+            return Period(doc - timedelta(days=days - 1), doc, phrase)
+        if g == "war":
+            return Period(war_start, doc, phrase)
+    for m in mentions:
+        if m.day:
+            d = _as_day(m, doc)
+            return Period(d, d, sentence[m.start : m.end].strip())
+        start, end = _month_span(m, doc)
+        return Period(start, min(end, doc) if start <= doc else end, sentence[m.start : m.end].strip())
+    if rel:  # today / now / so far
+        return Period(doc, doc, rel.group(0))
+    return Period(doc, doc, "document date")

@@ -1,0 +1,112 @@
+"""Place names in a statement -> location codes, from the store's ``locations`` table and the
+crossing aliases of ``normalisation.toml``, in English and Arabic.
+
+One compiled alternation (longest name first) finds every mention in a single pass. A name that is
+both a crossing and an area ("Rafah") stays ambiguous until the claim's indicator decides.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, select
+
+from lifeline.assumptions import load_set
+from lifeline.store import schema
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A place name in a sentence, and every location it can stand for."""
+
+    start: int
+    end: int
+    text: str
+    places: tuple[Place, ...]
+    crossing_word: bool  # "the Rafah crossing", "معبر رفح"
+
+    def pick(self, prefer_crossing: bool) -> Place:
+        crossings = [p for p in self.places if p.type == "crossing"]
+        others = [p for p in self.places if p.type != "crossing"]
+        if crossings and (prefer_crossing or self.crossing_word or not others):
+            return crossings[0]
+        return others[0] if others else self.places[0]
+
+
+@dataclass
+class Gazetteer:
+    names: dict[str, list[Place]] = field(default_factory=dict)
+    pattern: re.Pattern[str] | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, place: Place) -> None:
+        key = " ".join(name.lower().split())
+        if len(key) < 2:
+            return
+        bucket = self.names.setdefault(key, [])
+        if all(p.code != place.code for p in bucket):
+            bucket.append(place)
+        self.labels.setdefault(place.code, place.name)
+
+    def compile(self) -> Gazetteer:
+        alts = "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(self.names, key=len, reverse=True))
+        self.pattern = re.compile(rf"(?<!\w)(?:the\s+)?(?P<name>{alts})(?!\w)", re.IGNORECASE) if alts else None
+        return self
+
+    def find(self, sentence: str) -> list[Mention]:
+        if self.pattern is None:
+            return []
+        out = []
+        for m in self.pattern.finditer(sentence):
+            key = " ".join(m.group("name").lower().split())
+            places = tuple(self.names.get(key, ()))
+            if not places:
+                continue
+            around = sentence[max(0, m.start() - 8) : m.end() + 24].lower()
+            crossing_word = bool(re.search(r"crossing|border|gate|terminal|معبر", around))
+            out.append(Mention(m.start(), m.end(), m.group(0), places, crossing_word))
+        return out
+
+    def label(self, code: str) -> str:
+        return self.labels.get(code, code)
+
+
+def build(conn: Connection | None, default_code: str, default_names: list[str]) -> Gazetteer:
+    """Names from the store's locations (en, ar, aliases) and the crossing aliases of the normalisation rules."""
+    gaz = Gazetteer()
+    territory: str | None = None
+    if conn is not None:
+        loc = schema.locations
+        rows = conn.execute(select(loc.c.code, loc.c.type, loc.c.name_en, loc.c.name_ar, loc.c.aliases)).all()
+        for code, type_, name_en, name_ar, aliases in rows:
+            kind = (
+                "crossing"
+                if str(type_).lower() in {"crossing", "route", "entry point", "entry_point", "pier"}
+                else str(type_)
+            )
+            place = Place(code, name_en, kind)
+            if territory is None and name_en and name_en.strip().lower() == "gaza strip":
+                territory = code
+            for n in [name_en, name_ar, *(aliases if isinstance(aliases, list) else [])]:
+                if n:
+                    gaz.add(str(n), place)
+    crossings = load_set("normalisation").tables.get("crossings", {})
+    for code, spec in crossings.items():
+        place = Place(code, str(spec.get("name_en", code)), "crossing")
+        for n in [spec.get("name_en"), spec.get("name_ar"), *spec.get("aliases", [])]:
+            if n and n.lower() not in {"air", "ks", "the pier"}:
+                gaz.add(str(n), place)
+    whole = Place(territory or default_code, "Gaza Strip", "territory")
+    for n in default_names:
+        key = " ".join(n.lower().split())
+        gaz.names[key] = [whole]  # "Gaza" alone is the Strip, not the governorate
+    gaz.labels[whole.code] = whole.name
+    return gaz.compile()

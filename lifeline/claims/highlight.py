@@ -1,0 +1,121 @@
+"""The checked text as HTML with each claim marked by its verdict, everything escaped.
+
+The document is untrusted: every character of it, and of every evidence field, goes through
+``html.escape``; nothing from the document becomes markup, an attribute name or a URL scheme.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from lifeline.claims.judge import fmt
+from lifeline.claims.report import ClaimResult, ClaimsReport
+
+VERDICT_CLASS = {
+    "consistent": "v-consistent",
+    "overstated": "v-overstated",
+    "understated": "v-understated",
+    "contradicted": "v-contradicted",
+    "no data": "v-nodata",
+}
+
+
+def highlight_html(report: ClaimsReport) -> str:
+    """The document text (escaped) with <mark> around each claim's figure; data-claim = index in claims."""
+    text = report.text
+    marks = sorted(
+        ((c.figure_span[0], c.figure_span[1], i, c) for i, c in enumerate(report.claims)), key=lambda m: m[0]
+    )
+    out: list[str] = []
+    pos = 0
+    for start, end, i, claim in marks:
+        if start < pos or end > len(text):
+            continue  # overlapping marks are not nested
+        out.append(escape(text[pos:start]))
+        tip = f"{claim.verdict}: {claim.explanation}"
+        out.append(
+            f'<mark class="claim {VERDICT_CLASS.get(claim.verdict, "v-nodata")}" data-claim="{i}" '
+            f'title="{escape(tip, quote=True)}">{escape(text[start:end])}</mark>'
+        )
+        pos = end
+    out.append(escape(text[pos:]))
+    return f'<div class="claims-text" style="white-space: pre-wrap">{"".join(out)}</div>'
+
+
+def _safe_url(url: str | None) -> str | None:
+    if url and url.lower().startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def _evidence_html(claim: ClaimResult) -> str:
+    if not claim.evidence:
+        return "<p>No evidence rows.</p>"
+    rows = []
+    for e in claim.evidence:
+        value = fmt(float(e.value), claim.unit) if isinstance(e.value, (int, float)) else str(e.value or "")
+        src = escape(e.source)
+        url = _safe_url(e.url)
+        if url:
+            src = f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer nofollow">{src}</a>'
+        cls = "" if e.used else ' class="unused"'
+        rows.append(
+            f"<tr{cls}><td>{escape(value)}</td><td>{escape(e.date)}</td>"
+            f"<td>{src}</td><td>{escape(e.location)}</td><td>{escape(e.note or '')}</td></tr>"
+        )
+    return (
+        '<table class="evidence"><thead><tr><th>value</th><th>date</th><th>source</th><th>location</th>'
+        "<th>note</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+    )
+
+
+def claims_html(report: ClaimsReport) -> str:
+    """The claims as a list: verdict, figure, indicator, area, date, rule, explanation, evidence."""
+    items = []
+    for i, c in enumerate(report.claims):
+        tol = c.tolerance
+        tol_text = f"{tol.get('value')} {tol.get('kind')}" if tol.get("value") is not None else str(tol.get("kind"))
+        notes = "".join(f"<li>{escape(n)}</li>" for n in c.notes)
+        notes_html = f'<ul class="notes">{notes}</ul>' if notes else ""
+        items.append(
+            f'<li id="claim-{i}" class="claim-item {VERDICT_CLASS.get(c.verdict, "v-nodata")}">'
+            f"<p><strong>{escape(c.verdict)}</strong>: {escape(c.figure)} — {escape(c.indicator_label)}, "
+            f"{escape(c.area_name)}, {escape(c.date['from'])} to {escape(c.date['to'])}</p>"
+            f"<p>{escape(c.explanation)}</p>"
+            f'<p class="rule">Tolerance {escape(tol_text)}. Rule: {escape(str(tol.get("rule", "")))}</p>'
+            f"{_evidence_html(c)}{notes_html}</li>"
+        )
+    skipped = "".join(
+        f"<li><q>{escape(n.figure or n.text[:120])}</q>: {escape(n.reason)}</li>" for n in report.not_checkable
+    )
+    return (
+        f'<ol class="claims">{"".join(items)}</ol>'
+        f'<h2>Not checkable</h2><ul class="not-checkable">{skipped or "<li>none</li>"}</ul>'
+    )
+
+
+STYLE = """
+body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+mark.claim{padding:0 .15em;border-radius:.2em}
+.v-consistent{background:#d9f2d9}.v-overstated{background:#fde2c8}.v-understated{background:#d6e6fb}
+.v-contradicted{background:#f8c9c9}.v-nodata{background:#e6e6e6}
+table.evidence{border-collapse:collapse;font-size:.9em}
+table.evidence td,table.evidence th{border:1px solid #ccc;padding:.2em .4em}
+tr.unused{color:#777}li.claim-item{margin-bottom:1em;padding:.3em .6em}
+.claims-text{border:1px solid #ddd;padding:1em;background:#fafafa}
+"""
+
+
+def page_html(report: ClaimsReport) -> str:
+    """A standalone HTML page (no scripts, no external resources) of one checked document."""
+    title = escape(report.title or "Statement")
+    counts = ", ".join(f"{escape(k)}: {v}" for k, v in report.counts().items() if v)
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+        f"<title>Claims check: {title}</title><style>{STYLE}</style></head><body>"
+        f"<h1>Claims check: {title}</h1><p>Document date {escape(report.date.isoformat())} "
+        f"({escape(report.date_basis)}). {counts}. Verdicts speak of the data in the store only; "
+        "the claims are the document's.</p>"
+        f"{highlight_html(report)}<h2>Claims</h2>{claims_html(report)}</body></html>"
+    )

@@ -1,0 +1,343 @@
+"""Match one claim with its evidence in the index and judge it: one function per kind of indicator
+(stock, rate, total, share, status). Each returns the evidence rows and the judgement.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from typing import Any
+
+import polars as pl
+
+from lifeline.claims import judge
+from lifeline.claims.dates import Period
+from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
+from lifeline.claims.extract import Claim
+from lifeline.claims.report import EvidenceRow
+
+Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
+
+
+def _obs_row(
+    rec: dict[str, Any], value: float | str | None = None, used: bool = True, note: str | None = None
+) -> EvidenceRow:
+    d0, d1 = rec["date"], rec.get("period_end")
+    when = f"{d0.isoformat()}/{d1.isoformat()}" if d1 and d1 != d0 else d0.isoformat()
+    return EvidenceRow(
+        value=rec["value"]
+        if value is None and rec.get("value") is not None
+        else (value if value is not None else rec.get("text_value")),
+        date=when,
+        source=str(rec.get("publisher") or rec.get("dataset_publisher") or "unknown"),
+        location=str(rec.get("location") or ""),
+        title=rec.get("title"),
+        url=rec.get("url"),
+        note=note if note is not None else rec.get("note"),
+        used=used,
+    )
+
+
+def _label(row: EvidenceRow) -> str:
+    return f"{row.source} ({row.date})"
+
+
+def _numeric(claim: Claim, rows: list[EvidenceRow], tolerance: float, absolute: bool) -> judge.Judgement:
+    values = [(float(r.value), _label(r)) for r in rows if r.used and isinstance(r.value, (int, float))]
+    low = claim.low if claim.low is not None else 0.0
+    return judge.numeric(
+        low,
+        claim.high,
+        values,
+        tolerance,
+        absolute,
+        claim.indicator.unit,
+        f"{claim.figure!r} ({claim.indicator.label})",
+    )
+
+
+# ---------------------------------------------------------------------------------------- stock
+def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
+    ind = claim.indicator
+    end = claim.period.end
+    rows: list[EvidenceRow] = []
+    notes: list[str] = []
+    frame = _stock_frame(idx, ind.evidence, claim.area.code, end, ind.lookback_days, ind.after_days)
+    if frame.is_empty() and ind.derived_from:
+        frame = _derived_not_functioning(idx, ind.derived_from, claim.area.code, end, ind.lookback_days, ind.after_days)
+        if not frame.is_empty():
+            notes.append("out of service = hospitals in total minus those (partially) functioning, per source and date")
+    if not frame.is_empty():
+        frame = frame.with_columns(as_of(frame).alias("as_of"))
+        before = frame.filter(pl.col("as_of") <= end)
+        newest = before["as_of"].max() if not before.is_empty() else frame["as_of"].min()
+        # Per source, the figure nearest the claim's date; figures long before the newest are superseded.
+        frame = frame.with_columns(
+            (pl.col("as_of") - pl.lit(end)).dt.total_days().abs().alias("gap"),
+            (pl.col("as_of") > pl.lit(end)).alias("after"),
+        ).sort(["after", "gap"])
+        seen: set[tuple[str, str]] = set()
+        for rec in frame.iter_rows(named=True):
+            key = (str(rec["publisher"]), str(rec["indicator"]))
+            stale = newest is not None and rec["as_of"] < newest - timedelta(days=recency_days)  # type: ignore[operator]
+            first = key not in seen
+            seen.add(key)
+            note = None
+            if stale:
+                note = f"superseded: more than {recency_days} days older than the newest figure"
+            elif not first:
+                note = "an earlier figure from the same source"
+            rows.append(_obs_row(rec, used=first and not stale, note=note or rec.get("note")))
+    return rows, _numeric(claim, rows, ind.tolerance, False), notes
+
+
+def _stock_frame(
+    idx: EvidenceIndex, indicators: tuple[str, ...], area: str, end: date, lookback: int, after: int
+) -> pl.DataFrame:
+    frame = idx.observations_for(indicators, area)
+    if frame.is_empty():
+        return frame
+    asof = as_of(frame)
+    return frame.filter((asof >= end - timedelta(days=lookback)) & (asof <= end + timedelta(days=after)))
+
+
+def _derived_not_functioning(
+    idx: EvidenceIndex, names: tuple[str, ...], area: str, end: date, lookback: int, after: int
+) -> pl.DataFrame:
+    total_name, *func_names = names
+    totals = _stock_frame(idx, (total_name,), area, end, 3650, after)
+    funcs = _stock_frame(idx, tuple(func_names), area, end, lookback, after)
+    if totals.is_empty() or funcs.is_empty():
+        return funcs.clear()
+    total = totals.sort("date")[-1]
+    return funcs.with_columns(
+        (pl.lit(float(total["value"][0])) - pl.col("value")).alias("value"),
+        pl.lit("hospitals_not_functioning").alias("indicator"),
+        (
+            pl.lit(f"{fmt_total(total)} in total minus ")
+            + pl.col("value").cast(pl.Int64).cast(pl.String)
+            + pl.lit(" (partially) functioning")
+        ).alias("note"),
+    )
+
+
+def fmt_total(total: pl.DataFrame) -> str:
+    return f"{int(total['value'][0])} ({total['publisher'][0]}, {total['date'][0]})"
+
+
+# ---------------------------------------------------------------------------------------- rates and totals
+def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: date) -> tuple[Period, str | None]:
+    p = claim.period
+    if p.basis == "document date":
+        if total:
+            return Period(war_start, doc, "since the start of the war (no period stated)"), (
+                "no period stated: read as the total since the start of the war (claims.toml war_start)"
+            )
+        return Period(doc - timedelta(days=recent_days - 1), doc, f"last {recent_days} days (no period stated)"), (
+            f"no period stated: read as the last {recent_days} days up to the document date "
+            "(claims.toml recent_window_days)"
+        )
+    return p, None
+
+
+def _delivery_rows(
+    claim: Claim, idx: EvidenceIndex, window: Period, per_day: bool
+) -> tuple[list[EvidenceRow], list[str]]:
+    rows: list[EvidenceRow] = []
+    notes: list[str] = []
+    is_crossing = claim.area.type == "crossing"
+    if not is_crossing and claim.area.type != "territory":
+        notes.append(f"the line lists record the crossing of entry, not the destination area ({claim.area.name})")
+        return rows, notes
+    for pub in idx.publishers():
+        crossing = None
+        if is_crossing:
+            if claim.area.code not in idx.crossings_of(pub):
+                if not idx.crossings_of(pub):
+                    notes.append(f"{pub} records no crossing breakdown: not used for a crossing-level claim")
+                continue
+            crossing = claim.area.code
+        got = idx.trucks(pub, window.start, window.end, crossing)
+        if got is None:
+            first, last = idx.coverage[pub]
+            notes.append(
+                f"{pub}'s line list covers {first} to {last}, not the whole period {window.start} to {window.end}"
+            )
+            continue
+        trucks, rows_n = got
+        days = window_days(window.start, window.end)
+        value = round(trucks / days, 1) if per_day else trucks
+        how = f"{trucks:,.0f} trucks over {days} day{'s' if days > 1 else ''} ({rows_n:,} line-list rows)"
+        rows.append(
+            EvidenceRow(
+                value=value,
+                date=f"{window.start}/{window.end}",
+                source=f"{pub} line list (computed)",
+                location=crossing or claim.area.code,
+                title=f"deliveries recorded by {pub}",
+                note=_join(how, idx.publisher_notes.get(pub)),
+            )
+        )
+    return rows, notes
+
+
+def _join(a: str, b: str | None) -> str:
+    return f"{a}; {b}" if b else a
+
+
+def _overlapping(
+    idx: EvidenceIndex, indicators: tuple[str, ...], area: str, window: Period, min_share: float
+) -> list[dict[str, Any]]:
+    frame = idx.observations_for(indicators, area)
+    out = []
+    for rec in frame.iter_rows(named=True):
+        a, b = rec["date"], rec["period_end"] or rec["date"]
+        overlap = (min(b, window.end) - max(a, window.start)).days + 1
+        if overlap <= 0:
+            continue
+        shorter = min(window_days(a, b), window.days)
+        if overlap / shorter >= min_share:
+            out.append(rec)
+    return out
+
+
+def rate(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
+    window, note = _window(claim, doc, recent_days, False, war_start)
+    rows, notes = _delivery_rows(claim, idx, window, per_day=True)
+    for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5):
+        rows.append(_obs_row(rec))
+    if note:
+        notes.insert(0, note)
+    return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
+
+
+def total(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
+    window, note = _window(claim, doc, recent_days, True, war_start)
+    rows, notes = _delivery_rows(claim, idx, window, per_day=False)
+    for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.8):
+        rows.append(_obs_row(rec))
+    if note:
+        notes.insert(0, note)
+    return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
+
+
+# ---------------------------------------------------------------------------------------- share of needs
+def share(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
+    ind = claim.indicator
+    extra = ind.extra
+    baseline = bool(re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE))
+    food = bool(re.search(r"\bfood\b", claim.text, re.IGNORECASE))
+    key = ("food_" if food else "") + ("baseline_evidence" if baseline else "evidence")
+    need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())
+    window, note = _window(claim, doc, recent_days, False, war_start)
+    flows, notes = _delivery_rows(claim, idx, window, per_day=True)
+    rate_names = tuple(extra.get("rate_evidence", ()))
+    flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
+    needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31)
+    latest: dict[str, dict[str, Any]] = {}
+    for rec in needs.sort("date").iter_rows(named=True):
+        latest[str(rec["publisher"])] = rec
+    rows: list[EvidenceRow] = []
+    what = "pre-war baseline" if baseline else "stated need"
+    for f in flows:
+        if not isinstance(f.value, (int, float)):
+            continue
+        for pub, need in latest.items():
+            if not need["value"]:
+                continue
+            pct = round(100.0 * float(f.value) / float(need["value"]), 1)
+            rows.append(
+                EvidenceRow(
+                    value=pct,
+                    date=f.date,
+                    source=f"{f.source} ÷ {pub}",
+                    location=claim.area.code,
+                    title=f"{fmt_num(f.value)} trucks/day ÷ {what} of {fmt_num(need['value'])}/day "
+                    f"({need['indicator']}, {need['date']})",
+                    url=need.get("url"),
+                    note=f.note,
+                )
+            )
+    if note:
+        notes.insert(0, note)
+    notes.append(
+        f"share computed against the {what} ({', '.join(need_names) or 'none'}) in the reference set; "
+        "trucks counted by different sources differ (UN vs COGAT counting)"
+    )
+    return rows, _numeric(claim, rows, ind.tolerance, True), notes
+
+
+def fmt_num(v: Any) -> str:
+    return judge.fmt(float(v))
+
+
+# ---------------------------------------------------------------------------------------- crossing status
+def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
+    claimed = claim.status or "open"
+    window = claim.period
+    events = idx.observations_for(claim.indicator.evidence, claim.area.code).sort("date")
+    rows: list[EvidenceRow] = []
+    in_effect: list[dict[str, Any]] = []
+    prior = events.filter(pl.col("date") <= window.start)
+    if not prior.is_empty():
+        last = prior.row(-1, named=True)
+        if last["period_end"] is None or last["period_end"] >= window.start:
+            in_effect.append(last)
+    in_effect += events.filter((pl.col("date") > window.start) & (pl.col("date") <= window.end)).to_dicts()
+    for rec in in_effect:
+        rows.append(_obs_row(rec, value=str(rec.get("text_value") or "")))
+    recorded, notes = _delivery_rows(claim, idx, window, per_day=False)
+    for r in recorded:
+        r.used = not in_effect
+        r.note = _join(f"trucks recorded through the crossing: {r.note}", None)
+    rows += recorded
+    statuses = [str(r.value) for r in rows if r.used and isinstance(r.value, str) and r.value]
+    place = claim.area.name
+    when = window.start.isoformat() if window.start == window.end else f"{window.start} to {window.end}"
+    if statuses:
+        agree = [s for s in statuses if judge.same_status(claimed, s)]
+        src = "; ".join(f"{r.value} per {_label(r)}" for r in rows if r.used and isinstance(r.value, str))
+        if len(agree) == len(statuses):
+            j = judge.Judgement(
+                "consistent",
+                f"{place} reported {', '.join(sorted(set(statuses)))} on {when}: {src}.",
+                judge.STATUS_RULE,
+            )
+        else:
+            j = judge.Judgement(
+                "contradicted", f"The document says {place} was {claimed}; the data report {src}.", judge.STATUS_RULE
+            )
+        trucks = sum(float(r.value) for r in recorded if isinstance(r.value, (int, float)))
+        if trucks and claimed == "closed":
+            notes.append(
+                f"{trucks:,.0f} trucks were nevertheless recorded through {place} in that window "
+                "(same-day entries before a closure, or collection of cargo already inside)"
+            )
+        return rows, j, notes
+    counted = [r for r in recorded if isinstance(r.value, (int, float))]
+    trucks = sum(float(r.value) for r in counted if isinstance(r.value, (int, float)))
+    if counted and trucks > 0:
+        src = "; ".join(f"{fmt_num(r.value)} trucks per {r.source}" for r in counted)
+        if claimed == "closed":
+            j = judge.Judgement(
+                "contradicted",
+                f"No status report, but trucks were recorded through {place} on {when}: {src}.",
+                judge.STATUS_RULE,
+            )
+        else:
+            j = judge.Judgement(
+                "consistent",
+                f"No status report, but trucks were recorded through {place} on {when}: {src}.",
+                judge.STATUS_RULE,
+            )
+        return rows, j, notes
+    why = (
+        "no trucks were recorded either, which is not evidence of a closure"
+        if counted
+        else "and no line list covers it"
+    )
+    return (
+        rows,
+        judge.Judgement("no data", f"No status is reported for {place} on {when}, {why}.", judge.STATUS_RULE),
+        notes,
+    )

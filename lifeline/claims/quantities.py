@@ -1,0 +1,174 @@
+"""Figures in a sentence: the number as written, its value, and the bounds its qualifier implies.
+
+"more than 1.5 million" -> [1,500,000, open); "nearly 2,000" -> [1,800, 2,000]; "hundreds" ->
+[200, 999]; "5%" -> 5 percent. Years, ordinals, document numbers and times are not figures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from lifeline.claims.rules import Rules, _alternation
+
+INF = math.inf
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """One figure: where it is in the sentence, what it is worth and what range it asserts."""
+
+    start: int
+    end: int
+    text: str
+    value: float
+    low: float
+    high: float  # math.inf when open above
+    qualifier: str | None
+    qualifier_kind: str
+    percent: bool
+    denominator: float | None = None  # "12 of 36 hospitals"
+
+    def bounds(self) -> list[float | None]:
+        return [self.low, None if self.high == INF else self.high]
+
+
+@dataclass
+class _Patterns:
+    figure: re.Pattern[str]
+
+
+@lru_cache(maxsize=8)
+def _patterns(
+    rules_id: int, scales: tuple[str, ...], words: tuple[str, ...], vague: tuple[str, ...], fractions: tuple[str, ...]
+) -> _Patterns:
+    scale = _alternation(scales)
+    word = _alternation(words)
+    vag = _alternation(vague)
+    frac = _alternation(fractions)
+    figure = re.compile(
+        rf"(?<![\w#/.,:-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
+        rf"(?:\s*(?P<scale>{scale})\b)?"
+        rf"|(?<!\w)(?P<vague>{vag})(?!\w)"
+        rf"|(?<!\w)(?P<word>{word})(?!\w)(?:\s+(?P<wscale>{scale})\b)?"
+        rf"|(?<!\w)(?P<frac>{frac})(?!\w)",
+        re.IGNORECASE,
+    )
+    return _Patterns(figure)
+
+
+_PERCENT = re.compile(r"^\s*(?:%|per ?cent\b|percent\b|في المئة|بالمئة|٪)", re.IGNORECASE)
+_AFTER_LOWER = re.compile(r"^\s*(?:or more|plus|\+|and more|and above|and counting)\b", re.IGNORECASE)
+_AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
+_AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
+_DENOM = re.compile(r"^\s*(?:of|out of|from)\s+(?:the\s+)?(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+_ORDINAL = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
+# A number right after these words is a label, not a figure ("Resolution 2720", "Flash Update #163").
+_LABEL_BEFORE = re.compile(
+    r"(?:\b(?:resolution|update|report|no|number|article|paragraph|page|section|chapter|route|gate|unit|brigade|division|phase|level|version|vol|issue|room|building|block|zone|sector|area|kilometre|km|bulletin|statement|decree)\.?|#|№)\s*$",
+    re.IGNORECASE,
+)
+_TIME_AFTER = re.compile(r"^\s*(?:a\.?m\.?|p\.?m\.?|hrs|GMT|UTC|local time)\b", re.IGNORECASE)
+
+
+def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> list[Quantity]:  # type: ignore[assignment]
+    """Every figure in ``sentence`` outside the ``masked`` spans (dates, place names)."""
+    pats = _patterns(
+        id(rules), tuple(rules.scales), tuple(rules.number_words), tuple(rules.vague), tuple(rules.fractions)
+    )
+    out: list[Quantity] = []
+    for m in pats.figure.finditer(sentence):
+        s, e = m.start(), m.end()
+        if any(a <= s < b or a < e <= b for a, b in masked):
+            continue
+        after = sentence[e : e + 40]
+        before = sentence[max(0, s - 40) : s]
+        g = m.groupdict()
+        percent = False
+        denominator: float | None = None
+        if g["num"]:
+            raw = g["num"].replace(",", "")
+            value = float(raw)
+            if _ORDINAL.match(after) or _LABEL_BEFORE.search(before) or _TIME_AFTER.match(after):
+                continue
+            if not g["scale"] and "," not in g["num"] and "." not in g["num"] and 1900 <= value <= 2100:
+                continue  # a year
+            if g["scale"]:
+                scale_word = g["scale"].lower()
+                if scale_word in {"m", "k"} and re.match(r"^[²2]|^\s*(?:long|wide|high|deep)\b", after):
+                    continue  # metres / lengths
+                value *= rules.scales[scale_word]
+            low = high = value
+        elif g["vague"]:
+            low, high = rules.vague[g["vague"].lower()]
+            value = (low + high) / 2
+        elif g["word"]:
+            value = rules.number_words[g["word"].lower()]
+            if g["wscale"]:
+                value *= rules.scales[g["wscale"].lower()]
+            elif value < 100 and not re.match(r"^\s+(?:of\s+(?:the\s+)?)?\w", after):
+                continue
+            low = high = value
+        else:
+            value = rules.fractions[g["frac"].lower()]
+            low = high = value
+            percent = True
+        pm = _PERCENT.match(after)
+        if pm:
+            percent = True
+            e += pm.end()
+            after = sentence[e : e + 40]
+        dm = _DENOM.match(after)
+        if dm and not percent:
+            denominator = float(dm.group("d").replace(",", ""))
+        qualifier, kind, q_at = _qualifier(before, rules)
+        if g["vague"] and kind == "exact":
+            kind = "vague"
+        if _AFTER_LOWER.match(after):
+            kind, qualifier = "lower", (qualifier or "") + _AFTER_LOWER.match(after).group(0).strip()  # type: ignore[union-attr]
+        elif _AFTER_UPPER.match(after):
+            kind, qualifier = "upper", _AFTER_UPPER.match(after).group(0).strip()  # type: ignore[union-attr]
+        elif _AFTER_APPROX.match(after):
+            kind, qualifier = "approx", _AFTER_APPROX.match(after).group(0).strip()  # type: ignore[union-attr]
+        low, high = _bounds(kind, value, low, high, rules)
+        qs = s - len(before) + q_at if q_at is not None else s
+        out.append(
+            Quantity(
+                start=qs,
+                end=e,
+                text=sentence[qs:e].strip(),
+                value=value,
+                low=low,
+                high=high,
+                qualifier=qualifier,
+                qualifier_kind=kind,
+                percent=percent,
+                denominator=denominator,
+            )
+        )
+    return out
+
+
+def _qualifier(before: str, rules: Rules) -> tuple[str | None, str, int | None]:
+    """The qualifier phrase right before a figure, its kind, and where it starts in ``before``."""
+    m = rules.qualifier_re.search(before)
+    if not m:
+        return None, "exact", None
+    phrase = m.group(1)
+    return phrase, rules.qualifier_kind.get(phrase.lower(), "exact"), m.start(1)
+
+
+def _bounds(kind: str, value: float, low: float, high: float, rules: Rules) -> tuple[float, float]:
+    """The range a qualifier asserts (vague words keep the range they already carry)."""
+    if kind == "lower":
+        return low, INF
+    if kind == "upper":
+        return 0.0, high
+    if kind == "approx":
+        a = rules.value("approx_margin")
+        return low * (1 - a), high * (1 + a)
+    if kind == "near":
+        return value * (1 - rules.value("near_margin")), value
+    return low, high

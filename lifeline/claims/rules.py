@@ -1,0 +1,163 @@
+"""The claims rule set (``assumptions/data/claims.toml``) compiled once into regular expressions.
+
+Compiling is the costly part of extraction, so it happens once per rule set, not once per sentence
+or document; every face and the batch mode share the compiled :class:`Rules`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.errors import UserError
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One countable thing a claim can assert, with how it is compared with evidence."""
+
+    name: str
+    label: str
+    kind: str  # stock | rate | total | share | status
+    unit: str
+    patterns: tuple[re.Pattern[str], ...]
+    evidence: tuple[str, ...]
+    lookback_days: int
+    after_days: int
+    tolerance: float
+    source: str
+    derived_from: tuple[str, ...] = ()
+    extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
+
+
+@dataclass
+class Rules:
+    """Everything extraction and checking need from the assumption set, compiled."""
+
+    assumptions: AssumptionSet
+    qualifier_re: re.Pattern[str]
+    qualifier_kind: dict[str, str]
+    vague: dict[str, tuple[float, float]]
+    scales: dict[str, float]
+    number_words: dict[str, float]
+    fractions: dict[str, float]
+    indicators: dict[str, Indicator]
+    order: list[str]
+    status_words: dict[str, re.Pattern[str]]
+    default_area: str
+    default_area_names: list[str]
+    abbreviations: frozenset[str]
+    unsupported_units: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    unsupported_topics: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def value(self, name: str) -> float:
+        return self.assumptions.value(name)
+
+    def source_of(self, name: str) -> str:
+        return self.assumptions.get(name).source
+
+    @property
+    def war_start(self) -> date:
+        raw = str(int(self.value("war_start")))
+        return date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+
+
+def _table(tables: dict[str, Any], name: str) -> dict[str, Any]:
+    value = tables.get(name)
+    if not isinstance(value, dict):
+        raise UserError(f"claims rule set: table [{name}] is missing")
+    return {k: v for k, v in value.items() if k != "source" and k != "note"}
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+def _compile(pattern: str, where: str) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, re.IGNORECASE)
+    except re.error as exc:
+        raise UserError(f"claims rule set: bad regular expression in {where}: {exc}") from None
+
+
+def build(aset: AssumptionSet) -> Rules:
+    """Compile an assumption set of the claims shape."""
+    t = aset.tables
+    qualifiers = _table(t, "qualifiers")
+    kind_of: dict[str, str] = {}
+    for kind, phrases in qualifiers.items():
+        for phrase in phrases:
+            kind_of[phrase.lower()] = kind
+    qualifier_re = re.compile(r"(?:^|(?<=[\s(\"'“]))(" + _alternation(kind_of) + r")\s*$", re.IGNORECASE)
+    tolerances = _table(t, "tolerances")
+    default_tol = aset.value("tolerance_default")
+    inds_raw = _table(t, "indicators")
+    order = [str(x) for x in inds_raw.pop("order", [])]
+    indicators: dict[str, Indicator] = {}
+    for name, raw in inds_raw.items():
+        tol = tolerances.get(name, default_tol)
+        if raw.get("kind") == "share":
+            tol = aset.value("percent_tolerance_points")
+        indicators[name] = Indicator(
+            name=name,
+            label=str(raw.get("label", name)),
+            kind=str(raw["kind"]),
+            unit=str(raw.get("unit", "")),
+            patterns=tuple(_compile(p, f"[indicators.{name}]") for p in raw.get("patterns", [])),
+            evidence=tuple(raw.get("evidence", [])),
+            lookback_days=int(raw.get("lookback_days", 31)),
+            after_days=int(raw.get("after_days", 0)),
+            tolerance=float(tol),
+            source=str(raw.get("source", "")),
+            derived_from=tuple(raw.get("derived_from", [])),
+            extra=dict(raw),
+        )
+    order = [n for n in order if n in indicators] + [n for n in indicators if n not in order]
+    status = {k: _compile("|".join(v), f"[status_words.{k}]") for k, v in _table(t, "status_words").items()}
+    areas = t.get("areas", {})
+    unsupported = t.get("unsupported", {})
+    units = [
+        (reason, _compile(r"^\s*(?:[\w'-]+\s+)?(?:" + "|".join(pats) + r")(?!\w)", f"[unsupported.units] {reason}"))
+        for reason, pats in unsupported.get("units", {}).items()
+        if isinstance(pats, list)
+    ]
+    topics = [
+        (reason, _compile("|".join(pats), f"[unsupported.topics] {reason}"))
+        for reason, pats in unsupported.get("topics", {}).items()
+        if isinstance(pats, list)
+    ]
+    return Rules(
+        unsupported_units=units,
+        unsupported_topics=topics,
+        assumptions=aset,
+        qualifier_re=qualifier_re,
+        qualifier_kind=kind_of,
+        vague={k.lower(): (float(v[0]), float(v[1])) for k, v in _table(t, "vague").items()},
+        scales={k.lower(): float(v) for k, v in _table(t, "scales").items()},
+        number_words={k.lower(): float(v) for k, v in _table(t, "number_words").items()},
+        fractions={k.lower(): float(v) for k, v in _table(t, "fractions").items()},
+        indicators=indicators,
+        order=order,
+        status_words=status,
+        default_area=str(areas.get("default", "gaza-strip")),
+        default_area_names=[str(n) for n in areas.get("default_names", [])],
+        abbreviations=frozenset(a.lower() for a in t.get("sentences", {}).get("abbreviations", [])),
+        files=list(aset.files),
+    )
+
+
+@lru_cache(maxsize=8)
+def _cached(overrides: tuple[str, ...]) -> Rules:
+    return build(load_set("claims", [Path(p) for p in overrides]))
+
+
+def load_rules(overrides: Iterable[str | Path] = ()) -> Rules:
+    """The shipped claims rules with override files merged over them (compiled once per combination)."""
+    return _cached(tuple(str(p) for p in overrides))

@@ -1,0 +1,175 @@
+"""``lifeline claims check PATH|DIR|-``: the figures a statement asserts, each with a verdict and
+the evidence behind it, and what could not be checked. A folder is checked as a batch."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lifeline.claims.check import check_parsed
+from lifeline.claims.documents import Document, from_bytes, read_path
+from lifeline.claims.highlight import page_html
+from lifeline.claims.report import ClaimsReport
+from lifeline.claims.rules import Rules, load_rules
+from lifeline.cli.app import app
+from lifeline.cli.common import engine, parse_date
+from lifeline.cli.output import console, emit
+from lifeline.errors import UserError
+from lifeline.formats import Column, ResultTable
+
+claims_app = typer.Typer(help="Check the figures a statement asserts against the data.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
+
+DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".pdf"}
+
+
+class ClaimsFormat(StrEnum):
+    table = "table"
+    json = "json"
+    html = "html"
+
+
+@claims_app.command("check")
+def check_cmd(
+    path: Annotated[str, typer.Argument(help="A statement (text, HTML or PDF), a folder of them, or - for stdin.")],
+    when: Annotated[
+        str | None, typer.Option("--date", help="The document's date, YYYY-MM-DD (else its dateline).")
+    ] = None,
+    fmt: Annotated[ClaimsFormat, typer.Option("--format")] = ClaimsFormat.table,
+    assumptions: Annotated[
+        list[Path] | None, typer.Option("--assumptions", help="TOML file overriding claims.toml rules.")
+    ] = None,
+) -> None:
+    """Extract each claim, match it with the store's evidence, and give a verdict with its rule."""
+    rules = load_rules(assumptions or [])
+    doc_date = parse_date(when, "--date")
+    target = Path(path)
+    if path != "-" and target.is_dir():
+        _batch(target, doc_date, fmt, rules)
+        return
+    doc = _read(path, rules)
+    ask = _prompt if path != "-" and sys.stdin.isatty() and fmt != ClaimsFormat.json else None
+    with engine().connect() as conn:
+        report = check_parsed(conn, doc, doc_date, rules=rules, ask=ask)
+    _show(report, fmt)
+
+
+def _read(path: str, rules: Rules) -> Document:
+    limit = int(rules.value("max_document_bytes"))
+    if path == "-":
+        return from_bytes(sys.stdin.buffer.read(limit + 1), "-", limit)
+    return read_path(Path(path), limit)
+
+
+def _prompt() -> date:
+    raw = typer.prompt("The document has no dateline. Its date (YYYY-MM-DD)")
+    parsed = parse_date(raw.strip(), "date")
+    assert parsed is not None
+    return parsed
+
+
+def _batch(folder: Path, doc_date: date | None, fmt: ClaimsFormat, rules: Rules) -> None:
+    """Every document in a folder; a bad document is reported and the batch goes on."""
+    files = sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() in DOCUMENT_SUFFIXES)
+    if not files:
+        raise UserError(f"no documents ({', '.join(sorted(DOCUMENT_SUFFIXES))}) in this folder", file=str(folder))
+    reports: list[tuple[Path, ClaimsReport]] = []
+    errors: list[dict[str, Any]] = []
+    limit = int(rules.value("max_document_bytes"))
+    with engine().connect() as conn:
+        for p in files:
+            try:
+                reports.append((p, check_parsed(conn, read_path(p, limit), doc_date, rules=rules)))
+            except UserError as exc:
+                errors.append({"file": str(p), "error": exc.message})
+    if fmt == ClaimsFormat.json:
+        doc = {"documents": [dict(r.as_dict(), file=str(p)) for p, r in reports], "errors": errors}
+        sys.stdout.write(json.dumps(doc, ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt == ClaimsFormat.html:
+        raise UserError("--format html takes one document, not a folder; use json or table for a batch")
+    rows = [
+        dict(file=str(p), date=r.date.isoformat(), **{k.replace(" ", "_"): v for k, v in r.counts().items()})
+        for p, r in reports
+    ]
+    rows += [{"file": e["file"], "error": e["error"]} for e in errors]
+    keys = ["consistent", "overstated", "understated", "contradicted", "no_data", "not_checkable"]
+    emit(
+        ResultTable(
+            title=f"Claims in {len(files)} documents",
+            columns=[Column("file", "#meta+file"), Column("date", "#date")]
+            + [Column(k, f"#indicator+num+{k}") for k in keys]
+            + [Column("error", "#meta+error")],
+            rows=rows,
+        ),
+        "table",
+    )
+
+
+def _show(report: ClaimsReport, fmt: ClaimsFormat) -> None:
+    if fmt == ClaimsFormat.json:
+        sys.stdout.write(json.dumps(report.as_dict(), ensure_ascii=False, default=str) + "\n")
+        return
+    if fmt == ClaimsFormat.html:
+        sys.stdout.write(page_html(report) + "\n")
+        return
+    emit(claims_table(report), "table")
+    if report.not_checkable:
+        emit(not_checkable_table(report), "table")
+    if report.truncated:
+        console.print(
+            "note: the document has more claims than the limit (claims.toml max_claims_per_document)", markup=False
+        )
+
+
+def claims_table(report: ClaimsReport) -> ResultTable:
+    """One row per claim: verdict, figure, what, where, when, evidence summary, explanation."""
+    rows = []
+    for c in report.claims:
+        used = [e for e in c.evidence if e.used]
+        rows.append(
+            {
+                "verdict": c.verdict,
+                "figure": c.figure,
+                "indicator": c.indicator,
+                "area": c.area,
+                "from": c.date["from"],
+                "to": c.date["to"],
+                "evidence": "; ".join(f"{e.value} ({e.source}, {e.date})" for e in used) or "none",
+                "explanation": c.explanation,
+            }
+        )
+    title = f"Claims in {report.title or 'the document'} dated {report.date.isoformat()} ({report.date_basis})"
+    return ResultTable(
+        title=title,
+        columns=[
+            Column("verdict", "#status+verdict"),
+            Column("figure", "#indicator+text"),
+            Column("indicator", "#indicator+code"),
+            Column("area", "#loc+code"),
+            Column("from", "#date+start"),
+            Column("to", "#date+end"),
+            Column("evidence", "#meta+evidence"),
+            Column("explanation", "#description"),
+        ],
+        rows=rows,
+        notes=["verdicts speak of the data in the store only; the claims are the document's"],
+    )
+
+
+def not_checkable_table(report: ClaimsReport) -> ResultTable:
+    return ResultTable(
+        title="Not checkable",
+        columns=[
+            Column("figure", "#indicator+text"),
+            Column("reason", "#description"),
+            Column("sentence", "#meta+text"),
+        ],
+        rows=[{"figure": n.figure or "", "reason": n.reason, "sentence": n.text[:160]} for n in report.not_checkable],
+    )
