@@ -53,6 +53,7 @@ COMMAND_MODULES = [
     "lifeline.cli.series",
     "lifeline.cli.serve",
     "lifeline.cli.users",
+    "lifeline.cli.claims",
 ]
 
 for _name in COMMAND_MODULES:
