@@ -13,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from lifeline.ingest.service import ImportReport, import_file
+from lifeline.ingest.service import ImportReport, parse, sha256, store
 
 DATA = Path(__file__).with_name("data")
 PREFIX = "lifeline-reference-"
@@ -30,4 +30,21 @@ def files() -> list[Path]:
 
 def load_all(engine: Engine, imported_by: str | None = "lifeline reference load") -> list[ImportReport]:
     """Import every reference file (idempotent: unchanged files record nothing) and return the reports."""
-    return [import_file(engine, path, kind="hxl", imported_by=imported_by) for path in files()]
+    return [load_file(engine, path, imported_by) for path in files()]
+
+
+def load_file(engine: Engine, path: Path, imported_by: str | None = None) -> ImportReport:
+    """One reference file through the HXL importer and the import service, whole or not at all.
+
+    This is ``service.import_file`` with the kind fixed to HXL, except that a locations file goes to
+    the HXL importer's own ``store_locations`` (locations are upserted by code, not diffed by row id).
+    """
+    module, parsed = parse(path, "hxl")
+    digest = sha256(path)
+    with engine.begin() as conn:
+        if parsed.target == "locations":  # type: ignore[comparison-overlap]
+            from lifeline.ingest.hxl_locations import store_locations
+
+            report: ImportReport = store_locations(conn, parsed, module.KIND, path, digest, imported_by)
+            return report
+        return store(conn, parsed, module.KIND, path, digest, imported_by)

@@ -57,12 +57,10 @@ def real_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
 
 
 def load_reference_observations(engine: Engine) -> None:
-    """Import the reference set's observation files through the HXL importer (``import_file``)."""
-    from lifeline.reference.load import files
+    """Load the whole reference set through the HXL importer (``lifeline.reference.load``)."""
+    from lifeline.reference.load import load_all
 
-    for path in files():
-        if not path.name.endswith("locations.csv"):
-            import_file(engine, path, kind="hxl")
+    load_all(engine)
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,106 @@
+"""The bundled reference set: every row cited, codes consistent with the rules, loads cleanly and
+idempotently through the HXL importer on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+
+from lifeline.assumptions import load_set
+from lifeline.reference.load import files, load_all
+from lifeline.store import queries_access, schema
+
+CITATION = ("#meta+source", "#meta+title", "#meta+url", "#date+reported")
+
+
+def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh)
+        header, tags = next(reader), next(reader)
+        return tags, [dict(zip(tags, row, strict=True)) for row in reader]
+
+
+def test_every_kind_is_shipped() -> None:
+    kinds = [p.name.removeprefix("lifeline-reference-").removesuffix(".csv") for p in files()]
+    assert kinds[0] == "locations"
+    assert {"population", "displacement", "crossing-status", "facilities", "needs", "averages"} <= set(kinds)
+
+
+@pytest.mark.parametrize("path", files(), ids=lambda p: p.name)
+def test_every_row_cites_publisher_title_url_and_date(path: Path) -> None:
+    tags, rows = _rows(path)
+    assert set(CITATION) <= set(tags) and "#meta+note" in tags
+    assert rows
+    for i, row in enumerate(rows, start=3):
+        for tag in CITATION:
+            assert row[tag].strip(), f"{path.name} row {i}: empty {tag}"
+        assert row["#meta+url"].startswith(("https://", "http://")), f"{path.name} row {i}"
+        reported = row["#date+reported"]
+        assert len(reported) in (4, 7, 10) and reported[:4].isdigit(), f"{path.name} row {i}: {reported}"
+    ids = [r.get("#meta+id") or r.get("#loc+code") for r in rows]
+    assert len(ids) == len(set(ids)), f"{path.name}: row ids repeat"
+
+
+def test_unverified_figures_are_flagged() -> None:
+    """Figures domain.md marks unverified say so in their note (never shown as verified)."""
+    _, locations = _rows(files()[0])
+    by_code = {r["#loc+code"]: r for r in locations}
+    for code in ("PS-NGZ", "PS-KYS", "PS-RFH", "rafah", "western-erez", "gate-96", "jlots"):
+        assert "UNVERIFIED" in by_code[code]["#meta+note"], code
+    for code in ("PS-GZA", "PS-DEB", "kerem-shalom", "erez"):
+        assert "UNVERIFIED" not in by_code[code]["#meta+note"], code
+
+
+def test_codes_match_the_normalisation_rules() -> None:
+    crossings = set(load_set("normalisation").tables["crossings"])
+    _, locations = _rows(files()[0])
+    by_type: dict[str, set[str]] = {}
+    for r in locations:
+        by_type.setdefault(r["#loc+type"], set()).add(r["#loc+code"])
+    assert by_type["governorate"] == {"PS-NGZ", "PS-GZA", "PS-DEB", "PS-KYS", "PS-RFH"}
+    assert by_type["crossing"] | by_type["sea-route"] | by_type["air-route"] <= crossings
+    assert crossings - (by_type["crossing"] | by_type["sea-route"] | by_type["air-route"]) == {"kissufim"}
+    known = {r["#loc+code"] for r in locations}
+    for path in files()[1:]:
+        _, rows = _rows(path)
+        assert {r["#loc+code"] for r in rows} <= known, path.name
+    _, events = _rows(next(p for p in files() if "crossing-status" in p.name))
+    assert {r["#status"] for r in events} <= {"open", "closed", "restricted"}
+
+
+def test_loads_cleanly_and_idempotently(store: Engine) -> None:
+    first = load_all(store)
+    assert [r.status for r in first] == ["imported"] * len(first)
+    assert all(r.rows_rejected == 0 and r.rows_read == r.rows_imported for r in first)
+    again = load_all(store)
+    assert [r.status for r in again] == ["unchanged"] * len(again)
+    with store.connect() as conn:
+        obs = queries_access.observations(conn)
+        assert len(obs) == sum(r.rows_imported for r in first[1:])
+        assert all(o["cited_publisher"] and o["cited_url"] and o["cited_date"] for o in obs)
+        codes = set(conn.execute(select(schema.locations.c.code)).scalars())
+        assert {"PS-RFH", "gaza-north", "kerem-shalom", "jlots"} <= codes
+        rafah = [o for o in obs if o["indicator"] == "displaced_from_area" and o["location"] == "PS-RFH"]
+        assert [(o["period_end"], o["value"]) for o in rafah] == [
+            (date(2024, 5, 10), 100000), (date(2024, 5, 14), 450000), (date(2024, 5, 19), 800000),
+            (date(2024, 6, 1), 1000000)]
+
+
+def test_cli_reference_load(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from lifeline.cli.app import app
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    result = CliRunner().invoke(app, ["--db", url, "reference", "load", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    assert len(doc["rows"]) == len(files()) and {r["status"] for r in doc["rows"]} == {"imported"}
+    again = json.loads(CliRunner().invoke(app, ["--db", url, "reference", "load", "--format", "json"]).output)
+    assert {r["status"] for r in again["rows"]} == {"unchanged"}
