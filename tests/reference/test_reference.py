@@ -20,7 +20,7 @@ CITATION = ("#meta+source", "#meta+title", "#meta+url", "#date+reported")
 def _rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
-        header, tags = next(reader), next(reader)
+        _header, tags = next(reader), next(reader)
         return tags, [dict(zip(tags, row, strict=True)) for row in reader]
 
 
