@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,18 +34,47 @@ def shared() -> type:
     return Shared
 
 
+_session_db: dict[str, str] = {}
+
+
+def _admin_engine(url: str) -> Engine:
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+
+
 def postgres_url() -> str:
-    """The test server `make test` starts; under CI its absence is a failure, elsewhere a skip."""
-    url = os.environ.get(PG_ENV)
-    if not url:
+    """A database of this test session's own on the server `make test` starts.
+
+    Each pytest process gets its own database, so parallel runs never see each other's rows.
+    Under CI the server's absence is a failure, elsewhere a skip.
+    """
+    base = os.environ.get(PG_ENV)
+    if not base:
         if os.environ.get("CI"):
             pytest.fail(f"{PG_ENV} is not set: run the suite with `make test`, which starts PostgreSQL")
         pytest.skip(f"{PG_ENV} is not set (run `make test` to start a local PostgreSQL server)")
-    return url
+    if base not in _session_db:
+        name = f"lifeline_test_{os.getpid()}"
+        admin = _admin_engine(base)
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        atexit.register(_drop_database, base, name)
+        _session_db[base] = base.rsplit("/", 1)[0] + "/" + name
+    return _session_db[base]
+
+
+def _drop_database(base: str, name: str) -> None:
+    admin = _admin_engine(base)
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        admin.dispose()
 
 
 def _reset_postgres(url: str) -> None:
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    engine = _admin_engine(url)
     with engine.connect() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
         conn.execute(text("CREATE SCHEMA public"))
