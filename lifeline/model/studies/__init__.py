@@ -1,0 +1,1 @@
+"""The two published Gaza food-availability studies, reproduced from their public inputs."""

@@ -1,0 +1,222 @@
+"""The three study questions as cited tables: Study A, Study B, and the factor-by-factor comparison.
+
+These read the line lists from the store and Study A's workbook from where it was published
+(``--workbook``); the CLI and any other face call these functions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection
+
+from lifeline.assumptions import load_set
+from lifeline.errors import UserError
+from lifeline.model.studies import checchi, compare, fliss_isakov
+from lifeline.model.studies.table import Result, StudyTable, study_table
+from lifeline.model.studies.workbook import Workbook, read_workbook
+from lifeline.store import queries
+from lifeline.store.queries_model import dataset_ids, deliveries_frame
+
+# The UNRWA list each workbook version was published with (studies reference A.7).
+LIST_FOR_WORKBOOK = {"v1": "20240911", "journal": "20241111"}
+NO_WORKBOOK = (
+    "Study A's parameter workbook is needed: pass --workbook PATH (gaza_food_data.xlsx of "
+    "github.com/francescochecchi/gaza_food_availability; medRxiv v1 or journal version)"
+)
+WORKBOOK_SOURCE = {
+    "publisher": "Checchi, Ververs & Jamaluddine (LSHTM)",
+    "title": "gaza_food_availability replication repository, in/gaza_food_data.xlsx (parameter workbook)",
+    "url": "https://github.com/francescochecchi/gaza_food_availability",
+    "licence": "GPL-3.0",
+}
+
+
+def _workbook(path: str | Path | None) -> Workbook:
+    if not path:
+        raise UserError(NO_WORKBOOK)
+    return read_workbook(path)
+
+
+def unrwa_rows(conn: Connection, version: str | None, wb: Workbook) -> tuple[pl.DataFrame, str]:
+    """The UNRWA rows as they stood in the chosen published version of the list."""
+    wanted = version or LIST_FOR_WORKBOOK[wb.version]
+    ids = dataset_ids(conn, "unrwa", wanted)
+    note = f"UNRWA line list version {wanted!r}"
+    if not ids:
+        if version:
+            raise UserError(
+                f"no imported UNRWA list matches version {version!r}: import it with `lifeline import FILE`"
+            )
+        ids = dataset_ids(conn, "unrwa")
+        if not ids:
+            raise UserError("no UNRWA line list in the store: import unrwa-commodities-received-*.xlsx first")
+        note = f"the {wanted} UNRWA list is not imported; using the latest imported UNRWA list instead"
+    frame = deliveries_frame(conn, kind="unrwa", as_of_dataset=max(ids))
+    return frame, note
+
+
+def checchi_table(
+    conn: Connection,
+    workbook: str | Path | None,
+    unrwa_version: str | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+    defects: bool = True,
+) -> StudyTable:
+    """Study A as published, each figure beside the paper's; then each defect corrected, one switch at a time."""
+    wb = _workbook(workbook)
+    aset = load_set(checchi.SET)
+    frame, list_note = unrwa_rows(conn, unrwa_version, wb)
+    base = checchi.simulate(wb, frame, aset, runs, seed)
+    head = checchi.headline(base, aset)
+    extra: dict[str, Any] = {"workbook_version": wb.version, "runs": base.runs, "weekly": _weekly(head)}
+    if defects:
+        extra["defects"] = defect_effects(wb, frame, head, aset, runs, seed)
+    return study_table(
+        "checchi-2024",
+        "Study A (Checchi, Ververs & Jamaluddine, LSHTM, medRxiv v1): paper vs Lifeline",
+        checchi.results(head, aset),
+        sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn, source="unrwa")],
+        notes=[
+            f"workbook {wb.path} ({wb.version}); {list_note}; {base.runs} runs, seed {int(aset.value('seed'))}",
+            "weeks below requirement: weeks whose median availability (7-day rolling mean, weekly mean per run) "
+            f"is below the recommended intake of {head.req_gaza:,.1f} kcal",
+            "differences and tolerances are explained in docs/validation.md",
+        ],
+        extra=extra,
+        query={"workbook": str(workbook), "unrwa_version": unrwa_version, "runs": runs, "seed": seed},
+    )
+
+
+def _weekly(h: checchi.Headline) -> list[dict[str, Any]]:
+    out = []
+    for i, w in enumerate(h.week_starts):
+        for j, area in enumerate(["north", "south-central", "gaza-strip"]):
+            q = h.weekly[:, i, j]
+            out.append(
+                {
+                    "week": str(w),
+                    "area": area,
+                    "est": round(float(q[0])),
+                    "lci95": round(float(q[3])),
+                    "uci95": round(float(q[4])),
+                    "lci80": round(float(q[1])),
+                    "uci80": round(float(q[2])),
+                }
+            )
+    return out
+
+
+def _headline_figures(h: checchi.Headline) -> dict[str, float]:
+    return {
+        "weeks below requirement, north, to 5 May 2024": float(h.weeks_below_may[0]),
+        "weeks below requirement, south-central, to 5 May 2024": float(h.weeks_below_may[1]),
+        "weeks below requirement, north, whole period": float(h.weeks_below[0]),
+        "weeks below requirement, south-central, whole period": float(h.weeks_below[1]),
+        "kcal from trucks, north, to 5 May 2024 (billion)": round(float(h.table1["trucks"][0, 0]), 1),
+        "kcal from all sources, north, whole period (billion)": round(float(h.table1["total"][0, 2]), 1),
+        "kcal from all sources, south-central, whole period (billion)": round(float(h.table1["total"][0, 3]), 1),
+    }
+
+
+def defect_effects(
+    wb: Workbook, frame: pl.DataFrame, head: checchi.Headline, aset: Any, runs: int | None, seed: int | None
+) -> list[dict[str, Any]]:
+    """Each known defect corrected alone (same seed), with the change in each headline figure."""
+    published = _headline_figures(head)
+    out = []
+    for key, spec in aset.tables["defects"].items():
+        fixed = checchi.headline(checchi.simulate(wb, frame, aset, runs, seed, fix=frozenset({key})), aset)
+        figures = _headline_figures(fixed)
+        applies = spec.get("published", True) or wb.version == "journal"
+        out.append(
+            {
+                "defect": spec["id"],
+                "switch": key,
+                "explanation": spec["explanation"],
+                "applies_to_this_workbook": bool(applies),
+                "corrected": figures,
+                "effect": {k: round(figures[k] - published[k], 1) for k in figures},
+            }
+        )
+    return out
+
+
+def fliss_isakov_table(conn: Connection, density: str = "unrwa") -> StudyTable:
+    """Study B's arithmetic on the COGAT list, beside its published figures."""
+    aset = load_set(fliss_isakov.SET)
+    frame = deliveries_frame(conn)
+    if frame.filter(pl.col("kind") == "cogat").is_empty():
+        raise UserError("no COGAT line list in the store: import cogat-gaza-aid-data-*.csv first")
+    b = fliss_isakov.reproduce(frame, aset, density)
+    return study_table(
+        "fliss-isakov-2025",
+        "Study B (Fliss-Isakov et al., IJHPR 2025): paper vs Lifeline on the COGAT line list",
+        fliss_isakov.results(b, aset),
+        sources=queries.sources_of_deliveries(conn, b.start, b.end),
+        notes=[
+            f"energy density: {b.density_source}",
+            f"loss {100 * b.loss:.2f} % and population {b.population:,.0f}: assumptions of {aset.name} (not in the "
+            "public abstracts; see `lifeline assumptions show fliss-isakov-2025`)",
+            "Study B's registry is not public and differs from the COGAT dashboard CSV (15.3 t/truck vs 21.6 t/row in "
+            "Jan-Apr), so the v1 preprint's truck and tonnage counts are shown, not expected to match",
+        ],
+        extra={
+            "gross_tonnes_by_route": {k: round(v, 1) for k, v in b.gross_by_route.items()},
+            "gross_tonnes_by_month": {k: round(v, 1) for k, v in b.gross_by_month.items()},
+        },
+    )
+
+
+def compare_table(
+    conn: Connection,
+    workbook: str | Path | None,
+    unrwa_version: str | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+) -> StudyTable:
+    """The gap between Study A and Study B, factor by factor, each with its effect in kcal/person/day."""
+    wb = _workbook(workbook)
+    aset = load_set(checchi.SET)
+    frame, list_note = unrwa_rows(conn, unrwa_version, wb)
+    a = checchi.simulate(wb, frame, aset, runs, seed)
+    b_set = load_set(fliss_isakov.SET)
+    everything = deliveries_frame(conn)
+    b = fliss_isakov.reproduce(everything, b_set)
+    start, factors = compare.decompose(a, b, b_set, fliss_isakov.cogat_food(everything, b_set))
+    rows = [
+        Result(
+            "Study A, whole Gaza, 7 Oct 2023 - 31 Aug 2024 (Lifeline reproduction)",
+            None,
+            round(start, 1),
+            "kcal/person/day",
+        )
+    ]
+    rows += [Result(f"after: {f.factor}", None, f.after_kcal, "kcal/person/day") for f in factors]
+    t = study_table(
+        "compare",
+        "Study A vs Study B: the gap factor by factor (kcal/person/day, whole Gaza)",
+        rows,
+        sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn)],
+        notes=[
+            list_note,
+            "each factor changes one thing from Study A's calculation to Study B's, in this order; "
+            "effects depend on the order (see docs/validation.md)",
+        ],
+        extra={
+            "start_kcal": round(start, 1),
+            "end_kcal": float(b_set.tables["published"]["kcal_per_person_day"]),
+            "factors": [
+                {"factor": f.factor, "effect_kcal": f.effect_kcal, "explanation": f.explanation} for f in factors
+            ],
+        },
+    )
+    t.study = ""
+    t.results_in_json = False
+    return t
+
+
+__all__ = ["checchi_table", "fliss_isakov_table", "compare_table"]
