@@ -46,6 +46,14 @@ def need(module: str) -> ModuleType:
     return found
 
 
+def need_attr(module: str, attr: str) -> Callable[..., Any]:
+    """A function of another area's module, or NotAvailable while it is not written yet."""
+    found = getattr(need(module), attr, None)
+    if found is None:
+        raise NotAvailable(f"{module}.{attr}")
+    return found  # type: ignore[no-any-return]
+
+
 class AnswerCache:
     """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it."""
 
@@ -218,3 +226,62 @@ def names(conn: Connection) -> dict[str, dict[str, str]]:
     for r in queries_web.locations(conn):
         out[r["code"]] = {"en": r["name_en"], "ar": r["name_ar"] or r["name_en"]}
     return out
+
+
+def without(result: ResultTable, key: str) -> ResultTable:
+    """The table without a nested column (CSV / HXL cells hold flat values only)."""
+    rows = [{k: v for k, v in r.items() if k != key} for r in result.rows]
+    return ResultTable(result.title, result.columns, rows, result.sources, result.notes, result.query)
+
+
+NOT_COVERAGE_SETS = {"normalisation", "access", "alerts", "claims", "commodity-kcal"}
+
+
+def coverage_sets() -> list[str]:
+    """The shipped assumption sets that define a requirement (so a coverage run can use them)."""
+    from lifeline.assumptions import load_set
+    from lifeline.assumptions.loader import available
+
+    out = []
+    for name in available():
+        if name in NOT_COVERAGE_SETS:
+            continue
+        if "requirement_kcal" in load_set(name).assumptions:
+            out.append(name)
+    return out
+
+
+def coverage_set(name: str | None) -> str:
+    if name is None:
+        return "sphere-2100"
+    sets = coverage_sets()
+    if name not in sets:
+        raise NotFound(f"no coverage assumption set named {name!r}; expected one of: {', '.join(sets)}")
+    return name
+
+
+def alerts_table(rows: list[dict[str, Any]]) -> ResultTable:
+    keys = list(rows[0]) if rows else ["key", "rule", "place", "period_start", "period_end", "state", "message"]
+    hxl = {"place": "#loc+code", "period_start": "#date+start", "period_end": "#date+end", "state": "#status",
+           "message": "#description"}
+    for r in rows:
+        for k, v in r.items():
+            if isinstance(v, (dict, list)):
+                r[k] = json.dumps(v, ensure_ascii=False, default=str)
+    return ResultTable(
+        title="Alerts",
+        columns=[Column(k, hxl.get(k, f"#meta+{k.replace('_', '')}")) for k in keys if k != "id"],
+        rows=rows,
+        notes=["alerts are evaluated after every import from the rules in alerts.toml"],
+    )
+
+
+def check_claims(engine: Any, text: str, day: Any, title: str | None, max_bytes: int) -> dict[str, Any]:
+    from lifeline.errors import UserError
+
+    claims = need("lifeline.claims.check")
+    if len(text.encode("utf-8", "replace")) > max_bytes:
+        raise UserError(f"the statement is larger than {max_bytes / 1e6:.0f} MB")
+    with engine.connect() as conn:
+        report = claims.check_document(conn, text, date=day, title=title)
+    return report.as_dict()  # type: ignore[no-any-return]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from typing import Annotated, Any, Literal
 
@@ -145,3 +146,156 @@ def create_import(
         int(auth.settings(request).max_upload_mb * 1e6), kind,
     )
     return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=201)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Model answers (access, sources, series, coverage, studies, alerts, claims): 503 while absent.
+
+Status = Literal["open", "closed", "restricted", "no data", "unknown"]
+
+
+@router.get("/access", responses=TABLE_RESPONSES, summary="Crossing x period timeline: status and entries by source")
+def access(
+    request: Request, date_from: From = None, date_to: To = None,
+    crossing: Annotated[str | None, Query(max_length=64)] = None,
+    by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    acc = tables.need("lifeline.model.access")
+    params = {"date_from": date_from, "date_to": date_to, "crossing": crossing, "by": by}
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params))
+    result = tables.without(result, "sources") if format != "json" else result
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/access/closures", responses=TABLE_RESPONSES, summary="Reported closures and their durations")
+def closures(
+    request: Request, date_from: From = None, date_to: To = None,
+    crossing: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
+    offset: Offset = 0,
+) -> Response:
+    acc = tables.need("lifeline.model.access")
+    params = {"date_from": date_from, "date_to": date_to, "crossing": crossing}
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/access/throughput", responses=TABLE_RESPONSES,
+            summary="Trucks per day by source against the pre-war baseline and stated needs")
+def throughput(
+    request: Request, date_from: From = None, date_to: To = None, by: Literal["day", "week", "month"] = "month",
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    acc = tables.need("lifeline.model.access")
+    params = {"date_from": date_from, "date_to": date_to, "by": by}
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "throughput", params, lambda: acc.throughput(conn, **params))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/sources/compare", responses=TABLE_RESPONSES, summary="UNRWA vs COGAT (and others) with ratios")
+def sources_compare(
+    request: Request,
+    indicator: Literal["consignments", "trucks", "tonnes"] = "consignments",
+    category: Annotated[str, Query(max_length=32)] = "all",
+    by: Literal["day", "week", "month"] = "month",
+    date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    sc = tables.need("lifeline.model.sources_compare")
+    params = {"indicator": indicator, "category": category, "by": by, "date_from": date_from, "date_to": date_to}
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/series", responses=TABLE_RESPONSES, summary="One indicator over time, one column per source")
+def series(
+    request: Request, indicator: Annotated[str, Query(min_length=1, max_length=64)],
+    area: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
+    offset: Offset = 0,
+) -> Response:
+    mod = tables.need("lifeline.model.series")
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "series", {"indicator": indicator, "area": area},
+                               lambda: mod.series_table(conn, indicator, area))
+    result = tables.without(result, "values") if format != "json" else result
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/coverage", responses=TABLE_RESPONSES,
+            summary="kcal per person per day by area and period, with intervals and the requirement")
+def coverage(
+    request: Request,
+    area: Annotated[str | None, Query(max_length=64)] = None,
+    date_from: From = None, date_to: To = None,
+    by: Literal["day", "week", "month"] = "month",
+    source: Source = None,
+    set: Annotated[str | None, Query(max_length=64, description="assumption set (see /api/v1/assumption-sets)")] = None,
+    runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    cov = tables.need("lifeline.model.coverage")
+    chosen = tables.coverage_set(set)
+    params: dict[str, Any] = {"area": area, "date_from": date_from, "date_to": date_to, "by": by, "source": source,
+                              "assumptions": chosen}
+    if runs is not None:
+        params["runs"] = runs
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "coverage", params, lambda: cov.coverage_table(conn, **params))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/assumption-sets", summary="Assumption sets a coverage query can use")
+def assumption_sets() -> dict[str, Any]:
+    return {"sets": tables.coverage_sets()}
+
+
+@router.get("/studies", responses=TABLE_RESPONSES, summary="The published studies compared with Lifeline's model")
+def studies(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    make = tables.need_attr("lifeline.model.studies.compare", "comparison_table")
+    with auth.engine(request).connect() as conn:
+        result = tables.cached(conn, "studies", {}, lambda: make(conn))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/alerts", responses=TABLE_RESPONSES, summary="Alerts, newest first")
+def alerts(
+    request: Request, state: Literal["open", "acknowledged", "resolved"] | None = None,
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
+    store = tables.need("lifeline.alerts.store")
+    with auth.engine(request).connect() as conn:
+        result = tables.alerts_table(store.list_alerts(conn, state=state))
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.post("/alerts/{key}/ack", summary="Acknowledge an alert (editors)",
+             responses={400: {"model": ErrorDoc}, 401: {"model": ErrorDoc}, 403: {"model": ErrorDoc},
+                        404: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
+def acknowledge(
+    request: Request, key: Annotated[str, Path(max_length=200)],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> dict[str, Any]:
+    from lifeline.accounts import record
+
+    store = tables.need("lifeline.alerts.store")
+    user = auth.writer(request, "editor", csrf_token)
+    with auth.engine(request).begin() as conn:
+        row = store.acknowledge(conn, key, by=user.name)
+        record(conn, user.name, request.state.via, "alert-ack", key)
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
+
+
+class ClaimsRequest(respond.BaseModel):
+    text: str
+    date: dt.date | None = None
+    title: str | None = None
+
+
+@router.post("/claims/check", summary="Extract the figures a statement asserts and check them against the data",
+             responses={400: {"model": ErrorDoc}, 413: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
+def claims_check(request: Request, body: ClaimsRequest) -> Response:
+    report = tables.check_claims(auth.engine(request), body.text, body.date, body.title,
+                                 int(auth.settings(request).max_upload_mb * 1e6))
+    return Response(respond.dumps(report), media_type="application/json")

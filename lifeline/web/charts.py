@@ -23,10 +23,11 @@ STATUS_COLOURS = {"open": "#009E73", "restricted": "#E69F00", "closed": "#D55E00
 def _layout(title: str, rtl: bool, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 15}},
-        "margin": {"l": 60, "r": 20, "t": 40, "b": 40},
+        "margin": {"l": 20 if rtl else 60, "r": 60 if rtl else 20, "t": 40, "b": 40},
         "legend": {"orientation": "h", "y": -0.15},
         "hovermode": "x unified",
-        "xaxis": {"type": "date", "autorange": "reversed" if rtl else True},
+        # Time runs left to right in both languages (as Arabic news charts do); only the value axis moves.
+        "xaxis": {"type": "date"},
         "yaxis": {"rangemode": "tozero", "side": "right" if rtl else "left"},
         "height": 380,
     }

@@ -48,6 +48,8 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     def name(code: Any) -> str:
         if code is None:
             return t("no_data")
+        if str(code).startswith("route:"):
+            return t("route_" + str(code)[6:])
         found = place_names.get(str(code))
         return found[lang] if found else str(code)
 
@@ -124,7 +126,7 @@ def sources(request: Request, _: Reader) -> HTMLResponse:
 
 @router.get("/map", response_class=HTMLResponse)
 def map_page(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_map", views.map_view, filters=["date"])
+    return _blocks_page(request, "nav_map", views.map_view)
 
 
 @router.get("/data", response_class=HTMLResponse)

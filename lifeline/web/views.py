@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from lifeline.api import tables
-from lifeline.api.tables import NotAvailable
+from lifeline.api.tables import NotAvailable, need
+from lifeline.formats import Column, ResultTable
 from lifeline.web import charts
 from lifeline.web.panels import Block, unavailable
 
@@ -70,6 +71,7 @@ def access(v: View) -> list[Block]:
     return [
         guarded("timeline", t("access_timeline"), lambda: _access_timeline(v)),
         deliveries_chart(v, "daily", t("access_daily"), "day", "crossing", ["crossing", "source"], **filters),
+        guarded("throughput", t("access_baseline"), lambda: _access_throughput(v)),
         guarded("closures", t("access_closures"), lambda: _access_closures(v)),
     ]
 
@@ -107,40 +109,192 @@ def data(v: View, is_admin: bool) -> list[Block]:
 # -------------------------------------------------------------------------------------------------
 # Blocks that need other areas' model modules; each raises NotAvailable while its module is absent.
 
+COVERAGE_SET = "sphere-2100"
+
+
+def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
+    cov = need("lifeline.model.coverage")
+    params = {"by": by, "date_from": v.params.get("from"), "date_to": v.params.get("to"),
+              "source": v.params.get("source"), "assumptions": v.params.get("set") or COVERAGE_SET} | extra
+    return tables.cached(v.conn, "coverage", params, lambda: cov.coverage_table(v.conn, **params))
+
+
+def _timeline(v: View, **params: Any) -> ResultTable:
+    acc = need("lifeline.model.access")
+    return tables.cached(v.conn, "timeline", params, lambda: acc.timeline(v.conn, **params))
+
+
 def _overview_coverage(v: View) -> Block:
-    raise NotAvailable("lifeline.model.coverage")
+    result = _coverage_table(v, "month")
+    if not result.rows:
+        return Block("coverage", v.t("overview_coverage"), kind="nodata", table=result)
+    latest = max(str(r["period"]) for r in result.rows)
+    rows = [r for r in result.rows if str(r["period"]) == latest]
+    trend = _coverage_trend(result.rows, latest)
+    shown = ResultTable(
+        title=f"{result.title}: latest period ({latest})",
+        columns=[c for c in result.columns if c.key in (
+            "period", "area", "population", "kcal_pp", "kcal_pp_low", "kcal_pp_high", "requirement", "coverage",
+            "coverage_low", "coverage_high", "days_below")]
+        + [Column("trend", "#indicator+trend", "trend vs previous")],
+        rows=[r | {"trend": trend.get(r["area"])} for r in rows],
+        sources=result.sources, notes=result.notes, query=result.query,
+    )
+    fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
+                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"))
+    return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
+                 api="/api/v1/coverage", api_params={"by": "month"})
+
+
+def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
+    """Change of the median against the previous period, as a signed percentage."""
+    out: dict[str, str] = {}
+    for area in {r["area"] for r in rows}:
+        series = sorted((str(r["period"]), r["kcal_pp"]) for r in rows if r["area"] == area)
+        if len(series) >= 2 and series[-1][0] == latest and series[-2][1] and series[-1][1] is not None:
+            change = series[-1][1] / series[-2][1] - 1.0
+            out[area] = f"{change:+.0%}"
+    return out
 
 
 def _overview_crossings(v: View) -> Block:
-    raise NotAvailable("lifeline.model.access")
+    result = _timeline(v)
+    latest: dict[str, dict[str, Any]] = {}
+    for r in result.rows:
+        if r["level"] == "crossing" and (r["crossing"] not in latest or r["period"] > latest[r["crossing"]]["period"]):
+            latest[r["crossing"]] = r
+    rows = sorted(latest.values(), key=lambda r: str(r["crossing"]))
+    table = ResultTable(
+        title="Crossing status on the last day with data",
+        columns=[Column("crossing", "#loc+code+crossing"), Column("period", "#date", "day"),
+                 Column("status", "#status"), Column("status_source", "#meta+source+status", "status source")],
+        rows=rows, sources=result.sources, notes=result.notes[:1], query=result.query,
+    )
+    return Block("crossings", v.t("overview_crossings"), table=table, api="/api/v1/access",
+                 kind="table" if rows else "nodata")
+
+
+OVERVIEW_ALERTS = 8  # the newest few; the API lists all
 
 
 def _overview_alerts(v: View) -> Block:
-    raise NotAvailable("lifeline.alerts")
+    store = need("lifeline.alerts.store")
+    every = [r for r in store.list_alerts(v.conn) if r.get("state") in ("open", "acknowledged")]
+    rows = every[:OVERVIEW_ALERTS]
+    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "severity", "message")
+            if not rows or k in rows[0]]
+    table = ResultTable(
+        title=f"Open alerts: the {len(rows)} newest of {len(every)}",
+        columns=[Column(k, {"place": "#loc+code", "period_start": "#date+start", "period_end": "#date+end",
+                            "state": "#status", "message": "#description"}.get(k, f"#meta+{k}")) for k in keys],
+        rows=rows,
+        notes=["alerts are evaluated after every import from the rules in alerts.toml"],
+    )
+    return Block("alerts", v.t("overview_alerts"), table=table, api="/api/v1/alerts",
+                 kind="table" if rows else "nodata", message=None if rows else "—")
 
 
 def _access_timeline(v: View) -> Block:
-    raise NotAvailable("lifeline.model.access")
+    p = v.params
+    result = _timeline(v, date_from=p.get("from"), date_to=p.get("to"))
+    if not result.rows:
+        return Block("timeline", v.t("access_timeline"), kind="nodata", table=result)
+    labels = {s: v.t("status_" + s.replace(" ", "_")) for s in charts.STATUS_COLOURS}
+    fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels)
+    return Block("timeline", v.t("access_timeline"), kind="chart", table=result, figure=fig, show_table=False,
+                 api="/api/v1/access", api_params={"from": p.get("from"), "to": p.get("to")})
+
+
+def _access_throughput(v: View) -> Block:
+    acc = need("lifeline.model.access")
+    p = v.params
+    params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
+    result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
+    extra = []
+    for key, label, colour in (("prewar_trucks_per_day", "pre-war", "#444"), ("stated_need", "stated need", "#D55E00")):
+        points = sorted({(str(r["period"]), r[key]) for r in result.rows if r.get(key) is not None})
+        if points:
+            extra.append({"type": "scatter", "mode": "lines", "name": label, "x": [x for x, _ in points],
+                          "y": [y for _, y in points], "line": {"dash": "dash", "color": colour, "shape": "hv"}})
+    fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
+                       extra_traces=extra)
+    return Block("throughput", v.t("access_baseline"), kind="chart", table=result, figure=fig,
+                 api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
 
 
 def _access_closures(v: View) -> Block:
-    raise NotAvailable("lifeline.model.access")
+    acc = need("lifeline.model.access")
+    p = v.params
+    params = {"date_from": p.get("from"), "date_to": p.get("to")}
+    result = tables.cached(v.conn, "closures", params, lambda: acc.closures(v.conn, **params))
+    return Block("closures", v.t("access_closures"), table=result, api="/api/v1/access/closures",
+                 api_params={"from": p.get("from"), "to": p.get("to")}, kind="table" if result.rows else "nodata",
+                 message=None if result.rows else "No reported closures in the store for this window.")
 
 
 def _coverage(v: View) -> Block:
-    raise NotAvailable("lifeline.model.coverage")
+    by = v.params.get("by") or "week"
+    result = _coverage_table(v, by)
+    if not result.rows:
+        return Block("coverage", v.t("coverage_title"), kind="nodata", table=result)
+    keys = {c.key for c in result.columns}
+    bands = [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))]
+    if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:
+        bands.append(("kcal_pp_low80", "kcal_pp_high80", v.t("coverage_band80")))
+    fig = charts.band(result, "period", "kcal_pp", bands, "area", v.t("coverage_title"), v.rtl, v.name,
+                      "requirement", v.t("coverage_requirement"))
+    p = v.params
+    return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
+                 api_params={"by": by, "from": p.get("from"), "to": p.get("to"), "source": p.get("source"),
+                             "set": p.get("set")})
 
 
 def _studies(v: View) -> Block:
-    raise NotAvailable("lifeline.model.studies.compare")
+    make = tables.need_attr("lifeline.model.studies.compare", "comparison_table")
+    result = tables.cached(v.conn, "studies", {}, lambda: make(v.conn))
+    return Block("studies", v.t("coverage_studies"), table=result, api="/api/v1/studies")
 
 
 def _sources_compare(v: View) -> Block:
-    raise NotAvailable("lifeline.model.sources_compare")
+    sc = need("lifeline.model.sources_compare")
+    p = v.params
+    by = p.get("by") or "month"
+    params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to")}
+    result = tables.cached(v.conn, "compare", params, lambda: sc.comparison(v.conn, **params))
+    periods = [r for r in result.rows if r["period"] != "total"]
+    if not periods:
+        return Block("compare", v.t("sources_title"), kind="nodata", table=result)
+    publishers = [c.key for c in result.columns if c.key not in ("period", "flag") and not c.key.startswith("ratio_")]
+    traces = []
+    for i, pub in enumerate(publishers):
+        traces.append({"type": "bar", "name": pub, "x": [str(r["period"]) for r in periods],
+                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.PALETTE[i]}})
+    for pub in [c.key for c in result.columns if c.key.startswith("ratio_")]:
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{pub[6:]} / UNRWA", "yaxis": "y2",
+                       "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
+                       "line": {"color": "#000"}})
+    layout = charts._layout(v.t("sources_title"), v.rtl, barmode="group")
+    layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
+                        "title": {"text": v.t("sources_ratio")}, "showgrid": False}
+    return Block("compare", v.t("sources_title"), kind="chart", table=result, figure={"data": traces, "layout": layout},
+                 api="/api/v1/sources/compare", api_params={"by": params["by"], "from": p.get("from"),
+                                                            "to": p.get("to")})
+
+
+SERIES_SHOWN = ("population", "displaced", "trucks_per_day")
 
 
 def _series(v: View) -> Block:
-    raise NotAvailable("lifeline.model.series")
+    series = need("lifeline.model.series")
+    queries_access = need("lifeline.store.queries_access")
+    held = [r["indicator"] for r in queries_access.indicators(v.conn)]
+    if not held:
+        return Block("series", v.t("sources_series"), kind="nodata")
+    indicator = v.params.get("indicator") if v.params.get("indicator") in held else held[0]
+    result = tables.cached(v.conn, "series", {"indicator": indicator},
+                           lambda: series.series_table(v.conn, indicator))
+    return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
+                 api_params={"indicator": indicator}, extra={"indicators": held, "indicator": indicator})
 
 
 def parse_day(value: str | None) -> date | None:
@@ -198,9 +352,22 @@ def map_view(v: View) -> list[Block]:
     return [Block("map", v.t("map_title"), kind="map", table=table, extra={"date": day})]
 
 
-def _status_on(v: View, day: date | None) -> Any:
-    raise NotAvailable("lifeline.model.access")
+def _status_on(v: View, day: date | None) -> ResultTable:
+    """Each crossing's status on ``day`` (default: the last day with data)."""
+    result = _timeline(v, date_from=day, date_to=day) if day else _timeline(v)
+    latest: dict[str, dict[str, Any]] = {}
+    for r in result.rows:
+        if r["level"] == "crossing" and (r["crossing"] not in latest or r["period"] > latest[r["crossing"]]["period"]):
+            latest[r["crossing"]] = r
+    return ResultTable(result.title, result.columns, list(latest.values()), result.sources, result.notes)
 
 
-def _coverage_on(v: View, day: date | None) -> Any:
-    raise NotAvailable("lifeline.model.coverage")
+def _coverage_on(v: View, day: date | None) -> ResultTable:
+    """Coverage per area for the month containing ``day`` (default: the latest month)."""
+    result = _coverage_table(v, "month")
+    periods = sorted({str(r["period"]) for r in result.rows})
+    if not periods:
+        return result
+    chosen = periods[-1] if day is None else max([p for p in periods if p <= day.isoformat()] or periods[:1])
+    rows = [r | {"kcal_median": r["kcal_pp"]} for r in result.rows if str(r["period"]) == chosen]
+    return ResultTable(result.title, result.columns, rows, result.sources, result.notes)
