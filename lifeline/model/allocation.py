@@ -4,8 +4,9 @@ Two questions, both about one day's flows (trucks per day):
 
 * :func:`maximin` - given each crossing's capacity, which areas each route can reach, the
   population and the kcal a truck carries, the allocation ``x[c, a]`` that maximises the minimum
-  coverage across areas (coverage = kcal arriving per person per day / requirement). A second
-  pass keeps that minimum and uses any capacity left, so no truck is idle for nothing.
+  coverage across areas (coverage = kcal arriving per person per day / requirement); then, with
+  the worst-off held there, the next worst-off, and so on (leximin), so capacity left over after
+  the bottleneck goes to whoever is lowest, not to an arbitrary area.
 * :func:`trucks_needed` - the fewest trucks per day (and extra capacity per crossing) that bring
   every area to the requirement; areas no route reaches are reported, not hidden.
 
@@ -153,30 +154,78 @@ def _x_columns(p: Problem, need_row0: int) -> tuple[list[list[tuple[int, float]]
     return cols, upper
 
 
-def maximin(p: Problem) -> Allocation:
-    """The allocation maximising the lowest coverage across areas with people, then using spare capacity."""
+def _levels_lp(
+    p: Problem, free: list[int], fixed: dict[int, float], floor: float | None, objective: str, only: int | None = None
+) -> tuple[str, Array]:
+    """One LP over x[c, a] with fixed areas held at their coverage and the free ones treated by ``objective``.
+
+    ``objective``: "raise" maximises a common level t of the free areas; "slack" maximises the
+    free areas' coverage above ``floor`` (each capped at 1, or only area ``only``); "use" keeps every
+    level and maximises the trucks sent.
+    """
     c_n, a_n = len(p.crossings), len(p.areas)
-    need = p.need_kcal
-    people = need > 0
-    if not people.any():
-        raise UserError("allocation: no area has people")
-    # Rows: capacity per crossing (<= cap); per area kcal in - t * need >= -other.
+    need, n = p.need_kcal, c_n * a_n
     cols, upper = _x_columns(p, c_n)
-    t_col = [(c_n + j, -float(need[j])) for j in range(a_n) if people[j]]
     row_lo = np.r_[np.full(c_n, -np.inf), -p.other]
     row_hi = np.r_[p.capacity, np.full(a_n, np.inf)]
-    n = c_n * a_n
-    cost = np.r_[np.zeros(n), 1.0]
-    lower = np.zeros(n + 1)
-    status, sol = _solve(cost, lower, np.r_[upper, np.inf], [*cols, t_col], row_lo, row_hi, maximise=True)
-    if status != "Optimal":
-        raise UserError(f"allocation LP not solved: {status}")
-    best = sol[-1]
-    # Second pass: keep the minimum coverage, deliver as much as capacity allows.
-    lower[-1] = best * (1 - 1e-9)
-    cost2 = np.r_[np.ones(n), 0.0]
-    status2, sol2 = _solve(cost2, lower, np.r_[upper, np.inf], [*cols, t_col], row_lo, row_hi, maximise=True)
-    x = (sol2 if status2 == "Optimal" else sol)[:n].reshape(c_n, a_n)
+    for j, level in fixed.items():
+        row_lo[c_n + j] = level * need[j] * (1 - 1e-9) - p.other[j]
+    extra_cols: list[list[tuple[int, float]]] = []
+    extra_cost: list[float] = []
+    extra_up: list[float] = []
+    if objective == "raise":
+        extra_cols.append([(c_n + j, -float(need[j])) for j in free])
+        extra_cost.append(1.0)
+        extra_up.append(np.inf)
+    elif objective == "slack":
+        assert floor is not None
+        for j in free:
+            row_lo[c_n + j] = floor * need[j] * (1 - 1e-9) - p.other[j]
+            extra_cols.append([(c_n + j, -float(need[j]))])
+            extra_cost.append(1.0 if only is None or only == j else 0.0)
+            extra_up.append(1.0)
+    cost = np.r_[np.ones(n) if objective == "use" else np.zeros(n), np.asarray(extra_cost, dtype=np.float64)]
+    return _solve(
+        cost,
+        np.zeros(len(cost)),
+        np.r_[upper, np.asarray(extra_up, dtype=np.float64)],
+        [*cols, *extra_cols],
+        row_lo,
+        row_hi,
+        maximise=True,
+    )
+
+
+def maximin(p: Problem) -> Allocation:
+    """The leximin allocation: raise the lowest coverage as far as it goes, fix the areas that cannot
+    rise further, raise the next lowest, and so on; finally use any capacity left."""
+    c_n, a_n = len(p.crossings), len(p.areas)
+    people = p.need_kcal > 0
+    if not people.any():
+        raise UserError("allocation: no area has people")
+    free = [j for j in range(a_n) if people[j]]
+    fixed: dict[int, float] = {}
+    first: float | None = None
+    while free:
+        status, sol = _levels_lp(p, free, fixed, None, "raise")
+        if status != "Optimal":
+            raise UserError(f"allocation LP not solved: {status}")
+        level = float(sol[-1])
+        first = level if first is None else first
+        status, sol = _levels_lp(p, free, fixed, level, "slack")
+        slack = sol[c_n * a_n :] if status == "Optimal" else np.zeros(len(free))
+        candidates = [j for j, s_ in zip(free, slack, strict=True) if s_ <= 1e-7]
+        blocked = []
+        for j in candidates:  # zero slack in the joint LP: check whether it can rise on its own
+            st, one = _levels_lp(p, free, fixed, level, "slack", only=j)
+            if st != "Optimal" or one[c_n * a_n + free.index(j)] <= 1e-7:
+                blocked.append(j)
+        blocked = blocked or candidates or list(free)
+        for j in blocked:
+            fixed[j] = level
+        free = [j for j in free if j not in fixed]
+    status, sol = _levels_lp(p, [], fixed, None, "use")
+    x = sol[: c_n * a_n].reshape(c_n, a_n)
     x[x < 1e-9] = 0.0
     cov = coverage(p, x)
     return Allocation(trucks=x, coverage=cov, min_coverage=float(np.min(cov[people])), status=status)

@@ -65,3 +65,12 @@ def test_unreachable_area_is_reported_not_hidden() -> None:
     p = _problem([100], [[True, False]], [1e5, 2e5])
     need = trucks_needed(p)
     assert need.unreachable == ["a1"] and need.total_per_day == pytest.approx(100)
+
+
+def test_leximin_shares_what_is_left_after_the_bottleneck_evenly() -> None:
+    # Area 0 only by A (10/day, needs 100): stuck at 0.1. B (300/day) reaches areas 1 and 2 (need 100
+    # and 200): by hand the next level is 300 / 300 = 1.0 for both, not everything to one of them.
+    p = _problem([10, 300], [[True, False, False], [False, True, True]], [1e5, 1e5, 2e5])
+    sol = maximin(p)
+    np.testing.assert_allclose(sol.coverage, [0.1, 1.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(sol.trucks[1], [0, 100, 200], atol=1e-6)
