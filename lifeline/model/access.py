@@ -44,15 +44,8 @@ def crossing_codes(rules: AssumptionSet | None = None) -> dict[str, str]:
 def status_events(conn: Connection) -> pl.DataFrame:
     """Reported crossing-status events: crossing, start, end, status, citation, verified."""
     obs = queries_access.observations(conn, STATUS_INDICATOR)
-    schema = {
-        "crossing": pl.String,
-        "start": pl.Date,
-        "end": pl.Date,
-        "event_status": pl.String,
-        "event_source": pl.String,
-        "event_verified": pl.Boolean,
-        "event_id": pl.Int64,
-    }
+    schema = {"crossing": pl.String, "start": pl.Date, "end": pl.Date, "event_status": pl.String,
+              "event_source": pl.String, "event_verified": pl.Boolean, "event_id": pl.Int64}
     rows = [
         {
             "crossing": o["location"],
@@ -76,18 +69,9 @@ def _status_word(text: str | None) -> str:
 
 def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_per_tonne: float) -> pl.DataFrame:
     rows = queries_access.daily_deliveries(conn, date_from, date_to)
-    schema = {
-        "date": pl.Date,
-        "crossing": pl.String,
-        "route": pl.String,
-        "category": pl.String,
-        "commodity": pl.String,
-        "publisher": pl.String,
-        "consignments": pl.Float64,
-        "trucks": pl.Float64,
-        "kg": pl.Float64,
-        "rows_with_weight": pl.Int64,
-    }
+    schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
+              "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
+              "kg": pl.Float64, "rows_with_weight": pl.Int64}
     frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
     return frame.with_columns((pl.col("kg") / kg_per_tonne).alias("tonnes"))
 
@@ -116,10 +100,8 @@ def daily_frame(
     lo = date_from or min([c[0] for c in coverage.values()] + events["start"].drop_nulls().to_list(), default=None)
     hi = date_to or max([c[1] for c in coverage.values()] + events["start"].drop_nulls().to_list(), default=None)
     if lo is None or hi is None:
-        raise UserError(
-            "nothing to show: no deliveries and no crossing status events are stored "
-            "(import line lists with `lifeline import`, and `lifeline reference load`)"
-        )
+        raise UserError("nothing to show: no deliveries and no crossing status events are stored "
+                        "(import line lists with `lifeline import`, and `lifeline reference load`)")
     if hi < lo:
         raise UserError(f"--from {lo} is after --to {hi}")
     entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"))
@@ -149,13 +131,8 @@ def daily_frame(
     grid = pl.concat(
         [
             days.join(pl.DataFrame({"key": known, "level": ["crossing"] * len(known)}), how="cross"),
-            days.join(
-                pl.DataFrame(
-                    {"key": route_keys, "level": ["route"] * len(route_keys)},
-                    schema={"key": pl.String, "level": pl.String},
-                ),
-                how="cross",
-            ),
+            days.join(pl.DataFrame({"key": route_keys, "level": ["route"] * len(route_keys)},
+                                   schema={"key": pl.String, "level": pl.String}), how="cross"),
         ]
     )
     frame = grid.join(wide, left_on=["day", "key"], right_on=["date", "key"], how="left")
@@ -163,15 +140,8 @@ def daily_frame(
 
     recorded = [pl.col(f"{p}|consignments").fill_null(0) > 0 for p in publishers]
     any_recorded = pl.any_horizontal(recorded) if recorded else pl.lit(False)
-    who = (
-        pl.concat_str(
-            [pl.when(r).then(pl.lit(p)) for p, r in zip(publishers, recorded, strict=True)],
-            separator=", ",
-            ignore_nulls=True,
-        )
-        if publishers
-        else pl.lit("")
-    )
+    who = pl.concat_str([pl.when(r).then(pl.lit(p)) for p, r in zip(publishers, recorded, strict=True)],
+                        separator=", ", ignore_nulls=True) if publishers else pl.lit("")
     covering = [
         pl.when((pl.col("day") >= first) & (pl.col("day") <= last)).then(pl.lit(p))
         for p, (first, last) in sorted(coverage.items())
@@ -180,42 +150,26 @@ def daily_frame(
     is_route = pl.col("level") == "route"
     frame = frame.with_columns(any_recorded.alias("_recorded"), who.alias("_who"), covered_by.alias("_covered"))
     frame = frame.with_columns(
-        pl.when(is_route)
-        .then(pl.lit("unknown"))
-        .when(pl.col("event_status").is_not_null())
-        .then(pl.col("event_status"))
-        .when(pl.col("_recorded"))
-        .then(pl.lit("open"))
-        .when(pl.col("_covered") != "")
-        .then(pl.lit("no data"))
-        .otherwise(pl.lit("unknown"))
-        .alias("status"),
-        pl.when(is_route)
-        .then(pl.lit("route total"))
-        .when(pl.col("event_status").is_not_null())
-        .then(pl.lit("reported"))
-        .when(pl.col("_recorded"))
-        .then(pl.lit("inferred"))
-        .otherwise(pl.lit("none"))
-        .alias("basis"),
-        pl.when(is_route)
-        .then(
-            pl.lit("route total: ")
-            + pl.col("_who").replace("", "nothing recorded")
-            + pl.lit("; the source gives no crossing breakdown, so no crossing status is inferred from it")
-        )
-        .when(pl.col("event_status").is_not_null())
-        .then(pl.lit("reported: ") + pl.col("event_source"))
-        .when(pl.col("_recorded"))
-        .then(pl.lit("inferred from entries: ") + pl.col("_who"))
-        .when(pl.col("_covered") != "")
-        .then(pl.lit("no entries recorded at this crossing; sources covering the day: ") + pl.col("_covered"))
-        .otherwise(pl.lit("no source covers this day"))
-        .alias("status_source"),
+        pl.when(is_route).then(pl.lit("unknown"))
+        .when(pl.col("event_status").is_not_null()).then(pl.col("event_status"))
+        .when(pl.col("_recorded")).then(pl.lit("open"))
+        .when(pl.col("_covered") != "").then(pl.lit("no data"))
+        .otherwise(pl.lit("unknown")).alias("status"),
+        pl.when(is_route).then(pl.lit("route total"))
+        .when(pl.col("event_status").is_not_null()).then(pl.lit("reported"))
+        .when(pl.col("_recorded")).then(pl.lit("inferred"))
+        .otherwise(pl.lit("none")).alias("basis"),
+        pl.when(is_route).then(
+            pl.lit("route total: ") + pl.col("_who").replace("", "nothing recorded")
+            + pl.lit("; the source gives no crossing breakdown, so no crossing status is inferred from it"))
+        .when(pl.col("event_status").is_not_null()).then(pl.lit("reported: ") + pl.col("event_source"))
+        .when(pl.col("_recorded")).then(pl.lit("inferred from entries: ") + pl.col("_who"))
+        .when(pl.col("_covered") != "").then(
+            pl.lit("no entries recorded at this crossing; sources covering the day: ") + pl.col("_covered"))
+        .otherwise(pl.lit("no source covers this day")).alias("status_source"),
         pl.when(~is_route & (pl.col("event_status") == "closed") & pl.col("_recorded"))
         .then(pl.lit("entries recorded on a day reported closed: ") + pl.col("_who"))
-        .otherwise(None)
-        .alias("flag"),
+        .otherwise(None).alias("flag"),
     )
     return frame.drop("_recorded", "_who", "_covered").sort("level", "key", "day"), publishers, coverage
 
@@ -260,9 +214,7 @@ def _period_frame(daily: pl.DataFrame, by: str, publishers: list[str]) -> pl.Dat
         daily.with_columns(period)
         .group_by("level", "key", "period")
         .agg(
-            pl.when(pl.col("status").n_unique() == 1)
-            .then(pl.col("status").first())
-            .otherwise(pl.lit("mixed"))
+            pl.when(pl.col("status").n_unique() == 1).then(pl.col("status").first()).otherwise(pl.lit("mixed"))
             .alias("status"),
             pl.col("status_source").unique(maintain_order=True).str.join("; ").alias("status_source"),
             pl.col("flag").drop_nulls().unique(maintain_order=True).str.join("; ").alias("flag"),
@@ -295,12 +247,8 @@ def timeline(
     rows: list[dict[str, Any]] = []
     for rec in frame.iter_rows(named=True):
         row: dict[str, Any] = {
-            "crossing": rec["key"],
-            "level": rec["level"],
-            "period": rec["period"],
-            "status": rec["status"],
-            "status_source": rec["status_source"],
-            "flag": rec["flag"],
+            "crossing": rec["key"], "level": rec["level"], "period": rec["period"],
+            "status": rec["status"], "status_source": rec["status_source"], "flag": rec["flag"],
         }
         if by != "day":
             row.update({f"days_{s.replace(' ', '_')}": rec[f"days_{s.replace(' ', '_')}"] for s in STATUSES})
@@ -352,10 +300,8 @@ def _partial_notes(daily: pl.DataFrame, rules: AssumptionSet | None) -> list[str
     access = load_set("access")
     partial = access.tables["dates"]["unrwa_partial_from"]["value"]
     if daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
-        return [
-            f"UNRWA data from {partial} is partial (UN staff could no longer be present at Kerem Shalom): "
-            "fewer UNRWA entries after that date reflect monitoring as well as entries"
-        ]
+        return [f"UNRWA data from {partial} is partial (UN staff could no longer be present at Kerem Shalom): "
+                "fewer UNRWA entries after that date reflect monitoring as well as entries"]
     return []
 
 
@@ -385,61 +331,41 @@ def closures(
     rows: list[dict[str, Any]] = []
     if shut.height:
         runs = shut.sort("key", "day").with_columns(
-            (
-                (pl.col("day").diff().dt.total_days().fill_null(0) != 1)
-                | (pl.col("status") != pl.col("status").shift(1))
-                | (pl.col("key") != pl.col("key").shift(1))
-            )
-            .cum_sum()
-            .alias("run")
+            ((pl.col("day").diff().dt.total_days().fill_null(0) != 1)
+             | (pl.col("status") != pl.col("status").shift(1))
+             | (pl.col("key") != pl.col("key").shift(1))).cum_sum().alias("run")
         )
         agg = runs.group_by("run", maintain_order=True).agg(
-            pl.col("key").first(),
-            pl.col("status").first(),
-            pl.col("day").min().alias("start"),
-            pl.col("day").max().alias("end"),
-            pl.len().alias("days"),
-            pl.col("status_source").first(),
+            pl.col("key").first(), pl.col("status").first(), pl.col("day").min().alias("start"),
+            pl.col("day").max().alias("end"), pl.len().alias("days"), pl.col("status_source").first(),
             pl.col("flag").drop_nulls().unique().str.join("; ").alias("flag"),
             *[pl.col(f"{p}|consignments").sum().alias(f"{p}_consignments") for p in publishers],
         )
         for rec in agg.iter_rows(named=True):
             row = {
-                "crossing": rec["key"],
-                "status": rec["status"],
-                "start": rec["start"],
-                "end": rec["end"],
-                "days": rec["days"],
-                "ongoing": rec["end"] == window_end,
-                "status_source": rec["status_source"],
-                "flag": rec["flag"] or None,
+                "crossing": rec["key"], "status": rec["status"], "start": rec["start"], "end": rec["end"],
+                "days": rec["days"], "ongoing": rec["end"] == window_end,
+                "status_source": rec["status_source"], "flag": rec["flag"] or None,
             }
             row.update({f"{p}_consignments": int(rec[f"{p}_consignments"] or 0) for p in publishers})
             rows.append(row)
     columns = [
-        Column("crossing", "#loc+code+crossing"),
-        Column("status", "#status"),
-        Column("start", "#date+start"),
-        Column("end", "#date+end"),
-        Column("days", "#indicator+num+days"),
+        Column("crossing", "#loc+code+crossing"), Column("status", "#status"),
+        Column("start", "#date+start"), Column("end", "#date+end"), Column("days", "#indicator+num+days"),
         Column("ongoing", "#status+ongoing", "still in force at the end of the window"),
         Column("status_source", "#meta+source+status", "status source"),
     ]
-    columns += [
-        Column(f"{p}_consignments", f"#indicator+num+consignments+{p.lower()}", f"{p} consignments recorded meanwhile")
-        for p in publishers
-    ]
+    columns += [Column(f"{p}_consignments", f"#indicator+num+consignments+{p.lower()}",
+                       f"{p} consignments recorded meanwhile") for p in publishers]
     columns.append(Column("flag", "#meta+flag"))
     return ResultTable(
         title="Reported closures and restrictions" + (f" at {crossing}" if crossing else ""),
         columns=columns,
         rows=rows,
         sources=_sources(conn),
-        notes=[
-            "a closure runs from its reported start until the next reported event (or its reported end); "
-            "'ongoing' = still in force on the last day shown",
-            "days with no data are never counted as closed",
-        ],
+        notes=["a closure runs from its reported start until the next reported event (or its reported end); "
+               "'ongoing' = still in force on the last day shown",
+               "days with no data are never counted as closed"],
         query={"from": date_from, "to": date_to, "crossing": crossing},
     )
 
@@ -472,9 +398,7 @@ def throughput(
         entries.with_columns(period)
         .group_by("period", "publisher")
         .agg(
-            pl.col("consignments").sum(),
-            _sum_or_null("trucks"),
-            _sum_or_null("tonnes"),
+            pl.col("consignments").sum(), _sum_or_null("trucks"), _sum_or_null("tonnes"),
             pl.col("trucks").filter(pl.col("category") == "food").sum().alias("food_trucks"),
         )
         .sort("period", "publisher")
@@ -492,30 +416,21 @@ def throughput(
         need = _need_in_force(base["need"], p_end)
         prewar = base["trucks_all"]["value"] * per_day if base["trucks_all"] else None
         prewar_food = base["trucks_food"]["value"] if base["trucks_food"] else None
-        rows.append(
-            {
-                "period": rec["period"],
-                "source": rec["publisher"],
-                "days": days,
-                "trucks": _round(rec["trucks"]),
-                "trucks_per_day": _round(trucks_day),
-                "food_trucks_per_day": _round(food_day),
-                "prewar_trucks_per_day": _round(prewar),
-                "share_of_prewar": _round(trucks_day / prewar) if trucks_day is not None and prewar else None,
-                "prewar_food_trucks_per_day": prewar_food,
-                "share_of_prewar_food": _round(food_day / prewar_food)
-                if food_day is not None and prewar_food
-                else None,
-                "stated_need": need["value"] if need else None,
-                "share_of_need": _round(trucks_day / need["value"]) if need and trucks_day is not None else None,
-                "need_source": citation(need) if need else None,
-            }
-        )
+        rows.append({
+            "period": rec["period"], "source": rec["publisher"], "days": days,
+            "trucks": _round(rec["trucks"]), "trucks_per_day": _round(trucks_day),
+            "food_trucks_per_day": _round(food_day),
+            "prewar_trucks_per_day": _round(prewar),
+            "share_of_prewar": _round(trucks_day / prewar) if trucks_day is not None and prewar else None,
+            "prewar_food_trucks_per_day": prewar_food,
+            "share_of_prewar_food": _round(food_day / prewar_food) if food_day is not None and prewar_food else None,
+            "stated_need": need["value"] if need else None,
+            "share_of_need": _round(trucks_day / need["value"]) if need and trucks_day is not None else None,
+            "need_source": citation(need) if need else None,
+        })
     columns = [
-        Column("period", f"#date+{by}", "period start"),
-        Column("source", "#meta+source"),
-        Column("days", "#indicator+num+days", "days covered"),
-        Column("trucks", "#indicator+num+trucks"),
+        Column("period", f"#date+{by}", "period start"), Column("source", "#meta+source"),
+        Column("days", "#indicator+num+days", "days covered"), Column("trucks", "#indicator+num+trucks"),
         Column("trucks_per_day", "#indicator+num+trucks+per_day", "trucks/day"),
         Column("food_trucks_per_day", "#indicator+num+trucks+food+per_day", "food trucks/day"),
         Column("prewar_trucks_per_day", "#indicator+num+trucks+baseline", "pre-war trucks/day"),
@@ -527,23 +442,16 @@ def throughput(
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
     prewar_row = base["trucks_all"]
-    notes = [
-        f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
-        f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
-        f"{acc.get('working_days_per_week').source})"
-        if prewar_row
-        else "no pre-war baseline is stored: run `lifeline reference load`"
-    ]
+    notes = [f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
+             f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
+             f"{acc.get('working_days_per_week').source})" if prewar_row else
+             "no pre-war baseline is stored: run `lifeline reference load`"]
     if base["trucks_food"]:
         notes.append(f"pre-war food trucks: {base['trucks_food']['value']:.0f}/day ({citation(base['trucks_food'])})")
-    notes.append(
-        "stated need in force = the latest dated statement of trucks/day needed on or before the period's "
-        "last day (statements dated only by month or year are listed by `lifeline series` but not used)"
-    )
-    notes.append(
-        "UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
-        "`lifeline sources compare`"
-    )
+    notes.append("stated need in force = the latest dated statement of trucks/day needed on or before the period's "
+                 "last day (statements dated only by month or year are listed by `lifeline series` but not used)")
+    notes.append("UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
+                 "`lifeline sources compare`")
     return ResultTable(
         title=f"Throughput by {by} against the pre-war baseline and the stated need",
         columns=columns,
@@ -570,11 +478,8 @@ def _baselines(conn: Connection, acc: AssumptionSet) -> dict[str, Any]:
     for key in ("trucks_all", "trucks_food"):
         rows = [r for r in queries_access.observations(conn, names[key]) if r["value"] is not None]
         out[key] = max(rows, key=lambda r: (r["cited_date"] or date.min, r["id"])) if rows else None
-    out["need"] = [
-        r
-        for r in queries_access.observations(conn, names["need"])
-        if r["value"] is not None and r["period_end"] is None
-    ]
+    out["need"] = [r for r in queries_access.observations(conn, names["need"])
+                   if r["value"] is not None and r["period_end"] is None]
     return out
 
 

@@ -53,9 +53,8 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
     rows = queries_access.observations(conn, indicator, area)
     if not rows:
         known = [r["indicator"] for r in queries_access.indicators(conn)]
-        hint = (
-            f"; indicators held: {', '.join(known)}" if known else "; nothing is loaded (try `lifeline reference load`)"
-        )
+        hint = (f"; indicators held: {', '.join(known)}" if known
+                else "; nothing is loaded (try `lifeline reference load`)")
         where = f" at {area!r}" if area else ""
         raise NotFound(f"no observations of indicator {indicator!r}{where}{hint}")
     publishers = sorted({publisher(r) for r in rows})
@@ -65,15 +64,8 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         key = (obs["location"], obs["date"], obs["period_end"], obs["unit"])
         out = grouped.setdefault(
             key,
-            {
-                "location": obs["location"],
-                "date": obs["date"],
-                "period_end": obs["period_end"],
-                "unit": obs["unit"],
-                "values": {},
-                "notes": [],
-                "unverified": False,
-            },
+            {"location": obs["location"], "date": obs["date"], "period_end": obs["period_end"], "unit": obs["unit"],
+             "values": {}, "notes": [], "unverified": False},
         )
         value = obs["value"] if obs["value"] is not None else obs["text_value"]
         out["values"][publisher(obs)] = value
@@ -94,11 +86,8 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         Column("period_end", "#date+end", "period end"),
     ]
     columns += [Column(f"value:{p}", f"#indicator+num+{_hxl_attr(p)}", p) for p in publishers]
-    columns += [
-        Column("unit", "#indicator+unit"),
-        Column("unverified", "#status+unverified"),
-        Column("note", "#meta+note"),
-    ]
+    columns += [Column("unit", "#indicator+unit"), Column("unverified", "#status+unverified"),
+                Column("note", "#meta+note")]
     return ResultTable(
         title=f"Series {indicator}" + (f" at {area}" if area else ""),
         columns=columns,

@@ -59,18 +59,9 @@ def compare_frame(
     rules = rules or load_set("access")
     norm = norm or load_set("normalisation")
     raw = queries_access.daily_deliveries(conn, date_from, date_to)
-    schema = {
-        "date": pl.Date,
-        "crossing": pl.String,
-        "route": pl.String,
-        "category": pl.String,
-        "commodity": pl.String,
-        "publisher": pl.String,
-        "consignments": pl.Float64,
-        "trucks": pl.Float64,
-        "kg": pl.Float64,
-        "rows_with_weight": pl.Int64,
-    }
+    schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
+              "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
+              "kg": pl.Float64, "rows_with_weight": pl.Int64}
     frame = pl.DataFrame(raw, schema=schema, orient="row") if raw else pl.DataFrame(schema=schema)
     frame = frame.with_columns((pl.col("kg") / norm.value("kg_per_tonne")).alias("tonnes"))
     publishers = sorted(frame["publisher"].unique().drop_nulls().to_list())
@@ -106,8 +97,7 @@ def comparison(
     sums = [_sum_or_null(c) for c in daily.columns if c != "period"]
     frame = (
         daily.with_columns(pl.col("period").dt.truncate(TRUNCATE[by])).group_by("period").agg(*sums).sort("period")
-        if by != "day"
-        else daily
+        if by != "day" else daily
     )
     coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
     common_from = max([c[0] for c in coverage.values()] + ([date_from] if date_from else []), default=None)
@@ -145,10 +135,8 @@ def comparison(
     columns += [Column(p, f"#indicator+num+{indicator}+{_attr(p)}", f"{p} {indicator}") for p in publishers]
     columns += [Column(f"ratio_{p}", f"#indicator+num+ratio+{_attr(p)}", f"{p} / {reference}") for p in others]
     columns.append(Column("flag", "#meta+flag"))
-    notes = [
-        f"ratio = each source over {reference} (the UN source); flagged above {high} or below {low}, "
-        f"or when it moves by more than {jump:.0%} between periods (access.toml)"
-    ]
+    notes = [f"ratio = each source over {reference} (the UN source); flagged above {high} or below {low}, "
+             f"or when it moves by more than {jump:.0%} between periods (access.toml)"]
     notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
     notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
     notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
@@ -163,15 +151,8 @@ def comparison(
     )
 
 
-def _row(
-    period: Any,
-    values: dict[str, Any],
-    publishers: list[str],
-    reference: str,
-    others: list[str],
-    high: float,
-    low: float,
-) -> dict[str, Any]:
+def _row(period: Any, values: dict[str, Any], publishers: list[str], reference: str, others: list[str],
+         high: float, low: float) -> dict[str, Any]:
     row: dict[str, Any] = {"period": period}
     for p in publishers:
         row[p] = round(float(values[p]), 3) if values.get(p) is not None else None
