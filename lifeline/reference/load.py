@@ -18,7 +18,8 @@ from lifeline.ingest.service import ImportReport, parse, sha256, store
 DATA = Path(__file__).with_name("data")
 PREFIX = "lifeline-reference-"
 # Locations first: observations name location codes the locations file defines.
-ORDER = ("locations", "population", "displacement", "crossing-status", "facilities", "needs", "averages")
+ORDER = ("locations", "population", "displacement", "crossing-status", "facilities", "needs", "averages",
+         "food-security")
 
 
 def files() -> list[Path]:
