@@ -17,9 +17,9 @@ from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, conform, rejections, series_name
 from lifeline.ingest.hxl_read import HxlRaw
-from lifeline.ingest.hxl_rows import ROW, citation, extra_json, found, refuse, row_ids, source_of
+from lifeline.ingest.hxl_rows import ROW, citation, extra_fields, found, json_where_any, refuse, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
-from lifeline.ingest.hxl_values import DATE_SHAPES, date_period, number
+from lifeline.ingest.hxl_values import DATE_SHAPES, by_distinct, date_period, number
 
 # Any of these next to a #date makes a file a deliveries file (docs/hxl.md, "Which kind of file").
 MARKERS = (
@@ -43,11 +43,13 @@ def _numeric(
     work: pl.DataFrame, columns: Columns, index: int | None, name: str
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
     """Parse one numeric column into ``name``; refuse text that is not a number, and negative values."""
-    text = cell(columns, index)
     given = f"_{name.lstrip('_')}_text"
-    work = work.with_columns(text.alias(given), number(text).alias(name))
     if index is None:
-        return work, []
+        return work.with_columns(
+            pl.lit(None, dtype=pl.String).alias(given), pl.lit(None, dtype=pl.Float64).alias(name)
+        ), []
+    work = work.with_columns(cell(columns, index).alias(given))
+    work = work.with_columns(by_distinct(work, given, number).alias(name))
     label = columns.label(index)
     bad = refuse(
         work,
@@ -78,18 +80,13 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     recipient_at = columns.take("#org+recipient")
     area_at = columns.take("#adm1+code")
 
-    start, _end = date_period(cell(columns, date_at))
     crossing_text = pl.coalesce(cell(columns, crossing_code_at), cell(columns, crossing_name_at))
     work = frame.with_columns(
         (pl.col("_row") + raw.first_row).alias(ROW),
         cell(columns, date_at).alias("_date_text"),
-        start.alias("date"),
         crossing_text.alias("_crossing_text"),
-        norm.crossing(crossing_text, rules).alias("crossing"),
         cell(columns, route_at).alias("_route_text"),
-        norm.route(cell(columns, route_at), rules).alias("_route"),
         cell(columns, category_at).alias("_category_text"),
-        norm.category(cell(columns, category_at), rules).alias("category"),
         cell(columns, description_at).alias("description"),
         cell(columns, commodity_at).alias("_commodity_code"),
         cell(columns, unit_at).alias("unit"),
@@ -97,6 +94,12 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         cell(columns, recipient_at).alias("recipient"),
         cell(columns, area_at).alias("area"),
         **citation(frame, columns),
+    )
+    work = work.with_columns(
+        by_distinct(work, "_date_text", lambda text: date_period(text)[0]).alias("date"),
+        by_distinct(work, "_crossing_text", lambda text: norm.crossing(text, rules)).alias("crossing"),
+        by_distinct(work, "_route_text", lambda text: norm.route(text, rules)).alias("_route"),
+        by_distinct(work, "_category_text", lambda text: norm.category(text, rules)).alias("category"),
     )
     ids, id_problems = row_ids(work, columns)
     work = work.with_columns(ids.alias("source_row_id"))
@@ -142,15 +145,18 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         ),
     )
     refused = rejections(*problems).unique(subset="row", keep="first", maintain_order=True)
-    kept = work.filter(~pl.col(ROW).is_in(refused["row"].implode()))
+    kept = work.filter(~pl.col(ROW).is_in(refused["row"].implode())) if refused.height else work
 
-    unit_code, unit_kg = norm.kilograms(pl.col("quantity"), pl.col("unit"), rules)
+    spelling, factor = norm.unit_factors(rules)
+    kept = kept.with_columns(
+        by_distinct(kept, "unit", lambda unit: norm.map_values(unit, spelling)).alias("_unit_code")
+    )
+    unit_kg = pl.col("quantity") * pl.col("_unit_code").replace_strict(factor, default=None, return_dtype=pl.Float64)
     catalogue = norm.CommodityCatalogue(rules)
     described = pl.Series("d", catalogue.column(pl.col("description"), kept))
     kept = kept.with_columns(
         pl.coalesce(pl.col("_route"), norm.crossing_route(pl.col("crossing"), rules)).alias("route"),
         pl.coalesce(pl.col("_commodity_code"), described).alias("commodity"),
-        unit_code.alias("_unit_code"),
         pl.coalesce(
             pl.col("_kg"),
             pl.col("_tonnes") * rules.value("kg_per_tonne"),
@@ -181,8 +187,8 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     several = source.note is not None
     kept = kept.with_columns(
         pl.when(flags == "").then(None).otherwise(flags).alias("flags"),
-        _extra(columns, several, crossing_code_at, crossing_name_at, route_at, category_at),
     )
+    kept = kept.with_columns(_extra(kept, columns, several))
     return Parsed(
         target="deliveries",
         rows=conform(kept, "deliveries"),
@@ -194,33 +200,19 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     )
 
 
-def _extra(columns: Columns, several_sources: bool, *normalised: int | None) -> pl.Expr:
+def _extra(kept: pl.DataFrame, columns: Columns, several_sources: bool) -> pl.Series:
     """Unmodelled columns, the spellings that no rule mapped, and per-row citations when sources differ."""
-    base = extra_json(columns)
-    pieces: dict[str, pl.Expr] = {}
-    names = {"_crossing_text": "crossing", "_route_text": "route", "_category_text": "category"}
-    mapped = {"_crossing_text": "crossing", "_route_text": "_route", "_category_text": "category"}
-    for given, key in names.items():
-        pieces[f"{key} as given"] = pl.when(pl.col(mapped[given]).is_null()).then(pl.col(given))
+    fields = extra_fields(columns)
+    for given, mapped, key in (
+        ("_crossing_text", "crossing", "crossing"),
+        ("_route_text", "_route", "route"),
+        ("_category_text", "category", "category"),
+    ):
+        fields.append(pl.when(pl.col(mapped).is_null()).then(pl.col(given)).alias(f"{key} as given"))
     if several_sources:
-        for name in ("cited_publisher", "cited_title", "cited_url"):
-            pieces[name] = pl.col(name)
-        pieces["cited_date"] = pl.col("cited_date").cast(pl.String)
-    del normalised  # the columns themselves are modelled; only unmapped spellings are kept
-    fields = [expr.alias(k) for k, expr in pieces.items()]
-    more = (
-        pl.when(pl.all_horizontal([f.is_null() for f in fields]))
-        .then(None)
-        .otherwise(pl.struct(fields).struct.json_encode())
-    )
-    return (
-        pl.when(more.is_null())
-        .then(base)
-        .when(base.is_null())
-        .then(more)
-        .otherwise(pl.concat_str([base.str.strip_suffix("}"), pl.lit(","), more.str.strip_prefix("{")]))
-        .alias("extra")
-    )
+        fields += [pl.col(n) for n in ("cited_publisher", "cited_title", "cited_url")]
+        fields.append(pl.col("cited_date").cast(pl.String))
+    return json_where_any(kept, fields)
 
 
 def unknown_tags(columns: Columns, path: Path, row: int) -> BadFile:

@@ -105,15 +105,17 @@ def _read_csv(path: Path) -> HxlRaw:
         header_texts = [""] * len(tags)
         body = frame
     else:
-        probe = frame.filter(pl.col("_row") < TAG_ROW_SEARCH - 1)
-        found = [r for r in probe.iter_rows(named=True) if is_tag_row([r[c] for c in data_columns])]
-        if not found:
+        probe = frame.head(TAG_ROW_SEARCH - 1).filter(pl.col("_row") < TAG_ROW_SEARCH - 1)
+        position = next(
+            (i for i, r in enumerate(probe.iter_rows(named=True)) if is_tag_row([r[c] for c in data_columns])), None
+        )
+        if position is None:
             raise _no_tag_row(path)
-        row = found[0]
+        row = probe.row(position, named=True)
         tags = [row[c] or "" for c in data_columns]
         tag_row = int(row["_row"]) + table.first_row
         header_texts = headers
-        body = frame.filter(pl.col("_row") > row["_row"])
+        body = frame.slice(position + 1)  # no copy: the hashtag row is among the first rows
     body = body.rename({c: f"c{i}" for i, c in enumerate(data_columns)})
     return HxlRaw(frame=body, first_row=table.first_row, tags=tags, headers=header_texts, tag_row=tag_row)
 

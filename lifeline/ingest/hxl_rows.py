@@ -55,6 +55,8 @@ def row_ids(frame: pl.DataFrame, columns: Columns) -> tuple[pl.Series, list[pl.D
         label = columns.label(index)
         ids = frame.select(cell(columns, index).alias("id"), pl.col(ROW))
         blank = refuse(ids, pl.col("id").is_null(), label, "expected the row's id, found nothing")
+        if ids["id"].n_unique() == ids.height:  # the usual case, checked with one hash pass
+            return ids["id"], [blank]
         repeated = ids.filter(pl.col("id").is_not_null() & (pl.int_range(pl.len()).over("id") > 0))
         repeated = refuse(
             repeated, pl.lit(True), label, pl.format("duplicate id {} (an earlier row has it)", pl.col("id"))
@@ -68,8 +70,8 @@ def row_ids(frame: pl.DataFrame, columns: Columns) -> tuple[pl.Series, list[pl.D
     return pl.DataFrame({"k": digests}).select(unique_ids(pl.col("k")))["k"], []
 
 
-def extra_json(columns: Columns) -> pl.Expr:
-    """The columns no rule modelled, as JSON text keyed by hashtag (or header), null when there are none."""
+def extra_fields(columns: Columns) -> list[pl.Expr]:
+    """The columns no rule modelled, each named by its hashtag (or header when untagged)."""
     keys: dict[str, int] = {}
     for i, parsed in enumerate(columns.parsed):
         if i in columns.used:
@@ -77,11 +79,19 @@ def extra_json(columns: Columns) -> pl.Expr:
         key = columns.tag(i) if parsed is not None else (columns.headers[i] or "").strip()
         if key and key not in keys:
             keys[key] = i
-    if not keys:
-        return pl.lit(None, dtype=pl.String).alias("extra")
-    fields = [cell(columns, i).alias(k) for k, i in keys.items()]
-    empty = pl.all_horizontal([f.is_null() for f in fields])
-    return pl.when(empty).then(None).otherwise(pl.struct(fields).struct.json_encode()).alias("extra")
+    return [cell(columns, i).alias(k) for k, i in keys.items()]
+
+
+def json_where_any(frame: pl.DataFrame, fields: list[pl.Expr]) -> pl.Series:
+    """JSON text of ``fields`` for the rows where any is set, null elsewhere; only those rows are encoded."""
+    if not fields:
+        return pl.Series("extra", [None] * frame.height, dtype=pl.String)
+    present = frame.select(pl.any_horizontal([f.is_not_null() for f in fields]).alias("p"))["p"]
+    out = pl.Series("extra", [None] * frame.height, dtype=pl.String)
+    if not present.any():
+        return out
+    encoded = frame.filter(present).select(pl.struct(fields).struct.json_encode().alias("extra"))["extra"]
+    return out.scatter(present.arg_true(), encoded)
 
 
 def citation(frame: pl.DataFrame, columns: Columns) -> dict[str, pl.Expr]:

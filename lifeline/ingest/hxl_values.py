@@ -7,6 +7,8 @@ than guessing. Everything is vectorised: no Python call per cell.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 # Month spellings accepted in day-month-year dates ("Sept" is how COGAT writes September).
@@ -93,3 +95,14 @@ def unique_ids(ids: pl.Expr) -> pl.Expr:
     """Ids made unique in file order: the n-th repeat of a value gets '#n' (n >= 2)."""
     occurrence = pl.int_range(pl.len()).over(ids) + 1
     return pl.when(occurrence > 1).then(pl.format("{}#{}", ids, occurrence)).otherwise(ids)
+
+
+def by_distinct(frame: pl.DataFrame, column: str, rule: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """``rule`` applied once per distinct value of ``column`` and mapped back onto every row.
+
+    Line-list columns repeat a few hundred spellings over millions of rows, so parsing the distinct
+    values and joining back is much cheaper than running regular expressions on every cell.
+    """
+    values = frame.select(pl.col(column).alias("_v"))
+    mapped = values.unique().with_columns(rule(pl.col("_v")).alias("_m"))
+    return values.join(mapped, on="_v", how="left", nulls_equal=True, maintain_order="left")["_m"]
