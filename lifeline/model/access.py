@@ -160,12 +160,12 @@ def daily_frame(
         .when(pl.col("_recorded")).then(pl.lit("inferred"))
         .otherwise(pl.lit("none")).alias("basis"),
         pl.when(is_route).then(
-            pl.lit("route total: ") + pl.col("_who").replace("", "nothing recorded")
-            + pl.lit("; the source gives no crossing breakdown, so no crossing status is inferred from it"))
+            pl.lit("route total (") + pl.col("_who").replace("", "nothing recorded")
+            + pl.lit("): no crossing breakdown, so no crossing status is inferred"))
         .when(pl.col("event_status").is_not_null()).then(pl.lit("reported: ") + pl.col("event_source"))
         .when(pl.col("_recorded")).then(pl.lit("inferred from entries: ") + pl.col("_who"))
         .when(pl.col("_covered") != "").then(
-            pl.lit("no entries recorded at this crossing; sources covering the day: ") + pl.col("_covered"))
+            pl.lit("no entries recorded (day covered by ") + pl.col("_covered") + pl.lit(")"))
         .otherwise(pl.lit("no source covers this day")).alias("status_source"),
         pl.when(~is_route & (pl.col("event_status") == "closed") & pl.col("_recorded"))
         .then(pl.lit("entries recorded on a day reported closed: ") + pl.col("_who"))

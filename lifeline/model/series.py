@@ -65,13 +65,13 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         out = grouped.setdefault(
             key,
             {"location": obs["location"], "date": obs["date"], "period_end": obs["period_end"], "unit": obs["unit"],
-             "values": {}, "notes": [], "unverified": False},
+             "values": {}, "notes": [], "verification": "verified"},
         )
         value = obs["value"] if obs["value"] is not None else obs["text_value"]
         out["values"][publisher(obs)] = value
         out[f"value:{publisher(obs)}"] = value
-        verified = is_verified(obs)
-        out["unverified"] = out["unverified"] or not verified
+        if not is_verified(obs):
+            out["verification"] = UNVERIFIED_MARK
         if obs.get("note"):
             out["notes"].append(f"{publisher(obs)}: {obs['note']}")
         entry = source_entry(obs)
@@ -86,7 +86,7 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         Column("period_end", "#date+end", "period end"),
     ]
     columns += [Column(f"value:{p}", f"#indicator+num+{_hxl_attr(p)}", p) for p in publishers]
-    columns += [Column("unit", "#indicator+unit"), Column("unverified", "#status+unverified"),
+    columns += [Column("unit", "#indicator+unit"), Column("verification", "#status+verification"),
                 Column("note", "#meta+note")]
     return ResultTable(
         title=f"Series {indicator}" + (f" at {area}" if area else ""),
@@ -94,7 +94,8 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         rows=table_rows,
         sources=list(sources.values()),
         notes=[
-            "one column per source; a figure whose source marks it UNVERIFIED has unverified = true",
+            "one column per source; verification is UNVERIFIED when a figure's source note says so "
+            "(not confirmed in a primary or secondary text)",
             "values are as published: 'more than' and 'about' qualifiers are in the note",
         ],
         query={"indicator": indicator, "area": area},

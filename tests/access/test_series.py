@@ -33,7 +33,7 @@ def test_two_sources_for_one_date_sit_side_by_side(sqlite_store: Engine) -> None
     with sqlite_store.connect() as conn:
         result = series_table(conn, "hospitals_functioning")
     (row,) = result.rows
-    assert (row["value:WHO"], row["value:OCHA"], row["unverified"]) == (5.0, 4.0, True)
+    assert (row["value:WHO"], row["value:OCHA"], row["verification"]) == (5.0, 4.0, "UNVERIFIED")
     assert [c.key for c in result.columns][3:5] == ["value:OCHA", "value:WHO"]
 
 
