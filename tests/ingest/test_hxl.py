@@ -221,7 +221,10 @@ def test_wide_observations_and_status_events(tmp_path: Path) -> None:
     _m, events = parse(status)
     first = events.rows.row(0, named=True)
     assert (first["indicator"], first["location"], first["text_value"], first["value"]) == (
-        "crossing_status", "kerem-shalom", "closed", None,
+        "crossing_status",
+        "kerem-shalom",
+        "closed",
+        None,
     )
     assert first["cited_date"] == date(2024, 5, 6) and first["cited_url"] == "https://example.org/a"
     assert events.rejections.to_dicts()[0]["row"] == 3 and "not a date" in events.rejections.to_dicts()[0]["reason"]
@@ -254,3 +257,51 @@ def test_round_trip_of_the_hxl_export(store: Engine, tmp_path: Path, group: str)
     again = import_file(store, exported)
     assert again.status == "unchanged"
     origin.dispose()
+
+
+LOCATIONS = (
+    "code,type,name_en,name_ar,parent,aliases,lat,lon,area\n"
+    "#loc+code,#loc+type,#loc+name+i_en,#loc+name+i_ar,#loc+code+parent,#loc+name+alias,#geo+lat,#geo+lon,"
+    "#indicator+num+area_km2\n"
+    "PS-RFH,governorate,Rafah,رفح,gaza-strip,Rafah governorate; Rafah city,,,64\n"
+    "gaza-strip,territory,Gaza Strip,قطاع غزة,,,,,365\n"
+    "rafah,crossing,Rafah crossing,معبر رفح,PS-RFH,,31.246,34.259,\n"
+    "bad,site,Bad,,nowhere,,north,,\n"
+    "orphan,site,Orphan,,nowhere,,,,\n"
+)
+
+
+def _store_locations(engine: Engine, path: Path) -> object:
+    from lifeline.ingest.hxl_locations import store_locations
+    from lifeline.ingest.service import sha256
+
+    module, parsed = parse(path)
+    assert parsed.target == "locations"
+    with engine.begin() as conn:
+        return store_locations(conn, parsed, module.KIND, path, sha256(path))
+
+
+def test_locations_are_upserted_by_code_with_revisions(store: Engine, tmp_path: Path) -> None:
+    path = tmp_path / "places.csv"
+    path.write_text(LOCATIONS, encoding="utf-8")
+    first = _store_locations(store, path)
+    assert (first.rows_read, first.rows_imported, first.rows_rejected) == (5, 3, 2)  # type: ignore[attr-defined]
+    assert [(r["row"], r["reason"][:26]) for r in first.rejections] == [  # type: ignore[attr-defined]
+        (6, "expected a number, found n"),
+        (7, "parent code nowhere is not"),
+    ]
+    again = _store_locations(store, path)
+    assert again.status == "unchanged" and again.rows_unchanged == 3  # type: ignore[attr-defined]
+    path.write_text(LOCATIONS.replace("Rafah crossing", "Rafah border crossing"), encoding="utf-8")
+    third = _store_locations(store, path)
+    assert (third.rows_changed, third.rows_unchanged) == (1, 2)  # type: ignore[attr-defined]
+    with store.connect() as conn:
+        loc = schema.locations
+        rows = {r["code"]: r for r in conn.execute(select(loc)).mappings()}
+        revision = (
+            conn.execute(select(schema.revisions).where(schema.revisions.c.table_name == "locations")).mappings().one()
+        )
+    assert rows["rafah"]["name_en"] == "Rafah border crossing" and rows["rafah"]["parent_code"] == "PS-RFH"
+    assert rows["PS-RFH"]["aliases"] == ["Rafah governorate", "Rafah city"] and rows["PS-RFH"]["area_km2"] == 64.0
+    assert rows["rafah"]["lat"] == pytest.approx(31.246)
+    assert revision["old_values"] == {"code": "rafah", "name_en": "Rafah crossing"}
