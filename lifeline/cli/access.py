@@ -35,7 +35,8 @@ def access_cmd(
     crossing: Annotated[
         str | None, typer.Option("--crossing", help="Crossing code (kerem-shalom, rafah, erez...).")
     ] = None,
-    by: Annotated[By, typer.Option("--by")] = By.day,
+    by: Annotated[By | None, typer.Option("--by", help="day, week or month (default: day for the timeline, "
+                                                       "month for throughput).")] = None,
     show: Annotated[Show, typer.Option("--show", help="timeline, closures (reported, with durations) or "
                                                       "throughput (against baseline and need).")] = Show.timeline,
     assumptions: Annotated[
@@ -46,10 +47,11 @@ def access_cmd(
     """Which crossings were open, on whose word, and what came through according to each source."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
     with engine().connect() as conn:
+        rules = load_set("access", assumptions or [])
         if show == Show.closures:
             result = access.closures(conn, start, end, crossing)
         elif show == Show.throughput:
-            result = access.throughput(conn, start, end, by.value, access_rules=load_set("access", assumptions or []))
+            result = access.throughput(conn, start, end, (by or By.month).value, access_rules=rules)
         else:
-            result = access.timeline(conn, start, end, crossing, by.value)
+            result = access.timeline(conn, start, end, crossing, (by or By.day).value, access_rules=rules)
     emit(result, fmt)

@@ -233,6 +233,7 @@ def timeline(
     crossing: str | None = None,
     by: str = "day",
     rules: AssumptionSet | None = None,
+    access_rules: AssumptionSet | None = None,
 ) -> ResultTable:
     """The access timeline as a cited table: one row per crossing (or route total) and period.
 
@@ -287,7 +288,7 @@ def timeline(
         columns=columns,
         rows=rows,
         sources=_sources(conn),
-        notes=notes + _partial_notes(daily, rules),
+        notes=notes + _partial_notes(daily, access_rules or load_set("access")),
         query={"from": date_from, "to": date_to, "crossing": crossing, "by": by},
     )
 
@@ -296,9 +297,8 @@ def _round(value: Any) -> Any:
     return round(float(value), 3) if value is not None else None
 
 
-def _partial_notes(daily: pl.DataFrame, rules: AssumptionSet | None) -> list[str]:
-    access = load_set("access")
-    partial = access.tables["dates"]["unrwa_partial_from"]["value"]
+def _partial_notes(daily: pl.DataFrame, access_rules: AssumptionSet) -> list[str]:
+    partial = access_rules.tables["dates"]["unrwa_partial_from"]["value"]
     if daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
         return [f"UNRWA data from {partial} is partial (UN staff could no longer be present at Kerem Shalom): "
                 "fewer UNRWA entries after that date reflect monitoring as well as entries"]
@@ -409,7 +409,7 @@ def throughput(
     for rec in agg.iter_rows(named=True):
         first, last = coverage[rec["publisher"]]
         p_start = max(rec["period"], lo, first)
-        p_end = min(_period_end(rec["period"], by), hi, last)
+        p_end = min(period_end(rec["period"], by), hi, last)
         days = (p_end - p_start).days + 1
         trucks_day = rec["trucks"] / days if rec["trucks"] is not None and days > 0 else None
         food_day = rec["food_trucks"] / days if days > 0 else None
@@ -462,7 +462,8 @@ def throughput(
     )
 
 
-def _period_end(start: date, by: str) -> date:
+def period_end(start: date, by: str) -> date:
+    """The last day of the day / week (from Monday) / month starting at ``start``."""
     if by == "day":
         return start
     if by == "week":

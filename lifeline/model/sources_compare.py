@@ -177,9 +177,9 @@ def _total(series: pl.Series) -> float | None:
 
 def _period_touches(start: date, by: str, day: date) -> bool:
     """True when the period starting at ``start`` ends on or after ``day``."""
-    from lifeline.model.access import _period_end
+    from lifeline.model.access import period_end
 
-    return _period_end(start, by) >= day
+    return period_end(start, by) >= day
 
 
 def _attr(name: str) -> str:
