@@ -31,7 +31,6 @@ def _food_tonnes_by_month_and_route(store: Engine) -> dict[tuple[str, str], floa
         return {(p[:7], r): (float(t or 0), int(n)) for p, r, t, n in conn.execute(stmt)}
 
 
-@pytest.mark.slow
 def test_cogat_row_accounting_and_food_tonnes_by_route(store: Engine) -> None:
     report = import_file(store, shared_file(COGAT))
     assert report.kind == "cogat"

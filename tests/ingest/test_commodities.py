@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine
 
 from lifeline.ingest.service import import_file
@@ -46,6 +47,7 @@ def test_unmapped_descriptions_are_counted_per_source(store: Engine, tmp_path: P
     assert table.rows[0]["first_date"] == "2024-05-02" and table.rows[0]["last_date"] == "2024-05-03"
 
 
+@pytest.mark.slow  # two CLI processes
 def test_cli_prints_one_json_document(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.db'}"
     path = _file(tmp_path / "ngo.csv", "NGO", [("1", "Mystery cargo"), ("2", "Flour")])

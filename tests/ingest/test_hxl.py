@@ -242,7 +242,6 @@ def _numbers(text: str) -> pl.DataFrame:
     return frame.select(*keys, "consignments", "trucks", "tonnes").sort(keys, nulls_last=True)
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("group", ["crossing", "route", "category"])
 def test_round_trip_of_the_hxl_export(store: Engine, tmp_path: Path, group: str) -> None:
     origin = open_store(f"sqlite:///{tmp_path / 'origin.db'}")
