@@ -101,6 +101,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         _refuse(work, pl.col("quantity") < 0, TONS, "expected tonnes of zero or more, found {}", TONS),
     ).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col("row_number").is_in(refused["row"].implode()))
+    other = [c for c in frame.columns if c not in REQUIRED and c != "_row"]
     flags = pl.concat_str(
         [
             pl.when(pl.col("quantity").is_null()).then(pl.lit("no-weight")),
@@ -114,8 +115,9 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         pl.when(pl.col("quantity").is_not_null()).then(pl.lit("tons")).otherwise(None).alias("unit"),
         pl.col("Donor").alias("donor"),
         pl.when(flags == "").then(None).otherwise(flags).alias("flags"),
-        # The route and classification exactly as COGAT wrote them, so the normalised codes can be checked.
-        pl.struct(pl.col("Route"), pl.col("Classification"), pl.col(TONS)).struct.json_encode().alias("extra"),
+        # Route, classification and tons exactly as COGAT wrote them (so the normalised codes can be
+        # checked), and any column a later version of the list adds.
+        pl.struct([pl.col(c) for c in ["Route", "Classification", TONS, *other]]).struct.json_encode().alias("extra"),
     )
     return Parsed(
         target="deliveries",
