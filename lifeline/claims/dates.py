@@ -203,9 +203,11 @@ _REL = re.compile(
     r" (?P<unit>days?|weeks?|months?)\b"
     r"|\bsince the (?P<war>start of the war|war began|beginning of the war|war started"
     r"|start of the hostilities|outbreak of the war)\b"
+    r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|(?P<ar_yesterday>أمس)|(?P<ar_today>اليوم)",
     re.IGNORECASE,
 )
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
 
 
@@ -260,9 +262,18 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
             return Period(doc - timedelta(days=days - 1), doc, phrase)
         if g == "war":
             return Period(war_start, doc, phrase)
+        if g == "weekday":
+            wanted = _WEEKDAYS.index(rel.group("weekday").lower())
+            day = doc - timedelta(days=(doc.weekday() - wanted) % 7)
+            if re.search(r"\bsince\b", low[max(0, rel.start() - 40) : rel.end()]):
+                return Period(day, doc, phrase)
+            return Period(day, day, phrase)
     for m in mentions:
         if m.day:
             d = _as_day(m, doc)
+            if re.search(r"\b(?:before|until|till|up to|prior to)\s+$", low[max(0, m.start - 12) : m.start]):
+                d = d - timedelta(days=1)
+                return Period(d, d, sentence[max(0, m.start - 7) : m.end].strip())
             return Period(d, d, sentence[m.start : m.end].strip())
         start, end = _month_span(m, doc)
         return Period(start, min(end, doc) if start <= doc else end, sentence[m.start : m.end].strip())

@@ -21,7 +21,10 @@ _TRIGGER = re.compile(
     r"|clos|open|shut|seal|block|crossing|border|hospital|معبر|مستشف|عشرات|مئات|آلاف|مليون",
     re.IGNORECASE,
 )
-_NEGATION = re.compile(r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|لم|لا)\s+(?:\w+\s+)?$", re.IGNORECASE)
+_NEGATION = re.compile(
+    r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|(?<!\w)لم|(?<!\w)لا)\s+(?:\w+\s+)?$", re.IGNORECASE
+)
+_DENOM_PHRASE = re.compile(r"^\s*(?:of|out of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?[\d,]+", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:the )?only (?:\w+ )?(?:crossing|entry point|route|gate)\b", re.IGNORECASE)
 
 
@@ -97,16 +100,23 @@ def _sentence(
     figures = _drop_denominators(sentence, figures)
     period = dt.resolve_period(sentence, mentions, doc, rules.war_start)
     found = False
+    last: Indicator | None = None
+    last_period: dt.Period | None = None
     for i, q in enumerate(figures):
         nxt = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
         prev = figures[i - 1].end if i else 0
         head = sentence[q.end : min(nxt, q.end + 90)]
         before = sentence[max(prev, q.start - 90) : q.start]
-        reason = _unsupported(head, rules)
+        unit_head = _DENOM_PHRASE.sub("", head, count=1) if q.denominator is not None else head
+        reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
         if reason:
             skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
         ind = _classify(q, head, before, sentence, rules)
+        notes: list[str] = []
+        if ind is None and last is not None and not q.percent:
+            ind = last  # "906 truckloads, of which 602 came through Western Erez"
+            notes.append(f"counts {ind.label}, like the figure before it in the sentence")
         if ind is None:
             what = "a percentage of something" if q.percent else "a figure"
             skipped.append(
@@ -119,8 +129,18 @@ def _sentence(
                 )
             )
             continue
-        place, basis = _area(places, q.start, ind, rules, gaz)
+        last = ind
+        # Only places in the figure's own clause (between its neighbours) can be its area.
+        place, basis = _area([m for m in places if prev <= m.start < nxt], q.start, ind, rules, gaz)
         found = True
+        # The figure's own date phrase (after it, else before it) wins over the sentence's.
+        own = [m for m in mentions if q.end <= m.start < nxt][:2] or _nearest_before(
+            sentence, [m for m in mentions if prev <= m.start < q.start]
+        )
+        if own:
+            fig_period = last_period = dt.resolve_period(sentence, own, doc, rules.war_start)
+        else:  # "30 trucks a day in October, about 6% of ..." -> the 6% is for October too
+            fig_period = last_period or period
         claims.append(
             Claim(
                 text=sentence,
@@ -130,13 +150,14 @@ def _sentence(
                 indicator=ind,
                 area=place,
                 area_basis=basis,
-                period=period,
+                period=fig_period,
                 value=q.value,
                 low=q.low,
                 high=None if q.high == qty.INF else q.high,
                 qualifier=q.qualifier,
                 qualifier_kind=q.qualifier_kind,
                 denominator=q.denominator,
+                notes=notes,
             )
         )
     found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims) or found
@@ -148,6 +169,15 @@ def _sentence(
                     NotCheckable(sentence, span, None, f"speaks of {ind.label} but states no figure or status to check")
                 )
                 break
+
+
+def _nearest_before(sentence: str, before: list[dt.DateMention]) -> list[dt.DateMention]:
+    """The date phrase closest before a figure, or the last two when they form a range."""
+    if len(before) >= 2 and re.fullmatch(
+        r"\s*(?:to|until|till|and|-|–|through)\s*", sentence[before[-2].end : before[-1].start], re.IGNORECASE
+    ):
+        return before[-2:]
+    return before[-1:]
 
 
 def _drop_denominators(sentence: str, figures: list[qty.Quantity]) -> list[qty.Quantity]:
@@ -163,11 +193,11 @@ def _drop_denominators(sentence: str, figures: list[qty.Quantity]) -> list[qty.Q
     return out
 
 
-def _unsupported(head: str, rules: Rules) -> str | None:
+def _unsupported(head: str, before: str, rules: Rules) -> str | None:
     for reason, pat in rules.unsupported_units:
         if pat.search(head):
             return reason
-    window = head[:60]
+    window = before + " " + head[:60]
     for reason, pat in rules.unsupported_topics:
         if pat.search(window):
             return f"about {reason}"
@@ -196,8 +226,10 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
 
 
 def _area(places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer) -> tuple[Place, str]:
+    prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "crossing_status"}
+    if not prefer_crossing:  # "the Rafah crossing" is not where people live
+        places = [m for m in places if not (m.crossing_word or all(p.type == "crossing" for p in m.places))]
     if places:
-        prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "crossing_status"}
         # A place named after the figure ("... people in Rafah") binds tighter than one before it.
         nearest = min(places, key=lambda m: abs(m.start - at) - (200 if m.start >= at else 0))
         return nearest.pick(prefer_crossing), "named"
@@ -239,23 +271,29 @@ def _status_claims(
             hits.append((m.start(), m.end(), status))
     if not hits:
         return False
-    for mention in crossings:
-        start, end, status = min(hits, key=lambda h: abs(h[0] - mention.end))
-        if abs(start - mention.end) > 80 and abs(mention.start - end) > 80:
+    kept: list[tuple[int, int, str]] = []
+    for hit in sorted(hits, key=lambda h: (h[0], -(h[1] - h[0]))):
+        if not kept or hit[0] >= kept[-1][1]:
+            kept.append(hit)
+    seen: set[tuple[str, str, date, date]] = set()
+    previous: tuple[int, str, str] | None = None  # end, crossing, status of the last assertion
+    for start, end, status in kept:
+        mention = min(crossings, key=lambda m: min(abs(start - m.end), abs(m.start - end)))
+        if min(abs(start - mention.end), abs(mention.start - end)) > 80:
             continue
+        code = mention.pick(True).code
+        if previous and previous[1:] == (code, status) and start - previous[0] <= 30:
+            previous = (end, code, status)
+            continue  # "open and operating" is one assertion
+        previous = (end, code, status)
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
-        when = period
-        after = [d for d in mentions if 0 <= d.start - end <= 20 and d.day]
-        if after:
-            day = dt.resolve_period(
-                sentence[after[0].start : after[0].end],
-                [dt.DateMention(0, after[0].end - after[0].start, after[0].month, after[0].day, after[0].year)],
-                doc,
-                rules.war_start,
-            )
-            when = day
+        when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
         place = mention.pick(True)
+        key = (place.code, status, when.start, when.end)
+        if key in seen:
+            continue
+        seen.add(key)
         notes = []
         if _ONLY.search(sentence) and status == "open":
             notes.append("the statement says this is the only crossing open; each other crossing is not checked here")
@@ -281,3 +319,36 @@ def _status_claims(
         )
         found = True
     return found
+
+
+def _status_period(
+    sentence: str,
+    start: int,
+    end: int,
+    mention: Mention,
+    hits: list[tuple[int, int, str]],
+    mentions: list[dt.DateMention],
+    period: dt.Period,
+    doc: date,
+    rules: Rules,
+) -> dt.Period:
+    """The date of one status assertion: the date words of its own clause (from the crossing or the
+    status word up to the next status word), else the sentence's date when it makes a single assertion."""
+    earlier = [h[1] for h in hits if h[1] <= start]
+    lo = max(min(start, mention.start), earlier[-1] if earlier else 0)
+    later = [h[0] for h in hits if h[0] > end]
+    hi = later[0] if later else len(sentence)
+    if mention.start > end:
+        hi = max(hi, mention.end)
+    clause = sentence[lo:hi]
+    own = [
+        dt.DateMention(m.start - lo, m.end - lo, m.month, m.day, m.year, m.day_end)
+        for m in mentions
+        if lo <= m.start and m.end <= hi
+    ]
+    after = [m for m in own if m.start >= end - lo]
+    nearest = after[:1] or own[-1:]  # "closed on 5 May ... and reopened on 8 May"
+    local = dt.resolve_period(clause, nearest, doc, rules.war_start)
+    if local.basis != "document date" or len(hits) > 1:
+        return local
+    return period

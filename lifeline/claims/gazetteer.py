@@ -87,11 +87,8 @@ def build(conn: Connection | None, default_code: str, default_names: list[str]) 
         loc = schema.locations
         rows = conn.execute(select(loc.c.code, loc.c.type, loc.c.name_en, loc.c.name_ar, loc.c.aliases)).all()
         for code, type_, name_en, name_ar, aliases in rows:
-            kind = (
-                "crossing"
-                if str(type_).lower() in {"crossing", "route", "entry point", "entry_point", "pier"}
-                else str(type_)
-            )
+            low = str(type_).lower()  # crossings, sea and air routes are all ways in
+            kind = "crossing" if any(w in low for w in ("crossing", "route", "entry", "pier")) else low
             place = Place(code, name_en, kind)
             if territory is None and name_en and name_en.strip().lower() == "gaza strip":
                 territory = code

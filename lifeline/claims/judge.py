@@ -56,12 +56,13 @@ def numeric(
     inside = [(v, lab) for v, lab in values if lo_w <= v <= hi_w]
     band = f"{tolerance:g} points" if absolute else f"{tolerance:.0%}"
     if inside:
+        within = "exactly" if tolerance == 0 else f"within {band}"
         v, lab = inside[0]
         others = len(inside) - 1
         more = f" (and {others} other source{'s' if others > 1 else ''})" if others else ""
         return Judgement(
             "consistent",
-            f"The stated {claimed} agrees, within {band}, with {lab}: {fmt(v, unit)}{more}.",
+            f"The stated {claimed} agrees {within} with {lab}: {fmt(v, unit)}{more}.",
             rule,
         )
 
@@ -78,16 +79,20 @@ def numeric(
         return Judgement(
             "overstated",
             f"The stated {claimed} is higher than the data: {lead}; closest is {lab}: {fmt(v, unit)} "
-            f"(outside a {band} tolerance).",
+            f"({_outside(tolerance, band)}).",
             rule,
         )
     lead = "every source is higher" if above else "the nearest source is higher"
     return Judgement(
         "understated",
         f"The stated {claimed} is lower than the data: {lead}; closest is {lab}: {fmt(v, unit)} "
-        f"(outside a {band} tolerance).",
+        f"({_outside(tolerance, band)}).",
         rule,
     )
+
+
+def _outside(tolerance: float, band: str) -> str:
+    return "compared exactly" if tolerance == 0 else f"outside a {band} tolerance"
 
 
 STATUS_RULE = (

@@ -62,13 +62,13 @@ def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
     end = claim.period.end
     rows: list[EvidenceRow] = []
     notes: list[str] = []
-    frame = _stock_frame(idx, ind.evidence, claim.area.code, end, ind.lookback_days, ind.after_days)
+    span = ind.extra.get("dated_by") == "span"
+    frame = _stock_frame(idx, ind.evidence, claim.area.code, end, ind.lookback_days, ind.after_days, span)
     if frame.is_empty() and ind.derived_from:
         frame = _derived_not_functioning(idx, ind.derived_from, claim.area.code, end, ind.lookback_days, ind.after_days)
         if not frame.is_empty():
             notes.append("out of service = hospitals in total minus those (partially) functioning, per source and date")
     if not frame.is_empty():
-        frame = frame.with_columns(as_of(frame).alias("as_of"))
         before = frame.filter(pl.col("as_of") <= end)
         newest = before["as_of"].max() if not before.is_empty() else frame["as_of"].min()
         # Per source, the figure nearest the claim's date; figures long before the newest are superseded.
@@ -92,12 +92,26 @@ def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
 
 
 def _stock_frame(
-    idx: EvidenceIndex, indicators: tuple[str, ...], area: str, end: date, lookback: int, after: int
+    idx: EvidenceIndex,
+    indicators: tuple[str, ...],
+    area: str,
+    end: date,
+    lookback: int,
+    after: int,
+    span: bool = False,
 ) -> pl.DataFrame:
+    """Figures for the indicators and area whose date (``as_of``) falls in the look-back window."""
     frame = idx.observations_for(indicators, area)
     if frame.is_empty():
         return frame
     asof = as_of(frame)
+    if span:  # a figure stated for a period (a need for 2024) holds on every day of it
+        asof = frame.select(
+            pl.when((pl.col("date") <= end) & (pl.coalesce("period_end", "date") >= end))
+            .then(pl.lit(end))
+            .otherwise(pl.col("date"))
+        ).to_series()
+    frame = frame.with_columns(asof.alias("as_of"))
     return frame.filter((asof >= end - timedelta(days=lookback)) & (asof <= end + timedelta(days=after)))
 
 
@@ -128,7 +142,7 @@ def fmt_total(total: pl.DataFrame) -> str:
 # ---------------------------------------------------------------------------------------- rates and totals
 def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: date) -> tuple[Period, str | None]:
     p = claim.period
-    if p.basis == "document date":
+    if p.basis == "document date" or p.start == p.end == doc:  # the dateline is not a period
         if total:
             return Period(war_start, doc, "since the start of the war (no period stated)"), (
                 "no period stated: read as the total since the start of the war (claims.toml war_start)"
@@ -186,7 +200,12 @@ def _join(a: str, b: str | None) -> str:
 
 
 def _overlapping(
-    idx: EvidenceIndex, indicators: tuple[str, ...], area: str, window: Period, min_share: float
+    idx: EvidenceIndex,
+    indicators: tuple[str, ...],
+    area: str,
+    window: Period,
+    min_share: float,
+    both: bool = False,
 ) -> list[dict[str, Any]]:
     frame = idx.observations_for(indicators, area)
     out = []
@@ -195,14 +214,16 @@ def _overlapping(
         overlap = (min(b, window.end) - max(a, window.start)).days + 1
         if overlap <= 0:
             continue
-        shorter = min(window_days(a, b), window.days)
-        if overlap / shorter >= min_share:
+        # Averages compare over a mostly shared period; totals only over (nearly) the same period.
+        base = max(window_days(a, b), window.days) if both else min(window_days(a, b), window.days)
+        if overlap / base >= min_share:
             out.append(rec)
     return out
 
 
 def rate(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
     window, note = _window(claim, doc, recent_days, False, war_start)
+    claim.period = window
     rows, notes = _delivery_rows(claim, idx, window, per_day=True)
     for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5):
         rows.append(_obs_row(rec))
@@ -213,9 +234,19 @@ def rate(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_star
 
 def total(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
     window, note = _window(claim, doc, recent_days, True, war_start)
+    claim.period = window
     rows, notes = _delivery_rows(claim, idx, window, per_day=False)
-    for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.8):
-        rows.append(_obs_row(rec))
+    found = _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.8, both=True)
+    if note and not found:
+        # No period stated: a running total reported up to the document's date is the same claim.
+        frame = idx.observations_for(claim.indicator.evidence, claim.area.code)
+        found = [
+            r for r in frame.iter_rows(named=True)
+            if r["period_end"] is not None and doc - timedelta(days=3) <= r["period_end"] <= doc
+        ]
+        if found:
+            notes.append("compared with totals reported up to the document date (running totals)")
+    rows += [_obs_row(rec) for rec in found]
     if note:
         notes.insert(0, note)
     return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
@@ -230,10 +261,11 @@ def share(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_sta
     key = ("food_" if food else "") + ("baseline_evidence" if baseline else "evidence")
     need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())
     window, note = _window(claim, doc, recent_days, False, war_start)
+    claim.period = window
     flows, notes = _delivery_rows(claim, idx, window, per_day=True)
     rate_names = tuple(extra.get("rate_evidence", ()))
     flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
-    needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31)
+    needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
     for rec in needs.sort("date").iter_rows(named=True):
         latest[str(rec["publisher"])] = rec

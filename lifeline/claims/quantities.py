@@ -63,7 +63,9 @@ _PERCENT = re.compile(r"^\s*(?:%|per ?cent\b|percent\b|في المئة|بالم�
 _AFTER_LOWER = re.compile(r"^\s*(?:or more|plus|\+|and more|and above|and counting)\b", re.IGNORECASE)
 _AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
-_DENOM = re.compile(r"^\s*(?:of|out of|from)\s+(?:the\s+)?(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
+_DENOM = re.compile(
+    r"^\s*(?:of|out of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE
+)
 _ORDINAL = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 # A number right after these words is a label, not a figure ("Resolution 2720", "Flash Update #163").
 _LABEL_BEFORE = re.compile(
