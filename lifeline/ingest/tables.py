@@ -6,7 +6,10 @@ same plain message whatever its kind.
 
 from __future__ import annotations
 
+import codecs
+import csv
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +20,7 @@ from lifeline.errors import BadFile
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SNIFF_BYTES = 8192
+TAIL_BYTES = 65536  # enough for the last row of any line list
 
 
 @dataclass
@@ -40,10 +44,12 @@ def is_spreadsheet(path: Path) -> bool:
 
 
 def check_text(path: Path) -> None:
-    """Refuse empty, binary and non-UTF-8 files before parsing them as CSV."""
+    """Refuse empty, binary, UTF-16 and non-UTF-8 files before parsing them as CSV (reads the first bytes only)."""
     head = sniff(path)
     if not head.strip():
         raise BadFile("the file is empty; expected a header row and data rows", file=str(path))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
+        raise BadFile("the file is UTF-16 text; save it as UTF-8 CSV", file=str(path), row=1)
     if b"\x00" in head:
         raise BadFile("the file is binary, not CSV text", file=str(path))
     try:
@@ -51,16 +57,43 @@ def check_text(path: Path) -> None:
     except UnicodeDecodeError as exc:
         # The sniffed prefix may cut a multi-byte character at its end; only complain otherwise.
         if exc.start < len(head) - 4:
-            line = head[: exc.start].count(b"\n") + 1
-            raise BadFile(
-                f"not UTF-8 text (byte 0x{head[exc.start]:02x} at line {line}); save the file as UTF-8 CSV",
-                file=str(path),
-                row=line,
-            ) from None
+            raise _not_utf8(path, head, exc.start) from None
+
+
+def _looks_utf16(head: bytes) -> bool:
+    """UTF-16 without a byte-order mark: every other byte of ASCII-range text is zero."""
+    sample = head[:512]
+    if len(sample) < 8:
+        return False
+    return sample[1::2].count(0) > 0.9 * len(sample[1::2]) or sample[0::2].count(0) > 0.9 * len(sample[0::2])
+
+
+def _not_utf8(path: Path, data: bytes, offset: int, lines_before: int = 0) -> BadFile:
+    line = lines_before + data[:offset].count(b"\n") + 1
+    return BadFile(
+        f"not UTF-8 text (byte 0x{data[offset]:02x} at line {line}; latin-1 or Windows-1252?); save it as UTF-8 CSV",
+        file=str(path),
+        row=line,
+    )
+
+
+def _find_invalid_utf8(path: Path) -> BadFile | None:
+    """Where the first byte that is not UTF-8 is (read in blocks; only on the error path)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    lines_before = 0
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                # exc.object is the few bytes held back from the last block (never a newline) + this block
+                return _not_utf8(path, exc.object, exc.start, lines_before)
+            lines_before += block.count(b"\n")
+    return None
 
 
 def read_csv(path: Path, skip_rows_after_header: int = 0) -> RawTable:
-    """A CSV file as strings; ragged rows, bad encodings and empty files are user errors."""
+    """A CSV file as strings; ragged or truncated rows, bad encodings and empty files are user errors."""
     check_text(path)
     try:
         frame = pl.read_csv(
@@ -74,34 +107,130 @@ def read_csv(path: Path, skip_rows_after_header: int = 0) -> RawTable:
     except pl.exceptions.NoDataError:
         raise BadFile("the file has no rows; expected a header row and data rows", file=str(path)) from None
     except pl.exceptions.ComputeError as exc:
-        raise BadFile(_csv_problem(str(exc)), file=str(path)) from None
+        raise _csv_problem(path, str(exc)) from None
+    _check_last_row(path, frame.width)
     frame = _drop_blank_rows(_strip_headers(_tidy_cells(frame)))
+    if frame.height == 0:
+        raise BadFile("the file has a header row but no data rows", file=str(path), row=2)
     return RawTable(frame=frame, first_row=2 + skip_rows_after_header)
 
 
-def _csv_problem(message: str) -> str:
+def _csv_problem(path: Path, message: str) -> BadFile:
+    """Turn a parser error into one line that says where the file is bad (the file is re-read only here)."""
+    lowered = message.lower()
+    if "utf-8" in lowered or "utf8" in lowered:
+        return _find_invalid_utf8(path) or BadFile("not UTF-8 text; save the file as UTF-8 CSV", file=str(path))
+    unclosed = _unclosed_quote(path)
+    if unclosed is not None:
+        return BadFile(
+            "a quoted field opened here is never closed; the file may be truncated or mis-quoted",
+            file=str(path),
+            row=unclosed,
+        )
+    ragged = _first_ragged_row(path)
+    if ragged is not None:
+        row, found, expected = ragged
+        return BadFile(
+            f"the row has {found} fields but the header has {expected}; the file may be truncated or mis-quoted",
+            file=str(path),
+            row=row,
+        )
     first = message.strip().splitlines()[0] if message.strip() else "unreadable CSV"
-    if "invalid utf-8" in message.lower() or "utf8" in message.lower():
-        return "not UTF-8 text; save the file as UTF-8 CSV"
-    if "found more fields" in message.lower():
-        return f"a row has more fields than the header ({first}); the file may be truncated or mis-quoted"
-    return f"cannot parse as CSV: {first}"
+    return BadFile(f"cannot parse as CSV: {first}", file=str(path))
 
 
-def read_xlsx(path: Path, sheet: str | int | None = None) -> RawTable:
-    """One sheet of a workbook as strings (the first with a table, unless named); other sheets' text as notes."""
+def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """(file row where the record starts, fields) for each CSV record, by Python's csv module (error path only)."""
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh)
+        start = 1
+        for fields in reader:
+            yield start, fields
+            start = reader.line_num + 1
+
+
+def _unclosed_quote(path: Path) -> int | None:
+    """The file row of a quoted field that runs to the end of the file, if any."""
+    data = path.read_bytes()
+    if data.count(b'"') % 2 == 0:
+        return None
+    last_start = 1
+    for start, _fields in _records(path):
+        last_start = start
+    return last_start
+
+
+def _first_ragged_row(path: Path) -> tuple[int, int, int] | None:
+    """(file row, fields found, fields expected) of the first record longer than the header."""
+    expected = None
+    for start, fields in _records(path):
+        if expected is None:
+            expected = len(fields)
+        elif len(fields) > expected:
+            return start, len(fields), expected
+    return None
+
+
+def _check_last_row(path: Path, width: int) -> None:
+    """A file cut off mid-row ends without a newline on a row with fewer fields than the header.
+
+    The parser pads such a row with empty cells, which would import half a row silently. Only the
+    last bytes of the file are read; a complete last row without a final newline is accepted.
+    """
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        fh.seek(max(0, size - TAIL_BYTES))
+        tail = fh.read()
+    if not tail or tail.endswith((b"\n", b"\r")):
+        return
+    last = tail.rsplit(b"\n", 1)[-1]
+    if last.count(b'"') % 2:  # the row started on an earlier line inside a quoted field
+        return
+    fields = next(csv.reader([last.decode("utf-8", errors="replace")]), [])
+    if len(fields) < width:
+        with path.open("rb") as fh:
+            row = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) + 1
+        raise BadFile(
+            f"the last row has {len(fields)} of {width} fields and no line end; the file looks truncated",
+            file=str(path),
+            row=row,
+        )
+
+
+def check_readable(path: Path) -> None:
+    """Refuse a file no importer could read, with the reason, before any importer guesses at its kind."""
+    if is_spreadsheet(path):
+        reader = open_workbook(path)
+        if _first_sheet_with_table(reader, list(reader.sheet_names)) is None:
+            raise BadFile(NO_TABLE, file=str(path))
+    else:
+        check_text(path)
+
+
+NO_TABLE = "the spreadsheet has no sheet with a table (a header row and at least one data row)"
+
+
+def open_workbook(path: Path) -> fastexcel.ExcelReader:
+    """The workbook, or one line saying why it cannot be opened (empty, not a workbook, truncated)."""
     try:
-        reader = fastexcel.read_excel(str(path))
+        return fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for corrupt, truncated or non-zip files
         if path.stat().st_size == 0:
             raise BadFile("the file is empty; expected a spreadsheet", file=str(path)) from None
         if not zipfile.is_zipfile(path):
-            raise BadFile("not a readable spreadsheet (the file is not an .xlsx archive or is truncated)", file=str(path)) from None
+            raise BadFile(
+                "not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)
+            ) from None
         raise BadFile(f"cannot open the spreadsheet ({type(exc).__name__})", file=str(path)) from None
+
+
+def read_xlsx(path: Path, sheet: str | int | None = None) -> RawTable:
+    """One sheet of a workbook as strings (the first with a table, unless named); other sheets' text as notes."""
+    reader = open_workbook(path)
     names = list(reader.sheet_names)
     chosen = sheet if sheet is not None else _first_sheet_with_table(reader, names)
     if chosen is None:
-        raise BadFile("the spreadsheet has no sheet with a header row and data rows", file=str(path))
+        raise BadFile(NO_TABLE, file=str(path))
     try:
         frame = reader.load_sheet(chosen, dtypes="string").to_polars()
     except Exception as exc:
@@ -140,14 +269,29 @@ def _tidy_cells(frame: pl.DataFrame) -> pl.DataFrame:
 
     Excel stores a time-only cell as a time on its epoch day (1899-12-31), and writes control
     characters as ``_xHHHH_`` escapes, which CSV exports sometimes keep literally; both are undone.
+    Each column is first scanned for the markers (a fast substring search) and rewritten only when
+    it has them: most columns of a big file have neither.
     """
-    return frame.with_columns(
-        pl.col(pl.String)
-        .str.replace(r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", "$1")
-        .str.replace_all("_x001[fF]_", "\x1f")
-        .str.replace_all("_x000[dD]_", "\r")
-        .str.replace_all("_x0009_", "\t")
-    )
+    fixes = []
+    for name, dtype in frame.schema.items():
+        if dtype != pl.String:
+            continue
+        column = frame.get_column(name)
+        expr = pl.col(name)
+        touched = False
+        if column.str.starts_with("1899-12-3").any():
+            expr = expr.str.replace(r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", "$1")
+            touched = True
+        if column.str.contains("_x00", literal=True).any():
+            expr = (
+                expr.str.replace_all("_x001[fF]_", "\x1f")
+                .str.replace_all("_x000[dD]_", "\r")
+                .str.replace_all("_x0009_", "\t")
+            )
+            touched = True
+        if touched:
+            fixes.append(expr)
+    return frame.with_columns(fixes) if fixes else frame
 
 
 def _strip_headers(frame: pl.DataFrame) -> pl.DataFrame:

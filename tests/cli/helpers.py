@@ -1,0 +1,130 @@
+"""Helpers for tests that drive the real ``lifeline`` command and compare whole stores.
+
+- :func:`run_cli` runs the installed console script in a subprocess, as a user would;
+- :func:`snapshot` fingerprints every table (row count + SHA-256 of all rows in key order), so a
+  test can assert the store is *exactly* as before a failed import;
+- :func:`unrwa_csv` writes small UNRWA-shaped line lists, so update semantics can be tested on
+  rows a test controls;
+- :func:`private_postgres` gives a test its own PostgreSQL database, so parallel runs (several
+  people share one test server) never drop each other's schema.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import subprocess
+import sys
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, MetaData, create_engine, select, text
+
+ROOT = Path(__file__).resolve().parents[2]
+CONSOLE_SCRIPT = ROOT / ".venv" / "bin" / "lifeline"
+
+UNRWA_HEADER = [
+    "ID", "Last Edited Time", "Received Date", "Data Source", "Manifest of", "Description of Cargo",
+    "Cargo Category", "Status", "Time of Opening Gate", "Quantity", "Units", "Donating Country/ Organization",
+    "Donation Type", "Crossing", "Destination Recipient/ Partner", "Data Period",
+]
+
+
+def lifeline_argv() -> list[str]:
+    """The installed ``lifeline`` script, or the same entry point through this interpreter."""
+    if CONSOLE_SCRIPT.exists():
+        return [str(CONSOLE_SCRIPT)]
+    return [sys.executable, "-c", "from lifeline.cli.app import run; run()"]
+
+
+def run_cli(db: str, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``lifeline --db DB ARGS...`` in a subprocess and capture its output."""
+    env = dict(os.environ, COLUMNS="200", NO_COLOR="1")
+    return subprocess.run(
+        [*lifeline_argv(), "--db", db, *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=ROOT
+    )
+
+
+def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a checksum of all its rows (in a fixed order)."""
+    meta = MetaData()
+    meta.reflect(engine)
+    out: dict[str, tuple[int, str]] = {}
+    with engine.connect() as conn:
+        for name, table in sorted(meta.tables.items()):
+            # Sorted in Python: PostgreSQL cannot order by a JSON column.
+            rows = sorted(repr(tuple(row)) for row in conn.execute(select(table)))
+            digest = hashlib.sha256("\n".join(rows).encode())
+            out[name] = (len(rows), digest.hexdigest())
+    return out
+
+
+def unrwa_row(row_id: int, day: str = "2024-05-06", quantity: Any = 10, crossing: str = "Kerem Shalom",
+              description: str = "Wheat flour", category: str = "Food Items", units: str = "Pallets") -> dict[str, Any]:
+    """One UNRWA line-list row with the columns the real list has."""
+    return {
+        "ID": str(row_id), "Last Edited Time": f"{day} 10:00:00", "Received Date": day, "Data Source": "UNRWA",
+        "Manifest of": f"Manifest ({day})", "Description of Cargo": description, "Cargo Category": category,
+        "Status": "Received", "Time of Opening Gate": "", "Quantity": str(quantity), "Units": units,
+        "Donating Country/ Organization": "UNRWA", "Donation Type": "Humanitarian - UN", "Crossing": crossing,
+        "Destination Recipient/ Partner": "UNRWA", "Data Period": "Current Data (after Rafah Operation)",
+    }
+
+
+def unrwa_csv(path: Path, rows: Sequence[dict[str, Any]], encoding: str = "utf-8") -> Path:
+    """Write ``rows`` as a UNRWA commodities-received CSV."""
+    with path.open("w", newline="", encoding=encoding) as fh:
+        writer = csv.DictWriter(fh, fieldnames=UNRWA_HEADER)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+@contextmanager
+def private_postgres(server_url: str) -> Iterator[str]:
+    """A new, empty database on the test server for one test; dropped afterwards."""
+    base = server_url.replace("postgresql+psycopg://", "postgresql://", 1)
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    name = f"lifeline_t_{uuid.uuid4().hex[:12]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield f"{base.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def fresh_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh, migrated store on SQLite and on a private PostgreSQL database."""
+    from lifeline.store.engine import open_store
+    from tests.conftest import postgres_url
+
+    if request.param == "sqlite":
+        engine = open_store(f"sqlite:///{tmp_path / 'lifeline.db'}")
+        yield engine
+        engine.dispose()
+        return
+    with private_postgres(postgres_url()) as url:
+        engine = open_store(url)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh store (for the CLI) on SQLite and on a private PostgreSQL database."""
+    from tests.conftest import postgres_url
+
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'lifeline.db'}"
+        return
+    with private_postgres(postgres_url()) as url:
+        yield url
