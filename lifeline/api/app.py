@@ -9,6 +9,7 @@ import plotly
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy import Engine
 
 from lifeline import __version__
 from lifeline.api import auth, v1
@@ -25,7 +26,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from the environment), on ``engine`` or the configured store."""
     settings = settings or Settings.from_env()
     app = FastAPI(
         title="Lifeline API",
@@ -37,7 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
-    app.state.engine = connect(settings.db_url)
+    app.state.engine = engine or connect(settings.db_url)
 
     @app.middleware("http")
     async def sessions_and_headers(request: Request, call_next):  # type: ignore[no-untyped-def]

@@ -36,6 +36,7 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
         try:
             module, parsed = parse(path, kind)
         except UserError as exc:
+            exc.file = name  # the visitor's file name, never the server's temporary path
             with engine.begin() as conn:
                 record(conn, user.name, via, "import-refused", name, {"error": str(exc)})
             raise

@@ -1,0 +1,124 @@
+"""The API answers with the store's figures, paginates, speaks CSV/HXL, and enforces accounts."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from lifeline.store import schema
+from lifeline.store.tables_accounts import audit_log
+from tests.web.helpers import Served, bearer, serve, unrwa_csv
+
+
+def test_deliveries_match_the_imported_list(served: Served) -> None:
+    r = served.client.get("/api/v1/deliveries", params={"by": "day", "group": "crossing"})
+    assert r.status_code == 200
+    doc = r.json()
+    # 6 days x 2 crossings, one consignment each; Rafah rows are 10 pallets, Kerem Shalom 20.
+    assert doc["total"] == 12 and len(doc["rows"]) == 12
+    assert sum(row["consignments"] for row in doc["rows"]) == 12
+    by_crossing = {}
+    for row in doc["rows"]:
+        by_crossing[row["crossing"]] = by_crossing.get(row["crossing"], 0) + row["consignments"]
+    assert by_crossing == {"rafah": 6, "kerem-shalom": 6}
+    assert doc["sources"] and doc["sources"][0]["publisher"] == "UNRWA"
+    assert [c["hxl"] for c in doc["columns"]][:2] == ["#date+day", "#loc+code+crossing"]
+
+
+def test_pagination_walks_every_row_once(served: Served) -> None:
+    seen = []
+    url: str | None = "/api/v1/deliveries?by=day&limit=5"
+    pages = 0
+    while url:
+        doc = served.client.get(url).json()
+        seen += [(row["period"], row["crossing"]) for row in doc["rows"]]
+        url = doc["next"]
+        pages += 1
+    assert pages == 3 and len(seen) == 12 == len(set(seen))
+
+
+def test_csv_and_hxl(served: Served) -> None:
+    text = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "csv"}).text
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:2] == ["period", "crossing"] and len(rows) == 3
+    hxl = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "hxl"})
+    assert hxl.headers["content-type"].startswith("text/csv")
+    assert list(csv.reader(io.StringIO(hxl.text)))[1][0] == "#date+month"
+
+
+def test_user_errors_are_4xx_json(served: Served) -> None:
+    r = served.client.get("/api/v1/datasets/999/rejections")
+    assert r.status_code == 404 and "999" in r.json()["error"]
+    assert served.client.get("/api/v1/deliveries", params={"from": "2024-13-01"}).status_code == 422
+    assert served.client.get("/api/v1/deliveries", params={"group": "nonsense"}).status_code == 422
+
+
+def test_openapi_lists_the_endpoints(served: Served) -> None:
+    paths = served.client.get("/openapi.json").json()["paths"]
+    for path in ("/api/v1/deliveries", "/api/v1/access", "/api/v1/coverage", "/api/v1/sources/compare",
+                 "/api/v1/series", "/api/v1/datasets", "/api/v1/imports", "/api/v1/claims/check"):
+        assert path in paths
+
+
+def test_import_needs_an_editor_token_and_is_audited(served: Served, tmp_path: Path) -> None:
+    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240301.csv", days=2, first_id=100)
+
+    def post(headers: dict[str, str]) -> object:
+        with listing.open("rb") as fh:
+            files = {"file": (listing.name, fh, "text/csv")}
+            return served.client.post("/api/v1/imports", files=files, headers=headers)
+
+    assert post({}).status_code == 401  # type: ignore[attr-defined]
+    assert post(bearer(served.viewer_token)).status_code == 403  # type: ignore[attr-defined]
+    assert post(bearer("ll_not-a-real-token")).status_code == 401  # type: ignore[attr-defined]
+    with served.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(schema.deliveries)).scalar()
+    r = post(bearer(served.editor_token))
+    assert r.status_code == 201, r.text  # type: ignore[attr-defined]
+    report = r.json()  # type: ignore[attr-defined]
+    assert report["rows_read"] == 4 and report["rows_imported"] == 4
+    with served.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.deliveries)).scalar() == before + 4
+        entry = conn.execute(select(audit_log).order_by(audit_log.c.id.desc())).first()
+    assert entry is not None and entry.user_name == "ed" and entry.action == "import" and entry.via == "api"
+    assert entry.detail["dataset_id"] == report["dataset_id"]
+
+
+def test_bad_upload_is_one_clear_error_and_changes_nothing(served: Served, tmp_path: Path) -> None:
+    bad = tmp_path / "notes.csv"
+    bad.write_text("just,some\ncolumns,here\n")
+    with served.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(schema.datasets)).scalar()
+    with bad.open("rb") as fh:
+        r = served.client.post("/api/v1/imports", files={"file": ("notes.csv", fh)},
+                               headers=bearer(served.editor_token))
+    assert r.status_code == 400
+    assert r.json()["file"] == "notes.csv" and r.json()["error"]
+    with served.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.datasets)).scalar() == before
+        assert conn.execute(select(audit_log.c.action).order_by(audit_log.c.id.desc())).scalar() == "import-refused"
+
+
+def test_audit_log_is_for_admins(served: Served) -> None:
+    assert served.client.get("/api/v1/audit").status_code == 401
+    assert served.client.get("/api/v1/audit", headers=bearer(served.editor_token)).status_code == 403
+    assert served.client.get("/api/v1/audit", headers=bearer(served.admin_token)).status_code == 200
+
+
+def test_private_setting_requires_identity(sqlite_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    s = serve(sqlite_store, tmp_path, private=True)
+    assert s.client.get("/api/v1/deliveries").status_code == 401
+    assert s.client.get("/").status_code == 303  # pages send the visitor to the login
+    assert s.client.get("/api/v1/deliveries", headers=bearer(s.viewer_token)).status_code == 200
+
+
+def test_revoked_token_stops_working(served: Served) -> None:
+    from lifeline.accounts import revoke_token
+
+    assert served.client.get("/api/v1/audit", headers=bearer(served.admin_token)).status_code == 200
+    with served.engine.begin() as conn:
+        assert revoke_token(conn, served.admin_token)
+    assert served.client.get("/api/v1/audit", headers=bearer(served.admin_token)).status_code == 401

@@ -1,0 +1,137 @@
+"""Pages render real figures with their sources, in English and Arabic; forms are CSRF-protected;
+only editors can import; untrusted text is escaped."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from lifeline.store import schema
+from tests.web.helpers import HOSTILE, PASSWORD, Served, unrwa_csv
+
+PAGES = ["/", "/access", "/coverage", "/sources", "/map", "/data"]
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the form"
+    return match[1]
+
+
+def login(served: Served, name: str = "ed") -> None:
+    form = served.client.get("/login")
+    r = served.client.post("/login", data={"name": name, "password": PASSWORD, "csrf_token": csrf_of(form.text),
+                                           "next": "/data"})
+    assert r.status_code == 303 and r.headers["location"] == "/data"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_renders_with_sources(served: Served, path: str) -> None:
+    r = served.client.get(path)
+    assert r.status_code == 200, r.text[:500]
+    assert '<html lang="en" dir="ltr">' in r.text
+    assert "Sources:" in r.text or path == "/map"
+    assert "Traceback" not in r.text
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_arabic_pages_are_right_to_left(served: Served, path: str) -> None:
+    r = served.client.get(path, params={"lang": "ar"})
+    assert r.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in r.text
+    assert "نظرة عامة" in r.text  # the navigation is in Arabic
+    if path == "/map":
+        assert "رفح" in r.text and "كرم أبو سالم" in r.text  # Arabic place names
+
+
+def test_deliveries_chart_holds_the_imported_figures(served: Served) -> None:
+    html = served.client.get("/access").text
+    match = re.search(r'id="chart-daily" data-points="(\d+)"', html)
+    assert match and int(match[1]) == 12  # 6 days at each of the two crossings
+    assert "UNRWA" in html
+
+
+def test_downloads_are_the_api_tables(served: Served) -> None:
+    html = served.client.get("/data").text
+    link = re.search(r'href="(/api/v1/datasets\?format=csv)"', html)
+    assert link
+    assert served.client.get(link[1]).text.startswith("id,kind,series")
+
+
+def test_anonymous_visitor_cannot_import(served: Served, tmp_path: Path) -> None:
+    page = served.client.get("/data").text
+    assert 'id="upload-form"' not in page and 'id="upload-login"' in page
+    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240301.csv", days=1, first_id=500)
+    with listing.open("rb") as fh:
+        token = csrf_of(served.client.get("/login").text)  # a valid anonymous session token: still refused
+        r = served.client.post("/data/upload", files={"file": (listing.name, fh)}, data={"csrf_token": token})
+    assert r.status_code == 303 and r.headers["location"].startswith("/login")
+    with served.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.datasets)).scalar() == 1
+
+
+def test_editor_uploads_and_sees_the_import_report(served: Served, tmp_path: Path) -> None:
+    login(served)
+    page = served.client.get("/data").text
+    assert 'id="upload-form"' in page
+    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240301.csv", days=2, first_id=500, bad_rows=1)
+    with listing.open("rb") as fh:
+        bad = served.client.post("/data/upload", files={"file": (listing.name, fh)}, data={"csrf_token": "forged"})
+    assert bad.status_code == 403
+    with listing.open("rb") as fh:
+        r = served.client.post("/data/upload", files={"file": (listing.name, fh)}, data={"csrf_token": csrf_of(page)})
+    assert r.status_code == 200, r.text[:800]
+    assert 'id="import-message"' in r.text and re.search(r'id="rows-read">5<', r.text)
+    # The hostile date is quoted in the rejection reason: escaped, never live markup.
+    assert "<script>alert" not in r.text
+    assert "&lt;script&gt;" in r.text
+
+
+def test_login_is_csrf_protected_and_rejects_wrong_passwords(served: Served) -> None:
+    form = served.client.get("/login").text
+    assert served.client.post("/login", data={"name": "ed", "password": PASSWORD}).status_code == 403
+    r = served.client.post("/login", data={"name": "ed", "password": "wrong-one", "csrf_token": csrf_of(form)})
+    assert r.status_code == 401 and "Wrong user name or password" in r.text
+
+
+def test_login_never_redirects_off_site(served: Served) -> None:
+    form = served.client.get("/login").text
+    r = served.client.post("/login", data={"name": "ed", "password": PASSWORD, "csrf_token": csrf_of(form),
+                                           "next": "//evil.example/"})
+    assert r.status_code == 303 and r.headers["location"] == "/"
+
+
+def test_session_cookie_flags(served: Served) -> None:
+    cookie = served.client.get("/login").headers["set-cookie"].lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "secure" not in cookie
+    served.client.cookies.clear()
+    secure = served.client.get("/login", headers={"x-forwarded-proto": "https"}).headers["set-cookie"].lower()
+    assert "; secure" in secure
+
+
+def test_logout_ends_the_session(served: Served) -> None:
+    login(served)
+    page = served.client.get("/data").text
+    assert "Signed in as" in page
+    assert served.client.post("/logout", data={"csrf_token": csrf_of(page)}).status_code == 303
+    assert "Signed in as" not in served.client.get("/data").text
+
+
+def test_hostile_text_in_data_is_escaped_everywhere(served: Served) -> None:
+    for path in PAGES:
+        html = served.client.get(path).text
+        assert HOSTILE not in html
+
+
+def test_bad_filter_is_a_clear_400(served: Served) -> None:
+    r = served.client.get("/access", params={"from": "yesterday"})
+    assert r.status_code == 400 and "YYYY-MM-DD" in r.text
+
+
+def test_security_headers(served: Served) -> None:
+    headers = served.client.get("/").headers
+    assert "script-src 'self'" in headers["content-security-policy"]
+    assert headers["x-content-type-options"] == "nosniff"
