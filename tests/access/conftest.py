@@ -44,9 +44,9 @@ def event(crossing: str, start: date, status: str, end: date | None = None, note
     }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def real_store(tmp_path_factory: pytest.TempPathFactory) -> Engine:
-    """SQLite store with both real line lists imported once for the module."""
+    """SQLite store with both real line lists imported once per test session (read-only for tests)."""
     from lifeline.store.engine import open_store
 
     unrwa, cogat = shared_file(UNRWA), shared_file(COGAT)
@@ -63,8 +63,20 @@ def load_reference_observations(engine: Engine) -> None:
     load_all(engine)
 
 
-@pytest.fixture(scope="module")
-def real_with_reference(real_store: Engine) -> Engine:
-    """The real line lists plus the reference set's observations (crossing status, needs...)."""
-    load_reference_observations(real_store)
-    return real_store
+@pytest.fixture(scope="session")
+def real_with_reference(real_store: Engine, tmp_path_factory: pytest.TempPathFactory) -> Engine:
+    """A copy of the real store plus the whole reference set (crossing status events, needs...)."""
+    import shutil
+
+    from sqlalchemy import text
+
+    from lifeline.store.engine import open_store
+
+    with real_store.connect() as conn:
+        conn.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+    source = Path(str(real_store.url.database))
+    target = tmp_path_factory.mktemp("access-ref") / "real-ref.db"
+    shutil.copyfile(source, target)
+    engine = open_store(f"sqlite:///{target}")
+    load_reference_observations(engine)
+    return engine
