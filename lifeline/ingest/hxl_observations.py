@@ -101,8 +101,6 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     end_at = columns.take("#date+end") if start_at is not None else None
     date_at = start_at if start_at is not None else columns.take("#date-reported-start-end", "#date-reported")
     location_at = next((i for i in (columns.take(p) for p in LOCATION) if i is not None), None)
-    for p in LOCATION:  # the other location columns are not modelled either way
-        columns.find(p)
     unit_at = columns.take("#indicator+unit")
     notes = [columns.take("#description"), columns.take("#meta+note")]
 
@@ -137,6 +135,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         ),
         on=ROW,
         how="left",
+        maintain_order="left",
     )
     parts = _long(base, columns, values, status_at)
     reported_at = columns.find("#date+reported")
