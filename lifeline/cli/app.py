@@ -46,6 +46,7 @@ COMMAND_MODULES = [
     "lifeline.cli.commodities",
     "lifeline.cli.alerts",
     "lifeline.cli.scenario",
+    "lifeline.cli.report",
     "lifeline.cli.assumptions",
     "lifeline.cli.coverage",
     "lifeline.cli.study",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -14,7 +14,7 @@ from lifeline.formats import Column, ResultTable
 from lifeline.model import scenarios
 
 
-class By(str, Enum):
+class By(StrEnum):
     day = "day"
     week = "week"
     month = "month"
@@ -67,7 +67,8 @@ def scenario_cmd(
     with engine().connect() as conn:
         if alloc:
             rows, notes = scenarios.allocation_rows(conn, sc, parse_date(day, "--day"))
-            base = scenarios.baseline(conn, sc, *_sets(sc), 1)
+            aset, cat = _sets(sc)
+            base = scenarios.baseline(conn, sc, aset, cat, 1)
             result = ResultTable(
                 title=f"{sc.title}: allocation of trucks on {day or sc.start}",
                 columns=ALLOCATION_COLUMNS,

@@ -1,0 +1,438 @@
+"""Gather a situation report from the core: figures, charts and tables, each tied to numbered sources.
+
+Every number the report prints comes from a core function (deliveries, coverage, access timeline,
+sources comparison, alerts, claims) and carries the reference numbers of the files behind it; the
+appendix lists the assumptions used with their sources. Nothing here computes a figure of its own
+beyond sums and ratios of what those functions return.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection
+
+from lifeline.alerts.config import load_config
+from lifeline.alerts.store import list_alerts
+from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.errors import UserError
+from lifeline.formats import ResultTable
+from lifeline.report import svg
+from lifeline.report.i18n import translator
+from lifeline.store import queries_alerts as q
+
+
+class Citations:
+    """Numbered references, one per distinct (publisher, title, url)."""
+
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+        self._index: dict[tuple[Any, ...], int] = {}
+
+    def add(self, src: dict[str, Any]) -> int:
+        key = (src.get("publisher"), src.get("title"), src.get("url"))
+        if key not in self._index:
+            self.items.append(src)
+            self._index[key] = len(self.items)
+        return self._index[key]
+
+    def many(self, srcs: Iterable[dict[str, Any]]) -> list[int]:
+        return sorted({self.add(s) for s in srcs})
+
+
+@dataclass
+class Table:
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+    refs: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Section:
+    title: str
+    paragraphs: list[str] = field(default_factory=list)
+    charts: list[str] = field(default_factory=list)  # SVG built by lifeline.report.svg (labels escaped there)
+    chart_refs: list[int] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    empty: str = ""
+
+
+@dataclass
+class Report:
+    lang: str
+    title: str
+    date_from: date
+    date_to: date
+    area: str
+    generated: str
+    key_figures: list[dict[str, Any]]
+    sections: list[Section]
+    appendix: Section
+    references: list[dict[str, Any]]
+    labels: dict[str, str]
+
+    @property
+    def direction(self) -> str:
+        return "rtl" if self.lang == "ar" else "ltr"
+
+
+def fmt(v: Any, nd: int = 0) -> str:
+    """Numbers with separators; missing stays visibly missing."""
+    if v is None or (isinstance(v, float) and not math.isfinite(v)):
+        return "–"
+    if isinstance(v, (int, float)):
+        return f"{v:,.{nd}f}"
+    return str(v)
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None or not math.isfinite(v) else f"{100 * v:.0f} %"
+
+
+def _table(
+    result: ResultTable,
+    keys: Sequence[str],
+    cites: Citations,
+    title: str | None = None,
+    digits: dict[str, int] | None = None,
+) -> Table:
+    """A ResultTable reduced to the columns a reader needs, values formatted, sources numbered."""
+    digits = digits or {}
+    labels = {c.key: c.title for c in result.columns}
+    keep = [k for k in keys if k in labels]
+    rows = [
+        [fmt(r.get(k), digits.get(k, 0)) if isinstance(r.get(k), (int, float)) else fmt(r.get(k)) for k in keep]
+        for r in result.rows
+    ]
+    return Table(title or result.title, [labels[k] for k in keep], rows, cites.many(result.sources), list(result.notes))
+
+
+def default_window(conn: Connection) -> tuple[date, date]:
+    """The 30 days ending on the newest recorded delivery."""
+    daily = q.daily_deliveries(conn)
+    if daily.is_empty():
+        raise UserError("the store holds no deliveries: import a line list first (`lifeline import FILE`)")
+    end: date = daily["date"].max()  # type: ignore[assignment]
+    return end - timedelta(days=29), end
+
+
+def build(
+    conn: Connection,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    area: str | None = None,
+    lang: str = "en",
+    source: str = "UNRWA",
+    runs: int = 200,
+    claims: Sequence[Path] = (),
+) -> Report:
+    """Assemble the report for a period (default: the last 30 days of data)."""
+    t = translator(lang)
+    if date_from is None or date_to is None:
+        d0, d1 = default_window(conn)
+        date_from, date_to = date_from or d0, date_to or d1
+    if date_to < date_from:
+        raise UserError(f"--to ({date_to}) is before --from ({date_from})")
+    cites = Citations()
+    alert_cfg = load_config()
+    key: list[dict[str, Any]] = []
+
+    # --- Deliveries by source, from the line lists.
+    daily = q.daily_deliveries(conn, date_from, date_to)
+    series_cite = q.series_citations(conn)
+    days = (date_to - date_from).days + 1
+    prewar = alert_cfg.set.get("prewar_trucks_per_day")
+    prewar_ref = cites.add({"publisher": "OCHA / UNRWA (via press)", "title": prewar.source})
+    per_pub = (
+        daily.group_by("publisher")
+        .agg(
+            pl.col("trucks").sum(),
+            pl.col("kg").sum(),
+            pl.col("date").min().alias("first"),
+            pl.col("date").max().alias("last"),
+            pl.col("series").first(),
+        )
+        .sort("publisher")
+    )
+    for r in per_pub.iter_rows(named=True):
+        ref = cites.many([series_cite[r["series"]]] if r["series"] in series_cite else [])
+        per_day = (r["trucks"] or 0) / days
+        key.append(
+            {
+                "label": f"{r['publisher']}: trucks recorded ({date_from} to {date_to})",
+                "value": fmt(r["trucks"]),
+                "refs": ref,
+            }
+        )
+        key.append(
+            {
+                "label": f"{r['publisher']}: trucks per day, share of the pre-war {prewar.value:g}/day",
+                "value": f"{per_day:,.1f} ({_pct(per_day / prewar.value)})",
+                "refs": ref + [prewar_ref],
+            }
+        )
+    # --- Coverage (the coverage engine, one source to avoid double counting).
+    from lifeline.model.coverage import coverage_table
+
+    sections: list[Section] = []
+    cov_section = Section(t("coverage"))
+    try:
+        cov_all = coverage_table(conn, area, date_from, date_to, by="all", source=source, runs=runs)
+        cov_day = coverage_table(conn, area, date_from, date_to, by="day", source=source, runs=runs)
+        cov_week = coverage_table(conn, area, date_from, date_to, by="week", source=source, runs=runs)
+    except UserError as exc:
+        cov_section.empty = str(exc)
+    else:
+        refs = cites.many(cov_all.sources)
+        sphere = load_set("sphere-2100").get("requirement_kcal")
+        req_ref = cites.add({"publisher": "Sphere Project", "title": sphere.source})
+        for r in cov_all.rows:
+            key.append(
+                {
+                    "label": f"kcal per person per day, {r['area']} ({source}, median and 95 % interval)",
+                    "value": f"{fmt(r['kcal_pp'])} ({fmt(r['kcal_pp_low'])}–{fmt(r['kcal_pp_high'])})",
+                    "refs": sorted(set(refs + [req_ref])),
+                }
+            )
+            key.append(
+                {
+                    "label": f"coverage of the {r['requirement']:,.0f} kcal requirement, {r['area']}",
+                    "value": f"{_pct(r['coverage'])} ({_pct(r['coverage_low'])}–{_pct(r['coverage_high'])})",
+                    "refs": sorted(set(refs + [req_ref])),
+                }
+            )
+        for a in sorted({r["area"] for r in cov_day.rows}):
+            rows = [r for r in cov_day.rows if r["area"] == a]
+            cov_section.charts.append(
+                svg.line_chart(
+                    [date.fromisoformat(r["period"]) for r in rows],
+                    [
+                        svg.Line(
+                            f"{a} ({source})",
+                            [r["kcal_pp"] for r in rows],
+                            [r["kcal_pp_low"] for r in rows],
+                            [r["kcal_pp_high"] for r in rows],
+                        )
+                    ],
+                    title=t("coverage_chart"),
+                    y_label="kcal/person/day",
+                    reference=rows[0]["requirement"] if rows else None,
+                    reference_label=f"{t('requirement')} {rows[0]['requirement']:,.0f}" if rows else "",
+                )
+            )
+        cov_section.chart_refs = sorted(set(refs + [req_ref]))
+        cov_section.tables.append(
+            _table(
+                cov_week,
+                [
+                    "period",
+                    "area",
+                    "days",
+                    "population",
+                    "kcal_pp",
+                    "kcal_pp_low",
+                    "kcal_pp_high",
+                    "coverage",
+                    "days_below",
+                ],
+                cites,
+                digits={"coverage": 2},
+            )
+        )
+    # --- Access: trucks per day by source, crossings table, reported closures.
+    access = Section(t("access"))
+    if not daily.is_empty():
+        per_day = daily.group_by("publisher", "date").agg(pl.col("trucks").sum())
+        all_days = [date_from + timedelta(days=i) for i in range(days)]
+        lines = []
+        for pub in sorted(per_day["publisher"].unique().to_list()):
+            got = dict(per_day.filter(pl.col("publisher") == pub).select("date", "trucks").iter_rows())
+            span = per_pub.filter(pl.col("publisher") == pub).row(0, named=True)
+            # Inside a list's span a day without rows is zero recorded; outside it, no data.
+            lines.append(
+                svg.Line(pub, [got.get(d, 0.0) if span["first"] <= d <= span["last"] else None for d in all_days])
+            )
+        access.charts.append(svg.line_chart(all_days, lines, t("trucks_chart"), y_label="trucks/day", reference=None))
+        access.chart_refs = cites.many([series_cite[s] for s in per_pub["series"].to_list() if s in series_cite])
+        by_crossing = (
+            daily.with_columns(pl.col("crossing").fill_null("(none given)"))
+            .group_by("crossing", "publisher")
+            .agg(pl.col("trucks").sum())
+        )
+        names = sorted(by_crossing["crossing"].unique().to_list())
+        got = {(r["crossing"], r["publisher"]): float(r["trucks"] or 0.0) for r in by_crossing.iter_rows(named=True)}
+        pubs = sorted(by_crossing["publisher"].unique().to_list())
+        bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
+        access.charts.append(svg.bar_chart(names, bars, t("crossings_chart"), y_label="trucks"))
+        access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t))
+    from lifeline.model import access as access_model
+
+    closed = access_model.closures(conn, date_from, date_to)
+    if closed.rows:
+        access.tables.append(
+            _table(
+                closed,
+                ["crossing", "status", "start", "end", "days", "ongoing", "status_source"],
+                cites,
+                title=t("closures"),
+            )
+        )
+    else:
+        access.paragraphs.append(f"{t('closures')}: {t('none_reported')}")
+    # --- Sources side by side.
+    from lifeline.model import sources_compare
+
+    comp_section = Section(t("sources_compare"))
+    try:
+        comp = sources_compare.comparison(conn, "trucks", "all", "week", date_from, date_to)
+        keys = [c.key for c in comp.columns]
+        comp_section.tables.append(_table(comp, keys, cites, digits={k: 2 for k in keys if k.startswith("ratio")}))
+    except UserError as exc:
+        comp_section.empty = str(exc)
+    # --- Alerts raised in the period.
+    al = Section(t("alerts"))
+    alerts = list_alerts(conn, date_from=date_from, date_to=date_to)
+    if alerts:
+        refs = cites.many(s for a in alerts for s in (a["sources"] or []))
+        al.tables.append(
+            Table(
+                t("alerts"),
+                ["key", "state", "from", "to", "alert"],
+                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), a["title"]] for a in alerts],
+                refs,
+                ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
+            )
+        )
+        key.append({"label": t("alerts"), "value": fmt(len(alerts)), "refs": refs})
+    else:
+        al.empty = t("no_alerts")
+    # --- Claims checked (statements given with --claims).
+    cl = Section(t("claims"))
+    cl_rows = _claims(conn, claims)
+    if cl_rows:
+        cl.tables.append(Table(t("claims"), ["document", "claim", "verdict", "explanation"], cl_rows))
+    else:
+        cl.empty = t("no_claims")
+    sections = [cov_section, access, comp_section, al, cl]
+    appendix = _appendix(t, cites, source)
+    return Report(
+        lang=lang,
+        title=t("title"),
+        date_from=date_from,
+        date_to=date_to,
+        area=area or t("all_areas"),
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        key_figures=key,
+        sections=sections,
+        appendix=appendix,
+        references=cites.items,
+        labels={
+            k: t(k)
+            for k in (
+                "period",
+                "area",
+                "generated",
+                "key_figures",
+                "figure",
+                "value",
+                "source",
+                "sources",
+                "appendix",
+                "references",
+                "notes",
+                "disclaimer",
+            )
+        },
+    )
+
+
+def _crossings_table(
+    daily: pl.DataFrame, series_cite: dict[str, Any], cites: Citations, date_from: date, date_to: date, t: Any
+) -> Table:
+    """Per crossing and source: trucks, days with entries, days without recorded entries, last entry."""
+    spans = daily.group_by("series").agg(pl.col("date").min().alias("a"), pl.col("date").max().alias("b"))
+    per = (
+        daily.with_columns(pl.col("crossing").fill_null("(no crossing given)"))
+        .group_by("crossing", "publisher", "series")
+        .agg(pl.col("trucks").sum(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
+        .join(spans, on="series")
+        .with_columns(((pl.col("b") - pl.col("a")).dt.total_days() + 1 - pl.col("days_with")).alias("days_without"))
+        .sort("crossing", "publisher")
+    )
+    rows = [
+        [r["crossing"], r["publisher"], fmt(r["trucks"]), fmt(r["days_with"]), fmt(r["days_without"]), fmt(r["last"])]
+        for r in per.iter_rows(named=True)
+    ]
+    refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
+    return Table(
+        t("crossings_table"),
+        ["crossing", "source", "trucks", "days with entries", "days without recorded entries", "last entry"],
+        rows,
+        refs,
+        ["days without recorded entries are counted within the span each list covers; they are not closures"],
+    )
+
+
+def _claims(conn: Connection, paths: Sequence[Path]) -> list[list[str]]:
+    if not paths:
+        return []
+    from lifeline.claims.check import check_document
+
+    rows = []
+    for p in paths:
+        try:
+            text = Path(p).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            raise UserError(f"cannot read the statement ({exc.strerror})", file=str(p)) from None
+        rep = check_document(conn, text, title=Path(p).name)
+        for c in rep.claims:
+            rows.append([Path(p).name, c.text[:240], c.verdict, c.explanation])
+    return rows
+
+
+def _appendix(t: Any, cites: Citations, source: str) -> Section:
+    sec = Section(t("appendix"))
+    sec.paragraphs = [
+        "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised with the "
+        "named assumptions below (kg per pallet, kg per truck). Withdrawn rows of a re-published list are excluded "
+        "and kept in the revision history.",
+        f"Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), through "
+        "the commodity energy catalogue, against the population; consumption is capped per person per day and any "
+        "surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
+        "Access: a reported status event is a closure; a day with no recorded entries is 'no data', never a closure.",
+        "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
+    ]
+    sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
+        ("sphere-2100", load_set("sphere-2100"), None),
+        ("normalisation", load_set("normalisation"), ["kg_per_pallet", "kg_per_truck"]),
+        (
+            "alerts",
+            load_config().set,
+            [
+                "crossing_gap_days",
+                "prewar_trucks_per_day",
+                "trucks_threshold_pct",
+                "divergence_factor",
+                "coverage_threshold_pct",
+                "revision_threshold_pct",
+            ],
+        ),
+        ("commodity-kcal", load_set("commodity-kcal"), None),
+    ]
+    rows = []
+    for name, aset, only in sets:
+        for a in aset.assumptions.values():
+            if only is not None and a.name not in only:
+                continue
+            rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
+            rows.append([name, a.name, f"{a.value:g}{rng}", a.unit, a.source])
+    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range]", "unit", "source"], rows))
+    return sec

@@ -1,0 +1,71 @@
+"""Report wording in English and Arabic. Data (names, notes, sources) stays as the source wrote it."""
+
+from __future__ import annotations
+
+from lifeline.errors import UserError
+
+LANGS = ("en", "ar")
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Situation report: humanitarian access and food supply, Gaza Strip",
+        "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",
+    },
+    "period": {"en": "Period", "ar": "الفترة"},
+    "area": {"en": "Area", "ar": "المنطقة"},
+    "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
+    "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},
+    "key_figures": {"en": "Key figures", "ar": "أرقام رئيسية"},
+    "figure": {"en": "Figure", "ar": "المؤشر"},
+    "value": {"en": "Value", "ar": "القيمة"},
+    "source": {"en": "Source", "ar": "المصدر"},
+    "sources": {"en": "Sources", "ar": "المصادر"},
+    "coverage": {"en": "Food energy coverage", "ar": "تغطية الاحتياجات من الطاقة الغذائية"},
+    "coverage_chart": {
+        "en": "kcal per person per day (median, 95 % interval)",
+        "ar": "kcal per person per day (median, 95 % interval)",
+    },
+    "requirement": {"en": "requirement", "ar": "الاحتياج"},
+    "access": {"en": "Access: crossings and entries", "ar": "الوصول: المعابر والإدخالات"},
+    "trucks_chart": {"en": "Trucks recorded per day, by source", "ar": "Trucks recorded per day, by source"},
+    "crossings_chart": {
+        "en": "Trucks recorded in the period, by crossing and source",
+        "ar": "Trucks recorded in the period, by crossing and source",
+    },
+    "crossings_table": {"en": "Crossings in the period", "ar": "المعابر خلال الفترة"},
+    "closures": {"en": "Reported closures and restrictions", "ar": "الإغلاقات والقيود المُبلغ عنها"},
+    "none_reported": {"en": "None reported in the store for this period.", "ar": "لا توجد بلاغات مسجلة لهذه الفترة."},
+    "sources_compare": {"en": "Sources side by side", "ar": "مقارنة المصادر"},
+    "alerts": {"en": "Alerts raised", "ar": "التنبيهات الصادرة"},
+    "no_alerts": {"en": "No alerts for this period.", "ar": "لا توجد تنبيهات لهذه الفترة."},
+    "claims": {"en": "Claims checked", "ar": "الادعاءات التي جرى التحقق منها"},
+    "no_claims": {
+        "en": "No statements were checked for this report.",
+        "ar": "لم يجرِ التحقق من أي تصريحات لهذا التقرير.",
+    },
+    "appendix": {"en": "Appendix: methods and assumptions", "ar": "ملحق: المنهجية والافتراضات"},
+    "methods": {"en": "Methods", "ar": "المنهجية"},
+    "assumption": {"en": "Assumption", "ar": "الافتراض"},
+    "unit": {"en": "Unit", "ar": "الوحدة"},
+    "references": {"en": "References", "ar": "المراجع"},
+    "notes": {"en": "Notes", "ar": "ملاحظات"},
+    "no_data": {"en": "no data", "ar": "لا بيانات"},
+    "page": {"en": "Page", "ar": "صفحة"},
+    "disclaimer": {
+        "en": "Figures are computed by Lifeline from the published files cited; no recorded entries is not a "
+        "closure, and missing values are shown as missing, never as zero.",
+        "ar": "الأرقام محسوبة بواسطة Lifeline من الملفات المنشورة المذكورة؛ غياب الإدخالات المسجلة لا يعني "
+        "إغلاق المعبر، والقيم المفقودة تظهر مفقودة ولا تُعامل كصفر.",
+    },
+}
+
+
+def translator(lang: str):  # type: ignore[no-untyped-def]
+    """A function giving the wording for ``lang``; unknown keys fail loudly in tests, not silently."""
+    if lang not in LANGS:
+        raise UserError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
+
+    def t(key: str) -> str:
+        return TEXT[key][lang]
+
+    return t

@@ -1,0 +1,40 @@
+"""Render a built report to standalone HTML (Jinja2, autoescaped) and to PDF (WeasyPrint)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from lifeline.errors import UserError
+from lifeline.report.build import Report
+
+_env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+
+
+def to_html(report: Report) -> str:
+    """The whole report as one HTML document: styles inline, charts as inline SVG, no external files."""
+    return _env.get_template("sitrep.html.j2").render(r=report)
+
+
+def to_pdf(html: str) -> bytes:
+    """The HTML laid out as an A4 PDF; fonts come from the system (DejaVu, Noto Naskh Arabic)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()  # type: ignore[no-any-return]
+
+
+def write(report: Report, path: Path) -> Path:
+    """Write ``.html`` or ``.pdf`` by the file's suffix."""
+    suffix = path.suffix.lower()
+    if suffix not in {".html", ".htm", ".pdf"}:
+        raise UserError("the output file must end in .pdf or .html", file=str(path))
+    html = to_html(report)
+    try:
+        if suffix == ".pdf":
+            path.write_bytes(to_pdf(html))
+        else:
+            path.write_text(html, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"cannot write the report ({exc.strerror})", file=str(path)) from None
+    return path

@@ -1,0 +1,179 @@
+"""Small SVG charts drawn as text, so the HTML stands alone and the PDF needs no browser.
+
+Every label is escaped; missing values are gaps in a line, never zeros.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+PALETTE = ("#1f5f8b", "#c0504d", "#6b8e23", "#8064a2", "#e08a1e", "#4bacc6", "#7f7f7f")
+
+
+@dataclass
+class Line:
+    label: str
+    values: Sequence[float | None]
+    low: Sequence[float | None] | None = None  # interval band, if any
+    high: Sequence[float | None] | None = None
+    dashed: bool = False
+
+
+def _nice_max(v: float) -> float:
+    if v <= 0 or not math.isfinite(v):
+        return 1.0
+    exp = 10 ** math.floor(math.log10(v))
+    for step in (1, 2, 2.5, 5, 10):
+        if v <= step * exp:
+            return step * exp
+    return 10 * exp
+
+
+def _fmt(v: float) -> str:
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:g}" if v == int(v) else f"{v:.2f}"
+
+
+def _ok(v: float | None) -> bool:
+    return v is not None and math.isfinite(v)
+
+
+def line_chart(
+    x: Sequence[date],
+    lines: Sequence[Line],
+    title: str,
+    y_label: str = "",
+    width: int = 680,
+    height: int = 260,
+    reference: float | None = None,
+    reference_label: str = "",
+) -> str:
+    """Lines over dates with optional shaded intervals and a horizontal reference line."""
+    left, right, top, bottom = 62, 34, 28, 52
+    w, h = width - left - right, height - top - bottom
+    vals: list[float] = [float(v) for ln in lines for seq in (ln.values, ln.high or []) for v in seq if _ok(v)]  # type: ignore[arg-type]
+    ymax = _nice_max(max(vals + ([reference] if reference else []) + [0.0]))
+    n = max(len(x), 1)
+
+    def px(i: int) -> float:
+        return left + (w * i / (n - 1) if n > 1 else w / 2)
+
+    def py(v: float) -> float:
+        return top + h - h * v / ymax
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" style="direction:ltr;font-family:sans-serif;font-size:10px">',
+        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+    ]
+    for k in range(5):
+        v = ymax * k / 4
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{py(v):.1f}" y2="{py(v):.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 4}" y="{py(v) + 3:.1f}" text-anchor="end">{_fmt(v)}</text>')
+    if y_label:
+        out.append(
+            f'<text x="12" y="{top + h / 2:.0f}" transform="rotate(-90 12 {top + h / 2:.0f})" '
+            f'text-anchor="middle">{escape(y_label)}</text>'
+        )
+    step = max(1, n // 8)
+    for i in range(0, n, step):
+        out.append(f'<text x="{px(i):.1f}" y="{top + h + 14}" text-anchor="middle">{x[i].isoformat()}</text>')
+    for idx, ln in enumerate(lines):
+        color = PALETTE[idx % len(PALETTE)]
+        if ln.low is not None and ln.high is not None:
+            for seg in _segments([_ok(a) and _ok(b) for a, b in zip(ln.low, ln.high, strict=True)]):
+                pts = [f"{px(i):.1f},{py(float(ln.high[i])):.1f}" for i in seg]  # type: ignore[arg-type]
+                pts += [f"{px(i):.1f},{py(float(ln.low[i])):.1f}" for i in reversed(seg)]  # type: ignore[arg-type]
+                out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="none"/>')
+        for seg in _segments([_ok(v) for v in ln.values]):
+            path = " ".join(f"{px(i):.1f},{py(float(ln.values[i])):.1f}" for i in seg)  # type: ignore[arg-type]
+            dash = ' stroke-dasharray="4 3"' if ln.dashed else ""
+            if len(seg) == 1:
+                i = seg[0]
+                out.append(f'<circle cx="{px(i):.1f}" cy="{py(float(ln.values[i])):.1f}" r="2" fill="{color}"/>')  # type: ignore[arg-type]
+            else:
+                out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="1.8"{dash}/>')
+        lx = left + 8 + idx * 150
+        out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{color}"/>')
+        out.append(f'<text x="{lx + 14}" y="{height - 7}">{escape(ln.label)}</text>')
+    if reference is not None:
+        y = py(reference)
+        out.append(
+            f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="6 3"/>'
+        )
+        out.append(f'<text x="{left + w}" y="{y - 4:.1f}" text-anchor="end">{escape(reference_label)}</text>')
+    out.append("</svg>")
+    return "".join(out)
+
+
+def _segments(ok: Sequence[bool]) -> list[list[int]]:
+    segs: list[list[int]] = []
+    cur: list[int] = []
+    for i, good in enumerate(ok):
+        if good:
+            cur.append(i)
+        elif cur:
+            segs.append(cur)
+            cur = []
+    if cur:
+        segs.append(cur)
+    return segs
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: dict[str, Sequence[float | None]],
+    title: str,
+    width: int = 680,
+    height: int = 240,
+    y_label: str = "",
+) -> str:
+    """Grouped bars per label (e.g. crossings), one bar per series (e.g. publisher); missing = no bar."""
+    left, right, top, bottom = 62, 12, 28, 58
+    w, h = width - left - right, height - top - bottom
+    vals: list[float] = [float(v) for seq in series.values() for v in seq if _ok(v)]  # type: ignore[arg-type]
+    ymax = _nice_max(max(vals + [0.0]))
+    n, k = max(len(labels), 1), max(len(series), 1)
+    slot = w / n
+    bw = slot * 0.8 / k
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" style="direction:ltr;font-family:sans-serif;font-size:10px">',
+        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+    ]
+    for t in range(5):
+        v = ymax * t / 4
+        y = top + h - h * v / ymax
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
+        out.append(f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{_fmt(v)}</text>')
+    if y_label:
+        out.append(
+            f'<text x="12" y="{top + h / 2:.0f}" transform="rotate(-90 12 {top + h / 2:.0f})" '
+            f'text-anchor="middle">{escape(y_label)}</text>'
+        )
+    for i, lab in enumerate(labels):
+        for j, (_name, seq) in enumerate(series.items()):
+            raw = seq[i]
+            if raw is None or not _ok(raw):
+                continue
+            v = float(raw)
+            bh = h * v / ymax
+            x0 = left + i * slot + slot * 0.1 + j * bw
+            out.append(
+                f'<rect x="{x0:.1f}" y="{top + h - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
+                f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(lab)}: {_fmt(float(v))}</title></rect>'
+            )
+        out.append(
+            f'<text x="{left + i * slot + slot / 2:.1f}" y="{top + h + 14}" text-anchor="middle">{escape(lab)}</text>'
+        )
+    for j, name in enumerate(series):
+        lx = left + 8 + j * 150
+        out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>')
+        out.append(f'<text x="{lx + 14}" y="{height - 7}">{escape(name)}</text>')
+    out.append("</svg>")
+    return "".join(out)
