@@ -6,7 +6,7 @@ Every label is escaped; missing values are gaps in a line, never zeros.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from html import escape
@@ -127,7 +127,7 @@ def _segments(ok: Sequence[bool]) -> list[list[int]]:
 
 def bar_chart(
     labels: Sequence[str],
-    series: dict[str, Sequence[float | None]],
+    series: Mapping[str, Sequence[float | None]],
     title: str,
     width: int = 680,
     height: int = 240,
