@@ -18,6 +18,10 @@ from lifeline.model import montecarlo
 
 Array = NDArray[np.float64]
 
+# Cells (runs x days x areas) per block in :func:`summarise`: about 32 MB per float64 array, so the
+# dozen temporaries of one block stay within a few hundred MB whatever the problem size.
+BLOCK_CELLS = 4_000_000
+
 
 def as3(x: float | NDArray[np.floating] | None, name: str = "array") -> Array:
     """An input as a 3-D float array (runs, days, areas); scalars become (1, 1, 1)."""
@@ -219,7 +223,7 @@ def summarise(
     """
     runs, d, a = inputs.shape
     starts, periods = period_index(inputs.days, by, origin)
-    block = chunk_areas or max(1, int(2e7 // max(1, runs * d)))
+    block = chunk_areas or max(1, int(BLOCK_CELLS // max(1, runs * d)))
     pcs, infl, below, pops = [], [], [], []
     for lo in range(0, a, block):
         res = run(inputs.area_slice(slice(lo, lo + block)))

@@ -85,6 +85,14 @@ def checchi_table(
             "weeks below requirement: weeks whose median availability (7-day rolling mean, weekly mean per run) "
             f"is below the recommended intake of {head.req_gaza:,.1f} kcal",
             "differences and tolerances are explained in docs/validation.md",
+            *(
+                [
+                    "the paper figures are medRxiv v1's (draft Table 1); the journal workbook raises prop_agri and "
+                    "reads kg_truck = 17 as kg (D5), so its figures are expected to differ (studies reference A.7)"
+                ]
+                if wb.version == "journal"
+                else []
+            ),
         ],
         extra=extra,
         query={"workbook": str(workbook), "unrwa_version": unrwa_version, "runs": runs, "seed": seed},
