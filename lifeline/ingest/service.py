@@ -134,6 +134,10 @@ def store(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write parsed rows inside the caller's transaction and return the accounting."""
+    if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
+        from lifeline.ingest.hxl_locations import store_locations
+
+        return store_locations(conn, parsed, kind, path, digest, imported_by)  # type: ignore[no-any-return]
     table: Table = getattr(schema, parsed.target)
     rows, refused = _fit_lengths(table, parsed.rows, parsed.rejections)
     if progress:
