@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 from sqlalchemy import Connection, insert, select, update
@@ -22,6 +22,9 @@ from lifeline.ingest.hxl_rows import ROW, citation, found, refuse, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
 from lifeline.ingest.hxl_values import number
 from lifeline.store import schema
+
+if TYPE_CHECKING:
+    from lifeline.ingest.service import ImportReport
 
 FIELDS = ["code", "type", "name_en", "name_ar", "aliases", "parent_code", "lat", "lon", "area_km2"]
 CODE = ("#loc+code-parent", "#adm1+code-parent")
@@ -206,7 +209,7 @@ def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def store_locations(
     conn: Connection, parsed: Parsed, kind: str, path: Path, digest: str, imported_by: str | None = None
-) -> Any:
+) -> ImportReport:
     """The import service's ``store`` for a locations file: one dataset row, upserts, full accounting."""
     from lifeline.ingest import service
 

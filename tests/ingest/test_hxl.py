@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 from lifeline.errors import BadFile
 from lifeline.formats import render
 from lifeline.ingest import hxl
-from lifeline.ingest.service import import_file, parse
+from lifeline.ingest.service import ImportReport, import_file, parse
 from lifeline.model.deliveries import delivery_table
 from lifeline.store import schema
 from lifeline.store.engine import open_store
@@ -270,30 +270,26 @@ LOCATIONS = (
 )
 
 
-def _store_locations(engine: Engine, path: Path) -> object:
-    from lifeline.ingest.hxl_locations import store_locations
-    from lifeline.ingest.service import sha256
-
-    module, parsed = parse(path)
+def _store_locations(engine: Engine, path: Path) -> ImportReport:
+    _module, parsed = parse(path)
     assert parsed.target == "locations"
-    with engine.begin() as conn:
-        return store_locations(conn, parsed, module.KIND, path, sha256(path))
+    return import_file(engine, path)
 
 
 def test_locations_are_upserted_by_code_with_revisions(store: Engine, tmp_path: Path) -> None:
     path = tmp_path / "places.csv"
     path.write_text(LOCATIONS, encoding="utf-8")
     first = _store_locations(store, path)
-    assert (first.rows_read, first.rows_imported, first.rows_rejected) == (5, 3, 2)  # type: ignore[attr-defined]
-    assert [(r["row"], r["reason"][:26]) for r in first.rejections] == [  # type: ignore[attr-defined]
+    assert (first.rows_read, first.rows_imported, first.rows_rejected) == (5, 3, 2)
+    assert [(r["row"], r["reason"][:26]) for r in first.rejections] == [
         (6, "expected a number, found n"),
         (7, "parent code nowhere is not"),
     ]
     again = _store_locations(store, path)
-    assert again.status == "unchanged" and again.rows_unchanged == 3  # type: ignore[attr-defined]
+    assert again.status == "unchanged" and again.rows_unchanged == 3
     path.write_text(LOCATIONS.replace("Rafah crossing", "Rafah border crossing"), encoding="utf-8")
     third = _store_locations(store, path)
-    assert (third.rows_changed, third.rows_unchanged) == (1, 2)  # type: ignore[attr-defined]
+    assert (third.rows_changed, third.rows_unchanged) == (1, 2)
     with store.connect() as conn:
         loc = schema.locations
         rows = {r["code"]: r for r in conn.execute(select(loc)).mappings()}
