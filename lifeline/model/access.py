@@ -103,7 +103,10 @@ def daily_frame(
         raise UserError("nothing to show: no deliveries and no crossing status events are stored "
                         "(import line lists with `lifeline import`, and `lifeline reference load`)")
     if hi < lo:
-        raise UserError(f"--from {lo} is after --to {hi}")
+        if date_from and date_to:
+            raise UserError(f"--from {lo} is after --to {hi}")
+        raise UserError(f"nothing to show between {lo} and {hi}: the stored deliveries and events "
+                        f"{'end on ' + str(hi) if date_from else 'start on ' + str(lo)}")
     entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"))
     known = sorted(set(codes) | set(entries["crossing"].drop_nulls().unique()) | set(events["crossing"].unique()))
     if crossing is not None:
