@@ -87,3 +87,16 @@ def test_compare_and_throughput(small: Engine) -> None:
     assert by_source["COGAT"]["days"] == 2 and by_source["COGAT"]["trucks_per_day"] == 2.0
     assert by_source["UNRWA"]["prewar_trucks_per_day"] is None  # no reference set loaded: said in the notes
     assert "lifeline reference load" in tp.notes[0]
+
+
+def test_any_other_publisher_gets_its_column_and_ratio(small: Engine) -> None:
+    _deliveries(small, "WFP", [{"date": D1, "crossing": "kerem-shalom", "route": "land", "category": "food"}])
+    with small.connect() as conn:
+        result = comparison(conn, "consignments", "food", "month")
+        timeline = access.timeline(conn, D1, D1, crossing="kerem-shalom")
+    assert [c.key for c in result.columns] == ["period", "COGAT", "UNRWA", "WFP", "ratio_COGAT", "ratio_WFP", "flag"]
+    month = result.rows[0]
+    assert (month["UNRWA"], month["COGAT"], month["WFP"]) == (2, 3, 1)
+    assert (month["ratio_COGAT"], month["ratio_WFP"]) == (1.5, 0.5)
+    assert "WFP/UNRWA = 0.50" in month["flag"]
+    assert timeline.rows[0]["status_source"] == "inferred from entries: UNRWA, WFP"
