@@ -113,7 +113,7 @@ def daily_frame(
         if crossing not in known:
             raise UserError(f"unknown crossing {crossing!r}; known: {', '.join(known)}")
         known = [crossing]
-    publishers = sorted(entries["publisher"].unique().drop_nulls().to_list())
+    publishers = sorted(set(coverage) | set(entries["publisher"].unique().drop_nulls().to_list()))
     days = pl.DataFrame({"day": pl.date_range(lo, hi, "1d", eager=True)})
 
     # Entries: crossing-level where the source names a crossing, route-level where it does not.
@@ -259,6 +259,8 @@ def timeline(
         sources: dict[str, dict[str, Any]] = {}
         for p in publishers:
             values = {m: _round(rec[f"{p}|{m}"]) for m in MEASURES}
+            if values["consignments"] is not None:
+                values["consignments"] = int(values["consignments"])
             sources[p] = values
             row.update({f"{p}_{m}": v for m, v in values.items()})
         row["sources"] = sources
