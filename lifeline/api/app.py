@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,6 +30,21 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 
 
+@asynccontextmanager
+async def _warm_cache(app: FastAPI) -> AsyncIterator[None]:
+    """Fill the answer cache in a background thread at start-up; serving does not wait for it."""
+    from lifeline.web.views import warm
+
+    def run() -> None:
+        try:
+            warm(app.state.engine, app.state.settings.study_workbook)
+        except Exception:  # noqa: BLE001 - the page that needs the answer shows the same error to its visitor
+            logging.getLogger("lifeline").exception("warming the answer cache failed")
+
+    threading.Thread(target=run, name="lifeline-warm", daemon=True).start()
+    yield
+
+
 def create_app(settings: Settings | None = None, engine: Engine | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment), on ``engine`` or the configured store."""
     settings = settings or Settings.from_env()
@@ -35,6 +54,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Humanitarian access and supply-gap monitor: deliveries, access, coverage, sources and "
         "claims, each figure with its sources. JSON by default; CSV or HXL with ?format=csv|hxl.",
         openapi_url="/openapi.json",
+        lifespan=_warm_cache if settings.warm else None,
         docs_url=None,  # the bundled Swagger UI loads from a CDN; Lifeline must work offline
         redoc_url=None,
     )
@@ -85,7 +105,9 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, exc: NotAvailable) -> Response:
-        return JSONResponse({"error": str(exc)}, status_code=503)
+        if is_api(request):
+            return JSONResponse({"error": str(exc)}, status_code=503)
+        return error_page(request, 503, str(exc))
 
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:

@@ -34,6 +34,12 @@ class Settings:
     page_rows: int = 200
     api_default_limit: int = 1000
     api_max_limit: int = 50_000
+    # Study A's parameter workbook (LSHTM gaza_food_data.xlsx): the studies comparison needs it; `lifeline demo
+    # --data DIR` finds it in DIR, otherwise LIFELINE_STUDY_WORKBOOK names it.
+    study_workbook: str | None = None
+    # Compute the slow default answers (coverage Monte Carlo, studies) in the background at start-up, so the
+    # first visitor does not wait for them.
+    warm: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -46,6 +52,8 @@ class Settings:
             env["secret_key"] = os.environ["LIFELINE_SECRET_KEY"]
         if os.environ.get("LIFELINE_SESSION_HOURS"):
             env["session_hours"] = float(os.environ["LIFELINE_SESSION_HOURS"])
+        if os.environ.get("LIFELINE_STUDY_WORKBOOK"):
+            env["study_workbook"] = os.environ["LIFELINE_STUDY_WORKBOOK"]
         if os.environ.get("LIFELINE_MAX_UPLOAD_MB"):
             env["max_upload_mb"] = float(os.environ["LIFELINE_MAX_UPLOAD_MB"])
         env.update({k: v for k, v in overrides.items() if v is not None})

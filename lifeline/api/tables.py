@@ -285,3 +285,23 @@ def check_claims(engine: Any, text: str, day: Any, title: str | None, max_bytes:
     with engine.connect() as conn:
         report = claims.check_document(conn, text, date=day, title=title)
     return report.as_dict()  # type: ignore[no-any-return]
+
+
+STUDIES = ("compare", "checchi-2024", "fliss-isakov-2025")
+
+
+def studies(conn: Connection, study: str, workbook: str | None) -> ResultTable:
+    """A published study as Lifeline reproduces it, or the factor-by-factor comparison of the two."""
+    run = need("lifeline.model.studies.run")
+    if study == "fliss-isakov-2025":
+        result = cached(conn, "study", {"study": study}, lambda: run.fliss_isakov_table(conn))
+        if workbook:
+            return result
+        return ResultTable(result.title, result.columns, result.rows, result.sources, [*result.notes, (
+            "Study A and the comparison need Study A's parameter workbook: start the server with "
+            "LIFELINE_STUDY_WORKBOOK=PATH (`lifeline demo --data DIR` finds it in DIR)")], result.query)
+    if study == "checchi-2024":
+        return cached(conn, "study", {"study": study, "wb": workbook},
+                      lambda: run.checchi_table(conn, workbook, None, None, None, False))
+    return cached(conn, "study", {"study": study, "wb": workbook},
+                  lambda: run.compare_table(conn, workbook, None, None, None))

@@ -251,11 +251,13 @@ def assumption_sets() -> dict[str, Any]:
     return {"sets": tables.coverage_sets()}
 
 
-@router.get("/studies", responses=TABLE_RESPONSES, summary="The published studies compared with Lifeline's model")
-def studies(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
-    make = tables.need_attr("lifeline.model.studies.compare", "comparison_table")
+@router.get("/studies", responses=TABLE_RESPONSES, summary="The published studies reproduced, and compared")
+def studies(
+    request: Request, study: Literal["compare", "checchi-2024", "fliss-isakov-2025"] = "fliss-isakov-2025",
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.cached(conn, "studies", {}, lambda: make(conn))
+        result = tables.studies(conn, study, auth.settings(request).study_workbook)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

@@ -27,14 +27,14 @@ def _check_port(host: str, port: int) -> None:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
 
 
-def _run(db_url: str, host: str, port: int) -> None:
+def _run(db_url: str, host: str, port: int, workbook: Path | None = None) -> None:
     import uvicorn
 
     from lifeline.api.app import create_app
     from lifeline.api.settings import Settings
 
     _check_port(host, port)
-    application = create_app(Settings.from_env(db_url=db_url))
+    application = create_app(Settings.from_env(db_url=db_url, study_workbook=str(workbook) if workbook else None))
     shown = f"[{host}]" if ":" in host else host
     print(f"Lifeline is serving at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
@@ -127,6 +127,18 @@ def demo_cmd(
         db_url = f"sqlite:///{folder / 'demo.db'}"
     print(f"demo database: {db_url}", flush=True)
     build_demo(db_url, data, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+    workbook = study_workbook(data) if data else None
+    if workbook:
+        print(f"Study A workbook: {workbook}", file=sys.stderr, flush=True)
     if no_serve:
         return
-    _run(db_url, host, port)
+    _run(db_url, host, port, workbook)
+
+
+def study_workbook(folder: Path) -> Path | None:
+    """Study A's parameter workbook in ``folder``: the journal version when present (it goes with the
+    November 2024 UNRWA list), else medRxiv v1."""
+    found = sorted(folder.glob("*food_data*.xlsx"))
+    journal = [p for p in found if "journal" in p.name]
+    chosen = journal or found
+    return chosen[0] if chosen else None

@@ -99,7 +99,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     with auth.engine(request).connect() as conn:
         ctx = context(request)
-        view = views.View(conn, lang, t, ctx["name"], params)
+        view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
     return page(request, "blocks.html", title=t(title_key), blocks=blocks, **extra)
 
@@ -201,3 +201,34 @@ def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -
         raise auth.Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
     request.state.session = sessions.new(None)
     return RedirectResponse("/", status_code=303)
+
+
+# A statement of a few pages; the API takes up to the upload limit, the form stays reasonable.
+CLAIMS_FORM_MAX_CHARS = 100_000
+
+
+@router.get("/claims", response_class=HTMLResponse)
+def claims_form(request: Request, _: Reader) -> HTMLResponse:
+    t = i18n.translator(i18n.pick(request.query_params.get("lang")))
+    tables.need_attr("lifeline.claims.check", "check_document")
+    return page(request, "claims.html", title=t("nav_claims"), report=None, text=None, day=None,
+                max_chars=CLAIMS_FORM_MAX_CHARS)
+
+
+@router.post("/claims", response_class=HTMLResponse)
+def claims_check(
+    request: Request,
+    _: Reader,
+    text: Annotated[str, Form(max_length=CLAIMS_FORM_MAX_CHARS)],
+    date_text: Annotated[str | None, Form(alias="date", max_length=10)] = None,
+) -> HTMLResponse:
+    t = i18n.translator(i18n.pick(request.query_params.get("lang")))
+    day = None
+    if date_text:
+        try:
+            day = date.fromisoformat(date_text)
+        except ValueError:
+            raise UserError(f"the statement date expects YYYY-MM-DD, got {date_text!r}") from None
+    report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
+    return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
+                max_chars=CLAIMS_FORM_MAX_CHARS)

@@ -25,6 +25,7 @@ class View:
     t: Callable[..., str]
     name: Callable[[Any], str]
     params: dict[str, Any]
+    workbook: str | None = None
 
     @property
     def rtl(self) -> bool:
@@ -110,12 +111,16 @@ def data(v: View, is_admin: bool) -> list[Block]:
 # Blocks that need other areas' model modules; each raises NotAvailable while its module is absent.
 
 COVERAGE_SET = "sphere-2100"
+# Pages count one source at a time: UNRWA and COGAT record the same trucks, so adding them double counts.
+# UNRWA is the default as the list Study A uses; the Source filter switches to COGAT.
+COVERAGE_SOURCE = "UNRWA"
 
 
 def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
     cov = need("lifeline.model.coverage")
     params = {"by": by, "date_from": v.params.get("from"), "date_to": v.params.get("to"),
-              "source": v.params.get("source"), "assumptions": v.params.get("set") or COVERAGE_SET} | extra
+              "source": v.params.get("source") or COVERAGE_SOURCE,
+              "assumptions": tables.coverage_set(v.params.get("set"))} | extra
     return tables.cached(v.conn, "coverage", params, lambda: cov.coverage_table(v.conn, **params))
 
 
@@ -143,7 +148,7 @@ def _overview_coverage(v: View) -> Block:
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
                       v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"))
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
-                 api="/api/v1/coverage", api_params={"by": "month"})
+                 api="/api/v1/coverage", api_params={"by": "month", "source": COVERAGE_SOURCE})
 
 
 def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
@@ -245,14 +250,15 @@ def _coverage(v: View) -> Block:
                       "requirement", v.t("coverage_requirement"))
     p = v.params
     return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
-                 api_params={"by": by, "from": p.get("from"), "to": p.get("to"), "source": p.get("source"),
+                 api_params={"by": by, "from": p.get("from"), "to": p.get("to"),
+                             "source": p.get("source") or COVERAGE_SOURCE,
                              "set": p.get("set")})
 
 
 def _studies(v: View) -> Block:
-    make = tables.need_attr("lifeline.model.studies.compare", "comparison_table")
-    result = tables.cached(v.conn, "studies", {}, lambda: make(v.conn))
-    return Block("studies", v.t("coverage_studies"), table=result, api="/api/v1/studies")
+    result = tables.studies(v.conn, "compare" if v.workbook else "fliss-isakov-2025", v.workbook)
+    return Block("studies", v.t("coverage_studies"), table=result, api="/api/v1/studies",
+                 api_params={"study": "compare" if v.workbook else "fliss-isakov-2025"})
 
 
 def _sources_compare(v: View) -> Block:
@@ -371,3 +377,14 @@ def _coverage_on(v: View, day: date | None) -> ResultTable:
     chosen = periods[-1] if day is None else max([p for p in periods if p <= day.isoformat()] or periods[:1])
     rows = [r | {"kcal_median": r["kcal_pp"]} for r in result.rows if str(r["period"]) == chosen]
     return ResultTable(result.title, result.columns, rows, result.sources, result.notes)
+
+
+def warm(engine: Any, workbook: str | None) -> None:
+    """Build every page's default answers once, so the answer cache holds them before the first visitor."""
+    from lifeline.web import i18n
+
+    t = i18n.translator("en")
+    with engine.connect() as conn:
+        v = View(conn, "en", t, str, {}, workbook)
+        for build in (overview, access, coverage, sources, map_view):
+            build(v)

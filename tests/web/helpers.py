@@ -69,7 +69,8 @@ def serve(engine: Engine, tmp_path: Path, private: bool = False, data: bool = Tr
         for name, role in (("ed", "editor"), ("vi", "viewer"), ("ad", "admin")):
             add_user(conn, name, role, PASSWORD)
         tokens = [create_token(conn, name) for name in ("ed", "vi", "ad")]
-    app = create_app(Settings(db_url=url_of(engine), private=private, secret_key="test-secret"), engine)
+    settings = Settings(db_url=url_of(engine), private=private, secret_key="test-secret", warm=False)
+    app = create_app(settings, engine)
     client = TestClient(app, follow_redirects=False)
     return Served(app, client, engine, url_of(engine), *tokens)
 

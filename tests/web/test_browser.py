@@ -1,0 +1,167 @@
+"""The dashboard in Debian's Chromium: every page loads without console errors, charts hold data,
+Arabic is right-to-left, editors can import from the browser and anonymous visitors cannot.
+
+The server runs as a real `lifeline serve` subprocess on 127.0.0.1 over a store holding the real
+UNRWA and COGAT line lists and the reference set. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from lifeline.accounts import add_user
+from lifeline.cli.serve import build_demo
+from lifeline.store.engine import open_store
+from tests.conftest import ROOT, shared_file
+from tests.web.helpers import PASSWORD, unrwa_csv
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "test-artifacts"
+PAGES = ["/", "/access", "/coverage", "/sources", "/map", "/data", "/claims"]
+LIFELINE = Path(sys.executable).with_name("lifeline")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`lifeline serve` on a free loopback port over a store with the real line lists."""
+    files = [shared_file("unrwa-commodities-received-20241111.csv"), shared_file("cogat-gaza-aid-data-20240924.csv")]
+    folder = tmp_path_factory.mktemp("live")
+    data = folder / "data"
+    data.mkdir()
+    for f in files:
+        (data / f.name).symlink_to(f)
+    url = f"sqlite:///{folder / 'live.db'}"
+    build_demo(url, data, say=lambda _msg: None)
+    engine = open_store(url)
+    with engine.begin() as conn:
+        add_user(conn, "editor1", "editor", PASSWORD)
+    engine.dispose()
+    port = free_port()
+    proc = subprocess.Popen([str(LIFELINE), "--db", url, "serve", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"LIFELINE_DB": url})
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                if httpx.get(base + "/api/v1/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("the server did not start")
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's Chromium (/usr/bin/chromium) is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM),
+                              args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield b
+        b.close()
+
+
+def open_page(browser: Any, width: int = 1280, height: int = 900) -> tuple[Any, list[str]]:
+    page = browser.new_page(viewport={"width": width, "height": height})
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    return page, problems
+
+
+CHART_POINTS = """() => Array.from(document.querySelectorAll('div.chart')).map(el => ({
+    id: el.id, drawn: el.classList.contains('js-plotly-plot'),
+    points: (el.data || []).reduce((n, t) => n + ((t.x || t.z || []).filter(v => v !== null).length), 0)}))"""
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_every_page_loads_clean_with_data(live: str, browser: Any, lang: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page, problems = open_page(browser)
+    for path in PAGES:
+        page.goto(f"{live}{path}?lang={lang}", wait_until="networkidle")
+        name = (path.strip("/") or "overview") + f"-{lang}"
+        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
+        assert not problems, f"{path}: {problems}"
+        for chart in page.evaluate(CHART_POINTS):
+            assert chart["drawn"] and chart["points"] > 0, f"{path}: chart {chart['id']} is empty"
+        if path == "/map":
+            assert page.locator("svg.map path.governorate").count() == 5
+            assert page.locator("svg.map g.crossing").count() >= 5
+        unavailable = page.locator("[data-kind=unavailable]").count()
+        assert unavailable == 0, f"{path}: {unavailable} panel(s) say 'not available yet'"
+        text = page.inner_text("main")
+        assert "UNRWA" in text or path in ("/map", "/claims")
+    page.close()
+
+
+def test_language_switch_gives_rtl_arabic(live: str, browser: Any) -> None:
+    page, problems = open_page(browser)
+    page.goto(live + "/access", wait_until="networkidle")
+    page.click("#lang-switch")
+    page.wait_for_load_state("networkidle")
+    assert page.get_attribute("html", "dir") == "rtl" and page.get_attribute("html", "lang") == "ar"
+    assert "الوصول" in page.inner_text("h1")
+    assert "كرم أبو سالم" in page.inner_text("main")  # Arabic crossing names in the charts
+    assert not problems
+    page.close()
+
+
+def test_editor_imports_from_the_browser_and_anonymous_cannot(live: str, browser: Any, tmp_path: Path) -> None:
+    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20250101.csv", days=3, bad_rows=1, first_id=900000)
+    anonymous, problems = open_page(browser)
+    anonymous.goto(live + "/data", wait_until="networkidle")
+    assert anonymous.locator("#upload-form").count() == 0 and anonymous.locator("#upload-login").count() == 1
+    anonymous.close()
+
+    page, problems = open_page(browser)
+    page.goto(live + "/login?next=/data", wait_until="networkidle")
+    page.fill("input[name=name]", "editor1")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("#login-form button[type=submit]")
+    page.wait_for_url(live + "/data")
+    page.set_input_files("#upload-form input[type=file]", str(listing))
+    page.click("#upload-form button[type=submit]")
+    page.wait_for_selector("#import-message")
+    assert "imported" in page.inner_text("#import-message")
+    assert page.inner_text("#rows-read") == "7"
+    page.screenshot(path=str(ARTIFACTS / "import-report-en.png"), full_page=True)
+    assert not problems
+    page.close()
+
+
+def test_readable_on_a_phone(live: str, browser: Any) -> None:
+    page, problems = open_page(browser, 390, 844)
+    for path in ("/", "/access?lang=ar"):
+        page.goto(live + path, wait_until="networkidle")
+        overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
+    page.screenshot(path=str(ARTIFACTS / "phone-access-ar.png"), full_page=False)
+    assert not problems
+    page.close()
