@@ -143,3 +143,20 @@ def test_the_may_2024_status_events_are_in_the_set() -> None:
     assert {("kerem-shalom", "2024-05-05", "closed"), ("kerem-shalom", "2024-05-08", "restricted"),
             ("rafah", "2024-05-07", "closed"), ("erez", "2024-05-09", "closed"),
             ("western-erez", "2024-05-12", "open"), ("jlots", "2024-05-17", "open")} <= got
+
+
+def test_an_edited_reference_row_becomes_a_revision(sqlite_store: Engine, tmp_path: Path) -> None:
+    """The set is versioned like any import: a corrected figure is a change with the old value kept."""
+    from lifeline.reference.load import load_file
+
+    load_all(sqlite_store)
+    original = next(p for p in files() if "facilities" in p.name)
+    edited = tmp_path / original.name
+    edited.write_text(original.read_text(encoding="utf-8").replace(
+        "hosp-partial-2024-05-22,hospitals_partially_functioning,gaza-strip,2024-05-22,,12,",
+        "hosp-partial-2024-05-22,hospitals_partially_functioning,gaza-strip,2024-05-22,,13,"), encoding="utf-8")
+    report = load_file(sqlite_store, edited)
+    assert (report.status, report.rows_changed, report.rows_unchanged) == ("updated", 1, report.rows_read - 1)
+    with sqlite_store.connect() as conn:
+        (revision,) = conn.execute(select(schema.revisions.c.old_values, schema.revisions.c.new_values)).all()
+    assert (revision.old_values["value"], revision.new_values["value"]) == (12.0, 13.0)
