@@ -7,6 +7,7 @@ threshold it crossed (value and source), and cites the datasets the figures come
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
@@ -430,6 +431,79 @@ def facilities_worse(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     return out
 
 
+def _window_sum(x: np.ndarray, window: int) -> np.ndarray:
+    """Sum over the trailing ``window`` days along axis 1; NaN where fewer days precede."""
+    c = np.cumsum(x, axis=1)
+    out = np.full_like(c, np.nan)
+    out[:, window - 1 :] = c[:, window - 1 :] - np.concatenate([np.zeros_like(c[:, :1]), c[:, :-window]], axis=1)
+    return out
+
+
+def coverage_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+    """The N-day coverage of an area (kcal consumed / person-days / requirement) below X %, from the coverage
+    engine on one line list (so no truck is counted twice); the median over Monte Carlo runs decides."""
+    from lifeline.model import balance
+    from lifeline.model.coverage import build_inputs
+
+    spec = cfg.rule("coverage-low")
+    window = int(cfg.value("coverage_window_days"))
+    limit = cfg.value("coverage_threshold_pct") / 100.0
+    source = spec.get("source")
+    n_runs = int(spec.get("runs", 100))
+    if q.daily_deliveries(conn).is_empty():
+        return []
+    model = build_inputs(conn, source=str(source) if source else None, runs=n_runs)
+    res = balance.run(model.inputs)
+    req = model.inputs.requirement_kcal
+    pop = np.broadcast_to(res.population, res.consumed.shape)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cov = _window_sum(res.consumed, window) / _window_sum(pop, window) / req  # (runs, days, areas)
+    with warnings.catch_warnings():  # the first window-1 days have no full window: NaN by design
+        warnings.simplefilter("ignore", RuntimeWarning)
+        med = np.nanmedian(cov, axis=0)
+        lo95, hi95 = np.nanquantile(cov, 0.025, axis=0), np.nanquantile(cov, 0.975, axis=0)
+    days = model.inputs.days.astype("datetime64[D]").astype(date)
+    out = []
+    for a, area in enumerate(model.inputs.areas):
+        flags = np.nan_to_num(med[:, a], nan=np.inf) < limit
+        for i, j in runs(flags):
+            low = i + int(np.nanargmin(med[i : j + 1, a]))
+            start, end = days[i] - timedelta(days=window - 1), days[j]
+            out.append(
+                Alert(
+                    rule="coverage-low",
+                    severity=cfg.severity("coverage-low"),
+                    place=area,
+                    period_start=start,
+                    period_end=end,
+                    title=f"{window}-day food energy coverage below {limit:.0%} in {area}",
+                    message=(
+                        f"In {area}, the {window}-day coverage of the {req:,.0f} kcal/person/day requirement "
+                        f"stayed below {limit:.0%} for the windows ending {days[i]} to {days[j]} "
+                        f"(lowest {med[low, a]:.0%}, 95 % "
+                        f"interval {lo95[low, a]:.0%}-{hi95[low, a]:.0%}, window ending {days[low]}), counting the "
+                        f"{source or 'all'} list's deliveries."
+                    ),
+                    evidence={
+                        "area": area,
+                        "source_list": source,
+                        "window_days": window,
+                        "requirement_kcal": req,
+                        "lowest_coverage": round(float(med[low, a]), 3),
+                        "lowest_coverage_95": [round(float(lo95[low, a]), 3), round(float(hi95[low, a]), 3)],
+                        "lowest_window_end": days[low],
+                        "runs": n_runs,
+                        "population_source": model.population_sources.get(area),
+                        "assumption_sets": [model.assumptions.name, model.catalogue.name],
+                        "thresholds": cfg.citation("coverage_threshold_pct", "coverage_window_days"),
+                    },
+                    sources=model.sources,
+                    key_extra=(str(source or "all"),),
+                )
+            )
+    return out
+
+
 RULES: dict[str, Rule] = {
     "crossing-gap": crossing_gap,
     "crossing-closed": crossing_closed,
@@ -437,4 +511,5 @@ RULES: dict[str, Rule] = {
     "sources-diverge": sources_diverge,
     "revision": revision,
     "facilities-worse": facilities_worse,
+    "coverage-low": coverage_low,
 }

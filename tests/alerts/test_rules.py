@@ -9,7 +9,15 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from lifeline.alerts.config import load_config
 from lifeline.alerts.evaluate import evaluate
-from lifeline.alerts.rules import crossing_closed, crossing_gap, facilities_worse, revision, sources_diverge, trucks_low
+from lifeline.alerts.rules import (
+    coverage_low,
+    crossing_closed,
+    crossing_gap,
+    facilities_worse,
+    revision,
+    sources_diverge,
+    trucks_low,
+)
 from lifeline.alerts.store import list_alerts
 from lifeline.store import schema
 from lifeline.store.tables_alerts import alerts
@@ -193,5 +201,38 @@ def test_real_line_lists_show_the_may_2024_gaps_and_source_divergence(sqlite_sto
     assert ks["period_end"] == date(2024, 5, 10)
     div = got["sources-diverge/gaza-strip/2024-05-06/COGAT/UNRWA"]
     assert 1.9 < div["evidence"]["trucks_COGAT"] / div["evidence"]["trucks_UNRWA"] < 2.4
+    may = [a for k, a in got.items() if k.startswith("coverage-low/gaza-strip/2024-05")]
+    assert may and all(a["evidence"]["lowest_coverage"] < 0.8 for a in may)  # the coverage drops after 6 May
     again = evaluate(sqlite_store)
     assert again.result.new == []
+
+
+def test_coverage_low_windows_from_the_coverage_engine(sqlite_store: Engine) -> None:
+    """2,226,544 people (sphere-2100) need 4.676e9 kcal/day; 70 t of flour/day (2.45e8 kcal) is 5 %: alert.
+    After 20 days at 1,500 t/day (5.25e9 kcal/day, above need) the 7-day windows recover."""
+    with sqlite_store.begin() as conn:
+        ds = data.dataset(conn, "un-list", "UNRWA")
+        for i in range(40):
+            conn.execute(
+                insert(schema.deliveries).values(
+                    series="un-list",
+                    source_row_id=f"r{i}",
+                    dataset_id=ds,
+                    first_dataset_id=ds,
+                    row_number=i + 2,
+                    date=D0 + timedelta(days=i),
+                    crossing="kerem-shalom",
+                    category="food",
+                    commodity="wheat-flour",
+                    consignments=1,
+                    trucks=1.0,
+                    kg=70000.0 if i < 20 else 1.5e6,
+                )
+            )
+    with sqlite_store.connect() as conn:
+        (a,) = [x for x in coverage_low(conn, load_config()) if x.place == "gaza-strip"]
+    assert a.period_start == D0 and a.evidence["lowest_coverage"] == pytest.approx(0.05, abs=0.01)
+    # A window with k big days covers (k x 5.25 + (7-k) x 0.245) / 7 / 4.676 of need, times the median run's
+    # 0.95 (loss_fraction uniform 0-10 %): k = 5 gives 0.776 (< 0.8), k = 6 gives 0.921. Big days start at
+    # index 20, so the last low window ends at index 24 (k = 5).
+    assert a.period_end == D0 + timedelta(days=24)
