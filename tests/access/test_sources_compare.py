@@ -90,3 +90,18 @@ def test_bad_options_are_user_errors(real_store: Engine) -> None:
             comparison(conn, "kilos")
         with pytest.raises(UserError, match="--by"):
             comparison(conn, by="year")
+
+
+@pytest.mark.slow
+def test_ratio_on_both_backends(store: Engine) -> None:
+    """The same figures from PostgreSQL as from SQLite (real files imported with ``import_file``)."""
+    from lifeline.ingest.service import import_file
+    from tests.access.conftest import COGAT, UNRWA
+    from tests.conftest import shared_file
+
+    import_file(store, shared_file(UNRWA))
+    import_file(store, shared_file(COGAT))
+    with store.connect() as conn:
+        before = _total(comparison(conn, "consignments", "all", "month", *BEFORE).rows)
+        after = _total(comparison(conn, "consignments", "all", "month", *AFTER).rows)
+    assert (before["UNRWA"], before["COGAT"], after["UNRWA"], after["COGAT"]) == (25247, 28776, 10895, 23703)
