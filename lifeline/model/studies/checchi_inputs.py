@@ -253,6 +253,28 @@ def study_densities(wb: Workbook, catalogue: AssumptionSet) -> dict[str, float]:
     return out
 
 
+def item_densities(descriptions: list[str], dens: dict[str, float]) -> tuple[dict[str, float | None], dict[str, float]]:
+    """kcal/kg of each distinct description, its weight shared equally among its items (as Study A's 02 does).
+
+    Items are the description's parts split on '+' (and the catalogue's other separators); non-food
+    items and specialised nutrition (added from the Nutrition Cluster instead) add no kcal. None
+    means no part was recognised at all. Also returns each description's food share of the weight.
+    """
+    cc = CommodityCatalogue(load_set("normalisation"))
+    out: dict[str, float | None] = {}
+    share: dict[str, float] = {}
+    for text in descriptions:
+        parts = [p for p in cc.split.split(text or "") if p.strip()]
+        codes = [cc.match_part(p) for p in parts]
+        if not parts or not any(codes):
+            out[text], share[text] = None, 1.0
+            continue
+        food = [dens[code] for code in codes if code in dens and code != NUTRITION]
+        out[text] = sum(food) / len(parts) if food else 0.0
+        share[text] = len(food) / len(parts)
+    return out, share
+
+
 @dataclass
 class Trucked:
     """UNRWA food trucks by day: kcal from pallet rows (to be scaled by the pallet error) and from the rest."""
@@ -287,22 +309,25 @@ def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: Assumpti
         .then(q)
         .otherwise(0.0)
         .alias("kg_other"),
-        pl.when(pl.col("commodity").is_in(list(dens)))
-        .then(pl.col("commodity"))
-        .when(pl.col("category") == "food")
-        .then(pl.lit(MIXED))
-        .otherwise(None)
-        .alias("code"),
     )
-    f = f.filter(pl.col("code").is_not_null() & (pl.col("code") != NUTRITION))
-    single = f.filter(pl.col("code") != MIXED).with_columns(
-        pl.col("code").replace_strict(dens, return_dtype=pl.Float64).alias("d")
-    )
+    # The kcal/kg of mixed food: the kg-weighted mean of the rows holding one food commodity.
+    single = f.filter(pl.col("commodity").is_in([k for k in dens if k not in (MIXED, NUTRITION)]))
+    single = single.with_columns(pl.col("commodity").replace_strict(dens, return_dtype=pl.Float64).alias("d"))
     kg_single = single["kg_pallet"] + single["kg_other"]
-    if kg_single.sum() > 0:
+    if float(kg_single.sum()) > 0:
         dens[MIXED] = float((kg_single * single["d"]).sum()) / float(kg_single.sum())
     dens["ready-to-eat"] = dens[MIXED]
-    f = f.with_columns(pl.col("code").replace_strict(dens, return_dtype=pl.Float64).alias("kcal_kg"))
+    per_description, food_share = item_densities(f["description"].unique().to_list(), dens)
+    f = f.with_columns(
+        pl.col("description").replace_strict(per_description, default=None, return_dtype=pl.Float64).alias("kcal_kg"),
+        pl.col("description").replace_strict(food_share, default=1.0, return_dtype=pl.Float64).alias("food_share"),
+    )
+    f = f.with_columns(
+        pl.when(pl.col("kcal_kg").is_null() & (pl.col("category") == "food"))
+        .then(pl.lit(dens[MIXED]))
+        .otherwise(pl.col("kcal_kg"))
+        .alias("kcal_kg")
+    ).filter(pl.col("kcal_kg").is_not_null() & (pl.col("kcal_kg") > 0))
     day = (f["date"].to_numpy().astype("datetime64[D]") - c.days[0]).astype(np.int64)
     ok = (day >= 0) & (day < len(c.days))
     pallet = np.zeros(len(c.days))
@@ -312,7 +337,7 @@ def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: Assumpti
     np.add.at(pallet, day[ok], kp[ok])
     np.add.at(other, day[ok], ko[ok])
     per_truck = (kp + ko)[ok]
-    kg = (f["kg_pallet"] + f["kg_other"]).to_numpy()[ok]
+    kg = ((f["kg_pallet"] + f["kg_other"]) * f["food_share"]).to_numpy()[ok]
     return Trucked(
         pallet_kcal=pallet,
         other_kcal=other,
