@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -31,7 +32,7 @@ def load_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) ->
                 Column("rows_rejected", "#indicator+num+rejected"), Column("dataset_id", "#meta+id"),
             ],
             rows=[
-                {"file": r.path.rsplit("/", 1)[-1], "status": r.status, "rows_read": r.rows_read,
+                {"file": Path(r.path).name, "status": r.status, "rows_read": r.rows_read,
                  "rows_imported": r.rows_imported, "rows_changed": r.rows_changed, "rows_unchanged": r.rows_unchanged,
                  "rows_rejected": r.rows_rejected, "dataset_id": r.dataset_id}
                 for r in reports
