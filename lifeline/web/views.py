@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from lifeline.api import tables
 from lifeline.api.tables import NotAvailable, need
+from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.web import charts
 from lifeline.web.panels import Block, unavailable
@@ -33,11 +34,14 @@ class View:
 
 
 def guarded(block_id: str, title: str, build: Callable[[], Block]) -> Block:
-    """A block, or the plain "not available yet" panel while its model module is absent."""
+    """A block; the plain "not available yet" panel while its model module is absent; or, when the model
+    says the store lacks what it needs (a UserError), a "no data" panel with its message."""
     try:
         return build()
     except NotAvailable as exc:
         return unavailable(block_id, title, exc)
+    except UserError as exc:
+        return Block(block_id, title, kind="nodata", message=str(exc))
 
 
 def deliveries_chart(
