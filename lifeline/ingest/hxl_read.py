@@ -117,7 +117,7 @@ def _read_csv(path: Path) -> HxlRaw:
         header_texts = headers
         body = frame.slice(position + 1)  # no copy: the hashtag row is among the first rows
     body = body.rename({c: f"c{i}" for i, c in enumerate(data_columns)})
-    return HxlRaw(frame=body, first_row=table.first_row, tags=tags, headers=header_texts, tag_row=tag_row)
+    return HxlRaw(frame=tidy(body), first_row=table.first_row, tags=tags, headers=header_texts, tag_row=tag_row)
 
 
 def _sheet_grid(reader: fastexcel.ExcelReader, name: str | int, n_rows: int | None = None) -> pl.DataFrame:
@@ -143,7 +143,7 @@ def _read_xlsx(path: Path) -> HxlRaw:
             headers = ["" if v is None else str(v) for v in grid.row(index - 1)] if index else [""] * len(tags)
             body = grid.with_row_index("_row").slice(index + 1)
             body = body.rename({c: f"c{i}" for i, c in enumerate(columns)})
-            body = _drop_blank(body.with_columns(pl.col("_row") - 1))
+            body = tidy(_drop_blank(body.with_columns(pl.col("_row") - 1)))
             return HxlRaw(frame=body, first_row=2, sheet=str(name), tags=tags, headers=headers, tag_row=index + 1)
     raise _no_tag_row(path)
 
@@ -200,7 +200,7 @@ def _from_rows(
 ) -> HxlRaw:
     schema = {f"c{i}": pl.String for i in range(len(tags))}
     frame = pl.DataFrame(rows, schema=schema, orient="row").with_row_index("_row")
-    return HxlRaw(frame=_drop_blank(frame), first_row=first_row, tags=tags, headers=headers, tag_row=tag_row)
+    return HxlRaw(frame=tidy(_drop_blank(frame)), first_row=first_row, tags=tags, headers=headers, tag_row=tag_row)
 
 
 def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
@@ -209,3 +209,26 @@ def _drop_blank(frame: pl.DataFrame) -> pl.DataFrame:
         return frame
     blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells])
     return frame.filter(~blank)
+
+
+def tidy(frame: pl.DataFrame) -> pl.DataFrame:
+    """Cells trimmed and empty cells null, touching only the columns that need it.
+
+    One cheap scan per column decides; most line-list columns need nothing, and rewriting a
+    million-row string column costs time and memory for no change.
+    """
+    cells = [c for c in frame.columns if c != "_row" and frame.schema[c] == pl.String]
+    if not cells or frame.height == 0:
+        return frame
+    needs = frame.select([(pl.col(c).str.contains(r"^\s|\s$") | (pl.col(c) == "")).any().alias(c) for c in cells]).row(
+        0, named=True
+    )
+    fix = [c for c in cells if needs[c]]
+    if not fix:
+        return frame
+    return frame.with_columns(
+        [
+            pl.when(pl.col(c).str.strip_chars() == "").then(None).otherwise(pl.col(c).str.strip_chars()).alias(c)
+            for c in fix
+        ]
+    )

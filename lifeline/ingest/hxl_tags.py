@@ -70,8 +70,7 @@ class Columns:
 
 
 def cell(columns: Columns, index: int | None) -> pl.Expr:
-    """The text cells of a column (whitespace-trimmed, empty -> null), or nulls when the file lacks it."""
+    """The text cells of a column (trimmed, empty -> null by ``hxl_read.tidy``), or nulls when the file lacks it."""
     if index is None:
         return pl.lit(None, dtype=pl.String)
-    text = pl.col(f"c{index}").str.strip_chars()
-    return pl.when(text == "").then(None).otherwise(text)
+    return pl.col(f"c{index}")
