@@ -53,12 +53,15 @@ def _window(frame: pl.DataFrame, date_from: date | None, date_to: date | None) -
 def daily_kg_by_code(
     frame: pl.DataFrame, catalogue: AssumptionSet, days: np.ndarray, areas: list[str], default_area: str
 ) -> tuple[list[str], np.ndarray, int]:
-    """Food kilograms per (code, day, area) and the number of food rows without a weight."""
+    """Food kilograms per (code, day, area) and the number of food rows without a weight.
+
+    Rows holding several items are split into their food items with equal weight shares.
+    """
     codes = list(catalogue.assumptions)
-    food = frame.with_columns(kcal.food_code(frame, catalogue), pl.col("area").fill_null(default_area))
-    food = food.filter(pl.col("food_code").is_not_null())
-    unweighed = food.filter(pl.col("kg").is_null()).height
+    food = kcal.food_items(frame.with_columns(pl.col("area").fill_null(default_area)), catalogue)
+    unweighed = food.filter(pl.col("kg").is_null())["share"].sum()
     food = food.filter(pl.col("kg").is_not_null() & (pl.col("kg") > 0) & pl.col("area").is_in(areas))
+    food = food.with_columns(pl.col("kg") * pl.col("share"))
     agg = food.group_by("food_code", "date", "area").agg(pl.col("kg").sum())
     out = np.zeros((len(codes), len(days), len(areas)))
     if agg.height:
@@ -67,7 +70,7 @@ def daily_kg_by_code(
         ai = agg["area"].replace_strict(areas, list(range(len(areas))), return_dtype=pl.Int64).to_numpy()
         ok = (di >= 0) & (di < len(days))
         np.add.at(out, (ci[ok], di[ok], ai[ok]), agg["kg"].to_numpy()[ok])
-    return codes, out, unweighed
+    return codes, out, round(float(unweighed or 0))
 
 
 def other_inflows(tables: Mapping[str, Any], days: np.ndarray, areas: list[str]) -> tuple[np.ndarray, list[str]]:

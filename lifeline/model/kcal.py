@@ -2,6 +2,8 @@
 
 A row counts as food when its commodity code has an energy density in the catalogue, or when its
 cargo category is food and its commodity is unknown or mixed: those take the ``mixed-food`` density.
+A row holding several items ("Rice + Sugar + Hygiene kits") is split into its items with equal
+shares of the weight, as Study A does, so only its food items carry kcal (:func:`food_items`).
 """
 
 from __future__ import annotations
@@ -10,10 +12,12 @@ import numpy as np
 import polars as pl
 from numpy.typing import NDArray
 
-from lifeline.assumptions import AssumptionSet
+from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.ingest.normalise import CommodityCatalogue
 from lifeline.model import montecarlo
 
 MIXED = "mixed-food"
+SEVERAL = ("mixed-food", "mixed")  # importer codes for rows holding several commodities
 
 
 def food_code(frame: pl.DataFrame, catalogue: AssumptionSet) -> pl.Expr:
@@ -40,3 +44,43 @@ def point_density(catalogue: AssumptionSet) -> pl.DataFrame:
     return pl.DataFrame(
         {"food_code": list(catalogue.assumptions), "kcal_per_kg": [a.value for a in catalogue.assumptions.values()]}
     )
+
+
+def item_shares(descriptions: list[str], catalogue: AssumptionSet, rules: AssumptionSet | None = None) -> pl.DataFrame:
+    """(description, food_code, share): each description's food items and their equal share of the row's weight."""
+    cc = CommodityCatalogue(rules or load_set("normalisation"))
+    food = set(catalogue.assumptions)
+    out: dict[str, list] = {"description": [], "food_code": [], "share": []}
+    for text in descriptions:
+        parts = [p for p in cc.split.split(text or "") if p.strip()]
+        for part in parts:
+            code = cc.match_part(part)
+            if code in food:
+                out["description"].append(text)
+                out["food_code"].append(code)
+                out["share"].append(1.0 / len(parts))
+    return pl.DataFrame(out, schema={"description": pl.String, "food_code": pl.String, "share": pl.Float64})
+
+
+def food_items(frame: pl.DataFrame, catalogue: AssumptionSet, rules: AssumptionSet | None = None) -> pl.DataFrame:
+    """Food rows, those holding several items exploded into one row per food item with its weight share.
+
+    Adds ``food_code`` and ``share``; ``kg`` is the row's kg (multiply by ``share``). Rows with no
+    food item are dropped, except rows of the food category whose items are not recognised, which
+    count whole as mixed food.
+    """
+    single = frame.filter(~pl.col("commodity").is_in(SEVERAL) | pl.col("description").is_null())
+    single = single.with_columns(food_code(single, catalogue), pl.lit(1.0).alias("share"))
+    several = frame.filter(pl.col("commodity").is_in(SEVERAL) & pl.col("description").is_not_null())
+    if several.height:
+        shares = item_shares(several["description"].unique().to_list(), catalogue, rules)
+        split = several.join(shares, on="description", how="left")
+        split = split.with_columns(
+            pl.when(pl.col("food_code").is_null() & (pl.col("category") == "food"))
+            .then(pl.lit(MIXED))
+            .otherwise(pl.col("food_code"))
+            .alias("food_code"),
+            pl.col("share").fill_null(1.0),
+        )
+        single = pl.concat([single, split.select(single.columns)], how="vertical_relaxed")
+    return single.filter(pl.col("food_code").is_not_null())

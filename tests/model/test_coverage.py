@@ -152,3 +152,28 @@ def test_assumptions_show_prints_every_value_with_its_source() -> None:
         shown = CliRunner().invoke(app, ["assumptions", "show", name, "--format", "json"])
         assert shown.exit_code == 0 and all(r["source"] for r in json.loads(shown.stdout)["rows"])
     assert np.isfinite(1.0)
+
+
+def test_rows_with_several_items_share_their_weight(sqlite_store, tmp_path: Path) -> None:
+    # "Rice + Hygiene kits": 4 pallets = 2,550 kg, half rice (1,275 kg x 3,520 = 4,488,000 kcal), half non-food.
+    # "Sugar + Rice": 1 t, 500 kg x 3,870 + 500 kg x 3,520 = 3,695,000 kcal. Over 10 days x 1,000 people: 818.3.
+    load(
+        sqlite_store,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [
+                ("2024-01-01", "Food Items", "Rice + Hygiene kits", 4, "Pallets"),
+                ("2024-01-02", "Food Items", "Sugar + Rice", 1, "Ton"),
+            ],
+        ),
+    )
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="month",
+            overrides=[_override(tmp_path)],
+            runs=1,
+        )
+    assert t.rows[0]["kcal_pp"] == round((4_488_000 + 3_695_000) / 10_000)

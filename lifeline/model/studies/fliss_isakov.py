@@ -52,14 +52,13 @@ def cogat_food(frame: pl.DataFrame, aset: AssumptionSet) -> pl.DataFrame:
 
 
 def unrwa_density(frame: pl.DataFrame, start: date, end: date, catalogue: AssumptionSet | None = None) -> float | None:
-    """Mean kcal/kg of the UNRWA food rows of the period through Lifeline's commodity catalogue."""
+    """Mean kcal/kg of the UNRWA food items of the period through Lifeline's commodity catalogue."""
     cat = catalogue or load_set("commodity-kcal")
     u = frame.filter((pl.col("kind") == "unrwa") & (pl.col("date") >= start) & (pl.col("date") <= end))
-    u = u.with_columns(kcal.food_code(u, cat)).filter(pl.col("food_code").is_not_null() & (pl.col("kg") > 0))
+    u = kcal.food_items(u, cat).filter(pl.col("kg") > 0)
     if u.is_empty():
         return None
-    dens = kcal.point_density(cat)
-    u = u.join(dens, on="food_code", how="left")
+    u = u.join(kcal.point_density(cat), on="food_code", how="left").with_columns(pl.col("kg") * pl.col("share"))
     return float((u["kg"] * u["kcal_per_kg"]).sum()) / float(u["kg"].sum())
 
 
