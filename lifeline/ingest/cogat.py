@@ -17,7 +17,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, SourceInfo, conform, rejections, series_name
-from lifeline.ingest.hxl_values import blank, day_month_year, number, unique_ids
+from lifeline.ingest.hxl_values import blank, by_distinct, date_period, number, unique_ids
 from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, sniff
 
 KIND = "cogat"
@@ -57,6 +57,13 @@ def read(path: Path) -> RawTable:
     return read_csv(path)
 
 
+def day(text: pl.Expr) -> pl.Expr:
+    """A calendar day in any spelling COGAT has used ('25 Feb 2024', '9 Sept 2024', '2024-02-25'); a month or
+    a year alone is not a day, so it is refused rather than pinned to the 1st."""
+    start, end = date_period(text)
+    return pl.when(start == end).then(start)
+
+
 def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
     frame = raw.frame
     missing = [c for c in REQUIRED if c not in frame.columns]
@@ -73,7 +80,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
     route = norm.route(pl.col("Route"), rules)
     work = frame.with_columns(
         (pl.col("_row") + raw.first_row).alias("row_number"),
-        day_month_year(pl.col("Date")).alias("date"),
+        by_distinct(frame, "Date", day).alias("date"),
         route.alias("route"),
         norm.category(pl.col("Classification"), rules).alias("category"),
         tons.alias("quantity"),

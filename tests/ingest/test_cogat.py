@@ -98,16 +98,18 @@ def test_bad_cells_are_rejected_with_row_column_and_reason(tmp_path: Path) -> No
         + "3,25 Foo 2024,Land Crossings,Food,WFP,20\n"
         + "4,25 Feb 2024,Land Crossings,Food,WFP,twenty\n"
         + "5,25 Feb 2024,Land Crossings,Food,WFP,-5\n"
-        + ",25 Feb 2024,Teleport,Food,WFP,20\n",
+        + ",25 Feb 2024,Teleport,Food,WFP,20\n"
+        + "7,2024-02,Land Crossings,Food,WFP,20\n"
+        + "8,2024-02-26,Land Crossings,Food,WFP,20\n",
         encoding="utf-8",
     )
     _module, parsed = parse(path, "cogat", load_set())
-    assert parsed.rows_read == 6
+    assert parsed.rows_read == 8
     got = [(r["row"], r["column"]) for r in parsed.rejections.to_dicts()]
-    assert got == [(3, "Date"), (4, "Date"), (5, "Aid (tons)"), (6, "Aid (tons)"), (7, "Index")]
+    assert got == [(3, "Date"), (4, "Date"), (5, "Aid (tons)"), (6, "Aid (tons)"), (7, "Index"), (8, "Date")]
     reasons = parsed.rejections["reason"].to_list()
     assert "31 Feb 2024" in reasons[0] and "twenty" in reasons[2]
-    assert parsed.rows.height == 1
+    assert parsed.rows["date"].to_list() == [date(2024, 2, 25), date(2024, 2, 26)]  # a month alone is not a day
 
 
 def test_unknown_route_is_kept_and_flagged(tmp_path: Path) -> None:
