@@ -57,6 +57,7 @@ COMMAND_MODULES = [
     "lifeline.cli.serve",
     "lifeline.cli.users",
     "lifeline.cli.claims",
+    "lifeline.cli.revisions",
 ]
 
 for _name in COMMAND_MODULES:

@@ -25,7 +25,9 @@ def current_deliveries_filter(
         cond.append(d.c.date <= date_to)
     if source:
         needle = source.lower()
-        cond.append(or_(func.lower(s.c.publisher) == needle, func.lower(ds.c.series) == needle, func.lower(ds.c.kind) == needle))
+        cond.append(
+            or_(func.lower(s.c.publisher) == needle, func.lower(ds.c.series) == needle, func.lower(ds.c.kind) == needle)
+        )
     return cond
 
 
@@ -56,7 +58,7 @@ def delivery_totals(
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(and_(*current_deliveries_filter(date_from, date_to, source)))
         .group_by(period, key, s.c.publisher)
-        .order_by(period, key, s.c.publisher)
+        .order_by(period, key.asc().nulls_last(), s.c.publisher)  # NULLs last on SQLite as on PostgreSQL
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
@@ -71,6 +73,7 @@ def sources_of_deliveries(
         .distinct()
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .order_by(s.c.publisher, s.c.title, s.c.published)  # the same order on every backend
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
@@ -123,6 +126,44 @@ def delivery_breakdown(
         .select_from(origin)
         .where(and_(*current_deliveries_filter(date_from, date_to, source)))
         .group_by(*cols)
-        .order_by(*cols)
+        .order_by(*[c.asc().nulls_last() for c in cols])
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
+def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """What an import changed, withdrew or restored: when, which row, from which dataset, old and new values.
+
+    ``dataset_id`` narrows to the changes one import made. Rows are named by their series and the
+    source's own row id, so a user can find them in the published file.
+    """
+    r, ds, prev = schema.revisions, schema.datasets, schema.datasets.alias("previous")
+    d, o = schema.deliveries, schema.observations
+    stmt = (
+        select(
+            r.c.id,
+            r.c.changed_at,
+            r.c.action,
+            r.c.table_name,
+            func.coalesce(d.c.series, o.c.series).label("series"),
+            func.coalesce(d.c.source_row_id, o.c.source_row_id).label("source_row_id"),
+            r.c.dataset_id,
+            ds.c.path.label("dataset_path"),
+            r.c.previous_dataset_id,
+            prev.c.path.label("previous_path"),
+            r.c.old_values,
+            r.c.new_values,
+        )
+        .select_from(
+            r.join(ds, r.c.dataset_id == ds.c.id)
+            .join(prev, r.c.previous_dataset_id == prev.c.id)
+            .outerjoin(d, and_(r.c.table_name == "deliveries", r.c.record_id == d.c.id))
+            .outerjoin(o, and_(r.c.table_name == "observations", r.c.record_id == o.c.id))
+        )
+        .order_by(r.c.id)
+    )
+    if dataset_id is not None:
+        stmt = stmt.where(r.c.dataset_id == dataset_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [dict(row._mapping) for row in conn.execute(stmt)]

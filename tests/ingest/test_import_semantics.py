@@ -1,0 +1,282 @@
+"""Import semantics on small UNRWA-shaped files a test controls: idempotent, revisions, accounting, parity.
+
+- the same file twice writes nothing and says so;
+- a newer version with a changed, a dropped, a re-added and a refused row keeps every old value
+  in ``revisions``, keeps withdrawn rows retrievable but out of totals, and always balances
+  ``rows_read == imported + unchanged + changed + rejected``;
+- ``lifeline revisions`` and ``lifeline import --format json`` print what the issue specifies;
+- ``lifeline deliveries`` gives identical answers on SQLite and PostgreSQL for every option, with
+  weeks starting on Monday on both.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, select
+
+from lifeline.ingest.service import ImportReport, import_file
+from lifeline.model.deliveries import delivery_table
+from lifeline.store import queries, schema
+from lifeline.store.engine import open_store
+from tests.cli import helpers
+from tests.cli.helpers import private_postgres, run_cli, snapshot, unrwa_csv, unrwa_row
+from tests.conftest import postgres_url
+
+fresh_store = helpers.fresh_store  # fixture: a fresh store on SQLite and on a private PostgreSQL database
+store_url = helpers.store_url  # fixture: the URL of such a store, for the CLI
+
+SERIES = "unrwa-commodities-received"
+
+
+def _version(folder: Path, stamp: str, rows: list[dict[str, Any]]) -> Path:
+    return unrwa_csv(folder / f"{SERIES}-{stamp}.csv", rows)
+
+
+def _v1(folder: Path) -> Path:
+    return _version(folder, "20240601", [unrwa_row(i, quantity=10 * i) for i in range(1, 6)])
+
+
+def _v2(folder: Path) -> Path:
+    """Row 2's quantity changed, row 3 dropped, row 6 new, row 7 refused (its date is not a date)."""
+    rows = [unrwa_row(i, quantity=10 * i) for i in (1, 2, 4, 5, 6)]
+    rows[1]["Quantity"] = "25"
+    rows.append(unrwa_row(7, day="not a date"))
+    return _version(folder, "20240701", rows)
+
+
+def _v3(folder: Path) -> Path:
+    """Back to v1's values for rows 1-5 (row 3 re-added), plus row 6 unchanged."""
+    return _version(folder, "20240801", [unrwa_row(i, quantity=10 * i) for i in range(1, 7)])
+
+
+def _balanced(report: ImportReport) -> bool:
+    return report.rows_read == report.rows_imported + report.rows_unchanged + report.rows_changed + report.rows_rejected
+
+
+def _counts(report: ImportReport) -> tuple[int, int, int, int, int, int]:
+    return (
+        report.rows_read, report.rows_imported, report.rows_unchanged, report.rows_changed,
+        report.rows_rejected, report.rows_withdrawn,
+    )
+
+
+def test_same_file_twice_writes_nothing_and_says_so(fresh_store: Engine, tmp_path: Path) -> None:
+    first = import_file(fresh_store, _v1(tmp_path))
+    assert (first.status, _counts(first)) == ("imported", (5, 5, 0, 0, 0, 0))
+    before = snapshot(fresh_store)
+    again = import_file(fresh_store, _v1(tmp_path))
+    assert again.status == "unchanged"
+    assert _counts(again) == (5, 0, 5, 0, 0, 0)
+    assert "nothing changed" in again.message and "nothing written" in again.message
+    assert again.dataset_id == first.dataset_id
+    assert snapshot(fresh_store) == before
+
+
+def test_update_keeps_old_values_withdrawn_rows_and_balances(fresh_store: Engine, tmp_path: Path) -> None:
+    first = import_file(fresh_store, _v1(tmp_path))
+    second = import_file(fresh_store, _v2(tmp_path))
+    assert second.status == "updated"
+    assert _counts(second) == (6, 1, 3, 1, 1, 1)
+    assert second.rejections == [
+        {"row": 7, "column": "Received Date", "reason": "expected a date as YYYY-MM-DD, found not a date"}
+    ]
+    third = import_file(fresh_store, _v3(tmp_path))
+    assert _counts(third) == (6, 0, 4, 2, 0, 0)
+    assert all(_balanced(r) for r in (first, second, third))
+
+    with fresh_store.connect() as conn:
+        history = queries.revisions(conn)
+        by_dataset = queries.revisions(conn, dataset_id=second.dataset_id)
+        d = schema.deliveries
+        row3 = conn.execute(select(d.c.withdrawn_dataset_id, d.c.quantity).where(d.c.source_row_id == "3")).one()
+    # v2: row 2 changed 20 -> 25, row 3 withdrawn; v3: row 2 back to 20, row 3 restored.
+    assert [(h["action"], h["source_row_id"], h["dataset_id"]) for h in history] == [
+        ("changed", "2", second.dataset_id),
+        ("withdrawn", "3", second.dataset_id),
+        ("changed", "2", third.dataset_id),
+        ("restored", "3", third.dataset_id),
+    ]
+    assert [h["source_row_id"] for h in by_dataset] == ["2", "3"]
+    changed = history[0]
+    assert changed["previous_dataset_id"] == first.dataset_id
+    assert _json(changed["old_values"])["quantity"] == 20.0 and _json(changed["new_values"])["quantity"] == 25.0
+    assert _json(history[1]["old_values"])["quantity"] == 30.0  # the withdrawn row's values are kept
+    assert _json(history[2]["old_values"])["quantity"] == 25.0
+    assert row3.withdrawn_dataset_id is None and row3.quantity == 30.0
+
+
+def test_withdrawn_rows_stay_retrievable_and_out_of_totals(fresh_store: Engine, tmp_path: Path) -> None:
+    import_file(fresh_store, _v1(tmp_path))
+    second = import_file(fresh_store, _v2(tmp_path))
+    with fresh_store.connect() as conn:
+        d = schema.deliveries
+        stored = conn.execute(select(d.c.source_row_id, d.c.withdrawn_dataset_id).order_by(d.c.source_row_id)).all()
+        totals = queries.delivery_totals(conn, "month", "crossing")
+    assert [(r.source_row_id, r.withdrawn_dataset_id) for r in stored] == [
+        ("1", None), ("2", None), ("3", second.dataset_id), ("4", None), ("5", None), ("6", None),
+    ]
+    assert [(t["group"], t["consignments"]) for t in totals] == [("kerem-shalom", 5)]
+    # 10 + 25 + 40 + 50 + 60 pallets at the kg-per-pallet assumption (637.5 kg): row 3's 30 left out
+    assert totals[0]["tonnes"] == pytest.approx(185 * 637.5 / 1000)
+
+
+def test_progress_reports_each_stage_in_order(fresh_store: Engine, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    import_file(fresh_store, _v1(tmp_path), progress=lambda stage, done, total: seen.append((stage, done, total)))
+    stages = [s for s, _, _ in seen]
+    assert stages[:3] == ["reading", "normalising", "comparing with the store"]
+    assert stages[-1] == "storing" and seen[-1][1] == seen[-1][2] == 5
+
+
+# ------------------------------------------------------------------ the CLI: import --format json, revisions
+
+
+def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path: Path) -> None:
+    result = run_cli(store_url, "import", "--format", "json", str(_v1(tmp_path)), str(_v2(tmp_path)))
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)  # exactly one JSON document, nothing else on stdout
+    assert list(doc) == ["datasets"] and len(doc["datasets"]) == 2
+    required = [
+        "path", "kind", "rows_read", "rows_imported", "rows_unchanged", "rows_changed", "rows_rejected", "rejections"
+    ]
+    for entry in doc["datasets"]:
+        assert list(entry)[: len(required)] == required
+        assert entry["kind"] == "unrwa"
+        assert all(isinstance(entry[k], int) for k in required[2:-1])
+        assert entry["rows_read"] == sum(entry[k] for k in required[3:-1])
+    second = doc["datasets"][1]
+    assert second["path"].endswith(f"{SERIES}-20240701.csv")
+    assert second["rejections"] == [
+        {"row": 7, "column": "Received Date", "reason": "expected a date as YYYY-MM-DD, found not a date"}
+    ]
+    assert (second["status"], second["rows_withdrawn"]) == ("updated", 1)
+
+
+def test_revisions_command_lists_changes_with_old_and_new_values(store_url: str, tmp_path: Path) -> None:
+    assert run_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 0
+    result = run_cli(store_url, "revisions", "--format", "json")
+    assert result.returncode == 0, result.stderr
+    doc = json.loads(result.stdout)
+    rows = doc["rows"]
+    assert [(r["action"], r["source_row_id"], r["series"]) for r in rows] == [
+        ("changed", "2", SERIES), ("withdrawn", "3", SERIES)
+    ]
+    assert rows[0]["dataset_path"] == f"{SERIES}-20240701.csv"
+    assert rows[0]["previous_path"] == f"{SERIES}-20240601.csv"
+    assert "quantity: 20.0 -> 25.0" in rows[0]["change"]
+    assert json.loads(rows[0]["old_values"])["quantity"] == 20.0
+    assert json.loads(rows[0]["new_values"])["quantity"] == 25.0
+    assert rows[1]["new_values"] is None and json.loads(rows[1]["old_values"])["quantity"] == 30.0
+
+    only = json.loads(run_cli(store_url, "revisions", "--dataset", "1", "--format", "json").stdout)
+    assert only["rows"] == []  # the first import changed nothing that was stored before
+    as_csv = run_cli(store_url, "revisions", "--format", "csv").stdout
+    assert [r["action"] for r in csv.DictReader(io.StringIO(as_csv))] == ["changed", "withdrawn"]
+    table = run_cli(store_url, "revisions")
+    assert table.returncode == 0 and "withdrawn" in table.stdout
+
+
+# ------------------------------------------------------------------ deliveries: SQLite and PostgreSQL agree
+
+# Days chosen around week and month edges: Sundays and Mondays, a year end, a leap day.
+DAYS = ["2023-12-31", "2024-01-01", "2024-02-29", "2024-03-03", "2024-03-04", "2024-05-05", "2024-05-06", "2024-05-12"]
+CROSSINGS = ["Kerem Shalom", "Rafah", "Zikim", "JLOTS", "Gate 96"]
+GOODS = [
+    ("Wheat flour", "Food Items"), ("Rice + Sugar", "Food Items"), ("Tents", "Shelter"), ("Medicine", "Medical Supply")
+]
+
+
+def _mixed_file(folder: Path) -> Path:
+    rows = []
+    combos = itertools.product(DAYS, CROSSINGS, GOODS)
+    for i, (day, crossing, (description, category)) in enumerate(combos, start=1):
+        rows.append(
+            unrwa_row(i, day=day, quantity=(i % 9) - 1, crossing=crossing, description=description, category=category,
+                      units="Pallets" if i % 4 else "MT")
+        )
+    return _version(folder, "20240901", rows)
+
+
+def _cogat_file(folder: Path) -> Path:
+    path = folder / "cogat-gaza-aid-data-20240924.csv"
+    lines = ["Index,Date,Route,Classification,Donor,Aid (tons)"]
+    for i, day in enumerate(["25 Feb 2024", "3 Mar 2024", "4 Mar 2024", "9 Sept 2024", "6 May 2024"], start=1):
+        route = ["Aerial Route", "Land Route", "Maritime Route"][i % 3]
+        lines.append(f"{i},{day},{route},Food,Jordan,{'-' if i == 3 else 20 + i}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_backends(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The same files imported into a SQLite store and a private PostgreSQL store."""
+    folder = tmp_path_factory.mktemp("parity")
+    files = [_mixed_file(folder), _cogat_file(folder)]
+    with private_postgres(postgres_url()) as pg_url:
+        urls = {"sqlite": f"sqlite:///{folder / 'store.db'}", "postgres": pg_url}
+        engines = {name: open_store(url) for name, url in urls.items()}
+        for engine in engines.values():
+            for path in files:
+                import_file(engine, path)
+        yield urls, engines
+        for engine in engines.values():
+            engine.dispose()
+
+
+@pytest.mark.postgres
+def test_every_group_and_period_gives_identical_results(two_backends) -> None:  # type: ignore[no-untyped-def]
+    _urls, engines = two_backends
+    for by, group in itertools.product(("day", "week", "month"), queries.GROUPS):
+        answers = []
+        for engine in engines.values():
+            with engine.connect() as conn:
+                answers.append(delivery_table(conn, by=by, group=group).as_dict())
+        assert answers[0]["rows"], (by, group)
+        assert answers[0] == answers[1], (by, group)
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("fmt", ["json", "csv", "hxl", "table"])
+def test_cli_deliveries_prints_the_same_on_both_backends(two_backends, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    urls, _engines = two_backends
+    args = ["deliveries", "--by", "week", "--group", "category", "--from", "2024-01-01", "--format", fmt]
+    outputs = [run_cli(url, *args) for url in urls.values()]
+    assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
+    assert outputs[0].stdout == outputs[1].stdout
+    if fmt == "json":
+        doc = json.loads(outputs[0].stdout)
+        assert {r["period"] for r in doc["rows"]} >= {"2024-01-01", "2024-02-26", "2024-03-04"}
+
+
+@pytest.mark.postgres
+def test_weeks_start_on_monday_on_both_backends(two_backends) -> None:  # type: ignore[no-untyped-def]
+    _urls, engines = two_backends
+    expected = {
+        "2023-12-31": "2023-12-25",  # Sunday -> the Monday before, across the year end
+        "2024-01-01": "2024-01-01",  # Monday
+        "2024-02-29": "2024-02-26",
+        "2024-03-03": "2024-02-26",  # Sunday
+        "2024-03-04": "2024-03-04",  # Monday
+        "2024-05-05": "2024-04-29",
+        "2024-05-06": "2024-05-06",
+        "2024-05-12": "2024-05-06",
+    }
+    for engine in engines.values():
+        with engine.connect() as conn:
+            for day, monday in expected.items():
+                from datetime import date
+
+                d = date.fromisoformat(day)
+                rows = queries.delivery_totals(conn, "week", "crossing", d, d, source="unrwa")
+                assert {r["period"] for r in rows} == {monday}, (engine.dialect.name, day)
+
+
+def _json(value: Any) -> dict[str, Any]:
+    return json.loads(value) if isinstance(value, str) else dict(value)
