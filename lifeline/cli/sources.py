@@ -12,7 +12,7 @@ from lifeline.assumptions import load_set
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, emit
-from lifeline.model.sources_compare import comparison
+from lifeline.model.sources_compare import comparison, reported_vs_recorded
 
 group = typer.Typer(help="Compare what each source recorded.", no_args_is_help=True)
 app.add_typer(group, name="sources")
@@ -46,4 +46,18 @@ def compare_cmd(
     with engine().connect() as conn:
         result = comparison(conn, indicator.value, category, by.value,
                             parse_date(date_from, "--from"), parse_date(date_to, "--to"), rules)
+    emit(result, fmt)
+
+
+@group.command("reported")
+def reported_cmd(
+    assumptions: Annotated[
+        list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Figures reported in statements (trucks per day, truckloads) next to the same figure from each line list."""
+    rules = load_set("access", assumptions or [])
+    with engine().connect() as conn:
+        result = reported_vs_recorded(conn, rules)
     emit(result, fmt)

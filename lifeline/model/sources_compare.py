@@ -194,3 +194,97 @@ def _divergence_notes(rules: AssumptionSet, indicator: str) -> list[str]:
             continue
         out.append(f"{item['text']} (source: {item['source']})")
     return out
+
+
+def reported_vs_recorded(conn: Connection, rules: AssumptionSet | None = None) -> ResultTable:
+    """Figures reported in statements (reference set) next to the same figure from each line list.
+
+    Which reported indicators are checked, and how each maps to a line-list measure, is data
+    (``access.toml [reported_checks]``); only reported figures with a period can be recomputed.
+    """
+    rules = rules or load_set("access")
+    checks = rules.tables.get("reported_checks", {})
+    reported = [o for ind in checks for o in queries_access.observations(conn, ind)
+                if o["value"] is not None and o["period_end"] is not None]
+    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
+    publishers = sorted(coverage)
+    rows: list[dict[str, Any]] = []
+    if reported:
+        lo = min(o["date"] for o in reported)
+        hi = max(o["period_end"] for o in reported)
+        raw = queries_access.daily_deliveries(conn, lo, hi)
+        schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
+                  "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
+                  "kg": pl.Float64, "rows_with_weight": pl.Int64}
+        frame = pl.DataFrame(raw, schema=schema, orient="row") if raw else pl.DataFrame(schema=schema)
+        for obs in sorted(reported, key=lambda o: (o["indicator"], o["date"], o["location"] or "")):
+            rows.append(_check_row(frame, obs, checks[obs["indicator"]], publishers, coverage))
+    columns = [
+        Column("indicator", "#indicator+code"), Column("location", "#loc+code"),
+        Column("start", "#date+start"), Column("end", "#date+end"),
+        Column("reported", "#indicator+num+reported", "reported value"),
+        Column("reported_by", "#meta+source", "reported by"),
+    ]
+    for p in publishers:
+        columns += [Column(p, f"#indicator+num+{_attr(p)}", f"{p} (same measure)"),
+                    Column(f"ratio_{p}", f"#indicator+num+ratio+{_attr(p)}", f"{p} / reported")]
+    columns.append(Column("note", "#meta+note"))
+    return ResultTable(
+        title="Reported figures against the line lists",
+        columns=columns,
+        rows=rows,
+        sources=queries_access.delivery_sources(conn) + [_cite(o) for o in reported],
+        notes=[f"{ind}: {spec.get('note', '')}" for ind, spec in checks.items()]
+        + ["a line list gives no figure where it does not cover the whole period or has no crossing breakdown "
+           "for the location asked (COGAT land rows)"]
+        + _divergence_notes(rules, "trucks"),
+        query={},
+    )
+
+
+def _check_row(frame: pl.DataFrame, obs: dict[str, Any], spec: dict[str, Any], publishers: list[str],
+               coverage: dict[str, tuple[date, date]]) -> dict[str, Any]:
+    start, end = obs["date"], obs["period_end"]
+    days = (end - start).days + 1
+    cond = (pl.col("date") >= start) & (pl.col("date") <= end)
+    if spec.get("categories"):
+        cond = cond & pl.col("category").is_in(list(spec["categories"]))
+    if spec.get("exclude_categories"):
+        cond = cond & ~pl.col("category").fill_null("").is_in(list(spec["exclude_categories"]))
+    location = obs["location"]
+    whole = location in (None, "gaza-strip")
+    if not whole:
+        cond = cond & (pl.col("crossing") == location)
+    picked = frame.filter(cond)
+    row: dict[str, Any] = {
+        "indicator": obs["indicator"], "location": location, "start": start, "end": end,
+        "reported": obs["value"], "reported_by": obs.get("cited_publisher") or obs.get("dataset_publisher"),
+    }
+    notes = []
+    measure = str(spec.get("measure", "trucks"))
+    for p in publishers:
+        first, last = coverage[p]
+        mine = picked.filter(pl.col("publisher") == p)
+        covered = first <= start and last >= end
+        no_breakdown = not whole and frame.filter((pl.col("publisher") == p) & pl.col("crossing").is_null()).height > 0
+        if not covered:
+            value = None
+            notes.append(f"{p} does not cover {start} to {end}")
+        elif no_breakdown and mine.height == 0 and location not in ("jlots", "airdrop"):
+            value = None
+            notes.append(f"{p} gives no crossing breakdown for land")
+        else:
+            total = float(mine[measure].sum()) if mine.height else 0.0
+            value = round(total / days, 1) if spec.get("per_day") else round(total, 1)
+            if mine.height == 0:
+                notes.append(f"{p} covers the period but recorded no rows here")
+        row[p] = value
+        row[f"ratio_{p}"] = round(value / obs["value"], 3) if value is not None and obs["value"] else None
+    row["note"] = "; ".join(notes) or None
+    return row
+
+
+def _cite(obs: dict[str, Any]) -> dict[str, Any]:
+    return {"publisher": obs.get("cited_publisher") or obs.get("dataset_publisher"),
+            "title": obs.get("cited_title") or obs.get("dataset_title"),
+            "url": obs.get("cited_url") or obs.get("dataset_url"), "published": obs.get("cited_date")}

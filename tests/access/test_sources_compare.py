@@ -105,3 +105,29 @@ def test_ratio_on_both_backends(store: Engine) -> None:
         before = _total(comparison(conn, "consignments", "all", "month", *BEFORE).rows)
         after = _total(comparison(conn, "consignments", "all", "month", *AFTER).rows)
     assert (before["UNRWA"], before["COGAT"], after["UNRWA"], after["COGAT"]) == (25247, 28776, 10895, 23703)
+
+
+def test_reported_figures_against_the_line_lists(real_with_reference: Engine) -> None:
+    """OCHA's 176 aid trucks/day (1 Apr - 6 May 2024) next to the same rate from each line list."""
+    from lifeline.model.sources_compare import reported_vs_recorded
+    from tests.access.conftest import COGAT, UNRWA
+    from tests.conftest import shared_file
+
+    with real_with_reference.connect() as conn:
+        rows = reported_vs_recorded(conn).rows
+    april = next(r for r in rows if r["indicator"] == "aid_trucks_per_day" and r["start"] == date(2024, 4, 1))
+    assert (april["reported"], april["reported_by"]) == (176, "OCHA (via WAFA and i24news)")
+    unrwa = pl.read_csv(shared_file(UNRWA), infer_schema=False).with_columns(
+        pl.col("Received Date").str.slice(0, 10).str.to_date().alias("d"))
+    in_window = unrwa.filter(pl.col("d").is_between(date(2024, 4, 1), date(2024, 5, 6))).height
+    assert april["UNRWA"] == pytest.approx(in_window / 36, abs=0.05)  # UNRWA has no fuel category
+    cogat = pl.read_csv(shared_file(COGAT), infer_schema=False).with_columns(
+        pl.col("Date").str.replace("Sept", "Sep").str.to_date("%d %b %Y").alias("d"))
+    trucks = cogat.filter(pl.col("d").is_between(date(2024, 4, 1), date(2024, 5, 6))
+                          & (pl.col("Route") != "Aerial Route") & ~pl.col("Classification").is_in(["Fuel", "Gas"]))
+    assert april["COGAT"] == pytest.approx(trucks.height / 36, abs=0.05)
+    assert april["ratio_UNRWA"] == pytest.approx(april["UNRWA"] / 176, abs=1e-3)
+    ks = next(r for r in rows if r["indicator"] == "aid_truckloads" and r["location"] == "kerem-shalom")
+    assert ks["reported"] == 143 and ks["COGAT"] is None and "no crossing breakdown" in ks["note"]
+    october = next(r for r in rows if r["start"] == date(2024, 10, 1))
+    assert october["UNRWA"] is None and "does not cover" in october["note"]
