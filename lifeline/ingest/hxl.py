@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from lifeline.assumptions import AssumptionSet
+from lifeline.errors import BadFile
 from lifeline.ingest import hxl_deliveries, hxl_locations, hxl_observations
 from lifeline.ingest.base import Parsed
 from lifeline.ingest.hxl_read import HxlRaw, looks_like_hxl, read_hxl
@@ -51,4 +52,16 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         return hxl_observations.normalise(raw, columns, rules, path)
     if target == "locations":
         return hxl_locations.normalise(raw, columns, rules, path)
-    raise hxl_deliveries.unknown_tags(columns, path, raw.tag_row or 1)
+    raise unknown_tags(columns, path, raw.tag_row or 1)
+
+
+def unknown_tags(columns: Columns, path: Path, row: int) -> BadFile:
+    """The one-line refusal for a hashtag row that matches no kind of file Lifeline knows."""
+    return BadFile(
+        f"the hashtags ({columns.found() or 'none'}) match nothing Lifeline reads; expected deliveries "
+        "(#date with #item+name / #loc+crossing+name / #indicator+num+quantity ...), observations "
+        "(#indicator+num, #population, #affected+idps, #status ... with #date) or locations "
+        "(#loc+code, #loc+type, #loc+name) - see docs/hxl.md",
+        file=str(path),
+        row=row,
+    )

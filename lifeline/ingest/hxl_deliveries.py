@@ -1,19 +1,18 @@
 """HXL deliveries: one row per consignment (or per aggregate row, with ``#indicator+num+consignments``).
 
-Every column is normalised as a whole polars expression; only the distinct free-text descriptions go
-through the commodity catalogue in Python (a few thousand at most), so the path stays vectorised for
+Every column is normalised as a whole polars column: repetitive ones (dates, crossings, categories,
+units, quantities) once per distinct value, joined back; only the distinct free-text descriptions go
+through the commodity catalogue in Python (a few thousand at most). So the path stays vectorised for
 files of millions of rows.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import polars as pl
 
 from lifeline.assumptions import AssumptionSet
-from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, conform, rejections, series_name
 from lifeline.ingest.hxl_read import HxlRaw
@@ -213,18 +212,3 @@ def _extra(kept: pl.DataFrame, columns: Columns, several_sources: bool) -> pl.Se
         fields += [pl.col(n) for n in ("cited_publisher", "cited_title", "cited_url")]
         fields.append(pl.col("cited_date").cast(pl.String))
     return json_where_any(kept, fields)
-
-
-def unknown_tags(columns: Columns, path: Path, row: int) -> BadFile:
-    """The one-line refusal for a hashtag row that matches no kind of file Lifeline knows."""
-    return BadFile(
-        f"the hashtags ({columns.found() or 'none'}) match nothing Lifeline reads; expected deliveries "
-        "(#date with #item+name / #loc+crossing+name / #indicator+num+quantity ...), observations "
-        "(#indicator+num, #population, #affected+idps, #status ... with #date) or locations "
-        "(#loc+code, #loc+type, #loc+name) - see docs/hxl.md",
-        file=str(path),
-        row=row,
-    )
-
-
-__all__ = ["normalise", "is_deliveries", "unknown_tags", "json"]
