@@ -160,3 +160,16 @@ def test_cli_json_rows(real_with_reference: Engine, tmp_path: Any) -> None:
     assert {"crossing", "period", "status", "status_source", "sources"} <= set(row)
     assert set(row["sources"]) == {"COGAT", "UNRWA"}
     assert set(row["sources"]["UNRWA"]) == {"consignments", "trucks", "tonnes"}
+
+
+def test_every_closed_day_is_a_reported_one(real_with_reference: Engine) -> None:
+    """With the reference events loaded, each 'closed' day in the whole window traces to a report, and
+    each day with nothing recorded and nothing reported is 'no data' or 'unknown'."""
+    with real_with_reference.connect() as conn:
+        frame, publishers, _ = access.daily_frame(conn)
+    closed = frame.filter(frame["status"] == "closed")
+    assert closed.height > 100
+    assert closed["status_source"].str.starts_with("reported: ").all()
+    assert (closed["basis"] == "reported").all()
+    silent = frame.filter((frame["basis"] == "none") & (frame["level"] == "crossing"))
+    assert set(silent["status"].unique()) <= {"no data", "unknown"}
