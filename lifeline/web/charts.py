@@ -131,9 +131,11 @@ def status_timeline(
     trace = {
         "type": "heatmap", "x": days, "y": [name(p) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
         "colorscale": scale, "text": text, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",
-        "colorbar": {"tickvals": list(range(n)), "ticktext": [(labels or {}).get(s, s) for s in order]},
+        "colorbar": {"tickvals": list(range(n)), "ticktext": [(labels or {}).get(s, s) for s in order],
+                     "orientation": "h", "y": -0.12, "yanchor": "top", "thickness": 12, "len": 0.6},
         "xgap": 0, "ygap": 2,
     }
-    layout = _layout(title, rtl, hovermode="closest", height=max(220, 60 + 34 * len(places)))
+    layout = _layout(title, rtl, hovermode="closest", height=max(260, 110 + 34 * len(places)))
+    layout["margin"]["b"] = 80
     layout["yaxis"] = {"automargin": True, "side": "right" if rtl else "left"}
     return {"data": [trace], "layout": layout}

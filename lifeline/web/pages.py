@@ -116,7 +116,8 @@ def access(request: Request, _: Reader) -> HTMLResponse:
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by"])
+    return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by"],
+                        assumption_sets=tables.coverage_sets())
 
 
 @router.get("/sources", response_class=HTMLResponse)

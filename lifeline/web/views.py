@@ -13,6 +13,7 @@ from lifeline.api import tables
 from lifeline.api.tables import NotAvailable, need
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.store import queries_web
 from lifeline.web import charts
 from lifeline.web.panels import Block, unavailable
 
@@ -338,13 +339,15 @@ def map_view(v: View) -> list[Block]:
         sources += cov.sources
     except NotAvailable as exc:
         notes.append(f"coverage: {exc}")
+    parents = {r["code"]: r["parent_code"] for r in queries_web.locations(v.conn)}
     rows = []
     for s in mapsvg.shapes():
-        value, need = coverage_by_area.get(s.code, (None, None))
+        area = _covering_area(s.code, coverage_by_area, parents) if s.kind == "governorate" else None
+        value, need = coverage_by_area.get(area, (None, None)) if area else (None, None)
         rows.append({
             "code": s.code, "type": s.kind, "name": v.name(s.code), "position": s.position,
             "status": status.get(s.code) if s.kind == "crossing" else None,
-            "kcal_median": value if s.kind == "governorate" else None, "lat": s.lat, "lon": s.lon,
+            "kcal_median": value, "coverage_area": area, "lat": s.lat, "lon": s.lon,
             "fill": mapsvg.coverage_colour(value, need) if s.kind == "governorate"
             else charts.STATUS_COLOURS.get(status.get(s.code) or "no data", "#d9d9d9"),
             "shape": s,
@@ -352,7 +355,8 @@ def map_view(v: View) -> list[Block]:
     table = ResultTable(
         title=v.t("map_title"),
         columns=[Column("code", "#loc+code"), Column("type", "#loc+type"), Column("position", "#meta+position"),
-                 Column("status", "#status"), Column("kcal_median", "#indicator+num+kcal"),
+                 Column("status", "#status"), Column("kcal_median", "#indicator+num+kcal", "kcal/person/day (median)"),
+                 Column("coverage_area", "#adm1+code+model", "coverage of area"),
                  Column("lat", "#geo+lat"), Column("lon", "#geo+lon")],
         rows=rows, sources=sources + [{"publisher": "Lifeline", "title": "Schematic map of the Gaza Strip "
                                        "(lifeline/web/geo/gaza-schematic.geojson), built from the coordinates "
@@ -360,6 +364,19 @@ def map_view(v: View) -> list[Block]:
         notes=[v.t("map_schematic")] + notes, query={"date": day},
     )
     return [Block("map", v.t("map_title"), kind="map", table=table, extra={"date": day})]
+
+
+def _covering_area(code: str, coverage: dict[str, Any], parents: dict[str, str | None]) -> str | None:
+    """The area whose coverage stands for a governorate: itself, else the nearest ancestor the model
+    reports (e.g. the whole strip when deliveries carry no destination)."""
+    seen: set[str] = set()
+    current: str | None = code
+    while current and current not in seen:
+        if current in coverage:
+            return current
+        seen.add(current)
+        current = parents.get(current)
+    return "gaza-strip" if "gaza-strip" in coverage else None
 
 
 def _status_on(v: View, day: date | None) -> ResultTable:

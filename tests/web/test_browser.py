@@ -156,6 +156,21 @@ def test_editor_imports_from_the_browser_and_anonymous_cannot(live: str, browser
     page.close()
 
 
+def test_claims_page_checks_a_statement(live: str, browser: Any) -> None:
+    page, problems = open_page(browser)
+    page.goto(live + "/claims", wait_until="networkidle")
+    page.fill("#claims-form textarea", "GAZA, 7 May 2024. Around 176 trucks a day entered Gaza in April 2024.")
+    page.click("#claims-form button[type=submit]")
+    page.wait_for_selector("#claims-report")
+    verdicts = page.locator("#claims-report article.claim").evaluate_all("els => els.map(e => e.dataset.verdict)")
+    known = ("consistent", "overstated", "understated", "contradicted", "no data")
+    assert verdicts and all(v in known for v in verdicts)
+    assert page.locator("#claims-report tbody tr").count() >= 1  # evidence rows, each naming its source
+    page.screenshot(path=str(ARTIFACTS / "claims-report-en.png"), full_page=True)
+    assert not problems
+    page.close()
+
+
 def test_readable_on_a_phone(live: str, browser: Any) -> None:
     page, problems = open_page(browser, 390, 844)
     for path in ("/", "/access?lang=ar"):
