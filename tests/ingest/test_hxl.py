@@ -348,3 +348,43 @@ def test_round_trip_for_every_grouping(sqlite_store: Engine, tmp_path: Path, by:
         second = render(delivery_table(conn, by=by, group=group), "hxl")
     assert _numbers(second).equals(_numbers(first))
     origin.dispose()
+
+
+def test_idmc_update_becomes_a_revision_keyed_by_its_untagged_id_column(sqlite_store: Engine, tmp_path: Path) -> None:
+    original = shared_file(IDMC).read_text(encoding="utf-8")
+    first = tmp_path / IDMC
+    first.write_text(original, encoding="utf-8")
+    import_file(sqlite_store, first)
+    assert (
+        '184565,Palestine,PSE,31.43317,34.37793,"[31.43317, 34.37793]",Recommended figure,Conflict,total,7555,'
+        in original
+    )
+    updated = tmp_path / "v2" / IDMC  # a newer version of the same file (same series)
+    updated.parent.mkdir()
+    updated.write_text(original.replace("Conflict,total,7555,", "Conflict,total,7600,", 1), encoding="utf-8")
+    report = import_file(sqlite_store, updated)
+    assert (report.rows_changed, report.rows_unchanged) == (1, 60)
+    with sqlite_store.connect() as conn:
+        revision = conn.execute(select(schema.revisions)).mappings().one()
+    assert revision["old_values"] == {"value": 7555.0} and revision["new_values"] == {"value": 7600.0}
+
+
+def test_files_without_ids_get_content_ids_and_repeats_are_numbered(tmp_path: Path) -> None:
+    path = tmp_path / "no-ids.csv"
+    path.write_text(
+        "#date,#item+name,#indicator+num+trucks\n2024-05-01,Flour,1\n2024-05-01,Flour,1\n2024-05-02,Rice,2\n",
+        encoding="utf-8",
+    )
+    _m, parsed = parse(path)
+    ids = parsed.rows["source_row_id"].to_list()
+    assert ids[1] == ids[0] + "#2" and len(set(ids)) == 3
+    _m, again = parse(path)
+    assert again.rows["source_row_id"].to_list() == ids  # deterministic: the same file gives the same ids
+
+
+def test_indicator_named_by_attributes_when_no_indicator_column(tmp_path: Path) -> None:
+    path = tmp_path / "kcal.csv"
+    path.write_text("#adm1+code,#date,#indicator+num+kcal\nPS-GZA,2024-03-01,1500\n", encoding="utf-8")
+    _m, parsed = parse(path)
+    row = parsed.rows.row(0, named=True)
+    assert (row["indicator"], row["value"], row["location"], row["disaggregation"]) == ("kcal", 1500.0, "PS-GZA", None)
