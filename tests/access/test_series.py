@@ -41,3 +41,13 @@ def test_unknown_indicator_names_what_is_held(sqlite_store: Engine) -> None:
     load_reference_observations(sqlite_store)
     with sqlite_store.connect() as conn, pytest.raises(NotFound, match="indicators held: .*population"):
         series_table(conn, "rainfall")
+
+
+def test_unverified_reference_figure_is_shown_as_such(sqlite_store: Engine) -> None:
+    load_reference_observations(sqlite_store)
+    with sqlite_store.connect() as conn:
+        rows = series_table(conn, "ipc_phase5_people", "gaza-strip").rows
+    by_start = {r["date"]: r for r in rows}
+    assert by_start[date(2023, 12, 8)]["verification"] == "UNVERIFIED"  # derived from the March brief
+    assert by_start[date(2024, 2, 15)]["verification"] == "verified"
+    assert by_start[date(2024, 2, 15)]["values"] == {"IPC": 677000.0}
