@@ -161,6 +161,10 @@ def build_inputs(
         f"kcal from kilograms through the commodity catalogue {cat.name!r}; food rows with an unknown or mixed "
         "commodity take the 'mixed-food' density",
     ]
+    outside = frame.filter(~pl.col("area").fill_null(default_area).is_in(areas) & (pl.col("category") == "food"))
+    if outside.height:
+        names = ", ".join(sorted(str(a) for a in outside["area"].fill_null(default_area).unique().to_list())[:5])
+        notes.append(f"{outside.height} food rows in areas without a population series ({names}) are not counted")
     if unweighed:
         notes.append(f"{unweighed} food rows have no weight (counts of items or unknown tonnage) and add no kcal")
     notes += [f"other inflow - {c}" for c in extra_cited]

@@ -177,3 +177,31 @@ def test_rows_with_several_items_share_their_weight(sqlite_store, tmp_path: Path
             runs=1,
         )
     assert t.rows[0]["kcal_pp"] == round((4_488_000 + 3_695_000) / 10_000)
+
+
+def test_cli_error_is_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).with_name("lifeline")
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    done = subprocess.run([str(exe), "--db", db, "study", "checchi-2024"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "--workbook" in done.stderr
+    done = subprocess.run(
+        [str(exe), "--db", db, "coverage", "--area", "x", "--from", "2024-01-01", "--to", "2024-01-02"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and "no population series for area 'x'" in done.stderr
+
+
+def test_hxl_output_has_a_hashtag_row(sqlite_store, tmp_path: Path) -> None:
+    from lifeline.formats import render
+
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Rice", 1, "Ton")]))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(conn, runs=1, overrides=[_override(tmp_path)])
+    lines = render(t, "hxl").splitlines()
+    assert lines[1].startswith("#date+start,#adm1+code")

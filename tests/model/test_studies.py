@@ -159,3 +159,21 @@ def test_workbook_errors_name_the_file_and_sheet(tmp_path: Path) -> None:
 def test_journal_workbook_reads_kg_truck_as_published() -> None:
     wb = read_workbook(shared_file("lshtm-gaza_food_data-journal-20250508.xlsx"))
     assert wb.version == "journal" and wb.kg_per_truck_row == 17 and wb.kg_per_pallet == 637.5
+
+
+def test_zz_versions_pin_the_list_and_journal_kg_truck_defect(studies_db: tuple[Engine, str], study_a: dict) -> None:
+    """Runs last: adds the 2024-11-11 list; v1 still reads the rows of 2024-09-11, the journal the newer list."""
+    engine, _ = studies_db
+    import_file(engine, shared_file("unrwa-commodities-received-20241111.xlsx"), rules=load_set("normalisation"))
+    with engine.connect() as conn:
+        again = run.checchi_table(conn, shared_file(V1), defects=False).as_dict()
+        journal = run.checchi_table(conn, shared_file("lshtm-gaza_food_data-journal-20250508.xlsx")).as_dict()
+    before = {r["name"]: r["lifeline"] for r in study_a["results"]}
+    for r in again["results"]:
+        if r["name"].startswith("kcal from trucks"):
+            assert r["lifeline"] == pytest.approx(before[r["name"]], rel=0.01), r["name"]
+    assert "20240911" in again["notes"][0] and "20241111" in journal["notes"][0]
+    d5 = next(d for d in journal["defects"] if d["defect"] == "D5")
+    assert d5["applies_to_this_workbook"] is True
+    # 17 t instead of 17 kg per 'Truck' row adds May-Jul food (about 35,000 t, reference A.6) to south-central.
+    assert d5["effect"]["kcal from all sources, south-central, whole period (billion)"] > 20

@@ -73,8 +73,10 @@ def checchi_table(
     base = checchi.simulate(wb, frame, aset, runs, seed)
     head = checchi.headline(base, aset)
     extra: dict[str, Any] = {"workbook_version": wb.version, "runs": base.runs, "weekly": _weekly(head)}
+    defect_notes: list[str] = []
     if defects:
         extra["defects"] = defect_effects(wb, frame, head, aset, runs, seed)
+        defect_notes = [_defect_note(d) for d in extra["defects"]]
     return study_table(
         "checchi-2024",
         "Study A (Checchi, Ververs & Jamaluddine, LSHTM, medRxiv v1): paper vs Lifeline",
@@ -93,6 +95,7 @@ def checchi_table(
                 if wb.version == "journal"
                 else []
             ),
+            *defect_notes,
         ],
         extra=extra,
         query={"workbook": str(workbook), "unrwa_version": unrwa_version, "runs": runs, "seed": seed},
@@ -116,6 +119,13 @@ def _weekly(h: checchi.Headline) -> list[dict[str, Any]]:
                 }
             )
     return out
+
+
+def _defect_note(d: dict[str, Any]) -> str:
+    """One line per defect for the table view: what it is and what correcting it changes."""
+    moved = [f"{k}: {d['corrected'][k] - v:g} -> {d['corrected'][k]:g}" for k, v in d["effect"].items() if v]
+    changes = "; ".join(moved) if moved else "no change with this workbook"
+    return f"correcting defect {d['defect']} ({d['explanation']}): {changes}"
 
 
 def _headline_figures(h: checchi.Headline) -> dict[str, float]:
