@@ -106,7 +106,8 @@ def judge_claim(claim: Claim, index: ev.EvidenceIndex, doc_date: date, rules: Ru
         elif ind.kind == "total":
             rows, j, notes = match.total(claim, index, doc_date, recent, rules.war_start)
         elif ind.kind == "share":
-            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start)
+            recency = int(rules.value("evidence_recency_days"))
+            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start, recency)
         else:
             rows, j, notes = match.stock(claim, index, int(rules.value("evidence_recency_days")))
         absolute = ind.kind == "share"

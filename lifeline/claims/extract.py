@@ -73,13 +73,13 @@ def extract(text: str, doc_date: date, gaz: Gazetteer, rules: Rules) -> Extracti
     claims: list[Claim] = []
     skipped: list[NotCheckable] = []
     limit = int(rules.value("max_claims_per_document"))
-    for start, end in split(text, rules.abbreviations):
+    for start, end in split(text, rules.abbreviations, int(rules.value("max_sentence_chars"))):
         sentence = text[start:end]
         if not _TRIGGER.search(sentence):
             continue
         _sentence(sentence, start, doc_date, gaz, rules, claims, skipped)
         if len(claims) + len(skipped) >= limit:
-            return Extraction(claims, skipped, truncated=True)
+            return Extraction(claims[:limit], skipped[: max(0, limit - len(claims))], truncated=True)
     return Extraction(claims, skipped)
 
 

@@ -59,6 +59,7 @@ def _numeric(claim: Claim, rows: list[EvidenceRow], tolerance: float, absolute: 
 # ---------------------------------------------------------------------------------------- stock
 def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
     ind = claim.indicator
+    recency_days = int(ind.extra.get("recency_days", recency_days))
     end = claim.period.end
     rows: list[EvidenceRow] = []
     notes: list[str] = []
@@ -253,7 +254,9 @@ def total(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_sta
 
 
 # ---------------------------------------------------------------------------------------- share of needs
-def share(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
+def share(
+    claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date, recency_days: int
+) -> Outcome:
     ind = claim.indicator
     extra = ind.extra
     baseline = bool(re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE))
@@ -267,7 +270,10 @@ def share(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_sta
     flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
     needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
-    for rec in needs.sort("date").iter_rows(named=True):
+    if not needs.is_empty():  # each source's latest figure, and only figures current at the time
+        newest = needs["as_of"].max()
+        needs = needs.filter(pl.col("as_of") >= newest - timedelta(days=recency_days))  # type: ignore[operator]
+    for rec in needs.sort("as_of").iter_rows(named=True):
         latest[str(rec["publisher"])] = rec
     rows: list[EvidenceRow] = []
     what = "pre-war baseline" if baseline else "stated need"

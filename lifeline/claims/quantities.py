@@ -60,7 +60,9 @@ def _patterns(
 
 
 _PERCENT = re.compile(r"^\s*(?:%|per ?cent\b|percent\b|في المئة|بالمئة|٪)", re.IGNORECASE)
-_AFTER_LOWER = re.compile(r"^\s*(?:or more|plus|\+|and more|and above|and counting)\b", re.IGNORECASE)
+_AFTER_LOWER = re.compile(
+    r"^\s*(?:\+|plus\b|(?:[\w-]+\s+){0,2}(?:or more|and more|or above|and above|and counting)\b)", re.IGNORECASE
+)
 _AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
 _DENOM = re.compile(
@@ -128,12 +130,11 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
         qualifier, kind, q_at = _qualifier(before, rules)
         if g["vague"] and kind == "exact":
             kind = "vague"
-        if _AFTER_LOWER.match(after):
-            kind, qualifier = "lower", (qualifier or "") + _AFTER_LOWER.match(after).group(0).strip()  # type: ignore[union-attr]
-        elif _AFTER_UPPER.match(after):
-            kind, qualifier = "upper", _AFTER_UPPER.match(after).group(0).strip()  # type: ignore[union-attr]
-        elif _AFTER_APPROX.match(after):
-            kind, qualifier = "approx", _AFTER_APPROX.match(after).group(0).strip()  # type: ignore[union-attr]
+        for trailing, trailing_kind in ((_AFTER_LOWER, "lower"), (_AFTER_UPPER, "upper"), (_AFTER_APPROX, "approx")):
+            tm = trailing.match(after)
+            if tm:  # "200 trucks or more", "50 or fewer", "300 or so"
+                kind, qualifier = trailing_kind, tm.group(0).strip()
+                break
         low, high = _bounds(kind, value, low, high, rules)
         qs = s - len(before) + q_at if q_at is not None else s
         out.append(

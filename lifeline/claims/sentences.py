@@ -13,8 +13,31 @@ _BOUNDARY = re.compile(r"(?<=[.!?؟])[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]
 _WORD_BEFORE = re.compile(r"(\S+)\.[\"'”’)\]]*$")
 
 
-def split(text: str, abbreviations: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """(start, end) of every sentence; abbreviations ("Dr.", "U.N.") and initials do not end one."""
+def split(
+    text: str, abbreviations: frozenset[str] = frozenset(), max_chars: int = 2000
+) -> list[tuple[int, int]]:
+    """(start, end) of every sentence; abbreviations ("Dr.", "U.N.") and initials do not end one.
+
+    A run of text longer than ``max_chars`` with no sentence end (a table dump, hostile input) is cut
+    at spaces into pieces of at most that length, so the cost of one sentence stays bounded."""
+    spans = _split(text, abbreviations)
+    if all(b - a <= max_chars for a, b in spans):
+        return spans
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while b - a > max_chars:
+            cut = text.rfind(" ", a + max_chars // 2, a + max_chars)
+            cut = cut if cut > a else a + max_chars
+            out.append((a, cut))
+            a = cut
+            while a < b and text[a].isspace():
+                a += 1
+        if b > a:
+            out.append((a, b))
+    return out
+
+
+def _split(text: str, abbreviations: frozenset[str]) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):

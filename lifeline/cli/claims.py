@@ -15,6 +15,7 @@ import typer
 from lifeline.claims.check import check_parsed
 from lifeline.claims.documents import Document, from_bytes, read_path
 from lifeline.claims.highlight import page_html
+from lifeline.claims.judge import fmt
 from lifeline.claims.report import ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
 from lifeline.cli.app import app
@@ -119,13 +120,37 @@ def _show(report: ClaimsReport, fmt: ClaimsFormat) -> None:
     if fmt == ClaimsFormat.html:
         sys.stdout.write(page_html(report) + "\n")
         return
-    emit(claims_table(report), "table")
-    if report.not_checkable:
-        emit(not_checkable_table(report), "table")
+    _print_blocks(report)
     if report.truncated:
         console.print(
             "note: the document has more claims than the limit (claims.toml max_claims_per_document)", markup=False
         )
+
+
+def _print_blocks(report: ClaimsReport) -> None:
+    """For people: one block per claim (verdict, what, where, when, why, evidence), then the rest."""
+    counts = ", ".join(f"{v} {k}" for k, v in report.counts().items() if v)
+    out = [
+        f"{report.title or 'Document'}, dated {report.date.isoformat()} ({report.date_basis}): {counts or 'no claims'}",
+        "Verdicts speak of the data in the store only; the claims are the document's.",
+        "",
+    ]
+    for i, c in enumerate(report.claims, 1):
+        out.append(f"[{i}] {c.verdict.upper()}  {c.figure!r}: {c.indicator_label}, {c.area_name}, "
+                   f"{c.date['from']}" + ("" if c.date["from"] == c.date["to"] else f" to {c.date['to']}"))
+        out.append(f"    {c.explanation}")
+        for e in c.evidence:
+            value = fmt(float(e.value), c.unit) if isinstance(e.value, (int, float)) else str(e.value)
+            mark = "" if e.used else " (not used)"
+            out.append(f"    - {value}, {e.date}, {e.source}, {e.location}{mark}")
+        tol = c.tolerance
+        out.append(f"    rule: {tol.get('rule')}")
+        out.extend(f"    note: {n}" for n in c.notes)
+        out.append("")
+    if report.not_checkable:
+        out.append("Not checkable:")
+        out.extend(f"  - {n.figure or n.text[:80]!r}: {n.reason}" for n in report.not_checkable)
+    console.print("\n".join(out), markup=False, highlight=False, soft_wrap=True)
 
 
 def claims_table(report: ClaimsReport) -> ResultTable:
