@@ -81,6 +81,12 @@ class Problem:
         return np.zeros(len(self.areas)) if self.other_kcal is None else np.asarray(self.other_kcal, np.float64)
 
     @property
+    def scale(self) -> Array:
+        """Per-area divisor turning kcal rows into coverage rows (the need; 1 where nobody lives)."""
+        need = self.need_kcal
+        return np.where(need > 0, need, 1.0)
+
+    @property
     def need_kcal(self) -> Array:
         """kcal per day each area needs: population x requirement."""
         return self.population * self.requirement_kcal
@@ -126,7 +132,8 @@ def _solve(
     row_lo: Array,
     row_hi: Array,
     maximise: bool,
-) -> tuple[str, Array]:
+    interior: bool = False,
+) -> tuple[str, Array, Array]:
     lp = highspy.HighsLp()
     lp.num_col_, lp.num_row_ = len(cost), len(row_lo)
     lp.col_cost_, lp.col_lower_, lp.col_upper_ = cost, lower, upper
@@ -137,26 +144,38 @@ def _solve(
     lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = start, index, value
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = len(cost), len(row_lo)
     h = _solver()
+    if interior:  # an interior optimum has strictly complementary duals: every blocked area shows a dual
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
     h.passModel(lp)
     h.run()
     status = h.modelStatusToString(h.getModelStatus())
-    return status, np.asarray(h.getSolution().col_value, dtype=np.float64)
+    sol = h.getSolution()
+    return status, np.asarray(sol.col_value, dtype=np.float64), np.asarray(sol.row_dual, dtype=np.float64)
 
 
 def _x_columns(p: Problem, need_row0: int) -> tuple[list[list[tuple[int, float]]], Array]:
-    """Columns of x[c, a] (row c: capacity; row need_row0 + a: kcal into area a) and their upper bounds."""
+    """Columns of x[c, a] (row c: capacity; row need_row0 + a: coverage of area a, i.e. kcal / need) and
+    their upper bounds. Rows are in coverage units so the LP is well scaled whatever the population."""
     c_n, a_n = len(p.crossings), len(p.areas)
     cols, upper = [], np.zeros(c_n * a_n)
+    scale = p.scale
     for i in range(c_n):
         for j in range(a_n):
-            cols.append([(i, 1.0), (need_row0 + j, float(p.kcal_per_truck[i]))])
+            cols.append([(i, 1.0), (need_row0 + j, float(p.kcal_per_truck[i] / scale[j]))])
             upper[i * a_n + j] = np.inf if bool(np.asarray(p.reach)[i, j]) else 0.0
     return cols, upper
 
 
 def _levels_lp(
-    p: Problem, free: list[int], fixed: dict[int, float], floor: float | None, objective: str, only: int | None = None
-) -> tuple[str, Array]:
+    p: Problem,
+    free: list[int],
+    fixed: dict[int, float],
+    floor: float | None,
+    objective: str,
+    only: int | None = None,
+    interior: bool = False,
+) -> tuple[str, Array, Array]:
     """One LP over x[c, a] with fixed areas held at their coverage and the free ones treated by ``objective``.
 
     ``objective``: "raise" maximises a common level t of the free areas; "slack" maximises the
@@ -164,12 +183,14 @@ def _levels_lp(
     level and maximises the trucks sent.
     """
     c_n, a_n = len(p.crossings), len(p.areas)
-    need, n = p.need_kcal, c_n * a_n
+    n = c_n * a_n
+    need = p.need_kcal / p.scale  # 1 where people live, 0 elsewhere
+    other = p.other / p.scale
     cols, upper = _x_columns(p, c_n)
-    row_lo = np.r_[np.full(c_n, -np.inf), -p.other]
+    row_lo = np.r_[np.full(c_n, -np.inf), -other]
     row_hi = np.r_[p.capacity, np.full(a_n, np.inf)]
     for j, level in fixed.items():
-        row_lo[c_n + j] = level * need[j] * (1 - 1e-9) - p.other[j]
+        row_lo[c_n + j] = level * need[j] * (1 - 1e-9) - other[j]
     extra_cols: list[list[tuple[int, float]]] = []
     extra_cost: list[float] = []
     extra_up: list[float] = []
@@ -180,7 +201,7 @@ def _levels_lp(
     elif objective == "slack":
         assert floor is not None
         for j in free:
-            row_lo[c_n + j] = floor * need[j] * (1 - 1e-9) - p.other[j]
+            row_lo[c_n + j] = floor * need[j] * (1 - 1e-9) - other[j]
             extra_cols.append([(c_n + j, -float(need[j]))])
             extra_cost.append(1.0 if only is None or only == j else 0.0)
             extra_up.append(1.0)
@@ -193,6 +214,7 @@ def _levels_lp(
         row_lo,
         row_hi,
         maximise=True,
+        interior=interior,
     )
 
 
@@ -205,26 +227,30 @@ def maximin(p: Problem) -> Allocation:
         raise UserError("allocation: no area has people")
     free = [j for j in range(a_n) if people[j]]
     fixed: dict[int, float] = {}
-    first: float | None = None
     while free:
-        status, sol = _levels_lp(p, free, fixed, None, "raise")
+        status, sol, _ = _levels_lp(p, free, fixed, None, "raise")  # simplex: the exact level
         if status != "Optimal":
             raise UserError(f"allocation LP not solved: {status}")
         level = float(sol[-1])
-        first = level if first is None else first
-        status, sol = _levels_lp(p, free, fixed, level, "slack")
-        slack = sol[c_n * a_n :] if status == "Optimal" else np.zeros(len(free))
-        candidates = [j for j, s_ in zip(free, slack, strict=True) if s_ <= 1e-7]
-        blocked = []
-        for j in candidates:  # zero slack in the joint LP: check whether it can rise on its own
-            st, one = _levels_lp(p, free, fixed, level, "slack", only=j)
-            if st != "Optimal" or one[c_n * a_n + free.index(j)] <= 1e-7:
-                blocked.append(j)
-        blocked = blocked or candidates or list(free)
+        _, _, row_dual = _levels_lp(p, free, fixed, None, "raise", interior=True)  # interior: telling duals
+        # Areas whose coverage row has a non-zero dual cannot rise without lowering this level (complementary
+        # slackness), so they are fixed at it; at least one has one, since the duals of the t column sum to 1.
+        duals = row_dual[c_n:]
+        blocked = [j for j in free if abs(duals[j]) > 1e-7]
+        if not blocked:  # degenerate duals: check each area's own room above the level
+            status, sol, _ = _levels_lp(p, free, fixed, level, "slack")
+            slack = sol[c_n * a_n :] if status == "Optimal" else np.zeros(len(free))
+            candidates = [j for j, s_ in zip(free, slack, strict=True) if s_ <= 1e-7]
+            for j in candidates:
+                st, one, _ = _levels_lp(p, free, fixed, level, "slack", only=j)
+                if st != "Optimal" or one[c_n * a_n + free.index(j)] <= 1e-7:
+                    blocked.append(j)
+            blocked = blocked or candidates
+        blocked = blocked or list(free)
         for j in blocked:
             fixed[j] = level
         free = [j for j in free if j not in fixed]
-    status, sol = _levels_lp(p, [], fixed, None, "use")
+    status, sol, _ = _levels_lp(p, [], fixed, None, "use")
     x = sol[: c_n * a_n].reshape(c_n, a_n)
     x[x < 1e-9] = 0.0
     cov = coverage(p, x)
@@ -263,9 +289,9 @@ def trucks_needed(p: Problem) -> Needed:
     n = c_n * a_n
     # Minimise added capacity first (weight 1e3), then total trucks.
     cost = np.r_[np.ones(n), np.full(c_n, 1e3)]
-    row_lo = np.r_[np.full(c_n, -np.inf), gap]
+    row_lo = np.r_[np.full(c_n, -np.inf), gap / p.scale]
     row_hi = np.r_[p.capacity, np.full(a_n, np.inf)]
-    status, sol = _solve(
+    status, sol, _ = _solve(
         cost, np.zeros(n + c_n), np.r_[upper, np.full(c_n, np.inf)], [*cols, *y_cols], row_lo, row_hi, maximise=False
     )
     if status != "Optimal":

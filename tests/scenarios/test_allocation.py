@@ -74,3 +74,33 @@ def test_leximin_shares_what_is_left_after_the_bottleneck_evenly() -> None:
     sol = maximin(p)
     np.testing.assert_allclose(sol.coverage, [0.1, 1.0, 1.0], atol=1e-6)
     np.testing.assert_allclose(sol.trucks[1], [0, 100, 200], atol=1e-6)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_random_cases_respect_capacity_reach_and_the_maximin_level(seed: int) -> None:
+    """Leximin's lowest coverage equals the plain maximin optimum (one LP), found here by bisection."""
+    rng = np.random.default_rng(seed)
+    c_n, a_n = 6, 40
+    reach = rng.random((c_n, a_n)) < 0.3
+    reach[rng.integers(0, c_n, a_n), np.arange(a_n)] = True  # every area reachable
+    p = Problem(
+        [f"c{i}" for i in range(c_n)],
+        [f"a{j}" for j in range(a_n)],
+        rng.uniform(5, 60, c_n),
+        reach,
+        rng.uniform(1e4, 3e5, a_n),
+        REQ,
+        rng.uniform(1e7, 4e7, c_n),
+    )
+    sol = maximin(p)
+    assert np.all(sol.trucks[~reach] == 0) and np.all(sol.trucks.sum(axis=1) <= p.capacity * (1 + 1e-6))
+
+    def feasible(t: float) -> bool:  # is coverage >= t everywhere achievable? (a trucks-needed LP on scaled need)
+        q = Problem(p.crossings, p.areas, p.capacity, reach, p.population * t, REQ, p.kcal_per_truck)
+        return bool(trucks_needed(q).extra_capacity.sum() < 1e-6)
+
+    lo, hi = 0.0, 10.0
+    for _ in range(40):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if feasible(mid) else (lo, mid)
+    assert sol.min_coverage == pytest.approx(lo, rel=1e-4)
