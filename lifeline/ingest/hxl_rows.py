@@ -19,6 +19,22 @@ from lifeline.ingest.hxl_values import date_period, unique_ids
 
 ROW = "row_number"
 ID_HEADER = re.compile(r"^\s*id\s*$", re.I)
+# Tags that say what a figure is or how it is cited, never which figure it is (left out of content ids).
+NOT_KEY = (
+    "#indicator+num",
+    "#population",
+    "#affected",
+    "#inneed",
+    "#targeted",
+    "#reached",
+    "#status",
+    "#indicator+unit",
+    "#meta+title",
+    "#meta+url",
+    "#meta+note",
+    "#date+reported",
+    "#description",
+)
 
 # Publishers of well-known HXL files that carry no #meta+source column, by file-name prefix.
 KNOWN_SERIES: dict[str, SourceInfo] = {
@@ -43,9 +59,13 @@ def found(expr: pl.Expr) -> pl.Expr:
 
 
 def row_ids(frame: pl.DataFrame, columns: Columns) -> tuple[pl.Series, list[pl.DataFrame]]:
-    """The rows' own ids (``#meta+id``, else an untagged 'id' column, else a hash of the tagged cells).
+    """The rows' own ids (``#meta+id``, else an untagged 'id' column, else a hash of the row's key cells).
 
-    Returns the ids and the rejections for blank or repeated explicit ids.
+    The key of an id-less row is what the figure is *about* (date, place, item, indicator, publisher...),
+    not its value, status, note or citation details: so a newer version of the file that corrects a
+    value shows up as a change with a revision, not as a row withdrawn and another added. Rows with the
+    same key are numbered in file order (``#2``, ``#3``...). Returns the ids and the rejections for
+    blank or repeated explicit ids.
     """
     index = columns.take("#meta+id")
     if index is None:
@@ -62,7 +82,7 @@ def row_ids(frame: pl.DataFrame, columns: Columns) -> tuple[pl.Series, list[pl.D
             repeated, pl.lit(True), label, pl.format("duplicate id {} (an earlier row has it)", pl.col("id"))
         )
         return ids["id"], [blank, repeated]
-    tagged = [i for i, c in enumerate(columns.parsed) if c is not None]
+    tagged = [i for i, c in enumerate(columns.parsed) if c is not None and not columns.matches(i, NOT_KEY)]
     joined = frame.select(pl.concat_str([cell(columns, i).fill_null("") for i in tagged], separator="\x1f").alias("k"))[
         "k"
     ]

@@ -47,6 +47,11 @@ class Columns:
             self.used.add(index)
         return index
 
+    def matches(self, index: int, patterns: tuple[str, ...]) -> bool:
+        """Whether column ``index`` matches any of the patterns."""
+        column = self.parsed[index]
+        return column is not None and any(hxl.model.TagPattern.parse(p).match(column) for p in patterns)
+
     def has(self, *patterns: str) -> bool:
         return self.find(*patterns) is not None
 

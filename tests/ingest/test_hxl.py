@@ -388,3 +388,25 @@ def test_indicator_named_by_attributes_when_no_indicator_column(tmp_path: Path) 
     _m, parsed = parse(path)
     row = parsed.rows.row(0, named=True)
     assert (row["indicator"], row["value"], row["location"], row["disaggregation"]) == ("kcal", 1500.0, "PS-GZA", None)
+
+
+def test_corrected_value_in_an_id_less_file_is_a_change_with_revision(sqlite_store: Engine, tmp_path: Path) -> None:
+    text = (
+        "#adm1+code,#date,#population,#meta+source,#meta+url\n"
+        "PS-GZA,2024-01,600000,PCBS,https://example.org/1\n"
+        "PS-RFH,2024-01,275000,PCBS,https://example.org/1\n"
+    )
+    first = tmp_path / "v1" / "population-20240101.csv"
+    first.parent.mkdir()
+    first.write_text(text, encoding="utf-8")
+    import_file(sqlite_store, first)
+    second = tmp_path / "v2" / "population-20240201.csv"
+    second.parent.mkdir()
+    second.write_text(
+        text.replace("275000,PCBS,https://example.org/1", "280000,PCBS,https://example.org/2"), encoding="utf-8"
+    )
+    report = import_file(sqlite_store, second)
+    assert (report.rows_changed, report.rows_unchanged, report.rows_imported, report.rows_withdrawn) == (1, 1, 0, 0)
+    with sqlite_store.connect() as conn:
+        revision = conn.execute(select(schema.revisions)).mappings().one()
+    assert revision["old_values"]["value"] == 275000.0 and revision["new_values"]["value"] == 280000.0
