@@ -160,6 +160,21 @@ def defect_effects(
                 "effect": {k: round(figures[k] - published[k], 1) for k in figures},
             }
         )
+    under = aset.get("under_reporting_after_6may")
+    if under.high:
+        corrected = checchi.headline(checchi.simulate(wb, frame, aset, runs, seed, under_reporting=under.high), aset)
+        figures = _headline_figures(corrected)
+        out.append(
+            {
+                "defect": "L1",
+                "switch": "under_reporting_after_6may",
+                "explanation": f"design limitation, not a coding error: UNRWA's partial data from 6 May 2024 left "
+                f"uncorrected; here inflated by 1/(1 - {under.high:g}) ({under.source})",
+                "applies_to_this_workbook": True,
+                "corrected": figures,
+                "effect": {k: round(figures[k] - published[k], 1) for k in figures},
+            }
+        )
     return out
 
 
