@@ -13,6 +13,7 @@ from lifeline.assumptions import load_set
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, emit
+from lifeline.errors import UserError
 from lifeline.model import access
 
 
@@ -32,6 +33,7 @@ class Show(StrEnum):
 def access_cmd(
     date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    day: Annotated[str | None, typer.Option("--day", help="One day, YYYY-MM-DD (same as --from D --to D).")] = None,
     crossing: Annotated[
         str | None, typer.Option("--crossing", help="Crossing code (kerem-shalom, rafah, erez...).")
     ] = None,
@@ -46,6 +48,10 @@ def access_cmd(
 ) -> None:
     """Which crossings were open, on whose word, and what came through according to each source."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    if day is not None:
+        if date_from or date_to:
+            raise UserError("give either --day or --from/--to, not both")
+        start = end = parse_date(day, "--day")
     with engine().connect() as conn:
         rules = load_set("access", assumptions or [])
         if show == Show.closures:

@@ -93,3 +93,13 @@ def test_bad_input_is_one_line_and_status_2(db: str, lifeline, args: tuple[str, 
 def test_empty_store_says_what_to_do(tmp_path: Path, lifeline) -> None:
     out = lifeline(f"sqlite:///{tmp_path / 'empty.db'}", "access")
     assert out.returncode == 2 and "lifeline reference load" in out.stderr
+
+
+def test_one_day_view(db: str, lifeline) -> None:  # type: ignore[no-untyped-def]
+    out = lifeline(db, "access", "--day", "2024-05-12", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    rows = {r["crossing"]: r for r in json.loads(out.stdout)["rows"]}
+    assert (rows["western-erez"]["status"], rows["rafah"]["status"], rows["kerem-shalom"]["status"]) == (
+        "open", "closed", "restricted")
+    assert rows["western-erez"]["sources"]["UNRWA"]["consignments"] == 43
+    assert rows["route:land"]["sources"]["COGAT"]["consignments"] == 64
