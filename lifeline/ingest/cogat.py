@@ -27,8 +27,6 @@ REQUIRED = ["Index", "Date", "Route", "Classification", "Donor", "Aid (tons)"]
 TONS = "Aid (tons)"
 UNKNOWN_TONS = "-"
 DATE_EXAMPLE = "'25 Feb 2024' or '9 Sept 2024'"
-# Route code -> the crossing code it stands for; land rows have no crossing in COGAT's list.
-ROUTE_CROSSING = {"sea": "jlots", "air": "airdrop"}
 
 SOURCE = SourceInfo(
     publisher="COGAT",
@@ -55,6 +53,15 @@ def detect(path: Path) -> bool:
 
 def read(path: Path) -> RawTable:
     return read_csv(path)
+
+
+def route_crossings(rules: AssumptionSet) -> dict[str, str]:
+    """Route -> the one crossing that route stands for, from the [crossings] rules (sea -> jlots, air ->
+    airdrop). Land has several crossings and COGAT does not say which, so land rows get none."""
+    by_route: dict[str, list[str]] = {}
+    for code, spec in rules.tables["crossings"].items():
+        by_route.setdefault(spec.get("route", "land"), []).append(code)
+    return {route: codes[0] for route, codes in by_route.items() if len(codes) == 1}
 
 
 def day(text: pl.Expr) -> pl.Expr:
@@ -87,7 +94,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         pl.col("Index").str.strip_chars().alias("_index"),
     )
     work = work.with_columns(
-        pl.col("route").replace_strict(ROUTE_CROSSING, default=None, return_dtype=pl.String).alias("crossing"),
+        pl.col("route").replace_strict(route_crossings(rules), default=None, return_dtype=pl.String).alias("crossing"),
         (pl.col("quantity") * rules.value("kg_per_tonne")).alias("kg"),
         pl.when(pl.col("route").is_in(["land", "sea"]))
         .then(pl.lit(rules.value("trucks_per_cogat_row")))
