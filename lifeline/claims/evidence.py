@@ -28,6 +28,7 @@ class EvidenceIndex:
     coverage: dict[str, tuple[date, date]]  # publisher -> first and last delivery date
     publisher_notes: dict[str, str] = field(default_factory=dict)
     signature: tuple[Any, ...] = ()
+    _crossings: dict[str, set[str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ observations
     def observations_for(self, indicators: tuple[str, ...] | list[str], location: str | None) -> pl.DataFrame:
@@ -57,8 +58,11 @@ class EvidenceIndex:
         return sorted(self.coverage)
 
     def crossings_of(self, publisher: str) -> set[str]:
-        d = self.deliveries.filter(pl.col("publisher") == publisher)
-        return {c for c in d["crossing"].unique().to_list() if c}
+        """The crossings a publisher's list names (empty when it has no crossing breakdown)."""
+        if publisher not in self._crossings:
+            d = self.deliveries.filter(pl.col("publisher") == publisher)
+            self._crossings[publisher] = {c for c in d["crossing"].unique().to_list() if c}
+        return self._crossings[publisher]
 
 
 _OBS_SCHEMA = {

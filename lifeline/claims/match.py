@@ -167,11 +167,10 @@ def _delivery_rows(
     for pub in idx.publishers():
         crossing = None
         if is_crossing:
-            if claim.area.code not in idx.crossings_of(pub):
-                if not idx.crossings_of(pub):
-                    notes.append(f"{pub} records no crossing breakdown: not used for a crossing-level claim")
+            if not idx.crossings_of(pub):
+                notes.append(f"{pub} records no crossing breakdown: not used for a crossing-level claim")
                 continue
-            crossing = claim.area.code
+            crossing = claim.area.code  # a list with a crossing breakdown that never names it counts zero
         got = idx.trucks(pub, window.start, window.end, crossing)
         if got is None:
             first, last = idx.coverage[pub]
