@@ -61,15 +61,20 @@ def import_cmd(
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> ImportReport:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total} rows"), TimeElapsedColumn(),
+        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
         console=err, transient=True, disable=not show_progress,
     ) as bar:
-        task = bar.add_task(f"importing {path.name}", total=None, visible=False)
+        task = bar.add_task(f"importing {path.name}", total=None, visible=False, count="")
 
         def progress(stage: str, done: int, total: int) -> None:
-            # Only show a bar once the import has taken over a second.
+            # Only show a bar once the import has taken over a second; a stage without a known
+            # total (reading, normalising, comparing) shows a moving bar instead of 0 %.
             visible = time.monotonic() - started > 1.0
-            bar.update(task, description=f"{stage} {path.name}", completed=done, total=total, visible=visible)
+            count = f"{done:,}/{total:,} rows" if total else ""
+            bar.update(
+                task, description=f"{stage} {path.name}", completed=done, total=total or None, visible=visible,
+                count=count,
+            )
 
         try:
             return import_file(store, path, kind=kind, rules=ruleset, progress=progress)

@@ -95,7 +95,7 @@ def parse(
         raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
     raw = module.read(path)
     if progress:
-        progress("normalising", 0, raw.frame.height)
+        progress("normalising", 0, 0)
     return module, module.normalise(raw, rules or load_set(), path)
 
 
@@ -141,7 +141,7 @@ def store(
     table: Table = getattr(schema, parsed.target)
     rows, refused = _fit_lengths(table, parsed.rows, parsed.rejections)
     if progress:
-        progress("comparing with the store", 0, rows.height)
+        progress("comparing with the store", 0, 0)
     existing = _existing(conn, table, parsed.series, rows.columns)
     diff = _diff(rows, existing)
     flagged = int(rows["flags"].is_not_null().sum()) if "flags" in rows.columns else 0
