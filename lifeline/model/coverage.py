@@ -38,6 +38,7 @@ class ModelRun:
     sources: list[dict[str, Any]]
     notes: list[str] = field(default_factory=list)
     population_sources: dict[str, str] = field(default_factory=dict)
+    areas_without_data: list[str] = field(default_factory=list)
 
 
 def _window(frame: pl.DataFrame, date_from: date | None, date_to: date | None) -> tuple[date, date]:
@@ -168,7 +169,13 @@ def build_inputs(
     if unweighed:
         notes.append(f"{unweighed} food rows have no weight (counts of items or unknown tonnage) and add no kcal")
     notes += [f"other inflow - {c}" for c in extra_cited]
+    seen = set(frame["area"].fill_null(default_area).unique().to_list()) if frame.height else set()
+    seen |= {a for j, a in enumerate(areas) if extra[:, j].any()}
+    no_data = [a for a in areas if a not in seen]
+    if no_data:
+        notes.append(f"no deliveries recorded for {', '.join(no_data)} in this window: shown as missing, not as zero")
     return ModelRun(
+        areas_without_data=no_data,
         inputs=inputs,
         assumptions=aset,
         catalogue=cat,
@@ -208,10 +215,57 @@ def coverage_table(
     runs: int = montecarlo.DEFAULT_RUNS,
     seed: int | None = None,
 ) -> ResultTable:
-    """kcal per person per day (median and 95 % interval) and coverage per period and area, cited."""
+    """kcal per person per day (median and 95 % interval) and coverage per period and area, cited.
+
+    Line lists of different publishers count the same flows (UNRWA trucks collected, COGAT trucks
+    screened), so without ``source`` each publisher is computed on its own, never summed.
+    """
     aset = load_set(str(assumptions), overrides)
-    model = build_inputs(conn, area, date_from, date_to, source, aset, runs, seed)
-    summary = balance.summarise(model.inputs, by=by)
+    publishers: list[str] = (
+        [source]
+        if source
+        else sorted({str(s["publisher"]) for s in queries.sources_of_deliveries(conn, date_from, date_to)})
+    )
+    rows: list[dict[str, Any]] = []
+    notes: list[str] = []
+    sources: list[dict[str, Any]] = []
+    if len(publishers) > 1:
+        notes.append(
+            f"{', '.join(publishers)} record the same flows counted differently: each is computed on its own "
+            "(one row per source), never summed; pick one with --source"
+        )
+    for publisher in publishers or [""]:  # no deliveries at all: build_inputs says so
+        model = build_inputs(conn, area, date_from, date_to, publisher or None, aset, runs, seed)
+        summary = balance.summarise(model.inputs, by=by)
+        rows += _rows(model, summary, aset)
+        sources += [s for s in model.sources if s not in sources]
+        notes += [n for n in model.notes if n not in notes]
+    notes = [
+        f"{runs} Monte Carlo run(s), seed {montecarlo.DEFAULT_SEED if seed is None else seed}; "
+        "kcal/person/day = kcal consumed in the period / person-days, consumption capped per person per day "
+        "with the surplus carried over",
+        *notes,
+        *(f"population of {k}: {v}" for k, v in model.population_sources.items()),
+    ]
+    return ResultTable(
+        title=f"Food energy coverage by {by} and area",
+        columns=COLUMNS,
+        rows=rows,
+        sources=sources,
+        notes=notes,
+        query={
+            "area": area,
+            "from": date_from,
+            "to": date_to,
+            "by": by,
+            "source": source,
+            "runs": runs,
+            "assumptions": aset.files,
+        },
+    )
+
+
+def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet) -> list[dict[str, Any]]:
     req = model.inputs.requirement_kcal
     cited = ", ".join(sorted({str(s["publisher"]) for s in model.sources})) or "none"
     used = " + ".join([aset.name, model.catalogue.name] + [Path(f).name for f in aset.files[1:]])
@@ -219,6 +273,9 @@ def coverage_table(
     for p, start in enumerate(summary.periods):
         for a, name in enumerate(summary.areas):
             med, low, high = (float(summary.per_capita[q, p, a]) for q in (0, 3, 4))
+            missing = name in model.areas_without_data
+            if missing:
+                med = low = high = float("nan")
             rows.append(
                 {
                     "period": str(start),
@@ -232,34 +289,12 @@ def coverage_table(
                     "coverage": _round(med / req, 3),
                     "coverage_low": _round(low / req, 3),
                     "coverage_high": _round(high / req, 3),
-                    "days_below": _round(float(summary.days_below[0, p, a]), 1),
+                    "days_below": None if missing else _round(float(summary.days_below[0, p, a]), 1),
                     "sources": cited,
                     "assumptions": used,
                 }
             )
-    notes = [
-        f"{summary.runs} Monte Carlo run(s), seed {montecarlo.DEFAULT_SEED if seed is None else seed}; "
-        "kcal/person/day = kcal consumed in the period / person-days, consumption capped per person per day "
-        "with the surplus carried over",
-        *model.notes,
-        *(f"population of {k}: {v}" for k, v in model.population_sources.items()),
-    ]
-    return ResultTable(
-        title=f"Food energy coverage by {by} and area",
-        columns=COLUMNS,
-        rows=rows,
-        sources=model.sources,
-        notes=notes,
-        query={
-            "area": area,
-            "from": date_from,
-            "to": date_to,
-            "by": by,
-            "source": source,
-            "runs": runs,
-            "assumptions": aset.files,
-        },
-    )
+    return rows
 
 
 def _round(x: float, nd: int = 0) -> float | None:

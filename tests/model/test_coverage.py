@@ -205,3 +205,21 @@ def test_hxl_output_has_a_hashtag_row(sqlite_store, tmp_path: Path) -> None:
         t = coverage_table(conn, runs=1, overrides=[_override(tmp_path)])
     lines = render(t, "hxl").splitlines()
     assert lines[1].startswith("#date+start,#adm1+code")
+
+
+def test_two_publishers_are_never_summed(sqlite_store, tmp_path: Path) -> None:
+    from lifeline.assumptions import load_set
+    from lifeline.ingest.service import import_file
+
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets")]))
+    cogat = tmp_path / "cogat.csv"
+    cogat.write_text("Index,Date,Route,Classification,Donor,Aid (tons)\n1,1 Jan 2024,Land Crossings,Food,X,20\n")
+    import_file(sqlite_store, cogat, kind="cogat", rules=load_set("normalisation"))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn, date_from=date(2024, 1, 1), date_to=date(2024, 1, 10), overrides=[_override(tmp_path)], runs=1
+        )
+    by_source = {r["sources"]: r["kcal_pp"] for r in t.rows}
+    # UNRWA: 8 x 637.5 kg x 3,500 kcal = 1,785 kcal/p/d; COGAT: 20 t of food (mixed, 3,000 kcal/kg) = 6,000.
+    assert by_source == {"UNRWA": 1785, "COGAT": 6000}
+    assert any("never summed" in n for n in t.notes)
