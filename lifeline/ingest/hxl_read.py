@@ -131,20 +131,20 @@ def _read_xlsx(path: Path) -> HxlRaw:
     except Exception:  # fastexcel's own error types: corrupt, truncated or not a workbook
         raise BadFile("not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)) from None
     for name in reader.sheet_names:
-        try:
-            grid = _sheet_grid(reader, name)
+        try:  # look at the first rows only; load the whole sheet once it holds the hashtag row
+            probe = _sheet_grid(reader, name, TAG_ROW_SEARCH)
         except Exception:  # an unreadable sheet cannot hold the table; try the next
             continue
-        columns = grid.columns
-        for index, row in enumerate(grid.head(TAG_ROW_SEARCH).iter_rows()):
-            if not is_tag_row(list(row)):
-                continue
-            tags = ["" if v is None else str(v) for v in row]
-            headers = ["" if v is None else str(v) for v in grid.row(index - 1)] if index else [""] * len(tags)
-            body = grid.with_row_index("_row").slice(index + 1)
-            body = body.rename({c: f"c{i}" for i, c in enumerate(columns)})
-            body = tidy(_drop_blank(body.with_columns(pl.col("_row") - 1)))
-            return HxlRaw(frame=body, first_row=2, sheet=str(name), tags=tags, headers=headers, tag_row=index + 1)
+        index = next((i for i, row in enumerate(probe.iter_rows()) if is_tag_row(list(row))), None)
+        if index is None:
+            continue
+        grid = _sheet_grid(reader, name)
+        tags = ["" if v is None else str(v) for v in grid.row(index)]
+        headers = ["" if v is None else str(v) for v in grid.row(index - 1)] if index else [""] * len(tags)
+        body = grid.with_row_index("_row").slice(index + 1)
+        body = body.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
+        body = tidy(_drop_blank(body.with_columns(pl.col("_row") - 1)))
+        return HxlRaw(frame=body, first_row=2, sheet=str(name), tags=tags, headers=headers, tag_row=index + 1)
     raise _no_tag_row(path)
 
 
