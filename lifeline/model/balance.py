@@ -123,8 +123,8 @@ def run(inputs: BalanceInputs) -> BalanceResult:
     """The balance for every run, day and area at once."""
     runs, d, a = inputs.shape
     inflow = np.broadcast_to(total_inflow(inputs), (runs, d, a))
-    pop = np.broadcast_to(as3(inputs.population, "population"), (runs, d, a)) if runs > 1 else as3(inputs.population)
-    pop = np.broadcast_to(pop, (pop.shape[0], d, a))
+    pop3 = as3(inputs.population, "population")
+    pop = np.broadcast_to(pop3, (pop3.shape[0], d, a))
     opening = np.broadcast_to(as3(inputs.opening_stock, "opening_stock")[:, :1, :], (runs, 1, a))
     if inputs.cap_kcal is None:
         carry = np.zeros((runs, d, a))

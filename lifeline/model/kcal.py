@@ -46,39 +46,43 @@ def point_density(catalogue: AssumptionSet) -> pl.DataFrame:
     )
 
 
-def item_shares(descriptions: list[str], catalogue: AssumptionSet, rules: AssumptionSet | None = None) -> pl.DataFrame:
-    """(description, food_code, share): each description's food items and their equal share of the row's weight."""
+def item_shares(descriptions: list[str], rules: AssumptionSet | None = None) -> pl.DataFrame:
+    """(description, code, share): each recognised item of each description and its equal share of the weight.
+
+    Descriptions are split with the normalisation catalogue's separators; an item no rule recognises
+    still takes its share (it carries no kcal), so "Rice + unknown" is half rice.
+    """
     cc = CommodityCatalogue(rules or load_set("normalisation"))
-    food = set(catalogue.assumptions)
-    out: dict[str, list] = {"description": [], "food_code": [], "share": []}
+    out: dict[str, list] = {"description": [], "code": [], "share": []}
     for text in descriptions:
         parts = [p for p in cc.split.split(text or "") if p.strip()]
         for part in parts:
             code = cc.match_part(part)
-            if code in food:
+            if code is not None:
                 out["description"].append(text)
-                out["food_code"].append(code)
+                out["code"].append(code)
                 out["share"].append(1.0 / len(parts))
-    return pl.DataFrame(out, schema={"description": pl.String, "food_code": pl.String, "share": pl.Float64})
+    return pl.DataFrame(out, schema={"description": pl.String, "code": pl.String, "share": pl.Float64})
 
 
 def food_items(frame: pl.DataFrame, catalogue: AssumptionSet, rules: AssumptionSet | None = None) -> pl.DataFrame:
     """Food rows, those holding several items exploded into one row per food item with its weight share.
 
     Adds ``food_code`` and ``share``; ``kg`` is the row's kg (multiply by ``share``). Rows with no
-    food item are dropped, except rows of the food category whose items are not recognised, which
+    food item are dropped, except rows of the food category none of whose items is recognised, which
     count whole as mixed food.
     """
     single = frame.filter(~pl.col("commodity").is_in(SEVERAL) | pl.col("description").is_null())
     single = single.with_columns(food_code(single, catalogue), pl.lit(1.0).alias("share"))
     several = frame.filter(pl.col("commodity").is_in(SEVERAL) & pl.col("description").is_not_null())
     if several.height:
-        shares = item_shares(several["description"].unique().to_list(), catalogue, rules)
+        shares = item_shares(several["description"].unique().to_list(), rules)
         split = several.join(shares, on="description", how="left")
         split = split.with_columns(
-            pl.when(pl.col("food_code").is_null() & (pl.col("category") == "food"))
+            pl.when(pl.col("code").is_in(list(catalogue.assumptions)))
+            .then(pl.col("code"))
+            .when(pl.col("code").is_null() & (pl.col("category") == "food"))
             .then(pl.lit(MIXED))
-            .otherwise(pl.col("food_code"))
             .alias("food_code"),
             pl.col("share").fill_null(1.0),
         )

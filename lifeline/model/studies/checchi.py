@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.model import balance, montecarlo
 from lifeline.model.studies import checchi_inputs as ci
+from lifeline.model.studies.table import Result
 from lifeline.model.studies.workbook import Workbook
 
 SET = "checchi-2024"
@@ -175,9 +176,7 @@ SOURCE_WORDS = {
 TABLE1_TOL = 5.0
 
 
-def results(h: Headline, aset: AssumptionSet) -> list:
-    from lifeline.model.studies.table import Result
-
+def results(h: Headline, aset: AssumptionSet) -> list[Result]:
     pub = aset.tables["published"]
     out = []
     for src, cells in pub["table1"].items():

@@ -8,7 +8,6 @@ defects of the published code one at a time (``fix`` holds the keys of ``[defect
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import polars as pl
@@ -16,6 +15,7 @@ from numpy.typing import NDArray
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.ingest.normalise import CommodityCatalogue
+from lifeline.model import kcal
 from lifeline.model.kcal import MIXED
 from lifeline.model.studies.workbook import Workbook
 
@@ -256,23 +256,22 @@ def study_densities(wb: Workbook, catalogue: AssumptionSet) -> dict[str, float]:
 def item_densities(descriptions: list[str], dens: dict[str, float]) -> tuple[dict[str, float | None], dict[str, float]]:
     """kcal/kg of each distinct description, its weight shared equally among its items (as Study A's 02 does).
 
-    Items are the description's parts split on '+' (and the catalogue's other separators); non-food
-    items and specialised nutrition (added from the Nutrition Cluster instead) add no kcal. None
-    means no part was recognised at all. Also returns each description's food share of the weight.
+    Non-food items and specialised nutrition (added from the Nutrition Cluster instead) add no kcal;
+    None means no item was recognised at all. Also returns each description's food share of the weight.
     """
-    cc = CommodityCatalogue(load_set("normalisation"))
-    out: dict[str, float | None] = {}
-    share: dict[str, float] = {}
-    for text in descriptions:
-        parts = [p for p in cc.split.split(text or "") if p.strip()]
-        codes = [cc.match_part(p) for p in parts]
-        if not parts or not any(codes):
-            out[text], share[text] = None, 1.0
-            continue
-        food = [dens[code] for code in codes if code in dens and code != NUTRITION]
-        out[text] = sum(food) / len(parts) if food else 0.0
-        share[text] = len(food) / len(parts)
-    return out, share
+    items = kcal.item_shares(descriptions).with_columns(
+        pl.col("code").replace_strict(dens, default=None, return_dtype=pl.Float64).alias("d"),
+        (pl.col("code").is_in(list(dens)) & (pl.col("code") != NUTRITION)).alias("food"),
+    )
+    per = items.group_by("description").agg(
+        (pl.col("share") * pl.col("d")).filter(pl.col("food")).sum().alias("density"),
+        pl.col("share").filter(pl.col("food")).sum().alias("food_share"),
+    )
+    density: dict[str, float | None] = {t: None for t in descriptions}
+    share: dict[str, float] = {t: 1.0 for t in descriptions}
+    for text, d, fs in per.iter_rows():
+        density[text], share[text] = float(d), float(fs)
+    return density, share
 
 
 @dataclass
@@ -400,7 +399,3 @@ def north_trucks(
         out = n.astype(np.float64) * float(np.mean(t.per_truck))
     out = out + tonnes[None, :] * 1000.0 * t.mean_kcal_per_kg
     return out
-
-
-def days_between(days: NDArray[np.datetime64], end: date) -> NDArray[np.bool_]:
-    return days <= np.datetime64(end, "D")

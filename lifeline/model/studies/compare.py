@@ -9,7 +9,6 @@ What is left at the end is reported as the residual, not hidden.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import numpy as np
 import polars as pl
@@ -17,7 +16,7 @@ import polars as pl
 from lifeline.assumptions import AssumptionSet
 from lifeline.model import balance
 from lifeline.model.studies import checchi
-from lifeline.model.studies.fliss_isakov import StudyB, cogat_food
+from lifeline.model.studies.fliss_isakov import StudyB
 
 
 @dataclass
@@ -145,10 +144,3 @@ def decompose(a: checchi.StudyARun, b: StudyB, b_set: AssumptionSet, cogat: pl.D
         )
     )
     return start, factors
-
-
-def window_dates(b: StudyB) -> tuple[date, date]:
-    return b.start, b.end
-
-
-__all__ = ["Factor", "decompose", "cogat_food", "window_dates"]

@@ -14,6 +14,7 @@ import polars as pl
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.model import kcal
+from lifeline.model.studies.table import Result
 
 SET = "fliss-isakov-2025"
 
@@ -112,9 +113,7 @@ def _days_in_month(month: str, start: date, end: date) -> int:
     return (min(after, end + timedelta(days=1)) - max(first, start)).days
 
 
-def results(b: StudyB, aset: AssumptionSet) -> list:
-    from lifeline.model.studies.table import Result
-
+def results(b: StudyB, aset: AssumptionSet) -> list[Result]:
     pub = aset.tables["published"]
     out = [
         Result(
