@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, func, select
 
+from lifeline.assumptions import load_set
 from lifeline.store import schema
 
 
@@ -57,6 +58,18 @@ class EvidenceIndex:
     def publishers(self) -> list[str]:
         return sorted(self.coverage)
 
+    def breaks_down(self, publisher: str, crossing: str) -> bool:
+        """Whether a publisher's list says which crossing each of its entries on that crossing's route
+        used (UNRWA per land crossing; COGAT only for the sea and air routes, never smeared over land)."""
+        d = self.deliveries
+        routes = d.filter(pl.col("crossing") == crossing)["route"].drop_nulls().unique().to_list()
+        if not routes and crossing in CROSSING_ROUTES:
+            routes = [CROSSING_ROUTES[crossing]]
+        if not routes:
+            return crossing in self.crossings_of(publisher)
+        mine = d.filter((pl.col("publisher") == publisher) & pl.col("route").is_in(routes))
+        return not mine.is_empty() and mine["crossing"].null_count() == 0
+
     def crossings_of(self, publisher: str) -> set[str]:
         """The crossings a publisher's list names (empty when it has no crossing breakdown)."""
         if publisher not in self._crossings:
@@ -64,6 +77,13 @@ class EvidenceIndex:
             self._crossings[publisher] = {c for c in d["crossing"].unique().to_list() if c}
         return self._crossings[publisher]
 
+
+# Route of each crossing code (land, sea, air), from the normalisation rules the importers use.
+CROSSING_ROUTES: dict[str, str] = {
+    code: str(spec.get("route"))
+    for code, spec in load_set("normalisation").tables.get("crossings", {}).items()
+    if spec.get("route")
+}
 
 _OBS_SCHEMA = {
     "indicator": pl.String,

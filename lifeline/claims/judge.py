@@ -57,12 +57,19 @@ def numeric(
     band = f"{tolerance:g} points" if absolute else f"{tolerance:.0%}"
     if inside:
         within = "exactly" if tolerance == 0 else f"within {band}"
-        v, lab = inside[0]
+        mid = low if hi == math.inf else (low + hi) / 2
+        v, lab = min(inside, key=lambda p: abs(p[0] - mid))
         others = len(inside) - 1
         more = f" (and {others} other source{'s' if others > 1 else ''})" if others else ""
+        outside = [val for val, _ in values if not lo_w <= val <= hi_w]
+        differ = ""
+        if outside:
+            n = len(outside)
+            span = fmt(min(outside), unit) + ("" if n == 1 else f" to {fmt(max(outside), unit)}")
+            differ = f" {n} other figure{'s differ' if n > 1 else ' differs'}: {span}."
         return Judgement(
             "consistent",
-            f"The stated {claimed} agrees {within} with {lab}: {fmt(v, unit)}{more}.",
+            f"The stated {claimed} agrees {within} with {lab}: {fmt(v, unit)}{more}.{differ}",
             rule,
         )
 

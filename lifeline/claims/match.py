@@ -167,8 +167,8 @@ def _delivery_rows(
     for pub in idx.publishers():
         crossing = None
         if is_crossing:
-            if not idx.crossings_of(pub):
-                notes.append(f"{pub} records no crossing breakdown: not used for a crossing-level claim")
+            if not idx.breaks_down(pub, claim.area.code):
+                notes.append(f"{pub} records no crossing breakdown for this route: not used for a crossing-level claim")
                 continue
             crossing = claim.area.code  # a list with a crossing breakdown that never names it counts zero
         got = idx.trucks(pub, window.start, window.end, crossing)
