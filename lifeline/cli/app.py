@@ -34,7 +34,10 @@ state = State()
 
 @app.callback()
 def main(
-    db: Annotated[str | None, typer.Option("--db", help="Database URL (default: LIFELINE_DB, else SQLite in the user data directory).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", help="Database URL (default: LIFELINE_DB, else SQLite in the user data directory)."),
+    ] = None,
 ) -> None:
     state.db = db
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -13,13 +13,13 @@ from lifeline.cli.output import Format, emit
 from lifeline.model.deliveries import delivery_table
 
 
-class By(str, Enum):
+class By(StrEnum):
     day = "day"
     week = "week"
     month = "month"
 
 
-class Group(str, Enum):
+class Group(StrEnum):
     crossing = "crossing"
     category = "category"
     commodity = "commodity"
@@ -40,7 +40,11 @@ def deliveries_cmd(
     """What entered, per period and crossing / category / commodity / source / route."""
     with engine().connect() as conn:
         result = delivery_table(
-            conn, by=by.value, group=group.value,
-            date_from=parse_date(date_from, "--from"), date_to=parse_date(date_to, "--to"), source=source,
+            conn,
+            by=by.value,
+            group=group.value,
+            date_from=parse_date(date_from, "--from"),
+            date_to=parse_date(date_to, "--to"),
+            source=source,
         )
     emit(result, fmt)

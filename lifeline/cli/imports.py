@@ -28,7 +28,9 @@ def import_cmd(
     paths: Annotated[list[Path], typer.Argument(help="Files to import (UNRWA, COGAT or HXL; CSV, XLSX or JSON).")],
     kind: Annotated[str, typer.Option(help=f"auto or one of: {', '.join(registry.kinds())}.")] = "auto",
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
-    assumptions: Annotated[list[Path] | None, typer.Option("--assumptions", help="TOML file overriding normalisation rules.")] = None,
+    assumptions: Annotated[
+        list[Path] | None, typer.Option("--assumptions", help="TOML file overriding normalisation rules.")
+    ] = None,
 ) -> None:
     """Import line lists and HXL files; each file is stored whole or not at all."""
     store = engine()
@@ -41,8 +43,18 @@ def import_cmd(
         doc = {
             "datasets": [
                 {k: r.as_dict()[k] for k in REPORT_KEYS}
-                | {"rejections": [{"row": x["row"], "column": x["column"], "reason": x["reason"]} for x in r.rejections]}
-                | {"status": r.status, "dataset_id": r.dataset_id, "rows_flagged": r.rows_flagged, "rows_withdrawn": r.rows_withdrawn, "series": r.series}
+                | {
+                    "rejections": [
+                        {"row": x["row"], "column": x["column"], "reason": x["reason"]} for x in r.rejections
+                    ]
+                }
+                | {
+                    "status": r.status,
+                    "dataset_id": r.dataset_id,
+                    "rows_flagged": r.rows_flagged,
+                    "rows_withdrawn": r.rows_withdrawn,
+                    "series": r.series,
+                }
                 for r in reports
             ]
         }
@@ -51,9 +63,13 @@ def import_cmd(
     for r in reports:
         console.print(f"[bold]{r.path}[/bold] ({r.kind}, series {r.series}): {r.message}", highlight=False)
         for x in r.rejections[:20]:
-            console.print(f"  rejected row {x['row']}, column {x['column']!r}: {x['reason']}", markup=False, highlight=False)
+            console.print(
+                f"  rejected row {x['row']}, column {x['column']!r}: {x['reason']}", markup=False, highlight=False
+            )
         if len(r.rejections) > 20:
-            console.print(f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False)
+            console.print(
+                f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False
+            )
         if r.rows_flagged:
             console.print(f"  {r.rows_flagged} rows kept with flags (see `lifeline deliveries --flags`)", markup=False)
 
@@ -61,8 +77,13 @@ def import_cmd(
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> ImportReport:  # type: ignore[no-untyped-def]
     started = time.monotonic()
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.fields[count]}"), TimeElapsedColumn(),
-        console=err, transient=True, disable=not show_progress,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[count]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not show_progress,
     ) as bar:
         task = bar.add_task(f"importing {path.name}", total=None, visible=False, count="")
 
@@ -72,7 +93,11 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> I
             visible = time.monotonic() - started > 1.0
             count = f"{done:,}/{total:,} rows" if total else ""
             bar.update(
-                task, description=f"{stage} {path.name}", completed=done, total=total or None, visible=visible,
+                task,
+                description=f"{stage} {path.name}",
+                completed=done,
+                total=total or None,
+                visible=visible,
                 count=count,
             )
 
@@ -92,12 +117,20 @@ def datasets_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table
     result = ResultTable(
         title="Datasets imported",
         columns=[
-            Column("id", "#meta+id"), Column("kind", "#meta+kind"), Column("series", "#meta+series"),
-            Column("path", "#meta+file"), Column("publisher", "#org+name"), Column("published", "#date+published"),
-            Column("imported_at", "#date+imported"), Column("rows_read", "#indicator+num+read"),
-            Column("rows_imported", "#indicator+num+imported"), Column("rows_unchanged", "#indicator+num+unchanged"),
-            Column("rows_changed", "#indicator+num+changed"), Column("rows_rejected", "#indicator+num+rejected"),
-            Column("rows_flagged", "#indicator+num+flagged"), Column("rows_withdrawn", "#indicator+num+withdrawn"),
+            Column("id", "#meta+id"),
+            Column("kind", "#meta+kind"),
+            Column("series", "#meta+series"),
+            Column("path", "#meta+file"),
+            Column("publisher", "#org+name"),
+            Column("published", "#date+published"),
+            Column("imported_at", "#date+imported"),
+            Column("rows_read", "#indicator+num+read"),
+            Column("rows_imported", "#indicator+num+imported"),
+            Column("rows_unchanged", "#indicator+num+unchanged"),
+            Column("rows_changed", "#indicator+num+changed"),
+            Column("rows_rejected", "#indicator+num+rejected"),
+            Column("rows_flagged", "#indicator+num+flagged"),
+            Column("rows_withdrawn", "#indicator+num+withdrawn"),
         ],
         rows=rows,
     )

@@ -81,10 +81,10 @@ class CommodityCatalogue:
     """Maps free-text cargo descriptions to commodity codes, by the catalogue's ordered patterns."""
 
     def __init__(self, rules: AssumptionSet) -> None:
-        spec = tuple(
-            (c["code"], c.get("group", "other"), tuple(c["patterns"])) for c in rules.tables["commodities"]
-        )
-        self.patterns = [(code, group, re.compile("|".join(f"(?:{p})" for p in pats), re.I)) for code, group, pats in spec]
+        spec = tuple((c["code"], c.get("group", "other"), tuple(c["patterns"])) for c in rules.tables["commodities"])
+        self.patterns = [
+            (code, group, re.compile("|".join(f"(?:{p})" for p in pats), re.I)) for code, group, pats in spec
+        ]
         self.groups = {code: group for code, group, _ in spec}
         self.split = re.compile(rules.tables["commodity_rules"]["split"], re.I)
 

@@ -83,10 +83,14 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
     bad_date = work.filter(pl.col("date").is_null()).select(
         pl.col("row_number").alias("row"),
         pl.lit("Received Date").alias("column"),
-        pl.format("expected a date as YYYY-MM-DD, found {}", pl.col("Received Date").fill_null("nothing")).alias("reason"),
+        pl.format("expected a date as YYYY-MM-DD, found {}", pl.col("Received Date").fill_null("nothing")).alias(
+            "reason"
+        ),
     )
     bad_id = work.filter(pl.col("source_row_id").is_null() | (pl.col("source_row_id") == "")).select(
-        pl.col("row_number").alias("row"), pl.lit("ID").alias("column"), pl.lit("expected the row's ID, found nothing").alias("reason")
+        pl.col("row_number").alias("row"),
+        pl.lit("ID").alias("column"),
+        pl.lit("expected the row's ID, found nothing").alias("reason"),
     )
     dup = work.filter(pl.col("source_row_id").is_duplicated() & pl.col("source_row_id").is_not_null())
     dup = dup.filter(pl.int_range(pl.len()).over("source_row_id") > 0).select(
@@ -117,8 +121,12 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
     kept = kept.with_columns(
         pl.col("Description of Cargo").alias("description"),
         pl.col("Units").alias("unit"),
-        pl.col("Donating Country/ Organization").alias("donor") if "Donating Country/ Organization" in frame.columns else pl.lit(None).alias("donor"),
-        pl.col("Destination Recipient/ Partner").alias("recipient") if "Destination Recipient/ Partner" in frame.columns else pl.lit(None).alias("recipient"),
+        pl.col("Donating Country/ Organization").alias("donor")
+        if "Donating Country/ Organization" in frame.columns
+        else pl.lit(None).alias("donor"),
+        pl.col("Destination Recipient/ Partner").alias("recipient")
+        if "Destination Recipient/ Partner" in frame.columns
+        else pl.lit(None).alias("recipient"),
         pl.when(flags == "").then(None).otherwise(flags).alias("flags"),
         _extra_json(other),
     )
