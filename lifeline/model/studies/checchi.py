@@ -56,15 +56,26 @@ def simulate(
     seed: int | None = None,
     fix: frozenset[str] = frozenset(),
     under_reporting: float = 0.0,
+    trucked_cache: dict[bool, ci.Trucked] | None = None,
 ) -> StudyARun:
-    """One full Study A simulation (``runs`` runs, seeded)."""
+    """One full Study A simulation (``runs`` runs, seeded).
+
+    ``trucked_cache`` keeps the line-list conversion between simulations of the same inputs (it
+    depends only on whether D5 is corrected), so the defect runs do not redo it.
+    """
     aset = aset or load_set(SET)
     runs = int(runs or aset.value("runs"))
     gen = montecarlo.rng(int(aset.value("seed")) if seed is None else seed)
     c = ci.constants(wb, aset)
     catalogue = load_set("commodity-kcal")
     act = ci.act_gaza(c, runs, gen)
-    t = ci.trucked(unrwa, wb, c, catalogue, fix)
+    key = "kg_truck_as_kg" in fix
+    if trucked_cache is not None and key in trucked_cache:
+        t = trucked_cache[key]
+    else:
+        t = ci.trucked(unrwa, wb, c, catalogue, fix)
+        if trucked_cache is not None:
+            trucked_cache[key] = t
     d = len(c.days)
     lo, hi = float(wb.general("pallet_error_min")), float(wb.general("pallet_error_max"))
     err = gen.uniform(lo, hi, runs) if runs > 1 else np.full(1, (lo + hi) / 2)

@@ -70,12 +70,13 @@ def checchi_table(
     wb = _workbook(workbook)
     aset = load_set(checchi.SET)
     frame, list_note = unrwa_rows(conn, unrwa_version, wb)
-    base = checchi.simulate(wb, frame, aset, runs, seed)
+    cache: dict[bool, Any] = {}
+    base = checchi.simulate(wb, frame, aset, runs, seed, trucked_cache=cache)
     head = checchi.headline(base, aset)
     extra: dict[str, Any] = {"workbook_version": wb.version, "runs": base.runs, "weekly": _weekly(head)}
     defect_notes: list[str] = []
     if defects:
-        extra["defects"] = defect_effects(wb, frame, head, aset, runs, seed)
+        extra["defects"] = defect_effects(wb, frame, head, aset, runs, seed, cache)
         defect_notes = [_defect_note(d) for d in extra["defects"]]
     return study_table(
         "checchi-2024",
@@ -141,13 +142,21 @@ def _headline_figures(h: checchi.Headline) -> dict[str, float]:
 
 
 def defect_effects(
-    wb: Workbook, frame: pl.DataFrame, head: checchi.Headline, aset: Any, runs: int | None, seed: int | None
+    wb: Workbook,
+    frame: pl.DataFrame,
+    head: checchi.Headline,
+    aset: Any,
+    runs: int | None,
+    seed: int | None,
+    cache: dict[bool, Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Each known defect corrected alone (same seed), with the change in each headline figure."""
     published = _headline_figures(head)
     out = []
     for key, spec in aset.tables["defects"].items():
-        fixed = checchi.headline(checchi.simulate(wb, frame, aset, runs, seed, fix=frozenset({key})), aset)
+        fixed = checchi.headline(
+            checchi.simulate(wb, frame, aset, runs, seed, fix=frozenset({key}), trucked_cache=cache), aset
+        )
         figures = _headline_figures(fixed)
         applies = spec.get("published", True) or wb.version == "journal"
         out.append(
@@ -162,7 +171,9 @@ def defect_effects(
         )
     under = aset.get("under_reporting_after_6may")
     if under.high:
-        corrected = checchi.headline(checchi.simulate(wb, frame, aset, runs, seed, under_reporting=under.high), aset)
+        corrected = checchi.headline(
+            checchi.simulate(wb, frame, aset, runs, seed, under_reporting=under.high, trucked_cache=cache), aset
+        )
         figures = _headline_figures(corrected)
         out.append(
             {
