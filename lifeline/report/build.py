@@ -189,6 +189,8 @@ def build(
         cov_day = coverage_table(conn, area, date_from, date_to, by="day", source=source, runs=runs)
         cov_week = coverage_table(conn, area, date_from, date_to, by="week", source=source, runs=runs)
     except UserError as exc:
+        if area is not None:  # the user asked for this area: say plainly it cannot be covered
+            raise
         cov_section.empty = str(exc)
     else:
         refs = cites.many(cov_all.sources)
@@ -275,6 +277,29 @@ def build(
         access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t))
     from lifeline.model import access as access_model
 
+    timeline = access_model.timeline(conn, date_from, date_to, by="week")
+    crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
+    if crossing_rows:
+        timeline.rows = crossing_rows
+        access.tables.append(
+            _table(
+                timeline,
+                [
+                    "crossing",
+                    "period",
+                    "status",
+                    "days_open",
+                    "days_closed",
+                    "days_restricted",
+                    "days_no_data",
+                    "UNRWA_trucks",
+                    "COGAT_trucks",
+                    "flag",
+                ],
+                cites,
+                title=t("timeline"),
+            )
+        )
     closed = access_model.closures(conn, date_from, date_to)
     if closed.rows:
         access.tables.append(
@@ -316,9 +341,17 @@ def build(
         al.empty = t("no_alerts")
     # --- Claims checked (statements given with --claims).
     cl = Section(t("claims"))
-    cl_rows = _claims(conn, claims)
+    cl_rows, cl_sources = _claims(conn, claims)
     if cl_rows:
-        cl.tables.append(Table(t("claims"), ["document", "claim", "verdict", "explanation"], cl_rows))
+        cl.tables.append(
+            Table(
+                t("claims"),
+                ["document", "claim", "figure", "verdict", "explanation"],
+                cl_rows,
+                cites.many(cl_sources),
+                ["verdicts speak of the data in the store only"],
+            )
+        )
     else:
         cl.empty = t("no_claims")
     sections = [cov_section, access, comp_section, al, cl]
@@ -381,12 +414,13 @@ def _crossings_table(
     )
 
 
-def _claims(conn: Connection, paths: Sequence[Path]) -> list[list[str]]:
+def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """Check each statement with the claims core; rows of (document, claim, figure, verdict, explanation)."""
     if not paths:
-        return []
+        return [], []
     from lifeline.claims.check import check_document
 
-    rows = []
+    rows, sources = [], []
     for p in paths:
         try:
             text = Path(p).read_text(encoding="utf-8", errors="replace")
@@ -394,8 +428,11 @@ def _claims(conn: Connection, paths: Sequence[Path]) -> list[list[str]]:
             raise UserError(f"cannot read the statement ({exc.strerror})", file=str(p)) from None
         rep = check_document(conn, text, title=Path(p).name)
         for c in rep.claims:
-            rows.append([Path(p).name, c.text[:240], c.verdict, c.explanation])
-    return rows
+            rows.append([Path(p).name, c.text[:240], c.figure, c.verdict, c.explanation])
+            sources += [{"publisher": e.source, "title": e.title, "url": e.url} for e in c.evidence if e.used]
+        for n in rep.not_checkable:
+            rows.append([Path(p).name, n.text[:240], n.figure or "", "not checkable", n.reason])
+    return rows, sources
 
 
 def _appendix(t: Any, cites: Citations, source: str) -> Section:

@@ -32,6 +32,10 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Trucks recorded in the period, by crossing and source",
         "ar": "Trucks recorded in the period, by crossing and source",
     },
+    "timeline": {
+        "en": "Access timeline by week: reported status and recorded entries",
+        "ar": "الجدول الزمني للوصول أسبوعياً: الحالة المُبلغ عنها والإدخالات المسجلة",
+    },
     "crossings_table": {"en": "Crossings in the period", "ar": "المعابر خلال الفترة"},
     "closures": {"en": "Reported closures and restrictions", "ar": "الإغلاقات والقيود المُبلغ عنها"},
     "none_reported": {"en": "None reported in the store for this period.", "ar": "لا توجد بلاغات مسجلة لهذه الفترة."},

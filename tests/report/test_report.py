@@ -99,9 +99,14 @@ def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, t
     except ImportError:
         pass
     evaluate(sqlite_store)
+    statement = tmp_path / "statement.txt"
+    statement.write_text(
+        "Gaza, 30 May 2024. Aid trucks per day fell from 176 between 1 April and 6 May to 58 per day "
+        "between 7 and 28 May.\n"
+    )
     started = time.monotonic()
     with sqlite_store.connect() as conn:
-        rep = build(conn, date(2024, 5, 1), date(2024, 5, 31))
+        rep = build(conn, date(2024, 5, 1), date(2024, 5, 31), claims=[statement])
     pdf = write(rep, tmp_path / "may.pdf")
     elapsed = time.monotonic() - started
     assert elapsed < 10, f"a month's report took {elapsed:.1f} s"
@@ -118,3 +123,13 @@ def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, t
     assert f"{unrwa_may:,.0f}" in text  # the UNRWA total for May, computed here independently
     assert "crossing-gap/rafah/2024-05-05/unrwa-commodities-received" in text.replace("\n", "")
     assert "https://www.unrwa.org" in text.replace("\n", "")
+    claims = next(s for s in rep.sections if s.title == "Claims checked")
+    assert claims.tables and {row[3] for row in claims.tables[0].rows} <= {
+        "consistent",
+        "overstated",
+        "understated",
+        "contradicted",
+        "no data",
+        "not checkable",
+    }
+    assert claims.tables[0].refs  # the evidence behind each verdict is cited
