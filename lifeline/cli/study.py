@@ -36,11 +36,15 @@ def checchi_cmd(
     runs: Annotated[int | None, typer.Option("--runs", help="Monte Carlo runs (default: the study's 1,000).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the study's 123).")] = None,
     defects: Annotated[bool, typer.Option("--defects/--no-defects", help="Also run each defect corrected.")] = True,
+    weekly: Annotated[bool, typer.Option("--weekly", help="Print the weekly availability by area instead.")] = False,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Study A (Checchi, Ververs & Jamaluddine, LSHTM): Table 1, truck shares, weeks below requirement, defects."""
     with engine().connect() as conn:
-        emit(run.checchi_table(conn, workbook, unrwa_version, runs, seed, defects), fmt)
+        if weekly:
+            emit(run.weekly_table(conn, workbook, unrwa_version, runs, seed), fmt)
+        else:
+            emit(run.checchi_table(conn, workbook, unrwa_version, runs, seed, defects), fmt)
 
 
 @group.command("fliss-isakov-2025")

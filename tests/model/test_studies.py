@@ -162,7 +162,7 @@ def test_journal_workbook_reads_kg_truck_as_published() -> None:
 
 
 def test_zz_versions_pin_the_list_and_journal_kg_truck_defect(studies_db: tuple[Engine, str], study_a: dict) -> None:
-    """Runs last: adds the 2024-11-11 list; v1 still reads the rows of 2024-09-11, the journal the newer list."""
+    """Adds the 2024-11-11 list (later tests see both); v1 still reads the rows of 2024-09-11, the journal the newer."""
     engine, _ = studies_db
     import_file(engine, shared_file("unrwa-commodities-received-20241111.xlsx"), rules=load_set("normalisation"))
     with engine.connect() as conn:
@@ -177,3 +177,14 @@ def test_zz_versions_pin_the_list_and_journal_kg_truck_defect(studies_db: tuple[
     assert d5["applies_to_this_workbook"] is True
     # 17 t instead of 17 kg per 'Truck' row adds May-Jul food (about 35,000 t, reference A.6) to south-central.
     assert d5["effect"]["kcal from all sources, south-central, whole period (billion)"] > 20
+
+
+def test_weekly_availability_table(studies_db: tuple[Engine, str]) -> None:
+    engine, _ = studies_db
+    with engine.connect() as conn:
+        t = run.weekly_table(conn, shared_file(V1), runs=200)
+    north = [r for r in t.rows if r["area"] == "north"]
+    assert len(north) == 48 and north[0]["week"] == "2023-10-07"
+    assert all(r["lci95"] <= r["lci80"] <= r["est"] <= r["uci80"] <= r["uci95"] for r in t.rows)
+    # The north's trough: below the 2,059 kcal requirement from mid-December 2023 to early March 2024.
+    assert any(r["below_requirement"] and r["week"].startswith("2024-01") for r in north)

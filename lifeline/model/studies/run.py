@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from lifeline.assumptions import load_set
 from lifeline.errors import UserError
+from lifeline.formats import Column, ResultTable
 from lifeline.model.studies import checchi, compare, fliss_isakov
 from lifeline.model.studies.table import Result, StudyTable, study_table
 from lifeline.model.studies.workbook import Workbook, read_workbook
@@ -100,6 +101,41 @@ def checchi_table(
         ],
         extra=extra,
         query={"workbook": str(workbook), "unrwa_version": unrwa_version, "runs": runs, "seed": seed},
+    )
+
+
+def weekly_table(
+    conn: Connection,
+    workbook: str | Path | None,
+    unrwa_version: str | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+) -> ResultTable:
+    """Study A's weekly kcal/person/day by area (its Fig 4): median and 80 % / 95 % intervals across runs."""
+    wb = _workbook(workbook)
+    aset = load_set(checchi.SET)
+    frame, list_note = unrwa_rows(conn, unrwa_version, wb)
+    head = checchi.headline(checchi.simulate(wb, frame, aset, runs, seed), aset)
+    rows = [dict(r, below_requirement=r["est"] < head.req_gaza) for r in _weekly(head)]
+    return ResultTable(
+        title="Study A: weekly food energy available per person per day, by area (Fig 4)",
+        columns=[
+            Column("week", "#date+start", "week from"),
+            Column("area", "#adm1+code"),
+            Column("est", "#indicator+num+kcal+median", "kcal/person/day"),
+            Column("lci95", "#indicator+num+kcal+low95", "2.5 %"),
+            Column("uci95", "#indicator+num+kcal+high95", "97.5 %"),
+            Column("lci80", "#indicator+num+kcal+low80", "10 %"),
+            Column("uci80", "#indicator+num+kcal+high80", "90 %"),
+            Column("below_requirement", "#status+below", f"below {head.req_gaza:,.0f}"),
+        ],
+        rows=rows,
+        sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn, source="unrwa")],
+        notes=[
+            list_note,
+            "7-day right-aligned rolling mean of daily kcal consumed per person, weekly mean per run, "
+            "quantiles across runs; weeks start on 7 Oct 2023",
+        ],
     )
 
 
