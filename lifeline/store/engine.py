@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event
 from lifeline.config import resolve_db_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+SORTER_THREADS = min(4, os.cpu_count() or 1)
 
 
 def alembic_config(url: str) -> Config:
@@ -24,10 +26,16 @@ def alembic_config(url: str) -> Config:
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Per-connection SQLite settings: enforce foreign keys; WAL so readers never block an import.
+
+    ``threads`` lets SQLite's sorter use helper threads for big sorts (GROUP BY over a million
+    rows, rebuilding an index after a bulk import); results are the same, only faster.
+    """
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute(f"PRAGMA threads={SORTER_THREADS}")
     cur.close()
 
 
