@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -23,7 +24,34 @@ Array = NDArray[np.float64]
 BLOCK_CELLS = 4_000_000
 
 
-def as3(x: float | NDArray[np.floating] | None, name: str = "array") -> Array:
+@dataclass(frozen=True)
+class Mixture:
+    """An inflow ``weights @ basis`` kept factorised: (runs, k) per-run weights times (k, days, areas).
+
+    Deliveries are kilograms by commodity (the basis) times each run's kcal per kg (the weights);
+    keeping them apart means the (runs, days, areas) array is only built one block of areas at a
+    time (:func:`summarise`), so memory stays bounded for many areas.
+    """
+
+    weights: Array
+    basis: Array
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return self.weights.shape[0], self.basis.shape[1], self.basis.shape[2]
+
+    def cut(self, sl: slice) -> Mixture:
+        return Mixture(self.weights, self.basis[:, :, sl])
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> Array:
+        return np.einsum("rk,kda->rda", self.weights, self.basis)
+
+
+def _runs(x: Any) -> int:
+    return x.shape[0] if isinstance(x, Mixture) else as3(x).shape[0]
+
+
+def as3(x: Any, name: str = "array") -> Array:
     """An input as a 3-D float array (runs, days, areas); scalars become (1, 1, 1)."""
     a = np.asarray(0.0 if x is None else x, dtype=np.float64)
     if a.ndim > 3:
@@ -46,7 +74,7 @@ class BalanceInputs:
     days: NDArray[np.datetime64]
     areas: list[str]
     population: NDArray[np.floating]
-    inflows: Mapping[str, NDArray[np.floating]]
+    inflows: Mapping[str, NDArray[np.floating] | Mixture]
     requirement_kcal: float
     cap_kcal: NDArray[np.floating] | float | None = None
     opening_stock: NDArray[np.floating] | float | None = None
@@ -55,14 +83,15 @@ class BalanceInputs:
 
     @property
     def shape(self) -> tuple[int, int, int]:
-        arrays = [as3(self.population), as3(self.cap_kcal), as3(self.opening_stock), *map(as3, self.inflows.values())]
-        runs = max(a.shape[0] for a in arrays)
+        runs = max(_runs(x) for x in [self.population, self.cap_kcal, self.opening_stock, *self.inflows.values()])
         return runs, len(self.days), len(self.areas)
 
     def area_slice(self, sl: slice) -> BalanceInputs:
         """The same inputs restricted to a block of areas (for memory-bounded summaries)."""
 
-        def cut(x: NDArray[np.floating] | float | None) -> Array:
+        def cut(x: Any) -> Any:
+            if isinstance(x, Mixture):
+                return x.cut(sl)
             a = as3(x)
             return a if a.shape[2] == 1 else a[:, :, sl]
 
@@ -99,7 +128,7 @@ class BalanceResult:
 def total_inflow(inputs: BalanceInputs) -> Array:
     """Sum of the inflows by source, shaped (runs or 1, days, areas), shifted by ``lag_days``."""
     runs, d, a = inputs.shape
-    r = max([as3(v).shape[0] for v in inputs.inflows.values()] or [1])
+    r = max([_runs(v) for v in inputs.inflows.values()] or [1])
     total = np.zeros((r, d, a))
     for name, v in inputs.inflows.items():
         arr = as3(v, name)

@@ -142,7 +142,7 @@ def build_inputs(
     loss = (
         montecarlo.draw(aset.get("loss_fraction"), runs, gen) if "loss_fraction" in aset.assumptions else np.zeros(runs)
     )
-    delivered = np.einsum("rc,cda->rda", dens, kg) * (weight_error * (1 - loss))[:, None, None]
+    delivered = balance.Mixture(dens * (weight_error * (1 - loss))[:, None], kg)
     extra, extra_cited = other_inflows(aset.tables, days, areas)
     cap = None
     if "consumption_cap_kcal" in aset.assumptions:

@@ -97,3 +97,16 @@ def test_bad_distribution_is_a_user_error(tmp_path) -> None:
     f.write_text('[assumptions.requirement_kcal]\nvalue = 1\nlow = 0\nhigh = 2\ndistribution = "beta"\nsource = "x"\n')
     with pytest.raises(UserError, match="distribution 'beta'"):
         load_set("sphere-2100", [f])
+
+
+def test_mixture_inflow_equals_its_product_and_is_cut_by_area() -> None:
+    gen = np.random.default_rng(2)
+    weights, basis = gen.uniform(1, 2, (4, 3)), gen.uniform(0, 5, (3, 20, 6))
+    mix = balance.Mixture(weights, basis)
+    full = np.einsum("rk,kda->rda", weights, basis)
+    np.testing.assert_allclose(np.asarray(mix), full)
+    days = population.day_range(date(2024, 1, 1), date(2024, 1, 20))
+    kw = dict(days=days, areas=list("abcdef"), population=np.ones((1, 20, 6)), requirement_kcal=5.0, cap_kcal=6.0)
+    lazy = balance.summarise(balance.BalanceInputs(inflows={"x": mix}, **kw), by="week", chunk_areas=2)
+    eager = balance.summarise(balance.BalanceInputs(inflows={"x": full}, **kw), by="week")
+    np.testing.assert_allclose(lazy.per_capita, eager.per_capita)
