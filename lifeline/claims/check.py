@@ -81,7 +81,7 @@ def check_parsed(
     doc_date, basis = resolve_date(doc, date, ask)
     index, gaz = context(conn, rules)
     found = extract(doc.text, doc_date, gaz, rules)
-    results = [judge_claim(c, index, doc_date, rules) for c in found.claims]
+    results = [judge_claim(c, index, doc_date, rules, conn) for c in found.claims]
     return ClaimsReport(
         title=title or doc.title,
         date=doc_date,
@@ -94,7 +94,9 @@ def check_parsed(
     )
 
 
-def judge_claim(claim: Claim, index: ev.EvidenceIndex, doc_date: date, rules: Rules) -> ClaimResult:
+def judge_claim(
+    claim: Claim, index: ev.EvidenceIndex, doc_date: date, rules: Rules, conn: Connection | None = None
+) -> ClaimResult:
     ind = claim.indicator
     recent = int(rules.value("recent_window_days"))
     if ind.kind == "status":
@@ -107,7 +109,9 @@ def judge_claim(claim: Claim, index: ev.EvidenceIndex, doc_date: date, rules: Ru
             rows, j, notes = match.total(claim, index, doc_date, recent, rules.war_start)
         elif ind.kind == "share":
             recency = int(rules.value("evidence_recency_days"))
-            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start, recency)
+            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start, recency, conn)
+        elif ind.kind == "coverage" and conn is not None:
+            rows, j, notes = match.kcal(claim, index, conn, doc_date, recent, rules.war_start)
         else:
             rows, j, notes = match.stock(claim, index, int(rules.value("evidence_recency_days")))
         absolute = ind.kind == "share"

@@ -30,6 +30,7 @@ class EvidenceIndex:
     publisher_notes: dict[str, str] = field(default_factory=dict)
     signature: tuple[Any, ...] = ()
     _crossings: dict[str, set[str]] = field(default_factory=dict)
+    coverage_memo: dict[tuple[str, date, date], tuple[list[dict[str, Any]], str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ observations
     def observations_for(self, indicators: tuple[str, ...] | list[str], location: str | None) -> pl.DataFrame:
@@ -42,7 +43,9 @@ class EvidenceIndex:
         return obs.filter(cond)
 
     # ------------------------------------------------------------------ deliveries
-    def trucks(self, publisher: str, start: date, end: date, crossing: str | None) -> tuple[float, int] | None:
+    def trucks(
+        self, publisher: str, start: date, end: date, crossing: str | None, category: str | None = None
+    ) -> tuple[float, int] | None:
         """Trucks (and source rows) a publisher recorded in [start, end] at a crossing or over all,
         or None when the publisher's list does not cover the whole window."""
         first_last = self.coverage.get(publisher)
@@ -52,6 +55,8 @@ class EvidenceIndex:
         cond = (pl.col("publisher") == publisher) & (pl.col("date") >= start) & (pl.col("date") <= end)
         if crossing is not None:
             cond = cond & (pl.col("crossing") == crossing)
+        if category is not None:
+            cond = cond & (pl.col("category") == category)
         sub = d.filter(cond)
         return float(sub["trucks"].sum() or 0.0), int(sub["consignments"].sum() or 0)
 
@@ -104,6 +109,7 @@ _DEL_SCHEMA = {
     "date": pl.Date,
     "crossing": pl.String,
     "route": pl.String,
+    "category": pl.String,
     "publisher": pl.String,
     "trucks": pl.Float64,
     "consignments": pl.Int64,
@@ -163,13 +169,14 @@ def build(conn: Connection) -> EvidenceIndex:
             d.c.date,
             d.c.crossing,
             d.c.route,
+            d.c.category,
             s.c.publisher,
             func.sum(func.coalesce(d.c.trucks, d.c.consignments)),
             func.sum(d.c.consignments),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(d.c.withdrawn_dataset_id.is_(None))
-        .group_by(d.c.date, d.c.crossing, d.c.route, s.c.publisher)
+        .group_by(d.c.date, d.c.crossing, d.c.route, d.c.category, s.c.publisher)
     ).all()
     deliveries = pl.DataFrame([tuple(r) for r in drows], schema=_DEL_SCHEMA, orient="row")
     coverage: dict[str, tuple[date, date]] = {}

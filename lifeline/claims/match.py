@@ -9,12 +9,14 @@ from datetime import date, timedelta
 from typing import Any
 
 import polars as pl
+from sqlalchemy import Connection
 
 from lifeline.claims import judge
 from lifeline.claims.dates import Period
 from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
 from lifeline.claims.extract import Claim
 from lifeline.claims.report import EvidenceRow
+from lifeline.errors import UserError
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
 
@@ -156,8 +158,10 @@ def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: d
 
 
 def _delivery_rows(
-    claim: Claim, idx: EvidenceIndex, window: Period, per_day: bool
+    claim: Claim, idx: EvidenceIndex, window: Period, per_day: bool, category: str | None = None
 ) -> tuple[list[EvidenceRow], list[str]]:
+    """Trucks each publisher's line list recorded over the window (per day or in total), at the
+    claim's crossing or over the whole territory; ``category`` keeps only that cargo category."""
     rows: list[EvidenceRow] = []
     notes: list[str] = []
     is_crossing = claim.area.type == "crossing"
@@ -171,7 +175,7 @@ def _delivery_rows(
                 notes.append(f"{pub} records no crossing breakdown for this route: not used for a crossing-level claim")
                 continue
             crossing = claim.area.code  # a list with a crossing breakdown that never names it counts zero
-        got = idx.trucks(pub, window.start, window.end, crossing)
+        got = idx.trucks(pub, window.start, window.end, crossing, category)
         if got is None:
             first, last = idx.coverage[pub]
             notes.append(
@@ -181,12 +185,13 @@ def _delivery_rows(
         trucks, rows_n = got
         days = window_days(window.start, window.end)
         value = round(trucks / days, 1) if per_day else trucks
-        how = f"{trucks:,.0f} trucks over {days} day{'s' if days > 1 else ''} ({rows_n:,} line-list rows)"
+        what = f"{category} trucks" if category else "trucks"
+        how = f"{trucks:,.0f} {what} over {days} day{'s' if days > 1 else ''} ({rows_n:,} line-list rows)"
         rows.append(
             EvidenceRow(
                 value=value,
                 date=f"{window.start}/{window.end}",
-                source=f"{pub} line list (computed)",
+                source=f"{pub} line list (computed{', ' + category + ' only' if category else ''})",
                 location=crossing or claim.area.code,
                 title=f"deliveries recorded by {pub}",
                 note=_join(how, idx.publisher_notes.get(pub)),
@@ -241,7 +246,8 @@ def total(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_sta
         # No period stated: a running total reported up to the document's date is the same claim.
         frame = idx.observations_for(claim.indicator.evidence, claim.area.code)
         found = [
-            r for r in frame.iter_rows(named=True)
+            r
+            for r in frame.iter_rows(named=True)
             if r["period_end"] is not None and doc - timedelta(days=3) <= r["period_end"] <= doc
         ]
         if found:
@@ -254,7 +260,13 @@ def total(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_sta
 
 # ---------------------------------------------------------------------------------------- share of needs
 def share(
-    claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date, recency_days: int
+    claim: Claim,
+    idx: EvidenceIndex,
+    doc: date,
+    recent_days: int,
+    war_start: date,
+    recency_days: int,
+    conn: Connection | None = None,
 ) -> Outcome:
     ind = claim.indicator
     extra = ind.extra
@@ -264,9 +276,10 @@ def share(
     need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())
     window, note = _window(claim, doc, recent_days, False, war_start)
     claim.period = window
-    flows, notes = _delivery_rows(claim, idx, window, per_day=True)
-    rate_names = tuple(extra.get("rate_evidence", ()))
-    flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
+    flows, notes = _delivery_rows(claim, idx, window, per_day=True, category="food" if food else None)
+    if not food:  # reported averages count all aid trucks, not food trucks
+        rate_names = tuple(extra.get("rate_evidence", ()))
+        flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
     needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
     if not needs.is_empty():  # each source's latest figure, and only figures current at the time
@@ -275,6 +288,11 @@ def share(
     for rec in needs.sort("as_of").iter_rows(named=True):
         latest[str(rec["publisher"])] = rec
     rows: list[EvidenceRow] = []
+    if food and conn is not None and not baseline:
+        cov, cov_note = coverage_rows(conn, idx, claim.area.code, window)
+        rows += _coverage_evidence(cov, window, "coverage", 100.0)
+        if cov_note:
+            notes.append(cov_note)
     what = "pre-war baseline" if baseline else "stated need"
     for f in flows:
         if not isinstance(f.value, (int, float)):
@@ -378,3 +396,76 @@ def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
         judge.Judgement("no data", f"No status is reported for {place} on {when}, {why}.", judge.STATUS_RULE),
         notes,
     )
+
+
+# ---------------------------------------------------------------------------------------- food energy (coverage engine)
+_REQUIREMENT = re.compile(r"\b(?:requirement|required|minimum|need|needs|needed|standard)\b", re.IGNORECASE)
+
+
+def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Period) -> tuple[list[dict[str, Any]], str]:
+    """kcal per person per day and coverage from the coverage engine, per source, over the window
+    (one Monte Carlo run: the point estimate), memoised per store version."""
+    key = (area, window.start, window.end)
+    if key in idx.coverage_memo:
+        return idx.coverage_memo[key]
+    from lifeline.model.coverage import coverage_table
+
+    note = ""
+    try:
+        table = coverage_table(conn, area, window.start, window.end, by="month", runs=1)
+        rows = [r for r in table.rows if r.get("kcal_pp") is not None]
+        note = "; ".join(table.notes[:1])
+    except UserError as exc:
+        rows, note = [], f"the coverage engine cannot compute this area and period: {exc.message}"
+    idx.coverage_memo[key] = (rows, note)
+    return rows, note
+
+
+def _coverage_evidence(rows: list[dict[str, Any]], window: Period, field: str, scale: float) -> list[EvidenceRow]:
+    """One evidence row per source: the person-day weighted mean of ``field`` over the window's periods."""
+    by_source: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        by_source.setdefault(str(r["sources"]), []).append(r)
+    out = []
+    for src, rs in sorted(by_source.items()):
+        days = sum(int(r["days"]) for r in rs)
+        if not days or any(r.get(field) is None for r in rs):
+            continue
+        value = sum(float(r[field]) * int(r["days"]) for r in rs) / days * scale
+        out.append(
+            EvidenceRow(
+                value=round(value, 1),
+                date=f"{window.start}/{window.end}",
+                source=f"{src} line list via coverage engine",
+                location=str(rs[0]["area"]),
+                title="food energy available per person per day (coverage engine, point estimate)",
+                note=f"requirement {rs[0]['requirement']} kcal/person/day; assumptions {rs[0]['assumptions']}",
+            )
+        )
+    return out
+
+
+def kcal(claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_days: int, war_start: date) -> Outcome:
+    window, note = _window(claim, doc, recent_days, False, war_start)
+    claim.period = window
+    notes = [note] if note else []
+    rows = [_obs_row(rec) for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5)]
+    cov, cov_note = coverage_rows(conn, idx, claim.area.code, window)
+    if _REQUIREMENT.search(claim.text):
+        reqs = sorted({float(r["requirement"]) for r in cov if r.get("requirement")})
+        rows += [
+            EvidenceRow(
+                value=v,
+                date=f"{window.start}/{window.end}",
+                source="assumption set (coverage engine)",
+                location=claim.area.code,
+                title="energy requirement per person per day",
+            )
+            for v in reqs
+        ]
+        notes.append("read as a requirement: compared with the requirement of the coverage engine's assumption set")
+    else:
+        rows += _coverage_evidence(cov, window, "kcal_pp", 1.0)
+    if cov_note:
+        notes.append(cov_note)
+    return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes

@@ -13,9 +13,7 @@ _BOUNDARY = re.compile(r"(?<=[.!?؟])[\"'”’)\]]*(?=\s)|\n[ \t]*\n|\n(?=[ \t]
 _WORD_BEFORE = re.compile(r"(\S+)\.[\"'”’)\]]*$")
 
 
-def split(
-    text: str, abbreviations: frozenset[str] = frozenset(), max_chars: int = 2000
-) -> list[tuple[int, int]]:
+def split(text: str, abbreviations: frozenset[str] = frozenset(), max_chars: int = 2000) -> list[tuple[int, int]]:
     """(start, end) of every sentence; abbreviations ("Dr.", "U.N.") and initials do not end one.
 
     A run of text longer than ``max_chars`` with no sentence end (a table dump, hostile input) is cut

@@ -108,3 +108,24 @@ def test_real_unrwa_list_for_a_may_2024_statement(sqlite_store: Engine) -> None:
     assert row.value == expected
     assert ks.verdict == "consistent"
     assert "partial" in (row.note or "")  # UNRWA's own caveat about data from 6 May travels with the figure
+
+
+@pytest.mark.slow
+def test_food_energy_claims_use_the_coverage_engine(sqlite_store: Engine) -> None:
+    from lifeline.model.coverage import coverage_table
+
+    load_all(sqlite_store)
+    import_file(sqlite_store, shared_file("unrwa-commodities-received-20241111.csv"))
+    text = ("Tel Aviv, May 30, 2024 - Aid entering Gaza in April provided more than 3,000 kcal per person per day. "
+            "Food entering Gaza in April met only 40% of needs.")
+    with sqlite_store.connect() as conn:
+        report = check_document(conn, text)
+        direct = coverage_table(conn, "gaza-strip", date(2024, 4, 1), date(2024, 4, 30), by="month", runs=1).rows
+    kcal, share = report.claims
+    assert kcal.indicator == "kcal_per_person" and (kcal.date["from"], kcal.date["to"]) == ("2024-04-01", "2024-04-30")
+    (row,) = [e for e in kcal.evidence if "coverage engine" in e.source]
+    assert row.value == pytest.approx(direct[0]["kcal_pp"], abs=0.1)
+    assert share.indicator == "share_of_needs"
+    (cov,) = [e for e in share.evidence if "coverage engine" in e.source]
+    assert cov.value == pytest.approx(100 * direct[0]["coverage"], abs=0.1)
+    assert all("food only" in e.source for e in share.evidence if "computed" in e.source)
