@@ -7,6 +7,7 @@ The document is untrusted: every character of it, and of every evidence field, g
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from lifeline.claims.judge import fmt
 from lifeline.claims.report import ClaimResult, ClaimsReport
@@ -20,21 +21,27 @@ VERDICT_CLASS = {
 }
 
 
-def highlight_html(report: ClaimsReport) -> str:
-    """The document text (escaped) with <mark> around each claim's figure; data-claim = index in claims."""
-    text = report.text
-    marks = sorted(
-        ((c.figure_span[0], c.figure_span[1], i, c) for i, c in enumerate(report.claims)), key=lambda m: m[0]
-    )
+def highlight_html(report: ClaimsReport | dict[str, Any]) -> str:
+    """The document text (escaped) with <mark> around each claim's figure; data-claim = index in claims.
+
+    Takes the report or its ``as_dict()`` form (what the API returns), so a page can render either.
+    """
+    if isinstance(report, ClaimsReport):
+        text = report.text
+        items = [(c.figure_span, c.verdict, c.explanation) for c in report.claims]
+    else:
+        text = str(report["document"].get("text") or "")
+        items = [(tuple(c["figure_span"]), c["verdict"], c["explanation"]) for c in report["claims"]]
+    marks = sorted(((span[0], span[1], i, verdict, why) for i, (span, verdict, why) in enumerate(items)))
     out: list[str] = []
     pos = 0
-    for start, end, i, claim in marks:
+    for start, end, i, verdict, why in marks:
         if start < pos or end > len(text):
             continue  # overlapping marks are not nested
         out.append(escape(text[pos:start]))
-        tip = f"{claim.verdict}: {claim.explanation}"
+        tip = f"{verdict}: {why}"
         out.append(
-            f'<mark class="claim {VERDICT_CLASS.get(claim.verdict, "v-nodata")}" data-claim="{i}" '
+            f'<mark class="claim {VERDICT_CLASS.get(verdict, "v-nodata")}" data-claim="{i}" '
             f'title="{escape(tip, quote=True)}">{escape(text[start:end])}</mark>'
         )
         pos = end

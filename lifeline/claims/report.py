@@ -113,6 +113,7 @@ class ClaimsReport:
                 "date_basis": self.date_basis,
                 "characters": len(self.text),
                 "truncated": self.truncated,
+                "text": self.text,  # the text checked (HTML reduced to its visible text): spans index it
             },
             "claims": [c.as_dict() for c in self.claims],
             "not_checkable": [n.as_dict() for n in self.not_checkable],

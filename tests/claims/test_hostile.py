@@ -114,3 +114,9 @@ def test_no_dateline_asks_or_says_to_pass_date(reference_store: Engine) -> None:
             check_document(conn, "About 1.4 million people are in Rafah.")
         report = check_document(conn, "About 1.4 million people are in Rafah.", ask=lambda: date(2024, 5, 7))
     assert report.date_basis == "asked" and report.date == date(2024, 5, 7)
+
+
+def test_highlight_from_the_api_dict_matches_the_report(reference_store: Engine) -> None:
+    with reference_store.connect() as conn:
+        report = check_document(conn, HOSTILE_HTML)
+    assert highlight_html(report.as_dict()) == highlight_html(report)
