@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import smtplib
 import sys
 import time
@@ -46,8 +47,16 @@ def payload(alert: dict[str, Any]) -> dict[str, Any]:
     return {k: (alert[k].isoformat() if hasattr(alert.get(k), "isoformat") else alert.get(k)) for k in keys}
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _clean(value: str) -> str:
+    """Text from published files may hold terminal control sequences: drop them before printing or mailing."""
+    return _CONTROL.sub("", value)
+
+
 def text(alert: dict[str, Any]) -> str:
-    """Plain-text form for the console and e-mail bodies."""
+    """Plain-text form for the console and e-mail bodies (control characters removed)."""
     p = payload(alert)
     period = f"{p['period_start'] or '?'} to {p['period_end'] or 'now'}"
     lines = [
@@ -63,7 +72,7 @@ def text(alert: dict[str, Any]) -> str:
     lines.append("sources:")
     for s in p["sources"] or []:
         lines.append("  " + ", ".join(str(s.get(k)) for k in ("publisher", "title", "url", "published") if s.get(k)))
-    return "\n".join(lines)
+    return _clean("\n".join(lines))
 
 
 def console_sender(stream: TextIO | None = None) -> Sender:
@@ -109,7 +118,7 @@ def webhook_sender(cfg: dict[str, Any], timeout: float) -> Sender:
 def email_sender(cfg: dict[str, Any], timeout: float) -> Sender:
     def send(alert: dict[str, Any], target: str) -> None:
         msg = EmailMessage()
-        msg["Subject"] = f"[Lifeline {alert['severity']}] {alert['title']}"[:200]
+        msg["Subject"] = _clean(f"[Lifeline {alert['severity']}] {alert['title']}").replace("\n", " ")[:200]
         msg["From"] = str(cfg.get("sender", "lifeline@localhost"))
         msg["To"] = target
         msg["X-Lifeline-Alert-Key"] = alert["key"]

@@ -108,63 +108,90 @@ def _as_of(conn: Connection) -> date | None:
 
 
 def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
-    """A reported closure (status event) lasting at least N days, until the next status event."""
+    """A reported closure lasting at least N days: from a 'closed' status event until the next event with another
+    status (later 'closed' reports confirm it and are cited with it), or until the end date a report gives."""
     n = int(cfg.value("crossing_gap_days"))
     spec = cfg.rule("crossing-closed").get("status", {})
-    indicator, closed = (
-        str(spec.get("indicator", "crossing_status")),
-        [str(v).lower() for v in spec.get("closed_values", ["closed"])],
-    )
+    indicator = str(spec.get("indicator", "crossing_status"))
+    closed = [str(v).lower() for v in spec.get("closed_values", ["closed"])]
     obs = q.observations(conn, [indicator])
     if obs.is_empty():
         return []
     as_of: date = max(d for d in (_as_of(conn), obs["date"].max()) if d is not None)  # type: ignore[type-var,assignment]
     events = (
         obs.sort("location", "date")
+        .with_columns(pl.col("text_value").str.to_lowercase().str.strip_chars().alias("status"))
         .with_columns(
-            pl.col("date").shift(-1).over("location").alias("next"),
-            pl.col("text_value").str.to_lowercase().str.strip_chars().alias("status"),
+            (
+                (pl.col("status") != pl.col("status").shift(1).over("location")).fill_null(True)
+                # an earlier report that ended before this one began closes its own episode
+                | (pl.col("period_end").shift(1).over("location") < pl.col("date")).fill_null(False)
+            ).alias("starts_run")
         )
+        .with_columns(pl.col("starts_run").cast(pl.Int64).cum_sum().over("location").alias("run"))
+    )
+    runs_ = (
+        events.group_by("location", "run", maintain_order=True)
+        .agg(
+            pl.col("status").first(),
+            pl.col("date").first().alias("start"),
+            pl.col("date").last().alias("last_report"),
+            pl.col("period_end").last().alias("own_end"),
+            pl.col("note").first(),
+            pl.struct("cited_publisher", "publisher", "cited_title", "title", "cited_url", "cited_date").alias("cites"),
+        )
+        .with_columns(pl.col("start").shift(-1).over("location").alias("next"))
         .filter(pl.col("status").is_in(closed))
     )
     names, out = _crossing_names(), []
-    for e in events.iter_rows(named=True):
-        end: date = e["next"] - timedelta(days=1) if e["next"] else as_of
-        days = (end - e["date"]).days + 1
+    for e in runs_.iter_rows(named=True):
+        ends = [e["next"] - timedelta(days=1) if e["next"] else as_of]
+        if e["own_end"] is not None and e["own_end"] >= e["last_report"]:
+            ends.append(e["own_end"])
+        end: date = min(ends)
+        days = (end - e["start"]).days + 1
         if days < n:
             continue
         name = names.get(e["location"], e["location"])
-        until = (
-            f"until {end} (next reported status from {e['next']})"
-            if e["next"]
-            else f"with no later status reported up to {end}"
-        )
+        if e["own_end"] is not None and end == e["own_end"]:
+            until = f"to {end}, the end date reported"
+        elif e["next"]:
+            until = f"until {end} (next reported status from {e['next']})"
+        else:
+            until = f"with no later status reported up to {end}"
+        cites = [
+            {
+                "publisher": c["cited_publisher"] or c["publisher"],
+                "title": c["cited_title"] or c["title"],
+                "url": c["cited_url"],
+                "published": c["cited_date"],
+            }
+            for c in e["cites"]
+        ]
+        confirmations = len(cites) - 1
         out.append(
             Alert(
                 rule="crossing-closed",
                 severity=cfg.severity("crossing-closed"),
                 place=e["location"],
-                period_start=e["date"],
+                period_start=e["start"],
                 period_end=end,
                 title=f"{name} reported closed for {days} days",
-                message=f"{e['cited_publisher'] or e['publisher']} reported {name} closed from {e['date']} {until}."
+                message=f"{cites[0]['publisher']} reported {name} closed from {e['start']} {until}"
+                + (f"; confirmed by {confirmations} later report(s)" if confirmations else "")
+                + "."
                 + (f" Note: {e['note']}" if e["note"] else ""),
                 evidence={
                     "crossing": e["location"],
-                    "status": e["text_value"],
-                    "reported_from": e["date"],
+                    "status": e["status"],
+                    "reported_from": e["start"],
+                    "last_report": e["last_report"],
+                    "reported_end": e["own_end"],
                     "next_status_event": e["next"],
                     "days": days,
                     "thresholds": cfg.citation("crossing_gap_days"),
                 },
-                sources=[
-                    {
-                        "publisher": e["cited_publisher"] or e["publisher"],
-                        "title": e["cited_title"] or e["title"],
-                        "url": e["cited_url"],
-                        "published": e["cited_date"],
-                    }
-                ],
+                sources=cites,
             )
         )
     return out

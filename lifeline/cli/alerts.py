@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from lifeline.alerts import outbox
 from lifeline.alerts.config import load_config
 from lifeline.alerts.evaluate import evaluate
-from lifeline.alerts.store import acknowledge, list_alerts
+from lifeline.alerts.store import acknowledge
+from lifeline.alerts.table import alerts_table
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, console, emit
@@ -25,29 +26,6 @@ app.add_typer(alerts_app, name="alerts")
 AssumptionsOpt = Annotated[
     list[Path] | None, typer.Option("--assumptions", help="TOML file overriding alert thresholds or channels.")
 ]
-
-COLUMNS = [
-    Column("key", "#meta+id", "key"),
-    Column("rule", "#indicator+code+rule"),
-    Column("state", "#status"),
-    Column("severity", "#severity"),
-    Column("place", "#loc+code"),
-    Column("period_start", "#date+start", "from"),
-    Column("period_end", "#date+end", "to"),
-    Column("title", "#description+title"),
-    Column("message", "#description"),
-    Column("evidence", "#meta+evidence"),
-    Column("sources", "#meta+source"),
-]
-
-
-def _row(a: dict[str, Any], table: bool) -> dict[str, Any]:
-    row = {c.key: a.get(c.key) for c in COLUMNS}
-    if table:
-        row["evidence"] = None
-        srcs = a.get("sources") or []
-        row["sources"] = "; ".join(", ".join(str(s[k]) for k in ("publisher", "title") if s.get(k)) for s in srcs)
-    return row
 
 
 @alerts_app.command("check")
@@ -84,23 +62,15 @@ def list_cmd(
 ) -> None:
     """Alerts with their period, place, evidence and sources."""
     with engine().connect() as conn:
-        rows = list_alerts(conn, state, rule, place, parse_date(date_from, "--from"), parse_date(date_to, "--to"))
-    table = fmt == Format.table
-    sources: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for a in rows:
-        for s in a.get("sources") or []:
-            sources.setdefault((s.get("publisher"), s.get("title")), s)
-    result = ResultTable(
-        title="Alerts",
-        columns=[c for c in COLUMNS if not (table and c.key in {"message", "evidence"})],
-        rows=[_row(a, table) for a in rows],
-        sources=list(sources.values()),
-        notes=[
-            "'no recorded entries' means the line list holds no entry for those days; it is not a closure",
-            "full evidence: --format json",
-        ],
-        query={"state": state, "rule": rule, "place": place, "from": date_from, "to": date_to},
-    )
+        result = alerts_table(
+            conn,
+            state,
+            rule,
+            place,
+            parse_date(date_from, "--from"),
+            parse_date(date_to, "--to"),
+            brief=fmt == Format.table,
+        )
     emit(result, fmt)
 
 

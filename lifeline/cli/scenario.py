@@ -10,7 +10,6 @@ import typer
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, emit
-from lifeline.formats import Column, ResultTable
 from lifeline.model import scenarios
 
 
@@ -18,33 +17,6 @@ class By(StrEnum):
     day = "day"
     week = "week"
     month = "month"
-
-
-PROJECTION_COLUMNS = [
-    Column("period", "#date+start", "period start"),
-    Column("area", "#adm1+code"),
-    Column("population", "#population+total"),
-    Column("kcal_pp", "#indicator+num+kcal+median", "kcal/person/day (median)"),
-    Column("kcal_pp_low", "#indicator+num+kcal+low", "low (2.5 %)"),
-    Column("kcal_pp_high", "#indicator+num+kcal+high", "high (97.5 %)"),
-    Column("coverage", "#indicator+num+coverage", "coverage (median)"),
-    Column("stock_days", "#indicator+num+stock+days", "stock left (days of need)"),
-    Column("stockout_date", "#date+stockout", "stock runs out (median)"),
-    Column("stockout_day_low", "#indicator+num+stockout+low", "run-out day low"),
-    Column("stockout_day_high", "#indicator+num+stockout+high", "run-out day high"),
-]
-
-ALLOCATION_COLUMNS = [
-    Column("area", "#adm1+code"),
-    Column("population", "#population+total"),
-    Column("trucks_proportional", "#indicator+num+trucks+proportional", "trucks/day (population split)"),
-    Column("coverage_proportional", "#indicator+num+coverage+proportional", "coverage"),
-    Column("trucks_maximin", "#indicator+num+trucks+maximin", "trucks/day (maximin LP)"),
-    Column("coverage_maximin", "#indicator+num+coverage+maximin", "coverage"),
-    Column("trucks_needed", "#indicator+num+trucks+needed", "trucks/day needed"),
-    Column("trucks_recorded", "#indicator+num+trucks+recorded", "trucks/day recorded"),
-    Column("coverage_recorded", "#indicator+num+coverage+recorded", "coverage"),
-]
 
 
 @app.command("scenario")
@@ -66,32 +38,7 @@ def scenario_cmd(
         raise UserError("--runs must be at least 1")
     with engine().connect() as conn:
         if alloc:
-            rows, notes = scenarios.allocation_rows(conn, sc, parse_date(day, "--day"))
-            aset, cat = _sets(sc)
-            base = scenarios.baseline(conn, sc, aset, cat, 1)
-            result = ResultTable(
-                title=f"{sc.title}: allocation of trucks on {day or sc.start}",
-                columns=ALLOCATION_COLUMNS,
-                rows=rows,
-                sources=base.sources,
-                notes=notes,
-                query={"scenario": sc.file, "day": day or sc.start},
-            )
+            result = scenarios.allocation_table(conn, sc, parse_date(day, "--day"))
         else:
-            p = scenarios.project(conn, sc, runs)
-            result = ResultTable(
-                title=f"{sc.title}: projection from {sc.start} for {sc.days} days",
-                columns=PROJECTION_COLUMNS,
-                rows=scenarios.rows(p, by.value),
-                sources=p.sources,
-                notes=p.notes,
-                query={"scenario": sc.file, "by": by.value, "runs": p.runs},
-            )
+            result = scenarios.projection_table(scenarios.project(conn, sc, runs), by.value)
     emit(result, fmt)
-
-
-def _sets(sc: scenarios.Scenario):  # type: ignore[no-untyped-def]
-    from lifeline.assumptions import load_set
-    from lifeline.model.coverage import CATALOGUE
-
-    return load_set(sc.assumptions), load_set(CATALOGUE)

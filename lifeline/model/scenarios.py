@@ -29,6 +29,7 @@ from sqlalchemy import Connection
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import NotFound, UserError
+from lifeline.formats import Column, ResultTable
 from lifeline.model import allocation, balance, kcal, montecarlo
 from lifeline.model.coverage import CATALOGUE, DEFAULT_SET, daily_kg_by_code
 from lifeline.store import queries
@@ -518,3 +519,57 @@ def allocation_rows(conn: Connection, sc: Scenario, day: date | None = None) -> 
     if need.unreachable:
         notes.append(f"no route reaches: {', '.join(need.unreachable)}")
     return out, notes
+
+
+PROJECTION_COLUMNS = [
+    Column("period", "#date+start", "period start"),
+    Column("area", "#adm1+code"),
+    Column("population", "#population+total"),
+    Column("kcal_pp", "#indicator+num+kcal+median", "kcal/person/day (median)"),
+    Column("kcal_pp_low", "#indicator+num+kcal+low", "low (2.5 %)"),
+    Column("kcal_pp_high", "#indicator+num+kcal+high", "high (97.5 %)"),
+    Column("coverage", "#indicator+num+coverage", "coverage (median)"),
+    Column("stock_days", "#indicator+num+stock+days", "stock left (days of need)"),
+    Column("stockout_date", "#date+stockout", "stock runs out (median)"),
+    Column("stockout_day_low", "#indicator+num+stockout+low", "run-out day low"),
+    Column("stockout_day_high", "#indicator+num+stockout+high", "run-out day high"),
+]
+
+ALLOCATION_COLUMNS = [
+    Column("area", "#adm1+code"),
+    Column("population", "#population+total"),
+    Column("trucks_proportional", "#indicator+num+trucks+proportional", "trucks/day (population split)"),
+    Column("coverage_proportional", "#indicator+num+coverage+proportional", "coverage"),
+    Column("trucks_maximin", "#indicator+num+trucks+maximin", "trucks/day (maximin LP)"),
+    Column("coverage_maximin", "#indicator+num+coverage+maximin", "coverage"),
+    Column("trucks_needed", "#indicator+num+trucks+needed", "trucks/day needed"),
+    Column("trucks_recorded", "#indicator+num+trucks+recorded", "trucks/day recorded"),
+    Column("coverage_recorded", "#indicator+num+coverage+recorded", "coverage"),
+]
+
+
+def projection_table(p: Projection, by: str = "week") -> ResultTable:
+    """The projection per period and area as a cited table (the CLI, API and web print this)."""
+    sc = p.scenario
+    return ResultTable(
+        title=f"{sc.title}: projection from {sc.start} for {sc.days} days",
+        columns=PROJECTION_COLUMNS,
+        rows=rows(p, by),
+        sources=p.sources,
+        notes=p.notes,
+        query={"scenario": sc.file, "by": by, "runs": p.runs},
+    )
+
+
+def allocation_table(conn: Connection, sc: Scenario, day: date | None = None) -> ResultTable:
+    """Proportional, maximin and needed trucks per area on one day, against what was recorded, cited."""
+    out, notes = allocation_rows(conn, sc, day)
+    sources = queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source)
+    return ResultTable(
+        title=f"{sc.title}: allocation of trucks on {day or sc.start}",
+        columns=ALLOCATION_COLUMNS,
+        rows=out,
+        sources=sources + [{"publisher": "scenario file", "title": sc.title, "url": sc.file}],
+        notes=notes,
+        query={"scenario": sc.file, "day": day or sc.start},
+    )

@@ -183,3 +183,27 @@ def test_nothing_lost_on_restart_a_new_process_delivers(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["sent"] == 2
         assert len(hook.received) == 2
+
+
+def test_console_text_drops_terminal_control_sequences() -> None:
+    import io
+
+    from lifeline.alerts.channels import console_sender
+
+    out = io.StringIO()
+    alert = {
+        "key": "k",
+        "rule": "r",
+        "state": "open",
+        "severity": "high",
+        "place": "p\x1b[2J",
+        "period_start": None,
+        "period_end": None,
+        "title": "T\x1b]0;owned\x07",
+        "message": "m",
+        "evidence": {},
+        "sources": [],
+        "first_seen": None,
+    }
+    console_sender(out)(alert, "-")
+    assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue() and "T]0;owned" in out.getvalue()

@@ -78,6 +78,29 @@ def test_reported_closure_lasts_until_the_next_status_event(store: Engine) -> No
     assert a.evidence["days"] == 26 and a.sources[0]["publisher"] == "OCHA"
 
 
+def test_confirmations_extend_one_closure_and_a_reported_end_date_stops_it(store: Engine) -> None:
+    with store.begin() as conn:
+        ds = data.dataset(conn, "ref", "Lifeline reference")
+        data.observation(conn, ds, "crossing_status", "rafah", date(2024, 5, 7), text="closed")
+        data.observation(conn, ds, "crossing_status", "rafah", date(2024, 5, 10), text="Closed", publisher="UN")
+        data.observation(conn, ds, "crossing_status", "rafah", date(2024, 5, 30), text="open")
+        data.observation(
+            conn, ds, "crossing_status", "jlots", date(2024, 5, 12), text="closed", period_end=date(2024, 5, 20)
+        )
+        data.observation(
+            conn, ds, "crossing_status", "jlots", date(2024, 5, 25), text="closed", period_end=date(2024, 5, 26)
+        )
+    with store.connect() as conn:
+        got = {a.key: a for a in crossing_closed(conn, load_config())}
+    rafah = got["crossing-closed/rafah/2024-05-07"]
+    assert rafah.period_end == date(2024, 5, 29) and [s["publisher"] for s in rafah.sources] == ["OCHA", "UN"]
+    assert "confirmed by 1 later report" in rafah.message
+    # The pier: closed 12-20 May as reported (9 days); the 25-26 May report is a new, 2-day episode (< 3 days).
+    pier = got["crossing-closed/jlots/2024-05-12"]
+    assert pier.period_end == date(2024, 5, 20) and "the end date reported" in pier.message
+    assert "crossing-closed/jlots/2024-05-25" not in got
+
+
 def test_trucks_low_episode_uses_the_window_mean(store: Engine) -> None:
     with store.begin() as conn:
         ds = data.dataset(conn, "un-list", "UNRWA")
