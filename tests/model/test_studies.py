@@ -98,6 +98,16 @@ def test_study_b_reproduces_net_tonnage_and_kcal(studies_db: tuple[Engine, str])
     # Gross food tonnage of the COGAT CSV, all routes, Jan-Jul 2024: 606,448.5 t (studies reference S.1).
     assert rows["gross food tonnage, all routes, 1 Jan - 31 Jul 2024 (COGAT line list)"]["lifeline"] in (606448, 606449)
     assert doc["gross_tonnes_by_route"] == {"air": 6958.5, "land": 595140.0, "sea": 4350.0}
+    # Monthly totals, all routes (studies reference S.1); the February dip matches Study B's trend.
+    assert doc["gross_tonnes_by_month"] == {
+        "2024-01": 72560.0,
+        "2024-02": 43034.0,
+        "2024-03": 81777.5,
+        "2024-04": 109537.5,
+        "2024-05": 116961.0,
+        "2024-06": 87582.0,
+        "2024-07": 94996.5,
+    }
     assert abs(rows["net food tonnage after projected losses"]["difference_pct"]) <= 1.0
     assert abs(rows["kcal per person per day, Jan-Jul 2024"]["difference_pct"]) <= 5.0
     assert set(doc) >= {"study", "results"} and doc["study"] == "fliss-isakov-2025"
