@@ -105,7 +105,7 @@ def _sentence(
     for i, q in enumerate(figures):
         nxt = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
         prev = figures[i - 1].end if i else 0
-        head = sentence[q.end : min(nxt, q.end + 90)]
+        head = _own_clause(sentence[q.end : min(nxt, q.end + 90)])
         before = sentence[max(prev, q.start - 90) : q.start]
         unit_head = _DENOM_PHRASE.sub("", head, count=1) if q.denominator is not None else head
         reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
@@ -204,6 +204,17 @@ def _unsupported(head: str, before: str, rules: Rules) -> str | None:
     return None
 
 
+_APPOSITIVE = re.compile(
+    r",\s*(?:most|many|some|all|half|mostly|mainly|largely|including|among them|of whom)\b[^,;]*(?:,|$)", re.IGNORECASE
+)
+
+
+def _own_clause(head: str) -> str:
+    """The words after a figure that still speak of it: up to a semicolon, without appositives
+    ("1.4 million people were in Rafah, most of them displaced from the north" speaks of people)."""
+    return _APPOSITIVE.sub(" ", head.split(";", 1)[0])
+
+
 def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rules) -> Indicator | None:
     """The indicator named right after the figure, else right before it; percentages only as shares."""
     if q.percent:
@@ -211,7 +222,8 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
         if share and any(p.search(sentence) for p in share.patterns):
             return share
         return None
-    for window in (head, before):
+    # "three hospitals in Rafah, only two were functioning": the noun before, the verb after.
+    for window in (head, before, before + " " + q.text + head):
         for name in rules.order:
             ind = rules.indicators[name]
             if ind.kind in {"share", "status"}:
