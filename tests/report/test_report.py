@@ -48,9 +48,9 @@ def test_html_is_standalone_cited_and_escapes_untrusted_text(sqlite_store: Engin
     assert "UNRWA line list" in html and "Sphere" in html
 
 
-def test_pdf_renders_and_holds_the_figures(sqlite_store: Engine, tmp_path: Path) -> None:
-    _small_store(sqlite_store)
-    with sqlite_store.connect() as conn:
+def test_pdf_renders_and_holds_the_figures(store: Engine, tmp_path: Path) -> None:
+    _small_store(store)
+    with store.connect() as conn:
         rep = build(conn, D0, D0 + timedelta(days=19), runs=20)
     out = write(rep, tmp_path / "sitrep.pdf")
     text = _pdf_text(out.read_bytes(), tmp_path)

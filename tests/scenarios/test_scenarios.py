@@ -73,9 +73,9 @@ def _scenario(tmp_path: Path, text: str = SCENARIO) -> scenarios.Scenario:
     return scenarios.load_scenario(path)
 
 
-def test_closure_draws_down_the_carried_surplus_then_runs_out(sqlite_store: Engine, tmp_path: Path) -> None:
-    _store(sqlite_store)
-    with sqlite_store.connect() as conn:
+def test_closure_draws_down_the_carried_surplus_then_runs_out(store: Engine, tmp_path: Path) -> None:
+    _store(store)
+    with store.connect() as conn:
         p = scenarios.project(conn, _scenario(tmp_path))
     pc = p.per_capita[0]  # median = the one run
     # Days 1-2: 3.5e8 kcal per area per day = 3,500 kcal/person, capped at 2,700 (sphere-2100), 800 carried.
