@@ -308,7 +308,9 @@ def _status_claims(
         seen.add(key)
         notes = []
         if _ONLY.search(sentence) and status == "open":
-            notes.append("the statement says this is the only crossing open; each other crossing is not checked here")
+            notes.append(
+                "the statement says this is the only crossing open: the other crossings' reported states are checked"
+            )
         word = sentence[start:end]
         claims.append(
             Claim(

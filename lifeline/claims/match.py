@@ -328,6 +328,36 @@ def fmt_num(v: Any) -> str:
 
 # ---------------------------------------------------------------------------------------- crossing status
 def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
+    """A crossing's claimed state against reported status events, then recorded entries; "the only
+    crossing open" is also checked against every other crossing's reported state on that day."""
+    rows, j, notes = _status_own(claim, idx)
+    if claim.status != "open" or not any("only crossing" in n for n in claim.notes):
+        return rows, j, notes
+    day = claim.period.end
+    events = idx.observations_for(claim.indicator.evidence, None)
+    others = events.filter((pl.col("location") != claim.area.code) & (pl.col("date") <= day)).sort("date")
+    open_elsewhere = []
+    for rec in others.group_by("location").agg(pl.all().last()).iter_rows(named=True):
+        still = rec["period_end"] is None or rec["period_end"] >= day
+        if still and judge.same_status("open", str(rec["text_value"] or "")):
+            open_elsewhere.append(rec)
+            rows.append(_obs_row(rec, value=str(rec["text_value"]), note="another crossing's reported state"))
+    if open_elsewhere and j.verdict != "contradicted":
+        names = ", ".join(
+            f"{r['location']} ({r['text_value']} since {r['date']}, {r['publisher']})" for r in open_elsewhere
+        )
+        j = judge.Judgement(
+            "contradicted",
+            f"The document says {claim.area.name} was the only crossing open; the data report other ways in open "
+            f"on {day}: {names}.",
+            judge.STATUS_RULE,
+        )
+    elif not open_elsewhere:
+        notes.append(f"no other crossing is reported open on {day}")
+    return rows, j, notes
+
+
+def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
     claimed = claim.status or "open"
     window = claim.period
     events = idx.observations_for(claim.indicator.evidence, claim.area.code).sort("date")
