@@ -24,7 +24,7 @@ _TRIGGER = re.compile(
 _NEGATION = re.compile(
     r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|(?<!\w)لم|(?<!\w)لا)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
-_DENOM_PHRASE = re.compile(r"^\s*(?:of|out of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?[\d,]+", re.IGNORECASE)
+_DENOM_PHRASE = re.compile(r"^" + qty.DENOM_LEAD + r"[\d,]+", re.IGNORECASE)
 _ONLY = re.compile(r"\b(?:the )?only (?:\w+ )?(?:crossing|entry point|route|gate)\b", re.IGNORECASE)
 
 
@@ -186,7 +186,7 @@ def _drop_denominators(sentence: str, figures: list[qty.Quantity]) -> list[qty.Q
         if (
             out
             and out[-1].denominator is not None
-            and re.fullmatch(r"\s*(?:of|out of|from)\s+(?:the\s+)?", sentence[out[-1].end : q.start], re.IGNORECASE)
+            and re.fullmatch(qty.DENOM_LEAD, sentence[out[-1].end : q.start], re.IGNORECASE)
         ):
             continue
         out.append(q)
@@ -223,17 +223,26 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
             return share
         return None
     # "three hospitals in Rafah, only two were functioning": the noun before, the verb after.
-    for window in (head, before, before + " " + q.text + head):
-        for name in rules.order:
-            ind = rules.indicators[name]
-            if ind.kind in {"share", "status"}:
-                continue
-            if any(p.search(window) for p in ind.patterns):
-                if ind.name == "trucks_total" and any(
-                    p.search(sentence) for p in rules.indicators["trucks_per_day"].patterns
-                ):
-                    return rules.indicators["trucks_per_day"]
-                return ind
+    found = [_first(window, rules) for window in (head, before, before + " " + q.text + head)]
+    for i, ind in enumerate(found):
+        if ind is None:
+            continue
+        if ind.name == "population":  # "people" is generic: a verb before it may say more ("نزح ... شخص")
+            specific = [f for f in found[i + 1 :] if f is not None and f.name != "population"]
+            if specific:
+                return specific[0]
+        if ind.name == "trucks_total" and any(p.search(sentence) for p in rules.indicators["trucks_per_day"].patterns):
+            return rules.indicators["trucks_per_day"]
+        return ind
+    return None
+
+
+def _first(window: str, rules: Rules) -> Indicator | None:
+    """The first indicator, in the rule set's order, named in ``window``."""
+    for name in rules.order:
+        ind = rules.indicators[name]
+        if ind.kind not in {"share", "status"} and any(p.search(window) for p in ind.patterns):
+            return ind
     return None
 
 

@@ -65,9 +65,11 @@ _AFTER_LOWER = re.compile(
 )
 _AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
-_DENOM = re.compile(
-    r"^\s*(?:of|out of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE
+# "12 of 36", "12 out of 36", "12 مستشفى فقط من أصل 36": the text between a figure and its denominator.
+DENOM_LEAD = (
+    r"\s*(?:(?:\S+\s+){0,2}(?:out of|من أصل|من بين)|of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?"
 )
+_DENOM = re.compile(r"^" + DENOM_LEAD + r"(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)
 # A number right after these words is a label, not a figure ("Resolution 2720", "Flash Update #163").
 _LABEL_BEFORE = re.compile(
