@@ -30,7 +30,7 @@ from lifeline.ingest.base import Parsed, SourceInfo, rejections
 from lifeline.store import schema
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
-CHUNK = 50_000  # rows per driver call: large enough to amortise the call, small enough for memory
+CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
 REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
 IGNORED_IN_COMPARISON = {"source_row_id", "row_number"}
 

@@ -304,5 +304,7 @@ def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     cells = [c for c in frame.columns if c != "_row"]
     if not cells:
         return frame
-    blank = pl.all_horizontal([pl.col(c).is_null() | (pl.col(c).str.strip_chars() == "") for c in cells])
-    return frame.filter(~blank)
+    # A cell counts when it has a non-space character; the search stops at the first one.
+    blank = frame.select(~pl.any_horizontal([pl.col(c).str.contains(r"\S").fill_null(False) for c in cells]))
+    mask = blank.to_series()
+    return frame.filter(~mask) if mask.any() else frame
