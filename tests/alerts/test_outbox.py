@@ -207,3 +207,18 @@ def test_console_text_drops_terminal_control_sequences() -> None:
     }
     console_sender(out)(alert, "-")
     assert "\x1b" not in out.getvalue() and "\x07" not in out.getvalue() and "T]0;owned" in out.getvalue()
+
+
+def test_deliver_until_waits_out_the_backoff_and_delivers(
+    sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LIFELINE_WEBHOOK_SECRET", "k")
+    with webhook_receiver(fail_first=2) as hook:
+        web = f'[channels.webhook]\nenabled = true\nurls = ["{hook.url}"]\n'
+        fast = "[assumptions.outbox_backoff_seconds]\nvalue = 0.2\nsource = 'test'\n"
+        cfg = load_config([_config(tmp_path, web=web + fast)])
+        with sqlite_store.begin() as conn:
+            outbox.enqueue(conn, record(conn, [_alert()], ["crossing-gap"]).new_ids, cfg)
+        report = outbox.deliver_until(sqlite_store, cfg, wait_seconds=10)
+    assert (report.sent, report.failed, report.pending) == (1, 2, 0)
+    assert hook.attempts == 3 and len(hook.received) == 1
