@@ -80,24 +80,24 @@ def test_ack_then_resolve_then_reopen(store: Engine) -> None:
 
 
 def test_webhook_signed_retried_after_failure_then_delivered(
-    sqlite_store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("LIFELINE_WEBHOOK_SECRET", "s3cret")
     with webhook_receiver(fail_first=2) as hook:
         cfg = load_config([_config(tmp_path, web=f'[channels.webhook]\nenabled = true\nurls = ["{hook.url}"]\n')])
-        with sqlite_store.begin() as conn:
+        with store.begin() as conn:
             outbox.enqueue(conn, record(conn, [_alert()], ["crossing-gap"]).new_ids, cfg)
         t0 = datetime.now(UTC)
-        first = outbox.deliver(sqlite_store, cfg, now=t0)
+        first = outbox.deliver(store, cfg, now=t0)
         assert (first.sent, first.failed, first.pending) == (0, 1, 1)
         assert "HTTP 500" in first.errors[0]["error"]
-        assert outbox.deliver(sqlite_store, cfg, now=t0 + timedelta(seconds=1)).sent == 0  # not due: backoff 2 s
-        second = outbox.deliver(sqlite_store, cfg, now=t0 + timedelta(seconds=2))
+        assert outbox.deliver(store, cfg, now=t0 + timedelta(seconds=1)).sent == 0  # not due: backoff 2 s
+        second = outbox.deliver(store, cfg, now=t0 + timedelta(seconds=2))
         assert second.failed == 1 and second.next_due is not None
         assert second.next_due - t0 >= timedelta(seconds=2 + 4)  # doubled
-        third = outbox.deliver(sqlite_store, cfg, now=t0 + timedelta(seconds=7))
+        third = outbox.deliver(store, cfg, now=t0 + timedelta(seconds=7))
         assert (third.sent, third.pending) == (1, 0)
-        assert outbox.deliver(sqlite_store, cfg, now=t0 + timedelta(hours=1)).sent == 0  # never twice
+        assert outbox.deliver(store, cfg, now=t0 + timedelta(hours=1)).sent == 0  # never twice
     (got,) = hook.received
     body = got["body"]
     stamp = got["headers"]["X-Lifeline-Timestamp"]
@@ -105,7 +105,7 @@ def test_webhook_signed_retried_after_failure_then_delivered(
     assert got["headers"]["X-Lifeline-Signature"] == expected
     doc = json.loads(body)
     assert doc["key"] == "crossing-gap/rafah/2024-05-07" and doc["evidence"] == {"days": 14}
-    with sqlite_store.connect() as conn:
+    with store.connect() as conn:
         (row,) = outbox.outbox_rows(conn)
     assert (row["status"], row["attempts"]) == ("sent", 3)
 
