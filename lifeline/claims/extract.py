@@ -18,13 +18,25 @@ from lifeline.claims.sentences import split
 # A sentence is only examined when it has a figure-like token or a crossing-status word.
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
-    r"|clos|open|shut|seal|block|crossing|border|hospital|معبر|مستشف|عشرات|مئات|آلاف|مليون",
+    r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
+    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
     r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|(?<!\w)لم|(?<!\w)لا)\s+(?:\w+\s+)?$", re.IGNORECASE
 )
 _DENOM_PHRASE = re.compile(r"^" + qty.DENOM_LEAD + r"[\d,]+", re.IGNORECASE)
+# Topics a sentence can speak of without a figure ("most hospitals are out of service"): listed as not checkable.
+_NO_FIGURE_TOPICS = (
+    "hospitals_not_functioning",
+    "hospitals_functioning",
+    "share_of_needs",
+    "trucks_per_day",
+    "trucks_total",
+    "kcal_per_person",
+    "fled",
+    "displaced",
+)
 _ONLY = re.compile(r"\b(?:the )?only (?:\w+ )?(?:crossing|entry point|route|gate)\b", re.IGNORECASE)
 
 
@@ -162,7 +174,7 @@ def _sentence(
         )
     found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims) or found
     if not found and not figures:
-        for name in ("hospitals_functioning", "hospitals_not_functioning", "trucks_per_day", "displaced", "fled"):
+        for name in _NO_FIGURE_TOPICS:
             ind = rules.indicators.get(name)
             if ind and any(p.search(sentence) for p in ind.patterns):
                 skipped.append(
