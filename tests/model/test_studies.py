@@ -61,6 +61,8 @@ def test_study_a_reproduces_table1_shares_and_weeks_within_tolerance(study_a: di
             assert abs(r["lifeline"] - r["paper"]) <= 2.0, name
         elif name.startswith("recommended intake"):
             assert abs(r["lifeline"] - r["paper"]) <= 0.5, name
+        elif name.startswith("kcal from household stocks"):
+            assert abs(r["difference_pct"]) <= 10.0, name
         else:
             assert abs(r["difference_pct"]) <= 5.0, name
     assert rows["weeks below requirement, north, to 5 May 2024"]["lifeline"] >= 12

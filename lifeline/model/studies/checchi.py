@@ -79,7 +79,11 @@ def simulate(
     d = len(c.days)
     lo, hi = float(wb.general("pallet_error_min")), float(wb.general("pallet_error_max"))
     err = gen.uniform(lo, hi, runs) if runs > 1 else np.full(1, (lo + hi) / 2)
-    total_trucked = err[:, None] * t.pallet_kcal[None, :] + t.other_kcal[None, :]
+    pallet_kcal, other_kcal = t.pallet_kcal[None, :], t.other_kcal[None, :]
+    if runs > 1:
+        dp, do = ci.random_share_deltas(t.multi, d, runs, gen)
+        pallet_kcal, other_kcal = pallet_kcal + dp, other_kcal + do
+    total_trucked = err[:, None] * pallet_kcal + other_kcal
     if under_reporting:
         partial = c.days >= np.datetime64(aset.tables["periods"]["partial_reporting_from"], "D")
         total_trucked = np.where(partial[None, :], total_trucked / (1 - under_reporting), total_trucked)
@@ -183,8 +187,11 @@ SOURCE_WORDS = {
     "total": "all sources",
 }
 # Documented agreement (docs/validation.md), enforced by tests/model/test_studies.py: Table 1 cells
-# within 5 %, truck shares within 2 points, weeks below requirement within 2 weeks.
+# within 5 %, household stocks within 10 % (the median of a U(0,1) draw over 1,000 runs moves by
+# about 6 % at 95 % from one random stream to another, in the paper's figure as in Lifeline's),
+# truck shares within 2 points, weeks below requirement within 2 weeks.
 TABLE1_TOL = 5.0
+HOUSEHOLD_TOL = 10.0
 
 
 def results(h: Headline, aset: AssumptionSet) -> list[Result]:
@@ -192,7 +199,7 @@ def results(h: Headline, aset: AssumptionSet) -> list[Result]:
     out = []
     for src, cells in pub["table1"].items():
         for i, paper in enumerate(cells):
-            tol = TABLE1_TOL
+            tol = HOUSEHOLD_TOL if src == "household_stocks" else TABLE1_TOL
             out.append(
                 Result(
                     f"kcal from {SOURCE_WORDS[src]}, {COLUMN_NAMES[i]}",

@@ -274,6 +274,47 @@ def item_densities(descriptions: list[str], dens: dict[str, float]) -> tuple[dic
     return density, share
 
 
+def item_vectors(descriptions: list[str], dens: dict[str, float]) -> dict[str, Array]:
+    """For descriptions of several items: the kcal/kg of each item (0 for non-food, nutrition, unknown)."""
+    items = kcal.item_shares(descriptions).filter(pl.col("share") < 1.0)
+    out: dict[str, Array] = {}
+    for (text,), group in items.group_by("description"):
+        k = int(round(1.0 / float(group["share"][0])))
+        vec = np.zeros(k)
+        food = [dens[c] for c in group["code"].to_list() if c in dens and c != NUTRITION]
+        vec[: len(food)] = food
+        out[str(text)] = vec
+    return out
+
+
+@dataclass
+class MultiItem:
+    """Rows of ``k`` items each: item kcal/kg (rows, k), their kg from pallets and otherwise, and their day."""
+
+    dens: Array
+    kg_pallet: Array
+    kg_other: Array
+    day: NDArray[np.int64]
+
+
+def random_share_deltas(groups: list[MultiItem], days: int, runs: int, gen: np.random.Generator) -> tuple[Array, Array]:
+    """Change in kcal per run and day when items share their truck's weight at random (uniform spacings,
+    03:153) instead of equally: zero on average, it widens the trucked intervals as Study A's runs do."""
+    pallet = np.zeros((runs, days))
+    other = np.zeros((runs, days))
+    for g in groups:
+        # Flat Dirichlet = uniform spacings; float32 draws halve the cost and are ample for weight shares.
+        spacings = gen.standard_exponential((runs, *g.dens.shape), dtype=np.float32)
+        spacings /= spacings.sum(axis=2, keepdims=True)
+        delta = np.einsum("rmk,mk->rm", spacings, g.dens.astype(np.float32)).astype(np.float64)
+        delta -= g.dens.mean(axis=1)[None, :]
+        onehot = np.zeros((len(g.day), days))
+        onehot[np.arange(len(g.day)), g.day] = 1.0
+        pallet += (delta * g.kg_pallet[None, :]) @ onehot
+        other += (delta * g.kg_other[None, :]) @ onehot
+    return pallet, other
+
+
 @dataclass
 class Trucked:
     """UNRWA food trucks by day: kcal from pallet rows (to be scaled by the pallet error) and from the rest."""
@@ -285,6 +326,7 @@ class Trucked:
     food_rows: int
     food_tonnes: float
     densities: dict[str, float]
+    multi: list[MultiItem]
 
 
 def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: AssumptionSet, fix: frozenset[str]) -> Trucked:
@@ -337,7 +379,20 @@ def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: Assumpti
     np.add.at(other, day[ok], ko[ok])
     per_truck = (kp + ko)[ok]
     kg = ((f["kg_pallet"] + f["kg_other"]) * f["food_share"]).to_numpy()[ok]
+    vectors = item_vectors(f["description"].unique().to_list(), dens)
+    desc = f["description"].to_numpy()
+    multi: dict[int, list[int]] = {}
+    for i in np.flatnonzero(ok):
+        vec = vectors.get(desc[i])
+        if vec is not None:
+            multi.setdefault(len(vec), []).append(int(i))
+    kgp, kgo = f["kg_pallet"].to_numpy(), f["kg_other"].to_numpy()
+    groups = [
+        MultiItem(np.stack([vectors[desc[i]] for i in rows]), kgp[rows], kgo[rows], day[rows])
+        for rows in multi.values()
+    ]
     return Trucked(
+        multi=groups,
         pallet_kcal=pallet,
         other_kcal=other,
         per_truck=per_truck[per_truck > 0],
