@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
 from lifeline.api import auth, v1
@@ -63,9 +65,12 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     @app.middleware("http")
     async def sessions_and_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+        started = time.perf_counter()
         request.state.session = sessions.load(request, settings)
         loaded = request.state.session
         response: Response = await call_next(request)
+        # Server-Timing lets the benchmark (and a browser's devtools) see the server's own time.
+        response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
         current = request.state.session
         if current.fresh or current is not loaded:
             sessions.save(response, current, request, settings)
@@ -89,6 +94,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if is_api(request):
             return JSONResponse(exc.as_dict(), status_code=status)
         return error_page(request, status, str(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        """FastAPI's own errors (unparseable body, unknown path) in Lifeline's one error shape."""
+        if is_api(request):
+            return JSONResponse({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+        if exc.status_code == 404:
+            return error_page(request, 404, "no such page")
+        return error_page(request, exc.status_code, str(exc.detail))
 
     @app.exception_handler(auth.AuthRequired)
     async def auth_required(request: Request, exc: auth.AuthRequired) -> Response:

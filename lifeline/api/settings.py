@@ -52,6 +52,7 @@ class Settings:
             env["secret_key"] = os.environ["LIFELINE_SECRET_KEY"]
         if os.environ.get("LIFELINE_SESSION_HOURS"):
             env["session_hours"] = float(os.environ["LIFELINE_SESSION_HOURS"])
+        env["warm"] = _flag("LIFELINE_WARM", True)
         if os.environ.get("LIFELINE_STUDY_WORKBOOK"):
             env["study_workbook"] = os.environ["LIFELINE_STUDY_WORKBOOK"]
         if os.environ.get("LIFELINE_MAX_UPLOAD_MB"):

@@ -11,13 +11,14 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from datetime import date
 from importlib import import_module
 from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection
 
-from lifeline.errors import NotFound
+from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.store import queries, queries_web
 
@@ -52,6 +53,25 @@ def need_attr(module: str, attr: str) -> Callable[..., Any]:
     if found is None:
         raise NotAvailable(f"{module}.{attr}")
     return found  # type: ignore[no-any-return]
+
+
+# Daily models build one row per day of the window: a window of centuries would take the server down.
+# Ten years is far more than any line list covers (the real ones span about one year).
+MAX_WINDOW_DAYS = 3660
+EARLIEST_DAY = date(1948, 1, 1)  # before any humanitarian record Lifeline could hold for Gaza
+LATEST_DAY = date(2100, 12, 31)
+
+
+def check_window(date_from: date | None, date_to: date | None) -> None:
+    """Refuse windows the daily models cannot sensibly compute, with a plain message."""
+    for day, name in ((date_from, "from"), (date_to, "to")):
+        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
+            raise UserError(f"'{name}' {day.isoformat()} is outside {EARLIEST_DAY}..{LATEST_DAY}")
+    if date_from and date_to:
+        if date_to < date_from:
+            raise UserError(f"'to' ({date_to.isoformat()}) is before 'from' ({date_from.isoformat()})")
+        if (date_to - date_from).days > MAX_WINDOW_DAYS:
+            raise UserError(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for a shorter one")
 
 
 class AnswerCache:

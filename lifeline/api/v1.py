@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
+from pydantic import Field
 
 from lifeline.accounts import User
 from lifeline.api import auth, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
+from lifeline.errors import UserError
 from lifeline.store.queries import GROUPS
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
@@ -19,8 +20,30 @@ router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
 FmtQ = Annotated[Fmt, Query(description="json (default), csv, or hxl (CSV with a hashtag row)")]
 Limit = Annotated[int | None, Query(ge=1, le=50_000, description="rows per page (default: all up to 50,000)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
-From = Annotated[date | None, Query(alias="from", description="first day, YYYY-MM-DD")]
-To = Annotated[date | None, Query(alias="to", description="last day, YYYY-MM-DD")]
+# Dates as ISO text only: a bare number is not a date (pydantic would read it as a Unix time).
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+DATE_SCHEMA = {"format": "date"}
+From = Annotated[str | None, Query(alias="from", pattern=ISO_DAY, description="first day, YYYY-MM-DD",
+                                   json_schema_extra=DATE_SCHEMA)]
+To = Annotated[str | None, Query(alias="to", pattern=ISO_DAY, description="last day, YYYY-MM-DD",
+                                 json_schema_extra=DATE_SCHEMA)]
+
+
+def _day(value: str | None, name: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"'{name}' expects a calendar date as YYYY-MM-DD, got {value!r}") from None
+    tables.check_window(day, None)
+    return day
+
+
+def _window(date_from: str | None, date_to: str | None) -> dict[str, date | None]:
+    window = {"date_from": _day(date_from, "from"), "date_to": _day(date_to, "to")}
+    tables.check_window(window["date_from"], window["date_to"])
+    return window
 Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
 
 
@@ -49,7 +72,7 @@ def deliveries(
     offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.deliveries(conn, by=by, group=group, date_from=date_from, date_to=date_to, source=source)
+        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(date_from, date_to))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -161,7 +184,7 @@ def access(
     by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {"date_from": date_from, "date_to": date_to, "crossing": crossing, "by": by}
+    params = {**_window(date_from, date_to), "crossing": crossing, "by": by}
     with auth.engine(request).connect() as conn:
         result = tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params))
     result = tables.without(result, "sources") if format != "json" else result
@@ -175,7 +198,7 @@ def closures(
     offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {"date_from": date_from, "date_to": date_to, "crossing": crossing}
+    params = {**_window(date_from, date_to), "crossing": crossing}
     with auth.engine(request).connect() as conn:
         result = tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -188,7 +211,7 @@ def throughput(
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {"date_from": date_from, "date_to": date_to, "by": by}
+    params = {**_window(date_from, date_to), "by": by}
     with auth.engine(request).connect() as conn:
         result = tables.cached(conn, "throughput", params, lambda: acc.throughput(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -203,7 +226,7 @@ def sources_compare(
     date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
-    params = {"indicator": indicator, "category": category, "by": by, "date_from": date_from, "date_to": date_to}
+    params = {"indicator": indicator, "category": category, "by": by, **_window(date_from, date_to)}
     with auth.engine(request).connect() as conn:
         result = tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -237,7 +260,8 @@ def coverage(
 ) -> Response:
     cov = tables.need("lifeline.model.coverage")
     chosen = tables.coverage_set(set)
-    params: dict[str, Any] = {"area": area, "date_from": date_from, "date_to": date_to, "by": by, "source": source,
+    params: dict[str, Any] = {"area": area, **_window(date_from, date_to),
+                              "by": by, "source": source,
                               "assumptions": chosen}
     if runs is not None:
         params["runs"] = runs
@@ -291,13 +315,13 @@ def acknowledge(
 
 class ClaimsRequest(respond.BaseModel):
     text: str
-    date: dt.date | None = None
+    date: str | None = Field(None, pattern=ISO_DAY, json_schema_extra=DATE_SCHEMA, description="YYYY-MM-DD")
     title: str | None = None
 
 
 @router.post("/claims/check", summary="Extract the figures a statement asserts and check them against the data",
              responses={400: {"model": ErrorDoc}, 413: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
 def claims_check(request: Request, body: ClaimsRequest) -> Response:
-    report = tables.check_claims(auth.engine(request), body.text, body.date, body.title,
+    report = tables.check_claims(auth.engine(request), body.text, _day(body.date, "date"), body.title,
                                  int(auth.settings(request).max_upload_mb * 1e6))
     return Response(respond.dumps(report), media_type="application/json")

@@ -95,6 +95,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
               "source": request.query_params.get("source") or None, "by": request.query_params.get("by") or None,
               "date": _date_param(request, "date"), "set": request.query_params.get("set") or None,
               "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None}
+    tables.check_window(params["from"], params["to"])
+    tables.check_window(params["date"], None)
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     with auth.engine(request).connect() as conn:

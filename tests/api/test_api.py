@@ -52,8 +52,19 @@ def test_csv_and_hxl(served: Served) -> None:
 def test_user_errors_are_4xx_json(served: Served) -> None:
     r = served.client.get("/api/v1/datasets/999/rejections")
     assert r.status_code == 404 and "999" in r.json()["error"]
-    assert served.client.get("/api/v1/deliveries", params={"from": "2024-13-01"}).status_code == 422
+    bad_day = served.client.get("/api/v1/deliveries", params={"from": "2024-13-01"})
+    assert bad_day.status_code == 400 and "'from'" in bad_day.json()["error"]
+    assert served.client.get("/api/v1/deliveries", params={"from": "0"}).status_code == 422  # not a Unix time
+    assert served.client.get("/api/v1/not-there").json() == {"error": "Not Found"}
     assert served.client.get("/api/v1/deliveries", params={"group": "nonsense"}).status_code == 422
+
+
+def test_windows_the_daily_models_cannot_compute_are_refused(served: Served) -> None:
+    for params in ({"from": "0001-01-01"}, {"from": "2024-02-01", "to": "2024-01-01"},
+                   {"from": "1990-01-01", "to": "2024-01-01"}):
+        r = served.client.get("/api/v1/access", params=params)
+        assert r.status_code == 400, params
+        assert r.json()["error"]
 
 
 def test_openapi_lists_the_endpoints(served: Served) -> None:
