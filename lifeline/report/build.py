@@ -59,7 +59,9 @@ class Table:
 class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    charts: list[str] = field(default_factory=list)  # SVG built by lifeline.report.svg (labels escaped there)
+    # (caption, SVG): captions are HTML text (so Arabic is shaped and laid out right to left); the SVG built by
+    # lifeline.report.svg holds only numbers, dates and codes, its labels escaped there.
+    charts: list[tuple[str, str]] = field(default_factory=list)
     chart_refs: list[int] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
     empty: str = ""
@@ -214,20 +216,23 @@ def build(
         for a in sorted({r["area"] for r in cov_day.rows}):
             rows = [r for r in cov_day.rows if r["area"] == a]
             cov_section.charts.append(
-                svg.line_chart(
-                    [date.fromisoformat(r["period"]) for r in rows],
-                    [
-                        svg.Line(
-                            f"{a} ({source})",
-                            [r["kcal_pp"] for r in rows],
-                            [r["kcal_pp_low"] for r in rows],
-                            [r["kcal_pp_high"] for r in rows],
-                        )
-                    ],
-                    title=t("coverage_chart"),
-                    y_label="kcal/person/day",
-                    reference=rows[0]["requirement"] if rows else None,
-                    reference_label=f"{t('requirement')} {rows[0]['requirement']:,.0f}" if rows else "",
+                (
+                    f"{t('coverage_chart')}: {a}",
+                    svg.line_chart(
+                        [date.fromisoformat(r["period"]) for r in rows],
+                        [
+                            svg.Line(
+                                f"{a} ({source})",
+                                [r["kcal_pp"] for r in rows],
+                                [r["kcal_pp_low"] for r in rows],
+                                [r["kcal_pp_high"] for r in rows],
+                            )
+                        ],
+                        title="",
+                        y_label="kcal/person/day",
+                        reference=rows[0]["requirement"] if rows else None,
+                        reference_label=f"{rows[0]['requirement']:,.0f} kcal" if rows else "",
+                    ),
                 )
             )
         cov_section.chart_refs = sorted(set(refs + [req_ref]))
@@ -262,7 +267,7 @@ def build(
             lines.append(
                 svg.Line(pub, [got.get(d, 0.0) if span["first"] <= d <= span["last"] else None for d in all_days])
             )
-        access.charts.append(svg.line_chart(all_days, lines, t("trucks_chart"), y_label="trucks/day", reference=None))
+        access.charts.append((t("trucks_chart"), svg.line_chart(all_days, lines, "", y_label="trucks/day")))
         access.chart_refs = cites.many([series_cite[s] for s in per_pub["series"].to_list() if s in series_cite])
         by_crossing = (
             daily.with_columns(pl.col("crossing").fill_null("(none given)"))
@@ -273,7 +278,7 @@ def build(
         got = {(r["crossing"], r["publisher"]): float(r["trucks"] or 0.0) for r in by_crossing.iter_rows(named=True)}
         pubs = sorted(by_crossing["publisher"].unique().to_list())
         bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
-        access.charts.append(svg.bar_chart(names, bars, t("crossings_chart"), y_label="trucks"))
+        access.charts.append((t("crossings_chart"), svg.bar_chart(names, bars, "", y_label="trucks")))
         access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t))
     from lifeline.model import access as access_model
 

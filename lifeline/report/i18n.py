@@ -23,14 +23,14 @@ TEXT: dict[str, dict[str, str]] = {
     "coverage": {"en": "Food energy coverage", "ar": "تغطية الاحتياجات من الطاقة الغذائية"},
     "coverage_chart": {
         "en": "kcal per person per day (median, 95 % interval)",
-        "ar": "kcal per person per day (median, 95 % interval)",
+        "ar": "السعرات الحرارية للفرد يومياً (الوسيط، فترة 95 %)",
     },
     "requirement": {"en": "requirement", "ar": "الاحتياج"},
     "access": {"en": "Access: crossings and entries", "ar": "الوصول: المعابر والإدخالات"},
-    "trucks_chart": {"en": "Trucks recorded per day, by source", "ar": "Trucks recorded per day, by source"},
+    "trucks_chart": {"en": "Trucks recorded per day, by source", "ar": "الشاحنات المسجلة يومياً، حسب المصدر"},
     "crossings_chart": {
         "en": "Trucks recorded in the period, by crossing and source",
-        "ar": "Trucks recorded in the period, by crossing and source",
+        "ar": "الشاحنات المسجلة خلال الفترة، حسب المعبر والمصدر",
     },
     "timeline": {
         "en": "Access timeline by week: reported status and recorded entries",

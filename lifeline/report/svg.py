@@ -69,7 +69,7 @@ def line_chart(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" style="direction:ltr;font-family:sans-serif;font-size:10px">',
-        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>' if title else "",
     ]
     for k in range(5):
         v = ymax * k / 4
@@ -144,7 +144,7 @@ def bar_chart(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" style="direction:ltr;font-family:sans-serif;font-size:10px">',
-        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>',
+        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>' if title else "",
     ]
     for t in range(5):
         v = ymax * t / 4
