@@ -436,11 +436,7 @@ def north_trucks(
         u = gen.uniform(0, 1, (runs, d)) if runs > 1 else np.full((1, d), 0.5)
         n = (np.floor(trucks)[None, :] + (u < frac[None, :])).astype(np.int64)
     else:
-        n = (
-            np.broadcast_to(np.floor(trucks).astype(np.int64), (max(runs, 1), d))
-            if runs > 1
-            else np.floor(trucks)[None, :].astype(np.int64)
-        )
+        n = np.broadcast_to(np.floor(trucks).astype(np.int64), (runs, d))
     out: Array
     if runs > 1:
         total = n.sum(axis=1)
