@@ -6,6 +6,8 @@ from datetime import date
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lifeline.assumptions import Assumption
 from lifeline.assumptions.loader import load_set
@@ -110,3 +112,18 @@ def test_mixture_inflow_equals_its_product_and_is_cut_by_area() -> None:
     lazy = balance.summarise(balance.BalanceInputs(inflows={"x": mix}, **kw), by="week", chunk_areas=2)
     eager = balance.summarise(balance.BalanceInputs(inflows={"x": full}, **kw), by="week")
     np.testing.assert_allclose(lazy.per_capita, eager.per_capita)
+
+
+@given(st.integers(1, 3), st.integers(1, 40), st.integers(1, 3), st.floats(0, 1e9), st.integers(0, 2**32 - 1))
+@settings(max_examples=60, deadline=None)
+def test_carry_over_matches_recursion_for_any_shape(runs: int, days: int, areas: int, scale: float, seed: int) -> None:
+    gen = np.random.default_rng(seed)
+    inflow = gen.uniform(0, 1, (runs, days, areas)) * scale * (gen.uniform(0, 1, (runs, days, areas)) < 0.3)
+    demand = gen.uniform(0, 1, (runs, days, areas)) * scale / 3
+    opening = gen.uniform(0, 1, (runs, 1, areas)) * scale
+    slow = np.empty_like(inflow)
+    c = opening[:, 0, :]
+    for t in range(days):
+        c = np.maximum(c + inflow[:, t, :] - demand[:, t, :], 0)
+        slow[:, t, :] = c
+    np.testing.assert_allclose(balance.carry_over(inflow, demand, opening), slow, rtol=1e-9, atol=1e-6 * max(scale, 1))
