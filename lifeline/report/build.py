@@ -169,14 +169,14 @@ def build(
         per_day = (r["trucks"] or 0) / days
         key.append(
             {
-                "label": f"{r['publisher']}: trucks recorded ({date_from} to {date_to})",
+                "label": t("k_trucks").format(pub=r["publisher"], a=date_from, b=date_to),
                 "value": fmt(r["trucks"]),
                 "refs": ref,
             }
         )
         key.append(
             {
-                "label": f"{r['publisher']}: trucks per day, share of the pre-war {prewar.value:g}/day",
+                "label": t("k_per_day").format(pub=r["publisher"], n=f"{prewar.value:g}"),
                 "value": f"{per_day:,.1f} ({_pct(per_day / prewar.value)})",
                 "refs": ref + [prewar_ref],
             }
@@ -201,14 +201,14 @@ def build(
         for r in cov_all.rows:
             key.append(
                 {
-                    "label": f"kcal per person per day, {r['area']} ({source}, median and 95 % interval)",
+                    "label": t("k_kcal").format(area=r["area"], source=source),
                     "value": f"{fmt(r['kcal_pp'])} ({fmt(r['kcal_pp_low'])}–{fmt(r['kcal_pp_high'])})",
                     "refs": sorted(set(refs + [req_ref])),
                 }
             )
             key.append(
                 {
-                    "label": f"coverage of the {r['requirement']:,.0f} kcal requirement, {r['area']}",
+                    "label": t("k_coverage").format(req=f"{r['requirement']:,.0f}", area=r["area"]),
                     "value": f"{_pct(r['coverage'])} ({_pct(r['coverage_low'])}–{_pct(r['coverage_high'])})",
                     "refs": sorted(set(refs + [req_ref])),
                 }

@@ -15,6 +15,19 @@ TEXT: dict[str, dict[str, str]] = {
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
     "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},
+    "k_trucks": {"en": "{pub}: trucks recorded ({a} to {b})", "ar": "{pub}: الشاحنات المسجلة (من {a} إلى {b})"},
+    "k_per_day": {
+        "en": "{pub}: trucks per day, share of the pre-war {n}/day",
+        "ar": "{pub}: الشاحنات يومياً، ونسبتها من {n} شاحنة يومياً قبل الحرب",
+    },
+    "k_kcal": {
+        "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",
+        "ar": "السعرات الحرارية للفرد يومياً، {area} ({source}، الوسيط وفترة 95 %)",
+    },
+    "k_coverage": {
+        "en": "coverage of the {req} kcal requirement, {area}",
+        "ar": "نسبة تغطية احتياج {req} سعرة حرارية، {area}",
+    },
     "key_figures": {"en": "Key figures", "ar": "أرقام رئيسية"},
     "figure": {"en": "Figure", "ar": "المؤشر"},
     "value": {"en": "Value", "ar": "القيمة"},
