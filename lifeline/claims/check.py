@@ -82,7 +82,14 @@ def check_parsed(
     index, gaz = context(conn, rules)
     found = extract(doc.text, doc_date, gaz, rules)
     results = [judge_claim(c, index, doc_date, rules, conn) for c in found.claims]
+    notes = []
+    if index.observations.is_empty() and index.deliveries.is_empty():
+        notes.append(
+            "the store holds no evidence yet: load the reference set (lifeline reference load) and import line "
+            "lists (lifeline import FILE) for verdicts other than 'no data'"
+        )
     return ClaimsReport(
+        notes=notes,
         title=title or doc.title,
         date=doc_date,
         date_basis=basis,

@@ -97,6 +97,7 @@ class ClaimsReport:
     text: str = ""
     truncated: bool = False
     rules: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         out = dict.fromkeys(VERDICTS, 0)
@@ -119,4 +120,5 @@ class ClaimsReport:
             "not_checkable": [n.as_dict() for n in self.not_checkable],
             "summary": self.counts(),
             "rules": self.rules,
+            "notes": self.notes,
         }

@@ -133,6 +133,7 @@ def _print_blocks(report: ClaimsReport) -> None:
     out = [
         f"{report.title or 'Document'}, dated {report.date.isoformat()} ({report.date_basis}): {counts or 'no claims'}",
         "Verdicts speak of the data in the store only; the claims are the document's.",
+        *(f"Note: {n}" for n in report.notes),
         "",
     ]
     for i, c in enumerate(report.claims, 1):

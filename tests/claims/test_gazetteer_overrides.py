@@ -53,3 +53,10 @@ def test_tolerance_is_an_overridable_assumption(reference_store: Engine, tmp_pat
     assert default.claims[0].tolerance["value"] == 0.15
     assert strict.claims[0].verdict == "overstated"
     assert strict.claims[0].tolerance["value"] == 0.05
+
+
+def test_an_empty_store_says_what_to_load(sqlite_store: Engine) -> None:
+    with sqlite_store.connect() as conn:
+        report = check_document(conn, "GAZA, 14 May 2024 - About 450,000 people have fled Rafah in the past week.")
+    assert [c.verdict for c in report.claims] == ["no data"]
+    assert any("lifeline reference load" in n for n in report.as_dict()["notes"])
