@@ -247,6 +247,7 @@ class Baseline:
     kcal_per_truck: Array  # (runs, C)
     days: int
     sources: list[dict[str, Any]]
+    notes: list[str] = field(default_factory=list)
 
 
 def baseline(conn: Connection, sc: Scenario, aset: AssumptionSet, cat: AssumptionSet, runs: int) -> Baseline:
@@ -279,12 +280,20 @@ def baseline(conn: Connection, sc: Scenario, aset: AssumptionSet, cat: Assumptio
         kpt = np.where(total_trucks > 0, kcal_total / total_trucks, np.nan)
     overall = kcal_total.sum(axis=1) / max(total_trucks.sum(), 1e-9)  # (runs,)
     kpt = np.where(np.isfinite(kpt), kpt, overall[:, None])
+    publishers = sorted({str(p) for p in frame["source"].unique().to_list()})
+    notes = []
+    if len(publishers) > 1:
+        notes.append(
+            f"the baseline mixes {len(publishers)} lists ({', '.join(publishers)}): a truck both record is counted "
+            "twice; set scenario.source to one list"
+        )
     return Baseline(
         crossings=crossings,
         trucks_per_day=total_trucks / len(bdays),
         kcal_per_truck=kpt,
         days=len(bdays),
         sources=queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source),
+        notes=notes,
     )
 
 
@@ -414,6 +423,7 @@ def project(conn: Connection, sc: Scenario, runs: int | None = None) -> Projecti
         *([f"opening stocks: {sc.stock_source}"] if sc.stock_source else []),
         *(f"movement from {m.origin}: {m.source}" for m in sc.movements if m.source),
         *sc.notes,
+        *base.notes,
     ]
     if unreached:
         notes.append(f"no crossing reaches {', '.join(unreached)}: they receive nothing in this scenario")
