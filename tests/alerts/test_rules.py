@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, insert, select, update
@@ -259,3 +260,27 @@ def test_coverage_low_windows_from_the_coverage_engine(sqlite_store: Engine) -> 
     # 0.95 (loss_fraction uniform 0-10 %): k = 5 gives 0.776 (< 0.8), k = 6 gives 0.921. Big days start at
     # index 20, so the last low window ends at index 24 (k = 5).
     assert a.period_end == D0 + timedelta(days=24)
+
+
+def test_revision_rule_on_a_republished_list_through_the_import_service(sqlite_store: Engine, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Two versions of a UNRWA-shaped list: the second doubles the pallets of 12 April rows (+40 % tonnes)."""
+    from lifeline.ingest.service import import_file
+    from tests.cli.helpers import unrwa_csv, unrwa_row
+
+    def version(stamp: str, changed: int) -> Path:
+        rows = [
+            unrwa_row(i + 1, day=(D0 + timedelta(days=i)).isoformat(), quantity=20 if i < changed else 10)
+            for i in range(30)
+        ]
+        return unrwa_csv(tmp_path / f"unrwa-commodities-received-{stamp}.csv", rows)
+
+    import_file(sqlite_store, version("20240601", 0))
+    assert evaluate(sqlite_store, only=["revision"]).found == 0
+    report = import_file(sqlite_store, version("20240701", 12))
+    assert report.rows_changed == 12
+    ev = evaluate(sqlite_store, only=["revision"])
+    with sqlite_store.connect() as conn:
+        (a,) = list_alerts(conn, rule="revision")
+    assert a["period_start"] == date(2024, 4, 1) and a["evidence"]["rows_revised"] == 12
+    assert a["evidence"]["pct_tonnes"] == pytest.approx(40.0) and ev.result.new == [a["key"]]
+    assert "unrwa-commodities-received-20240701.csv" in a["title"]
