@@ -117,7 +117,7 @@ def _sentence(
     for i, q in enumerate(figures):
         nxt = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
         prev = figures[i - 1].end if i else 0
-        head = _own_clause(sentence[q.end : min(nxt, q.end + 90)])
+        head = _own_clause(_head(sentence, q, figures, i))
         before = sentence[max(prev, q.start - 90) : q.start]
         unit_head = _DENOM_PHRASE.sub("", head, count=1) if q.denominator is not None else head
         reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
@@ -221,6 +221,21 @@ _APPOSITIVE = re.compile(
 )
 
 
+_DASHED = re.compile(r"\s[-–—]\s[^-–—]{1,80}?\s[-–—]\s")
+
+
+def _head(sentence: str, q: qty.Quantity, figures: list[qty.Quantity], i: int) -> str:
+    """The words after a figure up to the next figure, stepping over a figure set off by dashes
+    ("1.7 million Gazans - 75% of the population - are displaced" speaks of displaced people)."""
+    nxt = figures[i + 1].start if i + 1 < len(figures) else len(sentence)
+    text = sentence[q.end : min(nxt, q.end + 90)]
+    for m in _DASHED.finditer(sentence, q.end, min(len(sentence), q.end + 120)):
+        if m.start() <= nxt < m.end():
+            after = figures[i + 2].start if i + 2 < len(figures) else len(sentence)
+            return sentence[q.end : m.start()] + " " + sentence[m.end() : min(after, m.end() + 90)]
+    return text
+
+
 def _own_clause(head: str) -> str:
     """The words after a figure that still speak of it: up to a semicolon, without appositives
     ("1.4 million people were in Rafah, most of them displaced from the north" speaks of people)."""
@@ -322,38 +337,52 @@ def _status_claims(
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
         when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
-        place = mention.pick(True)
-        key = (place.code, status, when.start, when.end)
-        if key in seen:
-            continue
-        seen.add(key)
-        notes = []
-        if _ONLY.search(sentence) and status == "open":
-            notes.append(
-                "the statement says this is the only crossing open: the other crossings' reported states are checked"
+        for place in [m.pick(True) for m in _conjoined(sentence, mention, crossings)]:
+            key = (place.code, status, when.start, when.end)
+            if key in seen:
+                continue
+            seen.add(key)
+            notes = []
+            if _ONLY.search(sentence) and status == "open":
+                notes.append(
+                    "the statement says this is the only crossing open: other crossings' reported states are checked"
+                )
+            claims.append(
+                Claim(
+                    text=sentence,
+                    span=span,
+                    figure=sentence[start:end],
+                    figure_span=(offset + start, offset + end),
+                    indicator=ind,
+                    area=place,
+                    area_basis="named",
+                    period=when,
+                    value=None,
+                    low=None,
+                    high=None,
+                    qualifier=None,
+                    qualifier_kind="status",
+                    status=status,
+                    notes=notes,
+                )
             )
-        word = sentence[start:end]
-        claims.append(
-            Claim(
-                text=sentence,
-                span=span,
-                figure=word,
-                figure_span=(offset + start, offset + end),
-                indicator=ind,
-                area=place,
-                area_basis="named",
-                period=when,
-                value=None,
-                low=None,
-                high=None,
-                qualifier=None,
-                qualifier_kind="status",
-                status=status,
-                notes=notes,
-            )
-        )
-        found = True
+            found = True
     return found
+
+
+_CONJUNCTION = re.compile(r"\s*(?:,|and|&|or|nor|و)\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def _conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> list[Mention]:
+    """The crossing a status word speaks of and those listed with it ("Kerem Shalom and Rafah crossings")."""
+    ordered = sorted(crossings, key=lambda m: m.start)
+    i = ordered.index(mention)
+    lo = hi = i
+    while lo > 0 and _CONJUNCTION.fullmatch(sentence[ordered[lo - 1].end : ordered[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _CONJUNCTION.fullmatch(sentence[ordered[hi].end : ordered[hi + 1].start]):
+        hi += 1
+    return ordered[lo : hi + 1]
 
 
 def _status_period(
