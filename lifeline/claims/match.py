@@ -24,12 +24,13 @@ Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
 def _obs_row(
     rec: dict[str, Any], value: float | str | None = None, used: bool = True, note: str | None = None
 ) -> EvidenceRow:
+    """An observation as an evidence row; its date is its period when it has one."""
     d0, d1 = rec["date"], rec.get("period_end")
     when = f"{d0.isoformat()}/{d1.isoformat()}" if d1 and d1 != d0 else d0.isoformat()
+    if value is None:
+        value = rec["value"] if rec.get("value") is not None else rec.get("text_value")
     return EvidenceRow(
-        value=rec["value"]
-        if value is None and rec.get("value") is not None
-        else (value if value is not None else rec.get("text_value")),
+        value=value,
         date=when,
         source=str(rec.get("publisher") or rec.get("dataset_publisher") or "unknown"),
         location=str(rec.get("location") or ""),
@@ -131,14 +132,14 @@ def _derived_not_functioning(
         (pl.lit(float(total["value"][0])) - pl.col("value")).alias("value"),
         pl.lit("hospitals_not_functioning").alias("indicator"),
         (
-            pl.lit(f"{fmt_total(total)} in total minus ")
+            pl.lit(f"{_fmt_total(total)} in total minus ")
             + pl.col("value").cast(pl.Int64).cast(pl.String)
             + pl.lit(" (partially) functioning")
         ).alias("note"),
     )
 
 
-def fmt_total(total: pl.DataFrame) -> str:
+def _fmt_total(total: pl.DataFrame) -> str:
     return f"{int(total['value'][0])} ({total['publisher'][0]}, {total['date'][0]})"
 
 
@@ -374,7 +375,7 @@ def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
     recorded, notes = _delivery_rows(claim, idx, window, per_day=False)
     for r in recorded:
         r.used = not in_effect
-        r.note = _join(f"trucks recorded through the crossing: {r.note}", None)
+        r.note = f"trucks recorded through the crossing: {r.note}"
     rows += recorded
     statuses = [str(r.value) for r in rows if r.used and isinstance(r.value, str) and r.value]
     place = claim.area.name
