@@ -1,0 +1,56 @@
+"""Verdict rules one by one: tolerance bands, open bounds, sources on both sides, percentage
+points, statuses."""
+
+from __future__ import annotations
+
+import pytest
+
+from lifeline.claims import judge
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "values", "tol", "absolute", "verdict"),
+    [
+        (100, 100, [(109, "A")], 0.10, False, "consistent"),  # within 10 %
+        (100, 100, [(89, "A")], 0.10, False, "overstated"),  # data lower than the claim
+        (100, 100, [(112, "A")], 0.10, False, "understated"),  # data higher than the claim
+        (1_500_000, None, [(5_000_000, "A")], 0.10, False, "consistent"),  # "more than": no upper limit
+        (0, 450_000, [(495_000, "A")], 0.10, False, "consistent"),  # "up to", at the band's edge
+        (0, 450_000, [(500_000, "A")], 0.10, False, "understated"),
+        (100, 100, [(50, "A"), (300, "B")], 0.10, False, "overstated"),  # both sides: nearest (50) decides
+        (100, 100, [(50, "A"), (120, "B")], 0.10, False, "understated"),  # nearest is 120 (9 % vs 44 % off)
+        (5, 5, [(6.9, "A")], 2.0, True, "consistent"),  # percentage points
+        (5, 5, [(7.1, "A")], 2.0, True, "understated"),
+        (12, 12, [(12, "A")], 0.0, False, "consistent"),  # counts compared exactly
+        (12, 12, [(13, "A")], 0.0, False, "understated"),
+        (10, 10, [], 0.1, False, "no data"),
+    ],
+)
+def test_numeric_verdicts(
+    low: float, high: float | None, values: list[tuple[float, str]], tol: float, absolute: bool, verdict: str
+) -> None:
+    j = judge.numeric(low, high, values, tol, absolute, "", "'x'")
+    assert j.verdict == verdict
+    assert j.rule and j.explanation
+
+
+def test_consistent_names_the_sources_that_differ() -> None:
+    j = judge.numeric(906, 906, [(906, "UN"), (1836, "UNRWA"), (3234, "COGAT")], 0.1, False, "", "'906'")
+    assert j.verdict == "consistent"
+    assert "UN" in j.explanation and "2 other figures differ: 1,836 to 3,234" in j.explanation
+
+
+@pytest.mark.parametrize(
+    ("claimed", "reported", "same"),
+    [("closed", "closed", True), ("closed", "restricted", False), ("open", "restricted", True),
+     ("open", "closed", False), ("open", "open", True)],
+)
+def test_status_match(claimed: str, reported: str, same: bool) -> None:
+    assert judge.same_status(claimed, reported) is same
+
+
+def test_figures_are_written_as_people_say_them() -> None:
+    assert judge.fmt(1_400_000) == "1.4 million"
+    assert judge.fmt(450_000) == "450,000"
+    assert judge.fmt(11.6, "%") == "11.6%"
+    assert judge.fmt(12.0, "%") == "12%"
