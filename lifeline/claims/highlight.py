@@ -81,7 +81,7 @@ def claims_html(report: ClaimsReport) -> str:
     items = []
     for i, c in enumerate(report.claims):
         tol = c.tolerance
-        tol_text = f"{tol.get('value')} {tol.get('kind')}" if tol.get("value") is not None else str(tol.get("kind"))
+        tol_text = f"Tolerance {tol.get('value'):g} {tol.get('kind')}. " if tol.get("value") is not None else ""
         notes = "".join(f"<li>{escape(n)}</li>" for n in c.notes)
         notes_html = f'<ul class="notes">{notes}</ul>' if notes else ""
         items.append(
@@ -89,7 +89,7 @@ def claims_html(report: ClaimsReport) -> str:
             f"<p><strong>{escape(c.verdict)}</strong>: {escape(c.figure)} — {escape(c.indicator_label)}, "
             f"{escape(c.area_name)}, {escape(c.date['from'])} to {escape(c.date['to'])}</p>"
             f"<p>{escape(c.explanation)}</p>"
-            f'<p class="rule">Tolerance {escape(tol_text)}. Rule: {escape(str(tol.get("rule", "")))}</p>'
+            f'<p class="rule">{escape(tol_text)}Rule: {escape(str(tol.get("rule", "")))}</p>'
             f"{_evidence_html(c)}{notes_html}</li>"
         )
     skipped = "".join(
