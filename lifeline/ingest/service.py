@@ -21,13 +21,27 @@ from types import ModuleType
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, insert, inspect, literal, select, update
+from sqlalchemy import (
+    Connection,
+    Date,
+    Engine,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    insert,
+    inspect,
+    literal,
+    select,
+    update,
+)
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import BadFile
 from lifeline.ingest import registry, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
-from lifeline.store import schema
+from lifeline.store import schema, tables_ingest
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
 CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
@@ -199,6 +213,8 @@ def store(
     _insert_new(conn, table, diff.new, parsed.series, report.dataset_id, progress)
     _apply_changes(conn, table, diff.changed, existing, report.dataset_id, now)
     _withdraw(conn, table, diff.withdrawn, report.dataset_id, now)
+    if parsed.target == "deliveries":
+        _summarise(conn, parsed.series, diff.new if existing.height == 0 else None, report.dataset_id)
     if refused.height:
         conn.execute(
             insert(schema.rejections),
@@ -331,31 +347,82 @@ def _diff(rows: pl.DataFrame, existing: pl.DataFrame) -> _Diff:
 def _insert_new(
     conn: Connection, table: Table, new: pl.DataFrame, series: str, dataset_id: int, progress: Progress | None
 ) -> None:
-    """Insert new rows in bulk, inside the caller's transaction (so still whole or nothing).
-
-    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
-    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
-    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL.
-    """
+    """Insert new rows in bulk, inside the caller's transaction (so still whole or nothing)."""
     if new.height == 0:
         return
     constants = {"series": series, "dataset_id": dataset_id, "first_dataset_id": dataset_id}
-    columns = [
-        c for c in new.columns
-        if c not in constants and (not table.c[c].nullable or new[c].null_count() < new.height)
-    ]
-    frame = new.select(columns)
-    dialect = conn.dialect.name
     with _bulk_indexes(conn, table, new.height):
-        if dialect == "sqlite":
-            _sqlite_insert(conn, table, frame, constants, progress)
-        elif dialect == "postgresql":
-            _postgres_copy(conn, table, frame, constants, progress)
-        else:  # any other SQLAlchemy backend: portable, slower
-            full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
-            for done, chunk in _chunks(full):
-                conn.execute(insert(table), chunk.to_dicts())
-                _report(progress, done, new.height)
+        _bulk_write(conn, table, new, constants, progress)
+
+
+def _bulk_write(
+    conn: Connection, table: Table, rows: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    """Write a frame's rows (plus per-import constants) with the driver's fastest path.
+
+    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
+    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
+    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL. Columns
+    that are NULL in every row are left out (the database fills them with NULL).
+    """
+    columns = [
+        c for c in rows.columns
+        if c not in constants and (not table.c[c].nullable or rows[c].null_count() < rows.height)
+    ]
+    frame = rows.select(columns)
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        _sqlite_insert(conn, table, frame, constants, progress)
+    elif dialect == "postgresql":
+        _postgres_copy(conn, table, frame, constants, progress)
+    else:  # any other SQLAlchemy backend: portable, slower
+        full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
+        for done, chunk in _chunks(full):
+            conn.execute(insert(table), chunk.to_dicts())
+            _report(progress, done, rows.height)
+
+
+def _summarise(conn: Connection, series: str, first_rows: pl.DataFrame | None, dataset_id: int) -> None:
+    """Bring ``delivery_summary`` in step with the series' current rows, in the import's transaction.
+
+    A series stored for the first time is summed in memory from the rows just written (polars,
+    no read-back); any other change re-sums the series in SQL from ``deliveries``, so changed,
+    withdrawn and restored rows are always reflected exactly.
+    """
+    summary = tables_ingest.delivery_summary
+    if first_rows is not None:
+        if first_rows.height:
+            _bulk_write(conn, summary, _summary_frame(first_rows), {"series": series, "dataset_id": dataset_id}, None)
+        return
+    d = schema.deliveries
+    keys = [d.c.dataset_id, d.c.series, *[d.c[k] for k in tables_ingest.SUMMARY_KEYS]]
+    sums = [
+        func.sum(d.c.consignments), func.sum(d.c.trucks), func.sum(d.c.kg), func.count(d.c.kg), func.count(),
+    ]
+    target = [c.name for c in keys] + ["consignments", "trucks", "kg", "rows_with_weight", "rows"]
+    conn.execute(delete(summary).where(summary.c.series == series))
+    conn.execute(
+        insert(summary).from_select(
+            target,
+            select(*keys, *sums)
+            .where(d.c.series == series, d.c.withdrawn_dataset_id.is_(None))
+            .group_by(*keys),
+        )
+    )
+
+
+def _summary_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """Per-key sums of new rows, with SQL's rule that a sum over no values is NULL, not 0."""
+    def sum_or_null(name: str) -> pl.Expr:
+        return pl.when(pl.col(name).count() > 0).then(pl.col(name).sum()).alias(name)
+
+    return rows.group_by(list(tables_ingest.SUMMARY_KEYS)).agg(
+        pl.col("consignments").sum().cast(pl.Int64),
+        sum_or_null("trucks"),
+        sum_or_null("kg"),
+        pl.col("kg").count().cast(pl.Int64).alias("rows_with_weight"),
+        pl.len().cast(pl.Int64).alias("rows"),
+    )
 
 
 def _chunks(frame: pl.DataFrame) -> Iterable[tuple[int, pl.DataFrame]]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, or_, select
+from sqlalchemy import Connection, and_, func, or_, select, true
 
 from lifeline.store import schema
 from lifeline.store.periods import period_start
+from lifeline.store.tables_ingest import delivery_summary
 
 GROUPS = ("crossing", "category", "commodity", "source", "route", "area")
 
@@ -92,7 +93,7 @@ def datasets(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-BREAKDOWN_KEYS = ("crossing", "route", "category", "commodity", "area", "unit")
+BREAKDOWN_KEYS = ("crossing", "route", "category", "commodity", "area")
 
 
 def delivery_breakdown(
@@ -104,27 +105,37 @@ def delivery_breakdown(
 ) -> list[dict[str, Any]]:
     """Consignments, trucks and tonnes per combination of ``keys`` (no period), summed in SQL.
 
-    The database does the grouping so a million stored rows never travel to Python; only the
-    joins the source filter needs are made.
+    Reads ``delivery_summary`` (per-day sums the import service keeps in step with the current,
+    not withdrawn, delivery rows), so a million stored rows are a few thousand summary rows here.
+    The answer is the same as summing ``deliveries`` directly (tested on both backends).
     """
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    t, ds, s = delivery_summary, schema.datasets, schema.sources
     unknown = [k for k in keys if k not in BREAKDOWN_KEYS]
     if unknown or not keys:
         raise ValueError(f"cannot group deliveries by {unknown or keys}; expected some of {BREAKDOWN_KEYS}")
-    cols = [d.c[k] for k in keys]
-    origin: Any = d
+    cols = [t.c[k] for k in keys]
+    cond: list[Any] = []
+    if date_from:
+        cond.append(t.c.date >= date_from)
+    if date_to:
+        cond.append(t.c.date <= date_to)
+    origin: Any = t
     if source:
-        origin = d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id)
+        needle = source.lower()
+        origin = t.join(ds, t.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id)
+        cond.append(
+            or_(func.lower(s.c.publisher) == needle, func.lower(ds.c.series) == needle, func.lower(ds.c.kind) == needle)
+        )
     stmt = (
         select(
             *cols,
-            func.sum(d.c.consignments).label("consignments"),
-            func.sum(d.c.trucks).label("trucks"),
-            (func.sum(d.c.kg) / 1000.0).label("tonnes"),
-            func.count(d.c.kg).label("rows_with_weight"),
+            func.sum(t.c.consignments).label("consignments"),
+            func.sum(t.c.trucks).label("trucks"),
+            (func.sum(t.c.kg) / 1000.0).label("tonnes"),
+            func.sum(t.c.rows_with_weight).label("rows_with_weight"),
         )
         .select_from(origin)
-        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .where(and_(true(), *cond))
         .group_by(*cols)
         .order_by(*[c.asc().nulls_last() for c in cols])
     )
