@@ -75,6 +75,7 @@ DATE_RE = re.compile(
     rf"|(?P<my>\b(?P<m3>{_M})\b\.?(?:\s+(?P<y3>(?:19|20)\d\d))?\b)",
     re.IGNORECASE,
 )
+_PART = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+$", re.IGNORECASE)
 # Month names that are also ordinary words are only dates with a day or a year beside them.
 _AMBIGUOUS_BARE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"}
 
@@ -89,6 +90,7 @@ class DateMention:
     day: int | None
     year: int | None
     day_end: int | None = None  # "7-28 May"
+    part: str | None = None  # "early", "mid", "late", "end": a part of the month
 
 
 @dataclass(frozen=True)
@@ -123,11 +125,17 @@ def find_dates(text: str) -> list[DateMention]:
                 month = g["m3"]
                 if month.lower() in _AMBIGUOUS_BARE and not g["y3"] and not month[:1].isupper():
                     continue
-                if month.lower() == "may" and not g["y3"] and not _dated_context(text, m.start()):
+                part = _PART.search(text[max(0, m.start() - 16) : m.start()])
+                if month.lower() == "may" and not g["y3"] and not part and not _dated_context(text, m.start()):
                     continue
-                out.append(
-                    DateMention(m.start(), m.end(), MONTHS[month.lower()], None, int(g["y3"]) if g["y3"] else None)
-                )
+                year = int(g["y3"]) if g["y3"] else None
+                if part:
+                    word = part.group(1).lower()
+                    key = "early" if word in {"beginning of", "start of"} else "end" if word == "end of" else word
+                    start = m.start() - (len(text[max(0, m.start() - 16) : m.start()]) - part.start())
+                    out.append(DateMention(start, m.end(), MONTHS[month.lower()], None, year, part=key))
+                else:
+                    out.append(DateMention(m.start(), m.end(), MONTHS[month.lower()], None, year))
         except (ValueError, KeyError):
             continue
     return out
@@ -190,8 +198,13 @@ def _as_day(m: DateMention, doc: date) -> date:
 
 
 def _month_span(m: DateMention, doc: date) -> tuple[date, date]:
+    """The month, or its part: early = days 1-10, mid = 11-20, late = 21 to the end, end = last 5 days."""
     year = m.year or _year_for(m.month, 1, doc)
-    return date(year, m.month, 1), date(year, m.month, calendar.monthrange(year, m.month)[1])
+    last = calendar.monthrange(year, m.month)[1]
+    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last), "end": (last - 4, last)}.get(
+        m.part or "", (1, last)
+    )
+    return date(year, m.month, first_day), date(year, m.month, last_day)
 
 
 _REL = re.compile(

@@ -118,6 +118,10 @@ DOC = date(2024, 5, 8)  # a Wednesday
         ("Three hospitals worked before 7 May.", date(2024, 5, 6), date(2024, 5, 6)),
         ("The pier opened on 17 May.", date(2023, 5, 17), date(2023, 5, 17)),  # no year, after the document
         ("Nothing about time here.", DOC, DOC),
+        ("Aid fell in mid-April.", date(2024, 4, 11), date(2024, 4, 20)),
+        ("By the end of April, trucks had stopped.", date(2024, 4, 26), date(2024, 4, 30)),
+        ("Aid has fallen since late October.", date(2023, 10, 21), DOC),
+        ("In early March 2024 aid rose.", date(2024, 3, 1), date(2024, 3, 10)),
     ],
 )
 def test_period_resolution(sentence: str, start: date, end: date) -> None:
