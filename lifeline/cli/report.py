@@ -29,6 +29,9 @@ def report_cmd(
     claims: Annotated[
         list[Path] | None, typer.Option("--claims", help="Statement file(s) to check and include.")
     ] = None,
+    assumptions: Annotated[
+        list[Path] | None, typer.Option("--assumptions", help="TOML file(s) merged over the coverage assumptions.")
+    ] = None,
 ) -> None:
     """Write the situation report: key figures, coverage, access, sources, alerts, claims, appendix; all cited."""
     started = time.monotonic()
@@ -38,7 +41,7 @@ def report_cmd(
 
         d0 = d1 - timedelta(days=29)
     with engine().connect() as conn:
-        report = build(conn, d0, d1, area, lang, source, runs, claims or [])
+        report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [])
     write(report, output)
     err.print(
         f"wrote {output} ({report.date_from} to {report.date_to}, {len(report.references)} references) "

@@ -135,8 +135,10 @@ def build(
     source: str = "UNRWA",
     runs: int = 200,
     claims: Sequence[Path] = (),
+    overrides: Sequence[Path] = (),
 ) -> Report:
-    """Assemble the report for a period (default: the last 30 days of data)."""
+    """Assemble the report for a period (default: the last 30 days of data); ``overrides`` are TOML files
+    merged over the coverage assumption set (population by area, requirement...), listed in the appendix."""
     t = translator(lang)
     if date_from is None or date_to is None:
         d0, d1 = default_window(conn)
@@ -187,9 +189,15 @@ def build(
     sections: list[Section] = []
     cov_section = Section(t("coverage"))
     try:
-        cov_all = coverage_table(conn, area, date_from, date_to, by="all", source=source, runs=runs)
-        cov_day = coverage_table(conn, area, date_from, date_to, by="day", source=source, runs=runs)
-        cov_week = coverage_table(conn, area, date_from, date_to, by="week", source=source, runs=runs)
+        cov_all = coverage_table(
+            conn, area, date_from, date_to, by="all", source=source, runs=runs, overrides=overrides
+        )
+        cov_day = coverage_table(
+            conn, area, date_from, date_to, by="day", source=source, runs=runs, overrides=overrides
+        )
+        cov_week = coverage_table(
+            conn, area, date_from, date_to, by="week", source=source, runs=runs, overrides=overrides
+        )
     except UserError as exc:
         if area is not None:  # the user asked for this area: say plainly it cannot be covered
             raise
@@ -361,7 +369,7 @@ def build(
     else:
         cl.empty = t("no_claims")
     sections = [cov_section, access, comp_section, al, cl]
-    appendix = _appendix(t, cites, source)
+    appendix = _appendix(t, cites, source, overrides)
     return Report(
         lang=lang,
         title=t("title"),
@@ -441,7 +449,7 @@ def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], l
     return rows, sources
 
 
-def _appendix(t: Any, cites: Citations, source: str) -> Section:
+def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] = ()) -> Section:
     sec = Section(t("appendix"))
     sec.paragraphs = [
         "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised with the "
@@ -454,7 +462,7 @@ def _appendix(t: Any, cites: Citations, source: str) -> Section:
         "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
     ]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
-        ("sphere-2100", load_set("sphere-2100"), None),
+        ("sphere-2100" + "".join(f" + {Path(o).name}" for o in overrides), load_set("sphere-2100", overrides), None),
         ("normalisation", load_set("normalisation"), ["kg_per_pallet", "kg_per_truck"]),
         (
             "alerts",
