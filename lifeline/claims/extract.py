@@ -37,6 +37,12 @@ _NO_FIGURE_TOPICS = (
     "fled",
     "displaced",
 )
+# A number word right before one of these nouns is a figure even when no indicator can be checked.
+_COUNTED_NOUN = re.compile(
+    r"\s*(?:[\w-]+\s+)?(?:hospitals?|trucks?|truckloads?|people|persons|residents|families|crossings?|displaced"
+    r"|مستشف|شاحن|شخص|معبر)",
+    re.IGNORECASE,
+)
 _ONLY = re.compile(r"\b(?:the )?only (?:\w+ )?(?:crossing|entry point|route|gate)\b", re.IGNORECASE)
 
 
@@ -122,13 +128,16 @@ def _sentence(
         unit_head = _DENOM_PHRASE.sub("", head, count=1) if q.denominator is not None else head
         reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
         if reason:
-            skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
+            if not (q.in_words and reason == "a duration"):  # "four years ago" is not a figure claimed
+                skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
         ind = _classify(q, head, before, sentence, rules)
         notes: list[str] = []
         if ind is None and last is not None and not q.percent:
             ind = last  # "906 truckloads, of which 602 came through Western Erez"
             notes.append(f"counts {ind.label}, like the figure before it in the sentence")
+        if ind is None and q.in_words and not _COUNTED_NOUN.match(head):
+            continue  # "one of the crossings", "at one point": a word, not a figure
         if ind is None:
             what = "a percentage of something" if q.percent else "a figure"
             skipped.append(

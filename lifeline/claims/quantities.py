@@ -30,6 +30,7 @@ class Quantity:
     qualifier_kind: str
     percent: bool
     denominator: float | None = None  # "12 of 36 hospitals"
+    in_words: bool = False  # "two", "a dozen": often not a figure at all ("one of the crossings")
 
     def bounds(self) -> list[float | None]:
         return [self.low, None if self.high == INF else self.high]
@@ -151,6 +152,7 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
                 qualifier_kind=kind,
                 percent=percent,
                 denominator=denominator,
+                in_words=bool(g["word"]) and not g["wscale"],
             )
         )
     return out
