@@ -77,6 +77,7 @@ def check_parsed(
     rules: Rules | None = None,
     ask: Callable[[], date] | None = None,
 ) -> ClaimsReport:
+    """Check a document already read (``documents.read_path`` / ``from_bytes``): the CLI's entry point."""
     rules = rules or load_rules()
     doc_date, basis = resolve_date(doc, date, ask)
     index, gaz = context(conn, rules)
