@@ -68,21 +68,13 @@ for _name in COMMAND_MODULES:
 
 
 def run() -> None:
-    """Console-script entry point: user errors are one line and exit 2, never a traceback."""
+    """Console-script entry point: user errors are one line and exit 2, never a traceback.
+
+    Click's standalone mode reports usage errors itself (one message, exit 2); a UserError raised
+    by the core passes through it and is printed here.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except UserError as exc:
         print(f"lifeline: error: {exc}", file=sys.stderr)
         sys.exit(2)
-    except (typer.Abort, KeyboardInterrupt):
-        print("lifeline: interrupted", file=sys.stderr)
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
