@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from lifeline.alerts.evaluate import evaluate_after_import
 from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
@@ -21,7 +22,9 @@ app.add_typer(group, name="reference")
 @group.command("load")
 def load_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
     """Import every reference file through the HXL importer (loading again changes nothing)."""
-    reports = reference.load_all(engine())
+    store = engine()
+    reports = reference.load_all(store)
+    evaluate_after_import(store)  # crossing-status and facility alerts need the reference events; never fails
     emit(
         ResultTable(
             title="Reference data set loaded",
