@@ -12,8 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -21,31 +20,15 @@ from types import ModuleType
 from typing import Any
 
 import polars as pl
-from sqlalchemy import (
-    Connection,
-    Date,
-    Engine,
-    Table,
-    and_,
-    bindparam,
-    delete,
-    func,
-    insert,
-    inspect,
-    literal,
-    select,
-    update,
-)
+from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import BadFile
-from lifeline.ingest import registry, tables
+from lifeline.ingest import bulk, registry, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
-from lifeline.store import schema, tables_ingest
+from lifeline.store import schema
 
-Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
-CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
-REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
+Progress = bulk.Progress
 IGNORED_IN_COMPARISON = {"source_row_id", "row_number"}
 
 
@@ -214,7 +197,7 @@ def store(
     _apply_changes(conn, table, diff.changed, existing, report.dataset_id, now)
     _withdraw(conn, table, diff.withdrawn, report.dataset_id, now)
     if parsed.target == "deliveries":
-        _summarise(conn, parsed.series, diff.new if existing.height == 0 else None, report.dataset_id)
+        summary.summarise(conn, parsed.series, diff.new if existing.height == 0 else None, report.dataset_id)
     if refused.height:
         conn.execute(
             insert(schema.rejections),
@@ -351,166 +334,8 @@ def _insert_new(
     if new.height == 0:
         return
     constants = {"series": series, "dataset_id": dataset_id, "first_dataset_id": dataset_id}
-    with _bulk_indexes(conn, table, new.height):
-        _bulk_write(conn, table, new, constants, progress)
-
-
-def _bulk_write(
-    conn: Connection, table: Table, rows: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
-) -> None:
-    """Write a frame's rows (plus per-import constants) with the driver's fastest path.
-
-    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
-    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
-    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL. Columns
-    that are NULL in every row are left out (the database fills them with NULL).
-    """
-    columns = [
-        c for c in rows.columns
-        if c not in constants and (not table.c[c].nullable or rows[c].null_count() < rows.height)
-    ]
-    frame = rows.select(columns)
-    dialect = conn.dialect.name
-    if dialect == "sqlite":
-        _sqlite_insert(conn, table, frame, constants, progress)
-    elif dialect == "postgresql":
-        _postgres_copy(conn, table, frame, constants, progress)
-    else:  # any other SQLAlchemy backend: portable, slower
-        full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
-        for done, chunk in _chunks(full):
-            conn.execute(insert(table), chunk.to_dicts())
-            _report(progress, done, rows.height)
-
-
-def _summarise(conn: Connection, series: str, first_rows: pl.DataFrame | None, dataset_id: int) -> None:
-    """Bring ``delivery_summary`` in step with the series' current rows, in the import's transaction.
-
-    A series stored for the first time is summed in memory from the rows just written (polars,
-    no read-back); any other change re-sums the series in SQL from ``deliveries``, so changed,
-    withdrawn and restored rows are always reflected exactly.
-    """
-    summary = tables_ingest.delivery_summary
-    if first_rows is not None:
-        if first_rows.height:
-            _bulk_write(conn, summary, _summary_frame(first_rows), {"series": series, "dataset_id": dataset_id}, None)
-        return
-    d = schema.deliveries
-    keys = [d.c.dataset_id, d.c.series, *[d.c[k] for k in tables_ingest.SUMMARY_KEYS]]
-    sums = [
-        func.sum(d.c.consignments), func.sum(d.c.trucks), func.sum(d.c.kg), func.count(d.c.kg), func.count(),
-    ]
-    target = [c.name for c in keys] + ["consignments", "trucks", "kg", "rows_with_weight", "rows"]
-    conn.execute(delete(summary).where(summary.c.series == series))
-    conn.execute(
-        insert(summary).from_select(
-            target,
-            select(*keys, *sums)
-            .where(d.c.series == series, d.c.withdrawn_dataset_id.is_(None))
-            .group_by(*keys),
-        )
-    )
-
-
-def _summary_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    """Per-key sums of new rows, with SQL's rule that a sum over no values is NULL, not 0."""
-    def sum_or_null(name: str) -> pl.Expr:
-        return pl.when(pl.col(name).count() > 0).then(pl.col(name).sum()).alias(name)
-
-    return rows.group_by(list(tables_ingest.SUMMARY_KEYS)).agg(
-        pl.col("consignments").sum().cast(pl.Int64),
-        sum_or_null("trucks"),
-        sum_or_null("kg"),
-        pl.col("kg").count().cast(pl.Int64).alias("rows_with_weight"),
-        pl.len().cast(pl.Int64).alias("rows"),
-    )
-
-
-def _chunks(frame: pl.DataFrame) -> Iterable[tuple[int, pl.DataFrame]]:
-    done = 0
-    for chunk in frame.iter_slices(CHUNK):
-        done += chunk.height
-        yield done, chunk
-
-
-def _report(progress: Progress | None, done: int, total: int) -> None:
-    if progress:
-        progress("storing", done, total)
-
-
-def _as_text_dates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Dates as ISO text: how SQLAlchemy stores ``Date`` on SQLite, and unambiguous for COPY."""
-    return frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
-
-
-def _sqlite_insert(
-    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
-) -> None:
-    # The per-import constants are written into the statement once (as SQL literals rendered by
-    # SQLAlchemy), so each row binds only its own values.
-    literals = [_sql_literal(conn, v) for v in constants.values()]
-    names = list(constants) + frame.columns
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
-    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-    try:
-        for done, chunk in _chunks(_as_text_dates(frame)):
-            cursor.executemany(sql, zip(*(chunk[c].to_list() for c in chunk.columns), strict=True))
-            _report(progress, done, frame.height)
-    finally:
-        cursor.close()
-
-
-def _sql_literal(conn: Connection, value: Any) -> str:
-    return str(literal(value).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
-
-
-def _postgres_copy(
-    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
-) -> None:
-    full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
-    # Strings are quoted and NULL is an unquoted \N, so an empty or "\N" string stays a string.
-    sql = f"COPY {table.name} ({', '.join(full.columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
-    raw = conn.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
-        for done, chunk in _chunks(_as_text_dates(full)):
-            copy.write(chunk.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric"))
-            _report(progress, done, frame.height)
-
-
-@contextmanager
-def _bulk_indexes(conn: Connection, table: Table, adding: int) -> Iterator[None]:
-    """Rebuild secondary indexes (and, on PostgreSQL, re-check foreign keys) once after a big insert.
-
-    Only when the insert at least doubles the table: then sorting once is cheaper than updating
-    each index for every row, and PostgreSQL checks a foreign key for a whole table with one join
-    instead of one trigger call per row (measured: 12 s -> 5 s for COPY of a million rows). DDL is
-    transactional on SQLite and PostgreSQL, so a failed import rolls the drops back too. Unique
-    indexes stay: they are what refuses a duplicate row.
-    """
-    secondary = [ix for ix in table.indexes if not ix.unique]
-    if adding < REINDEX_MIN_ROWS:
-        yield
-        return
-    present = conn.execute(select(func.count()).select_from(table)).scalar() or 0
-    if adding < present:
-        yield
-        return
-    keys = inspect(conn).get_foreign_keys(table.name) if conn.dialect.name == "postgresql" else []
-    keys = [fk for fk in keys if fk["name"]]
-    quote = conn.dialect.identifier_preparer.quote
-    for ix in secondary:
-        ix.drop(conn)
-    for fk in keys:
-        conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(str(fk['name']))}")
-    yield
-    for ix in secondary:
-        ix.create(conn)
-    for fk in keys:
-        mine = ", ".join(quote(c) for c in fk["constrained_columns"])
-        theirs = ", ".join(quote(c) for c in fk["referred_columns"])
-        conn.exec_driver_sql(
-            f"ALTER TABLE {quote(table.name)} ADD CONSTRAINT {quote(str(fk['name']))} "
-            f"FOREIGN KEY ({mine}) REFERENCES {quote(fk['referred_table'])} ({theirs})"
-        )
+    with bulk.bulk_indexes(conn, table, new.height):
+        bulk.write_rows(conn, table, new, constants, progress)
 
 
 def _jsonable(row: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,135 @@
+"""Write many rows fast, on the caller's connection and inside its transaction.
+
+SQLAlchemy's ``insert(table), [dicts]`` costs about 15 µs a row in parameter processing. Here the
+driver gets plain values: SQLite ``executemany`` with tuples built column by column from polars,
+PostgreSQL ``COPY ... FROM STDIN`` with CSV blocks written by polars. Both run on the same DBAPI
+connection as the rest of the import, so an import is still whole or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import polars as pl
+from sqlalchemy import Connection, Table, func, insert, inspect, literal, select
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
+CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
+REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
+
+
+def write_rows(
+    conn: Connection, table: Table, rows: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    """Write a frame's rows (plus per-import constants) with the driver's fastest path.
+
+    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
+    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
+    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL. Columns
+    that are NULL in every row are left out (the database fills them with NULL).
+    """
+    columns = [
+        c for c in rows.columns
+        if c not in constants and (not table.c[c].nullable or rows[c].null_count() < rows.height)
+    ]
+    frame = rows.select(columns)
+    dialect = conn.dialect.name
+    if dialect == "sqlite":
+        _sqlite_insert(conn, table, frame, constants, progress)
+    elif dialect == "postgresql":
+        _postgres_copy(conn, table, frame, constants, progress)
+    else:  # any other SQLAlchemy backend: portable, slower
+        full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
+        for done, chunk in _chunks(full):
+            conn.execute(insert(table), chunk.to_dicts())
+            _report(progress, done, rows.height)
+
+
+def _chunks(frame: pl.DataFrame) -> Iterable[tuple[int, pl.DataFrame]]:
+    done = 0
+    for chunk in frame.iter_slices(CHUNK):
+        done += chunk.height
+        yield done, chunk
+
+
+def _report(progress: Progress | None, done: int, total: int) -> None:
+    if progress:
+        progress("storing", done, total)
+
+
+def _as_text_dates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text: how SQLAlchemy stores ``Date`` on SQLite, and unambiguous for COPY."""
+    return frame.with_columns(pl.col(pl.Date).dt.strftime("%Y-%m-%d"))
+
+
+def _sqlite_insert(
+    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    # The per-import constants are written into the statement once (as SQL literals rendered by
+    # SQLAlchemy), so each row binds only its own values.
+    literals = [_sql_literal(conn, v) for v in constants.values()]
+    names = list(constants) + frame.columns
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        for done, chunk in _chunks(_as_text_dates(frame)):
+            cursor.executemany(sql, zip(*(chunk[c].to_list() for c in chunk.columns), strict=True))
+            _report(progress, done, frame.height)
+    finally:
+        cursor.close()
+
+
+def _sql_literal(conn: Connection, value: Any) -> str:
+    return str(literal(value).compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _postgres_copy(
+    conn: Connection, table: Table, frame: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
+) -> None:
+    full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
+    # Strings are quoted and NULL is an unquoted \N, so an empty or "\N" string stays a string.
+    sql = f"COPY {table.name} ({', '.join(full.columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    raw = conn.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
+        for done, chunk in _chunks(_as_text_dates(full)):
+            copy.write(chunk.write_csv(include_header=False, null_value="\\N", quote_style="non_numeric"))
+            _report(progress, done, frame.height)
+
+
+@contextmanager
+def bulk_indexes(conn: Connection, table: Table, adding: int) -> Iterator[None]:
+    """Rebuild secondary indexes (and, on PostgreSQL, re-check foreign keys) once after a big insert.
+
+    Only when the insert at least doubles the table: then sorting once is cheaper than updating
+    each index for every row, and PostgreSQL checks a foreign key for a whole table with one join
+    instead of one trigger call per row (measured: 12 s -> 5 s for COPY of a million rows). DDL is
+    transactional on SQLite and PostgreSQL, so a failed import rolls the drops back too. Unique
+    indexes stay: they are what refuses a duplicate row.
+    """
+    secondary = [ix for ix in table.indexes if not ix.unique]
+    if adding < REINDEX_MIN_ROWS:
+        yield
+        return
+    present = conn.execute(select(func.count()).select_from(table)).scalar() or 0
+    if adding < present:
+        yield
+        return
+    keys = inspect(conn).get_foreign_keys(table.name) if conn.dialect.name == "postgresql" else []
+    keys = [fk for fk in keys if fk["name"]]
+    quote = conn.dialect.identifier_preparer.quote
+    for ix in secondary:
+        ix.drop(conn)
+    for fk in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(str(fk['name']))}")
+    yield
+    for ix in secondary:
+        ix.create(conn)
+    for fk in keys:
+        mine = ", ".join(quote(c) for c in fk["constrained_columns"])
+        theirs = ", ".join(quote(c) for c in fk["referred_columns"])
+        conn.exec_driver_sql(
+            f"ALTER TABLE {quote(table.name)} ADD CONSTRAINT {quote(str(fk['name']))} "
+            f"FOREIGN KEY ({mine}) REFERENCES {quote(fk['referred_table'])} ({theirs})"
+        )
