@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
 from lifeline.api import auth, v1
-from lifeline.api import session as sessions
+from lifeline.api.middleware import DataVersion, Frame, ResponseCache
 from lifeline.api.settings import Settings
 from lifeline.api.tables import NotAvailable
 from lifeline.errors import NotFound, UserError
@@ -27,14 +26,22 @@ from lifeline.store.engine import connect
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
 PLOTLY_JS = Path(plotly.__file__).with_name("package_data") / "plotly.min.js"
-# Scripts only from this server; Plotly sets inline styles on the charts it draws.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
-       "frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+
+
+# Worker threads for the (synchronous) endpoints. Each holds at most one database connection at a time,
+# so this stays within SQLAlchemy's default pool (5 + 10 overflow); more threads would only queue on it.
+WORKER_THREADS = 15
 
 
 @asynccontextmanager
-async def _warm_cache(app: FastAPI) -> AsyncIterator[None]:
-    """Fill the answer cache in a background thread at start-up; serving does not wait for it."""
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Bound the worker threads; fill the answer cache in a background thread (serving does not wait)."""
+    import anyio.to_thread
+
+    anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
+    if not app.state.settings.warm:
+        yield
+        return
     from lifeline.web.views import warm
 
     def run() -> None:
@@ -56,29 +63,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         description="Humanitarian access and supply-gap monitor: deliveries, access, coverage, sources and "
         "claims, each figure with its sources. JSON by default; CSV or HXL with ?format=csv|hxl.",
         openapi_url="/openapi.json",
-        lifespan=_warm_cache if settings.warm else None,
+        lifespan=_lifespan,
         docs_url=None,  # the bundled Swagger UI loads from a CDN; Lifeline must work offline
         redoc_url=None,
     )
     app.state.settings = settings
     app.state.engine = engine or connect(settings.db_url)
 
-    @app.middleware("http")
-    async def sessions_and_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-        started = time.perf_counter()
-        request.state.session = sessions.load(request, settings)
-        loaded = request.state.session
-        response: Response = await call_next(request)
-        # Server-Timing lets the benchmark (and a browser's devtools) see the server's own time.
-        response.headers["server-timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
-        current = request.state.session
-        if current.fresh or current is not loaded:
-            sessions.save(response, current, request, settings)
-        response.headers.setdefault("content-security-policy", CSP)
-        response.headers.setdefault("x-content-type-options", "nosniff")
-        response.headers.setdefault("referrer-policy", "same-origin")
-        response.headers.setdefault("x-frame-options", "DENY")
-        return response
+    # Outermost first: the frame (session, headers, timing) wraps the response cache, which wraps the app.
+    app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
+    app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
+    app.add_middleware(Frame, settings=settings)
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")

@@ -40,6 +40,9 @@ class Settings:
     # Compute the slow default answers (coverage Monte Carlo, studies) in the background at start-up, so the
     # first visitor does not wait for them.
     warm: bool = True
+    # How stale a cached API answer may be after another process (a CLI import) writes to the store;
+    # writes through this server take effect at once.
+    version_check_seconds: float = 1.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

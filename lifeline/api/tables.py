@@ -197,6 +197,10 @@ def sources(conn: Connection) -> ResultTable:
 
 
 def freshness(conn: Connection) -> ResultTable:
+    return cached(conn, "freshness", {}, lambda: _freshness(conn))
+
+
+def _freshness(conn: Connection) -> ResultTable:
     rows = queries_web.last_update_per_publisher(conn)
     return ResultTable(
         title="Last data update per source",

@@ -22,7 +22,7 @@ Limit = Annotated[int | None, Query(ge=1, le=50_000, description="rows per page 
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 # Dates as ISO text only: a bare number is not a date (pydantic would read it as a Unix time).
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
-DATE_SCHEMA = {"format": "date"}
+DATE_SCHEMA: dict[str, Any] = {"format": "date"}
 From = Annotated[str | None, Query(alias="from", pattern=ISO_DAY, description="first day, YYYY-MM-DD",
                                    json_schema_extra=DATE_SCHEMA)]
 To = Annotated[str | None, Query(alias="to", pattern=ISO_DAY, description="last day, YYYY-MM-DD",
@@ -168,6 +168,7 @@ def create_import(
         auth.engine(request), file.file, file.filename, user, request.state.via,
         int(auth.settings(request).max_upload_mb * 1e6), kind,
     )
+    request.app.state.version.bump()
     return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=201)
 
 
@@ -310,6 +311,7 @@ def acknowledge(
     with auth.engine(request).begin() as conn:
         row = store.acknowledge(conn, key, by=user.name)
         record(conn, user.name, request.state.via, "alert-ack", key)
+    request.app.state.version.bump()
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 

@@ -12,10 +12,14 @@ from lifeline.store import schema
 
 def data_version(conn: Connection) -> tuple[int, int, int]:
     """Changes whenever an import writes anything: (last dataset id, revisions, locations)."""
-    ds = conn.execute(select(func.max(schema.datasets.c.id))).scalar() or 0
-    rv = conn.execute(select(func.max(schema.revisions.c.id))).scalar() or 0
-    loc = conn.execute(select(func.count()).select_from(schema.locations)).scalar() or 0
-    return int(ds), int(rv), int(loc)
+    row = conn.execute(
+        select(
+            select(func.max(schema.datasets.c.id)).scalar_subquery(),
+            select(func.max(schema.revisions.c.id)).scalar_subquery(),
+            select(func.count()).select_from(schema.locations).scalar_subquery(),
+        )
+    ).one()
+    return tuple(int(v or 0) for v in row)  # type: ignore[return-value]
 
 
 def dataset(conn: Connection, dataset_id: int) -> dict[str, Any] | None:

@@ -91,19 +91,21 @@ def page(request: Request, template: str, status: int = 200, **extra: Any) -> HT
 def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> HTMLResponse:
     lang = i18n.pick(request.query_params.get("lang"))
     t = i18n.translator(lang)
-    params = {"from": _date_param(request, "from"), "to": _date_param(request, "to"),
+    day_from, day_to, day = _date_param(request, "from"), _date_param(request, "to"), _date_param(request, "date")
+    tables.check_window(day_from, day_to)
+    tables.check_window(day, None)
+    params: dict[str, Any] = {"from": day_from, "to": day_to, "date": day,
               "source": request.query_params.get("source") or None, "by": request.query_params.get("by") or None,
-              "date": _date_param(request, "date"), "set": request.query_params.get("set") or None,
+              "set": request.query_params.get("set") or None,
               "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None}
-    tables.check_window(params["from"], params["to"])
-    tables.check_window(params["date"], None)
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
+    ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
     with auth.engine(request).connect() as conn:
-        ctx = context(request)
         view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
-    return page(request, "blocks.html", title=t(title_key), blocks=blocks, **extra)
+    ctx.update(title=t(title_key), blocks=blocks, **extra)
+    return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -159,6 +161,7 @@ def upload(
     user = auth.writer(request, "editor", csrf_token)
     report = import_upload(auth.engine(request), file.file, file.filename, user, "web",
                            int(auth.settings(request).max_upload_mb * 1e6), kind)
+    request.app.state.version.bump()
     found, table = None, None
     if report.dataset_id is not None:
         with auth.engine(request).connect() as conn:
