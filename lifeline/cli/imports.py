@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from lifeline.alerts.evaluate import evaluate_after_import
@@ -37,7 +38,12 @@ def import_cmd(
     ruleset = rules(assumptions)
     reports: list[ImportReport] = []
     for path in paths:
-        reports.append(_import_one(store, path, kind, ruleset, show_progress=fmt != Format.json))
+        # Each file is its own transaction: say what a file did as soon as it is stored, so a
+        # later bad file (which stops the command) does not hide the imports before it.
+        report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json)
+        reports.append(report)
+        if fmt != Format.json:
+            _print_report(report)
     evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
     if fmt == Format.json:
         doc = {
@@ -59,19 +65,19 @@ def import_cmd(
             ]
         }
         print(json.dumps(doc, ensure_ascii=False, default=str))
-        return
-    for r in reports:
-        console.print(f"[bold]{r.path}[/bold] ({r.kind}, series {r.series}): {r.message}", highlight=False)
-        for x in r.rejections[:20]:
-            console.print(
-                f"  rejected row {x['row']}, column {x['column']!r}: {x['reason']}", markup=False, highlight=False
-            )
-        if len(r.rejections) > 20:
-            console.print(
-                f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False
-            )
-        if r.rows_flagged:
-            console.print(f"  {r.rows_flagged} rows kept with flags (see `lifeline deliveries --flags`)", markup=False)
+
+
+def _print_report(r: ImportReport) -> None:
+    """One file's outcome for people; file names and cell text are escaped, never read as markup."""
+    console.print(f"[bold]{escape(r.path)}[/bold] ({r.kind}, series {escape(r.series)}): {r.message}", highlight=False)
+    for x in r.rejections[:20]:
+        console.print(
+            f"  rejected row {x['row']}, column {x['column']!r}: {x['reason']}", markup=False, highlight=False
+        )
+    if len(r.rejections) > 20:
+        console.print(f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False)
+    if r.rows_flagged:
+        console.print(f"  {r.rows_flagged} rows kept with flags (see `lifeline deliveries --flags`)", markup=False)
 
 
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> ImportReport:  # type: ignore[no-untyped-def]

@@ -103,6 +103,7 @@ def read_csv(path: Path, skip_rows_after_header: int = 0) -> RawTable:
             encoding="utf8",
             truncate_ragged_lines=False,
             raise_if_empty=True,
+            glob=False,  # a file name with [ ] * ? is a name, not a pattern
         )
     except pl.exceptions.NoDataError:
         raise BadFile("the file has no rows; expected a header row and data rows", file=str(path)) from None

@@ -254,6 +254,7 @@ def test_several_files_stop_at_the_bad_one_but_keep_the_good_ones(sqlite_db, tmp
     result = run_cli(url, "import", str(good), str(bad))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
+    assert f"{good}" in result.stdout and "3 imported" in result.stdout  # the good file is reported
     with engine.connect() as conn:
         query = "SELECT count(*) FROM deliveries WHERE source_row_id IN ('500', '501', '502')"
         stored = conn.execute(text(query)).scalar()
@@ -335,3 +336,10 @@ def test_over_long_code_is_a_rejection_on_both_backends(fresh_store: Engine, tmp
     reason = f"the value {long_code} is longer than the 64 characters the store keeps for crossing"
     assert report.rejections == [{"row": 3, "column": "crossing", "reason": reason}]
     assert json.dumps(report.as_dict())
+
+
+def test_file_names_are_shown_as_text_not_markup(tmp_path: Path) -> None:
+    path = unrwa_csv(tmp_path / "[bold]unrwa[dim].csv", _good_rows(2))
+    result = run_cli(f"sqlite:///{tmp_path / 's.db'}", "import", str(path))
+    assert result.returncode == 0, result.stderr
+    assert "[bold]unrwa[dim].csv" in result.stdout
