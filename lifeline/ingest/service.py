@@ -99,7 +99,7 @@ def parse(
 def _check_path(path: Path) -> None:
     """A missing file, a folder or an empty file is the user's mistake, named before any importer looks."""
     if not path.exists():
-        raise BadFile("no such file", file=str(path))
+        raise BadFile("no such file; expected the path of a CSV, XLSX or JSON file", file=str(path))
     if path.is_dir():
         raise BadFile("is a folder; give the files to import", file=str(path))
     if path.stat().st_size == 0:
