@@ -16,6 +16,7 @@ from lifeline.config import resolve_db_url
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SORTER_THREADS = min(4, os.cpu_count() or 1)
+SQLITE_BUSY_TIMEOUT_S = 120.0  # longer than a million-row import takes on a small machine
 
 
 def alembic_config(url: str) -> Config:
@@ -65,7 +66,9 @@ def open_store(url: str | None = None) -> Engine:
     if resolved.startswith("sqlite"):
         if "///" in resolved and ":memory:" not in resolved:
             Path(resolved.split("///", 1)[-1]).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(resolved)
+        # A second writer (another import, the web app saving a setting) waits for the first to
+        # finish instead of failing with "database is locked" after the driver's default 5 s.
+        engine = create_engine(resolved, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
