@@ -201,16 +201,18 @@ def freshness(conn: Connection) -> ResultTable:
 
 
 def _freshness(conn: Connection) -> ResultTable:
-    rows = queries_web.last_update_per_publisher(conn)
+    rows = queries_web.last_update_per_series(conn)
     return ResultTable(
         title="Last data update per source",
         columns=[
-            Column("publisher", "#org+name"), Column("published", "#date+published", "file published"),
-            Column("latest_data", "#date+latest", "latest data"), Column("last_imported", "#date+imported", "imported"),
-            Column("datasets", "#indicator+num+datasets"),
+            Column("series", "#meta+series", "source file series"), Column("kind", "#meta+kind"),
+            Column("publisher", "#org+name"), Column("published", "#date+published", "newest file published"),
+            Column("latest_data", "#date+latest", "latest data"), Column("imported_at", "#date+imported", "imported"),
+            Column("versions", "#indicator+num+versions", "versions imported"),
         ],
         rows=rows,
-        sources=[{"publisher": r["publisher"], "published": r.get("published")} for r in rows],
+        sources=_distinct_sources(rows),
+        notes=["latest data = the newest date of any current row; a gap to 'published' is the publisher's delay"],
     )
 
 

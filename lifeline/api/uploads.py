@@ -49,4 +49,14 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
                 "rows_rejected": report.rows_rejected, "rows_withdrawn": report.rows_withdrawn, "sha256": digest,
             })
         report.path = name
-        return report
+    _evaluate_alerts(engine)
+    return report
+
+
+def _evaluate_alerts(engine: Engine) -> None:
+    """Alerts are evaluated after every import (issue 7), wherever the import came from; best effort."""
+    from lifeline.api.tables import optional
+
+    alerts = optional("lifeline.alerts.evaluate")
+    if alerts is not None:
+        alerts.evaluate_after_import(engine)

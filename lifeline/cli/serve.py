@@ -106,6 +106,11 @@ def build_demo(db_url: str, data: Path | None, say=print) -> None:  # type: igno
             say(f"note: skipped {path.name}: {exc.message}")
             continue
         say(f"imported {path.name} ({report.kind}): {report.message or report.status}")
+    alerts = optional("lifeline.alerts.evaluate")
+    if alerts is not None and files:
+        result = alerts.evaluate_after_import(engine)
+        if result is not None:
+            say(f"alerts evaluated: {result.found} found")
 
 
 @app.command("demo")

@@ -55,32 +55,30 @@ def sources(conn: Connection) -> list[dict[str, Any]]:
     return [dict(x._mapping) for x in conn.execute(stmt)]
 
 
-def last_update_per_publisher(conn: Connection) -> list[dict[str, Any]]:
-    """Per publisher: newest publication date, newest data date of its deliveries/observations, last import."""
+def last_update_per_series(conn: Connection) -> list[dict[str, Any]]:
+    """Per series of files (one publisher's list across versions, or one reference file): its newest
+    file's publisher, title and publication date, when it was imported, and its newest data date."""
     s, ds, d, o = schema.sources, schema.datasets, schema.deliveries, schema.observations
-    base = (
+    newest = select(ds.c.series, func.max(ds.c.id).label("id"), func.count().label("versions")).group_by(
+        ds.c.series
+    ).subquery()
+    stmt = (
         select(
-            s.c.publisher,
-            func.max(s.c.published).label("published"),
-            func.max(ds.c.imported_at).label("last_imported"),
-            func.count(func.distinct(ds.c.id)).label("datasets"),
+            newest.c.series, ds.c.kind, s.c.publisher, s.c.title, s.c.url, s.c.published, ds.c.imported_at,
+            newest.c.versions,
         )
-        .select_from(s.join(ds, ds.c.source_id == s.c.id))
-        .group_by(s.c.publisher)
+        .select_from(newest.join(ds, ds.c.id == newest.c.id).join(s, ds.c.source_id == s.c.id))
+        .order_by(ds.c.kind, newest.c.series)
     )
-    rows = {r.publisher: dict(r._mapping) for r in conn.execute(base)}
+    rows = {r.series: dict(r._mapping) for r in conn.execute(stmt)}
     for table in (d, o):
-        stmt = (
-            select(s.c.publisher, func.max(table.c.date).label("latest"))
-            .select_from(table.join(ds, table.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-            .where(table.c.withdrawn_dataset_id.is_(None))
-            .group_by(s.c.publisher)
-        )
-        for r in conn.execute(stmt):
-            entry = rows.get(r.publisher)
-            if entry is not None and r.latest is not None:
-                entry["latest_data"] = max(filter(None, [entry.get("latest_data"), r.latest]))
-    return sorted(rows.values(), key=lambda r: str(r["publisher"]))
+        latest = select(table.c.series, func.max(table.c.date).label("latest")).where(
+            table.c.withdrawn_dataset_id.is_(None)
+        ).group_by(table.c.series)
+        for r in conn.execute(latest):
+            if r.series in rows and r.latest is not None:
+                rows[r.series]["latest_data"] = r.latest
+    return list(rows.values())
 
 
 def locations(conn: Connection, kind: str | None = None) -> list[dict[str, Any]]:

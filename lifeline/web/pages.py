@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -70,6 +70,8 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
             return name(value)
         if isinstance(value, float):
             return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
+        if isinstance(value, datetime):
+            return value.isoformat(sep=" ", timespec="minutes")
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}" if column.key not in ("id", "row", "dataset_id", "record_id") else str(value)
         return _cell(value)

@@ -90,12 +90,12 @@ def coverage(v: View) -> list[Block]:
 
 
 def sources(v: View) -> list[Block]:
-    t, p = v.t, v.params
-    blocks = [guarded("compare", t("sources_title"), lambda: _sources_compare(v))]
-    blocks.append(deliveries_chart(v, "by_source", t("overview_deliveries"), p.get("by") or "month", "source",
-                                   ["source"], date_from=p.get("from"), date_to=p.get("to")))
-    blocks.append(guarded("series", t("sources_series"), lambda: _series(v)))
-    return blocks
+    t = v.t
+    return [
+        guarded("compare", t("sources_title"), lambda: _sources_compare(v)),
+        guarded("compare_food", f"{t('sources_title')}: food", lambda: _sources_compare(v, "food", "compare_food")),
+        guarded("series", t("sources_series"), lambda: _series(v)),
+    ]
 
 
 def data(v: View, is_admin: bool) -> list[Block]:
@@ -153,7 +153,7 @@ def _overview_coverage(v: View) -> Block:
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
                       v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"))
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
-                 api="/api/v1/coverage", api_params={"by": "month", "source": COVERAGE_SOURCE})
+                 api="/api/v1/coverage", api_params={"by": "month", "source": COVERAGE_SOURCE}, extra={"open": True})
 
 
 def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
@@ -266,15 +266,17 @@ def _studies(v: View) -> Block:
                  api_params={"study": "compare" if v.workbook else "fliss-isakov-2025"})
 
 
-def _sources_compare(v: View) -> Block:
+def _sources_compare(v: View, category: str = "all", block_id: str = "compare") -> Block:
     sc = need("lifeline.model.sources_compare")
     p = v.params
     by = p.get("by") or "month"
-    params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to")}
+    params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to"),
+              "category": category}
     result = tables.cached(v.conn, "compare", params, lambda: sc.comparison(v.conn, **params))
+    title = v.t("sources_title") + ("" if category == "all" else f": {category}")
     periods = [r for r in result.rows if r["period"] != "total"]
     if not periods:
-        return Block("compare", v.t("sources_title"), kind="nodata", table=result)
+        return Block(block_id, title, kind="nodata", table=result)
     publishers = [c.key for c in result.columns if c.key not in ("period", "flag") and not c.key.startswith("ratio_")]
     traces = []
     for i, pub in enumerate(publishers):
@@ -284,12 +286,12 @@ def _sources_compare(v: View) -> Block:
         traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{pub[6:]} / UNRWA", "yaxis": "y2",
                        "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
                        "line": {"color": "#000"}})
-    layout = charts._layout(v.t("sources_title"), v.rtl, barmode="group")
+    layout = charts._layout(title, v.rtl, barmode="group")
     layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
                         "title": {"text": v.t("sources_ratio")}, "showgrid": False}
-    return Block("compare", v.t("sources_title"), kind="chart", table=result, figure={"data": traces, "layout": layout},
-                 api="/api/v1/sources/compare", api_params={"by": params["by"], "from": p.get("from"),
-                                                            "to": p.get("to")})
+    return Block(block_id, title, kind="chart", table=result, figure={"data": traces, "layout": layout},
+                 api="/api/v1/sources/compare", extra={"open": category == "all"},
+                 api_params={"by": params["by"], "from": p.get("from"), "to": p.get("to"), "category": category})
 
 
 SERIES_SHOWN = ("population", "displaced", "trucks_per_day")
