@@ -64,8 +64,16 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         params["lang"] = "en" if lang == "ar" else "ar"
         return request.url.path + "?" + urlencode(params)
 
+    def heading(column: Any) -> str:
+        """A column's label in the page's language where the UI strings have it; else the data's own."""
+        key = "col_" + column.key
+        return t(key) if lang != "en" and key in i18n.strings(lang) else str(column.title)
+
     def cell(row: dict[str, Any], column: Any) -> str:
         value = row.get(column.key)
+        if lang != "en" and column.hxl.startswith("#status") and isinstance(value, str):
+            key = "status_" + value.replace(" ", "_")
+            return t(key) if key in i18n.strings(lang) else value
         if value is not None and any(column.hxl.startswith(tag) for tag in CODE_TAGS):
             return name(value)
         if isinstance(value, float):
@@ -78,7 +86,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
     ctx: dict[str, Any] = {
         "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
-        "cell": cell, "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
+        "cell": cell, "heading": heading, "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
         "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
         "params": dict(request.query_params),
     }

@@ -135,3 +135,19 @@ def test_security_headers(served: Served) -> None:
     headers = served.client.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_every_ui_string_has_an_arabic_version() -> None:
+    import json
+
+    from lifeline.web.i18n import FOLDER
+
+    english = json.loads((FOLDER / "en.json").read_text(encoding="utf-8"))
+    arabic = json.loads((FOLDER / "ar.json").read_text(encoding="utf-8"))
+    assert set(english) <= set(arabic)
+    assert all(arabic[k].strip() for k in english)
+
+
+def test_arabic_tables_translate_headings_and_statuses(served: Served) -> None:
+    html = served.client.get("/access", params={"lang": "ar"}).text
+    assert ">المعبر<" in html or ">الفترة<" in html
