@@ -351,3 +351,27 @@ def test_migration_fills_the_summary_of_a_store_that_had_deliveries(fresh_store:
         for keys in [("area", "commodity"), ("crossing",)]:
             assert _same(_direct(conn, keys), _from_summary(conn, keys))
             assert _direct(conn, keys)
+
+
+@pytest.mark.postgres
+def test_bulk_paths_store_awkward_text_identically(tmp_path: Path) -> None:
+    """COPY on PostgreSQL and executemany on SQLite keep every character: quotes, commas, line ends,
+    backslashes, a literal \\N (not NULL), Arabic, and long text."""
+    awkward = ['say "flour"', "rice, sugar", "two\nlines", "back\\slash", "\\N", "طحين", "x" * 5000, "  padded  ", "'"]
+    rows = [unrwa_row(i, description=text) for i, text in enumerate(awkward, start=1)]
+    rows[0]["Donation Type"] = 'quote " and \\N in an unmodelled column'
+    path = _version(tmp_path, "20240101", rows)
+    stored = []
+    with private_postgres(postgres_url()) as pg_url:
+        for url in (f"sqlite:///{tmp_path / 's.db'}", pg_url):
+            engine = open_store(url)
+            import_file(engine, path)
+            d = schema.deliveries
+            with engine.connect() as conn:
+                query = select(d.c.source_row_id, d.c.description, d.c.extra).order_by(d.c.id)
+                stored.append(conn.execute(query).all())
+            engine.dispose()
+    assert stored[0] == stored[1]
+    assert [r.description for r in stored[0]] == awkward
+    assert stored[1][4].description == "\\N"
+    assert '\\\\N in an unmodelled column' in stored[1][0].extra
