@@ -315,6 +315,22 @@ def acknowledge(
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
 
+@router.post("/reference/load", summary="Load (or update) the bundled reference set (admins)",
+             responses={401: {"model": ErrorDoc}, 403: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
+def reference_load(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> dict[str, Any]:
+    from lifeline.accounts import record
+
+    reference = tables.need("lifeline.reference.load")
+    user = auth.writer(request, "admin", csrf_token)
+    reports = reference.load_all(auth.engine(request), imported_by=user.name)
+    summary = [{"path": r.path, "status": r.status, "rows_imported": r.rows_imported, "rows_changed": r.rows_changed,
+                "dataset_id": r.dataset_id} for r in reports]
+    with auth.engine(request).begin() as conn:
+        record(conn, user.name, request.state.via, "reference-load", None, {"files": summary})
+    request.app.state.version.bump()
+    return {"files": summary}
+
+
 class ClaimsRequest(respond.BaseModel):
     text: str
     date: str | None = Field(None, pattern=ISO_DAY, json_schema_extra=DATE_SCHEMA, description="YYYY-MM-DD")

@@ -99,7 +99,11 @@ def build_demo(db_url: str, data: Path | None, say=print) -> None:  # type: igno
     files, notes = line_lists(data)
     for note in notes:
         say(f"note: {note}")
+    workbook = study_workbook(data)
     for path in files:
+        if workbook is not None and path == workbook:
+            say(f"note: {path.name} is Study A's parameter workbook: used by the studies comparison, not imported")
+            continue
         try:
             report = import_file(engine, path, imported_by="demo")
         except BadFile as exc:
@@ -132,7 +136,7 @@ def demo_cmd(
         db_url = f"sqlite:///{folder / 'demo.db'}"
     print(f"demo database: {db_url}", flush=True)
     build_demo(db_url, data, say=lambda msg: print(msg, file=sys.stderr, flush=True))
-    workbook = study_workbook(data) if data else None
+    workbook = study_workbook(data.resolve()) if data else None
     if workbook:
         print(f"Study A workbook: {workbook}", file=sys.stderr, flush=True)
     if no_serve:

@@ -248,3 +248,21 @@ def claims_check(
     report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
     return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
                 max_chars=CLAIMS_FORM_MAX_CHARS)
+
+
+@router.post("/alerts/ack")
+def acknowledge_alert(
+    request: Request,
+    key: Annotated[str, Form(max_length=200)],
+    csrf_token: Annotated[str | None, Form()] = None,
+) -> Response:
+    """An editor marks an alert seen from the overview; audited like every write."""
+    from lifeline.accounts import record
+
+    store = tables.need("lifeline.alerts.store")
+    user = auth.writer(request, "editor", csrf_token)
+    with auth.engine(request).begin() as conn:
+        store.acknowledge(conn, key, by=user.name)
+        record(conn, user.name, "web", "alert-ack", key)
+    lang = i18n.pick(request.query_params.get("lang"))
+    return RedirectResponse("/?lang=ar#block-alerts" if lang == "ar" else "/#block-alerts", status_code=303)

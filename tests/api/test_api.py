@@ -113,6 +113,24 @@ def test_bad_upload_is_one_clear_error_and_changes_nothing(served: Served, tmp_p
         assert conn.execute(select(audit_log.c.action).order_by(audit_log.c.id.desc())).scalar() == "import-refused"
 
 
+def test_alert_acknowledgement_needs_an_editor(served: Served) -> None:
+    assert served.client.post("/api/v1/alerts/some-key/ack").status_code == 401
+    assert served.client.post("/api/v1/alerts/some-key/ack", headers=bearer(served.viewer_token)).status_code == 403
+    missing = served.client.post("/api/v1/alerts/some-key/ack", headers=bearer(served.editor_token))
+    assert missing.status_code == 404 and "some-key" in missing.json()["error"]
+
+
+def test_reference_load_is_for_admins_and_audited(served: Served) -> None:
+    assert served.client.post("/api/v1/reference/load", headers=bearer(served.editor_token)).status_code == 403
+    r = served.client.post("/api/v1/reference/load", headers=bearer(served.admin_token))
+    assert r.status_code == 200 and len(r.json()["files"]) >= 5
+    places = served.client.get("/api/v1/locations", params={"type": "governorate"}).json()
+    assert {"PS-NGZ", "PS-GZA", "PS-DEB", "PS-KYS", "PS-RFH"} <= {p["code"] for p in places["rows"]}
+    assert all(p["name_ar"] for p in places["rows"])
+    audit = served.client.get("/api/v1/audit", headers=bearer(served.admin_token)).json()["rows"]
+    assert audit[0]["action"] == "reference-load" and audit[0]["user_name"] == "ad"
+
+
 def test_audit_log_is_for_admins(served: Served) -> None:
     assert served.client.get("/api/v1/audit").status_code == 401
     assert served.client.get("/api/v1/audit", headers=bearer(served.editor_token)).status_code == 403

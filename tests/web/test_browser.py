@@ -152,6 +152,14 @@ def test_editor_imports_from_the_browser_and_anonymous_cannot(live: str, browser
     assert "imported" in page.inner_text("#import-message")
     assert page.inner_text("#rows-read") == "7"
     page.screenshot(path=str(ARTIFACTS / "import-report-en.png"), full_page=True)
+
+    # The demo evaluated the alert rules on the real lists: the editor acknowledges one from the overview.
+    page.goto(live + "/", wait_until="networkidle")
+    key = page.eval_on_selector("#ack-form select", "s => s.value")
+    page.click("#ack-form button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    acknowledged = httpx.get(live + "/api/v1/alerts", params={"state": "acknowledged"}).json()["rows"]
+    assert key in [a["key"] for a in acknowledged]
     assert not problems
     page.close()
 
