@@ -159,6 +159,7 @@ def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path:
     assert (second["status"], second["rows_withdrawn"]) == ("updated", 1)
 
 
+@pytest.mark.slow
 def test_revisions_command_lists_changes_with_old_and_new_values(store_url: str, tmp_path: Path) -> None:
     assert run_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 0
     result = run_cli(store_url, "revisions", "--format", "json")
