@@ -86,11 +86,12 @@ def parse(
         progress("reading", 0, 0)
     chosen = registry.importer(kind) if kind != "auto" else None
     _check_path(path)
-    tables.check_readable(path)
-    module = chosen or registry.detect(path)
-    if chosen is not None and not chosen.detect(path):
-        raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
-    raw = module.read(path)
+    with tables.remembered_reads():
+        tables.check_readable(path)
+        module = chosen or registry.detect(path)
+        if chosen is not None and not chosen.detect(path):
+            raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
+        raw = module.read(path)
     if progress:
         progress("normalising", 0, 0)
     return module, module.normalise(raw, rules or load_set(), path)

@@ -9,9 +9,12 @@ from __future__ import annotations
 import codecs
 import csv
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import fastexcel
 import polars as pl
@@ -21,6 +24,7 @@ from lifeline.errors import BadFile
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SNIFF_BYTES = 8192
 TAIL_BYTES = 65536  # enough for the last row of any line list
+T = TypeVar("T")
 
 
 @dataclass
@@ -202,7 +206,7 @@ def check_readable(path: Path) -> None:
     """Refuse a file no importer could read, with the reason, before any importer guesses at its kind."""
     if is_spreadsheet(path):
         reader = open_workbook(path)
-        if _first_sheet_with_table(reader, list(reader.sheet_names)) is None:
+        if _table_sheet(path, reader, list(reader.sheet_names)) is None:
             raise BadFile(NO_TABLE, file=str(path))
     else:
         check_text(path)
@@ -225,11 +229,44 @@ def open_workbook(path: Path) -> fastexcel.ExcelReader:
         raise BadFile(f"cannot open the spreadsheet ({type(exc).__name__})", file=str(path)) from None
 
 
+_READS: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar("lifeline_ingest_reads", default=None)
+
+
+@contextmanager
+def remembered_reads() -> Iterator[None]:
+    """Within this block a workbook is read once even if detection and the importer both ask for it.
+
+    Detection opens a workbook to look at its columns, then the importer reads it again; for the
+    UNRWA list that was half of the parse time. The memo lives only for one import (and is per
+    thread or task), so nothing stays in memory afterwards and a changed file is never served stale.
+    """
+    token = _READS.set({})
+    try:
+        yield
+    finally:
+        _READS.reset(token)
+
+
+def _remembered(path: Path, what: str, extra: object, compute: Callable[[], T]) -> T:
+    memo = _READS.get()
+    if memo is None:
+        return compute()
+    stat = path.stat()
+    key = (what, str(path.resolve()), stat.st_mtime_ns, stat.st_size, extra)
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]  # type: ignore[return-value]
+
+
 def read_xlsx(path: Path, sheet: str | int | None = None) -> RawTable:
     """One sheet of a workbook as strings (the first with a table, unless named); other sheets' text as notes."""
+    return _remembered(path, "sheet", sheet, lambda: _read_xlsx(path, sheet))
+
+
+def _read_xlsx(path: Path, sheet: str | int | None) -> RawTable:
     reader = open_workbook(path)
     names = list(reader.sheet_names)
-    chosen = sheet if sheet is not None else _first_sheet_with_table(reader, names)
+    chosen = sheet if sheet is not None else _table_sheet(path, reader, names)
     if chosen is None:
         raise BadFile(NO_TABLE, file=str(path))
     try:
@@ -242,6 +279,10 @@ def read_xlsx(path: Path, sheet: str | int | None = None) -> RawTable:
     name = chosen if isinstance(chosen, str) else names[chosen]
     notes = [_sheet_text(reader, other) for other in names if other != name]
     return RawTable(frame=frame, first_row=2, sheet=name, notes="\n\n".join(n for n in notes if n) or None)
+
+
+def _table_sheet(path: Path, reader: fastexcel.ExcelReader, names: list[str]) -> str | None:
+    return _remembered(path, "table-sheet", None, lambda: _first_sheet_with_table(reader, names))
 
 
 def _first_sheet_with_table(reader: fastexcel.ExcelReader, names: list[str]) -> str | None:
