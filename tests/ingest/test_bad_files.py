@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from lifeline.errors import UserError
 from lifeline.ingest.service import import_file
@@ -263,7 +263,7 @@ def test_several_files_stop_at_the_bad_one_but_keep_the_good_ones(sqlite_db, tmp
 
 # ------------------------------------------------------------------ atomicity: a failure inside the database
 
-REFUSED_ID = "50050"
+REFUSED_ID = "150050"  # in the third 20k-row batch of new rows
 SQLITE_TRIGGER = (
     "CREATE TRIGGER refuse_one_row BEFORE INSERT ON deliveries "
     f"WHEN NEW.source_row_id = '{REFUSED_ID}' BEGIN SELECT RAISE(ABORT, 'refused by the test trigger'); END"
@@ -277,25 +277,41 @@ PG_TRIGGER = [
 
 
 def _big_update(folder: Path) -> Path:
-    """A newer version: one row changed, and 50,100 new rows of which one the database refuses."""
+    """A newer version: one row changed, and 110,100 new rows of which one the database refuses.
+
+    Big enough (more new rows than stored, over 100k) for the bulk path that drops and rebuilds
+    secondary indexes (and foreign keys on PostgreSQL) inside the transaction.
+    """
     rows = _good_rows(20)
     rows[0]["Quantity"] = "99"
     rows += [unrwa_row(i, quantity=3) for i in range(50_000, 50_100)]
-    rows += [unrwa_row(i, quantity=4) for i in range(100_000, 150_000)]
+    rows += [unrwa_row(i, quantity=4) for i in range(100_000, 210_000)]
     return unrwa_csv(folder / "unrwa-commodities-received-20240201.csv", rows)
 
 
+def _structure(engine: Engine) -> tuple[list[object], list[object]]:
+    found = inspect(engine)
+    indexes = sorted(
+        (ix["name"], tuple(ix["column_names"]), bool(ix["unique"])) for ix in found.get_indexes("deliveries")
+    )
+    keys = sorted((fk["name"] or "", tuple(fk["constrained_columns"])) for fk in found.get_foreign_keys("deliveries"))
+    return indexes, keys
+
+
 def _assert_failure_leaves_no_trace(engine: Engine, path: Path) -> None:
-    before = snapshot(engine)
+    before, structure = snapshot(engine), _structure(engine)
+    assert len(structure[0]) >= 2 and len(structure[1]) == 3
     with pytest.raises(Exception, match="refused by the test trigger"):
         import_file(engine, path)
     assert snapshot(engine) == before
+    assert _structure(engine) == structure  # the dropped indexes and keys came back with the rollback
     # and without the trigger, the same file imports whole
     with engine.begin() as conn:
         on = " ON deliveries" if engine.dialect.name == "postgresql" else ""
         conn.execute(text(f"DROP TRIGGER refuse_one_row{on}"))
     report = import_file(engine, path)
-    assert (report.rows_imported, report.rows_changed, report.rows_unchanged) == (50_100, 1, 19)
+    assert (report.rows_imported, report.rows_changed, report.rows_unchanged) == (110_100, 1, 19)
+    assert _structure(engine) == structure  # rebuilt after the bulk load
 
 
 @pytest.mark.slow
