@@ -259,7 +259,6 @@ def coverage(
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
-    cov = tables.need("lifeline.model.coverage")
     chosen = tables.coverage_set(set)
     params: dict[str, Any] = {"area": area, **_window(date_from, date_to),
                               "by": by, "source": source,
@@ -267,7 +266,7 @@ def coverage(
     if runs is not None:
         params["runs"] = runs
     with auth.engine(request).connect() as conn:
-        result = tables.cached(conn, "coverage", params, lambda: cov.coverage_table(conn, **params))
+        result = tables.coverage(conn, **params)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

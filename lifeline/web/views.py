@@ -122,11 +122,10 @@ COVERAGE_SOURCE = "UNRWA"
 
 
 def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
-    cov = need("lifeline.model.coverage")
     params = {"by": by, "date_from": v.params.get("from"), "date_to": v.params.get("to"),
               "source": v.params.get("source") or COVERAGE_SOURCE,
               "assumptions": tables.coverage_set(v.params.get("set"))} | extra
-    return tables.cached(v.conn, "coverage", params, lambda: cov.coverage_table(v.conn, **params))
+    return tables.coverage(v.conn, **params)
 
 
 def _timeline(v: View, **params: Any) -> ResultTable:
@@ -249,7 +248,7 @@ def _coverage(v: View) -> Block:
         return Block("coverage", v.t("coverage_title"), kind="nodata", table=result)
     keys = {c.key for c in result.columns}
     bands = [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))]
-    if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:
+    if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:  # drawn after the 95 % band, so on top of it
         bands.append(("kcal_pp_low80", "kcal_pp_high80", v.t("coverage_band80")))
     fig = charts.band(result, "period", "kcal_pp", bands, "area", v.t("coverage_title"), v.rtl, v.name,
                       "requirement", v.t("coverage_requirement"))

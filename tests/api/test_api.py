@@ -151,3 +151,12 @@ def test_revoked_token_stops_working(served: Served) -> None:
     with served.engine.begin() as conn:
         assert revoke_token(conn, served.admin_token)
     assert served.client.get("/api/v1/audit", headers=bearer(served.admin_token)).status_code == 401
+
+
+def test_coverage_carries_80_and_95_percent_intervals(served: Served) -> None:
+    doc = served.client.get("/api/v1/coverage", params={"by": "month", "source": "UNRWA", "runs": 200}).json()
+    keys = [c["key"] for c in doc["columns"]]
+    assert {"kcal_pp", "kcal_pp_low", "kcal_pp_high", "kcal_pp_low80", "kcal_pp_high80"} <= set(keys)
+    assert doc["rows"]
+    for r in doc["rows"]:
+        assert r["kcal_pp_low"] <= r["kcal_pp_low80"] <= r["kcal_pp"] <= r["kcal_pp_high80"] <= r["kcal_pp_high"]
