@@ -112,6 +112,13 @@ def sources(request: Request, format: FmtQ = "json", limit: Limit = None, offset
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
+@router.get("/sources/latest", responses=TABLE_RESPONSES, summary="Last data update per source series")
+def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    with auth.engine(request).connect() as conn:
+        result = tables.freshness(conn)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
 @router.get("/locations", responses=TABLE_RESPONSES, summary="Areas and crossings with English and Arabic names")
 def locations(
     request: Request, type: Annotated[str | None, Query(max_length=32)] = None, format: FmtQ = "json",

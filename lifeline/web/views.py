@@ -65,7 +65,7 @@ def overview(v: View) -> list[Block]:
         guarded("alerts", t("overview_alerts"), lambda: _overview_alerts(v)),
     ]
     fresh = tables.freshness(v.conn)
-    blocks.append(Block("freshness", t("overview_freshness"), table=fresh, api="/api/v1/sources",
+    blocks.append(Block("freshness", t("overview_freshness"), table=fresh, api="/api/v1/sources/latest",
                         kind="table" if fresh.rows else "nodata"))
     blocks.append(deliveries_chart(v, "deliveries", t("overview_deliveries"), "month", "source", ["source"]))
     return blocks
