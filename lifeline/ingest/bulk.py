@@ -23,12 +23,9 @@ REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs mor
 def write_rows(
     conn: Connection, table: Table, rows: pl.DataFrame, constants: dict[str, Any], progress: Progress | None
 ) -> None:
-    """Write a frame's rows (plus per-import constants) with the driver's fastest path.
+    """Write a frame's rows, plus per-import constants (series, dataset ids), with the driver's fastest path.
 
-    The generic SQLAlchemy ``insert`` costs ~15 µs a row (parameter dicts, type processing). The
-    fast paths hand the driver plain values instead: ``executemany`` with tuples built column-wise
-    on SQLite, ``COPY ... FROM STDIN`` with CSV blocks written by polars on PostgreSQL. Columns
-    that are NULL in every row are left out (the database fills them with NULL).
+    Columns that are NULL in every row are not sent: the database fills them with NULL.
     """
     columns = [
         c for c in rows.columns
@@ -70,8 +67,8 @@ def _sqlite_insert(
     # The per-import constants are written into the statement once (as SQL literals rendered by
     # SQLAlchemy), so each row binds only its own values.
     literals = [_sql_literal(conn, v) for v in constants.values()]
-    names = list(constants) + frame.columns
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
+    names = _names(conn, [*constants, *frame.columns])
+    sql = f"INSERT INTO {_names(conn, [table.name])} ({names}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
     try:
         for done, chunk in _chunks(_as_text_dates(frame)):
@@ -79,6 +76,11 @@ def _sqlite_insert(
             _report(progress, done, frame.height)
     finally:
         cursor.close()
+
+
+def _names(conn: Connection, names: list[str]) -> str:
+    """Identifiers quoted as the dialect needs (a column called ``date`` or ``rows`` stays a name)."""
+    return ", ".join(conn.dialect.identifier_preparer.quote(n) for n in names)
 
 
 def _sql_literal(conn: Connection, value: Any) -> str:
@@ -90,7 +92,7 @@ def _postgres_copy(
 ) -> None:
     full = frame.with_columns([pl.lit(v).alias(k) for k, v in constants.items()])
     # Strings are quoted and NULL is an unquoted \N, so an empty or "\N" string stays a string.
-    sql = f"COPY {table.name} ({', '.join(full.columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
+    sql = f"COPY {_names(conn, [table.name])} ({_names(conn, full.columns)}) FROM STDIN (FORMAT csv, NULL '\\N')"
     raw = conn.connection.driver_connection
     with raw.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[union-attr]
         for done, chunk in _chunks(_as_text_dates(full)):
