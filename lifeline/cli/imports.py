@@ -106,6 +106,8 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> I
                 visible=visible,
                 count=count,
             )
+            if visible:
+                bar.refresh()  # draw every stage and batch, not only what the 10 Hz refresh catches
 
         try:
             return import_file(store, path, kind=kind, rules=ruleset, progress=progress)

@@ -101,7 +101,7 @@ def _postgres_copy(
 
 
 @contextmanager
-def bulk_indexes(conn: Connection, table: Table, adding: int) -> Iterator[None]:
+def bulk_indexes(conn: Connection, table: Table, adding: int, progress: Progress | None = None) -> Iterator[None]:
     """Rebuild secondary indexes (and, on PostgreSQL, re-check foreign keys) once after a big insert.
 
     Only when the insert at least doubles the table: then sorting once is cheaper than updating
@@ -126,6 +126,8 @@ def bulk_indexes(conn: Connection, table: Table, adding: int) -> Iterator[None]:
     for fk in keys:
         conn.exec_driver_sql(f"ALTER TABLE {quote(table.name)} DROP CONSTRAINT {quote(str(fk['name']))}")
     yield
+    if progress:
+        progress("rebuilding indexes", 0, 0)
     for ix in secondary:
         ix.create(conn)
     for fk in keys:

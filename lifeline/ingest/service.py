@@ -198,6 +198,8 @@ def store(
     _apply_changes(conn, table, diff.changed, existing, report.dataset_id, now)
     _withdraw(conn, table, diff.withdrawn, report.dataset_id, now)
     if parsed.target == "deliveries":
+        if progress:
+            progress("updating totals", 0, 0)
         summary.summarise(conn, parsed.series, diff.new if existing.height == 0 else None, report.dataset_id)
     if refused.height:
         conn.execute(
@@ -335,7 +337,7 @@ def _insert_new(
     if new.height == 0:
         return
     constants = {"series": series, "dataset_id": dataset_id, "first_dataset_id": dataset_id}
-    with bulk.bulk_indexes(conn, table, new.height):
+    with bulk.bulk_indexes(conn, table, new.height, progress):
         bulk.write_rows(conn, table, new, constants, progress)
 
 

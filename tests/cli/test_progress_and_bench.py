@@ -47,6 +47,7 @@ def test_long_import_shows_the_stages_with_row_counts(tmp_path: Path) -> None:
         pytest.skip(f"the import took {elapsed:.1f} s here: too quick for the bar to be drawn reliably")
     assert "storing big.csv" in result.stderr
     assert "300,000/300,000 rows" in result.stderr
+    assert result.stderr.index("storing big.csv") < result.stderr.index("updating totals big.csv")
     assert "300000 imported" in result.stdout
 
 
