@@ -3,6 +3,7 @@ sessions, security headers, Server-Timing, and the response cache for public API
 
 from __future__ import annotations
 
+import gzip
 import threading
 import time
 from collections import OrderedDict
@@ -26,6 +27,16 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+
+
+# Large answers (a year of daily rows is a few hundred kB of JSON) are kept gzipped too, compressed once
+# when cached; level 6 is zlib's default balance of size and time. Small ones are not worth it.
+GZIP_FROM = 4096
+GZIP_LEVEL = 6
+
+
+def _accepts_gzip(scope: Scope) -> bool:
+    return any(k == b"accept-encoding" and b"gzip" in v for k, v in scope["headers"])
 
 
 class DataVersion:
@@ -97,7 +108,9 @@ class ResponseCache:
                  max_body: int = 8 << 20) -> None:
         self.app, self.settings, self.version = app, settings, version
         self.size, self.max_body = size, max_body
-        self._items: OrderedDict[tuple[Any, ...], tuple[int, list[tuple[bytes, bytes]], bytes]] = OrderedDict()
+        self._items: OrderedDict[tuple[Any, ...], tuple[list[tuple[bytes, bytes]], bytes, bytes | None]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
     def _cacheable(self, scope: Scope) -> bool:
@@ -118,9 +131,13 @@ class ResponseCache:
             if hit is not None:
                 self._items.move_to_end(key)
         if hit is not None:
-            status, headers, body = hit
-            await send({"type": "http.response.start", "status": status,
-                        "headers": [*headers, (b"x-lifeline-cache", b"hit")]})
+            headers, body, packed = hit
+            extra = [(b"x-lifeline-cache", b"hit"), (b"vary", b"accept-encoding")]
+            if packed is not None and _accepts_gzip(scope):
+                headers = [(k, v) for k, v in headers if k != b"content-length"]
+                extra += [(b"content-encoding", b"gzip"), (b"content-length", str(len(packed)).encode())]
+                body = packed
+            await send({"type": "http.response.start", "status": 200, "headers": [*headers, *extra]})
             await send({"type": "http.response.body", "body": body})
             return
         started: dict[str, Any] = {}
@@ -136,8 +153,9 @@ class ResponseCache:
                     if len(body) <= self.max_body:
                         keep = [(k, v) for k, v in started.get("headers", [])
                                 if k not in (b"set-cookie", b"server-timing")]
+                        packed = gzip.compress(body, GZIP_LEVEL) if len(body) >= GZIP_FROM else None
                         with self._lock:
-                            self._items[key] = (200, keep, body)
+                            self._items[key] = (keep, body, packed)
                             while len(self._items) > self.size:
                                 self._items.popitem(last=False)
             await send(message)

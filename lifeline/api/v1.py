@@ -56,7 +56,7 @@ def _limit(request: Request, limit: int | None) -> int:
 def health(request: Request) -> dict[str, Any]:
     from lifeline.web.panels import availability
 
-    return {"status": "ok", "modules": availability()}
+    return {"status": "ok", "modules": availability(), "warm": getattr(request.app.state, "warm", "off")}
 
 
 @router.get("/deliveries", responses=TABLE_RESPONSES, summary="Consignments, trucks and tonnes per period and group")

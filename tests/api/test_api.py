@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -160,3 +161,20 @@ def test_coverage_carries_80_and_95_percent_intervals(served: Served) -> None:
     assert doc["rows"]
     for r in doc["rows"]:
         assert r["kcal_pp_low"] <= r["kcal_pp_low80"] <= r["kcal_pp"] <= r["kcal_pp_high80"] <= r["kcal_pp_high"]
+
+
+def test_public_reads_are_cached_until_the_data_change(served: Served, tmp_path: Path) -> None:
+    first = served.client.get("/api/v1/deliveries", params={"by": "day"})
+    again = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers={"accept-encoding": "gzip"})
+    assert again.headers.get("x-lifeline-cache") == "hit" and again.json() == first.json()
+    # Another series (a file of the same name would be a newer version, withdrawing the rows it lacks).
+    listing = unrwa_csv(tmp_path / "partner-unrwa-copy-20240301.csv", days=1, first_id=700, start=date(2024, 3, 1))
+    with listing.open("rb") as fh:
+        r = served.client.post("/api/v1/imports", files={"file": (listing.name, fh)},
+                               headers=bearer(served.editor_token))
+    assert r.status_code == 201, r.text
+    after = served.client.get("/api/v1/deliveries", params={"by": "day"})
+    assert after.headers.get("x-lifeline-cache") is None and after.json()["total"] == first.json()["total"] + 2
+    # A request with a token is answered afresh (its identity is checked), never from the public cache.
+    with_token = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token))
+    assert with_token.headers.get("x-lifeline-cache") is None
