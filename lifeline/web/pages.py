@@ -245,7 +245,12 @@ def claims_check(
             day = date.fromisoformat(date_text)
         except ValueError:
             raise UserError(f"the statement date expects YYYY-MM-DD, got {date_text!r}") from None
-    report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
+    try:
+        report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
+    except UserError as exc:  # e.g. no dateline and no date given: say so beside the form, keep the text
+        message = exc.message.replace("--date", t("claims_date"))
+        return page(request, "claims.html", status=400, title=t("nav_claims"), report=None, text=text,
+                    day=date_text, max_chars=CLAIMS_FORM_MAX_CHARS, error=message)
     return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
                 max_chars=CLAIMS_FORM_MAX_CHARS)
 

@@ -151,3 +151,12 @@ def test_every_ui_string_has_an_arabic_version() -> None:
 def test_arabic_tables_translate_headings_and_statuses(served: Served) -> None:
     html = served.client.get("/access", params={"lang": "ar"}).text
     assert ">المعبر<" in html or ">الفترة<" in html
+
+
+def test_claims_form_without_a_date_says_so_and_keeps_the_text(served: Served) -> None:
+    form = served.client.get("/claims")
+    assert form.status_code == 200
+    text = "Only 100 trucks entered last week. <b>bold</b>"
+    r = served.client.post("/claims", data={"text": text, "csrf_token": csrf_of(form.text)})
+    assert r.status_code == 400 and 'id="claims-error"' in r.text
+    assert "&lt;b&gt;bold&lt;/b&gt;" in r.text  # the statement is given back escaped, not as markup
