@@ -378,3 +378,14 @@ def test_bulk_paths_store_awkward_text_identically(tmp_path: Path) -> None:
     assert [r.description for r in stored[0]] == awkward
     assert stored[1][4].description == "\\N"
     assert '\\\\N in an unmodelled column' in stored[1][0].extra
+
+
+def test_excel_style_csv_imports(tmp_path: Path) -> None:
+    """Excel's "CSV UTF-8": a byte-order mark, CRLF line ends, and no line end after the last row."""
+    plain = _version(tmp_path, "20240102", [unrwa_row(i) for i in range(1, 4)]).read_text(encoding="utf-8")
+    path = tmp_path / f"{SERIES}-20240103.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + "\r\n".join(plain.splitlines()).encode())
+    engine = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    report = import_file(engine, path)
+    engine.dispose()
+    assert (report.rows_read, report.rows_imported, report.rows_rejected) == (3, 3, 0)
