@@ -62,6 +62,23 @@ def check_text(path: Path) -> None:
         # The sniffed prefix may cut a multi-byte character at its end; only complain otherwise.
         if exc.start < len(head) - 4:
             raise _not_utf8(path, head, exc.start) from None
+    _check_delimiter(path, head)
+
+
+def _check_delimiter(path: Path, head: bytes) -> None:
+    """A header row with no comma but several semicolons or tabs: an Excel export in another locale."""
+    if path.suffix.lower() == ".json":
+        return
+    first = head.split(b"\n", 1)[0]
+    if b"," in first:
+        return
+    for mark, name in ((b";", "semicolons"), (b"\t", "tabs")):
+        if first.count(mark) >= 2:
+            raise BadFile(
+                f"the header row is separated by {name}, not commas; save the file as CSV (comma delimited)",
+                file=str(path),
+                row=1,
+            )
 
 
 def _looks_utf16(head: bytes) -> bool:

@@ -151,6 +151,9 @@ CASES: dict[str, Case] = {
     "empty file": Case(_text("empty.csv", b""), "the file is empty"),
     "blank lines only": Case(_text("blank.csv", b"\n \n\t\n"), "the file is empty"),
     "header only": Case(lambda f: unrwa_csv(f / "header-only.csv", []), "header row but no data rows", 2),
+    "semicolon separated": Case(
+        _text("semicolons.csv", b"ID;Received Date;Crossing\n1;2024-05-06;Rafah\n"), "separated by semicolons", 1
+    ),
     "binary": Case(_binary, "binary"),
     "latin-1 early": Case(_latin1(2), "not UTF-8 text", 4),
     "latin-1 beyond the first 8 KB": Case(_latin1(250), "not UTF-8 text", 252),
