@@ -75,7 +75,11 @@ class Frame:
             return
         started = time.perf_counter()
         request = Request(scope)
-        loaded = sessions.load(request, self.settings)
+        if scope["path"].startswith("/api/") and sessions.COOKIE not in request.cookies:
+            # Scripts calling the API need no session (tokens, not cookies): none is made or sent.
+            loaded = sessions.Session(user=None, csrf="")
+        else:
+            loaded = sessions.load(request, self.settings)
         scope.setdefault("state", {})["session"] = loaded
 
         async def send_with_headers(message: Message) -> None:

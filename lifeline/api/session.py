@@ -61,4 +61,6 @@ def save(response: Response, session: Session, request: Request, settings: Setti
 
 
 def csrf_ok(session: Session, presented: str | None) -> bool:
-    return bool(presented) and hmac.compare_digest(session.csrf.encode(), str(presented).encode())
+    if not presented or not session.csrf:
+        return False
+    return hmac.compare_digest(session.csrf.encode(), str(presented).encode())

@@ -37,7 +37,7 @@ def _run(db_url: str, host: str, port: int, workbook: Path | None = None) -> Non
     application = create_app(Settings.from_env(db_url=db_url, study_workbook=str(workbook) if workbook else None))
     shown = f"[{host}]" if ":" in host else host
     print(f"Lifeline is serving at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
 
 
 @app.command("serve")
