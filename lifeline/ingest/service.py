@@ -20,7 +20,7 @@ from types import ModuleType
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, insert, select, update
+from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import BadFile
@@ -132,6 +132,7 @@ def store(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write parsed rows inside the caller's transaction and return the accounting."""
+    _one_writer(conn, parsed.series)
     if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
         from lifeline.ingest.hxl_locations import store_locations
 
@@ -211,6 +212,22 @@ def store(
         f"{report.rows_rejected} rejected, {report.rows_withdrawn} withdrawn"
     )
     return report
+
+
+def _one_writer(conn: Connection, series: str) -> None:
+    """Make two imports of the same series take turns, so the second compares against the first's rows.
+
+    Without this both read the store, both find the rows new, and the second fails on the unique
+    key. PostgreSQL: a transaction-scoped advisory lock on the series. SQLite: take the write lock
+    now (``BEGIN IMMEDIATE``) rather than at the first INSERT; the other writer waits for the
+    commit (the busy timeout set in ``store.engine``).
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(select(func.pg_advisory_xact_lock(func.hashtext(series))))
+    elif conn.dialect.name == "sqlite":
+        raw = conn.connection.driver_connection
+        if raw is not None and not raw.in_transaction:  # nothing written yet in this transaction
+            raw.execute("BEGIN IMMEDIATE")
 
 
 def _new_id(conn: Connection, stmt: Any) -> int:

@@ -389,3 +389,22 @@ def test_excel_style_csv_imports(tmp_path: Path) -> None:
     report = import_file(engine, path)
     engine.dispose()
     assert (report.rows_read, report.rows_imported, report.rows_rejected) == (3, 3, 0)
+
+
+def test_two_imports_of_one_file_at_once_take_turns(store_url: str, tmp_path: Path) -> None:
+    """Two processes (here: two engines in threads) importing the same file: one imports, one finds
+    nothing changed; neither fails on the unique key."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = _version(tmp_path, "20240104", [unrwa_row(i) for i in range(1, 3001)])
+    engines = [open_store(store_url) for _ in range(2)]
+    try:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            reports = list(pool.map(lambda engine: import_file(engine, path), engines))
+        with engines[0].connect() as conn:
+            stored = conn.execute(select(func.count()).select_from(schema.deliveries)).scalar()
+    finally:
+        for engine in engines:
+            engine.dispose()
+    assert sorted(r.status for r in reports) == ["imported", "unchanged"]
+    assert stored == 3000
