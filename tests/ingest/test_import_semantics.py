@@ -15,10 +15,13 @@ import csv
 import io
 import itertools
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from lifeline.ingest.service import ImportReport, import_file
@@ -408,3 +411,44 @@ def test_two_imports_of_one_file_at_once_take_turns(store_url: str, tmp_path: Pa
             engine.dispose()
     assert sorted(r.status for r in reports) == ["imported", "unchanged"]
     assert stored == 3000
+
+
+# ------------------------------------------------------------------ any sequence of versions keeps the invariants
+
+version_rows = st.dictionaries(
+    keys=st.integers(min_value=1, max_value=12),
+    values=st.one_of(st.integers(min_value=-1, max_value=40), st.just("bad date")),
+    max_size=12,
+)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(versions=st.lists(version_rows, min_size=1, max_size=4))
+def test_any_sequence_of_versions_keeps_accounting_and_history(tmp_path: Path, versions: list[dict[int, Any]]) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    engine = open_store(f"sqlite:///{folder / 's.db'}")
+    seen: set[int] = set()
+    try:
+        for n, version in enumerate(versions):
+            rows = [
+                unrwa_row(i, day="not a date") if v == "bad date" else unrwa_row(i, quantity=v)
+                for i, v in sorted(version.items())
+            ]
+            path = _version(folder, f"2024{n + 1:02d}01", rows)
+            report = import_file(engine, path) if rows else None
+            if report is None:
+                continue
+            assert _balanced(report)
+            good = {i: float(v) for i, v in version.items() if v != "bad date"}
+            assert report.rows_rejected == len(version) - len(good)
+            with engine.connect() as conn:
+                d = schema.deliveries
+                live = select(d.c.source_row_id, d.c.quantity).where(d.c.withdrawn_dataset_id.is_(None))
+                current = dict(conn.execute(live).all())
+                stored = {r for (r,) in conn.execute(select(d.c.source_row_id))}
+                assert _same(_direct(conn, ("crossing",)), _from_summary(conn, ("crossing",)))
+            seen |= set(good)
+            assert current == {str(i): q for i, q in good.items()}  # the newest version, exactly
+            assert stored == {str(i) for i in seen}  # nothing once stored is ever deleted
+    finally:
+        engine.dispose()
