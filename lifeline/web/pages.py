@@ -131,7 +131,7 @@ def access(request: Request, _: Reader) -> HTMLResponse:
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage(request: Request, _: Reader) -> HTMLResponse:
     return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by"],
-                        assumption_sets=tables.coverage_sets())
+                        assumption_sets=tables.coverage_sets(), default_by="week")
 
 
 @router.get("/sources", response_class=HTMLResponse)

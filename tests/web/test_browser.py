@@ -55,8 +55,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         add_user(conn, "editor1", "editor", PASSWORD)
     engine.dispose()
     port = free_port()
+    env = os.environ | {"LIFELINE_DB": url,
+                        "LIFELINE_STUDY_WORKBOOK": str(shared_file("lshtm-gaza_food_data-journal-20250508.xlsx"))}
     proc = subprocess.Popen([str(LIFELINE), "--db", url, "serve", "--port", str(port)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=os.environ | {"LIFELINE_DB": url})
+                            stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(150):
@@ -111,6 +113,8 @@ def test_every_page_loads_clean_with_data(live: str, browser: Any, lang: str) ->
         assert not problems, f"{path}: {problems}"
         for chart in page.evaluate(CHART_POINTS):
             assert chart["drawn"] and chart["points"] > 0, f"{path}: chart {chart['id']} is empty"
+        if path == "/coverage":  # Study A reproduced and compared with Study B, factor by factor
+            assert page.locator("#block-studies tbody tr").count() >= 5
         if path == "/map":
             assert page.locator("svg.map path.governorate").count() == 5
             assert page.locator("svg.map g.crossing").count() >= 5
