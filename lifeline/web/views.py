@@ -332,13 +332,13 @@ def map_view(v: View) -> list[Block]:
         status_table = _status_on(v, day)
         status = {r["crossing"]: r["status"] for r in status_table.rows}
         sources += status_table.sources
-    except NotAvailable as exc:
+    except (NotAvailable, UserError) as exc:
         notes.append(f"crossing status: {exc}")
     try:
         cov = _coverage_on(v, day)
         coverage_by_area = {r["area"]: (r.get("kcal_median"), r.get("requirement")) for r in cov.rows}
         sources += cov.sources
-    except NotAvailable as exc:
+    except (NotAvailable, UserError) as exc:
         notes.append(f"coverage: {exc}")
     parents = {r["code"]: r["parent_code"] for r in queries_web.locations(v.conn)}
     rows = []

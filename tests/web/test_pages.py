@@ -160,3 +160,13 @@ def test_claims_form_without_a_date_says_so_and_keeps_the_text(served: Served) -
     r = served.client.post("/claims", data={"text": text, "csrf_token": csrf_of(form.text)})
     assert r.status_code == 400 and 'id="claims-error"' in r.text
     assert "&lt;b&gt;bold&lt;/b&gt;" in r.text  # the statement is given back escaped, not as markup
+
+
+def test_an_empty_store_gives_pages_that_say_so(sqlite_store, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.web.helpers import serve
+
+    empty = serve(sqlite_store, tmp_path, data=False)
+    for path in PAGES + ["/claims"]:
+        r = empty.client.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
+    assert 'data-kind="nodata"' in empty.client.get("/access").text
