@@ -61,6 +61,7 @@ COMMAND_MODULES = [
     "lifeline.cli.users",
     "lifeline.cli.claims",
     "lifeline.cli.revisions",
+    "lifeline.cli.flags",
 ]
 
 for _name in COMMAND_MODULES:

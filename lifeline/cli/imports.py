@@ -77,7 +77,8 @@ def _print_report(r: ImportReport) -> None:
     if len(r.rejections) > 20:
         console.print(f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False)
     if r.rows_flagged:
-        console.print(f"  {r.rows_flagged} rows kept with flags (see `lifeline deliveries --flags`)", markup=False)
+        hint = f"lifeline flags --series {r.series}"
+        console.print(f"  {r.rows_flagged} rows kept with flags (see `{hint}`)", markup=False, highlight=False)
 
 
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> ImportReport:  # type: ignore[no-untyped-def]

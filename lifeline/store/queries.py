@@ -178,3 +178,31 @@ def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None
     if limit is not None:
         stmt = stmt.limit(limit)
     return [dict(row._mapping) for row in conn.execute(stmt)]
+
+
+def flagged_deliveries(
+    conn: Connection, dataset_id: int | None = None, flag: str | None = None, series: str | None = None
+) -> list[dict[str, Any]]:
+    """Current delivery rows kept with flags (quantity <= 0, unknown crossing or unit, unmapped cargo...).
+
+    Flagged rows are stored and counted, never silently fixed or dropped; this lists them with the
+    file row they came from so a user can check them against the published file.
+    """
+    d, ds = schema.deliveries, schema.datasets
+    stmt = (
+        select(
+            ds.c.id.label("dataset_id"), ds.c.path, d.c.series, d.c.source_row_id, d.c.row_number, d.c.date,
+            d.c.crossing, d.c.category, d.c.description, d.c.quantity, d.c.unit, d.c.flags,
+        )
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id))
+        .where(d.c.flags.is_not(None), d.c.withdrawn_dataset_id.is_(None))
+        .order_by(ds.c.id, d.c.row_number)
+    )
+    if dataset_id is not None:
+        stmt = stmt.where(d.c.dataset_id == dataset_id)
+    if series:
+        stmt = stmt.where(d.c.series == series)
+    if flag:
+        # flags are a comma-separated list: match a whole entry, not a substring of another
+        stmt = stmt.where(("," + d.c.flags + ",").contains(f",{flag},"))
+    return [dict(r._mapping) for r in conn.execute(stmt)]

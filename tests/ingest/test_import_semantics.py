@@ -452,3 +452,19 @@ def test_any_sequence_of_versions_keeps_accounting_and_history(tmp_path: Path, v
             assert stored == {str(i) for i in seen}  # nothing once stored is ever deleted
     finally:
         engine.dispose()
+
+
+@pytest.mark.slow
+def test_flags_command_lists_the_rows_the_import_message_points_to(store_url: str, tmp_path: Path) -> None:
+    rows = [unrwa_row(i, quantity=q) for i, q in ((1, 5), (2, 0), (3, -2), (4, 7))]
+    rows[3]["Units"] = "Crates"  # a unit no rule knows
+    path = _version(tmp_path, "20240105", rows)
+    imported = run_cli(store_url, "import", str(path))
+    assert imported.returncode == 0, imported.stderr
+    hint = f"lifeline flags --series {SERIES}"
+    assert f"3 rows kept with flags (see `{hint}`)" in imported.stdout
+    listed = json.loads(run_cli(store_url, "flags", "--series", SERIES, "--format", "json").stdout)["rows"]
+    expected = [(3, "quantity<=0"), (4, "quantity<=0"), (5, "unknown-unit")]
+    assert [(r["row_number"], r["flags"]) for r in listed] == expected
+    only = json.loads(run_cli(store_url, "flags", "--flag", "unknown-unit", "--format", "json").stdout)["rows"]
+    assert [r["source_row_id"] for r in only] == ["4"]
