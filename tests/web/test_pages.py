@@ -170,3 +170,10 @@ def test_an_empty_store_gives_pages_that_say_so(sqlite_store, tmp_path: Path) ->
         r = empty.client.get(path)
         assert r.status_code == 200, (path, r.text[:300])
     assert 'data-kind="nodata"' in empty.client.get("/access").text
+
+
+def test_date_filters_narrow_the_figures(served: Served) -> None:
+    html = served.client.get("/access", params={"from": "2024-01-02", "to": "2024-01-03"}).text
+    match = re.search(r'id="chart-daily" data-points="(\d+)"', html)
+    assert match and int(match[1]) == 4  # two days at two crossings
+    assert 'value="2024-01-02"' in html and 'placeholder="YYYY-MM-DD"' in html
