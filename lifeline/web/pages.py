@@ -125,7 +125,7 @@ def overview(request: Request, _: Reader) -> HTMLResponse:
 
 @router.get("/access", response_class=HTMLResponse)
 def access(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_access", views.access, filters=["from", "to", "source"])
+    return _blocks_page(request, "nav_access", views.access, filters=["from", "to", "source", "by"], default_by="day")
 
 
 @router.get("/coverage", response_class=HTMLResponse)

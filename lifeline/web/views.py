@@ -76,7 +76,8 @@ def access(v: View) -> list[Block]:
     filters = {"date_from": p.get("from"), "date_to": p.get("to"), "source": p.get("source")}
     return [
         guarded("timeline", t("access_timeline"), lambda: _access_timeline(v)),
-        deliveries_chart(v, "daily", t("access_daily"), "day", "crossing", ["crossing", "source"], **filters),
+        deliveries_chart(v, "daily", t("access_daily"), p.get("by") or "day", "crossing", ["crossing", "source"],
+                         **filters),
         guarded("throughput", t("access_baseline"), lambda: _access_throughput(v)),
         guarded("closures", t("access_closures"), lambda: _access_closures(v)),
     ]
