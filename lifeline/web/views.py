@@ -74,10 +74,11 @@ def overview(v: View) -> list[Block]:
 def access(v: View) -> list[Block]:
     t, p = v.t, v.params
     filters = {"date_from": p.get("from"), "date_to": p.get("to"), "source": p.get("source")}
+    by = p.get("by") or "day"
     return [
         guarded("timeline", t("access_timeline"), lambda: _access_timeline(v)),
-        deliveries_chart(v, "daily", t("access_daily"), p.get("by") or "day", "crossing", ["crossing", "source"],
-                         **filters),
+        deliveries_chart(v, "daily", t({"week": "access_weekly", "month": "access_monthly"}.get(by, "access_daily")),
+                         by, "crossing", ["crossing", "source"], **filters),
         guarded("throughput", t("access_baseline"), lambda: _access_throughput(v)),
         guarded("closures", t("access_closures"), lambda: _access_closures(v)),
     ]
