@@ -107,6 +107,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
     params: dict[str, Any] = {"from": day_from, "to": day_to, "date": day,
               "source": request.query_params.get("source") or None, "by": request.query_params.get("by") or None,
               "set": request.query_params.get("set") or None,
+              "indicator": request.query_params.get("indicator") or None,
               "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None}
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")

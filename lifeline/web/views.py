@@ -304,7 +304,8 @@ def _series(v: View) -> Block:
     held = [r["indicator"] for r in queries_access.indicators(v.conn)]
     if not held:
         return Block("series", v.t("sources_series"), kind="nodata")
-    indicator = v.params.get("indicator") if v.params.get("indicator") in held else held[0]
+    default = next((i for i in SERIES_SHOWN if i in held), held[0])
+    indicator = v.params.get("indicator") if v.params.get("indicator") in held else default
     result = tables.cached(v.conn, "series", {"indicator": indicator},
                            lambda: series.series_table(v.conn, indicator))
     return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
