@@ -20,6 +20,12 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F
 STATUS_COLOURS = {"open": "#009E73", "restricted": "#E69F00", "closed": "#D55E00", "no data": "#d9d9d9"}
 
 
+def text(value: Any) -> str:
+    """Text Plotly shows as-is: it reads a subset of HTML in names and labels (links, styles), and names
+    come from imported files, so their angle brackets are turned into entities Plotly prints literally."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _layout(title: str, rtl: bool, **extra: Any) -> dict[str, Any]:
     layout: dict[str, Any] = {
         "title": {"text": title, "font": {"size": 15}},
@@ -46,7 +52,7 @@ def lines(
     traces = []
     for i, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [str(k) for k in kv[0]])):
         rows.sort(key=lambda r: str(r.get(x)))
-        label = " · ".join(name(k) for k in key if k is not None) or "—"
+        label = text(" · ".join(name(k) for k in key if k is not None) or "—")
         trace: dict[str, Any] = {
             "type": kind, "name": label,
             "x": [_plain(r.get(x)) for r in rows], "y": [_plain(r.get(y)) for r in rows],
@@ -84,7 +90,7 @@ def band(
         rows.sort(key=lambda r: str(r.get(x)))
         colour = PALETTE[i % len(PALETTE)]
         xs = [_plain(r.get(x)) for r in rows]
-        label = name(key) if key is not None else ""
+        label = text(name(key)) if key is not None else ""
         for lo, hi, band_label in bands:
             traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": [r.get(lo) for r in rows],
                            "line": {"width": 0, "color": colour}, "showlegend": False, "hoverinfo": "skip",
@@ -127,10 +133,10 @@ def status_timeline(
     scale = []
     for i, s in enumerate(order):
         scale += [[i / n, STATUS_COLOURS[s]], [(i + 1) / n, STATUS_COLOURS[s]]]
-    text = [[(labels or {}).get(order[v], order[v]) if v is not None else "" for v in row] for row in z]
+    hover = [[(labels or {}).get(order[v], order[v]) if v is not None else "" for v in row] for row in z]
     trace = {
-        "type": "heatmap", "x": days, "y": [name(p) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
-        "colorscale": scale, "text": text, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",
+        "type": "heatmap", "x": days, "y": [text(name(p)) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
+        "colorscale": scale, "text": hover, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",
         "colorbar": {"tickvals": list(range(n)), "ticktext": [(labels or {}).get(s, s) for s in order],
                      "orientation": "h", "y": -0.12, "yanchor": "top", "thickness": 12, "len": 0.6},
         "xgap": 0, "ygap": 2,

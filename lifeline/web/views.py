@@ -281,10 +281,11 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     publishers = [c.key for c in result.columns if c.key not in ("period", "flag") and not c.key.startswith("ratio_")]
     traces = []
     for i, pub in enumerate(publishers):
-        traces.append({"type": "bar", "name": pub, "x": [str(r["period"]) for r in periods],
+        traces.append({"type": "bar", "name": charts.text(pub), "x": [str(r["period"]) for r in periods],
                        "y": [r.get(pub) for r in periods], "marker": {"color": charts.PALETTE[i]}})
     for pub in [c.key for c in result.columns if c.key.startswith("ratio_")]:
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{pub[6:]} / UNRWA", "yaxis": "y2",
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": charts.text(f"{pub[6:]} / UNRWA"),
+                       "yaxis": "y2",
                        "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
                        "line": {"color": "#000"}})
     layout = charts._layout(title, v.rtl, barmode="group")

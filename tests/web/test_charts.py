@@ -1,0 +1,41 @@
+"""Chart specs carry the data's numbers and never hand Plotly live markup from imported files."""
+
+from __future__ import annotations
+
+from lifeline.formats import Column, ResultTable
+from lifeline.web import charts
+
+HOSTILE = '<a href="javascript:alert(1)">UN</a>'
+
+
+def table(rows: list[dict[str, object]]) -> ResultTable:
+    return ResultTable("t", [Column("period", "#date"), Column("source", "#meta+source"),
+                             Column("consignments", "#indicator+num")], rows)
+
+
+def test_lines_group_series_and_keep_missing_as_gaps() -> None:
+    fig = charts.lines(table([
+        {"period": "2024-01-01", "source": "UNRWA", "consignments": 3},
+        {"period": "2024-01-02", "source": "UNRWA", "consignments": None},
+        {"period": "2024-01-01", "source": "COGAT", "consignments": 5},
+    ]), "period", "consignments", ["source"], "title")
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert by_name["UNRWA"]["y"] == [3, None]  # missing stays missing, never zero
+    assert by_name["COGAT"]["x"] == ["2024-01-01"]
+
+
+def test_names_from_data_are_not_markup() -> None:
+    fig = charts.lines(table([{"period": "2024-01-01", "source": HOSTILE, "consignments": 1}]),
+                       "period", "consignments", ["source"], "title")
+    assert "<a" not in fig["data"][0]["name"] and "&lt;a href" in fig["data"][0]["name"]
+
+
+def test_status_timeline_codes_every_day_and_place() -> None:
+    rows = [{"day": f"2024-05-0{d}", "crossing": c, "status": s}
+            for d, c, s in [(1, "rafah", "open"), (2, "rafah", "closed"), (1, "erez", "no data")]]
+    fig = charts.status_timeline(ResultTable("t", [], rows), "day", "crossing", "status", "title")
+    trace = fig["data"][0]
+    assert trace["y"] == ["erez", "rafah"] and trace["x"] == ["2024-05-01", "2024-05-02"]
+    order = list(charts.STATUS_COLOURS)
+    assert trace["z"][1] == [order.index("open"), order.index("closed")]
+    assert trace["z"][0] == [order.index("no data"), order.index("no data")]  # unknown day: no data, not closed
