@@ -310,7 +310,9 @@ def _series(v: View) -> Block:
     result = tables.cached(v.conn, "series", {"indicator": indicator},
                            lambda: series.series_table(v.conn, indicator))
     return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
-                 api_params={"indicator": indicator}, extra={"indicators": held, "indicator": indicator})
+                 api_params={"indicator": indicator},
+                 # the per-source notes are long: the downloads carry them, the page keeps rows readable
+                 extra={"indicators": held, "indicator": indicator, "hide": ["note"]})
 
 
 def parse_day(value: str | None) -> date | None:
