@@ -178,3 +178,9 @@ def test_public_reads_are_cached_until_the_data_change(served: Served, tmp_path:
     # A request with a token is answered afresh (its identity is checked), never from the public cache.
     with_token = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token))
     assert with_token.headers.get("x-lifeline-cache") is None
+
+
+def test_every_page_renders_on_this_backend(served: Served) -> None:
+    for path in ("/", "/access", "/coverage", "/sources", "/map", "/data", "/claims", "/?lang=ar"):
+        r = served.client.get(path)
+        assert r.status_code == 200, (path, r.text[:300])
