@@ -10,6 +10,7 @@ import polars as pl
 from sqlalchemy import Connection, and_, func, select
 
 from lifeline.store import schema
+from lifeline.store.queries import current_deliveries_filter
 
 DAILY_SCHEMA = {
     "series": pl.String,
@@ -27,11 +28,7 @@ def daily_deliveries(
 ) -> pl.DataFrame:
     """Current (not withdrawn) deliveries summed per series, crossing and day."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
-    cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
-    if date_from:
-        cond.append(d.c.date >= date_from)
-    if date_to:
-        cond.append(d.c.date <= date_to)
+    cond = current_deliveries_filter(date_from, date_to)
     if category:
         cond.append(d.c.category == category)
     stmt = (
