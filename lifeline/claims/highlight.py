@@ -17,7 +17,7 @@ VERDICT_CLASS = {
     "overstated": "v-overstated",
     "understated": "v-understated",
     "contradicted": "v-contradicted",
-    "no data": "v-nodata",
+    "no data": "v-no-data",
 }
 
 
@@ -41,7 +41,7 @@ def highlight_html(report: ClaimsReport | dict[str, Any]) -> str:
         out.append(escape(text[pos:start]))
         tip = f"{verdict}: {why}"
         out.append(
-            f'<mark class="claim {VERDICT_CLASS.get(verdict, "v-nodata")}" data-claim="{i}" '
+            f'<mark class="claim {VERDICT_CLASS.get(verdict, "v-no-data")}" data-claim="{i}" '
             f'title="{escape(tip, quote=True)}">{escape(text[start:end])}</mark>'
         )
         pos = end
@@ -85,7 +85,7 @@ def claims_html(report: ClaimsReport) -> str:
         notes = "".join(f"<li>{escape(n)}</li>" for n in c.notes)
         notes_html = f'<ul class="notes">{notes}</ul>' if notes else ""
         items.append(
-            f'<li id="claim-{i}" class="claim-item {VERDICT_CLASS.get(c.verdict, "v-nodata")}">'
+            f'<li id="claim-{i}" class="claim-item {VERDICT_CLASS.get(c.verdict, "v-no-data")}">'
             f"<p><strong>{escape(c.verdict)}</strong>: {escape(c.figure)} — {escape(c.indicator_label)}, "
             f"{escape(c.area_name)}, {escape(c.date['from'])} to {escape(c.date['to'])}</p>"
             f"<p>{escape(c.explanation)}</p>"
@@ -105,7 +105,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 mark.claim{padding:0 .15em;border-radius:.2em}
 .v-consistent{background:#d9f2d9}.v-overstated{background:#fde2c8}.v-understated{background:#d6e6fb}
-.v-contradicted{background:#f8c9c9}.v-nodata{background:#e6e6e6}
+.v-contradicted{background:#f8c9c9}.v-no-data{background:#e6e6e6}
 table.evidence{border-collapse:collapse;font-size:.9em}
 table.evidence td,table.evidence th{border:1px solid #ccc;padding:.2em .4em}
 tr.unused{color:#777}li.claim-item{margin-bottom:1em;padding:.3em .6em}

@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 
 from lifeline.accounts import authenticate
 from lifeline.api import auth, tables
@@ -252,8 +253,11 @@ def claims_check(
         message = exc.message.replace("--date", t("claims_date"))
         return page(request, "claims.html", status=400, title=t("nav_claims"), report=None, text=text,
                     day=date_text, max_chars=CLAIMS_FORM_MAX_CHARS, error=message)
+    from lifeline.claims.highlight import highlight_html
+
+    # highlight_html escapes every character of the statement and of each explanation itself.
     return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
-                max_chars=CLAIMS_FORM_MAX_CHARS)
+                max_chars=CLAIMS_FORM_MAX_CHARS, highlighted=Markup(highlight_html(report)))
 
 
 @router.post("/alerts/ack")

@@ -179,6 +179,10 @@ def test_claims_page_checks_a_statement(live: str, browser: Any) -> None:
     known = ("consistent", "overstated", "understated", "contradicted", "no data")
     assert verdicts and all(v in known for v in verdicts)
     assert page.locator("#claims-report tbody tr").count() >= 1  # evidence rows, each naming its source
+    # The statement comes back with each claim's figure marked by its verdict.
+    marks = page.locator("#claims-highlighted mark.claim")
+    assert marks.count() == len(verdicts)
+    assert "176" in marks.first.inner_text()
     page.screenshot(path=str(ARTIFACTS / "claims-report-en.png"), full_page=True)
     assert not problems
     page.close()
