@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -21,7 +22,15 @@ MIN_PASSWORD_LENGTH = 8
 
 _hasher = PasswordHasher()
 # A hash to verify against when the user does not exist, so a wrong name costs as long as a wrong password.
-_DUMMY_HASH = _hasher.hash("lifeline-timing-equaliser")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A hash to verify against for unknown names, so timing does not reveal which names exist.
+
+    Computed on first use, not at import: argon2 costs ~0.1 s, which every CLI command would pay.
+    """
+    return _hasher.hash("lifeline-timing-equaliser")
 
 
 @dataclass(frozen=True)
@@ -91,7 +100,7 @@ def authenticate(conn: Connection, name: str, password: str) -> User | None:
             users.c.name == name, users.c.active.is_(True)
         )
     ).first()
-    stored = row.password_hash if row is not None and row.password_hash else _DUMMY_HASH
+    stored = row.password_hash if row is not None and row.password_hash else _dummy_hash()
     try:
         _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
