@@ -19,7 +19,7 @@ demo: install
 	$(BIN)/lifeline demo $(if $(SHARED_DATA),--data $(SHARED_DATA),)
 
 # The whole suite, with a real PostgreSQL server and Chromium installed and started when absent.
-test: install
+test: install lint
 	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: install
