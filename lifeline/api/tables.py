@@ -334,38 +334,5 @@ def studies(conn: Connection, study: str, workbook: str | None) -> ResultTable:
 
 
 def coverage(conn: Connection, **params: Any) -> ResultTable:
-    """The coverage table with the 80 % interval beside the model's 95 % one (issue 5 asks for both bands).
-
-    The 10th and 90th percentiles come from the same seeded runs (the model keeps five quantiles per
-    period and area); when the model's own table carries an 80 % interval, it is used as is."""
-    return cached(conn, "coverage", params, lambda: _coverage(conn, params))
-
-
-def _coverage(conn: Connection, params: dict[str, Any]) -> ResultTable:
-    from lifeline.assumptions import load_set
-
-    cov = need("lifeline.model.coverage")
-    table: ResultTable = cov.coverage_table(conn, **params)
-    if any("80" in c.key for c in table.columns) or not table.rows:
-        return table
-    balance, montecarlo = need("lifeline.model.balance"), need("lifeline.model.montecarlo")
-    aset = load_set(str(params.get("assumptions", cov.DEFAULT_SET)))
-    runs = params.get("runs", montecarlo.DEFAULT_RUNS)
-    model = cov.build_inputs(conn, params.get("area"), params.get("date_from"), params.get("date_to"),
-                             params.get("source"), aset, runs, params.get("seed"))
-    summary = balance.summarise(model.inputs, by=params.get("by", "month"))
-    q10, q90 = montecarlo.QUANTILES.index(0.1), montecarlo.QUANTILES.index(0.9)
-    band = {
-        (str(start), area): (float(summary.per_capita[q10, p, a]), float(summary.per_capita[q90, p, a]))
-        for p, start in enumerate(summary.periods) for a, area in enumerate(summary.areas)
-    }
-    rows = []
-    for r in table.rows:
-        low, high = band.get((str(r["period"]), r["area"]), (float("nan"), float("nan")))
-        rows.append(r | {"kcal_pp_low80": round(low) if low == low else None,
-                         "kcal_pp_high80": round(high) if high == high else None})
-    at = next(i for i, c in enumerate(table.columns) if c.key == "kcal_pp_high") + 1
-    columns = [*table.columns[:at], Column("kcal_pp_low80", "#indicator+num+kcal+low+p10", "low (10 %)"),
-               Column("kcal_pp_high80", "#indicator+num+kcal+high+p90", "high (90 %)"), *table.columns[at:]]
-    notes = [*table.notes, "80 % interval = 10th to 90th percentile of the same seeded runs as the 95 % interval"]
-    return ResultTable(table.title, columns, rows, table.sources, notes, table.query)
+    """The coverage table (median, 80 % and 95 % intervals from the model's seeded runs), cached."""
+    return cached(conn, "coverage", params, lambda: need("lifeline.model.coverage").coverage_table(conn, **params))

@@ -191,6 +191,8 @@ COLUMNS = [
     Column("days", "#indicator+num+days"),
     Column("population", "#population+total", "mean population"),
     Column("kcal_pp", "#indicator+num+kcal+median", "kcal/person/day (median)"),
+    Column("kcal_pp_low80", "#indicator+num+kcal+low+p10", "low (10 %)"),
+    Column("kcal_pp_high80", "#indicator+num+kcal+high+p90", "high (90 %)"),
     Column("kcal_pp_low", "#indicator+num+kcal+low", "low (2.5 %)"),
     Column("kcal_pp_high", "#indicator+num+kcal+high", "high (97.5 %)"),
     Column("requirement", "#indicator+num+kcal+requirement", "requirement kcal"),
@@ -272,10 +274,11 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet) -> lis
     rows = []
     for p, start in enumerate(summary.periods):
         for a, name in enumerate(summary.areas):
-            med, low, high = (float(summary.per_capita[q, p, a]) for q in (0, 3, 4))
+            # montecarlo.QUANTILES order: median, 10 %, 90 %, 2.5 %, 97.5 %.
+            med, low80, high80, low, high = (float(summary.per_capita[q, p, a]) for q in range(5))
             missing = name in model.areas_without_data
             if missing:
-                med = low = high = float("nan")
+                med = low80 = high80 = low = high = float("nan")
             rows.append(
                 {
                     "period": str(start),
@@ -283,6 +286,8 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet) -> lis
                     "days": int(summary.days[p]),
                     "population": round(float(summary.population[p, a])),
                     "kcal_pp": _round(med),
+                    "kcal_pp_low80": _round(low80),
+                    "kcal_pp_high80": _round(high80),
                     "kcal_pp_low": _round(low),
                     "kcal_pp_high": _round(high),
                     "requirement": req,
