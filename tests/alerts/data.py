@@ -35,10 +35,19 @@ def dataset(conn: Connection, series: str, publisher: str, path: str = "file.csv
     )
 
 
-def deliveries(conn: Connection, dataset_id: int, series: str, rows: list[tuple[date, str | None, float]]) -> list[int]:
-    """Insert (date, crossing, trucks) rows, one consignment each with 20 t per truck; returns their ids."""
+def deliveries(
+    conn: Connection,
+    dataset_id: int,
+    series: str,
+    rows: list[tuple[date, str | None, float]] | list[tuple[date, str | None, float, float]],
+    commodity: str | None = None,
+    consignments: int = 1,
+) -> list[int]:
+    """Insert (date, crossing, trucks[, kg]) food rows, 20 t per truck unless kg is given; returns their ids."""
     ids = []
-    for i, (day, crossing, trucks) in enumerate(rows):
+    for i, row in enumerate(rows):
+        day, crossing, trucks = row[0], row[1], row[2]
+        kg = row[3] if len(row) > 3 else trucks * 20000.0
         ids.append(
             int(
                 conn.execute(
@@ -51,9 +60,10 @@ def deliveries(conn: Connection, dataset_id: int, series: str, rows: list[tuple[
                         date=day,
                         crossing=crossing,
                         category="food",
-                        consignments=1,
+                        commodity=commodity,
+                        consignments=consignments,
                         trucks=trucks,
-                        kg=trucks * 20000.0,
+                        kg=kg,
                     )
                 ).inserted_primary_key[0]
             )

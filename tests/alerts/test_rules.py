@@ -236,23 +236,8 @@ def test_coverage_low_windows_from_the_coverage_engine(sqlite_store: Engine) -> 
     After 20 days at 1,500 t/day (5.25e9 kcal/day, above need) the 7-day windows recover."""
     with sqlite_store.begin() as conn:
         ds = data.dataset(conn, "un-list", "UNRWA")
-        for i in range(40):
-            conn.execute(
-                insert(schema.deliveries).values(
-                    series="un-list",
-                    source_row_id=f"r{i}",
-                    dataset_id=ds,
-                    first_dataset_id=ds,
-                    row_number=i + 2,
-                    date=D0 + timedelta(days=i),
-                    crossing="kerem-shalom",
-                    category="food",
-                    commodity="wheat-flour",
-                    consignments=1,
-                    trucks=1.0,
-                    kg=70000.0 if i < 20 else 1.5e6,
-                )
-            )
+        days = [(D0 + timedelta(days=i), "kerem-shalom", 1.0, 70000.0 if i < 20 else 1.5e6) for i in range(40)]
+        data.deliveries(conn, ds, "un-list", days, commodity="wheat-flour")
     with sqlite_store.connect() as conn:
         (a,) = [x for x in coverage_low(conn, load_config()) if x.place == "gaza-strip"]
     assert a.period_start == D0 and a.evidence["lowest_coverage"] == pytest.approx(0.05, abs=0.01)

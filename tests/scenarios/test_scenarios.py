@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
-from sqlalchemy import Engine, insert
+from sqlalchemy import Engine
 
 from lifeline.errors import UserError
 from lifeline.model import scenarios
-from lifeline.store import schema
 from tests.alerts import data
 
 D0 = date(2024, 4, 1)
@@ -48,23 +47,8 @@ days = 5
 def _store(engine: Engine) -> None:
     with engine.begin() as conn:
         ds = data.dataset(conn, "un-list", "UNRWA")
-        for i in range(30):
-            conn.execute(
-                insert(schema.deliveries).values(
-                    series="un-list",
-                    source_row_id=f"r{i}",
-                    dataset_id=ds,
-                    first_dataset_id=ds,
-                    row_number=i + 2,
-                    date=D0 + timedelta(days=i),
-                    crossing="ks",
-                    category="food",
-                    commodity="wheat-flour",
-                    consignments=10,
-                    trucks=10.0,
-                    kg=200000.0,
-                )
-            )
+        days = data.every_day(D0, 30, "ks", 10.0)
+        data.deliveries(conn, ds, "un-list", days, commodity="wheat-flour", consignments=10)
 
 
 def _scenario(tmp_path: Path, text: str = SCENARIO) -> scenarios.Scenario:
