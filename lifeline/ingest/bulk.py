@@ -15,6 +15,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Table, func, insert, inspect, literal, select
 
+from lifeline.ingest import bulk_staged
+
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
 CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
 REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
@@ -67,6 +69,13 @@ def _sqlite_insert(
     # The per-import constants are written into the statement once (as SQL literals rendered by
     # SQLAlchemy), so each row binds only its own values.
     literals = [_sql_literal(conn, v) for v in constants.values()]
+    if bulk_staged.available(conn, frame.height):
+        select_list = literals + [conn.dialect.identifier_preparer.quote(c) for c in frame.columns]
+        bulk_staged.insert_staged(
+            conn, table, _as_text_dates(frame), select_list, [*constants, *frame.columns],
+            lambda done: _report(progress, done, frame.height),
+        )
+        return
     names = _names(conn, [*constants, *frame.columns])
     sql = f"INSERT INTO {_names(conn, [table.name])} ({names}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ from lifeline.config import resolve_db_url
 MIGRATIONS = Path(__file__).with_name("migrations")
 SORTER_THREADS = min(4, os.cpu_count() or 1)
 SQLITE_BUSY_TIMEOUT_S = 120.0  # longer than a million-row import takes on a small machine
+STAGED_PREFIX = "lifeline_staged_"  # scratch databases a big import attaches (see ingest.bulk_staged)
 
 
 def alembic_config(url: str) -> Config:
@@ -38,6 +39,24 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute(f"PRAGMA threads={SORTER_THREADS}")
     cur.close()
+
+
+def _detach_staged(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    """Detach and delete the scratch databases a big import attached, once its transaction is over.
+
+    SQLite refuses to detach a database while a transaction that read it is open, so the import
+    cannot do it itself; a connection coming back to the pool has ended its transaction.
+    """
+    if dbapi_connection is None:  # invalidated: closed, and its attachments with it
+        return
+    attached = dbapi_connection.execute("PRAGMA database_list").fetchall()
+    for _seq, name, file in attached:
+        if name.startswith(STAGED_PREFIX):
+            dbapi_connection.execute(f"DETACH DATABASE {name}")
+            path = Path(file)
+            path.unlink(missing_ok=True)
+            if path.parent.name.startswith("lifeline-stage-") and not any(path.parent.iterdir()):
+                path.parent.rmdir()
 
 
 def upgrade(engine: Engine) -> None:
@@ -70,6 +89,7 @@ def open_store(url: str | None = None) -> Engine:
         # finish instead of failing with "database is locked" after the driver's default 5 s.
         engine = create_engine(resolved, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "checkin", _detach_staged)
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
     upgrade(engine)
