@@ -109,6 +109,50 @@ def step_aggregate(db: str) -> None:
     report_from_child(consignments, seconds, f"{len(rows)} groups (SQL GROUP BY)")
 
 
+def step_read_only(path: Path) -> None:
+    """The reading floor: polars reads the file as text (what Lifeline's reader starts from), nothing else."""
+    import polars as pl
+
+    started = time.perf_counter()
+    frame = pl.read_csv(path, skip_rows_after_header=1, infer_schema=False)
+    seconds = time.perf_counter() - started
+    report_from_child(frame.height, seconds, "polars read_csv, all columns as text")
+
+
+def step_sqlite_floor(db: str, stored: str) -> None:
+    """The storing floor: the rows Lifeline stored, copied by SQLite alone into a fresh store.
+
+    ``INSERT ... SELECT`` from the attached store of the import step, with the same secondary-index
+    drop and rebuild and the same commit: no file, no Python per row. Whatever the code in front
+    of it, storing these rows in this schema costs at least this.
+    """
+    from sqlalchemy import text
+
+    from lifeline.ingest.bulk import bulk_indexes
+    from lifeline.store import schema
+    from lifeline.store.engine import open_store
+
+    engine = open_store(db)
+    source = stored.split("///", 1)[-1]
+    columns = ", ".join(c.name for c in schema.deliveries.c)
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f"ATTACH DATABASE '{source}' AS stored")
+        conn.commit()
+        for parent in ("sources", "datasets"):  # what the rows' foreign keys point to
+            conn.exec_driver_sql(f"INSERT INTO {parent} SELECT * FROM stored.{parent}")
+        conn.commit()
+        rows = conn.execute(text("SELECT count(*) FROM stored.deliveries")).scalar() or 0
+        conn.execute(text("SELECT count(*), sum(length(description)) FROM stored.deliveries")).all()  # warm cache
+        conn.commit()
+        started = time.perf_counter()
+        with conn.begin():
+            with bulk_indexes(conn, schema.deliveries, rows):
+                conn.exec_driver_sql(f"INSERT INTO deliveries ({columns}) SELECT {columns} FROM stored.deliveries")
+        seconds = time.perf_counter() - started
+    engine.dispose()
+    report_from_child(rows, seconds, "INSERT ... SELECT + index rebuild + commit, no Python per row")
+
+
 def step_libhxl(path: Path) -> None:
     import hxl
 
@@ -142,13 +186,17 @@ def step_generate(path: Path, rows: int) -> None:
     report_from_child(rows, time.perf_counter() - started, f"{path.stat().st_size / 1e6:.0f} MB written")
 
 
-STEPS = {"generate", "parse", "import", "aggregate", "libhxl", "pandas"}
+STEPS = {"generate", "read", "parse", "import", "floor", "aggregate", "libhxl", "pandas"}
 
 
 def child_main(args: argparse.Namespace) -> None:
     path = Path(args.file) if args.file else Path()
     if args.step == "generate":
         step_generate(path, args.rows)
+    elif args.step == "read":
+        step_read_only(path)
+    elif args.step == "floor":
+        step_sqlite_floor(args.db, args.stored)
     elif args.step == "parse":
         step_parse(path, args.kind)
     elif args.step == "import":
@@ -186,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="auto", help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--stored", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
         child_main(args)
@@ -222,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
             print(render("Lifeline ingest benchmark: generating the HXL file failed", [*results, made]))
             return 1
         size_mb = hxl_file.stat().st_size / 1e6
+        read_only = python_child(me, "--step", "read", "--file", str(hxl_file))
+        results.append(run_child(f"{label}: read only (polars, floor)", read_only))
         results.append(
             run_child(f"{label}: read + validate only", python_child(me, "--step", "parse", "--file", str(hxl_file)))
         )
@@ -239,6 +290,13 @@ def main(argv: list[str] | None = None) -> int:
                     ">= 500k rows/s, < 500 MB",
                 )
             )
+            if backend == "SQLite":
+                results.append(
+                    run_child(
+                        f"{label}: store only, SQLite alone (floor)",
+                        python_child(me, "--step", "floor", "--db", f"sqlite:///{work / 'floor.db'}", "--stored", db),
+                    )
+                )
             results.append(
                 run_child(
                     f"{label}: aggregate area x commodity ({backend})",

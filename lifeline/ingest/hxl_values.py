@@ -103,6 +103,7 @@ def by_distinct(frame: pl.DataFrame, column: str, rule: Callable[[pl.Expr], pl.E
     Line-list columns repeat a few hundred spellings over millions of rows, so parsing the distinct
     values and joining back is much cheaper than running regular expressions on every cell.
     """
-    values = frame.select(pl.col(column).alias("_v"))
-    mapped = values.unique().with_columns(rule(pl.col("_v")).alias("_m"))
-    return values.join(mapped, on="_v", how="left", nulls_equal=True, maintain_order="left")["_m"]
+    mapped = frame.select(pl.col(column).unique().alias("_v")).with_columns(rule(pl.col("_v")).alias("_m"))
+    # replace_strict maps a missing cell too when null is among the distinct values (it always is
+    # when the column has one), so an empty cell gets what the rule gives for nothing.
+    return frame.get_column(column).replace_strict(mapped["_v"], mapped["_m"], return_dtype=mapped.schema["_m"])

@@ -331,24 +331,26 @@ def _tidy_cells(frame: pl.DataFrame) -> pl.DataFrame:
     Each column is first scanned for the markers (a fast substring search) and rewritten only when
     it has them: most columns of a big file have neither.
     """
+    texts = [name for name, dtype in frame.schema.items() if dtype == pl.String]
+    if not texts:
+        return frame
+    # One pass over all columns at once (polars runs the columns in parallel), two flags per column.
+    found = frame.select(
+        [pl.col(c).str.starts_with("1899-12-3").any().alias(f"t{i}") for i, c in enumerate(texts)]
+        + [pl.col(c).str.contains("_x00", literal=True).any().alias(f"x{i}") for i, c in enumerate(texts)]
+    ).row(0, named=True)
     fixes = []
-    for name, dtype in frame.schema.items():
-        if dtype != pl.String:
-            continue
-        column = frame.get_column(name)
+    for i, name in enumerate(texts):
         expr = pl.col(name)
-        touched = False
-        if column.str.starts_with("1899-12-3").any():
+        if found[f"t{i}"]:
             expr = expr.str.replace(r"^1899-12-3[01] (\d\d:\d\d:\d\d)$", "$1")
-            touched = True
-        if column.str.contains("_x00", literal=True).any():
+        if found[f"x{i}"]:
             expr = (
                 expr.str.replace_all("_x001[fF]_", "\x1f")
                 .str.replace_all("_x000[dD]_", "\r")
                 .str.replace_all("_x0009_", "\t")
             )
-            touched = True
-        if touched:
+        if found[f"t{i}"] or found[f"x{i}"]:
             fixes.append(expr)
     return frame.with_columns(fixes) if fixes else frame
 
@@ -363,7 +365,11 @@ def _drop_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
     cells = [c for c in frame.columns if c != "_row"]
     if not cells:
         return frame
-    # A cell counts when it has a non-space character; the search stops at the first one.
-    blank = frame.select(~pl.any_horizontal([pl.col(c).str.contains(r"\S").fill_null(False) for c in cells]))
-    mask = blank.to_series()
-    return frame.filter(~mask) if mask.any() else frame
+    # A cell counts when it has a non-space character. Column by column, only the rows still blank
+    # so far are looked at: in a real file the first column rules out nearly every row.
+    candidates = frame.select("_row", *cells)
+    for c in cells:
+        candidates = candidates.filter(~pl.col(c).str.contains(r"\S").fill_null(False))
+        if candidates.height == 0:
+            return frame
+    return frame.filter(~pl.col("_row").is_in(candidates["_row"].implode()))
