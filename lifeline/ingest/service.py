@@ -249,6 +249,11 @@ def _fit_lengths(table: Table, rows: pl.DataFrame, refused: pl.DataFrame) -> tup
         for c in rows.columns
         if c in table.c and getattr(table.c[c].type, "length", None) and rows.schema[c] == pl.String
     }
+    if not limits or rows.height == 0:
+        return rows, refused
+    # One parallel pass: a column whose longest value in bytes fits has no value too long in characters.
+    longest = rows.select([pl.col(c).str.len_bytes().max() for c in limits]).row(0, named=True)
+    limits = {c: n for c, n in limits.items() if (longest[c] or 0) > n}
     too_long = [
         rows.filter(pl.col(c).str.len_chars() > n).select(
             pl.col("row_number").alias("row"),
