@@ -56,7 +56,7 @@ def run_child(name: str, argv: Sequence[str], target: str = "", timeout: float =
         proc = subprocess.Popen(list(argv), stdout=out, stderr=err, text=True, cwd=ROOT)
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
-        # Reap the child ourselves: os.wait4 returns that one child's rusage (ru_maxrss in kB on Linux).
+        # Reap the child ourselves: os.wait4 returns that one child's rusage (ru_maxrss in KiB on Linux).
         _pid, status, usage = os.wait4(proc.pid, 0)
         timer.cancel()
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -64,7 +64,7 @@ def run_child(name: str, argv: Sequence[str], target: str = "", timeout: float =
         out.seek(0)
         err.seek(0)
         stdout, stderr = out.read(), err.read()
-    peak_mb = usage.ru_maxrss / 1024
+    peak_mb = usage.ru_maxrss * 1024 / 1e6  # decimal megabytes, the unit of the "500 MB"
     measured = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
     if proc.returncode != 0 or not measured:
         last = (stderr.strip().splitlines() or ["no output"])[-1]
