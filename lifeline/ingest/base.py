@@ -118,6 +118,19 @@ def rejections(*parts: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(frames).sort("row")
 
 
+def refuse_where(
+    work: pl.DataFrame, where: pl.Expr, column: str, reason: str, shown: str | None = None
+) -> pl.DataFrame:
+    """Rejections (row, column, reason) for the rows of ``work`` where ``where`` holds.
+
+    ``work`` has the file's row numbers in ``row_number``; '{}' in ``reason`` shows the cell of ``shown``.
+    """
+    text = pl.format(reason, pl.col(shown).fill_null("nothing")) if shown else pl.lit(reason)
+    return work.filter(where).select(
+        pl.col("row_number").alias("row"), pl.lit(column).alias("column"), text.alias("reason")
+    )
+
+
 def series_name(path: Path) -> str:
     """The family of a file across versions: its name without a trailing date stamp or suffix."""
     import re

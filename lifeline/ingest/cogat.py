@@ -16,7 +16,7 @@ import polars as pl
 from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
-from lifeline.ingest.base import Parsed, SourceInfo, conform, rejections, series_name
+from lifeline.ingest.base import Parsed, SourceInfo, conform, refuse_where, rejections, series_name
 from lifeline.ingest.hxl_values import blank, by_distinct, date_period, number, unique_ids
 from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, sniff
 
@@ -103,16 +103,18 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         unique_ids(pl.col("_index")).alias("source_row_id"),
     )
     refused = rejections(
-        _refuse(work, pl.col("date").is_null(), "Date", f"expected a date like {DATE_EXAMPLE}, found {{}}", "Date"),
-        _refuse(work, blank(pl.col("Index")), "Index", "expected the row's Index, found nothing"),
-        _refuse(
+        refuse_where(
+            work, pl.col("date").is_null(), "Date", f"expected a date like {DATE_EXAMPLE}, found {{}}", "Date"
+        ),
+        refuse_where(work, blank(pl.col("Index")), "Index", "expected the row's Index, found nothing"),
+        refuse_where(
             work,
             ~blank(pl.col(TONS)) & (tons_text != UNKNOWN_TONS) & pl.col("quantity").is_null(),
             TONS,
             "expected tonnes as a number or '-' (unknown), found {}",
             TONS,
         ),
-        _refuse(work, pl.col("quantity") < 0, TONS, "expected tonnes of zero or more, found {}", TONS),
+        refuse_where(work, pl.col("quantity") < 0, TONS, "expected tonnes of zero or more, found {}", TONS),
     ).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col("row_number").is_in(refused["row"].implode()))
     other = [c for c in frame.columns if c not in REQUIRED and c != "_row"]
@@ -143,10 +145,3 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         note=SOURCE.note,
     )
 
-
-def _refuse(work: pl.DataFrame, where: pl.Expr, column: str, reason: str, shown: str | None = None) -> pl.DataFrame:
-    """Rejections (row, column, reason) for the rows where ``where`` holds; '{}' in reason shows the cell."""
-    text = pl.format(reason, pl.col(shown).fill_null("nothing")) if shown else pl.lit(reason)
-    return work.filter(where).select(
-        pl.col("row_number").alias("row"), pl.lit(column).alias("column"), text.alias("reason")
-    )

@@ -36,6 +36,11 @@ def map_values(expr: pl.Expr, mapping: Mapping[str, str]) -> pl.Expr:
     return _key(expr).replace_strict(dict(mapping), default=None, return_dtype=pl.String)
 
 
+def area(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
+    """An area's spelling (governorate name, "Gaza Strip") -> its location code; unknown -> null."""
+    return map_values(expr, _alias_map(rules.tables["areas"], "aliases"))
+
+
 def crossing(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
     return map_values(expr, _alias_map(rules.tables["crossings"], "aliases"))
 

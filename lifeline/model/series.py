@@ -17,6 +17,15 @@ from lifeline.formats import Column, ResultTable
 from lifeline.store import queries_access
 
 UNVERIFIED_MARK = "UNVERIFIED"
+# Indicators whose observations each record one event, so one source's figures for the same place
+# and date add up (two incidents on a day are 2); any other indicator keeps a source's first figure
+# and names the others in the note.
+ADDITIVE = {
+    "food_system_incidents": "incidents on this date",
+    "incidents": "incidents on this date",
+    "evacuation_order_area": "orders on this date, their areas summed as measured (orders may overlap)",
+}
+AS_PUBLISHED = "as published"
 
 
 def publisher(obs: dict[str, Any]) -> str:
@@ -47,6 +56,27 @@ def source_entry(obs: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _add_value(out: dict[str, Any], source: str, value: Any, additive: bool) -> None:
+    """Put one source's figure in its column; a second figure of that source for the same row is
+    added when the indicator counts events, otherwise kept out of the column but named in the note."""
+    counts = out.setdefault("_counts", {})
+    counts[source] = counts.get(source, 0) + 1
+    if counts[source] == 1:
+        out["values"][source] = value
+    elif additive and isinstance(value, int | float) and isinstance(out["values"][source], int | float):
+        out["values"][source] += value
+    else:
+        out["notes"].append(f"{source} also gives {value} for this date")
+    out[f"value:{source}"] = out["values"][source]
+
+
+def _count_notes(row: dict[str, Any], indicator: str) -> None:
+    """Say how many events an additive figure sums."""
+    for source, count in row.pop("_counts", {}).items():
+        if count > 1 and indicator in ADDITIVE:
+            row["notes"].insert(0, f"{source}: {count} {ADDITIVE[indicator]}")
+
+
 def series_table(conn: Connection, indicator: str, area: str | None = None) -> ResultTable:
     """All values of ``indicator`` (optionally at one location), one row per location and date,
     one column per source, so differing figures for the same date sit next to each other."""
@@ -65,11 +95,10 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         out = grouped.setdefault(
             key,
             {"location": obs["location"], "date": obs["date"], "period_end": obs["period_end"], "unit": obs["unit"],
-             "values": {}, "notes": [], "verification": "verified"},
+             "values": {}, "notes": [], "verification": AS_PUBLISHED},
         )
         value = obs["value"] if obs["value"] is not None else obs["text_value"]
-        out["values"][publisher(obs)] = value
-        out[f"value:{publisher(obs)}"] = value
+        _add_value(out, publisher(obs), value, indicator in ADDITIVE)
         if not is_verified(obs):
             out["verification"] = UNVERIFIED_MARK
         if obs.get("note"):
@@ -78,6 +107,7 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
         sources[tuple(entry.values())] = entry
     table_rows = []
     for row in grouped.values():
+        _count_notes(row, indicator)
         row["note"] = " | ".join(row.pop("notes"))
         table_rows.append(row)
     columns = [

@@ -49,5 +49,5 @@ def test_unverified_reference_figure_is_shown_as_such(sqlite_store: Engine) -> N
         rows = series_table(conn, "ipc_phase5_people", "gaza-strip").rows
     by_start = {r["date"]: r for r in rows}
     assert by_start[date(2023, 12, 8)]["verification"] == "UNVERIFIED"  # derived from the March brief
-    assert by_start[date(2024, 2, 15)]["verification"] == "verified"
+    assert by_start[date(2024, 2, 15)]["verification"] == "as published"
     assert by_start[date(2024, 2, 15)]["values"] == {"IPC": 677000.0}
