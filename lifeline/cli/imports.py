@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from pathlib import Path
 from typing import Annotated
@@ -110,12 +111,20 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> I
             if visible:
                 bar.refresh()  # draw every stage and batch, not only what the 10 Hz refresh catches
 
+        # A stage that starts before the one-second mark and reports nothing after it (reading a big
+        # file, rebuilding indexes) still appears when the second is up.
+        reveal = threading.Timer(1.0, lambda: bar.update(task, visible=True))
+        reveal.daemon = True
+        if show_progress:
+            reveal.start()
         try:
             return import_file(store, path, kind=kind, rules=ruleset, progress=progress)
         except UserError:
             raise
         except OSError as exc:
             raise UserError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
+        finally:
+            reveal.cancel()
 
 
 @app.command("datasets")

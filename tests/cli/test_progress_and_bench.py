@@ -40,15 +40,15 @@ def test_quick_import_shows_no_bar(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_long_import_shows_the_stages_with_row_counts(tmp_path: Path) -> None:
-    path = generate(tmp_path / "big.csv", 300_000)
+    path = generate(tmp_path / "big.csv", 1_000_000)  # storing starts after the bar's one-second mark
     result, elapsed = _cli_as_terminal(f"sqlite:///{tmp_path / 's.db'}", "import", str(path))
     assert result.returncode == 0, result.stderr
     if elapsed < 2.0:
         pytest.skip(f"the import took {elapsed:.1f} s here: too quick for the bar to be drawn reliably")
     assert "storing big.csv" in result.stderr
-    assert "300,000/300,000 rows" in result.stderr
+    assert "1,000,000/1,000,000 rows" in result.stderr
     assert result.stderr.index("storing big.csv") < result.stderr.index("updating totals big.csv")
-    assert "300000 imported" in result.stdout
+    assert "1000000 imported" in result.stdout
 
 
 @pytest.mark.slow
