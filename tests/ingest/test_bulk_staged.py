@@ -1,6 +1,6 @@
 """Big SQLite loads staged through ADBC store exactly what the row-by-row path stores, and fail cleanly.
 
-The staged path normally starts at 100,000 rows; here its thresholds are lowered so a small file
+The staged path normally starts at 10,000 rows; here its thresholds are lowered so a small file
 goes through it in several chunks, and its result is compared with the ``executemany`` path's.
 """
 
