@@ -162,6 +162,16 @@ def import_report(conn: Connection, dataset_id: int) -> tuple[dict[str, Any], Re
     return found, table
 
 
+def checked_rejections(report: Any) -> ResultTable:
+    """The rows a dry run would reject, in the shape of a stored import's rejection table."""
+    return ResultTable(
+        title=f"Rows {report.path} would have rejected (nothing written)",
+        columns=[Column("row", "#meta+row"), Column("column", "#meta+column"), Column("reason", "#description")],
+        rows=[{k: r[k] for k in ("row", "column", "reason")} for r in report.rejections],
+        sources=[],
+    )
+
+
 def revisions(conn: Connection, dataset: int | None = None) -> ResultTable:
     rows = queries_web.revisions(conn, dataset)
     for r in rows:

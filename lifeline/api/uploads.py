@@ -23,8 +23,11 @@ def safe_name(name: str | None) -> str:
 
 
 def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: User, via: str,
-                  max_bytes: int, kind: str = "auto") -> ImportReport:
-    """Parse outside the transaction, then store rows and the audit entry in one transaction."""
+                  max_bytes: int, kind: str = "auto", dry_run: bool = False) -> ImportReport:
+    """Parse outside the transaction, then store rows and the audit entry in one transaction.
+
+    ``dry_run`` reports what the import would do and writes nothing (no rows, no audit entry).
+    """
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="lifeline-upload-") as folder:
         path = Path(folder) / name
@@ -41,6 +44,11 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
                 record(conn, user.name, via, "import-refused", name, {"error": str(exc)})
             raise
         digest = sha256(path)
+        if dry_run:
+            with engine.connect() as conn:
+                report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name, dry_run=True)
+            report.path = name
+            return report
         with engine.begin() as conn:
             report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name)
             record(conn, user.name, via, "import", name, {

@@ -167,14 +167,17 @@ def create_import(
     file: Annotated[UploadFile, File(description="UNRWA / COGAT line list or HXL file")],
     kind: Annotated[str, Form(max_length=32)] = "auto",
     csrf_token: Annotated[str | None, Form()] = None,
+    dry_run: Annotated[bool, Form(description="compare with the store and report; write nothing")] = False,
 ) -> Response:
     from lifeline.api.uploads import import_upload
 
     user: User = auth.writer(request, "editor", csrf_token)
     report = import_upload(
         auth.engine(request), file.file, file.filename, user, request.state.via,
-        int(auth.settings(request).max_upload_mb * 1e6), kind,
+        int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run,
     )
+    if dry_run:
+        return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=200)
     request.app.state.version.bump()
     return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=201)
 

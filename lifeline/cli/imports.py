@@ -33,6 +33,11 @@ def import_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML file overriding normalisation rules.")
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option("--dry-run", help="Compare with the store and say what would change (rows new, changed, "
+                     "withdrawn, rejected); write nothing."),
+    ] = False,
 ) -> None:
     """Import line lists and HXL files; each file is stored whole or not at all."""
     store = engine()
@@ -41,11 +46,12 @@ def import_cmd(
     for path in paths:
         # Each file is its own transaction: say what a file did as soon as it is stored, so a
         # later bad file (which stops the command) does not hide the imports before it.
-        report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json)
+        report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json, dry_run=dry_run)
         reports.append(report)
         if fmt != Format.json:
             _print_report(report)
-    evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
+    if not dry_run:
+        evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
     if fmt == Format.json:
         doc = {
             "datasets": [
@@ -77,12 +83,15 @@ def _print_report(r: ImportReport) -> None:
         )
     if len(r.rejections) > 20:
         console.print(f"  ... and {len(r.rejections) - 20} more rejections (use --format json for all)", markup=False)
-    if r.rows_flagged:
+    if r.rows_flagged and r.status == "dry-run":
+        console.print(f"  {r.rows_flagged} rows would be kept with flags", markup=False, highlight=False)
+    elif r.rows_flagged:
         hint = f"lifeline flags --series {r.series}"
         console.print(f"  {r.rows_flagged} rows kept with flags (see `{hint}`)", markup=False, highlight=False)
 
 
-def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> ImportReport:  # type: ignore[no-untyped-def]
+def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # type: ignore[no-untyped-def]
+                dry_run: bool = False) -> ImportReport:
     started = time.monotonic()
     with Progress(
         TextColumn("{task.description}"),
@@ -118,7 +127,7 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool) -> I
         if show_progress:
             reveal.start()
         try:
-            return import_file(store, path, kind=kind, rules=ruleset, progress=progress)
+            return import_file(store, path, kind=kind, rules=ruleset, progress=progress, dry_run=dry_run)
         except UserError:
             raise
         except OSError as exc:

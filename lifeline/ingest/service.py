@@ -23,7 +23,7 @@ import polars as pl
 from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
-from lifeline.errors import BadFile
+from lifeline.errors import BadFile, UserError
 from lifeline.ingest import bulk, registry, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
 from lifeline.store import schema
@@ -48,7 +48,7 @@ class ImportReport:
     rows_withdrawn: int
     rejections: list[dict[str, Any]] = field(default_factory=list)
     dataset_id: int | None = None
-    status: str = "imported"  # imported | updated | unchanged
+    status: str = "imported"  # imported | updated | unchanged | dry-run
     message: str = ""
 
     def as_dict(self) -> dict[str, Any]:
@@ -114,12 +114,16 @@ def import_file(
     rules: AssumptionSet | None = None,
     imported_by: str | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Import one file whole or not at all; the store is untouched when anything fails."""
+    """Import one file whole or not at all; the store is untouched when anything fails.
+
+    ``dry_run`` compares the file with the store and reports what an import would do, writing nothing.
+    """
     module, parsed = parse(path, kind, rules, progress)
     digest = sha256(path)
     with engine.begin() as conn:
-        return store(conn, parsed, module.KIND, path, digest, imported_by, progress)
+        return store(conn, parsed, module.KIND, path, digest, imported_by, progress, dry_run)
 
 
 def store(
@@ -130,9 +134,13 @@ def store(
     digest: str,
     imported_by: str | None = None,
     progress: Progress | None = None,
+    dry_run: bool = False,
 ) -> ImportReport:
-    """Write parsed rows inside the caller's transaction and return the accounting."""
-    _one_writer(conn, parsed.series)
+    """Write parsed rows inside the caller's transaction and return the accounting (``dry_run``: write nothing)."""
+    if not dry_run:
+        _one_writer(conn, parsed.series)
+    if parsed.target == "locations" and dry_run:  # type: ignore[comparison-overlap]
+        raise UserError("--dry-run compares line lists and observations; a locations file is upserted by code")
     if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
         from lifeline.ingest.hxl_locations import store_locations
 
@@ -160,6 +168,13 @@ def store(
     assert report.rows_read == (
         report.rows_imported + report.rows_unchanged + report.rows_changed + report.rows_rejected
     ), "row accounting does not balance"
+    if dry_run:
+        report.status = "dry-run"
+        report.message = (
+            f"would import {report.rows_imported}, change {report.rows_changed}, leave {report.rows_unchanged} "
+            f"unchanged, reject {report.rows_rejected}, withdraw {report.rows_withdrawn}; nothing written"
+        )
+        return report
     if diff.new.height == 0 and diff.changed.height == 0 and diff.withdrawn.height == 0:
         previous = conn.execute(
             select(schema.datasets.c.id)

@@ -167,12 +167,16 @@ def upload(
     file: Annotated[UploadFile, File()],
     csrf_token: Annotated[str | None, Form()] = None,
     kind: Annotated[str, Form(max_length=32)] = "auto",
+    dry_run: Annotated[bool, Form()] = False,
 ) -> HTMLResponse:
     from lifeline.api.uploads import import_upload
 
     user = auth.writer(request, "editor", csrf_token)
     report = import_upload(auth.engine(request), file.file, file.filename, user, "web",
-                           int(auth.settings(request).max_upload_mb * 1e6), kind)
+                           int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run)
+    if dry_run:
+        checked = tables.checked_rejections(report) if report.rejections else None
+        return page(request, "import_report.html", title=report.path, dataset=None, rejections=checked, report=report)
     request.app.state.version.bump()
     found, table = None, None
     if report.dataset_id is not None:

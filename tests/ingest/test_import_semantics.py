@@ -468,3 +468,24 @@ def test_flags_command_lists_the_rows_the_import_message_points_to(store_url: st
     assert [(r["row_number"], r["flags"]) for r in listed] == expected
     only = json.loads(run_cli(store_url, "flags", "--flag", "unknown-unit", "--format", "json").stdout)["rows"]
     assert [r["source_row_id"] for r in only] == ["4"]
+
+
+def test_dry_run_reports_what_an_update_would_do_and_writes_nothing(store_url: str, tmp_path: Path) -> None:
+    """--dry-run: the same accounting the import will give (withdrawals included), and an untouched store."""
+    engine = open_store(store_url)
+    import_file(engine, _v1(tmp_path))
+    before = snapshot(engine)
+    result = run_cli(store_url, "import", "--dry-run", "--format", "json", str(_v2(tmp_path)))
+    assert result.returncode == 0, result.stderr
+    checked = json.loads(result.stdout)["datasets"][0]
+    assert checked["status"] == "dry-run" and checked["dataset_id"] is None
+    assert snapshot(engine) == before
+    table = run_cli(store_url, "import", "--dry-run", str(_v2(tmp_path)))
+    said = " ".join(table.stdout.split())  # the console wraps long lines
+    assert "would import 1, change 1, leave 3 unchanged, reject 1, withdraw 1; nothing written" in said
+    assert snapshot(engine) == before
+    real = import_file(engine, _v2(tmp_path))
+    keys = ("rows_read", "rows_imported", "rows_unchanged", "rows_changed", "rows_rejected", "rows_withdrawn")
+    assert {k: checked[k] for k in keys} == {k: getattr(real, k) for k in keys}
+    assert checked["rejections"] == real.rejections
+    engine.dispose()

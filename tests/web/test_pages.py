@@ -90,6 +90,23 @@ def test_editor_uploads_and_sees_the_import_report(served: Served, tmp_path: Pat
     assert "&lt;script&gt;" in r.text
 
 
+def test_check_only_upload_shows_what_would_change_and_writes_nothing(served: Served, tmp_path: Path) -> None:
+    login(served)
+    page = served.client.get("/data").text
+    assert 'id="dry-run"' in page
+    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240302.csv", days=2, first_id=700, bad_rows=1)
+    with served.engine.connect() as conn:
+        before = conn.execute(select(func.count()).select_from(schema.datasets)).scalar()
+    with listing.open("rb") as fh:
+        r = served.client.post("/data/upload", files={"file": (listing.name, fh)},
+                               data={"csrf_token": csrf_of(page), "dry_run": "true"})
+    assert r.status_code == 200, r.text[:800]
+    assert "nothing written" in r.text and re.search(r'id="rows-read">5<', r.text)
+    assert "would have rejected" in r.text and "&lt;script&gt;" in r.text and "<script>alert" not in r.text
+    with served.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(schema.datasets)).scalar() == before
+
+
 def test_login_is_csrf_protected_and_rejects_wrong_passwords(served: Served) -> None:
     form = served.client.get("/login").text
     assert served.client.post("/login", data={"name": "ed", "password": PASSWORD}).status_code == 403
