@@ -27,7 +27,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Table
 
-from lifeline.store.engine import STAGED_PREFIX
+from lifeline.store.engine import STAGED_FOLDER_PREFIX, STAGED_PREFIX
 
 try:  # a pinned dependency; without it (a platform with no wheel) imports use executemany
     import adbc_driver_manager
@@ -66,7 +66,7 @@ def insert_staged(
     raw = conn.connection.driver_connection
     assert raw is not None
     chunk_rows = max(MIN_CHUNK_ROWS, -(-frame.height // MAX_CHUNKS))
-    folder = Path(tempfile.mkdtemp(prefix="lifeline-stage-"))
+    folder = Path(tempfile.mkdtemp(prefix=STAGED_FOLDER_PREFIX))
     staged: queue.Queue[tuple[str, Path, int] | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
 

@@ -139,9 +139,9 @@ def store(
     """Write parsed rows inside the caller's transaction and return the accounting (``dry_run``: write nothing)."""
     if not dry_run:
         _one_writer(conn, parsed.series)
-    if parsed.target == "locations" and dry_run:  # type: ignore[comparison-overlap]
-        raise UserError("--dry-run compares line lists and observations; a locations file is upserted by code")
     if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
+        if dry_run:
+            raise UserError("--dry-run compares line lists and observations; a locations file is upserted by code")
         from lifeline.ingest.hxl_locations import store_locations
 
         return store_locations(conn, parsed, kind, path, digest, imported_by)  # type: ignore[no-any-return]

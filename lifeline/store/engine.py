@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +19,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 SORTER_THREADS = min(4, os.cpu_count() or 1)
 SQLITE_BUSY_TIMEOUT_S = 120.0  # longer than a million-row import takes on a small machine
 STAGED_PREFIX = "lifeline_staged_"  # scratch databases a big import attaches (see ingest.bulk_staged)
+STAGED_FOLDER_PREFIX = "lifeline-stage-"  # the temporary folder holding them
 
 
 def alembic_config(url: str) -> Config:
@@ -51,12 +53,16 @@ def _detach_staged(dbapi_connection, _record) -> None:  # type: ignore[no-untype
         return
     attached = dbapi_connection.execute("PRAGMA database_list").fetchall()
     for _seq, name, file in attached:
-        if name.startswith(STAGED_PREFIX):
+        if not name.startswith(STAGED_PREFIX):
+            continue
+        try:
             dbapi_connection.execute(f"DETACH DATABASE {name}")
-            path = Path(file)
-            path.unlink(missing_ok=True)
-            if path.parent.name.startswith("lifeline-stage-") and not any(path.parent.iterdir()):
-                path.parent.rmdir()
+        except sqlite3.Error:  # still in use: the next check-in tries again
+            continue
+        path = Path(file)
+        path.unlink(missing_ok=True)
+        if path.parent.name.startswith(STAGED_FOLDER_PREFIX) and not any(path.parent.iterdir()):
+            path.parent.rmdir()
 
 
 def upgrade(engine: Engine) -> None:
