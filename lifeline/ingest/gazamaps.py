@@ -3,8 +3,9 @@
 Each object has the order's date, the link to where it was announced (``source``, mostly posts on X),
 the map page (``link``), the blocks it names and two areas in km² that gazamaps measured on its own
 map: the area ordered evacuated and the area labelled "safe". An order becomes one observation,
-``evacuation_order_area`` in km², for the Gaza Strip, cited to its announcement; blocks, the labelled
-safe area and the map link are kept in ``disaggregation``. The file has no population figures and
+``evacuation_order_area`` in km², for the Gaza Strip, cited to gazamaps (the area is its measurement);
+the announcement link, blocks, the labelled safe area and the map link are kept in ``disaggregation``
+and named in the note. The file has no population figures and
 Lifeline does not estimate any from areas. Areas of orders on the same day may overlap; they are
 gazamaps' measurements, not OCHA's (OCHA gave ~31 km² for eastern Rafah on 6 May 2024, gazamaps 6.31).
 """
@@ -109,6 +110,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
     ).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col("row_number").is_in(refused["row"].implode()))
     details = pl.struct(
+        pl.col("source").alias("announcement"),
         pl.col("displacement_blocks").alias("blocks"),
         pl.col("_safe").alias("labeled_safe_area_km2"),
         pl.col("labeled_safe_blocks").alias("labeled_safe_blocks"),
@@ -118,11 +120,11 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         pl.lit(INDICATOR).alias("indicator"),
         pl.lit(LOCATION).alias("location"),
         pl.lit("km2").alias("unit"),
-        pl.col("source").alias("cited_url"),
         details.struct.json_encode().alias("disaggregation"),
         pl.concat_str(
             [
                 pl.format("order {} mapped at {}", pl.col("id"), pl.col("link")),
+                pl.format("announced at {}", pl.col("source")),
                 pl.when(pl.col("source").is_null()).then(pl.lit("no announcement link given")),
                 pl.when(pl.col("value") == 0).then(pl.lit("gazamaps gives an area of 0 km² for this order")),
             ],
