@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from pathlib import Path
@@ -39,39 +40,50 @@ def import_cmd(
                      "withdrawn, rejected); write nothing."),
     ] = False,
 ) -> None:
-    """Import line lists and HXL files; each file is stored whole or not at all."""
+    """Import line lists and HXL files; each file is stored whole or not at all.
+
+    Files are imported in turn, each in its own transaction. A file that cannot be imported gets
+    its one line on stderr and leaves the store as it was; the other files are still imported, and
+    the command exits with status 2 at the end.
+    """
     store = engine()
     ruleset = rules(assumptions)
     reports: list[ImportReport] = []
+    failures: list[UserError] = []
     for path in paths:
-        # Each file is its own transaction: say what a file did as soon as it is stored, so a
-        # later bad file (which stops the command) does not hide the imports before it.
-        report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json, dry_run=dry_run)
+        try:
+            report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json, dry_run=dry_run)
+        except UserError as exc:
+            failures.append(exc)
+            print(f"lifeline: error: {exc}", file=sys.stderr, flush=True)
+            continue
         reports.append(report)
-        if fmt != Format.json:
+        if fmt != Format.json:  # say what a file did as soon as it is stored
             _print_report(report)
-    if not dry_run:
+    if reports and not dry_run:
         evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
     if fmt == Format.json:
-        doc = {
-            "datasets": [
-                {k: r.as_dict()[k] for k in REPORT_KEYS}
-                | {
-                    "rejections": [
-                        {"row": x["row"], "column": x["column"], "reason": x["reason"]} for x in r.rejections
-                    ]
-                }
-                | {
-                    "status": r.status,
-                    "dataset_id": r.dataset_id,
-                    "rows_flagged": r.rows_flagged,
-                    "rows_withdrawn": r.rows_withdrawn,
-                    "series": r.series,
-                }
-                for r in reports
-            ]
-        }
+        doc: dict[str, object] = {"datasets": [_report_doc(r) for r in reports]}
+        if failures:  # the issue's shape is {"datasets": [...]}; errors are added only when there are some
+            doc["errors"] = [e.as_dict() for e in failures]
         print(json.dumps(doc, ensure_ascii=False, default=str))
+    if failures:
+        raise typer.Exit(2)
+
+
+def _report_doc(r: ImportReport) -> dict[str, object]:
+    """One file's entry in ``--format json``: the issue's keys first, then status and ids."""
+    return (
+        {k: r.as_dict()[k] for k in REPORT_KEYS}
+        | {"rejections": [{"row": x["row"], "column": x["column"], "reason": x["reason"]} for x in r.rejections]}
+        | {
+            "status": r.status,
+            "dataset_id": r.dataset_id,
+            "rows_flagged": r.rows_flagged,
+            "rows_withdrawn": r.rows_withdrawn,
+            "series": r.series,
+        }
+    )
 
 
 def _print_report(r: ImportReport) -> None:

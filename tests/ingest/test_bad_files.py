@@ -229,13 +229,15 @@ def test_postgres_bad_file_user_error_store_untouched(name: str, postgres_db: En
     assert snapshot(postgres_db) == before
 
 
-def test_json_format_error_goes_to_stderr_only(sqlite_db, tmp_path: Path) -> None:
+def test_json_format_error_is_one_line_on_stderr_and_listed_in_the_document(sqlite_db, tmp_path: Path) -> None:
     url, _engine = sqlite_db
     path = _binary(tmp_path)
     result = run_cli(url, "import", "--format", "json", str(path))
     assert result.returncode == 2
-    assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
+    doc = json.loads(result.stdout)  # still exactly one JSON document on stdout
+    assert doc["datasets"] == []
+    assert [e["file"] for e in doc["errors"]] == [str(path)] and "binary" in doc["errors"][0]["error"]
 
 
 def test_wrong_kind_named_explicitly(sqlite_db, tmp_path: Path) -> None:
@@ -249,19 +251,22 @@ def test_wrong_kind_named_explicitly(sqlite_db, tmp_path: Path) -> None:
     assert snapshot(engine) == before
 
 
-def test_several_files_stop_at_the_bad_one_but_keep_the_good_ones(sqlite_db, tmp_path: Path) -> None:
-    """Each file is its own transaction: the good file before a bad one stays imported, and is reported."""
+def test_a_bad_file_among_several_is_refused_and_the_others_imported(sqlite_db, tmp_path: Path) -> None:
+    """Each file is its own transaction: the good files before and after a bad one are imported and
+    reported; the bad one gets its one line and leaves no trace; the command exits 2."""
     url, engine = sqlite_db
     good = unrwa_csv(tmp_path / "unrwa-commodities-received-20240301.csv", _good_rows(3, start=500))
+    later = unrwa_csv(tmp_path / "another-list-20240302.csv", _good_rows(2, start=600))
     bad = _binary(tmp_path)
-    result = run_cli(url, "import", str(good), str(bad))
+    result = run_cli(url, "import", str(good), str(bad), str(later))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
-    assert f"{good}" in result.stdout and "3 imported" in result.stdout  # the good file is reported
+    assert f"{good}" in result.stdout and "3 imported" in result.stdout  # the good files are reported
+    assert f"{later}" in result.stdout and "2 imported" in result.stdout
     with engine.connect() as conn:
-        query = "SELECT count(*) FROM deliveries WHERE source_row_id IN ('500', '501', '502')"
+        query = "SELECT count(*) FROM deliveries WHERE source_row_id IN ('500', '501', '502', '600', '601')"
         stored = conn.execute(text(query)).scalar()
-    assert stored == 3
+    assert stored == 5
 
 
 # ------------------------------------------------------------------ atomicity: a failure inside the database

@@ -182,7 +182,8 @@ def test_every_shared_file_through_lifeline_import(tmp_path: Path) -> None:
         result = run_cli(url, "import", "--format", "json", str(folder / name), timeout=300)
         assert result.returncode == status, (name, result.stderr)
         if status:
-            assert result.stdout == "" and len(result.stderr.strip().splitlines()) == 1, name
+            assert len(result.stderr.strip().splitlines()) == 1, name
+            assert json.loads(result.stdout)["datasets"] == [], name
             continue
         got = json.loads(result.stdout)["datasets"][0]
         keys = ("rows_read", "rows_imported", "rows_unchanged", "rows_rejected")
@@ -193,3 +194,13 @@ def test_every_shared_file_through_lifeline_import(tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(schema.datasets)).scalar() == 6  # the xlsx wrote nothing
     engine.dispose()
+    # All at once, as `lifeline import ../shared/data/*`: the workbooks are refused, everything else imported.
+    together = run_cli(f"sqlite:///{tmp_path / 'all.db'}", "import", "--format", "json",
+                       *sorted(str(p) for p in folder.iterdir()), timeout=600)
+    assert together.returncode == 2
+    doc = json.loads(together.stdout)
+    assert len(doc["datasets"]) == 7
+    assert sorted(Path(e["file"]).name for e in doc["errors"]) == [
+        "lshtm-gaza_food_data-journal-20250508.xlsx", "lshtm-gaza_food_data-v1-20241016.xlsx"
+    ]
+    assert len(together.stderr.strip().splitlines()) == 2
