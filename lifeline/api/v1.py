@@ -164,7 +164,7 @@ class ImportDoc(respond.BaseModel):
 )
 def create_import(
     request: Request,
-    file: Annotated[UploadFile, File(description="UNRWA / COGAT line list or HXL file")],
+    file: Annotated[UploadFile, File(description="UNRWA / COGAT / Insecurity Insight / gazamaps / HXL file")],
     kind: Annotated[str, Form(max_length=32)] = "auto",
     csrf_token: Annotated[str | None, Form()] = None,
     dry_run: Annotated[bool, Form(description="compare with the store and report; write nothing")] = False,

@@ -28,7 +28,10 @@ REPORT_KEYS = ("path", "kind", "rows_read", "rows_imported", "rows_unchanged", "
 
 @app.command("import")
 def import_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="Files to import (UNRWA, COGAT or HXL; CSV, XLSX or JSON).")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Files to import: UNRWA, COGAT, Insecurity Insight, gazamaps or HXL (CSV, XLSX or JSON)."),
+    ],
     kind: Annotated[str, typer.Option(help=f"auto or one of: {', '.join(registry.kinds())}.")] = "auto",
     fmt: Annotated[Format, typer.Option("--format", help="table or json.")] = Format.table,
     assumptions: Annotated[
