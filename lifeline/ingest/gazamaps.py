@@ -4,7 +4,7 @@ Each object has the order's date, the link to where it was announced (``source``
 the map page (``link``), the blocks it names and two areas in km² that gazamaps measured on its own
 map: the area ordered evacuated and the area labelled "safe". An order becomes one observation,
 ``evacuation_order_area`` in km², for the Gaza Strip, cited to gazamaps (the area is its measurement);
-the announcement link, blocks, the labelled safe area and the map link are kept in ``disaggregation``
+the announcement link, blocks, the labelled safe area, the map link and every other key are kept in ``disaggregation``
 and named in the note. The file has no population figures and
 Lifeline does not estimate any from areas. Areas of orders on the same day may overlap; they are
 gazamaps' measurements, not OCHA's (OCHA gave ~31 km² for eastern Rafah on 6 May 2024, gazamaps 6.31).
@@ -109,12 +109,15 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         ),
     ).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col("row_number").is_in(refused["row"].implode()))
+    # Every other key of the order (map images, anything a later version adds) is kept as given.
+    others = [c for c in frame.columns if c not in {*REQUIRED, *OPTIONAL, "_row"}]
     details = pl.struct(
         pl.col("source").alias("announcement"),
         pl.col("displacement_blocks").alias("blocks"),
         pl.col("_safe").alias("labeled_safe_area_km2"),
         pl.col("labeled_safe_blocks").alias("labeled_safe_blocks"),
         pl.col("link").alias("map"),
+        *[pl.col(c) for c in others],
     )
     kept = kept.with_columns(
         pl.lit(INDICATOR).alias("indicator"),

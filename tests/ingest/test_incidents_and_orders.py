@@ -112,6 +112,7 @@ def test_gazamaps_orders_are_cited_and_summed_per_day(fresh_store: Engine) -> No
     details = json.loads(rafah["disaggregation"])
     assert details["announcement"] == "https://x.com/AvichayAdraee/status/1787344298943365560"
     assert details["blocks"] == "10, 11, 12, 13, 14, 15, 16, 28"
+    assert details["map_idf"].startswith("https://gazamaps.com/storage/displacement-maps/")  # every key kept
     assert "announced at https://x.com/AvichayAdraee/status/1787344298943365560" in rafah["note"]
     assert rafah["cited_url"] is None  # the area is gazamaps' measurement: the dataset's source stands for it
     assert sum(1 for r in rows.values() if json.loads(r["disaggregation"])["announcement"] is None) == 2
