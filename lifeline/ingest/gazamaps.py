@@ -3,10 +3,10 @@
 Each object has the order's date, the link to where it was announced (``source``, mostly posts on X),
 the map page (``link``), the blocks it names and two areas in km² that gazamaps measured on its own
 map: the area ordered evacuated and the area labelled "safe". An order becomes one observation,
-``evacuation_order_area`` in km², for the Gaza Strip, cited to gazamaps (the area is its measurement);
-the announcement link, blocks, the labelled safe area, the map link and every other key are kept in ``disaggregation``
-and named in the note. The file has no population figures and
-Lifeline does not estimate any from areas. Areas of orders on the same day may overlap; they are
+``evacuation_order_area`` in km², for the Gaza Strip, cited to gazamaps (the area is its measurement).
+The announcement link, blocks, the labelled safe area, the map link and every other key are kept in
+``disaggregation``; the note names the announcement and the map. The file has no population figures
+and Lifeline does not estimate any from areas. Areas of orders on the same day may overlap; they are
 gazamaps' measurements, not OCHA's (OCHA gave ~31 km² for eastern Rafah on 6 May 2024, gazamaps 6.31).
 """
 
