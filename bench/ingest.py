@@ -8,7 +8,9 @@ peak memory is its own. Steps:
   validated only, then read, validated and stored by Lifeline on SQLite (and on PostgreSQL when
   ``--pg URL`` or ``LIFELINE_TEST_PG`` is given), then aggregated by area and commodity in SQL;
 - the same aggregation by libhxl (the ``count`` filter behind ``hxlcount``) and by pandas
-  (``read_csv`` + ``groupby``) on the same file.
+  (``read_csv`` + ``groupby``) on the same file;
+- two floors, not Lifeline: polars reading the file and nothing else, and SQLite alone copying the
+  rows Lifeline stored into a fresh store of the same schema (what storing costs whatever the code).
 
 Targets (issue 2): UNRWA xlsx < 3 s; 1M-row file stored at >= 500k rows/s with peak < 500 MB;
 its aggregation < 0.5 s.
