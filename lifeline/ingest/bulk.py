@@ -71,11 +71,11 @@ def _sqlite_insert(
     literals = [_sql_literal(conn, v) for v in constants.values()]
     if bulk_staged.available(conn, frame.height):
         select_list = literals + [conn.dialect.identifier_preparer.quote(c) for c in frame.columns]
-        bulk_staged.insert_staged(
+        if bulk_staged.insert_staged(
             conn, table, _as_text_dates(frame), select_list, [*constants, *frame.columns],
             lambda done: _report(progress, done, frame.height),
-        )
-        return
+        ):
+            return
     names = _names(conn, [*constants, *frame.columns])
     sql = f"INSERT INTO {_names(conn, [table.name])} ({names}) VALUES ({', '.join(literals + ['?'] * frame.width)})"
     cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import queue
+import sqlite3
 import tempfile
 import threading
 import uuid
@@ -38,8 +39,9 @@ except ImportError:  # pragma: no cover - exercised only where the wheel is miss
     INSTALLED = False
 
 MIN_ROWS = 10_000  # measured: COGAT (52k rows) 0.40 -> 0.30 s, UNRWA csv (37k) 0.38 -> 0.34 s staged
-MAX_CHUNKS = 8  # SQLite attaches at most 10 databases to a connection by default; keep two spare
+MAX_CHUNKS = 8  # enough to keep both cores busy; each chunk is one attached database
 MIN_CHUNK_ROWS = 50_000
+SPARE_ATTACHMENTS = 1  # left free for anything else the transaction might attach
 
 
 def available(conn: Connection, rows: int) -> bool:
@@ -57,15 +59,20 @@ def insert_staged(
     select_list: list[str],
     columns: list[str],
     report: Callable[[int], None],
-) -> None:
+) -> bool:
     """Copy ``frame`` into ``table`` through scratch databases; ``select_list`` may hold SQL literals.
 
     ``columns`` names the target columns and ``select_list`` what goes in each, in order: a
-    quoted column of the frame or a per-import constant rendered as a literal.
+    quoted column of the frame or a per-import constant rendered as a literal. Returns False,
+    having written nothing, when the connection has no attachment left for a scratch database
+    (they stay attached until the transaction ends; a second big load in it may find none).
     """
     raw = conn.connection.driver_connection
     assert raw is not None
-    chunk_rows = max(MIN_CHUNK_ROWS, -(-frame.height // MAX_CHUNKS))
+    slots = _free_attachments(raw)
+    if slots < 1:
+        return False
+    chunk_rows = max(MIN_CHUNK_ROWS, -(-frame.height // min(MAX_CHUNKS, slots)))  # at most that many chunks
     folder = Path(tempfile.mkdtemp(prefix=STAGED_FOLDER_PREFIX))
     staged: queue.Queue[tuple[str, Path, int] | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -105,6 +112,13 @@ def insert_staged(
                 pass
         worker.join()
         _forget_unattached(raw, folder)
+    return True
+
+
+def _free_attachments(raw: Any) -> int:
+    """How many more scratch databases this connection may attach (SQLite's limit, 10 by default)."""
+    attached = [row for row in raw.execute("PRAGMA database_list").fetchall() if row[1] not in ("main", "temp")]
+    return int(raw.getlimit(sqlite3.SQLITE_LIMIT_ATTACHED)) - len(attached) - SPARE_ATTACHMENTS
 
 
 def _stage(chunk: pl.DataFrame, path: Path) -> None:

@@ -68,15 +68,24 @@ def _staged_attached(engine: Engine) -> list[str]:
         return [row[1] for row in conn.exec_driver_sql("PRAGMA database_list") if row[1].startswith(STAGED_PREFIX)]
 
 
+@pytest.mark.parametrize(
+    ("chunk", "spare"),
+    [
+        (4, 1),  # a few chunks for the rows, one or two for the per-day totals
+        (1, 1),  # the rows take 7 attachments: the totals' chunks must fit in the 2 left
+        (1, 3),  # the rows leave no attachment free: the totals fall back to the row-by-row path
+    ],
+)
 def test_staged_load_stores_what_the_row_by_row_load_stores(
-    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, scratch: Path, monkeypatch: pytest.MonkeyPatch, chunk: int, spare: int
 ) -> None:
     path = _line_list(tmp_path)
     plain = open_store(f"sqlite:///{tmp_path / 'plain.db'}")
     with plain.connect() as conn:
         assert not bulk_staged.available(conn, 13)
     import_file(plain, path)
-    _staging_everything(monkeypatch)
+    _staging_everything(monkeypatch, chunk)
+    monkeypatch.setattr(bulk_staged, "SPARE_ATTACHMENTS", spare)
     staged = open_store(f"sqlite:///{tmp_path / 'staged.db'}")
     with staged.connect() as conn:
         assert bulk_staged.available(conn, 13)
