@@ -18,7 +18,7 @@ from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, SourceInfo, conform, refuse_where, rejections, series_name
 from lifeline.ingest.hxl_values import blank, by_distinct, date_period, number, unique_ids
-from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, sniff
+from lifeline.ingest.tables import RawTable, header_names, is_spreadsheet, read_csv
 
 KIND = "cogat"
 TARGET = "deliveries"
@@ -46,9 +46,7 @@ def detect(path: Path) -> bool:
     """A COGAT list has the 'Index', 'Date', 'Route', 'Classification' and 'Aid (tons)' columns."""
     if is_spreadsheet(path):
         return False
-    head = sniff(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
-    columns = {c.strip().strip('"') for c in head[0].split(",")} if head else set()
-    return {"Index", "Date", "Route", "Classification", TONS} <= columns
+    return {"Index", "Date", "Route", "Classification", TONS} <= header_names(path)
 
 
 def read(path: Path) -> RawTable:

@@ -24,7 +24,7 @@ from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, SourceInfo, conform, refuse_where, rejections, series_name
 from lifeline.ingest.hxl_values import blank, unique_ids
-from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, sniff
+from lifeline.ingest.tables import RawTable, header_names, is_spreadsheet, read_csv
 
 KIND = "insecurity-insight"
 TARGET = "observations"
@@ -63,9 +63,7 @@ def detect(path: Path) -> bool:
     """An Insecurity Insight list has 'ID', 'Date', 'Admin 1', 'Admin 2' and 'Reported Perpetrator Name'."""
     if is_spreadsheet(path):
         return False
-    head = sniff(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
-    columns = {c.strip().strip('"') for c in head[0].split(",")} if head else set()
-    return {"ID", "Date", "Admin 1", "Admin 2", "Reported Perpetrator Name"} <= columns
+    return {"ID", "Date", "Admin 1", "Admin 2", "Reported Perpetrator Name"} <= header_names(path)
 
 
 def read(path: Path) -> RawTable:

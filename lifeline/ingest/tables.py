@@ -43,6 +43,12 @@ def sniff(path: Path) -> bytes:
         return fh.read(SNIFF_BYTES)
 
 
+def header_names(path: Path) -> set[str]:
+    """The names in a CSV file's first line (trimmed, unquoted), from its first bytes: for detection."""
+    head = sniff(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
+    return {c.strip().strip('"') for c in head[0].split(",")} if head else set()
+
+
 def is_spreadsheet(path: Path) -> bool:
     return path.suffix.lower() in SPREADSHEET_SUFFIXES or sniff(path)[:4] == b"PK\x03\x04"
 

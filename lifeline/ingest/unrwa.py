@@ -17,7 +17,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest import normalise as norm
 from lifeline.ingest.base import Parsed, SourceInfo, conform, rejections, series_name
-from lifeline.ingest.tables import RawTable, is_spreadsheet, read_csv, read_xlsx, sniff
+from lifeline.ingest.tables import RawTable, header_names, is_spreadsheet, read_csv, read_xlsx
 
 KIND = "unrwa"
 TARGET = "deliveries"
@@ -42,8 +42,7 @@ def detect(path: Path) -> bool:
         except BadFile:
             return False
     else:
-        head = sniff(path).decode("utf-8-sig", errors="replace").splitlines()[:1]
-        columns = [c.strip() for c in head[0].split(",")] if head else []
+        columns = list(header_names(path))
     return {"Received Date", "Cargo Category", "Description of Cargo"} <= set(columns)
 
 
