@@ -55,7 +55,8 @@ def import_cmd(
     failures: list[UserError] = []
     for path in paths:
         try:
-            report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json, dry_run=dry_run)
+            report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json and err.is_interactive,
+                                  dry_run=dry_run)
         except UserError as exc:
             failures.append(exc)
             print(f"lifeline: error: {exc}", file=sys.stderr, flush=True)
