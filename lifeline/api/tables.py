@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.store import queries, queries_web
+from lifeline.store import queries, queries_web, window
 
 
 class NotAvailable(Exception):
@@ -55,23 +55,9 @@ def need_attr(module: str, attr: str) -> Callable[..., Any]:
     return found  # type: ignore[no-any-return]
 
 
-# Daily models build one row per day of the window: a window of centuries would take the server down.
-# Ten years is far more than any line list covers (the real ones span about one year).
-MAX_WINDOW_DAYS = 3660
-EARLIEST_DAY = date(1948, 1, 1)  # before any humanitarian record Lifeline could hold for Gaza
-LATEST_DAY = date(2100, 12, 31)
-
-
 def check_window(date_from: date | None, date_to: date | None) -> None:
-    """Refuse windows the daily models cannot sensibly compute, with a plain message."""
-    for day, name in ((date_from, "from"), (date_to, "to")):
-        if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise UserError(f"'{name}' {day.isoformat()} is outside {EARLIEST_DAY}..{LATEST_DAY}")
-    if date_from and date_to:
-        if date_to < date_from:
-            raise UserError(f"'to' ({date_to.isoformat()}) is before 'from' ({date_from.isoformat()})")
-        if (date_to - date_from).days > MAX_WINDOW_DAYS:
-            raise UserError(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for a shorter one")
+    """Refuse windows no model can sensibly compute (see lifeline.store.window)."""
+    window.check(date_from, date_to)
 
 
 class AnswerCache:
@@ -313,7 +299,6 @@ def alerts_table(rows: list[dict[str, Any]]) -> ResultTable:
 
 
 def check_claims(engine: Any, text: str, day: Any, title: str | None, max_bytes: int) -> dict[str, Any]:
-    from lifeline.errors import UserError
 
     claims = need("lifeline.claims.check")
     if len(text.encode("utf-8", "replace")) > max_bytes:

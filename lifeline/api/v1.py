@@ -8,11 +8,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import Field
+from sqlalchemy import Connection
 
 from lifeline.accounts import User
 from lifeline.api import auth, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
 from lifeline.errors import UserError
+from lifeline.store import window
 from lifeline.store.queries import GROUPS
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
@@ -40,10 +42,10 @@ def _day(value: str | None, name: str) -> date | None:
     return day
 
 
-def _window(date_from: str | None, date_to: str | None) -> dict[str, date | None]:
-    window = {"date_from": _day(date_from, "from"), "date_to": _day(date_to, "to")}
-    tables.check_window(window["date_from"], window["date_to"])
-    return window
+def _window(conn: Connection, date_from: str | None, date_to: str | None) -> dict[str, date | None]:
+    """The query's window, checked and clamped to the data present (lifeline.store.window.bounded)."""
+    lo, hi = window.bounded(conn, _day(date_from, "from"), _day(date_to, "to"))
+    return {"date_from": lo, "date_to": hi}
 Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
 
 
@@ -72,7 +74,7 @@ def deliveries(
     offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(date_from, date_to))
+        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(conn, date_from, date_to))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -195,8 +197,8 @@ def access(
     by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {**_window(date_from, date_to), "crossing": crossing, "by": by}
     with auth.engine(request).connect() as conn:
+        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by}
         result = tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params))
     result = tables.without(result, "sources") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -209,8 +211,8 @@ def closures(
     offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {**_window(date_from, date_to), "crossing": crossing}
     with auth.engine(request).connect() as conn:
+        params = {**_window(conn, date_from, date_to), "crossing": crossing}
         result = tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -222,8 +224,8 @@ def throughput(
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
-    params = {**_window(date_from, date_to), "by": by}
     with auth.engine(request).connect() as conn:
+        params = {**_window(conn, date_from, date_to), "by": by}
         result = tables.cached(conn, "throughput", params, lambda: acc.throughput(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -237,8 +239,8 @@ def sources_compare(
     date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
-    params = {"indicator": indicator, "category": category, "by": by, **_window(date_from, date_to)}
     with auth.engine(request).connect() as conn:
+        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to)}
         result = tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -269,13 +271,13 @@ def coverage(
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
-    chosen = tables.coverage_set(set)
-    params: dict[str, Any] = {"area": area, **_window(date_from, date_to),
-                              "by": by, "source": source,
-                              "assumptions": chosen}
-    if runs is not None:
-        params["runs"] = runs
     with auth.engine(request).connect() as conn:
+        chosen = tables.coverage_set(set)
+        params: dict[str, Any] = {"area": area, **_window(conn, date_from, date_to),
+                                  "by": by, "source": source,
+                                  "assumptions": chosen}
+        if runs is not None:
+            params["runs"] = runs
         result = tables.coverage(conn, **params)
     return respond.table(request, result, format, _limit(request, limit), offset)
 

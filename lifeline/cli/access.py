@@ -11,7 +11,7 @@ import typer
 
 from lifeline.assumptions import load_set
 from lifeline.cli.app import app
-from lifeline.cli.common import engine, parse_date
+from lifeline.cli.common import engine, parse_date, window
 from lifeline.cli.output import Format, emit
 from lifeline.errors import UserError
 from lifeline.model import access
@@ -53,6 +53,7 @@ def access_cmd(
             raise UserError("give either --day or --from/--to, not both")
         start = end = parse_date(day, "--day")
     with engine().connect() as conn:
+        start, end = window(conn, start, end)
         rules = load_set("access", assumptions or [])
         if show == Show.closures:
             result = access.closures(conn, start, end, crossing)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.store.engine import connect
+from lifeline.store.window import bounded
 
 
 def engine() -> Engine:
@@ -25,6 +26,15 @@ def parse_date(value: str | None, option: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"{option} expects a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def window(
+    conn: Connection, date_from: str | date | None, date_to: str | date | None
+) -> tuple[date | None, date | None]:
+    """--from / --to parsed, checked and clamped to the data present, as the API and the pages do."""
+    lo = date_from if isinstance(date_from, date) or date_from is None else parse_date(date_from, "--from")
+    hi = date_to if isinstance(date_to, date) or date_to is None else parse_date(date_to, "--to")
+    return bounded(conn, lo, hi)
 
 
 def rules(assumptions: list[Path] | None) -> AssumptionSet:

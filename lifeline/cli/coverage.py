@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
-from lifeline.cli.common import engine, parse_date
+from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.model.coverage import DEFAULT_SET, coverage_table
 from lifeline.model.montecarlo import DEFAULT_RUNS
@@ -38,11 +38,12 @@ def coverage_cmd(
 ) -> None:
     """Food energy available per person per day, its interval, and coverage of the requirement."""
     with engine().connect() as conn:
+        start, end = window(conn, date_from, date_to)
         result = coverage_table(
             conn,
             area=area,
-            date_from=parse_date(date_from, "--from"),
-            date_to=parse_date(date_to, "--to"),
+            date_from=start,
+            date_to=end,
             by=by.value,
             source=source,
             assumptions=set_name,

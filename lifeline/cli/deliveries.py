@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
-from lifeline.cli.common import engine, parse_date
+from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.model.deliveries import delivery_table
 
@@ -39,12 +39,13 @@ def deliveries_cmd(
 ) -> None:
     """What entered, per period and crossing / category / commodity / source / route."""
     with engine().connect() as conn:
+        start, end = window(conn, date_from, date_to)
         result = delivery_table(
             conn,
             by=by.value,
             group=group.value,
-            date_from=parse_date(date_from, "--from"),
-            date_to=parse_date(date_to, "--to"),
+            date_from=start,
+            date_to=end,
             source=source,
         )
     emit(result, fmt)

@@ -10,7 +10,7 @@ import typer
 
 from lifeline.assumptions import load_set
 from lifeline.cli.app import app
-from lifeline.cli.common import engine, parse_date
+from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.model.sources_compare import comparison, reported_vs_recorded
 
@@ -44,8 +44,7 @@ def compare_cmd(
     """UNRWA, COGAT and any other source in adjacent columns, with ratio = source / UNRWA and why they differ."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = comparison(conn, indicator.value, category, by.value,
-                            parse_date(date_from, "--from"), parse_date(date_to, "--to"), rules)
+        result = comparison(conn, indicator.value, category, by.value, *window(conn, date_from, date_to), rules)
     emit(result, fmt)
 
 

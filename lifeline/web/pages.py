@@ -17,6 +17,7 @@ from lifeline.api import auth, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
+from lifeline.store import window
 from lifeline.web import i18n, mapsvg, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -114,6 +115,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
     with auth.engine(request).connect() as conn:
+        params["from"], params["to"] = window.bounded(conn, day_from, day_to)
         view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
     ctx.update(title=t(title_key), blocks=blocks, **extra)

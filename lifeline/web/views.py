@@ -13,7 +13,7 @@ from lifeline.api import tables
 from lifeline.api.tables import NotAvailable, need
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.store import queries_web
+from lifeline.store import queries_web, window
 from lifeline.web import charts
 from lifeline.web.panels import Block, unavailable
 
@@ -132,6 +132,9 @@ def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
 
 def _timeline(v: View, **params: Any) -> ResultTable:
     acc = need("lifeline.model.access")
+    # The page's window (bounded by the store's extent) unless the block asks for its own days.
+    params = {key: v.params[name] for key, name in (("date_from", "from"), ("date_to", "to"))
+              if v.params.get(name) is not None} | params
     return tables.cached(v.conn, "timeline", params, lambda: acc.timeline(v.conn, **params))
 
 
@@ -413,6 +416,7 @@ def warm(engine: Any, workbook: str | None) -> None:
 
     t = i18n.translator("en")
     with engine.connect() as conn:
-        v = View(conn, "en", t, str, {}, workbook)
+        lo, hi = window.bounded(conn, None, None)  # as the pages ask, so their cache keys match
+        v = View(conn, "en", t, str, {"from": lo, "to": hi}, workbook)
         for build in (overview, access, coverage, sources, map_view):
             build(v)
