@@ -17,6 +17,7 @@ from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, console, emit
 from lifeline.formats import Column, ResultTable
+from lifeline.store.window import check as check_window
 
 alerts_app = typer.Typer(
     help="Early-warning alerts: check the rules, list, acknowledge, deliver.", no_args_is_help=True
@@ -61,14 +62,16 @@ def list_cmd(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Alerts with their period, place, evidence and sources."""
+    start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
+    check_window(start, end, ("--from", "--to"))
     with engine().connect() as conn:
         result = alerts_table(
             conn,
             state,
             rule,
             place,
-            parse_date(date_from, "--from"),
-            parse_date(date_to, "--to"),
+            start,
+            end,
             brief=fmt == Format.table,
         )
     emit(result, fmt)

@@ -34,7 +34,7 @@ def window(
     """--from / --to parsed, checked and clamped to the data present, as the API and the pages do."""
     lo = date_from if isinstance(date_from, date) or date_from is None else parse_date(date_from, "--from")
     hi = date_to if isinstance(date_to, date) or date_to is None else parse_date(date_to, "--to")
-    return bounded(conn, lo, hi)
+    return bounded(conn, lo, hi, ("--from", "--to"))
 
 
 def rules(assumptions: list[Path] | None) -> AssumptionSet:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
-from lifeline.cli.common import engine, parse_date
+from lifeline.cli.common import engine, parse_date, window
 from lifeline.cli.output import err
 from lifeline.report.build import build
 from lifeline.report.render import write
@@ -41,6 +41,7 @@ def report_cmd(
 
         d0 = d1 - timedelta(days=29)
     with engine().connect() as conn:
+        d0, d1 = window(conn, d0, d1)
         report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [])
     write(report, output)
     err.print(

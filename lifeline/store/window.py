@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import re
 import threading
+import weakref
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, String, cast, func, select
+from sqlalchemy import Connection, Engine, String, cast, func, select
 
 from lifeline.errors import UserError
 from lifeline.store import schema
@@ -30,14 +31,15 @@ MAX_WINDOW_DAYS = 3660
 _YEAR = re.compile(r"^\s*(-?\d+)")
 
 
-def check(date_from: date | None, date_to: date | None) -> None:
-    """Refuse windows asked for explicitly that no model can sensibly compute, with a plain message."""
-    for day, name in ((date_from, "from"), (date_to, "to")):
+def check(date_from: date | None, date_to: date | None, names: tuple[str, str] = ("'from'", "'to'")) -> None:
+    """Refuse windows asked for explicitly that no model can sensibly compute, with a plain message that
+    names the bounds as the caller wrote them (``names``: the API's parameters or the CLI's options)."""
+    for day, name in ((date_from, names[0]), (date_to, names[1])):
         if day is not None and not EARLIEST_DAY <= day <= LATEST_DAY:
-            raise UserError(f"'{name}' {day.isoformat()} is outside {EARLIEST_DAY}..{LATEST_DAY}")
+            raise UserError(f"{name} {day.isoformat()} is outside {EARLIEST_DAY}..{LATEST_DAY}")
     if date_from and date_to:
         if date_to < date_from:
-            raise UserError(f"'to' ({date_to.isoformat()}) is before 'from' ({date_from.isoformat()})")
+            raise UserError(f"{names[0]} {date_from.isoformat()} is after {names[1]} {date_to.isoformat()}")
         if (date_to - date_from).days > MAX_WINDOW_DAYS:
             raise UserError(f"the window is longer than {MAX_WINDOW_DAYS} days; ask for a shorter one")
 
@@ -62,24 +64,27 @@ def _day(text: object) -> date | None:
 
 
 class _Extents:
-    """The stored days' first and last, per store and data version (a version changes with every import)."""
+    """The stored days' first and last, per engine and data version (a version changes with every import).
+
+    Keyed on the engine object, not its URL: a store dropped and re-created at the same URL starts its
+    dataset ids again, so (URL, version) could name two different stores."""
 
     def __init__(self) -> None:
-        self._items: dict[tuple[str, object], tuple[date | None, date | None]] = {}
+        self._items: weakref.WeakKeyDictionary[Engine, tuple[object, tuple[date | None, date | None]]] = (
+            weakref.WeakKeyDictionary())
         self._lock = threading.Lock()
 
     def get(self, conn: Connection) -> tuple[date | None, date | None]:
         from lifeline.store.queries_web import data_version
 
-        key = (str(conn.engine.url), data_version(conn))
+        version = data_version(conn)
         with self._lock:
-            if key in self._items:
-                return self._items[key]
+            cached = self._items.get(conn.engine)
+        if cached is not None and cached[0] == version:
+            return cached[1]
         found = _raw_extent(conn)
         with self._lock:
-            if len(self._items) > 64:
-                self._items.clear()
-            self._items[key] = found
+            self._items[conn.engine] = (version, found)
         return found
 
 
@@ -104,11 +109,13 @@ def extent(conn: Connection) -> tuple[date | None, date | None]:
     return _EXTENTS.get(conn)
 
 
-def bounded(conn: Connection, date_from: date | None, date_to: date | None) -> tuple[date | None, date | None]:
+def bounded(
+    conn: Connection, date_from: date | None, date_to: date | None, names: tuple[str, str] = ("'from'", "'to'")
+) -> tuple[date | None, date | None]:
     """The window to ask a model for: the caller's, checked, with any missing bound filled in only where
     the stored data would otherwise take the model outside EARLIEST_DAY..LATEST_DAY or beyond
     MAX_WINDOW_DAYS (then the most recent MAX_WINDOW_DAYS are kept, or those after an explicit ``from``)."""
-    check(date_from, date_to)
+    check(date_from, date_to, names)
     if date_from is not None and date_to is not None:
         return date_from, date_to
     first, last = extent(conn)

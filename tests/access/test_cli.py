@@ -103,3 +103,19 @@ def test_one_day_view(db: str, lifeline) -> None:  # type: ignore[no-untyped-def
         "open", "closed", "restricted")
     assert rows["western-erez"]["sources"]["UNRWA"]["consignments"] == 43
     assert rows["route:land"]["sources"]["COGAT"]["consignments"] == 64
+
+
+
+@pytest.mark.parametrize("command", [
+    ("access",), ("deliveries",), ("coverage",), ("sources", "compare"), ("alerts", "list"),
+    ("report", "--output", "never-written.pdf"),
+])
+def test_a_reversed_window_is_one_line_and_status_2_on_every_command(
+    db: str, lifeline, command: tuple[str, ...], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the API answers 400: --from after --to is refused, never an empty table with status 0."""
+    monkeypatch.chdir(tmp_path)
+    out = lifeline(db, *command, "--from", "2024-06-01", "--to", "2024-05-01")
+    assert out.returncode == 2, out
+    assert out.stderr.count("\n") == 1 and "--from 2024-06-01 is after --to 2024-05-01" in out.stderr
+    assert not (tmp_path / "never-written.pdf").exists()
