@@ -171,7 +171,9 @@ def build(conn: Connection) -> EvidenceIndex:
             d.c.route,
             d.c.category,
             s.c.publisher,
-            func.sum(func.coalesce(d.c.trucks, d.c.consignments)),
+            # As the deliveries model counts them: rows without a truck count (airdrops, pier loads)
+            # add no trucks; they are not trucks, and counting each as one gave other totals than every face.
+            func.sum(d.c.trucks),
             func.sum(d.c.consignments),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))

@@ -11,6 +11,7 @@ import typer
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date, window
 from lifeline.cli.output import err
+from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report.build import build
 from lifeline.report.render import write
 
@@ -25,7 +26,9 @@ def report_cmd(
     area: Annotated[str | None, typer.Option("--area", help="Area of the coverage figures (default: all).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="en or ar (Arabic, right to left).")] = "en",
     source: Annotated[str, typer.Option("--source", help="Line list the coverage is computed from.")] = "UNRWA",
-    runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs for the intervals.")] = 200,
+    runs: Annotated[
+        int, typer.Option("--runs", help="Monte Carlo runs for the intervals (default: the coverage engine's).")
+    ] = DEFAULT_RUNS,
     claims: Annotated[
         list[Path] | None, typer.Option("--claims", help="Statement file(s) to check and include.")
     ] = None,

@@ -23,6 +23,7 @@ from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import ResultTable
+from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import svg
 from lifeline.report.i18n import translator
 from lifeline.store import queries_alerts as q
@@ -133,7 +134,7 @@ def build(
     area: str | None = None,
     lang: str = "en",
     source: str = "UNRWA",
-    runs: int = 200,
+    runs: int = DEFAULT_RUNS,  # the coverage engine's default, so the report's intervals are the CLI's
     claims: Sequence[Path] = (),
     overrides: Sequence[Path] = (),
 ) -> Report:
