@@ -269,6 +269,7 @@ def coverage(
     source: Source = None,
     set: Annotated[str | None, Query(max_length=64, description="assumption set (see /api/v1/assumption-sets)")] = None,
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
+    context: Annotated[str | None, Query(max_length=64, description="context code (default: the only one)")] = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
@@ -276,6 +277,8 @@ def coverage(
         params: dict[str, Any] = {"area": area, **_window(conn, date_from, date_to),
                                   "by": by, "source": source,
                                   "assumptions": chosen}
+        if context is not None:
+            params["context"] = context
         if runs is not None:
             params["runs"] = runs
         result = tables.coverage(conn, **params)

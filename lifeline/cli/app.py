@@ -53,6 +53,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
               "Rows kept with flags (never silently fixed or dropped), to check against the published file."),
     "commodities": ("lifeline.cli.commodities", "The commodity catalogue and what it does not yet cover."),
     "assumptions": ("lifeline.cli.assumptions", "Assumption sets: the named, sourced constants behind every figure."),
+    "context": ("lifeline.cli.context",
+                "Contexts (areas of operation): list them, show one, set one up from a folder of files."),
     "reference": ("lifeline.cli.reference",
                   "The bundled reference data set (locations, population, crossing status, needs...)."),
     "serve": ("lifeline.cli.serve", "Serve the dashboard and the API (/api/v1, OpenAPI at /openapi.json)."),

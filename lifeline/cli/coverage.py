@@ -34,6 +34,9 @@ def coverage_cmd(
     ] = None,
     runs: Annotated[int, typer.Option("--runs", help="Monte Carlo runs (1 = point estimate).")] = DEFAULT_RUNS,
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (results are reproducible).")] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Food energy available per person per day, its interval, and coverage of the requirement."""
@@ -50,5 +53,6 @@ def coverage_cmd(
             overrides=assumptions or [],
             runs=runs,
             seed=seed,
+            context=context,
         )
     emit(result, fmt)

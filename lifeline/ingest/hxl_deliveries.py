@@ -163,6 +163,17 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         ).alias("kg"),
         pl.col("_consignments").fill_null(1).cast(pl.Int64).alias("consignments"),
     )
+    # A file without #item+type: the category the catalogue gives the commodity (wheat flour is food),
+    # flagged so the reader knows it was implied, never left empty (coverage counts only food).
+    known_categories = set(rules.tables.get("categories", {}))
+    implied = {c: g for c, g in catalogue.groups.items() if g in known_categories}
+    kept = kept.with_columns(
+        pl.when(pl.col("_category_text").is_null() & pl.col("category").is_null())
+        .then(pl.col("commodity").replace_strict(implied, default=None, return_dtype=pl.String))
+        .otherwise(pl.col("category"))
+        .alias("category"),
+        (pl.col("_category_text").is_null() & pl.col("commodity").is_in(list(implied))).alias("_category_implied"),
+    )
     flags = pl.concat_str(
         [
             pl.when(pl.col("quantity") <= 0).then(pl.lit("quantity<=0")),
@@ -175,6 +186,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
                 pl.lit("unknown-category")
             ),
             pl.when(pl.col("unit").is_not_null() & pl.col("_unit_code").is_null()).then(pl.lit("unknown-unit")),
+            pl.when(pl.col("_category_implied")).then(pl.lit("category-from-commodity")),
             pl.when(pl.col("description").is_not_null() & pl.col("commodity").is_null()).then(
                 pl.lit("unmapped-commodity")
             ),

@@ -26,8 +26,16 @@ from lifeline.store import schema
 if TYPE_CHECKING:
     from lifeline.ingest.service import ImportReport
 
-FIELDS = ["code", "type", "name_en", "name_ar", "aliases", "parent_code", "lat", "lon", "area_km2"]
-CODE = ("#loc+code-parent", "#adm1+code-parent")
+FIELDS = ["code", "type", "name_en", "name_ar", "aliases", "parent_code", "lat", "lon", "area_km2", "route", "serves"]
+CODE = ("#loc+code-parent-serves", "#adm1+code-parent-serves")
+# An entry point's route when the file gives no #loc+route: implied by its type (HXL files name entry
+# points by type; these are the types Lifeline's own reference set and the worked example use).
+ROUTE_OF_TYPE = {
+    "crossing": "land", "land-crossing": "land", "border-crossing": "land", "checkpoint": "land",
+    "port": "sea", "sea-route": "sea", "pier": "sea", "sea-crossing": "sea",
+    "air-route": "air", "airdrop": "air", "airport": "air", "airstrip": "air",
+}
+ROUTES = ("land", "sea", "air")
 NAME_EN = ("#loc+name+i_en", "#loc+name-i_ar-alias", "#adm1+name+i_en", "#adm1+name-i_ar-alias")
 
 
@@ -36,7 +44,6 @@ def is_locations(columns: Columns) -> bool:
 
 
 def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -> Parsed:
-    del rules
     frame = raw.frame
     at = {
         "code": columns.take(*CODE),
@@ -48,16 +55,25 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         "lat": columns.take("#geo+lat"),
         "lon": columns.take("#geo+lon"),
         "area_km2": columns.take("#indicator+num+area_km2"),
+        "route": columns.take("#loc+route", "#loc+type+route"),
+        "serves": columns.take("#loc+code+serves", "#adm1+code+serves"),
     }
     work = frame.with_columns(
         (pl.col("_row") + raw.first_row).alias(ROW),
         *[cell(columns, at[f]).alias(f) for f in ("code", "type", "name_en", "name_ar", "parent_code")],
-        *[cell(columns, at[f]).alias(f"_{f}_text") for f in ("aliases", "lat", "lon", "area_km2")],
+        *[cell(columns, at[f]).alias(f"_{f}_text") for f in ("aliases", "lat", "lon", "area_km2", "route", "serves")],
         **citation(frame, columns),
     )
     work = work.with_columns(
         *[number(pl.col(f"_{f}_text")).alias(f) for f in ("lat", "lon", "area_km2")],
         pl.col("type").str.to_lowercase(),
+    )
+    route_given = _route_of(pl.col("_route_text"), rules)
+    work = work.with_columns(
+        pl.when(pl.col("_route_text").is_null())
+        .then(pl.col("type").replace_strict(ROUTE_OF_TYPE, default=None, return_dtype=pl.String))
+        .otherwise(route_given)
+        .alias("route")
     )
     problems = [
         refuse(
@@ -91,19 +107,27 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
                 pl.format("duplicate location code {} (an earlier row has it)", pl.col("code")),
             )
         )
+    if at["route"] is not None:
+        problems.append(
+            refuse(
+                work,
+                pl.col("_route_text").is_not_null() & route_given.is_null(),
+                columns.label(at["route"]),
+                pl.format("expected a route (land, sea or air), found {}", found(pl.col("_route_text"))),
+            )
+        )
     refused = rejections(*problems).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col(ROW).is_in(refused["row"].implode()))
-    aliases = (
-        pl.col("_aliases_text")
-        .str.split(";")
-        .list.eval(pl.element().str.strip_chars())
-        .list.eval(pl.element().filter(pl.element() != ""))
-    )
+    aliases = _codes(pl.col("_aliases_text"))
     kept = kept.with_columns(
         pl.when(pl.col("_aliases_text").is_null())
         .then(pl.lit([], dtype=pl.List(pl.String)))
         .otherwise(aliases)
-        .alias("aliases")
+        .alias("aliases"),
+        pl.when(pl.col("_serves_text").is_null())
+        .then(pl.lit(None, dtype=pl.List(pl.String)))
+        .otherwise(_codes(pl.col("_serves_text")))
+        .alias("serves"),
     )
     return Parsed(
         target="locations",  # type: ignore[arg-type]  # handled by store_locations, not the row-id diff
@@ -113,6 +137,21 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         source=source_of(kept, raw, path),
         series=series_name(path),
         note=f"HXL locations file (hashtag row {raw.tag_row})",
+    )
+
+
+def _route_of(text: pl.Expr, rules: AssumptionSet) -> pl.Expr:
+    """A route as written (``land``, ``Maritime``, ``Airdrops``...) -> land / sea / air, else null."""
+    spellings = {r: [r] for r in ROUTES} | dict(rules.tables.get("routes", {}))
+    lookup = {" ".join(str(n).lower().split()): code for code, names in spellings.items() for n in [code, *names]}
+    return text.str.to_lowercase().str.replace_all(r"\s+", " ").replace_strict(lookup, default=None,
+                                                                              return_dtype=pl.String)
+
+
+def _codes(text: pl.Expr) -> pl.Expr:
+    """A ';'-separated list of codes, trimmed, empties dropped."""
+    return (
+        text.str.split(";").list.eval(pl.element().str.strip_chars()).list.eval(pl.element().filter(pl.element() != ""))
     )
 
 
@@ -145,6 +184,16 @@ def plan(
         for r in rows
         if r["parent_code"] and r["parent_code"] not in known
     ]
+    refused += [
+        {
+            "row": r[ROW],
+            "column": "#loc+code+serves",
+            "reason": f"served area {', '.join(unknown)} is not a known location",
+        }
+        for r in rows
+        if (unknown := [c for c in (r["serves"] or []) if c not in known])
+    ]
+    refused = list({r["row"]: r for r in reversed(refused)}.values())[::-1]  # one reason per row: the first
     bad = {r["row"] for r in refused}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []

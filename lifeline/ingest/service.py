@@ -120,6 +120,10 @@ def import_file(
 
     ``dry_run`` compares the file with the store and reports what an import would do, writing nothing.
     """
+    from lifeline.ingest.places import with_stored_places
+
+    with engine.connect() as conn:  # the settings plus the places this store knows (a context's own crossings)
+        rules = with_stored_places(rules or load_set(), conn)
     module, parsed = parse(path, kind, rules, progress)
     digest = sha256(path)
     with engine.begin() as conn:

@@ -20,7 +20,8 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import balance, kcal, montecarlo, population
+from lifeline.model import balance, contexts, kcal, montecarlo, population
+from lifeline.model.population_observed import observed_series
 from lifeline.store import queries
 from lifeline.store.queries_model import deliveries_frame
 
@@ -111,25 +112,36 @@ def build_inputs(
     runs: int = montecarlo.DEFAULT_RUNS,
     seed: int | None = None,
     catalogue: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> ModelRun:
     """Balance inputs from the store's deliveries and an assumption set, with the draws for ``runs`` runs."""
     if runs < 1:
         raise UserError("--runs must be at least 1")
     aset = assumptions or load_set(DEFAULT_SET)
     cat = catalogue or load_set(CATALOGUE)
+    ctx = contexts.resolve(conn, context)
     frame = deliveries_frame(conn, date_from, date_to, source)
+    if ctx is not None:
+        frame = contexts.deliveries_in(frame, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
     start, end = _window(frame, date_from, date_to)
     days = population.day_range(start, end)
-    series = population.from_tables(aset.tables.get("population", {}), aset.files[-1])
+    series, context_notes = _population_of(conn, ctx, aset)
     if area:
+        known = ", ".join(s.area for s in series)
         series = [s for s in series if s.area == area]
         if not series:
-            known = ", ".join(s.area for s in population.from_tables(aset.tables.get("population", {})))
             raise UserError(f"no population series for area {area!r} in assumption set {aset.name!r} (areas: {known})")
     if not series:
         raise UserError(f"assumption set {aset.name!r} has no [population.AREA] series")
     areas = [s.area for s in series]
     default_area = str(aset.tables.get("coverage", {}).get("default_area", areas[0]))
+    if ctx is not None and default_area not in ctx.members:
+        default_area = ctx.code
+    if ctx is not None:
+        frame, implied = _destination_from_entry_point(frame, ctx)
+        if implied:
+            context_notes.append(f"{implied} rows name no destination: counted in the one area their entry point "
+                                 "serves (#loc+code+serves of the locations file)")
     pop = population.matrix(series, days)
     codes, kg, unweighed = daily_kg_by_code(frame, cat, days, areas, default_area)
     gen = montecarlo.rng(seed)
@@ -158,6 +170,7 @@ def build_inputs(
         lag_days=lag,
     )
     notes = [
+        *context_notes,
         f"deliveries without an area are counted in {default_area!r}",
         f"kcal from kilograms through the commodity catalogue {cat.name!r}; food rows with an unknown or mixed "
         "commodity take the 'mixed-food' density",
@@ -183,6 +196,50 @@ def build_inputs(
         notes=notes,
         population_sources={s.area: s.source for s in series},
     )
+
+
+def _publishers(conn: Connection, date_from: date | None, date_to: date | None, context: str | None) -> list[str]:
+    """The publishers with deliveries in the window, within the question's context when the store has one."""
+    every = sorted({str(s["publisher"]) for s in queries.sources_of_deliveries(conn, date_from, date_to)})
+    ctx = contexts.resolve(conn, context)
+    if ctx is None or len(contexts.all_contexts(conn)) == 1:
+        return every
+    frame = contexts.deliveries_in(deliveries_frame(conn, date_from, date_to), ctx,
+                                   contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
+    return sorted(frame["source"].unique().drop_nulls().to_list())
+
+
+def _population_of(
+    conn: Connection, ctx: contexts.Context | None, aset: AssumptionSet
+) -> tuple[list[population.Series], list[str]]:
+    """The population series of the question's context: the assumption set's ``[population.AREA]`` tables
+    for its areas, else the population estimates imported for them (a context set up from its files)."""
+    series = population.from_tables(aset.tables.get("population", {}), aset.files[-1])
+    if ctx is None:
+        return series, []
+    own = [s for s in series if s.area in ctx.members]
+    if own:
+        return own, []
+    observed = observed_series(conn, ctx)
+    if not observed:
+        raise UserError(
+            f"no population for context {ctx.code!r}: import #population estimates by #adm1+code (or "
+            f"#adm2+code) for its areas, or give [population.AREA] tables with --assumptions"
+        )
+    return observed, [f"population of {ctx.code} from its imported estimates, by area at the finest level "
+                      "that has them; linear between dated estimates, flat before the first and after the last"]
+
+
+def _destination_from_entry_point(frame: pl.DataFrame, ctx: contexts.Context) -> tuple[pl.DataFrame, int]:
+    served = {c: a for c in ctx.entry_points if (a := ctx.served_area(c)) is not None}
+    if not served or frame.is_empty():
+        return frame, 0
+    implied = frame.filter(pl.col("area").is_null() & pl.col("crossing").is_in(list(served))).height
+    frame = frame.with_columns(
+        pl.coalesce(pl.col("area"), pl.col("crossing").replace_strict(served, default=None, return_dtype=pl.String))
+        .alias("area")
+    )
+    return frame, implied
 
 
 COLUMNS = [
@@ -216,6 +273,7 @@ def coverage_table(
     overrides: Iterable[str | Path] = (),
     runs: int = montecarlo.DEFAULT_RUNS,
     seed: int | None = None,
+    context: str | None = None,
 ) -> ResultTable:
     """kcal per person per day (median and 95 % interval) and coverage per period and area, cited.
 
@@ -223,11 +281,7 @@ def coverage_table(
     screened), so without ``source`` each publisher is computed on its own, never summed.
     """
     aset = load_set(str(assumptions), overrides)
-    publishers: list[str] = (
-        [source]
-        if source
-        else sorted({str(s["publisher"]) for s in queries.sources_of_deliveries(conn, date_from, date_to)})
-    )
+    publishers: list[str] = [source] if source else _publishers(conn, date_from, date_to, context)
     rows: list[dict[str, Any]] = []
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
@@ -237,7 +291,7 @@ def coverage_table(
             "(one row per source), never summed; pick one with --source"
         )
     for publisher in publishers or [""]:  # no deliveries at all: build_inputs says so
-        model = build_inputs(conn, area, date_from, date_to, publisher or None, aset, runs, seed)
+        model = build_inputs(conn, area, date_from, date_to, publisher or None, aset, runs, seed, context=context)
         summary = balance.summarise(model.inputs, by=by)
         rows += _rows(model, summary, aset)
         sources += [s for s in model.sources if s not in sources]
@@ -262,6 +316,7 @@ def coverage_table(
             "by": by,
             "source": source,
             "runs": runs,
+            "context": context,
             "assumptions": aset.files,
         },
     )

@@ -84,6 +84,10 @@ locations = Table(
     Column("lon", Float),
     Column("area_km2", Float),
     Column("source_id", Integer, ForeignKey("sources.id")),
+    # Entry points (crossings, ports, air routes): land / sea / air, and the area codes they serve, so a
+    # context's crossings come from its own locations file rather than from Lifeline's settings.
+    Column("route", String(16)),
+    Column("serves", JSON),
 )
 
 deliveries = Table(

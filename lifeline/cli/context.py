@@ -1,0 +1,98 @@
+"""``lifeline context list | show CODE | init DIR``: the areas of operation a store holds, set up from files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from lifeline.cli.app import app
+from lifeline.cli.common import engine
+from lifeline.cli.output import Format, console, emit
+from lifeline.errors import UserError
+from lifeline.formats import Column, ResultTable
+from lifeline.model import contexts
+
+group = typer.Typer(help="Contexts (areas of operation): list them, show one, set one up from a folder of files.",
+                    no_args_is_help=True)
+app.add_typer(group, name="context")
+
+# The order a context's files must be imported in: places first (crossings and areas are then known to
+# every later file), then observations (population, statuses, needs), then deliveries.
+ORDER = {"locations": 0, "observations": 1, "deliveries": 2}
+
+
+@group.command("list")
+def list_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """Every context of the store with its areas and entry points."""
+    with engine().connect() as conn:
+        found = contexts.all_contexts(conn)
+    rows = [{"code": c.code, "name_en": c.name_en, "name_ar": c.name_ar, "areas": len(c.areas),
+             "entry_points": len(c.entry_points)} for c in found]
+    emit(ResultTable(
+        title="Contexts",
+        columns=[Column("code", "#loc+code"), Column("name_en", "#loc+name+i_en"), Column("name_ar", "#loc+name+i_ar"),
+                 Column("areas", "#indicator+num+areas"), Column("entry_points", "#indicator+num+crossings")],
+        rows=rows,
+        notes=[] if rows else ["no context yet: import a locations file (`lifeline context init DIR`)"],
+    ), fmt)
+
+
+@group.command("show")
+def show_cmd(
+    code: Annotated[str, typer.Argument(help="The context's code (see `lifeline context list`).")],
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """A context's places (areas and entry points) and what it still lacks."""
+    with engine().connect() as conn:
+        ctx = contexts.resolve(conn, code)
+        assert ctx is not None
+        missing = contexts.gaps(conn, ctx)
+    rows: list[dict[str, Any]] = [
+        {"code": p.code, "type": p.type, "name_en": p.name_en, "name_ar": p.name_ar, "parent": p.parent,
+         "route": p.route, "serves": ";".join(p.serves) or None}
+        for p in ctx.places.values()
+    ]
+    emit(ResultTable(
+        title=f"Context {ctx.code}: {ctx.name_en}",
+        columns=[Column("code", "#loc+code"), Column("type", "#loc+type"), Column("name_en", "#loc+name+i_en"),
+                 Column("name_ar", "#loc+name+i_ar"), Column("parent", "#loc+code+parent"),
+                 Column("route", "#loc+route"), Column("serves", "#loc+code+serves")],
+        rows=rows,
+        notes=[f"missing: {m}" for m in missing] or ["nothing missing"],
+    ), fmt)
+
+
+@group.command("init")
+def init_cmd(
+    folder: Annotated[Path, typer.Argument(help="A folder of the context's HXL files (CSV, XLSX, JSON).")],
+) -> None:
+    """Import a folder of a context's files in the right order, then say what the context still lacks."""
+    from lifeline.ingest.service import import_file, parse
+
+    if not folder.is_dir():
+        raise UserError("expected a folder of HXL files", file=str(folder))
+    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not files:
+        raise UserError("the folder holds no files", file=str(folder))
+    ordered = sorted(files, key=lambda p: (ORDER.get(parse(p)[1].target, 3), p.name))  # refuses a bad file first
+    store = engine()
+    before = {c.code for c in _contexts(store)}
+    for path in ordered:
+        report = import_file(store, path, imported_by="context init")
+        console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
+    for ctx in _contexts(store):
+        if ctx.code in before:
+            continue
+        with store.connect() as conn:
+            missing = contexts.gaps(conn, ctx)
+        console.print(f"context {ctx.code} ({ctx.name_en}): {len(ctx.areas)} areas, "
+                      f"{len(ctx.entry_points)} entry points", markup=False, highlight=False)
+        for line in missing or ["nothing missing"]:
+            console.print(f"  {line}", markup=False, highlight=False)
+
+
+def _contexts(store: Any) -> list[contexts.Context]:
+    with store.connect() as conn:
+        return contexts.all_contexts(conn)

@@ -1,0 +1,190 @@
+"""Contexts: the areas of operation a store holds, read from its own locations.
+
+A context is a root of the stored location tree (a place without a parent: a territory, a country, a
+besieged town) with everything below it: admin areas at any level and entry points (locations with a
+route: crossings, ports, air routes). Nothing about a context lives in settings, so a new crisis is set
+up by importing its locations file, and Gaza's places never appear in another context's answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import polars as pl
+from sqlalchemy import Connection, select
+
+from lifeline.errors import UserError
+from lifeline.store import schema
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    type: str
+    name_en: str
+    name_ar: str | None
+    parent: str | None
+    route: str | None
+    serves: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Context:
+    """One area of operation: its root place and every place below it, by code."""
+
+    code: str
+    name_en: str
+    name_ar: str | None
+    places: dict[str, Place] = field(default_factory=dict)
+
+    @property
+    def members(self) -> frozenset[str]:
+        return frozenset(self.places)
+
+    @property
+    def areas(self) -> list[str]:
+        """Admin areas (every member that is not an entry point), the root first."""
+        return [c for c, p in self.places.items() if p.route is None]
+
+    @property
+    def entry_points(self) -> list[str]:
+        return sorted(c for c, p in self.places.items() if p.route is not None)
+
+    def children(self, code: str) -> list[str]:
+        return sorted(c for c, p in self.places.items() if p.parent == code and p.route is None)
+
+    def served_area(self, entry_point: str) -> str | None:
+        """The one area an entry point's deliveries reach when a row names no destination: the single
+        area it is declared to serve, else none (several served areas need a split assumption)."""
+        place = self.places.get(entry_point)
+        if place is None:
+            return None
+        return place.serves[0] if len(place.serves) == 1 else None
+
+
+def _places(conn: Connection) -> dict[str, Place]:
+    t = schema.locations
+    rows = conn.execute(
+        select(t.c.code, t.c.type, t.c.name_en, t.c.name_ar, t.c.parent_code, t.c.route, t.c.serves)
+    ).all()
+    return {
+        r[0]: Place(r[0], r[1], r[2], r[3], r[4], r[5], tuple(r[6] or ()))
+        for r in rows
+    }
+
+
+def root_of(code: str, places: dict[str, Place]) -> str:
+    """The root of ``code``'s parent chain (a cycle stops at the first place seen twice)."""
+    seen: set[str] = set()
+    current = code
+    while current in places and places[current].parent and current not in seen:
+        seen.add(current)
+        parent = places[current].parent
+        if parent is None or parent not in places:
+            break
+        current = parent
+    return current
+
+
+def all_contexts(conn: Connection) -> list[Context]:
+    """Every context of the store, by code."""
+    places = _places(conn)
+    grouped: dict[str, dict[str, Place]] = {}
+    for code in places:
+        grouped.setdefault(root_of(code, places), {})[code] = places[code]
+    out = []
+    for root, members in sorted(grouped.items()):
+        top = places[root]
+        ordered = {root: members[root], **{c: p for c, p in sorted(members.items()) if c != root}}
+        out.append(Context(root, top.name_en, top.name_ar, ordered))
+    return out
+
+
+def resolve(conn: Connection, code: str | None) -> Context | None:
+    """The context a question is about: the one named, else the store's only one; None when the store
+    has no places at all (a bare line list is then answered as a whole, as before contexts existed)."""
+    found = all_contexts(conn)
+    if code is not None:
+        for ctx in found:
+            if ctx.code == code or code in ctx.members and ctx.places[code].parent is None:
+                return ctx
+        known = ", ".join(c.code for c in found) or "none (import a locations file first)"
+        raise UserError(f"unknown context {code!r}; contexts in this store: {known}")
+    if not found:
+        return None
+    if len(found) > 1:
+        raise UserError(
+            f"this store holds {len(found)} contexts ({', '.join(c.code for c in found)}): "
+            "name one with --context CODE (API: ?context=CODE)"
+        )
+    return found[0]
+
+
+def deliveries_in(frame: pl.DataFrame, ctx: Context | None, dataset_context: dict[int, str]) -> pl.DataFrame:
+    """The delivery rows of a context: through one of its entry points or to one of its areas; a row that
+    names neither belongs to the context of the other rows of its dataset (COGAT's land rows)."""
+    if ctx is None or frame.is_empty():
+        return frame
+    members = list(ctx.members)
+    own = pl.col("crossing").is_in(members) | pl.col("area").is_in(members)
+    unplaced = pl.col("crossing").is_null() & pl.col("area").is_null()
+    datasets = [d for d, c in dataset_context.items() if c == ctx.code]
+    return frame.filter(own | (unplaced & pl.col("dataset_id").is_in(datasets)))
+
+
+def dataset_contexts(conn: Connection, contexts: Iterable[Context]) -> dict[int, str]:
+    """Each delivery dataset's context, where the places its rows name all belong to one."""
+    where: dict[str, str] = {code: ctx.code for ctx in contexts for code in ctx.members}
+    d = schema.deliveries
+    rows = conn.execute(select(d.c.dataset_id, d.c.crossing, d.c.area).distinct()).all()
+    seen: dict[int, set[str]] = {}
+    for dataset_id, crossing, area in rows:
+        for code in (crossing, area):
+            if code is not None and code in where:
+                seen.setdefault(int(dataset_id), set()).add(where[code])
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
+
+
+def gaps(conn: Connection, ctx: Context) -> list[str]:
+    """What a context still lacks for Lifeline's answers, in words a user can act on."""
+    from lifeline.model.population_observed import observed_series
+
+    out: list[str] = []
+    with_population = {s.area for s in observed_series(conn, ctx)}
+    if not with_population:
+        out.append("no population: import #population estimates by #adm1+code (or #adm2+code) for its areas")
+    else:
+        leaves = [a for a in ctx.areas if not ctx.children(a)]
+        missing = [a for a in leaves if a not in with_population and not _under(a, with_population, ctx)]
+        if missing:
+            out.append(f"areas without a population estimate: {', '.join(missing)}")
+    for code in ctx.entry_points:
+        place = ctx.places[code]
+        if not place.serves:
+            out.append(f"entry point {code} serves no area (#loc+code+serves): rows that name no destination "
+                       "through it are counted in the whole context")
+    if not ctx.entry_points:
+        out.append("no entry points: add crossings, ports or air routes (#loc+type crossing / port / air-route)")
+    d = schema.deliveries
+    members = list(ctx.members)
+    unmapped = conn.execute(
+        select(d.c.description).where(
+            d.c.withdrawn_dataset_id.is_(None), d.c.flags.like("%unmapped-commodity%"),
+            d.c.crossing.in_(members) | d.c.area.in_(members),
+        ).distinct().limit(6)
+    ).scalars().all()
+    if unmapped:
+        shown = ", ".join(repr(u) for u in unmapped[:5])
+        out.append(f"items the commodity catalogue does not know (see `lifeline commodities unmapped`): {shown}")
+    return out
+
+
+def _under(area: str, covered: set[str], ctx: Context) -> bool:
+    """Whether an ancestor of ``area`` has a population estimate (the area is counted within it)."""
+    current = ctx.places[area].parent
+    while current is not None and current in ctx.places:
+        if current in covered:
+            return True
+        current = ctx.places[current].parent
+    return False
