@@ -140,14 +140,24 @@ class Headline:
     trucked_tonnes: float
 
 
-def weekly_availability(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
-    """Weekly kcal/person/day per run (7-day right-aligned rolling mean, then weekly mean), quantiles across runs."""
+def weekly_runs(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
+    """Weekly kcal/person/day of each run (runs, weeks, 3: north, south-central, all Gaza).
+
+    As Study A's 03: daily consumption per person, a 7-day right-aligned rolling mean, then the
+    mean of each 7-day bin from 7 Oct 2023.
+    """
     r = run.result
     pc = r.consumed / r.population
     whole = r.consumed.sum(axis=2, keepdims=True) / r.population.sum(axis=2, keepdims=True)
     both = balance.rolling_mean(np.concatenate([pc, whole], axis=2), window)
     starts, weeks = balance.period_index(run.constants.days, "week")
-    return montecarlo.quantiles(balance.period_mean(both, starts)), weeks
+    return balance.period_mean(both, starts), weeks
+
+
+def weekly_availability(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
+    """Weekly kcal/person/day (:func:`weekly_runs`), quantiles across runs."""
+    per_run, weeks = weekly_runs(run, window)
+    return montecarlo.quantiles(per_run), weeks
 
 
 def headline(run: StudyARun, aset: AssumptionSet | None = None) -> Headline:

@@ -372,7 +372,7 @@ def _multi_item_groups(
     position = {r: i for i, r in enumerate(f["row"].to_list())}
     kgp, kgo = f["kg_pallet"].to_numpy(), f["kg_other"].to_numpy()
     groups = []
-    for (k,), g in multi.group_by("n"):
+    for (k,), g in sorted(multi.group_by("n"), key=lambda kg: int(kg[0][0])):
         g = g.sort("row", maintain_order=True)
         vec = g["kcal_kg"].to_numpy().reshape(-1, int(k))  # type: ignore[call-overload]
         idx = np.array([position[r] for r in g["row"].unique(maintain_order=True).to_list()])

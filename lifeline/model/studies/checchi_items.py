@@ -99,14 +99,14 @@ class Valuer:
         self.food_codes = {c for c, a in catalogue.assumptions.items()}
         self.cache: dict[str, ItemValue | None] = {}
         self.names: dict[str, str] = {}
-        parcels: dict[tuple[str, object], list[float]] = {}
+        parcels: dict[tuple[str, object, str], list[float]] = {}
         for r in wb.rows("parcels", "agency", "version", "type", "kg", "kcal_kg"):
             if r["kg"] is None or r["kcal_kg"] is None:
                 continue
-            k = parcels.setdefault((str(r["agency"]), r["version"], str(r["type"])), [0.0, 0.0])  # type: ignore[index]
+            k = parcels.setdefault((str(r["agency"]), r["version"], str(r["type"])), [0.0, 0.0])
             k[0] += float(r["kg"]) * float(r["kcal_kg"])
             k[1] += float(r["kg"])
-        trucked = {(a, v): kc / kg for (a, v, t), (kc, kg) in parcels.items() if t == "trucked" and kg > 0}  # type: ignore[misc]
+        trucked = {(a, v): kc / kg for (a, v, t), (kc, kg) in parcels.items() if t == "trucked" and kg > 0}
         self.parcel_all = float(np.mean(list(trucked.values()))) if trucked else float("nan")
         self.parcel_by_agency: dict[str, float] = {}
         for pattern in rules.agencies:
@@ -230,11 +230,16 @@ def _weighted(items: pl.DataFrame) -> float:
 
 def _apply_mixed_rules(items: pl.DataFrame, valuer: Valuer) -> pl.DataFrame:
     parcel = pl.col("kind") == "parcel"
-    by_agency = pl.col("agency").replace_strict(valuer.parcel_by_agency, default=valuer.parcel_all, return_dtype=pl.Float64)
+    by_agency = pl.col("agency").replace_strict(
+        valuer.parcel_by_agency, default=valuer.parcel_all, return_dtype=pl.Float64
+    )
     items = items.with_columns(pl.when(parcel).then(by_agency).otherwise(pl.col("kcal_kg")).alias("kcal_kg"))
     canned = items.filter(pl.col("item").str.contains("canned") & (pl.col("kind") != "canned"))
     items = items.with_columns(
-        pl.when(pl.col("kind") == "canned").then(pl.lit(_weighted(canned))).otherwise(pl.col("kcal_kg")).alias("kcal_kg")
+        pl.when(pl.col("kind") == "canned")
+        .then(pl.lit(_weighted(canned)))
+        .otherwise(pl.col("kcal_kg"))
+        .alias("kcal_kg")
     )
     valued = items.filter(pl.col("kind") != "none")
     overall = _weighted(valued)
