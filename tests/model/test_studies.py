@@ -151,7 +151,11 @@ def test_study_cli_json_shape_and_missing_workbook(studies_db: tuple[Engine, str
     _, url = studies_db
     out = CliRunner().invoke(app, ["--db", url, "study", "fliss-isakov-2025", "--format", "json"])
     doc = json.loads(out.stdout)
-    assert all(set(r) == {"name", "paper", "lifeline", "unit", "difference_pct"} for r in doc["results"])
+    keys = {"name", "paper", "lifeline", "unit", "difference_pct", "tolerance_pct", "flag", "section"}
+    assert all(set(r) == keys for r in doc["results"])
+    # Study B's v1-preprint tonnage (+32 %) has no tolerance: shown, not compared, so not flagged.
+    flagged = [r for r in doc["results"] if r["flag"] == "outside tolerance"]
+    assert all(r["tolerance_pct"] is not None and abs(r["difference_pct"]) > r["tolerance_pct"] for r in flagged)
     with pytest.raises(UserError, match="--workbook"):
         with open_store(url).connect() as conn:
             run.checchi_table(conn, None)
@@ -266,3 +270,32 @@ def test_reference_file_errors_name_the_row(tmp_path: Path) -> None:
     )
     with pytest.raises(BadFile, match="row 2"):
         fidelity.read_reference(tmp_path)
+
+
+def test_compare_rows_are_sectioned_flagged_and_the_period_step_tells_the_truth(studies_db: tuple[Engine, str]) -> None:
+    import re
+
+    engine, url = studies_db
+    args = ["--db", url, "study", "compare", "--workbook", str(shared_file(V1)), "--runs", "200", "--seed", "7"]
+    doc = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    with engine.connect() as conn:
+        table = run.compare_table(conn, shared_file(V1), runs=200, seed=7)
+        weekly = run.weekly_table(conn, shared_file(V1), runs=200, seed=7).rows
+    sections = [r["section"] for r in table.rows]
+    # Reproduction first (A's and B's published figures beside Lifeline's), then the decomposition.
+    first_step = sections.index("decomposition: Study A to Study B")
+    assert all(s.startswith("reproduction") for s in sections[:first_step])
+    assert all(s.startswith("decomposition") for s in sections[first_step:])
+    assert {"reproduction: Study A", "reproduction: Study B"} <= set(sections)
+    for r in table.rows:
+        if r["paper"] is not None and r["tolerance_pct"] is not None:
+            assert r["flag"] == ("outside tolerance" if abs(r["difference_pct"]) > r["tolerance_pct"] else
+                                 "within tolerance"), r
+        if r["section"].startswith("decomposition"):
+            assert r["paper"] is None and r["flag"] is None
+    # The period step counts A's deficit weeks inside B's window from the same weekly figures.
+    period = next(f["explanation"] for f in doc["factors"] if f["factor"] == "period")
+    for area in ("north", "south-central"):
+        below = [r["week"] for r in weekly if r["area"] == area and r["below_requirement"]]
+        inside = [w for w in below if "2023-12-26" <= w <= "2024-07-31"]
+        assert re.search(rf"\b{len(inside)} of {len(below)} {area} weeks", period), (period, inside, below)

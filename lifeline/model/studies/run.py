@@ -6,6 +6,7 @@ These read the line lists from the store and Study A's workbook from where it wa
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from lifeline.assumptions import load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.model.studies import checchi, compare, fliss_isakov
-from lifeline.model.studies.table import Result, StudyTable, study_table
+from lifeline.model.studies.table import DECOMPOSITION, REPRODUCTION, Result, StudyTable, study_table
 from lifeline.model.studies.workbook import Workbook, read_workbook
 from lifeline.store import queries
 from lifeline.store.queries_model import dataset_ids, deliveries_frame
@@ -267,15 +268,19 @@ def compare_table(
     everything = deliveries_frame(conn)
     b = fliss_isakov.reproduce(everything, b_set)
     start, factors = compare.decompose(a, b, b_set, fliss_isakov.cogat_food(everything, b_set))
-    rows = [
+    steps = f"{DECOMPOSITION}: Study A to Study B"
+    rows = [replace(r, section=f"{REPRODUCTION}: Study A") for r in checchi.results(checchi.headline(a, aset), aset)]
+    rows += [replace(r, section=f"{REPRODUCTION}: Study B") for r in fliss_isakov.results(b, b_set)]
+    rows.append(
         Result(
             "Study A, whole Gaza, 7 Oct 2023 - 31 Aug 2024 (Lifeline reproduction)",
             None,
             round(start, 1),
             "kcal/person/day",
+            section=steps,
         )
-    ]
-    rows += [Result(f"after: {f.factor}", None, f.after_kcal, "kcal/person/day") for f in factors]
+    )
+    rows += [Result(f"after: {f.factor}", None, f.after_kcal, "kcal/person/day", section=steps) for f in factors]
     t = study_table(
         "compare",
         "Study A vs Study B: the gap factor by factor (kcal/person/day, whole Gaza)",
@@ -283,8 +288,11 @@ def compare_table(
         sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn)],
         notes=[
             list_note,
-            "each factor changes one thing from Study A's calculation to Study B's, in this order; "
-            "effects depend on the order (see docs/validation.md)",
+            "reproduction rows: each study's published figure beside Lifeline's, flagged where the difference "
+            "exceeds the documented tolerance; decomposition rows: no published figure, each step changes one "
+            "thing from Study A's calculation to Study B's, in this order; effects depend on the order "
+            "(see docs/validation.md)",
+            *(f"{f.factor} ({f.effect_kcal:+,.1f} kcal/person/day): {f.explanation}" for f in factors),
         ],
         extra={
             "start_kcal": round(start, 1),
