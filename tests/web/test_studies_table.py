@@ -4,7 +4,6 @@ row, with the studies' reproduction rows apart from the step-by-step decompositi
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
