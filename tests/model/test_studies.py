@@ -299,3 +299,20 @@ def test_compare_rows_are_sectioned_flagged_and_the_period_step_tells_the_truth(
         below = [r["week"] for r in weekly if r["area"] == area and r["below_requirement"]]
         inside = [w for w in below if "2023-12-26" <= w <= "2024-07-31"]
         assert re.search(rf"\b{len(inside)} of {len(below)} {area} weeks", period), (period, inside, below)
+
+
+def test_study_cli_against_the_r_output_prints_each_cell_with_its_flag(studies_db: tuple[Engine, str]) -> None:
+    engine, url = studies_db
+    base = ["--db", url, "study", "checchi-2024", "--workbook", str(shared_file(V1))]
+    out = CliRunner().invoke(app, [*base, "--against", str(shared_file(R_OUTPUT)), "--format", "json"])
+    assert out.exit_code == 0, out.output
+    doc = json.loads(out.stdout)
+    rows = doc["rows"] if isinstance(doc, dict) and "rows" in doc else doc
+    assert len(rows) == 48 * 2 * 5
+    for r in rows[:50]:
+        outside = abs(r["lifeline"] - r["r_code"]) > r["tolerance_pct"] / 100 * r["r_code"] + 1
+        assert r["flag"] in ("within tolerance", "outside tolerance")
+        assert not (r["flag"] == "within tolerance" and outside), r
+    with pytest.raises(BadFile, match="03_kcal_capita_by_area.csv: not found"):
+        with engine.connect() as conn:
+            run.fidelity_table(conn, shared_file(V1), Path(url.removeprefix("sqlite:///")).parent)

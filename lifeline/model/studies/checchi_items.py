@@ -61,13 +61,15 @@ def split_items(description: str, rules: Rules) -> list[str]:
 
 @dataclass
 class ItemValue:
+    """An item's kcal/kg, whether it counts as food, and how it is valued."""
+
     kcal_kg: float | None  # None: mixed, valued later by rule
     food: bool
     kind: str  # "item", "parcel", "canned", "mixed", "none"
 
 
-def _resolver(wb: Workbook, catalogue: AssumptionSet, rules: Rules) -> dict[str, ItemValue]:
-    """The value of each ``kcal_equi`` item by name, plus a callable fallback through Lifeline's catalogue."""
+def _resolver(wb: Workbook, rules: Rules) -> dict[str, ItemValue]:
+    """The value of each ``kcal_equi`` item by name (mixed items valued later, by rule)."""
     table: dict[str, ItemValue] = {}
     for r in wb.rows("kcal_equi", "item", "food_cat", "kcal_kg"):
         if r["item"] is None:
@@ -93,10 +95,10 @@ class Valuer:
 
     def __init__(self, wb: Workbook, catalogue: AssumptionSet, rules: Rules, code_density: dict[str, float]):
         self.rules = rules
-        self.table = _resolver(wb, catalogue, rules)
+        self.table = _resolver(wb, rules)
         self.classify = CommodityCatalogue(load_set("normalisation"))
         self.code_density = code_density
-        self.food_codes = {c for c, a in catalogue.assumptions.items()}
+        self.food_codes = set(catalogue.assumptions)
         self.cache: dict[str, ItemValue | None] = {}
         self.names: dict[str, str] = {}
         parcels: dict[tuple[str, object, str], list[float]] = {}

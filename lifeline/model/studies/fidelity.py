@@ -59,6 +59,8 @@ class Cell:
 def read_reference(folder: Path) -> dict[tuple[str, str], dict[str, float]]:
     """The R code's weekly quantiles by (week, area); a malformed file is a :class:`BadFile` naming the row."""
     path = folder / REFERENCE_FILE
+    if not path.is_file():
+        raise BadFile(f"{path}: not found: expected the R code's weekly output ({REFERENCE_FILE}) in {folder}")
     out: dict[tuple[str, str], dict[str, float]] = {}
     with path.open(newline="", encoding="utf-8") as fh:
         reader = csv.DictReader(fh)

@@ -16,8 +16,16 @@ from sqlalchemy import Connection
 from lifeline.assumptions import load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model.studies import checchi, compare, fliss_isakov
-from lifeline.model.studies.table import DECOMPOSITION, REPRODUCTION, Result, StudyTable, study_table
+from lifeline.model.studies import checchi, compare, fidelity, fliss_isakov
+from lifeline.model.studies.table import (
+    DECOMPOSITION,
+    OUTSIDE,
+    REPRODUCTION,
+    WITHIN,
+    Result,
+    StudyTable,
+    study_table,
+)
 from lifeline.model.studies.workbook import Workbook, read_workbook
 from lifeline.store import queries
 from lifeline.store.queries_model import dataset_ids, deliveries_frame
@@ -138,6 +146,72 @@ def weekly_table(
             "quantiles across runs; weeks start on 7 Oct 2023",
         ],
     )
+
+
+def fidelity_table(
+    conn: Connection,
+    workbook: str | Path | None,
+    reference: str | Path,
+    unrwa_version: str | None = None,
+    runs: int | None = None,
+    seed: int | None = None,
+) -> ResultTable:
+    """Study A's weekly series by area against the output of its own R code, cell by cell with the noise tolerance."""
+    wb = _workbook(workbook)
+    ref = fidelity.read_reference(Path(reference))
+    aset = load_set(checchi.SET)
+    frame, list_note = unrwa_rows(conn, unrwa_version, wb)
+    sim = checchi.simulate(wb, frame, aset, runs, seed)
+    per_run, weeks = checchi.weekly_runs(sim, int(aset.value("rolling_days")))
+    cells = fidelity.compare(per_run, weeks, ref)
+    rows = [
+        {
+            "week": c.week,
+            "area": c.area,
+            "statistic": c.stat,
+            "lifeline": round(c.lifeline),
+            "r_code": round(c.reference),
+            "difference_pct": round(c.difference_pct, 1),
+            "tolerance_pct": round(c.tolerance_pct, 1),
+            "flag": fidelity_flag(c),
+        }
+        for c in cells
+    ]
+    summary = [
+        f"{s.area}: median abs error of the weekly medians {s.median_abs_pct:.2f} %, max {s.max_abs_pct:.1f} % "
+        f"(week of {s.max_week}); medians outside tolerance {len(s.medians_outside)} of {s.weeks}"
+        f"{' (' + ', '.join(s.medians_outside) + ')' if s.medians_outside else ''}; weeks with any statistic "
+        f"outside {s.weeks_outside}"
+        for s in fidelity.summarise(cells)
+    ]
+    return ResultTable(
+        title="Study A: Lifeline's weekly kcal/person/day by area against the output of the study's R code",
+        columns=[
+            Column("week", "#date+start", "week from"),
+            Column("area", "#adm1+code"),
+            Column("statistic", "#indicator+type", "statistic"),
+            Column("lifeline", "#indicator+num+lifeline", "Lifeline"),
+            Column("r_code", "#indicator+num+reference", "R code"),
+            Column("difference_pct", "#indicator+num+difference", "difference %"),
+            Column("tolerance_pct", "#indicator+num+tolerance", "tolerance %"),
+            Column("flag", "#status+tolerance", "flag"),
+        ],
+        rows=rows,
+        sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn, source="unrwa")],
+        notes=[
+            f"{list_note}; {sim.runs} runs, seed {int(aset.value('seed')) if seed is None else seed}; reference "
+            f"{Path(reference) / fidelity.REFERENCE_FILE}",
+            "statistics: est = median, lci/uci = 2.5/97.5 % (95) and 10/90 % (80) bounds across runs; tolerance: "
+            "3 standard errors of both figures' Monte Carlo noise, from the order statistics of Lifeline's runs "
+            "(docs/validation.md)",
+            *summary,
+        ],
+        query={"workbook": str(workbook), "against": str(reference), "runs": runs, "seed": seed},
+    )
+
+
+def fidelity_flag(c: fidelity.Cell) -> str:
+    return OUTSIDE if c.outside else WITHIN
 
 
 def _weekly(h: checchi.Headline) -> list[dict[str, Any]]:
@@ -307,4 +381,4 @@ def compare_table(
     return t
 
 
-__all__ = ["checchi_table", "fliss_isakov_table", "compare_table"]
+__all__ = ["checchi_table", "fliss_isakov_table", "compare_table", "fidelity_table", "weekly_table"]
