@@ -278,6 +278,7 @@ def test_compare_rows_are_sectioned_flagged_and_the_period_step_tells_the_truth(
     engine, url = studies_db
     args = ["--db", url, "study", "compare", "--workbook", str(shared_file(V1)), "--runs", "200", "--seed", "7"]
     doc = json.loads(CliRunner().invoke(app, [*args, "--format", "json"]).stdout)
+    assert {r["section"] for r in doc["results"]} >= {"reproduction: Study A", "decomposition: Study A to Study B"}
     with engine.connect() as conn:
         table = run.compare_table(conn, shared_file(V1), runs=200, seed=7)
         weekly = run.weekly_table(conn, shared_file(V1), runs=200, seed=7).rows

@@ -376,8 +376,7 @@ def compare_table(
             ],
         },
     )
-    t.study = ""
-    t.results_in_json = False
+    t.study = ""  # the JSON keeps "results" (reproduction and decomposition rows, with flags) beside "factors"
     return t
 
 
