@@ -37,11 +37,21 @@ def checchi_cmd(
     seed: Annotated[int | None, typer.Option("--seed", help="Random seed (default: the study's 123).")] = None,
     defects: Annotated[bool, typer.Option("--defects/--no-defects", help="Also run each defect corrected.")] = True,
     weekly: Annotated[bool, typer.Option("--weekly", help="Print the weekly availability by area instead.")] = False,
+    against: Annotated[
+        Path | None,
+        typer.Option(
+            "--against",
+            help="Compare the weekly series with the output of Study A's R code in this folder "
+            "(03_kcal_capita_by_area.csv), week by week with the Monte Carlo tolerance.",
+        ),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Study A (Checchi, Ververs & Jamaluddine, LSHTM): Table 1, truck shares, weeks below requirement, defects."""
     with engine().connect() as conn:
-        if weekly:
+        if against is not None:
+            emit(run.fidelity_table(conn, workbook, against, unrwa_version, runs, seed), fmt)
+        elif weekly:
             emit(run.weekly_table(conn, workbook, unrwa_version, runs, seed), fmt)
         else:
             emit(run.checchi_table(conn, workbook, unrwa_version, runs, seed, defects), fmt)

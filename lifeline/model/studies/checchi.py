@@ -57,8 +57,15 @@ def simulate(
     fix: frozenset[str] = frozenset(),
     under_reporting: float = 0.0,
     trucked_cache: dict[bool, ci.Trucked] | None = None,
+    floor_south_trucked: bool | None = None,
 ) -> StudyARun:
     """One full Study A simulation (``runs`` runs, seeded).
+
+    South-central's trucked kcal is what the UNRWA list holds that day less the kcal sampled for the
+    north, as in the study's code: negative where the north's sampled trucks exceed the day's list
+    (the D1 rows), and 0 on days the list has no row at all (the code's merge leaves them empty,
+    dropping that day's specialised food too). ``floor_south_trucked`` (default: ``[options]`` of
+    the assumption set, off) floors it at zero per day instead.
 
     ``trucked_cache`` keeps the line-list conversion between simulations of the same inputs (it
     depends only on whether D5 is corrected), so the defect runs do not redo it.
@@ -73,7 +80,7 @@ def simulate(
     if trucked_cache is not None and key in trucked_cache:
         t = trucked_cache[key]
     else:
-        t = ci.trucked(unrwa, wb, c, catalogue, fix)
+        t = ci.trucked(unrwa, wb, c, catalogue, fix, aset)
         if trucked_cache is not None:
             trucked_cache[key] = t
     d = len(c.days)
@@ -89,7 +96,12 @@ def simulate(
         total_trucked = np.where(partial[None, :], total_trucked / (1 - under_reporting), total_trucked)
     total_trucked = total_trucked + ci.specialised_food(wb, c)[None, :]
     north = ci.north_trucks(wb, c, t, runs, gen, fix)
-    trucks = np.stack([north, np.maximum(total_trucked - north, 0.0)], axis=2)
+    if floor_south_trucked is None:
+        floor_south_trucked = bool(aset.tables["options"]["floor_south_trucked"])
+    south = np.where(t.has_rows[None, :], total_trucked - north, 0.0)
+    if floor_south_trucked:
+        south = np.maximum(south, 0.0)
+    trucks = np.stack([north, south], axis=2)
     sources = {
         "agriculture": ci.agriculture(wb, c, act, runs, gen, fix),
         "air_boat": ci.air_boat(wb, c),
@@ -128,14 +140,24 @@ class Headline:
     trucked_tonnes: float
 
 
-def weekly_availability(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
-    """Weekly kcal/person/day per run (7-day right-aligned rolling mean, then weekly mean), quantiles across runs."""
+def weekly_runs(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
+    """Weekly kcal/person/day of each run (runs, weeks, 3: north, south-central, all Gaza).
+
+    As Study A's 03: daily consumption per person, a 7-day right-aligned rolling mean, then the
+    mean of each 7-day bin from 7 Oct 2023.
+    """
     r = run.result
     pc = r.consumed / r.population
     whole = r.consumed.sum(axis=2, keepdims=True) / r.population.sum(axis=2, keepdims=True)
     both = balance.rolling_mean(np.concatenate([pc, whole], axis=2), window)
     starts, weeks = balance.period_index(run.constants.days, "week")
-    return montecarlo.quantiles(balance.period_mean(both, starts)), weeks
+    return balance.period_mean(both, starts), weeks
+
+
+def weekly_availability(run: StudyARun, window: int = 7) -> tuple[Array, list[np.datetime64]]:
+    """Weekly kcal/person/day (:func:`weekly_runs`), quantiles across runs."""
+    per_run, weeks = weekly_runs(run, window)
+    return montecarlo.quantiles(per_run), weeks
 
 
 def headline(run: StudyARun, aset: AssumptionSet | None = None) -> Headline:

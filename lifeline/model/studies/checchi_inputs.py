@@ -15,8 +15,7 @@ from numpy.typing import NDArray
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.ingest.normalise import CommodityCatalogue
-from lifeline.model import kcal
-from lifeline.model.kcal import MIXED
+from lifeline.model.studies import checchi_items as items
 from lifeline.model.studies.workbook import Workbook
 
 AREAS = ["north", "south-central"]
@@ -154,7 +153,7 @@ def household_stocks(wb: Workbook, c: Constants, aset: AssumptionSet, runs: int,
     """Pantry stocks over the first ``pantry_days``: intact share x pre-war ration x U(0,1) x area aid share."""
     rows = wb.rows("hh_destroyed", "date", "location", "prop_destroyed")
     intact = np.stack([1 - _step_interp(c.days, rows, "date", "prop_destroyed", a) for a in AREAS], axis=1)
-    window = (np.arange(len(c.days)) < int(aset.value("pantry_days")))[:, None]
+    window = (np.arange(len(c.days)) <= int(aset.value("pantry_days")))[:, None]  # days 0 to 90 inclusive
     u = gen.uniform(0, 1, (runs, 1, 2)) if runs > 1 else np.full((1, 1, 2), 0.5)
     return (intact * window * c.prewar_aid_per_day * c.aid_share)[np.newaxis] * u
 
@@ -253,40 +252,6 @@ def study_densities(wb: Workbook, catalogue: AssumptionSet) -> dict[str, float]:
     return out
 
 
-def item_densities(descriptions: list[str], dens: dict[str, float]) -> tuple[dict[str, float | None], dict[str, float]]:
-    """kcal/kg of each distinct description, its weight shared equally among its items (as Study A's 02 does).
-
-    Non-food items and specialised nutrition (added from the Nutrition Cluster instead) add no kcal;
-    None means no item was recognised at all. Also returns each description's food share of the weight.
-    """
-    items = kcal.item_shares(descriptions).with_columns(
-        pl.col("code").replace_strict(dens, default=None, return_dtype=pl.Float64).alias("d"),
-        (pl.col("code").is_in(list(dens)) & (pl.col("code") != NUTRITION)).alias("food"),
-    )
-    per = items.group_by("description").agg(
-        (pl.col("share") * pl.col("d")).filter(pl.col("food")).sum().alias("density"),
-        pl.col("share").filter(pl.col("food")).sum().alias("food_share"),
-    )
-    density: dict[str, float | None] = {t: None for t in descriptions}
-    share: dict[str, float] = {t: 1.0 for t in descriptions}
-    for text, d, fs in per.iter_rows():
-        density[text], share[text] = float(d), float(fs)
-    return density, share
-
-
-def item_vectors(descriptions: list[str], dens: dict[str, float]) -> dict[str, Array]:
-    """For descriptions of several items: the kcal/kg of each item (0 for non-food, nutrition, unknown)."""
-    items = kcal.item_shares(descriptions).filter(pl.col("share") < 1.0)
-    out: dict[str, Array] = {}
-    for (text,), group in items.group_by("description"):
-        k = int(round(1.0 / float(group["share"][0])))
-        vec = np.zeros(k)
-        food = [dens[c] for c in group["code"].to_list() if c in dens and c != NUTRITION]
-        vec[: len(food)] = food
-        out[str(text)] = vec
-    return out
-
-
 @dataclass
 class MultiItem:
     """Rows of ``k`` items each: item kcal/kg (rows, k), their kg from pallets and otherwise, and their day."""
@@ -327,50 +292,55 @@ class Trucked:
     food_tonnes: float
     densities: dict[str, float]
     multi: list[MultiItem]
+    has_rows: NDArray[np.bool_]  # days with at least one row in the list (the study's merge leaves the others NA)
 
 
-def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: AssumptionSet, fix: frozenset[str]) -> Trucked:
-    """Study A's conversion of the UNRWA list: units to kg, descriptions to kcal/kg, by received date."""
-    dens = study_densities(wb, catalogue)
+def trucked(
+    frame: pl.DataFrame,
+    wb: Workbook,
+    c: Constants,
+    catalogue: AssumptionSet,
+    fix: frozenset[str],
+    aset: AssumptionSet | None = None,
+) -> Trucked:
+    """Study A's conversion of the UNRWA list: units to kg, items to kcal/kg (:mod:`checchi_items`), by day.
+
+    As the study's code: blank units are pallets, a missing quantity is the median pallet count,
+    quantities are taken as given (a negative one subtracts), and a row's items share its weight
+    equally here (at random in each run, :func:`random_share_deltas`).
+    """
+    aset = aset or load_set("checchi-2024")
     kg_truck = wb.kg_per_truck_row
     if wb.version == "journal" and "kg_truck_as_kg" in fix:
         kg_truck *= 1000.0  # D5: 17 meant tonnes
     f = frame.filter(pl.col("description").is_not_null() & (pl.col("description").str.strip_chars() != ""))
     unit = pl.col("unit").str.strip_chars().str.to_lowercase().fill_null("pallets")
     f = f.with_columns(unit.alias("u"))
-    median_pallets = f.filter(pl.col("u").str.starts_with("pallet"))["quantity"].median() or 0.0
-    q = pl.col("quantity").fill_null(median_pallets).clip(lower_bound=0)
+    median_pallets = f.filter(pl.col("u") == "pallets")["quantity"].median() or 0.0
+    f = f.with_columns(pl.col("quantity").fill_null(median_pallets).alias("q"))
+    q = pl.col("q")
     f = f.with_columns(
-        pl.when(pl.col("u").str.starts_with("pallet")).then(q * wb.kg_per_pallet).otherwise(0.0).alias("kg_pallet"),
+        pl.when(pl.col("u") == "pallets").then(q * wb.kg_per_pallet).otherwise(0.0).alias("kg_pallet"),
         pl.when(pl.col("u").is_in(list(TONNE_UNITS)))
         .then(q * 1000.0)
         .when(pl.col("u").is_in(list(TRUCK_LIKE)))
         .then(pl.lit(kg_truck))
-        .when(pl.col("u") == "kg")
-        .then(q)
         .otherwise(0.0)
         .alias("kg_other"),
     )
-    # The kcal/kg of mixed food: the kg-weighted mean of the rows holding one food commodity.
-    single = f.filter(pl.col("commodity").is_in([k for k in dens if k not in (MIXED, NUTRITION)]))
-    single = single.with_columns(pl.col("commodity").replace_strict(dens, return_dtype=pl.Float64).alias("d"))
-    kg_single = single["kg_pallet"] + single["kg_other"]
-    if float(kg_single.sum()) > 0:
-        dens[MIXED] = float((kg_single * single["d"]).sum()) / float(kg_single.sum())
-    dens["ready-to-eat"] = dens[MIXED]
-    per_description, food_share = item_densities(f["description"].unique().to_list(), dens)
-    f = f.with_columns(
-        pl.col("description").replace_strict(per_description, default=None, return_dtype=pl.Float64).alias("kcal_kg"),
-        pl.col("description").replace_strict(food_share, default=1.0, return_dtype=pl.Float64).alias("food_share"),
+    dens = study_densities(wb, catalogue)
+    valuer = items.Valuer(wb, catalogue, items.Rules.from_set(aset), dens)
+    per_item = items.item_frame(f, valuer)
+    per_row = per_item.group_by("row").agg(
+        pl.col("kcal_kg").mean().alias("kcal_kg"),
+        (pl.col("food").sum() / pl.len()).alias("food_share"),
+        pl.len().alias("n"),
     )
-    f = f.with_columns(
-        pl.when(pl.col("kcal_kg").is_null() & (pl.col("category") == "food"))
-        .then(pl.lit(dens[MIXED]))
-        .otherwise(pl.col("kcal_kg"))
-        .alias("kcal_kg")
-    ).filter(pl.col("kcal_kg").is_not_null() & (pl.col("kcal_kg") > 0))
+    f = f.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)).join(per_row, on="row", how="inner")
     day = (f["date"].to_numpy().astype("datetime64[D]") - c.days[0]).astype(np.int64)
     ok = (day >= 0) & (day < len(c.days))
+    has_rows = np.zeros(len(c.days), dtype=bool)
+    has_rows[day[ok]] = True
     pallet = np.zeros(len(c.days))
     other = np.zeros(len(c.days))
     kp = (f["kg_pallet"] * f["kcal_kg"]).to_numpy()
@@ -379,28 +349,35 @@ def trucked(frame: pl.DataFrame, wb: Workbook, c: Constants, catalogue: Assumpti
     np.add.at(other, day[ok], ko[ok])
     per_truck = (kp + ko)[ok]
     kg = ((f["kg_pallet"] + f["kg_other"]) * f["food_share"]).to_numpy()[ok]
-    vectors = item_vectors(f["description"].unique().to_list(), dens)
-    desc = f["description"].to_numpy()
-    multi: dict[int, list[int]] = {}
-    for i in np.flatnonzero(ok):
-        vec = vectors.get(desc[i])
-        if vec is not None:
-            multi.setdefault(len(vec), []).append(int(i))
-    kgp, kgo = f["kg_pallet"].to_numpy(), f["kg_other"].to_numpy()
-    groups = [
-        MultiItem(np.stack([vectors[desc[i]] for i in rows]), kgp[rows], kgo[rows], day[rows])
-        for rows in multi.values()
-    ]
+    groups = _multi_item_groups(f, per_item, day, ok)
     return Trucked(
         multi=groups,
         pallet_kcal=pallet,
         other_kcal=other,
         per_truck=per_truck[per_truck > 0],
         mean_kcal_per_kg=float((kp + ko)[ok].sum() / kg.sum()) if kg.sum() else 0.0,
-        food_rows=int(ok.sum()),
+        food_rows=int((ok & (f["food_share"].to_numpy() > 0)).sum()),
         food_tonnes=float(kg.sum() / 1000),
         densities=dens,
+        has_rows=has_rows,
     )
+
+
+def _multi_item_groups(
+    f: pl.DataFrame, per_item: pl.DataFrame, day: NDArray[np.int64], ok: NDArray[np.bool_]
+) -> list[MultiItem]:
+    """Rows of several items grouped by their item count, for the random weight shares of each run."""
+    rows_ok = set(f["row"].filter(pl.Series(ok) & (f["n"] > 1)).to_list())
+    multi = per_item.filter((pl.col("n") > 1) & pl.col("row").is_in(list(rows_ok)))
+    position = {r: i for i, r in enumerate(f["row"].to_list())}
+    kgp, kgo = f["kg_pallet"].to_numpy(), f["kg_other"].to_numpy()
+    groups = []
+    for (k,), g in sorted(multi.group_by("n"), key=lambda kg: int(kg[0][0])):
+        g = g.sort("row", maintain_order=True)
+        vec = g["kcal_kg"].to_numpy().reshape(-1, int(k))  # type: ignore[call-overload]
+        idx = np.array([position[r] for r in g["row"].unique(maintain_order=True).to_list()])
+        groups.append(MultiItem(vec, kgp[idx], kgo[idx], day[idx]))
+    return groups
 
 
 def north_trucks(

@@ -31,6 +31,18 @@ def _median(x: np.ndarray) -> float:
     return float(np.median(x))
 
 
+def _deficit_weeks_in_window(a: checchi.StudyARun, b: StudyB) -> str:
+    """How many of A's weeks below requirement (weekly median, by area) overlap B's window."""
+    weekly, weeks = checchi.weekly_availability(a)
+    starts = np.array(weeks, dtype="datetime64[D]")
+    inside = (starts + np.timedelta64(6, "D") >= np.datetime64(b.start, "D")) & (starts <= np.datetime64(b.end, "D"))
+    parts = []
+    for j, area in enumerate(("north", "south-central")):
+        low = weekly[0, :, j] < a.constants.req_gaza
+        parts.append(f"{int((low & inside).sum())} of {int(low.sum())} {area} weeks")
+    return "of A's weeks below requirement, " + " and ".join(parts) + " fall inside B's window"
+
+
 def decompose(a: checchi.StudyARun, b: StudyB, b_set: AssumptionSet, cogat: pl.DataFrame) -> tuple[float, list[Factor]]:
     """Study A's whole-period mean and the factors leading from it to Study B's published figure."""
     days = a.constants.days
@@ -54,8 +66,8 @@ def decompose(a: checchi.StudyARun, b: StudyB, b_set: AssumptionSet, cogat: pl.D
     step(
         "period",
         mean_pp(consumed, window),
-        f"Study A runs 7 Oct 2023 - 31 Aug 2024; Study B covers {b.start:%d %b %Y} - {b.end:%d %b %Y} only "
-        "(A's deficit weeks in Nov 2023 - Feb 2024 fall mostly outside B's window)",
+        f"Study A runs 7 Oct 2023 - 31 Aug 2024; Study B covers {b.start:%d %b %Y} - {b.end:%d %b %Y} only; "
+        + _deficit_weeks_in_window(a, b),
     )
 
     inflow = np.sum([np.broadcast_to(v, a.result.consumed.shape) for v in a.sources.values()], axis=0)
@@ -69,17 +81,31 @@ def decompose(a: checchi.StudyARun, b: StudyB, b_set: AssumptionSet, cogat: pl.D
             cap_kcal=a.act[:, None, None],
         )
     )
+    pooled = mean_pp(one_area.consumed[:, :, 0], window)
     step(
         "north/south split",
-        mean_pp(one_area.consumed[:, :, 0], window),
+        pooled,
         "Study A balances north and south-central separately, so a surplus in one cannot feed the other; "
-        "Study B counts the whole Strip as one pool",
+        "Study B counts the whole Strip as one pool; "
+        + (
+            "pooled, the area in deficit draws down the other's stocks before B's window, so less is left inside it"
+            if pooled < level
+            else "pooled, one area's surplus feeds the other's deficit inside B's window"
+        ),
     )
+    before_cap = level
+    uncapped = mean_pp(inflow.sum(axis=2), window)
     step(
         "capped consumption vs averages",
-        mean_pp(inflow.sum(axis=2), window),
+        uncapped,
         "Study A caps each day's consumption at the pre-war intake (about 2,600-2,800 kcal) and carries the rest; "
-        "Study B averages all supply over the months, uncapped",
+        "Study B averages all supply over the months, uncapped; "
+        + (
+            "here the window's inflows are below what A's people consumed in it, because consumption also drew "
+            "on stocks carried in from before the window"
+            if uncapped < before_cap
+            else "here the cap held back supply that the uncapped average counts"
+        ),
     )
 
     kept = {k: v for k, v in a.sources.items() if k in ("trucks", "air_boat")}

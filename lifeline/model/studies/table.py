@@ -11,25 +11,45 @@ from typing import Any
 
 from lifeline.formats import Column, ResultTable
 
+REPRODUCTION = "reproduction"
+DECOMPOSITION = "decomposition"
+OUTSIDE = "outside tolerance"
+WITHIN = "within tolerance"
+
 COLUMNS = [
+    Column("section", "#meta+section", "section"),
     Column("name", "#indicator+name", "result"),
     Column("paper", "#indicator+num+published", "paper"),
     Column("lifeline", "#indicator+num+lifeline", "Lifeline"),
     Column("unit", "#indicator+unit"),
     Column("difference_pct", "#indicator+num+difference", "difference %"),
     Column("tolerance_pct", "#indicator+num+tolerance", "tolerance %"),
+    Column("flag", "#status+tolerance", "flag"),
 ]
 
 
 @dataclass
 class Result:
-    """One reported figure; ``tolerance_pct`` is the documented agreement the tests enforce (None: not compared)."""
+    """One reported figure; ``tolerance_pct`` is the documented agreement the tests enforce (None: not compared).
+
+    ``section`` keeps a study's reproduction (its published figures beside Lifeline's) apart from the
+    step-by-step decomposition of the gap between the studies, whose rows have no published figure.
+    """
 
     name: str
     paper: float | None
     lifeline: float | None
     unit: str
     tolerance_pct: float | None = None
+    section: str = REPRODUCTION
+
+    @property
+    def flag(self) -> str | None:
+        """"outside tolerance" / "within tolerance"; None where the row is not compared."""
+        diff = self.difference_pct
+        if diff is None or self.tolerance_pct is None:
+            return None
+        return OUTSIDE if abs(diff) > self.tolerance_pct else WITHIN
 
     @property
     def difference_pct(self) -> float | None:
@@ -39,13 +59,18 @@ class Result:
 
     def as_row(self) -> dict[str, Any]:
         return {
+            "section": self.section,
             "name": self.name,
             "paper": self.paper,
             "lifeline": self.lifeline,
             "unit": self.unit,
             "difference_pct": self.difference_pct,
             "tolerance_pct": self.tolerance_pct,
+            "flag": self.flag,
         }
+
+
+RESULT_KEYS = ("name", "paper", "lifeline", "unit", "difference_pct", "tolerance_pct", "flag", "section")
 
 
 @dataclass
@@ -60,7 +85,7 @@ class StudyTable(ResultTable):
         doc: dict[str, Any] = {"study": self.study} if self.study else {}
         if self.results_in_json:
             doc["results"] = [
-                {k: r.get(k) for k in ("name", "paper", "lifeline", "unit", "difference_pct")} for r in self.rows
+                {k: r.get(k) for k in RESULT_KEYS} for r in self.rows
             ]
         doc.update(self.extra)
         doc["sources"] = self.sources
@@ -80,7 +105,7 @@ def study_table(
     return StudyTable(
         title=title,
         columns=COLUMNS,
-        rows=[r.as_row() for r in results],
+        rows=[r.as_row() for r in sorted(results, key=lambda r: r.section.startswith(DECOMPOSITION))],
         sources=sources,
         notes=notes,
         query=query or {},
