@@ -12,7 +12,7 @@ from lifeline.cli.common import engine
 from lifeline.cli.output import Format, console, emit
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import contexts
+from lifeline.model import context_gaps, contexts
 
 group = typer.Typer(help="Contexts (areas of operation): list them, show one, set one up from a folder of files.",
                     no_args_is_help=True)
@@ -48,7 +48,7 @@ def show_cmd(
     with engine().connect() as conn:
         ctx = contexts.resolve(conn, code)
         assert ctx is not None
-        missing = contexts.gaps(conn, ctx)
+        missing = context_gaps.gaps(conn, ctx)
     rows: list[dict[str, Any]] = [
         {"code": p.code, "type": p.type, "name_en": p.name_en, "name_ar": p.name_ar, "parent": p.parent,
          "route": p.route, "serves": ";".join(p.serves) or None}
@@ -86,7 +86,7 @@ def init_cmd(
         if ctx.code in before:
             continue
         with store.connect() as conn:
-            missing = contexts.gaps(conn, ctx)
+            missing = context_gaps.gaps(conn, ctx)
         console.print(f"context {ctx.code} ({ctx.name_en}): {len(ctx.areas)} areas, "
                       f"{len(ctx.entry_points)} entry points", markup=False, highlight=False)
         for line in missing or ["nothing missing"]:

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from lifeline.errors import UserError
 from lifeline.ingest.service import import_file
-from lifeline.model import contexts
+from lifeline.model import context_gaps, contexts
 from lifeline.model.coverage import coverage_table
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "zarqa-valley"
@@ -112,7 +112,7 @@ def test_what_a_context_lacks_is_said(sqlite_store: Engine, tmp_path: Path) -> N
     with sqlite_store.connect() as conn:
         ctx = contexts.resolve(conn, None)
         assert ctx is not None
-        lacks = contexts.gaps(conn, ctx)
+        lacks = context_gaps.gaps(conn, ctx)
         with pytest.raises(UserError, match="no population for context 'XZ'"):
             coverage_table(conn, runs=1, date_from=date(2025, 3, 1), date_to=date(2025, 3, 2))
     assert any(line.startswith("no population") for line in lacks)
