@@ -62,6 +62,7 @@ COMMAND_MODULES = [
     "lifeline.cli.claims",
     "lifeline.cli.revisions",
     "lifeline.cli.flags",
+    "lifeline.cli.watch",
 ]
 
 for _name in COMMAND_MODULES:
