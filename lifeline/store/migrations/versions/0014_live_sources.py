@@ -1,6 +1,6 @@
 """live sources: registered sources, their files, fetch attempts and snapshots
 
-Revision ID: 0014
+Revision ID: 0014_live_sources
 Revises: 0001
 Create Date: 2026-12-07
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014"
+revision = "0014_live_sources"
 down_revision = "0001"
 branch_labels = None
 depends_on = None
