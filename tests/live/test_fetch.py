@@ -262,3 +262,25 @@ def test_hdx_unknown_dataset_is_an_error_of_that_source(store: Engine, replay: R
     register(store, "nope", "hdx:no-such-dataset")
     (a,) = check(store).attempts
     assert a.outcome == "error" and "no-such-dataset" in (a.error or "")
+
+
+def test_watch_loop_checks_what_is_due_and_stops_when_told(store: Engine, replay: Replay, tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    monkeypatch.setattr(scheduler, "deliver_alerts", lambda _engine: None)  # no channels in this test
+    url = replay.route(f"/{SERIES}-20240911.csv", Reply(v1(tmp_path), etag='"a"'))
+    register(store, "unrwa", url, every="1h")
+    stop, runs = threading.Event(), []
+
+    def seen(run: scheduler.Run) -> None:
+        runs.append(run)
+        stop.set()
+
+    worker = threading.Thread(target=scheduler.watch, args=(store, stop, seen, 0.5, fast()))
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert [a.outcome for a in runs[0].attempts] == ["new-version"]
+    assert scheduler.due(store) == []  # next check an hour on
+    assert replay.hits(f"/{SERIES}-20240911.csv") == 1
