@@ -109,3 +109,31 @@ def test_revisions_since_and_by_period_on_the_command_line(republished: Engine, 
     assert sorted(r["crossing"] for r in moved) == ["kerem-shalom", "rafah"]
     bad = run_cli(db, "revisions", "--since", "yesterday")
     assert bad.returncode == 2 and "--since expects" in bad.stderr
+
+
+@pytest.mark.slow
+def test_the_two_published_unrwa_lists_served_one_after_the_other(store: Engine, replay: Replay) -> None:
+    """The real September and November 2024 lists at one URL, named by Content-Disposition as a publisher does."""
+    from tests.conftest import shared_file
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    versions = [shared_file(f"{SERIES}-{stamp}.xlsx") for stamp in ("20240911", "20241111")]
+    replies = [Reply(p.read_bytes(), 200, xlsx, etag=f'"{p.stem}"',
+                     headers={"Content-Disposition": f'attachment; filename="{p.name}"'}) for p in versions]
+    register(store, "unrwa", replay.route("/unrwa/commodities-received", *replies))
+    outcomes, reports = [], []
+    for _ in range(3):
+        run = scheduler.check_sources(store, scheduler.due(store, names=["unrwa"]), fast(timeout_seconds=120),
+                                      alerts=False)
+        outcomes += [a.outcome for a in run.attempts]
+        reports += [a.report for a in run.attempts]
+    assert outcomes == ["new-version", "new-version", "not-modified"]
+    second = reports[1]
+    assert second is not None and second["rows_changed"] + second["rows_withdrawn"] + second["rows_imported"] > 0
+    with store.connect() as conn:
+        paths = conn.execute(select(schema.datasets.c.path).order_by(schema.datasets.c.id)).scalars().all()
+        moved = impact(conn)
+    assert [Path(p).name for p in paths] == [p.name for p in versions]
+    assert moved.is_empty() or set(moved["dataset_id"].to_list()) == {2}  # only the newer list revises
+    assert len(moved) == 0 or int(moved["rows_changed"].sum() + moved["rows_withdrawn"].sum()) <= (
+        second["rows_changed"] + second["rows_withdrawn"])
