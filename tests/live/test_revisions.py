@@ -112,6 +112,7 @@ def test_revisions_since_and_by_period_on_the_command_line(republished: Engine, 
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(1800)
 def test_the_two_published_unrwa_lists_served_one_after_the_other(store: Engine, replay: Replay) -> None:
     """The real September and November 2024 lists at one URL, named by Content-Disposition as a publisher does."""
     from tests.conftest import shared_file
@@ -135,5 +136,3 @@ def test_the_two_published_unrwa_lists_served_one_after_the_other(store: Engine,
         moved = impact(conn)
     assert [Path(p).name for p in paths] == [p.name for p in versions]
     assert moved.is_empty() or set(moved["dataset_id"].to_list()) == {2}  # only the newer list revises
-    assert len(moved) == 0 or int(moved["rows_changed"].sum() + moved["rows_withdrawn"].sum()) <= (
-        second["rows_changed"] + second["rows_withdrawn"])
