@@ -18,7 +18,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.formats import Column, ResultTable
 from lifeline.model import kcal
-from lifeline.store.queries_live import delivery_changes
+from lifeline.store.queries_live import dataset_citations, delivery_changes
 
 ACTIONS = ("changed", "withdrawn", "restored", "back-filled")
 PERIODS = {"month": "1mo", "week": "1w"}
@@ -117,7 +117,8 @@ def impact_table(conn: Connection, since: datetime | None = None, dataset_id: in
         title="What each version changed in past figures" + (f" (since {since:%Y-%m-%d %H:%M} UTC)" if since else ""),
         columns=COLUMNS,
         rows=rows,
-        sources=[{"assumption_set": catalogue.name, "note": "kcal per kg of each commodity"}],
+        sources=[*dataset_citations(conn, sorted({int(r["dataset_id"]) for r in rows})),
+                 {"publisher": "Lifeline assumption set", "title": f"{catalogue.name}: kcal per kg of each commodity"}],
         notes=[
             "before/after: sums over the rows this version touched, not the period's whole total",
             "back-filled: rows added with a date on or before the last day the earlier version covered",

@@ -95,3 +95,16 @@ def back_filled(conn: Connection, since: datetime | None = None, dataset_id: int
          "action": "back-filled", "before": None, "after": {f: row._mapping[f] for f in FIELDS}}
         for row in conn.execute(stmt)
     ]
+
+
+def dataset_citations(conn: Connection, dataset_ids: list[int]) -> list[dict[str, Any]]:
+    """The source of each dataset named, as a citation (publisher, title, URL, published, retrieved, file)."""
+    s, ds = schema.sources, schema.datasets
+    stmt = (
+        select(ds.c.id, ds.c.path, s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.retrieved)
+        .select_from(ds.join(s, ds.c.source_id == s.c.id))
+        .where(ds.c.id.in_(dataset_ids))
+        .order_by(ds.c.id)
+    )
+    return [{"dataset_id": r.id, "path": r.path, "publisher": r.publisher, "title": r.title, "url": r.url,
+             "published": r.published, "retrieved": r.retrieved} for r in conn.execute(stmt)]

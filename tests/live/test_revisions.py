@@ -104,9 +104,11 @@ def test_revisions_since_and_by_period_on_the_command_line(republished: Engine, 
     assert later.returncode == 0 and json.loads(later.stdout)["rows"] == []
     listed = json.loads(run_cli(db, "revisions", "--since", "2024-01-01", "--format", "json").stdout)["rows"]
     assert len(listed) == 14  # 12 changed + 2 withdrawn rows (back-filled rows are new rows, not revisions)
-    moved = json.loads(run_cli(db, "revisions", "--since", "2024-01-01", "--by-period", "month",
-                               "--format", "json").stdout)["rows"]
-    assert sorted(r["crossing"] for r in moved) == ["kerem-shalom", "rafah"]
+    doc = json.loads(run_cli(db, "revisions", "--since", "2024-01-01", "--by-period", "month",
+                             "--format", "json").stdout)
+    assert sorted(r["crossing"] for r in doc["rows"]) == ["kerem-shalom", "rafah"]
+    (cited,) = [s for s in doc["sources"] if s.get("dataset_id") == 2]  # the revising version, with its retrieval
+    assert cited["path"].endswith(f"{SERIES}.csv") and cited["retrieved"]
     bad = run_cli(db, "revisions", "--since", "yesterday")
     assert bad.returncode == 2 and "--since expects" in bad.stderr
 
