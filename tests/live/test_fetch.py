@@ -284,3 +284,22 @@ def test_watch_loop_checks_what_is_due_and_stops_when_told(store: Engine, replay
     assert [a.outcome for a in runs[0].attempts] == ["new-version"]
     assert scheduler.due(store) == []  # next check an hour on
     assert replay.hits(f"/{SERIES}-20240911.csv") == 1
+
+
+def test_serve_watch_checks_sources_in_a_thread_of_the_server_process(store: Engine, replay: Replay, tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    import time
+
+    from lifeline.cli import serve
+
+    monkeypatch.setattr(scheduler, "deliver_alerts", lambda _engine: None)
+    register(store, "unrwa", replay.route(f"/{SERIES}-20240911.csv", Reply(v1(tmp_path))))
+    stop = serve._start_watching(str(store.url))
+    try:
+        deadline = time.monotonic() + 30
+        while count(store, live_fetches) == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        stop.set()
+    with store.connect() as conn:
+        assert conn.execute(select(live_fetches.c.outcome)).scalars().all() == ["new-version"]
