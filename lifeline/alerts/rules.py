@@ -340,7 +340,7 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
         pl.lit(0).alias("n"),
     )
     delta = (
-        pl.concat([old, new])
+        pl.concat([old, new, _back_filled(conn)])
         .group_by("dataset_id", "series", "path", "month")
         .agg(pl.col("d_trucks").sum(), pl.col("d_kg").sum(), pl.col("n").sum().alias("rows_revised"))
     )
@@ -381,7 +381,8 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                         f"{r['trucks_before']:,.0f} -> {r['trucks_before'] + r['d_trucks']:,.0f} "
                         f"({r['pct_trucks'] or 0:.1f}%), "
                         f"tonnes {r['kg_before'] / 1000:,.1f} -> {(r['kg_before'] + r['d_kg']) / 1000:,.1f} "
-                        f"({r['pct_kg'] or 0:.1f}%). Earlier values stay in `lifeline revisions`."
+                        f"({r['pct_kg'] or 0:.1f}%). Earlier values stay in `lifeline revisions`; per crossing: "
+                        f"`lifeline revisions --dataset {r['dataset_id']} --by-period month`."
                     ),
                     evidence={
                         "dataset_id": r["dataset_id"],
@@ -394,6 +395,7 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                         "tonnes_before": r["kg_before"] / 1000,
                         "tonnes_after": (r["kg_before"] + r["d_kg"]) / 1000,
                         "pct_tonnes": r["pct_kg"],
+                        "by_crossing": by_crossing(conn, r["dataset_id"], month),
                         "thresholds": cfg.citation("revision_threshold_pct", "revision_min_trucks"),
                     },
                     sources=_cite(cite),
@@ -401,6 +403,32 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                 )
             )
     return out
+
+
+def _back_filled(conn: Connection) -> pl.DataFrame:
+    """Rows a newer version added inside the period the earlier one covered: they move past totals too."""
+    from lifeline.store.queries_live import back_filled
+
+    rows = [(b["dataset_id"], b["series"], b["path"], b["after"]["date"], b["after"]["trucks"], b["after"]["kg"])
+            for b in back_filled(conn)]
+    frame = pl.DataFrame(rows, schema={"dataset_id": pl.Int64, "series": pl.String, "path": pl.String,
+                                       "date": pl.Date, "trucks": pl.Float64, "kg": pl.Float64}, orient="row")
+    return frame.select(
+        "dataset_id", "series", "path", pl.col("date").dt.truncate("1mo").alias("month"),
+        pl.col("trucks").fill_null(0).alias("d_trucks"), pl.col("kg").fill_null(0).alias("d_kg"),
+        pl.lit(1).alias("n"),
+    )
+
+
+def by_crossing(conn: Connection, dataset_id: int, month: date) -> list[dict[str, Any]]:
+    """Before/after per crossing of what one version moved in one month (the figures of `revisions --by-period`)."""
+    from lifeline.model.revision_impact import impact
+
+    frame = impact(conn, dataset_id=dataset_id, by="month")
+    if frame.is_empty():
+        return []
+    keep = [c for c in frame.columns if c not in {"dataset_id", "series", "path", "period", "changed_at"}]
+    return frame.filter(pl.col("period") == month).select(keep).to_dicts()
 
 
 def facilities_worse(conn: Connection, cfg: AlertConfig) -> list[Alert]:

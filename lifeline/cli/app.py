@@ -38,7 +38,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "series": ("lifeline.cli.series",
                "Population, displacement, facilities, needs...: each source's figure for each date, "
                "with its citation."),
-    "sources": ("lifeline.cli.sources", "Compare what each source recorded."),
+    "sources": ("lifeline.cli.sources", "Compare what each source recorded; register and fetch live sources."),
+    "watch": ("lifeline.cli.watch",
+              "Fetch due sources on schedule, import new versions, alert on revisions, deliver the outbox."),
     "study": ("lifeline.cli.study", "Reproduce the two published Gaza food-availability studies and compare them."),
     "claims": ("lifeline.cli.claims", "Check the figures a statement asserts against the data."),
     "alerts": ("lifeline.cli.alerts", "Early-warning alerts: check the rules, list, acknowledge, deliver."),

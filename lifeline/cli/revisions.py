@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Annotated, Any
 
 import typer
@@ -10,8 +12,26 @@ import typer
 from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
+from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.model.revision_impact import impact_table
 from lifeline.store import queries
+
+
+class Period(StrEnum):
+    month = "month"
+    week = "week"
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS``, read as UTC."""
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"--since expects YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS (UTC), got {value!r}") from None
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 @app.command("revisions")
@@ -19,11 +39,24 @@ def revisions_cmd(
     dataset: Annotated[
         int | None, typer.Option("--dataset", help="Only the changes made by this import (see `lifeline datasets`).")
     ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", help="Only changes imported at or after this time, YYYY-MM-DD[THH:MM:SS] (UTC)."),
+    ] = None,
+    by_period: Annotated[
+        Period | None,
+        typer.Option("--by-period", help="Instead of each row: what each version moved, per period and crossing "
+                                         "(trucks, tonnes, kcal before and after)."),
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Every stored value a newer file replaced or withdrew: nothing is overwritten silently."""
+    when = parse_since(since)
     with engine().connect() as conn:
-        rows = queries.revisions(conn, dataset_id=dataset)
+        if by_period is not None:
+            emit(impact_table(conn, when, dataset, by_period.value), fmt)
+            return
+        rows = queries.revisions(conn, dataset_id=dataset, since=when)
     emit(revision_table(rows, dataset), fmt)
 
 

@@ -6,6 +6,7 @@ import re
 import socket
 import sys
 import tempfile
+import threading
 from pathlib import Path
 from typing import Annotated
 
@@ -27,7 +28,7 @@ def _check_port(host: str, port: int) -> None:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
 
 
-def _run(db_url: str, host: str, port: int, workbook: Path | None = None) -> None:
+def _run(db_url: str, host: str, port: int, workbook: Path | None = None, watch: bool = False) -> None:
     import uvicorn
 
     from lifeline.api.app import create_app
@@ -37,18 +38,38 @@ def _run(db_url: str, host: str, port: int, workbook: Path | None = None) -> Non
     application = create_app(Settings.from_env(db_url=db_url, study_workbook=str(workbook) if workbook else None))
     shown = f"[{host}]" if ":" in host else host
     print(f"Lifeline is serving at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    stop = _start_watching(db_url) if watch else None
+    try:
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+    finally:
+        if stop is not None:
+            stop.set()
+
+
+def _start_watching(db_url: str) -> threading.Event:
+    """Check registered sources on their schedule in a thread of the server process (``serve --watch``)."""
+    from lifeline.ingest.live import scheduler
+    from lifeline.store.engine import open_store
+
+    stop = threading.Event()
+    threading.Thread(target=scheduler.watch, args=(open_store(db_url), stop), name="lifeline-watch",
+                     daemon=True).start()
+    print("watching registered sources in the background (see `lifeline sources list`)", flush=True)
+    return stop
 
 
 @app.command("serve")
 def serve_cmd(
     host: Annotated[str, typer.Option("--host", help="Address to listen on (default: loopback only).")] = DEFAULT_HOST,
     port: Annotated[int, typer.Option("--port", min=1, max=65535)] = DEFAULT_PORT,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Also check registered sources on their schedule, as `lifeline watch`.")
+    ] = False,
 ) -> None:
     """Serve the dashboard and the API (/api/v1, OpenAPI at /openapi.json)."""
     from lifeline.config import resolve_db_url
 
-    _run(resolve_db_url(state.db), host, port)
+    _run(resolve_db_url(state.db), host, port, watch=watch)
 
 
 _STAMP = re.compile(r"(20\d{6})")

@@ -1,4 +1,4 @@
-"""``lifeline sources compare``: every source's figures side by side, ratios to the UN source, notes."""
+"""``lifeline sources``: compare what each source recorded; register, list, fetch and remove live sources."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from lifeline.assumptions import load_set
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
+from lifeline.formats import Column, ResultTable
+from lifeline.ingest.live.freshness import freshness_table
 from lifeline.model.sources_compare import comparison, reported_vs_recorded
 
-group = typer.Typer(help="Compare what each source recorded.", no_args_is_help=True)
+group = typer.Typer(help="Compare what each source recorded; register and fetch live sources.", no_args_is_help=True)
 app.add_typer(group, name="sources")
 
 
@@ -60,3 +62,86 @@ def reported_cmd(
     with engine().connect() as conn:
         result = reported_vs_recorded(conn, rules)
     emit(result, fmt)
+
+
+# --- registered (live) sources: add, list, fetch, remove (issue 14) ---------------------------
+
+
+@group.command("add")
+def add_cmd(
+    name: Annotated[str, typer.Argument(help="A short name for the source (lower case, digits, . - _).")],
+    location: Annotated[str, typer.Argument(help="An http(s) URL, or hdx:DATASET[/RESOURCE] for HDX.")],
+    kind: Annotated[str, typer.Option("--kind", help="Importer kind (unrwa, cogat, hxl...) or auto.")] = "auto",
+    every: Annotated[str, typer.Option("--every", help="How often to check: 30m, 6h, 1d...")] = "6h",
+    token_env: Annotated[
+        str | None,
+        typer.Option("--token-env", help="Name of the environment variable holding a bearer token (never the token)."),
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Register a publication to watch; it is due at once (`lifeline sources fetch` or `lifeline watch`)."""
+    from lifeline.ingest.live import registry
+
+    with engine().begin() as conn:
+        registry.add(conn, name, location, kind, registry.parse_every(every), token_env)
+        table = freshness_table(conn)
+    table.rows = [r for r in table.rows if r["name"] == name]
+    table.title = f"Registered source {name}"
+    emit(table, fmt)
+
+
+@group.command("list")
+def list_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
+    """Every registered source: schedule, last checked, last changed, next check, last error, overdue."""
+    with engine().connect() as conn:
+        emit(freshness_table(conn), fmt)
+
+
+@group.command("fetch")
+def fetch_cmd(
+    names: Annotated[
+        list[str] | None, typer.Argument(help="Sources to check now (default: those that are due).")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+) -> None:
+    """Check sources now: fetch what changed, import each new version, then evaluate alerts."""
+    from lifeline.ingest.live import registry, scheduler
+
+    store = engine()
+    if names:
+        with store.connect() as conn:
+            for n in names:
+                registry.get(conn, n)  # an unknown name is the user's mistake, said before any request
+    run = scheduler.check_sources(store, scheduler.due(store, names=names))
+    emit(attempts_table(run.as_dict()["attempts"]), fmt)
+    if any(a.outcome == "error" for a in run.attempts):
+        raise typer.Exit(1)
+
+
+@group.command("remove")
+def remove_cmd(name: Annotated[str, typer.Argument(help="The registered source to forget.")]) -> None:
+    """Forget a source and its fetch history; what it imported (datasets, rows, snapshots) stays."""
+    from lifeline.ingest.live import registry
+
+    with engine().begin() as conn:
+        registry.remove(conn, name)
+    print(f"removed source {name}; its imported datasets stay in the store")
+
+
+def attempts_table(attempts: list[dict[str, object]]) -> ResultTable:
+    return ResultTable(
+        title="Checks",
+        columns=[
+            Column("source", "#meta+name"),
+            Column("resource", "#meta+resource"),
+            Column("outcome", "#status+outcome"),
+            Column("http_status", "#meta+status", "HTTP"),
+            Column("bytes", "#indicator+bytes"),
+            Column("dataset_id", "#meta+dataset", "dataset"),
+            Column("finished_at", "#date+checked", "checked"),
+            Column("error", "#status+error"),
+        ],
+        rows=[{k: v for k, v in a.items() if k != "import"} for a in attempts],
+        notes=["new-version: imported (see `lifeline revisions --since`); unchanged: same bytes as before; "
+               "not-modified: the publisher said so (304, or HDX's last_modified)"],
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, true
@@ -142,7 +142,8 @@ def delivery_breakdown(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None = None,
+              since: datetime | None = None) -> list[dict[str, Any]]:
     """What an import changed, withdrew or restored: when, which row, from which dataset, old and new values.
 
     ``dataset_id`` narrows to the changes one import made. Rows are named by their series and the
@@ -175,6 +176,8 @@ def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None
     )
     if dataset_id is not None:
         stmt = stmt.where(r.c.dataset_id == dataset_id)
+    if since is not None:
+        stmt = stmt.where(r.c.changed_at >= since)
     if limit is not None:
         stmt = stmt.limit(limit)
     return [dict(row._mapping) for row in conn.execute(stmt)]
