@@ -28,7 +28,7 @@ from lifeline.errors import UserError
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("lifeline.cli.imports",
                "Import line lists and HXL files; each file is stored whole or not at all."),
-    "datasets": ("lifeline.cli.imports", "Every import: file, kind, when, and the row accounting."),
+    "datasets": ("lifeline.cli.datasets", "Every import: file, kind, when, and the row accounting."),
     "deliveries": ("lifeline.cli.deliveries",
                    "What entered, per period and crossing / category / commodity / source / route."),
     "access": ("lifeline.cli.access",
