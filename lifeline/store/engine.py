@@ -77,14 +77,18 @@ def declared_heads() -> frozenset[str]:
     parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            target = node.targets[0] if isinstance(node, ast.Assign) and len(node.targets) == 1 else (
-                node.target if isinstance(node, ast.AnnAssign) else None)
-            if not isinstance(target, ast.Name) or node.value is None:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if not isinstance(target, ast.Name):
                 continue
             if target.id == "revision":
-                revisions.add(ast.literal_eval(node.value))
+                revisions.add(ast.literal_eval(value))
             elif target.id == "down_revision":
-                down = ast.literal_eval(node.value)
+                down = ast.literal_eval(value)
                 parents.update([down] if isinstance(down, str) else (down or ()))
     return frozenset(revisions - parents)
 
@@ -99,8 +103,8 @@ def _current_heads(engine: Engine) -> set[str]:
 
 def upgrade(engine: Engine) -> None:
     """Apply any pending migration; cheap when the schema is current (Alembic is imported only then)."""
-    heads = declared_heads()
-    if heads and _current_heads(engine) == heads:
+    declared = declared_heads()
+    if declared and _current_heads(engine) == declared:
         return
     from alembic import command
     from alembic.runtime.migration import MigrationContext
