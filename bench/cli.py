@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -34,17 +35,22 @@ COMMANDS: list[tuple[str, list[str], float]] = [  # label, arguments, target sec
 DEFAULT_BASELINE = Path("/work/main/.venv/bin/lifeline")
 
 
-def timed(argv: list[str], env: dict[str, str], repeat: int) -> list[float]:
-    """Wall seconds of each of ``repeat`` runs of ``argv`` (output discarded; a failure stops the bench)."""
-    runs = []
+def timed(argv: list[str], env: dict[str, str], repeat: int) -> tuple[list[float], list[float]]:
+    """Wall and CPU (user + system) seconds of each of ``repeat`` runs of ``argv`` (output
+    discarded; a failure stops the bench). CPU time moves less than wall time when others load
+    the shared machine."""
+    runs, cpu = [], []
     for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                               cwd=ROOT, timeout=300)
         runs.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if done.returncode != 0:
             raise SystemExit(f"{' '.join(argv)} failed (exit {done.returncode}): {done.stderr.strip()[-300:]}")
-    return runs
+    return runs, cpu
 
 
 def store_env(script: Path, folder: Path) -> dict[str, str]:
@@ -57,8 +63,9 @@ def store_env(script: Path, folder: Path) -> dict[str, str]:
     return env
 
 
-def summary(runs: list[float]) -> str:
-    return f"{statistics.median(runs):.2f} (min {min(runs):.2f})"
+def summary(measured: tuple[list[float], list[float]]) -> str:
+    wall, cpu = measured
+    return f"{statistics.median(wall):.2f} (min {min(wall):.2f}, cpu {statistics.median(cpu):.2f})"
 
 
 def main() -> None:
@@ -88,7 +95,8 @@ def main() -> None:
         rows.append([label, summary(floor), summary(results["this tree"][i]),
                      *([summary(results["baseline"][i])] if baseline else []), f"< {target}"])
     widths = [max(len(r[k]) for r in [header, *rows]) for k in range(len(header))]
-    print(f"CLI start-up and everyday queries, whole process, median of {args.repeat} runs (seconds)")
+    print(f"CLI start-up and everyday queries, whole process, wall seconds: median of {args.repeat} runs "
+          "(fastest, median CPU user + system)")
     print(machine())
     print(f"baseline: {baseline or 'none'}; store: real UNRWA + COGAT lists in a temporary SQLite file\n")
     print("  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)))

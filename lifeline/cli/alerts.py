@@ -18,7 +18,7 @@ from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, console, emit
 from lifeline.formats import Column, ResultTable
 
-alerts_app = typer.Typer(
+alerts_app = typer.Typer(rich_markup_mode=None,
     help="Early-warning alerts: check the rules, list, acknowledge, deliver.", no_args_is_help=True
 )
 app.add_typer(alerts_app, name="alerts")

@@ -14,7 +14,7 @@ from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, emit
 from lifeline.model.sources_compare import comparison, reported_vs_recorded
 
-group = typer.Typer(help="Compare what each source recorded.", no_args_is_help=True)
+group = typer.Typer(rich_markup_mode=None, help="Compare what each source recorded.", no_args_is_help=True)
 app.add_typer(group, name="sources")
 
 

@@ -46,6 +46,8 @@ def display(value: Any) -> str:
 
 def clean(text: str) -> str:
     """One line of text with no control characters (newlines and tabs become spaces)."""
+    if text.isprintable():
+        return text
     return " ".join(text.replace("\t", " ").splitlines()).translate(_CONTROL)
 
 
@@ -67,7 +69,8 @@ def render_table(result: ResultTable, width: int) -> str:
         lines.append("(no rows)")
     else:
         numeric = [_is_numeric(result.rows, c) for c in columns]
-        natural = [max([cell_width(c.title), *(cell_width(r[i]) for r in cells)]) for i, c in enumerate(columns)]
+        sizes = [[cell_width(text) for text in row] for row in cells]
+        natural = [max([cell_width(c.title), *(r[i] for r in sizes)]) for i, c in enumerate(columns)]
         minimum = [_minimum(c, n, [r[i] for r in cells], numeric[i]) for i, (c, n) in enumerate(zip(columns, natural,
                                                                                                   strict=True))]
         panels = _panels(minimum, width)
@@ -77,7 +80,7 @@ def render_table(result: ResultTable, width: int) -> str:
                 lines.append(_wrap(f"({number}/{len(panels)}: columns "
                                    f"{', '.join(columns[i].title for i in panel if i or number == 1)})", width, " "))
             widths = _fit([natural[i] for i in panel], [minimum[i] for i in panel], width)
-            lines.extend(_draw(panel, widths, columns, cells, numeric))
+            lines.extend(_draw(panel, widths, columns, cells, sizes, numeric))
     if footnotes:
         lines.append("")
         lines.extend(_wrap(f"[{n}] {text}", width, indent="    ") for n, text in enumerate(footnotes, 1))
@@ -151,17 +154,19 @@ def _fit(natural: list[int], minimum: list[int], width: int) -> list[int]:
 
 
 def _draw(panel: list[int], widths: list[int], columns: Sequence[Column], cells: list[list[str]],
-          numeric: list[bool]) -> list[str]:
-    header = [_lines(columns[i].title, w) or [""] for i, w in zip(panel, widths, strict=True)]
-    lines = _block(header, widths, [numeric[i] for i in panel])
+          sizes: list[list[int]], numeric: list[bool]) -> list[str]:
+    """The header, a rule and every row of one panel; a cell wider than its column wraps at spaces."""
+    right = [numeric[i] for i in panel]
+    lines = _block([_lines(columns[i].title, w) for i, w in zip(panel, widths, strict=True)], widths, right)
     lines.append(GAP.join("─" * w for w in widths))
-    align = [numeric[i] for i in panel]
-    for row in cells:
-        parts = []
-        for i, w in zip(panel, widths, strict=True):
-            text = row[i]
-            parts.append([text] if cell_width(text) <= w else _lines(text, w))
-        lines.extend(_block(parts, widths, align))
+    fitted = list(zip(panel, widths, right, strict=True))
+    for row, size in zip(cells, sizes, strict=True):
+        if all(size[i] <= w for i, w, _r in fitted):  # the usual case: one line, padded
+            lines.append(GAP.join(" " * (w - size[i]) + row[i] if r else row[i] + " " * (w - size[i])
+                                  for i, w, r in fitted).rstrip())
+        else:
+            lines.extend(_block([[row[i]] if size[i] <= w else _lines(row[i], w) for i, w, _r in fitted],
+                                widths, right))
     return lines
 
 
