@@ -1,5 +1,5 @@
 """Print a :class:`ResultTable` in the format asked for: a plain table fitted to the terminal for
-people (:mod:`lifeline.cli.tables`), text for machines.
+people (:mod:`lifeline.cli.tables`), CSV / JSON / HXL text, or an XLSX workbook's bytes.
 
 ``console`` and ``err`` (Rich consoles, for the commands that print progress or styled lines) are
 created on first use, so a command that prints only a table never imports Rich.
@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from lifeline.cli.tables import render_table
+from lifeline.errors import UserError
 from lifeline.formats import ResultTable, render
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     hxl = "hxl"
+    xlsx = "xlsx"
 
 
 def terminal_width() -> int:
@@ -36,6 +38,14 @@ def terminal_width() -> int:
 
 def emit(result: ResultTable, fmt: Format | str) -> None:
     fmt = fmt.value if isinstance(fmt, Format) else fmt
+    if fmt == "xlsx":
+        if sys.stdout.isatty():
+            raise UserError("--format xlsx writes a workbook: redirect it to a file (… --format xlsx > table.xlsx)")
+        from lifeline.formats.xlsx import to_xlsx
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_xlsx(result))
+        return
     if fmt != "table":
         sys.stdout.write(render(result, fmt))
         if fmt == "json":

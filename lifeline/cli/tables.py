@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from lifeline.formats import Column, ResultTable
+from lifeline.formats.precision import decimals, rounded
 from lifeline.formats.writers import _cell
 
 MIN_WIDTH = 12  # narrowest column that still shows a date, a crossing name or a number whole
@@ -28,7 +29,7 @@ FOOTNOTE_ABOVE = 24  # such a column becomes footnotes when its widest value is 
 _CONTROL = {i: "\N{REPLACEMENT CHARACTER}" for i in (*range(0x20), *range(0x7F, 0xA0))}
 
 
-def display(value: Any) -> str:
+def display(value: Any, places: int | None = None) -> str:
     """A value as the terminal shows it: thousands separated, one decimal, time to the minute,
     control characters replaced."""
     if value is None:
@@ -36,6 +37,8 @@ def display(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value == value:
+        if places is not None:
+            return f"{value:,.{places}f}"
         return f"{int(value):,}" if value.is_integer() else f"{value:,.1f}"
     if isinstance(value, int):
         return f"{value:,}"
@@ -63,7 +66,9 @@ def render_table(result: ResultTable, width: int) -> str:
     """The whole answer: title, the table (in panels if needed), then footnotes, notes and sources."""
     lines = [clean(result.title)]
     columns = list(result.columns)
-    cells = [[display(row.get(c.key)) for c in columns] for row in result.rows]
+    places = [decimals(c) for c in columns]
+    cells = [[display(rounded(row.get(c.key), p), p) for c, p in zip(columns, places, strict=True)]
+             for row in result.rows]
     footnotes = _move_to_footnotes(columns, cells)
     if not cells:
         lines.append("(no rows)")

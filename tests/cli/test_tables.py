@@ -84,3 +84,11 @@ def test_missing_is_blank_and_numbers_are_right_aligned() -> None:
     assert lines[-2].rstrip() == "b"
     assert render_table(ResultTable(title="t", columns=[Column("k", "#meta+k")], rows=[]), 80).splitlines()[1] \
         == "(no rows)"
+
+
+def test_tonnes_show_to_the_tonne_unless_the_column_was_measured_finer() -> None:
+    table = ResultTable(title="t", columns=[Column("k", "#meta+k"), Column("tonnes", "#indicator+num+tonnes"),
+                                            Column("weighed", "#indicator+num+tonnes", decimals=2)],
+                        rows=[{"k": "a", "tonnes": 877.838, "weighed": 877.838}])
+    last = render_table(table, 80).splitlines()[-1]
+    assert last.split() == ["a", "878", "877.84"]
