@@ -15,8 +15,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+PORT ?= 8000
+
+# `make demo PORT=8080` serves on another port; the temporary store is deleted when the demo stops.
 demo: install
-	$(BIN)/lifeline demo $(if $(SHARED_DATA),--data $(SHARED_DATA),)
+	$(BIN)/lifeline demo $(if $(SHARED_DATA),--data $(SHARED_DATA),) --port $(PORT)
 
 # The whole suite, with a real PostgreSQL server and Chromium installed and started when absent.
 test: install lint

@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_data_dir
-
 ENV_DB = "LIFELINE_DB"
 
 
 def default_db_url() -> str:
     """SQLite file in the per-user data directory (created on demand)."""
+    from platformdirs import user_data_dir  # 30 ms to import: only when no URL is given
+
     folder = Path(user_data_dir("lifeline", appauthor=False))
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'lifeline.db'}"

@@ -19,7 +19,8 @@ from lifeline.store.queries import GROUPS
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
 
-FmtQ = Annotated[Fmt, Query(description="json (default), csv, or hxl (CSV with a hashtag row)")]
+FmtQ = Annotated[Fmt, Query(description="json (default), csv (add bom=0 to omit the byte-order mark), hxl (CSV with "
+                                          "a hashtag row) or xlsx")]
 Limit = Annotated[int | None, Query(ge=1, le=50_000, description="rows per page (default: all up to 50,000)")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="rows to skip")]
 # Dates as ISO text only: a bare number is not a date (pydantic would read it as a Unix time).

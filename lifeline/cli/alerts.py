@@ -19,7 +19,7 @@ from lifeline.cli.output import Format, console, emit
 from lifeline.formats import Column, ResultTable
 from lifeline.store.window import check as check_window
 
-alerts_app = typer.Typer(
+alerts_app = typer.Typer(rich_markup_mode=None,
     help="Early-warning alerts: check the rules, list, acknowledge, deliver.", no_args_is_help=True
 )
 app.add_typer(alerts_app, name="alerts")

@@ -13,7 +13,11 @@ from lifeline.cli.app import app
 from lifeline.cli.output import Format, emit
 from lifeline.formats import Column, ResultTable
 
-group = typer.Typer(help="Assumption sets: the named, sourced constants behind every figure.", no_args_is_help=True)
+group = typer.Typer(
+    help="Assumption sets: the named, sourced constants behind every figure.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(group, name="assumptions")
 
 

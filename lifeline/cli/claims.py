@@ -24,7 +24,9 @@ from lifeline.cli.output import console, emit
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 
-claims_app = typer.Typer(help="Check the figures a statement asserts against the data.", no_args_is_help=True)
+claims_app = typer.Typer(
+    help="Check the figures a statement asserts against the data.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(claims_app, name="claims")
 
 DOCUMENT_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".pdf"}

@@ -11,7 +11,9 @@ from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
 from lifeline.model.commodities import unmapped_table
 
-group = typer.Typer(help="The commodity catalogue and what it does not yet cover.", no_args_is_help=True)
+group = typer.Typer(
+    help="The commodity catalogue and what it does not yet cover.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(group, name="commodities")
 
 

@@ -14,7 +14,8 @@ from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.model import context_gaps, contexts
 
-group = typer.Typer(help="Contexts (areas of operation): list them, show one, set one up from a folder of files.",
+group = typer.Typer(rich_markup_mode=None,
+                    help="Contexts (areas of operation): list them, show one, set one up from a folder of files.",
                     no_args_is_help=True)
 app.add_typer(group, name="context")
 

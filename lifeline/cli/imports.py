@@ -1,4 +1,4 @@
-"""``lifeline import`` and ``lifeline datasets``."""
+"""``lifeline import``: files into the store, each whole or not at all, with its row accounting."""
 
 from __future__ import annotations
 
@@ -16,12 +16,10 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from lifeline.alerts.evaluate import evaluate_after_import
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, rules
-from lifeline.cli.output import Format, console, emit, err
+from lifeline.cli.output import Format, console, err
 from lifeline.errors import UserError
-from lifeline.formats import Column, ResultTable
 from lifeline.ingest import registry
 from lifeline.ingest.service import ImportReport, import_file
-from lifeline.store import queries
 
 REPORT_KEYS = ("path", "kind", "rows_read", "rows_imported", "rows_unchanged", "rows_changed", "rows_rejected")
 
@@ -150,31 +148,3 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # t
             raise UserError(f"cannot read the file ({exc.strerror})", file=str(path)) from None
         finally:
             reveal.cancel()
-
-
-@app.command("datasets")
-def datasets_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
-    """Every import: file, kind, when, and the row accounting."""
-    with engine().connect() as conn:
-        rows = queries.datasets(conn)
-    result = ResultTable(
-        title="Datasets imported",
-        columns=[
-            Column("id", "#meta+id"),
-            Column("kind", "#meta+kind"),
-            Column("series", "#meta+series"),
-            Column("path", "#meta+file"),
-            Column("publisher", "#org+name"),
-            Column("published", "#date+published"),
-            Column("imported_at", "#date+imported"),
-            Column("rows_read", "#indicator+num+read"),
-            Column("rows_imported", "#indicator+num+imported"),
-            Column("rows_unchanged", "#indicator+num+unchanged"),
-            Column("rows_changed", "#indicator+num+changed"),
-            Column("rows_rejected", "#indicator+num+rejected"),
-            Column("rows_flagged", "#indicator+num+flagged"),
-            Column("rows_withdrawn", "#indicator+num+withdrawn"),
-        ],
-        rows=rows,
-    )
-    emit(result, fmt)

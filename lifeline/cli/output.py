@@ -1,17 +1,26 @@
-"""Print a :class:`ResultTable` in the format asked for: a Rich table for people, text for machines."""
+"""Print a :class:`ResultTable` in the format asked for: a plain table fitted to the terminal for
+people (:mod:`lifeline.cli.tables`), CSV / JSON / HXL text, or an XLSX workbook's bytes.
+
+``console`` and ``err`` (Rich consoles, for the commands that print progress or styled lines) are
+created on first use, so a command that prints only a table never imports Rich.
+"""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-
+from lifeline.cli.tables import render_table
+from lifeline.errors import UserError
 from lifeline.formats import ResultTable, render
-from lifeline.formats.writers import _cell
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    console: Console
+    err: Console
 
 
 class Format(StrEnum):
@@ -19,39 +28,37 @@ class Format(StrEnum):
     csv = "csv"
     json = "json"
     hxl = "hxl"
+    xlsx = "xlsx"
 
 
-console = Console()
-err = Console(stderr=True)
+def terminal_width() -> int:
+    """The width to fit: ``COLUMNS`` if set, else the terminal's, else 80 (a pipe or a file)."""
+    return max(shutil.get_terminal_size(fallback=(80, 24)).columns, 40)
 
 
 def emit(result: ResultTable, fmt: Format | str) -> None:
     fmt = fmt.value if isinstance(fmt, Format) else fmt
+    if fmt == "xlsx":
+        if sys.stdout.isatty():
+            raise UserError("--format xlsx writes a workbook: redirect it to a file (… --format xlsx > table.xlsx)")
+        from lifeline.formats.xlsx import to_xlsx
+
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_xlsx(result))
+        return
     if fmt != "table":
         sys.stdout.write(render(result, fmt))
         if fmt == "json":
             sys.stdout.write("\n")
         return
-    table = Table(title=escape(result.title), title_justify="left")
-    for col in result.columns:
-        table.add_column(escape(col.title), overflow="fold")
-    for row in result.rows:
-        table.add_row(*[escape(_display(row.get(c.key))) for c in result.columns])
-    console.print(table)
-    for note in result.notes:
-        console.print(f"[dim]note:[/dim] {escape(note)}", markup=True, highlight=False)
-    for src in result.sources:
-        console.print(f"[dim]source:[/dim] {escape(_citation(src))}", markup=True, highlight=False)
+    sys.stdout.write(render_table(result, terminal_width()))
 
 
-def _display(value: Any) -> str:
-    if isinstance(value, float):
-        return f"{value:,.1f}" if not value.is_integer() else f"{int(value):,}"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return _cell(value)
+def __getattr__(name: str) -> Any:
+    if name in ("console", "err"):
+        from rich.console import Console
 
-
-def _citation(src: dict[str, Any]) -> str:
-    parts = [src.get("publisher"), src.get("title"), src.get("url"), str(src.get("published") or "")]
-    return ", ".join(p for p in parts if p)
+        value = Console(stderr=name == "err")
+        globals()[name] = value
+        return value
+    raise AttributeError(name)

@@ -14,8 +14,11 @@ from lifeline.cli.output import Format, emit
 from lifeline.formats import Column, ResultTable
 from lifeline.reference import load as reference
 
-group = typer.Typer(help="The bundled reference data set (locations, population, crossing status, needs...).",
-                    no_args_is_help=True)
+group = typer.Typer(
+    help="The bundled reference data set (locations, population, crossing status, needs...).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(group, name="reference")
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+import signal
 import socket
 import sys
 import tempfile
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -70,6 +74,33 @@ def serve_cmd(
     from lifeline.config import resolve_db_url
 
     _run(resolve_db_url(state.db), host, port, watch=watch)
+
+
+@contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (``kill``, a service manager) ends the demo as Ctrl+C does, so its cleanup runs.
+
+    uvicorn installs its own handlers while serving and exits its loop on either signal; this covers
+    the moments before and after, when the default action would kill the process on the spot.
+    """
+    def stop(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    except KeyboardInterrupt:
+        pass
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _remove_store(folder: Path) -> None:
+    from lifeline.store.engine import connect
+
+    connect.cache_clear()  # engines of this process hold the file open (harmless on Linux, but tidy)
+    shutil.rmtree(folder, ignore_errors=True)
+    print(f"removed the demo store {folder}", file=sys.stderr, flush=True)
 
 
 _STAMP = re.compile(r"(20\d{6})")
@@ -149,20 +180,34 @@ def demo_cmd(
         bool, typer.Option("--no-serve", help="Build the demo store, print its URL, and stop.")
     ] = False,
 ) -> None:
-    """A fresh embedded database with the reference set and the line lists of --data, then serve it."""
+    """A fresh embedded database with the reference set and the line lists of --data, then serve it.
+
+    Without --db the store is a temporary folder (about 50 MB with the real lists), deleted when the
+    demo stops (Ctrl+C, SIGTERM, or an error); with --no-serve it is kept and its URL printed, to be
+    used with --db and removed by hand.
+    """
+    folder: Path | None = None
     if state.db:
         db_url = state.db
     else:
         folder = Path(tempfile.mkdtemp(prefix="lifeline-demo-"))
         db_url = f"sqlite:///{folder / 'demo.db'}"
     print(f"demo database: {db_url}", flush=True)
-    build_demo(db_url, data, say=lambda msg: print(msg, file=sys.stderr, flush=True))
-    workbook = study_workbook(data.resolve()) if data else None
-    if workbook:
-        print(f"Study A workbook: {workbook}", file=sys.stderr, flush=True)
-    if no_serve:
-        return
-    _run(db_url, host, port, workbook)
+    try:
+        build_demo(db_url, data, say=lambda msg: print(msg, file=sys.stderr, flush=True))
+        workbook = study_workbook(data.resolve()) if data else None
+        if workbook:
+            print(f"Study A workbook: {workbook}", file=sys.stderr, flush=True)
+        if no_serve:
+            if folder is not None:
+                print(f"kept: {folder} (remove it when done)", file=sys.stderr, flush=True)
+                folder = None
+            return
+        with _stop_on_sigterm():
+            _run(db_url, host, port, workbook)
+    finally:
+        if folder is not None:
+            _remove_store(folder)
 
 
 def study_workbook(folder: Path) -> Path | None:

@@ -16,7 +16,8 @@ from lifeline.formats import Column, ResultTable
 from lifeline.ingest.live.freshness import freshness_table
 from lifeline.model.sources_compare import comparison, reported_vs_recorded
 
-group = typer.Typer(help="Compare what each source recorded; register and fetch live sources.", no_args_is_help=True)
+group = typer.Typer(rich_markup_mode=None, help="Compare what each source recorded; register and fetch live sources.",
+                    no_args_is_help=True)
 app.add_typer(group, name="sources")
 
 

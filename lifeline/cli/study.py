@@ -13,7 +13,7 @@ from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
 from lifeline.model.studies import run
 
-group = typer.Typer(
+group = typer.Typer(rich_markup_mode=None,
     help="Reproduce the two published Gaza food-availability studies and compare them.", no_args_is_help=True
 )
 app.add_typer(group, name="study")

@@ -16,7 +16,9 @@ from lifeline.cli.output import Format, emit
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 
-users_app = typer.Typer(help="Accounts (viewer, editor, admin) and API tokens.", no_args_is_help=True)
+users_app = typer.Typer(
+    help="Accounts (viewer, editor, admin) and API tokens.", no_args_is_help=True, rich_markup_mode=None
+)
 app.add_typer(users_app, name="users")
 
 

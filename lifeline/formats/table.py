@@ -8,11 +8,13 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its key in each row, its HXL hashtag, and a human label."""
+    """A column: its key in each row, its HXL hashtag, a human label, and (when a source measures
+    finer than :mod:`lifeline.formats.precision` assumes for its unit) the decimals worth showing."""
 
     key: str
     hxl: str
     label: str = ""
+    decimals: int | None = None
 
     @property
     def title(self) -> str:

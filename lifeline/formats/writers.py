@@ -1,4 +1,8 @@
-"""Writers shared by the CLI, the API and reports: CSV, JSON and HXL (CSV with a hashtag row)."""
+"""Writers shared by the CLI, the API and reports: CSV, JSON, HXL (CSV with a hashtag row) and XLSX.
+
+CSV and XLSX are read by people: figures are rounded to their precision
+(:mod:`lifeline.formats.precision`). JSON and HXL are read by machines and keep every value as stored.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +12,11 @@ import json
 from datetime import date, datetime
 from typing import Any
 
+from lifeline.formats.precision import decimals, rounded
 from lifeline.formats.table import ResultTable
 
-FORMATS = ("table", "csv", "json", "hxl")
+FORMATS = ("table", "csv", "json", "hxl", "xlsx")
+BOM = "\ufeff"  # lets Excel read a CSV download as UTF-8 (Arabic names intact) instead of the locale's code page
 
 
 def _plain(value: Any) -> Any:
@@ -34,23 +40,33 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def to_csv(table: ResultTable, hashtags: bool = False) -> str:
+def to_csv(table: ResultTable, hashtags: bool = False, bom: bool = False) -> str:
+    """CSV with a header row (and the HXL hashtag row when ``hashtags``); without hashtags, figures
+    are rounded to their precision; ``bom`` starts it with a byte-order mark for Excel."""
     buf = io.StringIO()
+    if bom:
+        buf.write(BOM)
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([c.key for c in table.columns])
     if hashtags:
         writer.writerow([c.hxl for c in table.columns])
+        for row in table.rows:
+            writer.writerow([_cell(row.get(c.key)) for c in table.columns])
+        return buf.getvalue()
+    places = [decimals(c) for c in table.columns]
     for row in table.rows:
-        writer.writerow([_cell(row.get(c.key)) for c in table.columns])
+        writer.writerow([_cell(rounded(row.get(c.key), p)) for c, p in zip(table.columns, places, strict=True)])
     return buf.getvalue()
 
 
 def to_hxl(table: ResultTable) -> str:
+    """HXL for machines: every value as stored, no byte-order mark (HXL tools read the first row as is)."""
     return to_csv(table, hashtags=True)
 
 
 def render(table: ResultTable, fmt: str) -> str:
-    """Text for a machine format; the terminal table is drawn by the CLI face."""
+    """Text for a text format; XLSX is bytes (:func:`lifeline.formats.xlsx.to_xlsx`), the terminal
+    table is drawn by the CLI face."""
     if fmt == "json":
         return to_json(table)
     if fmt == "csv":

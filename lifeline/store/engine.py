@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import ast
 import os
 import sqlite3
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 from lifeline.config import resolve_db_url
 
@@ -23,6 +25,8 @@ STAGED_FOLDER_PREFIX = "lifeline-stage-"  # the temporary folder holding them
 
 
 def alembic_config(url: str) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
@@ -65,8 +69,47 @@ def _detach_staged(dbapi_connection, _record) -> None:  # type: ignore[no-untype
             path.parent.rmdir()
 
 
+@lru_cache(maxsize=1)
+def declared_heads() -> frozenset[str]:
+    """The head revisions of the migration files, read from their ``revision`` / ``down_revision``
+    assignments without importing Alembic (which costs about 0.1 s of every command's start-up)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if not isinstance(target, ast.Name):
+                continue
+            if target.id == "revision":
+                revisions.add(ast.literal_eval(value))
+            elif target.id == "down_revision":
+                down = ast.literal_eval(value)
+                parents.update([down] if isinstance(down, str) else (down or ()))
+    return frozenset(revisions - parents)
+
+
+def _current_heads(engine: Engine) -> set[str]:
+    try:
+        with engine.connect() as conn:
+            return {row[0] for row in conn.exec_driver_sql("SELECT version_num FROM alembic_version")}
+    except DBAPIError:  # no version table yet: a new store
+        return set()
+
+
 def upgrade(engine: Engine) -> None:
-    """Apply any pending migration; cheap when the schema is current."""
+    """Apply any pending migration; cheap when the schema is current (Alembic is imported only then)."""
+    declared = declared_heads()
+    if declared and _current_heads(engine) == declared:
+        return
+    from alembic import command
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     # Each area of Lifeline may add its own branch of migrations from 0001: upgrade to all heads.
     heads = set(ScriptDirectory.from_config(cfg).get_heads())

@@ -97,13 +97,18 @@ def delivery_coverage(conn: Connection) -> list[dict[str, Any]]:
 
 
 def delivery_sources(conn: Connection) -> list[dict[str, Any]]:
-    """The published files behind the current deliveries, for citation."""
+    """The published files behind the current deliveries, for citation.
+
+    Asked per dataset ("has it a current row?", one index probe each) rather than by joining every
+    delivery row, which scanned the whole table (55 ms of each command on the real lists).
+    """
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    current = select(d.c.id).where(d.c.dataset_id == ds.c.id, d.c.withdrawn_dataset_id.is_(None)).exists()
     stmt = (
         select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
         .distinct()
-        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(d.c.withdrawn_dataset_id.is_(None))
+        .select_from(ds.join(s, ds.c.source_id == s.c.id))
+        .where(current)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 

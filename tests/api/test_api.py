@@ -42,7 +42,7 @@ def test_pagination_walks_every_row_once(served: Served) -> None:
 
 
 def test_csv_and_hxl(served: Served) -> None:
-    text = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "csv"}).text
+    text = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:2] == ["period", "crossing"] and len(rows) == 3
     hxl = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "hxl"})
