@@ -12,7 +12,7 @@ import json
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, func, select
+from sqlalchemy import Connection, func, select
 
 from lifeline.store import schema
 
@@ -72,29 +72,41 @@ def delivery_changes(conn: Connection, since: datetime | None = None,
 
 
 def back_filled(conn: Connection, since: datetime | None = None, dataset_id: int | None = None) -> list[dict[str, Any]]:
-    """Rows a version added that are dated on or before the last day its series already covered."""
+    """Rows a version added that are dated on or before the last day its series already covered.
+
+    The day each version's series covered before it is worked out once per (series, version) from a
+    grouped maximum, not per row: a correlated subquery per row took minutes on a 37,000-row list."""
     d, ds = schema.deliveries, schema.datasets
-    earlier = schema.deliveries.alias("earlier")
-    covered = (
-        select(func.max(earlier.c.date))
-        .where(and_(earlier.c.series == d.c.series, earlier.c.first_dataset_id < d.c.first_dataset_id))
-        .scalar_subquery()
-    )
-    stmt = (
-        select(ds.c.id.label("dataset_id"), ds.c.series, ds.c.path, ds.c.imported_at, *[d.c[f] for f in FIELDS])
-        .select_from(d.join(ds, d.c.first_dataset_id == ds.c.id))
-        .where(d.c.date <= covered)
-        .order_by(d.c.id)
-    )
-    if since is not None:
-        stmt = stmt.where(ds.c.imported_at >= since)
-    if dataset_id is not None:
-        stmt = stmt.where(ds.c.id == dataset_id)
-    return [
-        {"dataset_id": row.dataset_id, "series": row.series, "path": row.path, "changed_at": row.imported_at,
-         "action": "back-filled", "before": None, "after": {f: row._mapping[f] for f in FIELDS}}
-        for row in conn.execute(stmt)
-    ]
+    per_version = conn.execute(
+        select(d.c.series, d.c.first_dataset_id, func.max(d.c.date)).group_by(d.c.series, d.c.first_dataset_id)
+        .order_by(d.c.series, d.c.first_dataset_id)
+    ).all()
+    covered: dict[tuple[str, int], Any] = {}
+    running: dict[str, Any] = {}
+    for series, version, last in per_version:
+        previous = running.get(series)
+        if series in running:
+            covered[(series, version)] = previous
+        days = [day for day in (previous, _day(last)) if day is not None]
+        running[series] = max(days) if days else None
+    out: list[dict[str, Any]] = []
+    for (series, version), until in covered.items():
+        if until is None or (dataset_id is not None and version != dataset_id):
+            continue
+        stmt = (
+            select(ds.c.id.label("dataset_id"), ds.c.series, ds.c.path, ds.c.imported_at, *[d.c[f] for f in FIELDS])
+            .select_from(d.join(ds, d.c.first_dataset_id == ds.c.id))
+            .where(d.c.series == series, d.c.first_dataset_id == version, d.c.date <= until)
+            .order_by(d.c.id)
+        )
+        if since is not None:
+            stmt = stmt.where(ds.c.imported_at >= since)
+        out += [
+            {"dataset_id": row.dataset_id, "series": row.series, "path": row.path, "changed_at": row.imported_at,
+             "action": "back-filled", "before": None, "after": {f: row._mapping[f] for f in FIELDS}}
+            for row in conn.execute(stmt)
+        ]
+    return out
 
 
 def dataset_citations(conn: Connection, dataset_ids: list[int]) -> list[dict[str, Any]]:
