@@ -50,8 +50,10 @@ def test_every_command_line_of_the_readme_runs_as_written(tmp_path: Path) -> Non
     work.mkdir()
     (work / ".venv").symlink_to(ROOT / ".venv")  # the README's `.venv/bin/lifeline`
     (tmp_path / "shared").symlink_to(SHARED_DATA.parent)  # and its `../shared/data`
-    block = next(b for b in sh_blocks() if b[0].startswith("L="))
-    script = "set -euo pipefail\ntrap 'echo \"README command failed: $BASH_COMMAND\" >&2' ERR\n" + "\n".join(block)
+    (work / "docs").symlink_to(ROOT / "docs")  # the worked example's files
+    blocks = [b for b in sh_blocks() if b[0].startswith("L=")]
+    script = "set -euo pipefail\ntrap 'echo \"README command failed: $BASH_COMMAND\" >&2' ERR\n" + "\n".join(
+        line for block in blocks for line in block)
     env = dict(os.environ, LIFELINE_DB=f"sqlite:///{tmp_path / 'store.db'}", COLUMNS="120")
     done = subprocess.run(["bash", "-c", script], cwd=work, env=env, capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-2000:]
