@@ -8,8 +8,8 @@ A report is a ``crossing_status`` observation: a status (open / closed / restric
 - A report *attests* its status from ``start`` up to the day it was published (``attested`` = the later of
   ``start`` and ``reported``): a report published on 30 May that the pier has operated since 17 May speaks
   of 17-30 May.
-- After that it *stands* for the validity of its kind (``status_valid_days_<kind>`` in ``access.toml``, e.g. 14 days) and
-  then lapses: the day becomes "unknown — last reported …". A later report renews it. A report with an
+- After that it *stands* for the validity of its kind (``status_valid_days_<kind>`` in ``access.toml``,
+  e.g. 14 days) and then lapses: the day becomes "unknown — last reported …". A later report renews it. A report with an
   end date stands until that end, no longer and no shorter.
 - The report in force is the standing one that took effect last (a dated short event wins over an
   open-ended one of the same start; then the later publication).
