@@ -185,7 +185,7 @@ def create_import(
 # ---------------------------------------------------------------------------------------------------
 # Model answers (access, sources, series, coverage, studies, alerts, claims): 503 while absent.
 
-Status = Literal["open", "closed", "restricted", "no data", "unknown"]
+Status = Literal["open", "closed", "restricted", "disputed", "no data", "unknown"]
 
 
 @router.get("/access", responses=TABLE_RESPONSES, summary="Crossing x period timeline: status and entries by source")

@@ -117,6 +117,30 @@ def _table(
     return Table(title or result.title, [labels[k] for k in keep], rows, cites.many(result.sources), list(result.notes))
 
 
+# Days of each week in each status, a reported opening apart from one inferred from recorded entries.
+TIMELINE_DAY_COUNTS = ("days_open_reported", "days_open_entries", "days_restricted", "days_closed", "days_disputed",
+                       "days_unknown", "days_no_data")
+
+
+def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str]) -> Table:
+    """Cells of ``keys`` a source does not cover (``not_covered`` names it) read "n/a", never "–" or 0, and the
+    reasons go into the notes once each."""
+    labels = {c.key: c.title for c in result.columns}
+    at = {k: table.columns.index(labels[k]) for k in keys if k in labels and labels[k] in table.columns}
+    reasons: list[str] = []
+    for cells, row in zip(table.rows, result.rows, strict=True):
+        for key, i in at.items():
+            publisher = key.rsplit("_", 1)[0]
+            why = (row.get("sources") or {}).get(publisher, {}).get("reason")
+            if row.get(key) is None and why:
+                cells[i] = "n/a"
+                if f"{publisher}: {why}" not in reasons:
+                    reasons.append(f"{publisher}: {why}")
+    if reasons:
+        table.notes.append("n/a: " + "; ".join(reasons))
+    return table
+
+
 def default_window(conn: Connection) -> tuple[date, date]:
     """The 30 days ending on the newest recorded delivery."""
     daily = q.daily_deliveries(conn)
@@ -294,25 +318,14 @@ def build(
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
         timeline.rows = crossing_rows
-        access.tables.append(
-            _table(
-                timeline,
-                [
-                    "crossing",
-                    "period",
-                    "status",
-                    "days_open",
-                    "days_closed",
-                    "days_restricted",
-                    "days_no_data",
-                    "UNRWA_trucks",
-                    "COGAT_trucks",
-                    "flag",
-                ],
-                cites,
-                title=t("timeline"),
-            )
+        counts = ["UNRWA_trucks", "COGAT_trucks"]
+        table = _table(
+            timeline,
+            ["crossing", "period", "status_label", *TIMELINE_DAY_COUNTS, *counts, "flag"],
+            cites,
+            title=t("timeline"),
         )
+        access.tables.append(_not_covered_as_na(table, timeline, counts))
     closed = access_model.closures(conn, date_from, date_to)
     if closed.rows:
         access.tables.append(
