@@ -304,10 +304,11 @@ def build(
         by_crossing = (
             daily.with_columns(pl.col("crossing").fill_null("(none given)"))
             .group_by("crossing", "publisher")
-            .agg(pl.col("trucks").sum())
+            .agg(_trucks_or_none())
         )
         names = sorted(by_crossing["crossing"].unique().to_list())
-        got = {(r["crossing"], r["publisher"]): float(r["trucks"] or 0.0) for r in by_crossing.iter_rows(named=True)}
+        # a bar is missing (not 0) where the source counts no trucks there
+        got = {(r["crossing"], r["publisher"]): r["trucks"] for r in by_crossing.iter_rows(named=True)}
         pubs = sorted(by_crossing["publisher"].unique().to_list())
         bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
         access.charts.append((t("crossings_chart"), svg.bar_chart(names, bars, "", y_label="trucks")))
@@ -422,23 +423,34 @@ def _crossings_table(
     per = (
         daily.with_columns(pl.col("crossing").fill_null("(no crossing given)"))
         .group_by("crossing", "publisher", "series")
-        .agg(pl.col("trucks").sum(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
+        .agg(_trucks_or_none(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
         .join(spans, on="series")
         .with_columns(((pl.col("b") - pl.col("a")).dt.total_days() + 1 - pl.col("days_with")).alias("days_without"))
         .sort("crossing", "publisher")
     )
-    rows = [
-        [r["crossing"], r["publisher"], fmt(r["trucks"]), fmt(r["days_with"]), fmt(r["days_without"]), fmt(r["last"])]
-        for r in per.iter_rows(named=True)
-    ]
+    rows, no_trucks = [], []
+    for r in per.iter_rows(named=True):
+        trucks = fmt(r["trucks"]) if r["trucks"] is not None else "n/a"
+        if r["trucks"] is None:
+            no_trucks.append(f"{r['publisher']} at {r['crossing']}")
+        rows.append([r["crossing"], r["publisher"], trucks, fmt(r["days_with"]), fmt(r["days_without"]),
+                     fmt(r["last"])])
     refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
+    notes = ["days without recorded entries are counted within the span each list covers; they are not closures"]
+    if no_trucks:
+        notes.append("n/a: the source's rows there carry no truck count (" + "; ".join(no_trucks) + ")")
     return Table(
         t("crossings_table"),
         ["crossing", "source", "trucks", "days with entries", "days without recorded entries", "last entry"],
         rows,
         refs,
-        ["days without recorded entries are counted within the span each list covers; they are not closures"],
+        notes,
     )
+
+
+def _trucks_or_none() -> pl.Expr:
+    """Sum of trucks, or missing where no row carries a truck count (COGAT's airdrops count none): never 0."""
+    return pl.when(pl.col("trucks").is_not_null().any()).then(pl.col("trucks").sum()).otherwise(None).alias("trucks")
 
 
 def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], list[dict[str, Any]]]:

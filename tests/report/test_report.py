@@ -160,3 +160,20 @@ def test_access_timeline_shows_status_basis_and_na_where_a_source_has_no_crossin
     first = ks[0]
     assert first[table.columns.index("days open reported")] == "5"  # Wed 1 - Sun 5 May
     assert first[table.columns.index("days open entries")] == "0"
+
+
+def test_crossings_table_reads_na_where_a_source_counts_no_trucks(sqlite_store: Engine) -> None:
+    """COGAT's airdrop rows carry tonnes but no truck count: the crossings table says n/a, not "0 trucks"."""
+    with sqlite_store.begin() as conn:
+        un = data.dataset(conn, "un-list", "UNRWA")
+        data.deliveries(conn, un, "un-list", data.every_day(D0, 10, "kerem-shalom", 7))
+        cogat = data.dataset(conn, "cogat-list", "COGAT")
+        data.deliveries(conn, cogat, "cogat-list", [(D0 + timedelta(days=i), "airdrop", None, 5000.0)  # type: ignore[misc]
+                                                    for i in range(0, 10, 3)])
+    with sqlite_store.connect() as conn:
+        rep = build(conn, D0, D0 + timedelta(days=9), runs=20)
+    table = next(tb for s in rep.sections for tb in s.tables if tb.columns[:3] == ["crossing", "source", "trucks"])
+    airdrop = next(r for r in table.rows if r[0] == "airdrop" and r[1] == "COGAT")
+    assert airdrop[2] == "n/a"
+    assert next(r for r in table.rows if r[0] == "kerem-shalom")[2] == "70"
+    assert any("COGAT at airdrop" in n for n in table.notes)
