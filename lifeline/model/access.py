@@ -25,7 +25,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import crossing_status
+from lifeline.model import crossing_status, stated_needs
 from lifeline.model.series import citation, is_verified, publisher, source_entry
 from lifeline.store import queries_access
 
@@ -583,7 +583,8 @@ def throughput(
         days = (p_end - p_start).days + 1
         trucks_day = rec["trucks"] / days if rec["trucks"] is not None and days > 0 else None
         food_day = rec["food_trucks"] / days if days > 0 else None
-        need = _need_in_force(base["need"], p_end)
+        standing = stated_needs.in_force(base["need"], p_start, p_end)
+        need = standing[0].row if standing else None
         prewar = base["trucks_all"]["value"] * per_day if base["trucks_all"] else None
         prewar_food = base["trucks_food"]["value"] if base["trucks_food"] else None
         rows.append({
@@ -595,8 +596,13 @@ def throughput(
             "prewar_food_trucks_per_day": prewar_food,
             "share_of_prewar_food": _round(food_day / prewar_food) if food_day is not None and prewar_food else None,
             "stated_need": need["value"] if need else None,
+            "need_unit": standing[0].unit if standing else None,
+            "need_valid_from": standing[0].valid_from if standing else None,
+            "need_valid_until": standing[0].valid_until if standing else None,
+            "need_days": standing[1] if standing else None,
             "share_of_need": _round(trucks_day / need["value"]) if need and trucks_day is not None else None,
-            "need_source": citation(need) if need else None,
+            "need_source": f"{citation(need)} (stands {standing[0].valid_from} to {standing[0].valid_until}: "
+                           f"{standing[0].until_why})" if standing and need else None,
         })
     columns = [
         Column("period", f"#date+{by}", "period start"), Column("source", "#meta+source"),
@@ -608,6 +614,10 @@ def throughput(
         Column("prewar_food_trucks_per_day", "#indicator+num+trucks+food+baseline", "pre-war food trucks/day"),
         Column("share_of_prewar_food", "#indicator+num+pct+food+baseline", "share of pre-war food"),
         Column("stated_need", "#indicator+num+trucks+need", "stated need (trucks/day)"),
+        Column("need_unit", "#indicator+unit+need", "need unit"),
+        Column("need_valid_from", "#date+start+need", "need stands from"),
+        Column("need_valid_until", "#date+end+need", "need stands until"),
+        Column("need_days", "#indicator+num+days+need", "days of the period the need stands"),
         Column("share_of_need", "#indicator+num+pct+need", "share of need"),
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
@@ -618,8 +628,13 @@ def throughput(
              "no pre-war baseline is stored: run `lifeline reference load`"]
     if base["trucks_food"]:
         notes.append(f"pre-war food trucks: {base['trucks_food']['value']:.0f}/day ({citation(base['trucks_food'])})")
-    notes.append("stated need in force = the latest dated statement of trucks/day needed on or before the period's "
-                 "last day (statements dated only by month or year are listed by `lifeline series` but not used)")
+    notes.append("stated need = the statement of trucks/day needed standing on most days of the period; a statement "
+                 "stands over the period its source gives, else for "
+                 f"{acc.value('stated_need_valid_days'):.0f} days (assumption stated_need_valid_days), and stops "
+                 "when a "
+                 "later one is made; none is shown where none stands (statements dated only by month or year are "
+                 "listed by `lifeline series` but not used)")
+    notes.append("pre-war baseline: the level before 7 October 2023, shown for comparison, not a current need")
     notes.append("UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
                  "`lifeline sources compare`")
     return ResultTable(
@@ -649,15 +664,10 @@ def _baselines(conn: Connection, acc: AssumptionSet) -> dict[str, Any]:
     for key in ("trucks_all", "trucks_food"):
         rows = [r for r in queries_access.observations(conn, names[key]) if r["value"] is not None]
         out[key] = max(rows, key=lambda r: (r["cited_date"] or date.min, r["id"])) if rows else None
-    out["need"] = [r for r in queries_access.observations(conn, names["need"])
-                   if r["value"] is not None and r["period_end"] is None]
+    out["need"] = stated_needs.statements(queries_access.observations(conn, names["need"]),
+                                          int(acc.value("stated_need_valid_days")))
     return out
 
 
 def _baseline_rows(base: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in (base["trucks_all"], base["trucks_food"]) if r] + list(base["need"])
-
-
-def _need_in_force(needs: list[dict[str, Any]], day: date) -> dict[str, Any] | None:
-    dated = [n for n in needs if n["date"] <= day]
-    return max(dated, key=lambda n: (n["date"], n["id"])) if dated else None
+    return [r for r in (base["trucks_all"], base["trucks_food"]) if r] + [s.row for s in base["need"]]

@@ -483,7 +483,10 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
         f"Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), through "
         "the commodity energy catalogue, against the population; consumption is capped per person per day and any "
         "surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
-        "Access: a reported status event is a closure; a day with no recorded entries is 'no data', never a closure.",
+        "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
+        "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported closure "
+        "meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a closure. "
+        "A stated need stands only over the period its source gives (else stated_need_valid_days).",
         "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
     ]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
@@ -502,6 +505,9 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             ],
         ),
         ("commodity-kcal", load_set("commodity-kcal"), None),
+        ("access", load_set("access"), ["status_valid_days_open", "status_valid_days_closed",
+                                        "status_valid_days_restricted", "stated_need_valid_days",
+                                        "working_days_per_week"]),
     ]
     rows = []
     for name, aset, only in sets:

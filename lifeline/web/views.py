@@ -223,16 +223,32 @@ def _access_throughput(v: View) -> Block:
     p = v.params
     params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
     result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
-    extra = []
-    for key, label, colour in (("prewar_trucks_per_day", "pre-war", "#444"), ("stated_need", "stated need", "#D55E00")):
-        points = sorted({(str(r["period"]), r[key]) for r in result.rows if r.get(key) is not None})
-        if points:
-            extra.append({"type": "scatter", "mode": "lines", "name": label, "x": [x for x, _ in points],
-                          "y": [y for _, y in points], "line": {"dash": "dash", "color": colour, "shape": "hv"}})
     fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
-                       extra_traces=extra)
+                       extra_traces=_reference_levels(result.rows))
+    fig["layout"]["yaxis"]["title"] = {"text": "trucks/day"}
     return Block("throughput", v.t("access_baseline"), kind="chart", table=result, figure=fig,
                  api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
+
+
+REFERENCE_LEVELS = (("prewar_trucks_per_day", "pre-war level (trucks/day)", "#444", None),
+                    ("stated_need", "stated need (trucks/day)", "#D55E00", "need_source"))
+
+
+def _reference_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pre-war baseline and the stated need as stepped dashed lines with their unit; a period where no
+    stated need stands is a gap in the line (a need is never carried beyond the period it stands for)."""
+    periods = sorted({str(r["period"]) for r in rows})
+    out = []
+    for key, label, colour, why in REFERENCE_LEVELS:
+        by_period = {str(r["period"]): r for r in rows if r.get(key) is not None}
+        if not by_period:
+            continue
+        out.append({"type": "scatter", "mode": "lines", "name": label, "x": periods,
+                    "y": [by_period[p][key] if p in by_period else None for p in periods],
+                    "text": [charts.text(by_period[p].get(why) or "") if why and p in by_period else ""
+                             for p in periods],
+                    "connectgaps": False, "line": {"dash": "dash", "color": colour, "shape": "hv"}})
+    return out
 
 
 def _access_closures(v: View) -> Block:

@@ -61,3 +61,16 @@ def test_status_timeline_tells_reported_from_inferred_and_shows_age() -> None:
     lapsed = trace["text"][0][2]
     assert lapsed.startswith("unknown — last reported open on 2024-04-28") and "5 days old" in lapsed
     assert len(set(charts.STATUS_COLOURS.values())) == len(charts.STATUS_COLOURS)  # every category its own colour
+
+
+def test_stated_need_line_breaks_where_no_need_stands_and_names_its_unit() -> None:
+    from lifeline.web.views import _reference_levels
+
+    rows = [{"period": f"2024-0{m}-01", "source": "UNRWA", "trucks_per_day": 100.0, "prewar_trucks_per_day": 428.6,
+             "stated_need": need,
+             "need_source": "UNRWA (stands 2023-11-28 to 2024-01-28: stated period)" if need else None}
+            for m, need in ((1, 200.0), (2, None), (3, None), (4, 500.0))]
+    prewar, need = _reference_levels(rows)
+    assert need["name"] == "stated need (trucks/day)" and prewar["name"] == "pre-war level (trucks/day)"
+    assert need["y"] == [200.0, None, None, 500.0] and need["connectgaps"] is False
+    assert "stated period" in need["text"][0]
