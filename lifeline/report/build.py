@@ -351,15 +351,18 @@ def build(
         comp_section.empty = str(exc)
     # --- Alerts raised in the period.
     al = Section(t("alerts"))
-    # Resolved alerts are findings the rules no longer make on today's data: left out of a report.
-    alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to) if a["state"] != "resolved"]
+    # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
+    # day it ended. Alerts the rules no longer find at all (resolution "no longer found") are left out.
+    alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to, include_resolved=True)
+              if a.get("resolution") != "no longer found"]
     if alerts:
         refs = cites.many(s for a in alerts for s in (a["sources"] or []))
         al.tables.append(
             Table(
                 t("alerts"),
-                ["key", "state", "from", "to", "alert"],
-                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), a["title"]] for a in alerts],
+                ["key", "state", "from", "to", "resolved on", "alert"],
+                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), fmt(a["resolved_on"]),
+                  a["title"]] for a in alerts],
                 refs,
                 ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
             )

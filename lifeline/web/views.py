@@ -192,19 +192,26 @@ OVERVIEW_ALERTS = 8  # the newest few; the API lists all
 
 def _overview_alerts(v: View) -> Block:
     store = need("lifeline.alerts.store")
-    every = [r for r in store.list_alerts(v.conn) if r.get("state") in ("open", "acknowledged")]
-    rows = every[:OVERVIEW_ALERTS]
-    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "severity", "message")
-            if not rows or k in rows[0]]
+    with_resolved = v.params.get("alerts") == "all"  # ?alerts=all lists the resolved ones after the open ones
+    every = store.list_alerts(v.conn, include_resolved=True)
+    still = [r for r in every if r.get("state") != "resolved"]
+    resolved = len(every) - len(still)
+    rows = still[:OVERVIEW_ALERTS] + ([r for r in every if r.get("state") == "resolved"] if with_resolved else [])
+    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "resolved_on", "resolution",
+                        "severity", "message") if not rows or k in rows[0]]
+    title = f"Open alerts: the {min(len(still), OVERVIEW_ALERTS)} newest of {len(still)}"
     table = ResultTable(
-        title=f"Open alerts: the {len(rows)} newest of {len(every)}",
+        title=title + f"; {resolved} resolved" + ("" if with_resolved else " (not listed)"),
         columns=[Column(k, {"place": "#loc+code", "period_start": "#date+start", "period_end": "#date+end",
-                            "state": "#status", "message": "#description"}.get(k, f"#meta+{k}")) for k in keys],
+                            "state": "#status", "message": "#description", "resolved_on": "#date+resolved"}
+                           .get(k, f"#meta+{k}")) for k in keys],
         rows=rows,
         notes=["alerts are evaluated after every import from the rules in alerts.toml"],
     )
     return Block("alerts", v.t("overview_alerts"), table=table, api="/api/v1/alerts",
-                 kind="table" if rows else "nodata", message=None if rows else "—")
+                 api_params={"include_resolved": "true" if with_resolved else None},
+                 kind="table" if every else "nodata",
+                 message=(None if still else f"No open alerts; {resolved} resolved.") if every else "—")
 
 
 def _access_timeline(v: View) -> Block:
