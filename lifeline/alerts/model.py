@@ -29,6 +29,10 @@ class Alert:
     evidence: dict[str, Any] = field(default_factory=dict)
     sources: list[dict[str, Any]] = field(default_factory=list)
     key_extra: tuple[str, ...] = ()
+    # Whether the condition still holds at the end of the data the rule read; False: it ended on period_end
+    # (entries resumed, the closure's next status, the mean back above the line) and the alert is resolved.
+    # One-off events (a revision, a facility report) have no end and stay open until acknowledged.
+    ongoing: bool = True
 
     @property
     def key(self) -> str:

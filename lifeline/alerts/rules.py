@@ -97,6 +97,7 @@ def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                 },
                 sources=_cite(cite),
                 key_extra=(g["series"],),
+                ongoing=bool(g["ongoing"]),
             )
         )
     return out
@@ -192,6 +193,7 @@ def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                     "thresholds": cfg.citation("crossing_gap_days"),
                 },
                 sources=cites,
+                ongoing=end >= as_of,
             )
         )
     return out
@@ -250,6 +252,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                     },
                     sources=_cite(cite),
                     key_extra=(series,),
+                    ongoing=j == len(flags) - 1,
                 )
             )
     return out
@@ -310,6 +313,7 @@ def sources_diverge(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                         },
                         sources=_cite(cites.get(a)) + _cite(cites.get(b)),
                         key_extra=(a, b),
+                        ongoing=j == len(flags) - 1,
                     )
                 )
     return out
@@ -560,6 +564,7 @@ def coverage_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                     },
                     sources=model.sources,
                     key_extra=(str(source or "all"),),
+                    ongoing=j == len(days) - 1,
                 )
             )
     return out

@@ -18,6 +18,8 @@ COLUMNS = [
     Column("place", "#loc+code"),
     Column("period_start", "#date+start", "from"),
     Column("period_end", "#date+end", "to"),
+    Column("resolved_on", "#date+resolved", "resolved on"),
+    Column("resolution", "#status+resolution", "resolution"),
     Column("title", "#description+title"),
     Column("message", "#description"),
     Column("evidence", "#meta+evidence"),
@@ -34,9 +36,11 @@ def alerts_table(
     date_from: date | None = None,
     date_to: date | None = None,
     brief: bool = False,
+    include_resolved: bool = False,
 ) -> ResultTable:
-    """Alerts with period, place, evidence and sources; ``brief`` drops the long columns for a terminal."""
-    found = list_alerts(conn, state, rule, place, date_from, date_to)
+    """Alerts with period, place, evidence and sources, open first; resolved ones only with ``include_resolved``
+    (or ``state="resolved"``); ``brief`` drops the long columns for a terminal."""
+    found = list_alerts(conn, state, rule, place, date_from, date_to, include_resolved)
     cited: dict[tuple[Any, ...], dict[str, Any]] = {}
     rows = []
     for a in found:
@@ -54,7 +58,11 @@ def alerts_table(
         sources=list(cited.values()),
         notes=[
             "'no recorded entries' means the line list holds no entry for those days; it is not a closure",
+            "open alerts first; an alert is resolved when its condition has ended (resolved on = its last day) or "
+            "it is no longer found, and re-opened if the condition returns"
+            + ("" if include_resolved or state else "; resolved alerts are listed on request"),
             *(["full evidence: --format json"] if brief else []),
         ],
-        query={"state": state, "rule": rule, "place": place, "from": date_from, "to": date_to},
+        query={"state": state, "rule": rule, "place": place, "from": date_from, "to": date_to,
+               "include_resolved": include_resolved},
     )

@@ -188,7 +188,7 @@ def create_import(
 # ---------------------------------------------------------------------------------------------------
 # Model answers (access, sources, series, coverage, studies, alerts, claims): 503 while absent.
 
-Status = Literal["open", "closed", "restricted", "no data", "unknown"]
+Status = Literal["open", "closed", "restricted", "disputed", "no data", "unknown"]
 
 
 @router.get("/access", responses=TABLE_RESPONSES, summary="Crossing x period timeline: status and entries by source")
@@ -301,14 +301,15 @@ def studies(
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
-@router.get("/alerts", responses=TABLE_RESPONSES, summary="Alerts, newest first")
+@router.get("/alerts", responses=TABLE_RESPONSES,
+            summary="Alerts: open first, newest episode first; resolved ones with include_resolved=true")
 def alerts(
     request: Request, state: Literal["open", "acknowledged", "resolved"] | None = None,
-    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    include_resolved: bool = False, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     store = tables.need("lifeline.alerts.store")
     with auth.engine(request).connect() as conn:
-        result = tables.alerts_table(store.list_alerts(conn, state=state))
+        result = tables.alerts_table(store.list_alerts(conn, state=state, include_resolved=include_resolved))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

@@ -59,9 +59,11 @@ def list_cmd(
     place: Annotated[str | None, typer.Option("--place", help="Crossing or area code.")] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
+    include_resolved: Annotated[bool, typer.Option(
+        "--include-resolved", help="Also list resolved alerts (after the open and acknowledged ones).")] = False,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """Alerts with their period, place, evidence and sources."""
+    """Alerts with their period, place, evidence and sources: open first; resolved ones on request."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
     check_window(start, end, ("--from", "--to"))
     with engine().connect() as conn:
@@ -73,6 +75,7 @@ def list_cmd(
             start,
             end,
             brief=fmt == Format.table,
+            include_resolved=include_resolved,
         )
     emit(result, fmt)
 

@@ -25,12 +25,14 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model.series import citation, is_verified, source_entry
+from lifeline.model import crossing_status, stated_needs
+from lifeline.model.series import citation, is_verified, publisher, source_entry
 from lifeline.store import queries_access
 
 STATUS_INDICATOR = "crossing_status"
 REPORTED_STATUSES = ("open", "closed", "restricted")
-STATUSES = ("open", "closed", "restricted", "no data", "unknown")
+STATUSES = ("open", "closed", "restricted", "disputed", "no data", "unknown")
+OPEN_BASES = ("reported", "entries")
 MEASURES = ("consignments", "trucks", "tonnes")
 TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo"}
 
@@ -41,30 +43,10 @@ def crossing_codes(rules: AssumptionSet | None = None) -> dict[str, str]:
     return {code: str(spec.get("route", "land")) for code, spec in rules.tables["crossings"].items()}
 
 
-def status_events(conn: Connection) -> pl.DataFrame:
-    """Reported crossing-status events: crossing, start, end, status, citation, verified."""
+def status_reports(conn: Connection) -> list[crossing_status.Report]:
+    """Reported crossing-status events (reference set or any imported observation), with citations."""
     obs = queries_access.observations(conn, STATUS_INDICATOR)
-    schema = {"crossing": pl.String, "start": pl.Date, "end": pl.Date, "event_status": pl.String,
-              "event_source": pl.String, "event_verified": pl.Boolean, "event_id": pl.Int64}
-    rows = [
-        {
-            "crossing": o["location"],
-            "start": o["date"],
-            "end": o["period_end"],
-            "event_status": _status_word(o["text_value"]),
-            "event_source": citation(o) + ("" if is_verified(o) else " [UNVERIFIED]"),
-            "event_verified": is_verified(o),
-            "event_id": o["id"],
-        }
-        for o in obs
-        if o["location"]
-    ]
-    return pl.DataFrame(rows, schema=schema)
-
-
-def _status_word(text: str | None) -> str:
-    word = (text or "").strip().lower()
-    return word if word in REPORTED_STATUSES else "unknown"
+    return crossing_status.reports_from(obs, citation, is_verified, publisher)
 
 
 def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_per_tonne: float) -> pl.DataFrame:
@@ -87,18 +69,23 @@ def daily_frame(
     date_to: date | None = None,
     crossing: str | None = None,
     rules: AssumptionSet | None = None,
+    access_rules: AssumptionSet | None = None,
 ) -> tuple[pl.DataFrame, list[str], dict[str, tuple[date, date]]]:
     """One row per crossing (and source-only route total) and day with status and per-source figures.
 
     Returns the frame, the publishers with deliveries (column prefixes ``<publisher>|<measure>``) and
-    each publisher's coverage (first, last day).
+    each publisher's coverage (first, last day). A source's cell is 0 only where the source covers that
+    place and day and recorded nothing; where it does not cover them the cell is missing and
+    ``not_covered`` says why.
     """
     norm = rules or load_set("normalisation")
+    acc = access_rules or load_set("access")
     codes = crossing_codes(norm)
     coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
-    events = status_events(conn)
-    lo = date_from or min([c[0] for c in coverage.values()] + events["start"].drop_nulls().to_list(), default=None)
-    hi = date_to or max([c[1] for c in coverage.values()] + events["start"].drop_nulls().to_list(), default=None)
+    reports = status_reports(conn)
+    starts = [r.start for r in reports]
+    lo = date_from or min([c[0] for c in coverage.values()] + starts, default=None)
+    hi = date_to or max([c[1] for c in coverage.values()] + starts, default=None)
     if lo is None or hi is None:
         raise UserError("nothing to show: no deliveries and no crossing status events are stored "
                         "(import line lists with `lifeline import`, and `lifeline reference load`)")
@@ -108,7 +95,7 @@ def daily_frame(
         raise UserError(f"nothing to show between {lo} and {hi}: the stored deliveries and events "
                         f"{'end on ' + str(hi) if date_from else 'start on ' + str(lo)}")
     entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"))
-    known = sorted(set(codes) | set(entries["crossing"].drop_nulls().unique()) | set(events["crossing"].unique()))
+    known = sorted(set(codes) | set(entries["crossing"].drop_nulls().unique()) | {r.crossing for r in reports})
     if crossing is not None:
         if crossing not in known:
             raise UserError(f"unknown crossing {crossing!r}; known: {', '.join(known)}")
@@ -139,42 +126,170 @@ def daily_frame(
         ]
     )
     frame = grid.join(wide, left_on=["day", "key"], right_on=["date", "key"], how="left")
-    frame = frame.join(_events_in_force(days, events), left_on=["day", "key"], right_on=["day", "crossing"], how="left")
+    frame = source_cells(frame, publishers, coverage, source_reach(conn), codes)
+    frame = frame.with_columns(_who_recorded(publishers))
+    status = _status_columns(frame, reports, crossing_status.validity_days(acc))
+    return frame.hstack(status).drop("_who", "_covered_by").sort("level", "key", "day"), publishers, coverage
 
+
+def _who_recorded(publishers: list[str]) -> pl.Expr:
+    """The publishers that recorded entries on the row's place and day, as text ("" when none)."""
+    if not publishers:
+        return pl.lit("").alias("_who")
     recorded = [pl.col(f"{p}|consignments").fill_null(0) > 0 for p in publishers]
-    any_recorded = pl.any_horizontal(recorded) if recorded else pl.lit(False)
-    who = pl.concat_str([pl.when(r).then(pl.lit(p)) for p, r in zip(publishers, recorded, strict=True)],
-                        separator=", ", ignore_nulls=True) if publishers else pl.lit("")
-    covering = [
-        pl.when((pl.col("day") >= first) & (pl.col("day") <= last)).then(pl.lit(p))
-        for p, (first, last) in sorted(coverage.items())
+    return pl.concat_str([pl.when(r).then(pl.lit(p)) for p, r in zip(publishers, recorded, strict=True)],
+                         separator=", ", ignore_nulls=True).fill_null("").alias("_who")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Which source covers which place: a count is 0 only where the source covers the place and the day.
+
+def source_reach(conn: Connection) -> dict[str, dict[str, dict[str, bool]]]:
+    """Per publisher and route: whether its rows name the crossing (most of them do), and whether they carry
+    trucks and weights at all. A route a publisher never recorded is absent."""
+    out: dict[str, dict[str, dict[str, bool]]] = {}
+    for r in queries_access.route_breakdown(conn):
+        out.setdefault(r["publisher"], {})[r["route"] or "unknown"] = {
+            "by_crossing": 2 * r["rows_with_crossing"] > r["rows"],
+            "trucks": r["rows_with_trucks"] > 0,
+            "tonnes": r["rows_with_weight"] > 0,
+        }
+    return out
+
+
+def _reach_reason(publisher: str, route: str, reach: dict[str, dict[str, bool]] | None, route_row: bool) -> str | None:
+    """Why a publisher's figures do not apply to a crossing (or route total) at all, or None if they do."""
+    spec = (reach or {}).get(route)
+    if spec is None:
+        return f"{publisher} records no {route} entries"
+    if route_row and spec["by_crossing"]:
+        return f"{publisher} names the crossing of its {route} entries (see the crossing rows)"
+    if not route_row and not spec["by_crossing"]:
+        return f"{publisher} gives no crossing for its {route} entries (see the route:{route} row)"
+    return None
+
+
+def source_cells(
+    frame: pl.DataFrame,
+    publishers: list[str],
+    coverage: dict[str, tuple[date, date]],
+    reach: dict[str, dict[str, dict[str, bool]]],
+    codes: dict[str, str],
+) -> pl.DataFrame:
+    """Turn each source's missing figures into 0 where it covers the place and day (it recorded nothing),
+    and leave them missing where it does not, with the reason in ``not_covered``."""
+    route = pl.when(pl.col("level") == "route").then(pl.col("key").str.strip_prefix("route:")).otherwise(
+        pl.col("key").replace_strict(codes, default="land"))
+    frame = frame.with_columns(route.alias("_route"))
+    reasons: list[pl.Expr] = []
+    covering: list[pl.Expr] = []
+    updates: list[pl.Expr] = []
+    for p in publishers:
+        first, last = coverage.get(p, (None, None))
+        in_span = (pl.col("day") >= first) & (pl.col("day") <= last) if first else pl.lit(False)
+        span_reason = pl.lit(f"{p}: its list covers {first} to {last}" if first else f"{p}: no deliveries")
+        place_reason = pl.lit(None, pl.String)
+        for rt in sorted(set(frame["_route"].unique().to_list())):
+            for route_row in (False, True):
+                why = _reach_reason(p, rt, reach.get(p), route_row)
+                if why:
+                    place_reason = pl.when((pl.col("_route") == rt) & ((pl.col("level") == "route") == route_row)) \
+                        .then(pl.lit(f"{p}: {why.removeprefix(p + ' ')}")).otherwise(place_reason)
+        why_not = pl.when(place_reason.is_not_null()).then(place_reason).when(~in_span).then(span_reason)
+        reasons.append(why_not)
+        covered = why_not.is_null()
+        covering.append(pl.when(covered).then(pl.lit(p)))
+        for m in MEASURES:
+            carried = pl.lit(True) if m == "consignments" else pl.lit(False)
+            if m != "consignments":
+                for rt, spec in reach.get(p, {}).items():
+                    carried = pl.when(pl.col("_route") == rt).then(pl.lit(spec[m])).otherwise(carried)
+            col = f"{p}|{m}"
+            updates.append(
+                pl.when(pl.col(col).is_not_null()).then(pl.col(col))
+                # nothing recorded at all: 0 where covered; a recorded row without the measure stays missing
+                .when(covered & carried & pl.col(f"{p}|consignments").is_null()).then(pl.lit(0.0))
+                .otherwise(None).alias(col)
+            )
+    not_covered = (pl.concat_str(reasons, separator="; ", ignore_nulls=True) if reasons
+                   else pl.lit(None, pl.String))
+    covered_by = (pl.concat_str(covering, separator=", ", ignore_nulls=True).fill_null("") if covering
+                  else pl.lit(""))
+    return frame.with_columns(*updates, not_covered.replace("", None).alias("not_covered"),
+                              covered_by.alias("_covered_by")).drop("_route")
+
+
+# ---------------------------------------------------------------------------------------------------
+# Status: the reports in force, their age and validity, and the entries recorded.
+
+STATUS_FIELDS = {
+    "status": pl.String, "basis": pl.String, "status_label": pl.String, "status_shown": pl.String,
+    "reported_status": pl.String, "basis_date": pl.Date, "age_days": pl.Int64, "valid_until": pl.Date,
+    "status_source": pl.String, "disputed_by": pl.String, "flag": pl.String,
+}
+
+
+def _status_columns(
+    frame: pl.DataFrame, reports: list[crossing_status.Report], validity: dict[str, int]
+) -> pl.DataFrame:
+    """One status record per row of ``frame`` (same order)."""
+    by_crossing: dict[str, list[crossing_status.Report]] = {}
+    for r in reports:
+        by_crossing.setdefault(r.crossing, []).append(r)
+    out = [
+        _day_status(level, key, day, who, covered, by_crossing.get(key, []), validity)
+        for level, key, day, who, covered in frame.select(
+            "level", "key", "day", "_who", "_covered_by").iter_rows()
     ]
-    covered_by = pl.concat_str(covering, separator=", ", ignore_nulls=True) if covering else pl.lit("")
-    is_route = pl.col("level") == "route"
-    frame = frame.with_columns(any_recorded.alias("_recorded"), who.alias("_who"), covered_by.alias("_covered"))
-    frame = frame.with_columns(
-        pl.when(is_route).then(pl.lit("unknown"))
-        .when(pl.col("event_status").is_not_null()).then(pl.col("event_status"))
-        .when(pl.col("_recorded")).then(pl.lit("open"))
-        .when(pl.col("_covered") != "").then(pl.lit("no data"))
-        .otherwise(pl.lit("unknown")).alias("status"),
-        pl.when(is_route).then(pl.lit("route total"))
-        .when(pl.col("event_status").is_not_null()).then(pl.lit("reported"))
-        .when(pl.col("_recorded")).then(pl.lit("inferred"))
-        .otherwise(pl.lit("none")).alias("basis"),
-        pl.when(is_route).then(
-            pl.lit("route total (") + pl.col("_who").replace("", "nothing recorded")
-            + pl.lit("): no crossing breakdown, so no crossing status is inferred"))
-        .when(pl.col("event_status").is_not_null()).then(pl.lit("reported: ") + pl.col("event_source"))
-        .when(pl.col("_recorded")).then(pl.lit("inferred from entries: ") + pl.col("_who"))
-        .when(pl.col("_covered") != "").then(
-            pl.lit("no entries recorded (day covered by ") + pl.col("_covered") + pl.lit(")"))
-        .otherwise(pl.lit("no source covers this day")).alias("status_source"),
-        pl.when(~is_route & (pl.col("event_status") == "closed") & pl.col("_recorded"))
-        .then(pl.lit("entries recorded on a day reported closed: ") + pl.col("_who"))
-        .otherwise(None).alias("flag"),
-    )
-    return frame.drop("_recorded", "_who", "_covered").sort("level", "key", "day"), publishers, coverage
+    return pl.DataFrame(out, schema=STATUS_FIELDS, orient="row") if out else pl.DataFrame(schema=STATUS_FIELDS)
+
+
+def _day_status(
+    level: str, key: str, day: date, who: str, covered_by: str,
+    reports: list[crossing_status.Report], validity: dict[str, int],
+) -> tuple[Any, ...]:
+    """status, basis, label, shown, reported_status, basis_date, age_days, valid_until, source, disputed_by, flag."""
+    if level == "route":
+        text = (f"route total ({who or 'nothing recorded'}): no crossing breakdown, so no crossing status "
+                "is inferred")
+        return ("unknown", "route total", "route total", "unknown", None, None, None, None, text, None, None)
+    reading = crossing_status.read(reports, day, validity)
+    rep = reading.report
+    age = reading.age(day)
+    if rep is not None:
+        standing = (f"reported {age} day{'s' if age != 1 else ''} before, stands until {reading.valid_until}"
+                    if age else f"stands until {reading.valid_until}")
+        source = f"reported: {rep.source}{'' if rep.verified else ' [UNVERIFIED]'} ({standing})"
+        against = [f"{r.publisher} reported {r.describe()}" for r in reading.contradicted_by]
+        if rep.status == "closed" and who:
+            against.append(f"entries recorded by {who}")
+        if against:
+            sides = f"{rep.publisher} reported {rep.status} | " + " | ".join(against)
+            flag = f"entries recorded on a day reported closed: {who}" if rep.status == "closed" and who else None
+            return ("disputed", "disputed", f"disputed: {sides}", "disputed", rep.status, rep.attested, age,
+                    reading.valid_until, source, sides, flag)
+        label = f"{rep.status} (reported)"
+        if who:
+            source += f"; entries recorded by {who}"
+        return (rep.status, "reported", label, f"{rep.status} (reported)" if rep.status == "open" else rep.status,
+                rep.status, rep.attested, age, reading.valid_until, source, None, None)
+    last = reading.last
+    lapsed = None
+    if last is not None:
+        lapsed = (f"last reported {last.status} on {last.attested} ({last.source}"
+                  f"{'' if last.verified else ' [UNVERIFIED]'}), {age} days before; it lapsed after "
+                  f"{last.stands_until(validity)}")
+    if who:
+        source = f"inferred from entries: {who}" + (f"; {lapsed}" if lapsed else "")
+        return ("open", "entries", "open (entries recorded)", "open (entries recorded)", None, day, 0, None,
+                source, None, None)
+    nothing = f"no entries recorded (day covered by {covered_by})" if covered_by else None
+    if last is not None:
+        return ("unknown", "lapsed", f"unknown — last reported {last.status} on {last.attested}", "unknown",
+                None, last.attested, age, None, f"{lapsed}; {nothing or 'no source covers this day'}", None, None)
+    if nothing:
+        return ("no data", "none", "no data", "no data", None, None, None, None, nothing, None, None)
+    return ("unknown", "none", "unknown", "unknown", None, None, None, None, "no source covers this day", None, None)
 
 
 def _widen(per_day: pl.DataFrame, publishers: list[str]) -> pl.DataFrame:
@@ -188,45 +303,35 @@ def _widen(per_day: pl.DataFrame, publishers: list[str]) -> pl.DataFrame:
     return out
 
 
-def _events_in_force(days: pl.DataFrame, events: pl.DataFrame) -> pl.DataFrame:
-    """For each crossing and day, the event in force: the latest start on or before the day whose
-    end (if any) has not passed; a dated short event (with an end) wins over an open-ended one of
-    the same start."""
-    cols = ["day", "crossing", "event_status", "event_source", "event_verified", "event_id"]
-    if events.height == 0:
-        return pl.DataFrame(schema={c: (pl.Date if c == "day" else events.schema[c]) for c in cols})
-    far = date(9999, 12, 31)
-    pairs = days.join(events, how="cross").filter(
-        (pl.col("start") <= pl.col("day")) & (pl.col("end").fill_null(far) >= pl.col("day"))
-    )
-    return (
-        pairs.sort("start", pl.col("end").is_not_null(), "event_id")
-        .group_by("crossing", "day", maintain_order=True)
-        .last()
-        .select(cols)
-    )
-
-
 def _period_frame(daily: pl.DataFrame, by: str, publishers: list[str]) -> pl.DataFrame:
     """Days summed into weeks (from Monday) or months: status is the day status when uniform, else
-    ``mixed``, with the count of days in each status."""
+    ``mixed``, with the count of days in each status (open split by its basis)."""
     period = pl.col("day").dt.truncate(TRUNCATE[by]).alias("period")
     measures = [_sum_or_null(f"{p}|{m}") for p in publishers for m in MEASURES]
     counts = [(pl.col("status") == s).sum().alias(f"days_{s.replace(' ', '_')}") for s in STATUSES]
+    counts += [((pl.col("status") == "open") & (pl.col("basis") == b)).sum().alias(f"days_open_{b}")
+               for b in OPEN_BASES]
     return (
         daily.with_columns(period)
         .group_by("level", "key", "period")
         .agg(
             pl.when(pl.col("status").n_unique() == 1).then(pl.col("status").first()).otherwise(pl.lit("mixed"))
             .alias("status"),
+            pl.when(pl.col("status_label").n_unique() == 1).then(pl.col("status_label").first())
+            .otherwise(pl.lit("mixed")).alias("status_label"),
             pl.col("status_source").unique(maintain_order=True).str.join("; ").alias("status_source"),
             pl.col("flag").drop_nulls().unique(maintain_order=True).str.join("; ").alias("flag"),
+            pl.col("disputed_by").drop_nulls().unique(maintain_order=True).str.join("; ").alias("disputed_by"),
+            pl.col("not_covered").drop_nulls().unique(maintain_order=True).str.join("; ").alias("not_covered"),
             *counts,
             *measures,
         )
-        .with_columns(pl.col("flag").replace("", None))
+        .with_columns(pl.col("flag", "disputed_by", "not_covered").replace("", None))
         .sort("level", "key", "period")
     )
+
+
+DAY_FIELDS = ("status_label", "basis", "reported_status", "basis_date", "age_days", "valid_until", "disputed_by")
 
 
 def timeline(
@@ -240,29 +345,37 @@ def timeline(
 ) -> ResultTable:
     """The access timeline as a cited table: one row per crossing (or route total) and period.
 
-    Each row carries ``crossing``, ``level``, ``period``, ``status``, ``status_source``, ``flag``, flat
-    ``<PUBLISHER>_<measure>`` columns and a nested ``sources`` mapping publisher -> consignments,
-    trucks, tonnes (missing, not zero, when the source recorded nothing there).
+    Each row carries ``crossing``, ``level``, ``period``, ``status`` with its ``status_label``, basis,
+    age and validity (days), ``status_source``, ``flag``, flat ``<PUBLISHER>_<measure>`` columns and a
+    nested ``sources`` mapping publisher -> consignments, trucks, tonnes, covered, reason (0 only where
+    the source covers the place and day and recorded nothing; missing, with the reason, where it does not).
     """
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of day, week, month; got {by!r}")
-    daily, publishers, coverage = daily_frame(conn, date_from, date_to, crossing, rules)
+    acc = access_rules or load_set("access")
+    daily, publishers, coverage = daily_frame(conn, date_from, date_to, crossing, rules, acc)
     frame = daily.rename({"day": "period"}) if by == "day" else _period_frame(daily, by, publishers)
+    day_counts = [f"days_{s.replace(' ', '_')}" for s in STATUSES] + [f"days_open_{b}" for b in OPEN_BASES]
     rows: list[dict[str, Any]] = []
     for rec in frame.iter_rows(named=True):
         row: dict[str, Any] = {
             "crossing": rec["key"], "level": rec["level"], "period": rec["period"],
-            "status": rec["status"], "status_source": rec["status_source"], "flag": rec["flag"],
+            "status": rec["status"], "status_label": rec["status_label"],
         }
-        if by != "day":
-            row.update({f"days_{s.replace(' ', '_')}": rec[f"days_{s.replace(' ', '_')}"] for s in STATUSES})
+        if by == "day":
+            row.update({k: rec[k] for k in DAY_FIELDS if k != "status_label"})
+        else:
+            row.update({k: rec[k] for k in day_counts})
+            row["disputed_by"] = rec["disputed_by"]
+        row.update({"status_source": rec["status_source"], "flag": rec["flag"], "not_covered": rec["not_covered"]})
         sources: dict[str, dict[str, Any]] = {}
         for p in publishers:
-            values = {m: _round(rec[f"{p}|{m}"]) for m in MEASURES}
+            values: dict[str, Any] = {m: _round(rec[f"{p}|{m}"]) for m in MEASURES}
             if values["consignments"] is not None:
                 values["consignments"] = int(values["consignments"])
-            sources[p] = values
             row.update({f"{p}_{m}": v for m, v in values.items()})
+            reason = _reason_for(rec["not_covered"], p)
+            sources[p] = values | {"covered": reason is None, "reason": reason}
         row["sources"] = sources
         rows.append(row)
     columns = [
@@ -270,32 +383,59 @@ def timeline(
         Column("level", "#loc+type"),
         Column("period", f"#date+{by}", "period start" if by != "day" else "day"),
         Column("status", "#status"),
-        Column("status_source", "#meta+source+status", "status source"),
+        Column("status_label", "#status+label", "status (basis)"),
     ]
-    if by != "day":
-        names = [s.replace(" ", "_") for s in STATUSES]
-        columns += [Column(f"days_{n}", f"#indicator+num+days+{n}") for n in names]
+    if by == "day":
+        columns += [
+            Column("basis", "#status+basis", "basis"),
+            Column("reported_status", "#status+reported", "report in force"),
+            Column("basis_date", "#date+reported", "reported / recorded on"),
+            Column("age_days", "#indicator+num+age+days", "age (days)"),
+            Column("valid_until", "#date+valid", "stands until"),
+        ]
+    else:
+        columns += [Column(k, f"#indicator+num+{k.replace('_', '+')}") for k in day_counts]
+    columns += [Column("disputed_by", "#status+disputed", "disputed: both sides"),
+                Column("status_source", "#meta+source+status", "status source")]
     for p in publishers:
         tag = p.lower().replace(" ", "_")
         columns += [Column(f"{p}_{m}", f"#indicator+num+{m}+{tag}", f"{p} {m}") for m in MEASURES]
-    columns.append(Column("flag", "#meta+flag"))
-    notes = [
-        "status 'open' with status_source 'inferred from entries' means a source recorded entries that day; it is "
-        "not a reported opening. 'no data' means nothing was recorded and nothing reported: it is never a closure.",
-        "a reported status holds until the next reported event for that crossing (an event with an end date "
-        "stops then); days held as closed on which entries were recorded are flagged",
-        "route-level rows carry the figures of sources without a crossing breakdown (COGAT land); they are never "
-        "spread over crossings",
-    ]
-    notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
+    columns += [Column("not_covered", "#meta+na", "n/a: source does not cover"), Column("flag", "#meta+flag")]
     return ResultTable(
         title=f"Access timeline by {by}" + (f" at {crossing}" if crossing else ""),
         columns=columns,
         rows=rows,
         sources=_sources(conn),
-        notes=notes + _partial_notes(daily, access_rules or load_set("access")),
+        notes=status_notes(acc) + [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
+        + _partial_notes(daily, acc),
         query={"from": date_from, "to": date_to, "crossing": crossing, "by": by},
     )
+
+
+def status_notes(acc: AssumptionSet) -> list[str]:
+    """How to read a status, with the validity assumptions in force."""
+    days = crossing_status.validity_days(acc)
+    return [
+        "'open (reported)' is a published report of an opening; 'open (entries recorded)' means a source recorded "
+        "entries that day and nothing reported stands: it is not a reported opening. 'no data' means nothing was "
+        "recorded and nothing reported: it is never a closure.",
+        "a reported status stands from its start to its publication and then for "
+        + ", ".join(f"{n} days ({k})" for k, n in days.items())
+        + " unless renewed (assumptions status_valid_days_*; a report with an end date stands until that end); "
+        "after that the day is 'unknown — last reported …'",
+        "'disputed': a report in force says closed while a source recorded entries that day, or another "
+        "publisher's report in force says otherwise; both sides are in disputed_by",
+        "a source's count is 0 only where it covers the place and the day and recorded nothing; where it does not "
+        "cover them the cell is empty and not_covered says why (e.g. COGAT gives no crossing for its land rows, "
+        "which appear only as route:land rows, never spread over crossings)",
+    ]
+
+
+def _reason_for(not_covered: str | None, publisher_name: str) -> str | None:
+    for part in (not_covered or "").split("; "):
+        if part.startswith(publisher_name + ": "):
+            return part.removeprefix(publisher_name + ": ")
+    return None
 
 
 def _round(value: Any) -> Any:
@@ -327,52 +467,77 @@ def closures(
     date_to: date | None = None,
     crossing: str | None = None,
     rules: AssumptionSet | None = None,
+    access_rules: AssumptionSet | None = None,
 ) -> ResultTable:
     """Reported closures and restrictions as periods with their duration in days (only reported
-    events make a closure; days without data never do)."""
-    daily, publishers, _ = daily_frame(conn, date_from, date_to, crossing, rules)
-    shut = daily.filter((pl.col("basis") == "reported") & pl.col("status").is_in(["closed", "restricted"]))
+    events make a closure; days without data never do). A closure ends at the next report, at its reported
+    end, or when its report lapses unrenewed; days inside it on which entries were recorded are disputed."""
+    acc = access_rules or load_set("access")
+    daily, publishers, _ = daily_frame(conn, date_from, date_to, crossing, rules, acc)
+    shut = daily.filter(pl.col("reported_status").is_in(["closed", "restricted"]))
     window_end = daily["day"].max() if daily.height else None
     rows: list[dict[str, Any]] = []
     if shut.height:
         runs = shut.sort("key", "day").with_columns(
             ((pl.col("day").diff().dt.total_days().fill_null(0) != 1)
-             | (pl.col("status") != pl.col("status").shift(1))
+             | (pl.col("reported_status") != pl.col("reported_status").shift(1))
              | (pl.col("key") != pl.col("key").shift(1))).cum_sum().alias("run")
         )
         agg = runs.group_by("run", maintain_order=True).agg(
-            pl.col("key").first(), pl.col("status").first(), pl.col("day").min().alias("start"),
-            pl.col("day").max().alias("end"), pl.len().alias("days"), pl.col("status_source").first(),
+            pl.col("key").first(), pl.col("reported_status").first().alias("status"),
+            pl.col("day").min().alias("start"), pl.col("day").max().alias("end"), pl.len().alias("days"),
+            (pl.col("status") == "disputed").sum().alias("days_disputed"),
+            pl.col("status_source").first(), pl.col("valid_until").last(),
             pl.col("flag").drop_nulls().unique().str.join("; ").alias("flag"),
-            *[pl.col(f"{p}|consignments").sum().alias(f"{p}_consignments") for p in publishers],
+            pl.col("not_covered").drop_nulls().unique(maintain_order=True).str.join("; ").alias("not_covered"),
+            *[_sum_or_null(f"{p}|consignments").alias(f"{p}_consignments") for p in publishers],
         )
         for rec in agg.iter_rows(named=True):
+            ongoing = rec["end"] == window_end
             row = {
                 "crossing": rec["key"], "status": rec["status"], "start": rec["start"], "end": rec["end"],
-                "days": rec["days"], "ongoing": rec["end"] == window_end,
+                "days": rec["days"], "ongoing": ongoing,
+                "ended": _closure_end(rec, ongoing), "days_disputed": rec["days_disputed"],
                 "status_source": rec["status_source"], "flag": rec["flag"] or None,
+                "not_covered": rec["not_covered"] or None,
             }
-            row.update({f"{p}_consignments": int(rec[f"{p}_consignments"] or 0) for p in publishers})
+            row.update({f"{p}_consignments": _int(rec[f"{p}_consignments"]) for p in publishers})
             rows.append(row)
     columns = [
         Column("crossing", "#loc+code+crossing"), Column("status", "#status"),
         Column("start", "#date+start"), Column("end", "#date+end"), Column("days", "#indicator+num+days"),
         Column("ongoing", "#status+ongoing", "still in force at the end of the window"),
+        Column("ended", "#status+end", "how it ended"),
+        Column("days_disputed", "#indicator+num+days+disputed", "days disputed (entries recorded)"),
         Column("status_source", "#meta+source+status", "status source"),
     ]
     columns += [Column(f"{p}_consignments", f"#indicator+num+consignments+{p.lower()}",
                        f"{p} consignments recorded meanwhile") for p in publishers]
-    columns.append(Column("flag", "#meta+flag"))
+    columns += [Column("not_covered", "#meta+na", "n/a: source does not cover"), Column("flag", "#meta+flag")]
     return ResultTable(
         title="Reported closures and restrictions" + (f" at {crossing}" if crossing else ""),
         columns=columns,
         rows=rows,
         sources=_sources(conn),
-        notes=["a closure runs from its reported start until the next reported event (or its reported end); "
-               "'ongoing' = still in force on the last day shown",
-               "days with no data are never counted as closed"],
+        notes=["a closure runs from its reported start until the next reported event, its reported end, or the day "
+               "its report lapses unrenewed (status_valid_days_*); 'ongoing' = still in force on the last day shown",
+               "days with no data are never counted as closed",
+               "consignments recorded meanwhile are empty (n/a) for a source that does not cover the crossing "
+               "(not_covered says why), 0 only where it covers it and recorded nothing"],
         query={"from": date_from, "to": date_to, "crossing": crossing},
     )
+
+
+def _closure_end(rec: dict[str, Any], ongoing: bool) -> str:
+    if ongoing:
+        return "in force on the last day shown"
+    if rec["valid_until"] is not None and rec["end"] == rec["valid_until"]:
+        return f"report lapsed unrenewed after {rec['end']}"
+    return f"another status reported from {rec['end'] + timedelta(days=1)}"
+
+
+def _int(value: Any) -> int | None:
+    return int(value) if value is not None else None
 
 
 def throughput(
@@ -418,7 +583,8 @@ def throughput(
         days = (p_end - p_start).days + 1
         trucks_day = rec["trucks"] / days if rec["trucks"] is not None and days > 0 else None
         food_day = rec["food_trucks"] / days if days > 0 else None
-        need = _need_in_force(base["need"], p_end)
+        standing = stated_needs.in_force(base["need"], p_start, p_end)
+        need = standing[0].row if standing else None
         prewar = base["trucks_all"]["value"] * per_day if base["trucks_all"] else None
         prewar_food = base["trucks_food"]["value"] if base["trucks_food"] else None
         rows.append({
@@ -430,8 +596,13 @@ def throughput(
             "prewar_food_trucks_per_day": prewar_food,
             "share_of_prewar_food": _round(food_day / prewar_food) if food_day is not None and prewar_food else None,
             "stated_need": need["value"] if need else None,
+            "need_unit": standing[0].unit if standing else None,
+            "need_valid_from": standing[0].valid_from if standing else None,
+            "need_valid_until": standing[0].valid_until if standing else None,
+            "need_days": standing[1] if standing else None,
             "share_of_need": _round(trucks_day / need["value"]) if need and trucks_day is not None else None,
-            "need_source": citation(need) if need else None,
+            "need_source": f"{citation(need)} (stands {standing[0].valid_from} to {standing[0].valid_until}: "
+                           f"{standing[0].until_why})" if standing and need else None,
         })
     columns = [
         Column("period", f"#date+{by}", "period start"), Column("source", "#meta+source"),
@@ -443,6 +614,10 @@ def throughput(
         Column("prewar_food_trucks_per_day", "#indicator+num+trucks+food+baseline", "pre-war food trucks/day"),
         Column("share_of_prewar_food", "#indicator+num+pct+food+baseline", "share of pre-war food"),
         Column("stated_need", "#indicator+num+trucks+need", "stated need (trucks/day)"),
+        Column("need_unit", "#indicator+unit+need", "need unit"),
+        Column("need_valid_from", "#date+start+need", "need stands from"),
+        Column("need_valid_until", "#date+end+need", "need stands until"),
+        Column("need_days", "#indicator+num+days+need", "days of the period the need stands"),
         Column("share_of_need", "#indicator+num+pct+need", "share of need"),
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
@@ -453,8 +628,13 @@ def throughput(
              "no pre-war baseline is stored: run `lifeline reference load`"]
     if base["trucks_food"]:
         notes.append(f"pre-war food trucks: {base['trucks_food']['value']:.0f}/day ({citation(base['trucks_food'])})")
-    notes.append("stated need in force = the latest dated statement of trucks/day needed on or before the period's "
-                 "last day (statements dated only by month or year are listed by `lifeline series` but not used)")
+    notes.append("stated need = the statement of trucks/day needed standing on most days of the period; a statement "
+                 "stands over the period its source gives, else for "
+                 f"{acc.value('stated_need_valid_days'):.0f} days (assumption stated_need_valid_days), and stops "
+                 "when a "
+                 "later one is made; none is shown where none stands (statements dated only by month or year are "
+                 "listed by `lifeline series` but not used)")
+    notes.append("pre-war baseline: the level before 7 October 2023, shown for comparison, not a current need")
     notes.append("UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
                  "`lifeline sources compare`")
     return ResultTable(
@@ -484,15 +664,10 @@ def _baselines(conn: Connection, acc: AssumptionSet) -> dict[str, Any]:
     for key in ("trucks_all", "trucks_food"):
         rows = [r for r in queries_access.observations(conn, names[key]) if r["value"] is not None]
         out[key] = max(rows, key=lambda r: (r["cited_date"] or date.min, r["id"])) if rows else None
-    out["need"] = [r for r in queries_access.observations(conn, names["need"])
-                   if r["value"] is not None and r["period_end"] is None]
+    out["need"] = stated_needs.statements(queries_access.observations(conn, names["need"]),
+                                          int(acc.value("stated_need_valid_days")))
     return out
 
 
 def _baseline_rows(base: dict[str, Any]) -> list[dict[str, Any]]:
-    return [r for r in (base["trucks_all"], base["trucks_food"]) if r] + list(base["need"])
-
-
-def _need_in_force(needs: list[dict[str, Any]], day: date) -> dict[str, Any] | None:
-    dated = [n for n in needs if n["date"] <= day]
-    return max(dated, key=lambda n: (n["date"], n["id"])) if dated else None
+    return [r for r in (base["trucks_all"], base["trucks_food"]) if r] + [s.row for s in base["need"]]

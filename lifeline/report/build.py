@@ -118,6 +118,30 @@ def _table(
     return Table(title or result.title, [labels[k] for k in keep], rows, cites.many(result.sources), list(result.notes))
 
 
+# Days of each week in each status, a reported opening apart from one inferred from recorded entries.
+TIMELINE_DAY_COUNTS = ("days_open_reported", "days_open_entries", "days_restricted", "days_closed", "days_disputed",
+                       "days_unknown", "days_no_data")
+
+
+def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str]) -> Table:
+    """Cells of ``keys`` a source does not cover (``not_covered`` names it) read "n/a", never "–" or 0, and the
+    reasons go into the notes once each."""
+    labels = {c.key: c.title for c in result.columns}
+    at = {k: table.columns.index(labels[k]) for k in keys if k in labels and labels[k] in table.columns}
+    reasons: list[str] = []
+    for cells, row in zip(table.rows, result.rows, strict=True):
+        for key, i in at.items():
+            publisher = key.rsplit("_", 1)[0]
+            why = (row.get("sources") or {}).get(publisher, {}).get("reason")
+            if row.get(key) is None and why:
+                cells[i] = "n/a"
+                if f"{publisher}: {why}" not in reasons:
+                    reasons.append(f"{publisher}: {why}")
+    if reasons:
+        table.notes.append("n/a: " + "; ".join(reasons))
+    return table
+
+
 def default_window(conn: Connection) -> tuple[date, date]:
     """The 30 days ending on the newest recorded delivery."""
     daily = q.daily_deliveries(conn)
@@ -281,10 +305,11 @@ def build(
         by_crossing = (
             daily.with_columns(pl.col("crossing").fill_null("(none given)"))
             .group_by("crossing", "publisher")
-            .agg(pl.col("trucks").sum())
+            .agg(_trucks_or_none())
         )
         names = sorted(by_crossing["crossing"].unique().to_list())
-        got = {(r["crossing"], r["publisher"]): float(r["trucks"] or 0.0) for r in by_crossing.iter_rows(named=True)}
+        # a bar is missing (not 0) where the source counts no trucks there
+        got = {(r["crossing"], r["publisher"]): r["trucks"] for r in by_crossing.iter_rows(named=True)}
         pubs = sorted(by_crossing["publisher"].unique().to_list())
         bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
         access.charts.append((t("crossings_chart"), svg.bar_chart(names, bars, "", y_label="trucks")))
@@ -295,25 +320,14 @@ def build(
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
         timeline.rows = crossing_rows
-        access.tables.append(
-            _table(
-                timeline,
-                [
-                    "crossing",
-                    "period",
-                    "status",
-                    "days_open",
-                    "days_closed",
-                    "days_restricted",
-                    "days_no_data",
-                    "UNRWA_trucks",
-                    "COGAT_trucks",
-                    "flag",
-                ],
-                cites,
-                title=t("timeline"),
-            )
+        counts = ["UNRWA_trucks", "COGAT_trucks"]
+        table = _table(
+            timeline,
+            ["crossing", "period", "status_label", *TIMELINE_DAY_COUNTS, *counts, "flag"],
+            cites,
+            title=t("timeline"),
         )
+        access.tables.append(_not_covered_as_na(table, timeline, counts))
     closed = access_model.closures(conn, date_from, date_to)
     if closed.rows:
         access.tables.append(
@@ -338,15 +352,18 @@ def build(
         comp_section.empty = str(exc)
     # --- Alerts raised in the period.
     al = Section(t("alerts"))
-    # Resolved alerts are findings the rules no longer make on today's data: left out of a report.
-    alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to) if a["state"] != "resolved"]
+    # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
+    # day it ended. Alerts the rules no longer find at all (resolution "no longer found") are left out.
+    alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to, include_resolved=True)
+              if a.get("resolution") != "no longer found"]
     if alerts:
         refs = cites.many(s for a in alerts for s in (a["sources"] or []))
         al.tables.append(
             Table(
                 t("alerts"),
-                ["key", "state", "from", "to", "alert"],
-                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), a["title"]] for a in alerts],
+                ["key", "state", "from", "to", "resolved on", "alert"],
+                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), fmt(a["resolved_on"]),
+                  a["title"]] for a in alerts],
                 refs,
                 ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
             )
@@ -410,23 +427,34 @@ def _crossings_table(
     per = (
         daily.with_columns(pl.col("crossing").fill_null("(no crossing given)"))
         .group_by("crossing", "publisher", "series")
-        .agg(pl.col("trucks").sum(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
+        .agg(_trucks_or_none(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
         .join(spans, on="series")
         .with_columns(((pl.col("b") - pl.col("a")).dt.total_days() + 1 - pl.col("days_with")).alias("days_without"))
         .sort("crossing", "publisher")
     )
-    rows = [
-        [r["crossing"], r["publisher"], fmt(r["trucks"]), fmt(r["days_with"]), fmt(r["days_without"]), fmt(r["last"])]
-        for r in per.iter_rows(named=True)
-    ]
+    rows, no_trucks = [], []
+    for r in per.iter_rows(named=True):
+        trucks = fmt(r["trucks"]) if r["trucks"] is not None else "n/a"
+        if r["trucks"] is None:
+            no_trucks.append(f"{r['publisher']} at {r['crossing']}")
+        rows.append([r["crossing"], r["publisher"], trucks, fmt(r["days_with"]), fmt(r["days_without"]),
+                     fmt(r["last"])])
     refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
+    notes = ["days without recorded entries are counted within the span each list covers; they are not closures"]
+    if no_trucks:
+        notes.append("n/a: the source's rows there carry no truck count (" + "; ".join(no_trucks) + ")")
     return Table(
         t("crossings_table"),
         ["crossing", "source", "trucks", "days with entries", "days without recorded entries", "last entry"],
         rows,
         refs,
-        ["days without recorded entries are counted within the span each list covers; they are not closures"],
+        notes,
     )
+
+
+def _trucks_or_none() -> pl.Expr:
+    """Sum of trucks, or missing where no row carries a truck count (COGAT's airdrops count none): never 0."""
+    return pl.when(pl.col("trucks").is_not_null().any()).then(pl.col("trucks").sum()).otherwise(None).alias("trucks")
 
 
 def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], list[dict[str, Any]]]:
@@ -459,7 +487,10 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
         f"Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), through "
         "the commodity energy catalogue, against the population; consumption is capped per person per day and any "
         "surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
-        "Access: a reported status event is a closure; a day with no recorded entries is 'no data', never a closure.",
+        "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
+        "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported closure "
+        "meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a closure. "
+        "A stated need stands only over the period its source gives (else stated_need_valid_days).",
         "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
     ]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
@@ -478,6 +509,9 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             ],
         ),
         ("commodity-kcal", load_set("commodity-kcal"), None),
+        ("access", load_set("access"), ["status_valid_days_open", "status_valid_days_closed",
+                                        "status_valid_days_restricted", "stated_need_valid_days",
+                                        "working_days_per_week"]),
     ]
     rows = []
     for name, aset, only in sets:

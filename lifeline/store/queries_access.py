@@ -96,6 +96,28 @@ def delivery_coverage(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
+def route_breakdown(conn: Connection) -> list[dict[str, Any]]:
+    """Per publisher and route: how many current rows, and how many name a crossing, carry trucks, a weight.
+
+    Tells where a source's silence means "nothing recorded" (it breaks that route down by crossing) and
+    where it means nothing at all (no crossing given, or no trucks counted).
+    """
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (
+        select(
+            s.c.publisher, d.c.route, func.count().label("rows"),
+            func.count(d.c.crossing).label("rows_with_crossing"),
+            func.count(d.c.trucks).label("rows_with_trucks"),
+            func.count(d.c.kg).label("rows_with_weight"),
+        )
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+        .where(d.c.withdrawn_dataset_id.is_(None))
+        .group_by(s.c.publisher, d.c.route)
+        .order_by(s.c.publisher, d.c.route)
+    )
+    return [dict(r._mapping) for r in conn.execute(stmt)]
+
+
 def delivery_sources(conn: Connection) -> list[dict[str, Any]]:
     """The published files behind the current deliveries, for citation.
 

@@ -32,6 +32,11 @@ alerts = Table(
     Column("acknowledged_at", DateTime(timezone=True)),
     Column("acknowledged_by", Text),
     Column("resolved_at", DateTime(timezone=True)),
+    # The day the condition ended (resolution "condition ended": the episode's last day) or the day Lifeline
+    # stopped finding it ("no longer found"), and every change of state: [{"state", "at", "on", "why"}].
+    Column("resolved_on", Date),
+    Column("resolution", String(32)),
+    Column("history", JSON),
     Index("ix_alerts_rule_state", "rule", "state"),
 )
 

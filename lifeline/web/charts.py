@@ -17,7 +17,40 @@ Namer = Callable[[Any], str]
 
 # Colour-blind-safe qualitative palette (Okabe & Ito, "Color Universal Design", 2008).
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
-STATUS_COLOURS = {"open": "#009E73", "restricted": "#E69F00", "closed": "#D55E00", "no data": "#d9d9d9"}
+# What a crossing-day looks like, by status and basis (Okabe-Ito colours): a reported opening and an opening
+# inferred from recorded entries differ, a lapsed report is "unknown", sources in conflict are "disputed".
+STATUS_COLOURS = {
+    "open (reported)": "#009E73", "open (entries recorded)": "#56B4E9", "restricted": "#E69F00",
+    "closed": "#D55E00", "disputed": "#CC79A7", "unknown": "#999999", "no data": "#d9d9d9",
+}
+# The UI string naming each category (lifeline/web/i18n/*.json).
+STATUS_KEYS = {s: "status_" + s.replace(" (", "_").replace(")", "").replace(" ", "_") for s in STATUS_COLOURS}
+
+
+def status_category(row: dict[str, Any], status: str = "status") -> str:
+    """The colour category of a timeline row, from its label (status and basis) where it has one.
+
+    An "open" with no basis counts as inferred from entries: only a report makes an opening "reported"."""
+    label = str(row.get("status_label") or "")
+    value = str(row.get(status) or "no data").replace("_", " ")
+    if value == "disputed" or label.startswith("disputed"):
+        return "disputed"
+    if value == "open":
+        return "open (reported)" if label == "open (reported)" or row.get("basis") == "reported" \
+            else "open (entries recorded)"
+    return value if value in STATUS_COLOURS else "no data"
+
+
+def status_hover(row: dict[str, Any]) -> str:
+    """The label, basis date and age a reader needs to judge a status: "open (reported) · 30 May 2024 · 3 days old"."""
+    label = str(row.get("status_label") or row.get("status") or "no data")
+    age, basis_date = row.get("age_days"), row.get("basis_date")
+    parts = [label]
+    if basis_date is not None and not label.startswith("unknown — last reported"):
+        parts.append(f"basis {basis_date}")
+    if age is not None:
+        parts.append(f"{age} day{'s' if age != 1 else ''} old")
+    return text(" · ".join(parts))
 
 
 def text(value: Any) -> str:
@@ -118,7 +151,8 @@ def status_timeline(
     table: ResultTable, day: str, place: str, status: str, title: str, rtl: bool = False, name: Namer = str,
     labels: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Crossing x day heat map with four categories: open, restricted, closed, no data."""
+    """Crossing x day heat map by status category (open reported / open from entries / restricted / closed /
+    disputed / unknown / no data); hovering a cell gives the row's label, basis date and age."""
     order = list(STATUS_COLOURS)
     code = {s: i for i, s in enumerate(order)}
     places = sorted({r.get(place) for r in table.rows}, key=str)
@@ -126,14 +160,15 @@ def status_timeline(
     di = {d: i for i, d in enumerate(days)}
     pi = {p: i for i, p in enumerate(places)}
     z: list[list[int | None]] = [[code["no data"]] * len(days) for _ in places]
+    hover = [[(labels or {}).get("no data", "no data")] * len(days) for _ in places]
     for r in table.rows:
-        value = str(r.get(status) or "no data").replace("_", " ")
-        z[pi[r.get(place)]][di[str(_plain(r.get(day)))]] = code.get(value, code["no data"])
+        i, j = pi[r.get(place)], di[str(_plain(r.get(day)))]
+        z[i][j] = code[status_category(r, status)]
+        hover[i][j] = status_hover(r)
     n = len(order)
     scale = []
     for i, s in enumerate(order):
         scale += [[i / n, STATUS_COLOURS[s]], [(i + 1) / n, STATUS_COLOURS[s]]]
-    hover = [[(labels or {}).get(order[v], order[v]) if v is not None else "" for v in row] for row in z]
     trace = {
         "type": "heatmap", "x": days, "y": [text(name(p)) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
         "colorscale": scale, "text": hover, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",

@@ -110,7 +110,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
               "source": request.query_params.get("source") or None, "by": request.query_params.get("by") or None,
               "set": request.query_params.get("set") or None,
               "indicator": request.query_params.get("indicator") or None,
-              "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None}
+              "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None,
+              "alerts": "all" if request.query_params.get("alerts") == "all" else None}
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections

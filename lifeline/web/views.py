@@ -171,18 +171,20 @@ def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
     return out
 
 
+# What a reader needs to judge a status shown as current: its label (status and basis), the date of the report
+# or entries it rests on, its age on the day shown, until when a report stands, and both sides of a dispute.
+STATUS_COLUMNS = ("status_label", "basis_date", "age_days", "valid_until", "disputed_by", "status_source")
+
+
 def _overview_crossings(v: View) -> Block:
     result = _timeline(v)
-    latest: dict[str, dict[str, Any]] = {}
-    for r in result.rows:
-        if r["level"] == "crossing" and (r["crossing"] not in latest or r["period"] > latest[r["crossing"]]["period"]):
-            latest[r["crossing"]] = r
-    rows = sorted(latest.values(), key=lambda r: str(r["crossing"]))
+    rows = sorted(_latest_by_crossing(result.rows).values(), key=lambda r: str(r["crossing"]))
+    titles = {c.key: c for c in result.columns}
     table = ResultTable(
         title="Crossing status on the last day with data",
-        columns=[Column("crossing", "#loc+code+crossing"), Column("period", "#date", "day"),
-                 Column("status", "#status"), Column("status_source", "#meta+source+status", "status source")],
-        rows=rows, sources=result.sources, notes=result.notes[:1], query=result.query,
+        columns=[Column("crossing", "#loc+code+crossing"), Column("period", "#date", "day")]
+        + [titles[k] for k in STATUS_COLUMNS if k in titles],
+        rows=rows, sources=result.sources, notes=result.notes[:3], query=result.query,
     )
     return Block("crossings", v.t("overview_crossings"), table=table, api="/api/v1/access",
                  kind="table" if rows else "nodata")
@@ -193,19 +195,26 @@ OVERVIEW_ALERTS = 8  # the newest few; the API lists all
 
 def _overview_alerts(v: View) -> Block:
     store = need("lifeline.alerts.store")
-    every = [r for r in store.list_alerts(v.conn) if r.get("state") in ("open", "acknowledged")]
-    rows = every[:OVERVIEW_ALERTS]
-    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "severity", "message")
-            if not rows or k in rows[0]]
+    with_resolved = v.params.get("alerts") == "all"  # ?alerts=all lists the resolved ones after the open ones
+    every = store.list_alerts(v.conn, include_resolved=True)
+    still = [r for r in every if r.get("state") != "resolved"]
+    resolved = len(every) - len(still)
+    rows = still[:OVERVIEW_ALERTS] + ([r for r in every if r.get("state") == "resolved"] if with_resolved else [])
+    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "resolved_on", "resolution",
+                        "severity", "message") if not rows or k in rows[0]]
+    title = f"Open alerts: the {min(len(still), OVERVIEW_ALERTS)} newest of {len(still)}"
     table = ResultTable(
-        title=f"Open alerts: the {len(rows)} newest of {len(every)}",
+        title=title + f"; {resolved} resolved" + ("" if with_resolved else " (not listed)"),
         columns=[Column(k, {"place": "#loc+code", "period_start": "#date+start", "period_end": "#date+end",
-                            "state": "#status", "message": "#description"}.get(k, f"#meta+{k}")) for k in keys],
+                            "state": "#status", "message": "#description", "resolved_on": "#date+resolved"}
+                           .get(k, f"#meta+{k}")) for k in keys],
         rows=rows,
         notes=["alerts are evaluated after every import from the rules in alerts.toml"],
     )
     return Block("alerts", v.t("overview_alerts"), table=table, api="/api/v1/alerts",
-                 kind="table" if rows else "nodata", message=None if rows else "—")
+                 api_params={"include_resolved": "true" if with_resolved else None},
+                 kind="table" if every else "nodata",
+                 message=(None if still else f"No open alerts; {resolved} resolved.") if every else "—")
 
 
 def _access_timeline(v: View) -> Block:
@@ -213,7 +222,7 @@ def _access_timeline(v: View) -> Block:
     result = _timeline(v, date_from=p.get("from"), date_to=p.get("to"))
     if not result.rows:
         return Block("timeline", v.t("access_timeline"), kind="nodata", table=result)
-    labels = {s: v.t("status_" + s.replace(" ", "_")) for s in charts.STATUS_COLOURS}
+    labels = {s: v.t(key) for s, key in charts.STATUS_KEYS.items()}
     fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels)
     return Block("timeline", v.t("access_timeline"), kind="chart", table=result, figure=fig, show_table=False,
                  api="/api/v1/access", api_params={"from": p.get("from"), "to": p.get("to")})
@@ -224,16 +233,32 @@ def _access_throughput(v: View) -> Block:
     p = v.params
     params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
     result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
-    extra = []
-    for key, label, colour in (("prewar_trucks_per_day", "pre-war", "#444"), ("stated_need", "stated need", "#D55E00")):
-        points = sorted({(str(r["period"]), r[key]) for r in result.rows if r.get(key) is not None})
-        if points:
-            extra.append({"type": "scatter", "mode": "lines", "name": label, "x": [x for x, _ in points],
-                          "y": [y for _, y in points], "line": {"dash": "dash", "color": colour, "shape": "hv"}})
     fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
-                       extra_traces=extra)
+                       extra_traces=_reference_levels(result.rows))
+    fig["layout"]["yaxis"]["title"] = {"text": "trucks/day"}
     return Block("throughput", v.t("access_baseline"), kind="chart", table=result, figure=fig,
                  api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
+
+
+REFERENCE_LEVELS = (("prewar_trucks_per_day", "pre-war level (trucks/day)", "#444", None),
+                    ("stated_need", "stated need (trucks/day)", "#D55E00", "need_source"))
+
+
+def _reference_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pre-war baseline and the stated need as stepped dashed lines with their unit; a period where no
+    stated need stands is a gap in the line (a need is never carried beyond the period it stands for)."""
+    periods = sorted({str(r["period"]) for r in rows})
+    out = []
+    for key, label, colour, why in REFERENCE_LEVELS:
+        by_period = {str(r["period"]): r for r in rows if r.get(key) is not None}
+        if not by_period:
+            continue
+        out.append({"type": "scatter", "mode": "lines", "name": label, "x": periods,
+                    "y": [by_period[p][key] if p in by_period else None for p in periods],
+                    "text": [charts.text(by_period[p].get(why) or "") if why and p in by_period else ""
+                             for p in periods],
+                    "connectgaps": False, "line": {"dash": "dash", "color": colour, "shape": "hv"}})
+    return out
 
 
 def _access_closures(v: View) -> Block:
@@ -333,13 +358,13 @@ def map_view(v: View) -> list[Block]:
     from lifeline.web import mapsvg
 
     day = v.params.get("date")
-    status: dict[str, str] = {}
+    status: dict[str, dict[str, Any]] = {}
     coverage_by_area: dict[str, tuple[float | None, float | None]] = {}
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
     try:
         status_table = _status_on(v, day)
-        status = {r["crossing"]: r["status"] for r in status_table.rows}
+        status = {r["crossing"]: r for r in status_table.rows}
         sources += status_table.sources
     except (NotAvailable, UserError) as exc:
         notes.append(f"crossing status: {exc}")
@@ -356,16 +381,18 @@ def map_view(v: View) -> list[Block]:
         value, need = coverage_by_area.get(area, (None, None)) if area else (None, None)
         rows.append({
             "code": s.code, "type": s.kind, "name": v.name(s.code), "position": s.position,
-            "status": status.get(s.code) if s.kind == "crossing" else None,
+            **_map_status(status.get(s.code) if s.kind == "crossing" else None, s.kind == "crossing"),
             "kcal_median": value, "coverage_area": area, "lat": s.lat, "lon": s.lon,
             "fill": mapsvg.coverage_colour(value, need) if s.kind == "governorate"
-            else charts.STATUS_COLOURS.get(status.get(s.code) or "no data", "#d9d9d9"),
+            else charts.STATUS_COLOURS[charts.status_category(status.get(s.code) or {})],
             "shape": s,
         })
     table = ResultTable(
         title=v.t("map_title"),
         columns=[Column("code", "#loc+code"), Column("type", "#loc+type"), Column("position", "#meta+position"),
-                 Column("status", "#status"), Column("kcal_median", "#indicator+num+kcal", "kcal/person/day (median)"),
+                 Column("status_label", "#status+label", "status (basis)"),
+                 Column("age_days", "#indicator+num+age+days", "age (days)"),
+                 Column("kcal_median", "#indicator+num+kcal", "kcal/person/day (median)"),
                  Column("coverage_area", "#adm1+code+model", "coverage of area"),
                  Column("lat", "#geo+lat"), Column("lon", "#geo+lon")],
         rows=rows, sources=sources + [{"publisher": "Lifeline", "title": "Schematic map of the Gaza Strip "
@@ -373,7 +400,8 @@ def map_view(v: View) -> list[Block]:
                                        "in the project's domain reference"}],
         notes=[v.t("map_schematic")] + notes, query={"date": day},
     )
-    return [Block("map", v.t("map_title"), kind="map", table=table, extra={"date": day})]
+    return [Block("map", v.t("map_title"), kind="map", table=table,
+                  extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS})]
 
 
 def _covering_area(code: str, coverage: dict[str, Any], parents: dict[str, str | None]) -> str | None:
@@ -389,14 +417,29 @@ def _covering_area(code: str, coverage: dict[str, Any], parents: dict[str, str |
     return "gaza-strip" if "gaza-strip" in coverage else None
 
 
-def _status_on(v: View, day: date | None) -> ResultTable:
-    """Each crossing's status on ``day`` (default: the last day with data)."""
-    result = _timeline(v, date_from=day, date_to=day) if day else _timeline(v)
+def _map_status(row: dict[str, Any] | None, is_crossing: bool) -> dict[str, Any]:
+    """A crossing's status on the map: category (for the colour and legend), label with basis, and age."""
+    if not is_crossing:
+        return {"status": None, "status_category": None, "status_label": None, "age_days": None, "status_hover": None}
+    row = row or {}
+    return {"status": row.get("status") or "no data", "status_category": charts.status_category(row),
+            "status_label": row.get("status_label") or "no data", "age_days": row.get("age_days"),
+            "status_hover": charts.status_hover(row) if row else "no data"}
+
+
+def _latest_by_crossing(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     latest: dict[str, dict[str, Any]] = {}
-    for r in result.rows:
+    for r in rows:
         if r["level"] == "crossing" and (r["crossing"] not in latest or r["period"] > latest[r["crossing"]]["period"]):
             latest[r["crossing"]] = r
-    return ResultTable(result.title, result.columns, list(latest.values()), result.sources, result.notes)
+    return latest
+
+
+def _status_on(v: View, day: date | None) -> ResultTable:
+    """Each crossing's status on ``day`` (default: the last day with data), with its basis and age."""
+    result = _timeline(v, date_from=day, date_to=day) if day else _timeline(v)
+    rows = list(_latest_by_crossing(result.rows).values())
+    return ResultTable(result.title, result.columns, rows, result.sources, result.notes)
 
 
 def _coverage_on(v: View, day: date | None) -> ResultTable:

@@ -52,16 +52,20 @@ def test_timeline_statuses_and_figures(small: Engine) -> None:
         rows = {(r["crossing"], r["period"]): r for r in access.timeline(conn, D1, D4).rows}
     ks1, ks2, ks3 = (rows[("kerem-shalom", d)] for d in (D1, D2, D3))
     assert (ks1["status"], ks1["status_source"]) == ("open", "inferred from entries: UNRWA")
-    assert ks1["sources"]["UNRWA"] == {"consignments": 2, "trucks": 2.0, "tonnes": 15.0}
-    assert ks1["sources"]["COGAT"] == {"consignments": None, "trucks": None, "tonnes": None}
+    assert ks1["sources"]["UNRWA"] == {"consignments": 2, "trucks": 2.0, "tonnes": 15.0, "covered": True,
+                                       "reason": None}
+    assert ks1["sources"]["COGAT"] == {"consignments": None, "trucks": None, "tonnes": None, "covered": False,
+                                       "reason": "gives no crossing for its land entries (see the route:land row)"}
     assert ks2["status"] == "closed" and ks2["status_source"].startswith("reported: OCHA")
-    assert ks3["status"] == "closed" and ks3["flag"] == "entries recorded on a day reported closed: UNRWA"
+    assert ks2["sources"]["UNRWA"]["consignments"] == 0  # UNRWA covers Kerem Shalom that day: nothing recorded
+    assert ks3["status"] == "disputed" and ks3["flag"] == "entries recorded on a day reported closed: UNRWA"
     assert ks3["sources"]["UNRWA"]["tonnes"] is None  # the medical row has no weight: missing, not 0
     assert rows[("rafah", D1)]["status"] == "no data"
     assert rows[("jlots", D2)]["status_source"] == "inferred from entries: COGAT"
     land = rows[("route:land", D1)]
     assert (land["level"], land["status"], land["sources"]["COGAT"]["consignments"]) == ("route", "unknown", 3)
-    assert rows[("route:land", D2)]["sources"]["COGAT"]["consignments"] is None
+    assert rows[("route:land", D2)]["sources"]["COGAT"]["consignments"] == 0  # covered, nothing recorded
+    assert rows[("route:land", D1)]["sources"]["UNRWA"]["covered"] is False  # UNRWA names its crossings
     assert rows[("rafah", D3)]["status"] == "no data"  # UNRWA covers 1-3 May, COGAT 1-2 May
     assert rows[("rafah", D4)]["status"] == "unknown"  # no source covers 4 May
     with small.connect() as conn:

@@ -201,7 +201,7 @@ def test_evaluate_twice_and_after_reimport_never_duplicates(store: Engine) -> No
     second = evaluate(store)
     assert second.result.new == [] and second.queued == 0
     with store.connect() as conn:
-        keys = [a["key"] for a in list_alerts(conn)]
+        keys = [a["key"] for a in list_alerts(conn, include_resolved=True)]
         assert len(keys) == len(set(keys)) == conn.execute(select(func.count()).select_from(alerts)).scalar_one()
 
 
@@ -218,11 +218,16 @@ def test_real_line_lists_show_the_may_2024_gaps_and_source_divergence(sqlite_sto
     ev = evaluate(sqlite_store)
     assert not ev.errors
     with sqlite_store.connect() as conn:
-        got = {a["key"]: a for a in list_alerts(conn)}
+        got = {a["key"]: a for a in list_alerts(conn, include_resolved=True)}
+        still_open = {a["key"] for a in list_alerts(conn)}
     rafah = got["crossing-gap/rafah/2024-05-05/unrwa-commodities-received"]
     assert rafah["period_end"] == date(2024, 9, 30) and "partial" in rafah["message"]  # the publisher's caveat
+    assert rafah["state"] == "open" and rafah["key"] in still_open  # no entries up to the end of the list
     ks = got["crossing-gap/kerem-shalom/2024-05-06/unrwa-commodities-received"]
     assert ks["period_end"] == date(2024, 5, 10)
+    # entries resumed on 11 May: the gap has ended and its alert is resolved on its last day, kept, not listed
+    assert (ks["state"], ks["resolved_on"], ks["resolution"]) == ("resolved", date(2024, 5, 10), "condition ended")
+    assert ks["key"] not in still_open
     div = got["sources-diverge/gaza-strip/2024-05-06/COGAT/UNRWA"]
     assert 1.9 < div["evidence"]["trucks_COGAT"] / div["evidence"]["trucks_UNRWA"] < 2.4
     may = [a for k, a in got.items() if k.startswith("coverage-low/gaza-strip/2024-05")]

@@ -200,3 +200,30 @@ def test_every_page_renders_on_this_backend(served: Served) -> None:
     for path in ("/", "/access", "/coverage", "/sources", "/map", "/data", "/claims", "/?lang=ar"):
         r = served.client.get(path)
         assert r.status_code == 200, (path, r.text[:300])
+
+
+def test_access_rows_carry_status_basis_age_and_validity(served: Served) -> None:
+    """JSON and CSV give each crossing-day its label, basis, the date it rests on, its age and until when a
+    report stands; a lapsed report is 'unknown — last reported …', never the old status."""
+    from datetime import date
+
+    from tests.alerts import data
+
+    with served.engine.begin() as conn:
+        ds = data.dataset(conn, "ref", "OCHA")
+        data.observation(conn, ds, "crossing_status", "erez", date(2023, 12, 10), text="open")
+        data.observation(conn, ds, "crossing_status", "kerem-shalom", date(2024, 1, 4), text="open")
+    r = served.client.get("/api/v1/access", params={"from": "2024-01-06", "to": "2024-01-06"})
+    assert r.status_code == 200, r.text
+    rows = {row["crossing"]: row for row in r.json()["rows"]}
+    erez, kerem, rafah = rows["erez"], rows["kerem-shalom"], rows["rafah"]
+    assert erez["status"] == "unknown" and erez["status_label"] == "unknown — last reported open on 2023-12-10"
+    assert erez["age_days"] == 27 and erez["valid_until"] is None and erez["basis"] == "lapsed"
+    assert kerem["status_label"] == "open (reported)" and kerem["basis"] == "reported"
+    assert kerem["basis_date"] == "2024-01-04" and kerem["age_days"] == 2 and kerem["valid_until"] == "2024-01-18"
+    assert rafah["status_label"] == "open (entries recorded)" and rafah["basis"] == "entries"
+    csv_text = served.client.get("/api/v1/access", params={"from": "2024-01-06", "to": "2024-01-06",
+                                                           "format": "csv"}).text
+    header = csv_text.splitlines()[0]
+    for key in ("status_label", "basis", "basis_date", "age_days", "valid_until", "disputed_by", "not_covered"):
+        assert key in header or key.replace("_", " ") in header, key

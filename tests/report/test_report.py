@@ -133,3 +133,47 @@ def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, t
         "not checkable",
     }
     assert claims.tables[0].refs  # the evidence behind each verdict is cited
+
+
+def test_access_timeline_shows_status_basis_and_na_where_a_source_has_no_crossing(sqlite_store: Engine) -> None:
+    """The weekly table tells a reported opening from one inferred from entries, and a source without a
+    crossing breakdown (COGAT's land rows) reads "n/a" with its reason, never 0 or a bare dash."""
+    from sqlalchemy import update
+
+    with sqlite_store.begin() as conn:
+        un = data.dataset(conn, "un-list", "UNRWA")
+        data.deliveries(conn, un, "un-list", data.every_day(D0, 14, "kerem-shalom", 7))
+        cogat = data.dataset(conn, "cogat-list", "COGAT")
+        data.deliveries(conn, cogat, "cogat-list", [(D0 + timedelta(days=i), None, 50.0) for i in range(14)])
+        conn.execute(update(schema.deliveries).values(route="land"))
+        data.observation(conn, un, "crossing_status", "kerem-shalom", D0, text="open")
+    with sqlite_store.connect() as conn:
+        rep = build(conn, D0, D0 + timedelta(days=13), runs=20)
+    table = next(tb for s in rep.sections for tb in s.tables if tb.title.startswith("Access timeline"))
+    assert "days open reported" in table.columns and "days open entries" in table.columns
+    assert "days closed" in table.columns and "days unknown" in table.columns
+    cogat_at = table.columns.index("COGAT trucks")
+    ks = [r for r in table.rows if r[0] == "kerem-shalom"]
+    assert ks and all(r[cogat_at] == "n/a" for r in ks)
+    assert any(n.startswith("n/a: ") and "COGAT: gives no crossing for its land entries" in n for n in table.notes)
+    # 1 May reported open, standing 14 days after publication (to 15 May): the first week is a reported opening
+    first = ks[0]
+    assert first[table.columns.index("days open reported")] == "5"  # Wed 1 - Sun 5 May
+    assert first[table.columns.index("days open entries")] == "0"
+
+
+def test_crossings_table_reads_na_where_a_source_counts_no_trucks(sqlite_store: Engine) -> None:
+    """COGAT's airdrop rows carry tonnes but no truck count: the crossings table says n/a, not "0 trucks"."""
+    with sqlite_store.begin() as conn:
+        un = data.dataset(conn, "un-list", "UNRWA")
+        data.deliveries(conn, un, "un-list", data.every_day(D0, 10, "kerem-shalom", 7))
+        cogat = data.dataset(conn, "cogat-list", "COGAT")
+        data.deliveries(conn, cogat, "cogat-list", [(D0 + timedelta(days=i), "airdrop", None, 5000.0)  # type: ignore[misc]
+                                                    for i in range(0, 10, 3)])
+    with sqlite_store.connect() as conn:
+        rep = build(conn, D0, D0 + timedelta(days=9), runs=20)
+    table = next(tb for s in rep.sections for tb in s.tables if tb.columns[:3] == ["crossing", "source", "trucks"])
+    airdrop = next(r for r in table.rows if r[0] == "airdrop" and r[1] == "COGAT")
+    assert airdrop[2] == "n/a"
+    assert next(r for r in table.rows if r[0] == "kerem-shalom")[2] == "70"
+    assert any("COGAT at airdrop" in n for n in table.notes)

@@ -197,3 +197,35 @@ def test_readable_on_a_phone(live: str, browser: Any) -> None:
     page.screenshot(path=str(ARTIFACTS / "phone-access-ar.png"), full_page=False)
     assert not problems
     page.close()
+
+
+def test_statuses_shown_as_current_carry_their_basis_and_age(live: str, browser: Any) -> None:
+    """Overview: every crossing's status on the last day names its basis and its age, and no report older
+    than its validity (14 days, access.toml) is shown as standing. Access: the status chart tells a reported
+    opening from one inferred from entries, and each cell's hover gives the age."""
+    page, problems = open_page(browser)
+    page.goto(live + "/", wait_until="networkidle")
+    heads = page.locator("#block-crossings thead th").all_inner_texts()
+    label_at, age_at = heads.index("status (basis)"), heads.index("age (days)")
+    rows = [r.locator("td").all_inner_texts() for r in page.locator("#block-crossings tbody tr").all()]
+    assert len(rows) >= 5
+    for cells in rows:
+        label, age = cells[label_at], cells[age_at]
+        if label.endswith("(reported)"):
+            assert age.isdigit() and int(age) <= 14, f"{cells[0]}: {label} shown {age} days after its report"
+        if label.startswith("unknown — last reported"):
+            assert age.isdigit() and int(age) > 14, cells
+        if label == "open (entries recorded)":
+            assert age == "0", cells
+    jlots = next(c for c in rows if "pier" in c[0].lower() or "jlots" in c[0].lower())
+    assert jlots[label_at] != "open (reported)"  # a 30 May 2024 report does not stand in September
+
+    page.goto(live + "/access", wait_until="networkidle")
+    hovers = page.evaluate("() => document.getElementById('chart-timeline').data[0].text.flat()")
+    assert any(h.startswith("open (reported)") and "days old" in h for h in hovers)
+    assert any(h.startswith("open (entries recorded)") for h in hovers)
+    assert any(h.startswith("unknown — last reported") for h in hovers)
+    legend = page.evaluate("() => document.getElementById('chart-timeline').data[0].colorbar.ticktext")
+    assert "open (reported)" in legend and "open (entries recorded)" in legend and "disputed" in legend
+    assert not problems
+    page.close()

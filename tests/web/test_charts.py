@@ -37,5 +37,40 @@ def test_status_timeline_codes_every_day_and_place() -> None:
     trace = fig["data"][0]
     assert trace["y"] == ["erez", "rafah"] and trace["x"] == ["2024-05-01", "2024-05-02"]
     order = list(charts.STATUS_COLOURS)
-    assert trace["z"][1] == [order.index("open"), order.index("closed")]
+    # an "open" with no report behind it is not a reported opening
+    assert trace["z"][1] == [order.index("open (entries recorded)"), order.index("closed")]
     assert trace["z"][0] == [order.index("no data"), order.index("no data")]  # unknown day: no data, not closed
+
+
+def test_status_timeline_tells_reported_from_inferred_and_shows_age() -> None:
+    rows = [
+        {"day": "2024-05-01", "crossing": "jlots", "status": "open", "basis": "reported",
+         "status_label": "open (reported)", "basis_date": "2024-04-28", "age_days": 3},
+        {"day": "2024-05-02", "crossing": "jlots", "status": "open", "basis": "entries",
+         "status_label": "open (entries recorded)", "basis_date": "2024-05-02", "age_days": 0},
+        {"day": "2024-05-03", "crossing": "jlots", "status": "unknown", "basis": "lapsed",
+         "status_label": "unknown — last reported open on 2024-04-28", "basis_date": "2024-04-28", "age_days": 5},
+        {"day": "2024-05-04", "crossing": "jlots", "status": "disputed", "basis": "disputed",
+         "status_label": "disputed: A reported closed | entries recorded by UNRWA", "age_days": 1},
+    ]
+    trace = charts.status_timeline(ResultTable("t", [], rows), "day", "crossing", "status", "title")["data"][0]
+    order = list(charts.STATUS_COLOURS)
+    assert trace["z"][0] == [order.index(s) for s in ("open (reported)", "open (entries recorded)", "unknown",
+                                                        "disputed")]
+    assert trace["text"][0][0] == "open (reported) · basis 2024-04-28 · 3 days old"
+    lapsed = trace["text"][0][2]
+    assert lapsed.startswith("unknown — last reported open on 2024-04-28") and "5 days old" in lapsed
+    assert len(set(charts.STATUS_COLOURS.values())) == len(charts.STATUS_COLOURS)  # every category its own colour
+
+
+def test_stated_need_line_breaks_where_no_need_stands_and_names_its_unit() -> None:
+    from lifeline.web.views import _reference_levels
+
+    rows = [{"period": f"2024-0{m}-01", "source": "UNRWA", "trucks_per_day": 100.0, "prewar_trucks_per_day": 428.6,
+             "stated_need": need,
+             "need_source": "UNRWA (stands 2023-11-28 to 2024-01-28: stated period)" if need else None}
+            for m, need in ((1, 200.0), (2, None), (3, None), (4, 500.0))]
+    prewar, need = _reference_levels(rows)
+    assert need["name"] == "stated need (trucks/day)" and prewar["name"] == "pre-war level (trucks/day)"
+    assert need["y"] == [200.0, None, None, 500.0] and need["connectgaps"] is False
+    assert "stated period" in need["text"][0]

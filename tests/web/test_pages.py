@@ -194,3 +194,47 @@ def test_date_filters_narrow_the_figures(served: Served) -> None:
     match = re.search(r'id="chart-daily" data-points="(\d+)"', html)
     assert match and int(match[1]) == 4  # two days at two crossings
     assert 'value="2024-01-02"' in html and 'placeholder="YYYY-MM-DD"' in html
+
+
+def _status_reports(served: Served) -> None:
+    """Erez last reported open on 10 Dec 2023 (lapsed by 6 Jan), Rafah reported closed on 5 Jan while UNRWA
+    records entries there (disputed), Kerem Shalom reported open on 4 Jan."""
+    from datetime import date
+
+    from tests.alerts import data
+
+    with served.engine.begin() as conn:
+        ds = data.dataset(conn, "ref", "OCHA")
+        data.observation(conn, ds, "crossing_status", "erez", date(2023, 12, 10), text="open")
+        data.observation(conn, ds, "crossing_status", "rafah", date(2024, 1, 5), text="closed")
+        data.observation(conn, ds, "crossing_status", "kerem-shalom", date(2024, 1, 4), text="open")
+
+
+def test_overview_crossings_show_each_status_with_basis_and_age(served: Served) -> None:
+    _status_reports(served)
+    html = served.client.get("/").text
+    block = html[html.index('id="block-crossings"'):]
+    block = block[:block.index("</section>")]
+    for heading in ("status (basis)", "reported / recorded on", "age (days)", "stands until", "disputed: both sides"):
+        assert heading in block
+    rows = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", block, re.S):
+        first = re.search(r"<td[^>]*>([^<]*)</td>", row)
+        if first:
+            rows[first[1]] = row
+    erez = next(r for name, r in rows.items() if "Erez" in name and "West" not in name)
+    assert "unknown — last reported open on 2023-12-10" in erez and "<td dir=\"auto\">27</td>" in erez
+    rafah = next(r for name, r in rows.items() if "Rafah" in name)
+    assert "disputed" in rafah and "entries recorded by UNRWA" in rafah
+    kerem = next(r for name, r in rows.items() if "Kerem" in name)
+    assert "open (reported)" in kerem and "<td dir=\"auto\">2</td>" in kerem and "2024-01-18" in kerem
+
+
+def test_map_colours_crossings_by_status_and_basis(served: Served) -> None:
+    _status_reports(served)
+    html = served.client.get("/map", params={"date": "2024-01-06"}).text
+    assert re.search(r'data-code="erez" data-status="unknown" data-category="unknown" data-age-days="27"', html)
+    assert re.search(r'data-code="rafah" data-status="disputed" data-category="disputed"', html)
+    assert re.search(r'data-code="kerem-shalom" data-status="open" data-category="open \(reported\)" '
+                     r'data-age-days="2"', html)
+    assert "open (entries recorded)" in html  # in the legend, apart from a reported opening
