@@ -73,8 +73,10 @@ def test_hand_computed_kcal_per_person_and_coverage(store, tmp_path: Path) -> No
 def test_carry_over_under_a_cap(sqlite_store, tmp_path: Path) -> None:
     # 17,850,000 kcal on day 1, 1,000 people capped at 2,000 kcal: 2,000/day for 8 days (16 M),
     # 1,850 on day 9, nothing on day 10. Requirement 1,900 -> days 9 and 10 are below it.
-    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
-                                                          CLOSE]))
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), CLOSE]),
+    )
     with sqlite_store.connect() as conn:
         t = coverage_table(
             conn,
@@ -89,10 +91,22 @@ def test_carry_over_under_a_cap(sqlite_store, tmp_path: Path) -> None:
     assert [r["kcal_pp"] for r in t.rows] == [2000] + [None] * 8 + [0]
     assert [r["days_below"] for r in t.rows] == [0] + [None] * 8 + [1]
     with sqlite_store.connect() as conn:
-        whole = coverage_table(conn, date_from=date(2024, 1, 1), date_to=date(2024, 1, 10), by="all",
-                               overrides=[_override(tmp_path, req=1900, cap=2000)], runs=1)
-        days = coverage_table(conn, date_from=date(2024, 1, 1), date_to=date(2024, 1, 10), by="all",
-                              overrides=[_override(tmp_path, req=1900, cap=2000)], runs=1)
+        whole = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="all",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+        days = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="all",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
     assert whole.rows[0]["kcal_pp"] == (2000 * 8 + 1850) / 10 == days.rows[0]["kcal_pp"]
     assert whole.rows[0]["days_below"] == 2
 
@@ -101,15 +115,25 @@ def test_daily_figures_are_trailing_window_means_and_never_artefact_zeros(sqlite
     # 7,000,000 kcal (2,000 kg of rice at 3,500... here 2 t of rice x 3,520 = 7,040,000) on 1 Jan, then entries
     # of non-food only; no cap. 7-day trailing window: each day from 1 to 7 Jan shows 7,040,000 / (1,000 x n days)
     # over the days so far, days 8-10 show 0 only because the list records entries (tents) in that window.
-    rows = [("2024-01-01", "Food Items", "Rice", 2, "Ton"), ("2024-01-09", "Non-Food Items", "Tents", 1, "Pallets"),
-            CLOSE]
+    rows = [
+        ("2024-01-01", "Food Items", "Rice", 2, "Ton"),
+        ("2024-01-09", "Non-Food Items", "Tents", 1, "Pallets"),
+        CLOSE,
+    ]
     load(sqlite_store, write_unrwa(tmp_path / "u.csv", rows))
     with sqlite_store.connect() as conn:
-        t = coverage_table(conn, date_from=date(2024, 1, 1), date_to=date(2024, 1, 10), by="day",
-                           overrides=[_override(tmp_path, window=7)], runs=1)
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="day",
+            overrides=[_override(tmp_path, window=7)],
+            runs=1,
+        )
     got = [r["kcal_pp"] for r in t.rows]
     assert got[:7] == [round(7_040_000 / (1000 * n)) for n in range(1, 8)]
-    assert got[7:] == [0, 0, 0]  # the window (2-8, 3-9, 4-10 Jan) holds recorded entries: a true zero of food
+    assert got[7] is None  # 2-8 Jan: no entry recorded in the window, a gap, not zero
+    assert got[8:] == [0, 0]  # 3-9 and 4-10 Jan hold recorded entries (tents): a true zero of food
     assert any("7-day trailing means" in n for n in t.notes)
     # The entering series is named and equals the available one when nothing is capped.
     assert [r["kcal_in_pp"] for r in t.rows] == got
@@ -149,8 +173,13 @@ def test_cli_coverage_json_is_one_document(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = open_store(url)
-    load(engine, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Rice", 1, "Ton"),
-                                                  ("2024-01-14", "Non-Food Items", "Tents", 1, "Pallets")]))
+    load(
+        engine,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [("2024-01-01", "Food Items", "Rice", 1, "Ton"), ("2024-01-14", "Non-Food Items", "Tents", 1, "Pallets")],
+        ),
+    )
     engine.dispose()
     result = CliRunner().invoke(
         app,
@@ -249,11 +278,15 @@ def test_two_publishers_are_never_summed(sqlite_store, tmp_path: Path) -> None:
     from lifeline.assumptions import load_set
     from lifeline.ingest.service import import_file
 
-    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
-                                                          CLOSE]))
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), CLOSE]),
+    )
     cogat = tmp_path / "cogat.csv"
-    cogat.write_text("Index,Date,Route,Classification,Donor,Aid (tons)\n1,1 Jan 2024,Land Crossings,Food,X,20\n"
-                     "2,10 Jan 2024,Land Crossings,Shelter Equipment,X,5\n")
+    cogat.write_text(
+        "Index,Date,Route,Classification,Donor,Aid (tons)\n1,1 Jan 2024,Land Crossings,Food,X,20\n"
+        "2,10 Jan 2024,Land Crossings,Shelter Equipment,X,5\n"
+    )
     import_file(sqlite_store, cogat, kind="cogat", rules=load_set("normalisation"))
     with sqlite_store.connect() as conn:
         t = coverage_table(
