@@ -308,9 +308,7 @@ def summarise(
             )
         )
         # Days at the cap within each period (for daily figures: within the trailing window).
-        at_cap.append(
-            montecarlo.quantiles(period_sum(trailing_sum(capped.astype(np.float64), span)[:, k:, :], starts))
-        )
+        at_cap.append(montecarlo.quantiles(period_sum(trailing_sum(capped.astype(np.float64), span)[:, k:, :], starts)))
         pops.append(period_mean(res.population[:1, k:, :], starts)[0])
     return Summary(
         periods=periods,

@@ -131,7 +131,9 @@ def monitoring_flag(a: date, b: date, periods: list[PartialMonitoring]) -> str |
     hits = [p for p in periods if p.touches(a, b)]
     if not hits:
         return None
-    return "; ".join(f"{p.publisher} partial monitoring from {p.start}" + (f" to {p.end}" if p.end else "") for p in hits)
+    return "; ".join(
+        f"{p.publisher} partial monitoring from {p.start}" + (f" to {p.end}" if p.end else "") for p in hits
+    )
 
 
 def is_complete(mark: Any) -> bool:

@@ -246,8 +246,9 @@ def _recorded_span(
     if publisher in found:
         return found[str(publisher)]
     if found:
-        return completeness.Span(str(publisher or "all"), min(s.first for s in found.values()),
-                                 max(s.last for s in found.values()))
+        return completeness.Span(
+            str(publisher or "all"), min(s.first for s in found.values()), max(s.last for s in found.values())
+        )
     return completeness.Span(str(publisher or "all"), first, end)
 
 
@@ -348,8 +349,9 @@ def coverage_tables(
         first_day = model.inputs.days[model.report_from]
         origin = first_day - ((first_day.astype("datetime64[D]").astype(np.int64) + 3) % 7)  # the Monday
         for b in bys:
-            summary = balance.summarise(model.inputs, by=b, report_from=model.report_from, window=window,
-                                        origin=origin if b == "week" else None)
+            summary = balance.summarise(
+                model.inputs, by=b, report_from=model.report_from, window=window, origin=origin if b == "week" else None
+            )
             rows[b] += _rows(model, summary, aset, b)
         sources += [s for s in model.sources if s not in sources]
         notes += [n for n in model.notes if n not in notes]
@@ -362,8 +364,12 @@ def coverage_tables(
         + f"; {runs} Monte Carlo run(s), seed {montecarlo.DEFAULT_SEED if seed is None else seed}",
         SERIES_NOTE,
         "kcal/person/day = kcal consumed in the period / person-days"
-        + (f"; consumption capped at {cap} kcal/person/day (central value) with the surplus carried over; a period "
-           "flagged 'at the cap' shows the cap, not the supply: see kcal entering" if cap else ""),
+        + (
+            f"; consumption capped at {cap} kcal/person/day (central value) with the surplus carried over; a period "
+            "flagged 'at the cap' shows the cap, not the supply: see kcal entering"
+            if cap
+            else ""
+        ),
         "periods cut by the list's first or last recorded day are marked partial and are never a 'latest period' "
         "headline; weeks start on Monday",
     ]
@@ -432,7 +438,9 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
             if gap:
                 flags.append(f"gap: no entry recorded in the {summary.window} days ending this day")
             if not missing and model.cap_value and at_cap >= span_days - 0.5:
-                flags.append(f"at the cap ({model.cap_value:,.0f} kcal) every day: the figure is the cap, not the supply")
+                flags.append(
+                    f"at the cap ({model.cap_value:,.0f} kcal) every day: the figure is the cap, not the supply"
+                )
             elif not missing and model.cap_value and at_cap >= span_days / 2:
                 flags.append(f"at the cap on {at_cap:.0f} of {span_days} days: held down by the cap")
             if mark != completeness.COMPLETE:
@@ -472,7 +480,11 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
 
 def latest_complete(rows: list[dict[str, Any]]) -> str | None:
     """The newest period start whose period is complete: the only one a 'latest period' headline may show."""
-    done = [str(r["period"]) for r in rows if completeness.is_complete(r.get("completeness")) and r.get("kcal_pp") is not None]
+    done = [
+        str(r["period"])
+        for r in rows
+        if completeness.is_complete(r.get("completeness")) and r.get("kcal_pp") is not None
+    ]
     return max(done) if done else None
 
 

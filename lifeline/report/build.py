@@ -234,7 +234,8 @@ def build(
                                 [r["kcal_pp"] for r in rows],
                                 [r["kcal_pp_low"] for r in rows],
                                 [r["kcal_pp_high"] for r in rows],
-                            )
+                            ),
+                            *_cap_line(rows),
                         ],
                         title="",
                         y_label="kcal/person/day",
@@ -251,12 +252,15 @@ def build(
                     "period",
                     "area",
                     "days",
+                    "completeness",
                     "population",
+                    "kcal_in_pp",
                     "kcal_pp",
                     "kcal_pp_low",
                     "kcal_pp_high",
                     "coverage",
                     "days_below",
+                    "flag",
                 ],
                 cites,
                 digits={"coverage": 2},
@@ -487,3 +491,12 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             rows.append([name, a.name, f"{a.value:g}{rng}", a.unit, a.source])
     sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range]", "unit", "source"], rows))
     return sec
+
+
+def _cap_line(rows: list[dict[str, Any]]) -> list[svg.Line]:
+    """The consumption cap as a named dashed line, so a series sitting on it is read as the cap."""
+    caps = {r.get("cap") for r in rows if r.get("cap") is not None}
+    if len(caps) != 1:
+        return []
+    level = float(caps.pop())  # type: ignore[arg-type]
+    return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * len(rows), dashed=True)]

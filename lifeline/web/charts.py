@@ -80,8 +80,10 @@ def hline(value: float, label: str, x0: Any, x1: Any, colour: str = "#444") -> d
 def band(
     table: ResultTable, x: str, mid: str, bands: list[tuple[str, str, str]], group: str | None, title: str,
     rtl: bool = False, name: Namer = str, requirement: str | None = None, req_label: str = "requirement",
+    cap: str | None = None, cap_label: str = "consumption cap",
 ) -> dict[str, Any]:
-    """Median lines with shaded intervals (widest first) per group, and an optional requirement line."""
+    """Median lines with shaded intervals (widest first) per group, an optional requirement line and an
+    optional cap line (a series that can reach a cap shows it, named). Missing values break the line."""
     groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for row in table.rows:
         groups[row.get(group) if group else None].append(row)
@@ -105,6 +107,12 @@ def band(
         values = {float(r[requirement]) for r in table.rows if r.get(requirement) is not None}
         if len(values) == 1:
             traces.append(hline(values.pop(), req_label, xs_all[0], xs_all[-1]))
+    if cap and table.rows:
+        xs_all = sorted(str(_plain(r.get(x))) for r in table.rows)
+        caps = {float(r[cap]) for r in table.rows if r.get(cap) is not None}
+        if len(caps) == 1:
+            level = caps.pop()
+            traces.append(hline(level, f"{cap_label} ({level:,.0f} kcal)", xs_all[0], xs_all[-1]))
     return {"data": traces, "layout": _layout(title, rtl)}
 
 

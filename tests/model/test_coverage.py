@@ -296,3 +296,43 @@ def test_two_publishers_are_never_summed(sqlite_store, tmp_path: Path) -> None:
     # UNRWA: 8 x 637.5 kg x 3,500 kcal = 1,785 kcal/p/d; COGAT: 20 t of food (mixed, 3,000 kcal/kg) = 6,000.
     assert by_source == {"UNRWA": 1785, "COGAT": 6000}
     assert any("never summed" in n for n in t.notes)
+
+
+def test_a_period_at_the_consumption_cap_says_so(sqlite_store, tmp_path: Path) -> None:
+    # 8 pallets of flour (17,850,000 kcal) for 1,000 people capped at 2,000: every one of the ten days
+    # consumes 2,000 except the last two; days 1-8 sit at the cap and are flagged, the cap is named.
+    rows = [(f"2024-01-{d:02d}", "Non-Food Items", "Tents", 1, "Pallets") for d in range(2, 11)]
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), *rows]),
+    )
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="day",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+    flags = [r["flag"] or "" for r in t.rows]
+    assert all("at the cap (2,000 kcal) every day" in f for f in flags[:8])
+    assert not any("at the cap" in f for f in flags[8:])
+    assert t.rows[0]["cap"] == 2000 and t.rows[0]["kcal_in_pp"] > t.rows[0]["kcal_pp"] == 2000
+    assert any("consumption capped at 2,000 kcal/person/day" in n for n in t.notes)
+
+
+def test_days_in_a_declared_partial_monitoring_period_are_marked(sqlite_store, tmp_path: Path) -> None:
+    load(
+        sqlite_store,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [("2024-05-05", "Food Items", "Rice", 1, "Ton"), ("2024-05-07", "Food Items", "Rice", 1, "Ton")],
+        ),
+    )
+    with sqlite_store.connect() as conn:
+        t = coverage_table(conn, by="day", source="UNRWA", overrides=[_override(tmp_path)], runs=1)
+    marks = {r["period"]: r["monitoring"] for r in t.rows}
+    assert marks["2024-05-05"] is None
+    assert "UNRWA partial monitoring from 2024-05-06" in marks["2024-05-07"]
+    assert any("UNRWA declares its data partial from 2024-05-06" in n for n in t.notes)

@@ -133,3 +133,11 @@ def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, t
         "not checkable",
     }
     assert claims.tables[0].refs  # the evidence behind each verdict is cited
+
+
+def test_report_names_the_cap_and_the_two_kcal_series(sqlite_store: Engine) -> None:
+    _small_store(sqlite_store)
+    with sqlite_store.connect() as conn:
+        html = to_html(build(conn, D0, D0 + timedelta(days=19), runs=5))
+    assert "consumption cap (" in html
+    assert "kcal entering/person/day" in html and "kcal available/person/day" in html

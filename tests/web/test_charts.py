@@ -39,3 +39,18 @@ def test_status_timeline_codes_every_day_and_place() -> None:
     order = list(charts.STATUS_COLOURS)
     assert trace["z"][1] == [order.index("open"), order.index("closed")]
     assert trace["z"][0] == [order.index("no data"), order.index("no data")]  # unknown day: no data, not closed
+
+
+def test_coverage_band_names_the_cap_and_breaks_at_gaps() -> None:
+    t = ResultTable("c", [Column("period", "#date")], [
+        {"period": "2024-05-09", "area": "gaza-strip", "kcal_pp": 1500, "kcal_pp_low": 1400, "kcal_pp_high": 1600,
+         "requirement": 2100, "cap": 2700},
+        {"period": "2024-05-10", "area": "gaza-strip", "kcal_pp": None, "kcal_pp_low": None, "kcal_pp_high": None,
+         "requirement": 2100, "cap": 2700},
+    ])
+    fig = charts.band(t, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", "95 %")], "area", "c",
+                      requirement="requirement", cap="cap")
+    names = [str(tr.get("name")) for tr in fig["data"]]
+    assert "consumption cap (2,700 kcal)" in names
+    median = next(tr for tr in fig["data"] if tr.get("name") == "gaza-strip")
+    assert median["y"] == [1500, None]  # a day without recorded entries is a gap, not 0
