@@ -69,6 +69,19 @@ def lines(
     return {"data": traces, "layout": layout}
 
 
+def partial_marks(
+    table: ResultTable, x: str, y: str, mark: str = "completeness", label: str = "partial period"
+) -> list[dict[str, Any]]:
+    """Open markers on the points of periods that are not complete (cut by a list's first or last day),
+    so a low partial month is not read as a drop; one legend entry."""
+    rows = [r for r in table.rows if r.get(mark) not in (None, "complete") and r.get(y) is not None]
+    if not rows:
+        return []
+    return [{"type": "scatter", "mode": "markers", "name": label, "x": [_plain(r.get(x)) for r in rows],
+             "y": [_plain(r.get(y)) for r in rows], "text": [text(str(r.get(mark))) for r in rows],
+             "marker": {"symbol": "circle-open", "size": 10, "color": "#000"}}]
+
+
 def hline(value: float, label: str, x0: Any, x1: Any, colour: str = "#444") -> dict[str, Any]:
     """A reference line (requirement, pre-war baseline) drawn as a dashed trace so it appears in the legend."""
     return {

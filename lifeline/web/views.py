@@ -13,6 +13,7 @@ from lifeline.api import tables
 from lifeline.api.tables import NotAvailable, need
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.model import truck_basis
 from lifeline.model.coverage import latest_complete
 from lifeline.store import queries_web
 from lifeline.web import charts
@@ -52,7 +53,8 @@ def deliveries_chart(
     result = tables.deliveries(v.conn, by=by, group=group, **filters)
     if not result.rows:
         return Block(block_id, title, kind="nodata", table=result)
-    fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name)
+    fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name,
+                       extra_traces=charts.partial_marks(result, "period", "consignments"))
     params = {"by": by, "group": group} | {("from" if k == "date_from" else "to" if k == "date_to" else k): val
                                          for k, val in filters.items()}
     return Block(block_id, title, kind="chart", table=result, figure=fig, api="/api/v1/deliveries", api_params=params)
@@ -223,6 +225,11 @@ def _access_throughput(v: View) -> Block:
     p = v.params
     params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
     result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
+    flags = truck_basis.notes({r.get("source") for r in result.rows},
+                              max((str(r["period"]) for r in result.rows), default=None))
+    if flags:  # UNRWA trucks after 6 May 2024 are rows, not truckloads: say so next to the chart
+        result = ResultTable(result.title, result.columns, result.rows, result.sources,
+                             [*result.notes, *[n for n in flags if n not in result.notes]], result.query)
     extra = []
     for key, label, colour in (("prewar_trucks_per_day", "pre-war", "#444"), ("stated_need", "stated need", "#D55E00")):
         points = sorted({(str(r["period"]), r[key]) for r in result.rows if r.get(key) is not None})

@@ -141,3 +141,14 @@ def test_report_names_the_cap_and_the_two_kcal_series(sqlite_store: Engine) -> N
         html = to_html(build(conn, D0, D0 + timedelta(days=19), runs=5))
     assert "consumption cap (" in html
     assert "kcal entering/person/day" in html and "kcal available/person/day" in html
+
+
+def test_unrwa_trucks_after_6_may_are_flagged_as_rows(sqlite_store: Engine) -> None:
+    _small_store(sqlite_store)
+    with sqlite_store.connect() as conn:
+        html = to_html(build(conn, D0, D0 + timedelta(days=19), runs=5))
+    assert "rows, not truckloads (unrwa-row-is-one-truck)" in html
+    assert "ASSUMPTION unrwa-row-is-one-truck" in html
+    with sqlite_store.connect() as conn:
+        early = to_html(build(conn, D0, D0 + timedelta(days=4), runs=5))
+    assert "unrwa-row-is-one-truck" not in early

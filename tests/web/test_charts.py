@@ -54,3 +54,16 @@ def test_coverage_band_names_the_cap_and_breaks_at_gaps() -> None:
     assert "consumption cap (2,700 kcal)" in names
     median = next(tr for tr in fig["data"] if tr.get("name") == "gaza-strip")
     assert median["y"] == [1500, None]  # a day without recorded entries is a gap, not 0
+
+
+def test_partial_periods_are_marked_on_the_chart() -> None:
+    rows = [
+        {"period": "2023-10-01", "source": "UNRWA", "consignments": 218,
+         "completeness": "partial: data from 2023-10-21"},
+        {"period": "2023-11-01", "source": "UNRWA", "consignments": 900, "completeness": "complete"},
+    ]
+    t = table(rows)
+    fig = charts.lines(t, "period", "consignments", ["source"], "t",
+                       extra_traces=charts.partial_marks(t, "period", "consignments"))
+    marks = [tr for tr in fig["data"] if tr["name"] == "partial period"]
+    assert marks and marks[0]["x"] == ["2023-10-01"] and "2023-10-21" in marks[0]["text"][0]
