@@ -336,3 +336,15 @@ def test_days_in_a_declared_partial_monitoring_period_are_marked(sqlite_store, t
     assert marks["2024-05-05"] is None
     assert "UNRWA partial monitoring from 2024-05-06" in marks["2024-05-07"]
     assert any("UNRWA declares its data partial from 2024-05-06" in n for n in t.notes)
+
+
+def test_a_partial_last_month_is_never_the_latest_headline(sqlite_store, tmp_path: Path) -> None:
+    from lifeline.model.coverage import latest_complete
+
+    rows = [("2024-01-01", "Food Items", "Rice", 1, "Ton"), ("2024-02-10", "Food Items", "Rice", 1, "Ton")]
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", rows))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(conn, by="month", overrides=[_override(tmp_path)], runs=1)
+    marks = {r["period"]: r["completeness"] for r in t.rows}
+    assert marks == {"2024-01-01": "complete", "2024-02-01": "partial: data to 2024-02-10"}
+    assert latest_complete(t.rows) == "2024-01-01"
