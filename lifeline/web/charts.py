@@ -50,12 +50,19 @@ def lines(
     for row in table.rows:
         groups[tuple(row.get(k) for k in series)].append(row)
     traces = []
+    every_x = sorted({str(_plain(r.get(x))) for r in table.rows})
     for i, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [str(k) for k in kv[0]])):
         rows.sort(key=lambda r: str(r.get(x)))
         label = text(" · ".join(name(k) for k in key if k is not None) or "—")
+        xs, ys = [_plain(r.get(x)) for r in rows], [_plain(r.get(y)) for r in rows]
+        if kind == "scatter" and xs and all(isinstance(v, str) for v in xs):  # ISO periods sort as text
+            # A period other series have but this one lacks (between its first and last) is a gap:
+            # the line breaks there instead of being drawn straight across it.
+            have = dict(zip((str(v) for v in xs), ys, strict=True))
+            inside = [v for v in every_x if str(xs[0]) <= v <= str(xs[-1])]
+            xs, ys = inside, [have.get(v) for v in inside]
         trace: dict[str, Any] = {
-            "type": kind, "name": label,
-            "x": [_plain(r.get(x)) for r in rows], "y": [_plain(r.get(y)) for r in rows],
+            "type": kind, "name": label, "x": xs, "y": ys,
             "marker": {"color": PALETTE[i % len(PALETTE)]},
         }
         if kind == "scatter":

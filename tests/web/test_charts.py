@@ -67,3 +67,14 @@ def test_partial_periods_are_marked_on_the_chart() -> None:
                        extra_traces=charts.partial_marks(t, "period", "consignments"))
     marks = [tr for tr in fig["data"] if tr["name"] == "partial period"]
     assert marks and marks[0]["x"] == ["2023-10-01"] and "2023-10-21" in marks[0]["text"][0]
+
+
+def test_a_line_breaks_across_a_period_it_has_no_figure_for() -> None:
+    fig = charts.lines(table([
+        {"period": "2024-01-01", "source": "UNRWA", "consignments": 3},
+        {"period": "2024-03-01", "source": "UNRWA", "consignments": 4},
+        {"period": "2024-02-01", "source": "COGAT", "consignments": 5},
+    ]), "period", "consignments", ["source"], "title")
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert by_name["UNRWA"]["x"] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert by_name["UNRWA"]["y"] == [3, None, 4]  # not drawn straight across February, not 0
