@@ -20,9 +20,12 @@ app.add_typer(group, name="commodities")
 @group.command("unmapped")
 def unmapped_cmd(
     source: Annotated[str | None, typer.Option("--source", help="Publisher (UNRWA...) or series name.")] = None,
+    category: Annotated[
+        str | None, typer.Option("--category", help="One cargo category only (food, nfi, medical...).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """Distinct descriptions with no commodity, with their row counts, per source."""
+    """Distinct descriptions with no commodity, heaviest first: rows, tonnes, and the kcal density used."""
     with engine().connect() as conn:
-        result = unmapped_table(conn, source)
+        result = unmapped_table(conn, source, category)
     emit(result, fmt)

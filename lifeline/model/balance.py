@@ -227,6 +227,20 @@ def rolling_mean(x: Array, window: int) -> Array:
     return out
 
 
+def trailing_sum(x: Array, window: int) -> Array:
+    """Sum over the ``window`` days ending on each day (fewer at the very start), along the days axis."""
+    if window <= 1:
+        return x
+    c = np.cumsum(x, axis=1)
+    shifted = np.concatenate([np.zeros_like(c[:, :window, :]), c[:, :-window, :]], axis=1)[:, : x.shape[1], :]
+    return c - shifted
+
+
+# A day counts as "at the cap" when consumption is within this share of the cap: the carry-over
+# arithmetic leaves rounding dust, and a reader needs to know the figure is the cap, not the supply.
+AT_CAP_TOLERANCE = 1e-6
+
+
 @dataclass
 class Summary:
     """Across-run quantiles per period and area, from :func:`summarise`."""
@@ -234,38 +248,68 @@ class Summary:
     periods: list[np.datetime64]
     areas: list[str]
     population: Array  # (periods, areas): mean population
-    per_capita: Array  # (5 quantiles, periods, areas): kcal per person per day
+    per_capita: Array  # (5 quantiles, periods, areas): kcal consumed (available, capped) per person per day
     inflow: Array  # (5 quantiles, periods, areas): kcal entering per day
     days_below: Array  # (5 quantiles, periods, areas): days with per-capita below requirement
     days: NDArray[np.int64]  # (periods,): days in each period
     runs: int
     requirement_kcal: float
+    inflow_per_capita: Array | None = None  # (5 quantiles, periods, areas): kcal entering per person per day
+    days_at_cap: Array | None = None  # (5 quantiles, periods, areas): days at the cap (daily: in the window)
+    window: int = 1  # trailing window (days) of the daily figures; 1 = the day itself
 
 
 def summarise(
-    inputs: BalanceInputs, by: str = "month", chunk_areas: int | None = None, origin: np.datetime64 | None = None
+    inputs: BalanceInputs,
+    by: str = "month",
+    chunk_areas: int | None = None,
+    origin: np.datetime64 | None = None,
+    report_from: int = 0,
+    window: int = 1,
 ) -> Summary:
     """Run the balance area block by area block and keep only quantiles, so memory stays bounded.
 
     Per run, a period's kcal per person per day is the kcal consumed over the period divided by the
-    person-days in it (so a short, crowded day weighs what it should).
+    person-days in it (so a short, crowded day weighs what it should). The balance always runs over
+    every day of ``inputs`` (so the stock carried into a period does not depend on where a question
+    starts); only days from index ``report_from`` are reported. With ``by="day"`` and ``window > 1``
+    each day's figure is over the ``window`` days ending that day (Study A smooths over 7 days).
     """
     runs, d, a = inputs.shape
-    starts, periods = period_index(inputs.days, by, origin)
+    k = max(0, min(report_from, d - 1))
+    days = inputs.days[k:]
+    n = d - k
+    starts, periods = period_index(days, by, origin)
     block = chunk_areas or max(1, int(BLOCK_CELLS // max(1, runs * d)))
-    pcs, infl, below, pops = [], [], [], []
+    span = window if by == "day" else 1
+    pcs, infl, infl_pc, below, at_cap, pops = [], [], [], [], [], []
     for lo in range(0, a, block):
         res = run(inputs.area_slice(slice(lo, lo + block)))
-        person_days = period_sum(np.broadcast_to(res.population, res.consumed.shape), starts)
+        pop_full = np.broadcast_to(res.population, res.consumed.shape)
+        if inputs.cap_kcal is None:
+            capped = np.zeros(res.consumed.shape, dtype=bool)
+        else:
+            limit = as3(inputs.cap_kcal, "cap_kcal") * pop_full
+            capped = res.consumed >= limit * (1 - AT_CAP_TOLERANCE)
+        consumed = trailing_sum(res.consumed, span)[:, k:, :]
+        entering = trailing_sum(res.inflow, span)[:, k:, :]
+        person = trailing_sum(np.ascontiguousarray(pop_full), span)[:, k:, :]
+        person_days = period_sum(person, starts)
         with np.errstate(divide="ignore", invalid="ignore"):
-            pc = np.where(person_days > 0, period_sum(res.consumed, starts) / person_days, np.nan)
+            pc = np.where(person_days > 0, period_sum(consumed, starts) / person_days, np.nan)
+            ipc = np.where(person_days > 0, period_sum(entering, starts) / person_days, np.nan)
         pcs.append(montecarlo.quantiles(pc))
-        ndays = np.diff(np.r_[starts, d])[np.newaxis, :, np.newaxis]
-        infl.append(montecarlo.quantiles(period_sum(res.inflow, starts) / ndays))
+        infl_pc.append(montecarlo.quantiles(ipc))
+        ndays = np.diff(np.r_[starts, n])[np.newaxis, :, np.newaxis]
+        infl.append(montecarlo.quantiles(period_sum(res.inflow[:, k:, :], starts) / ndays))
         below.append(
-            montecarlo.quantiles(period_sum((res.per_capita < inputs.requirement_kcal).astype(np.float64), starts))
+            montecarlo.quantiles(
+                period_sum((res.per_capita[:, k:, :] < inputs.requirement_kcal).astype(np.float64), starts)
+            )
         )
-        pops.append(period_mean(res.population[:1], starts)[0])
+        # Days at the cap within each period (for daily figures: within the trailing window).
+        at_cap.append(montecarlo.quantiles(period_sum(trailing_sum(capped.astype(np.float64), span)[:, k:, :], starts)))
+        pops.append(period_mean(res.population[:1, k:, :], starts)[0])
     return Summary(
         periods=periods,
         areas=list(inputs.areas),
@@ -273,7 +317,10 @@ def summarise(
         per_capita=np.concatenate(pcs, axis=2),
         inflow=np.concatenate(infl, axis=2),
         days_below=np.concatenate(below, axis=2),
-        days=np.diff(np.r_[starts, d]).astype(np.int64),
+        days=np.diff(np.r_[starts, n]).astype(np.int64),
         runs=runs,
         requirement_kcal=inputs.requirement_kcal,
+        inflow_per_capita=np.concatenate(infl_pc, axis=2),
+        days_at_cap=np.concatenate(at_cap, axis=2),
+        window=span,
     )

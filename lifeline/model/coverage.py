@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import balance, contexts, kcal, montecarlo, population
+from lifeline.model import balance, completeness, contexts, kcal, montecarlo, population
 from lifeline.model.population_observed import observed_series
 from lifeline.store import queries
 from lifeline.store.queries_model import deliveries_frame
@@ -40,16 +40,36 @@ class ModelRun:
     notes: list[str] = field(default_factory=list)
     population_sources: dict[str, str] = field(default_factory=dict)
     areas_without_data: list[str] = field(default_factory=list)
+    # Index of the first day asked about: the balance starts at the list's first recorded day, so the
+    # stock carried into a period is the same whatever day a question starts on (one answer).
+    report_from: int = 0
+    span: completeness.Span | None = None
+    entry_days: np.ndarray | None = None  # (days,) rows recorded by the source on each day
+    monitoring: list[completeness.PartialMonitoring] = field(default_factory=list)
+    cap_value: float | None = None
 
 
-def _window(frame: pl.DataFrame, date_from: date | None, date_to: date | None) -> tuple[date, date]:
-    if date_from and date_to:
-        return date_from, date_to
+def _window(
+    frame: pl.DataFrame, date_from: date | None, date_to: date | None, source: str | None
+) -> tuple[date, date, date]:
+    """(first day of the balance, first day asked about, last day): the balance runs from the list's
+    first recorded day and stops at its last, so no day outside what the source covers is modelled."""
     if frame.is_empty():
+        where = f" from {source}" if source else ""
         raise UserError(
-            "no deliveries match: import a line list first (`lifeline import FILE`) or widen --from/--to/--source"
+            f"no deliveries{where} match: import a line list first (`lifeline import FILE`) or widen "
+            "--from/--to/--source"
         )
-    return date_from or frame["date"].min(), date_to or frame["date"].max()  # type: ignore[return-value]
+    first: date = frame["date"].min()  # type: ignore[assignment]
+    last: date = frame["date"].max()  # type: ignore[assignment]
+    start = max(date_from, first) if date_from else first
+    end = min(date_to, last) if date_to else last
+    if start > end:
+        raise UserError(
+            f"the {source or 'deliveries'} list covers {first} to {last}: nothing recorded in the window asked "
+            f"({date_from or first} to {date_to or last}); that is no coverage, not zero"
+        )
+    return first, start, end
 
 
 def daily_kg_by_code(
@@ -120,11 +140,6 @@ def build_inputs(
     aset = assumptions or load_set(DEFAULT_SET)
     cat = catalogue or load_set(CATALOGUE)
     ctx = contexts.resolve(conn, context)
-    frame = deliveries_frame(conn, date_from, date_to, source)
-    if ctx is not None:
-        frame = contexts.deliveries_in(frame, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
-    start, end = _window(frame, date_from, date_to)
-    days = population.day_range(start, end)
     series, context_notes = _population_of(conn, ctx, aset)
     if area:
         known = ", ".join(s.area for s in series)
@@ -133,6 +148,12 @@ def build_inputs(
             raise UserError(f"no population series for area {area!r} in assumption set {aset.name!r} (areas: {known})")
     if not series:
         raise UserError(f"assumption set {aset.name!r} has no [population.AREA] series")
+    history = deliveries_frame(conn, None, date_to, source)
+    if ctx is not None:
+        history = contexts.deliveries_in(history, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
+    first, asked, end = _window(history, date_from, date_to, source)
+    frame = history.filter(pl.col("date") <= end)
+    days = population.day_range(first, end)
     areas = [s.area for s in series]
     default_area = str(aset.tables.get("coverage", {}).get("default_area", areas[0]))
     if ctx is not None and default_area not in ctx.members:
@@ -157,8 +178,10 @@ def build_inputs(
     delivered = balance.Mixture(dens * (weight_error * (1 - loss))[:, None], kg)
     extra, extra_cited = other_inflows(aset.tables, days, areas)
     cap = None
+    cap_value = None
     if "consumption_cap_kcal" in aset.assumptions:
         cap = montecarlo.draw(aset.get("consumption_cap_kcal"), runs, gen)[:, None, None]
+        cap_value = aset.value("consumption_cap_kcal")
     lag = int(aset.tables.get("coverage", {}).get("inflow_lag_days", 0))
     inputs = balance.BalanceInputs(
         days=days,
@@ -169,32 +192,62 @@ def build_inputs(
         cap_kcal=cap,
         lag_days=lag,
     )
+    shown = frame.filter(pl.col("date") >= asked)
     notes = [
         *context_notes,
         f"deliveries without an area are counted in {default_area!r}",
-        f"kcal from kilograms through the commodity catalogue {cat.name!r}; food rows with an unknown or mixed "
-        "commodity take the 'mixed-food' density",
+        f"kcal from kilograms through the commodity catalogue {cat.name!r}",
     ]
-    outside = frame.filter(~pl.col("area").fill_null(default_area).is_in(areas) & (pl.col("category") == "food"))
+    fallback, fallback_t = kcal.fallback_rows(shown)
+    if fallback:
+        notes.append(
+            f"FLAG: {fallback} food rows ({fallback_t:,.1f} t) match no catalogue entry and are counted at the "
+            "'mixed-food' fallback density (list them: `lifeline commodities unmapped --category food`)"
+        )
+    other, other_t = kcal.non_food_in_food(shown, cat)
+    if other:
+        notes.append(
+            f"{other} rows of the food category ({other_t:,.1f} t) hold a known non-food item (e.g. bottled water) "
+            "and carry no kcal"
+        )
+    outside = shown.filter(~pl.col("area").fill_null(default_area).is_in(areas) & (pl.col("category") == "food"))
     if outside.height:
         names = ", ".join(sorted(str(a) for a in outside["area"].fill_null(default_area).unique().to_list())[:5])
         notes.append(f"{outside.height} food rows in areas without a population series ({names}) are not counted")
     if unweighed:
         notes.append(f"{unweighed} food rows have no weight (counts of items or unknown tonnage) and add no kcal")
     notes += [f"other inflow - {c}" for c in extra_cited]
+    if first < asked:
+        notes.append(
+            f"the balance runs from the list's first recorded day ({first}), so the stock carried into {asked} is "
+            "the same whatever day a question starts on"
+        )
+    if date_to and date_to > end:
+        notes.append(f"the list's last recorded day is {end}: later days are not covered (n/a, not zero)")
     seen = set(frame["area"].fill_null(default_area).unique().to_list()) if frame.height else set()
     seen |= {a for j, a in enumerate(areas) if extra[:, j].any()}
     no_data = [a for a in areas if a not in seen]
     if no_data:
         notes.append(f"no deliveries recorded for {', '.join(no_data)} in this window: shown as missing, not as zero")
+    per_day = frame.group_by("date").agg(pl.len().alias("n"))
+    entry_days = np.zeros(len(days))
+    if per_day.height:
+        di = (per_day["date"].cast(pl.Date).to_numpy().astype("datetime64[D]") - days[0]).astype(np.int64)
+        entry_days[di] = per_day["n"].to_numpy()
+    publisher = str(frame["source"][0]) if frame.height and frame["source"].n_unique() == 1 else source
     return ModelRun(
         areas_without_data=no_data,
         inputs=inputs,
         assumptions=aset,
         catalogue=cat,
-        sources=queries.sources_of_deliveries(conn, start, end, source),
+        sources=queries.sources_of_deliveries(conn, asked, end, source),
         notes=notes,
         population_sources={s.area: s.source for s in series},
+        report_from=int((np.datetime64(asked, "D") - days[0]).astype(np.int64)),
+        span=_recorded_span(conn, source, publisher, first, end),
+        entry_days=entry_days,
+        monitoring=completeness.monitoring_for(publisher),
+        cap_value=cap_value,
     )
 
 
@@ -242,24 +295,59 @@ def _destination_from_entry_point(frame: pl.DataFrame, ctx: contexts.Context) ->
     return frame, implied
 
 
+def _recorded_span(
+    conn: Connection, source: str | None, publisher: str | None, first: date, end: date
+) -> completeness.Span:
+    """The days the list records, whatever the window asked (its last day may lie after ``--to``)."""
+    found = completeness.spans(conn, source)
+    if publisher in found:
+        return found[str(publisher)]
+    if found:
+        return completeness.Span(
+            str(publisher or "all"), min(s.first for s in found.values()), max(s.last for s in found.values())
+        )
+    return completeness.Span(str(publisher or "all"), first, end)
+
+
 COLUMNS = [
     Column("period", "#date+start", "period start"),
+    Column("period_end", "#date+end", "period end"),
     Column("area", "#adm1+code"),
+    Column("source", "#meta+source+list", "line list"),
     Column("days", "#indicator+num+days"),
+    Column("days_with_entries", "#indicator+num+days+entries", "days with recorded entries"),
+    Column("completeness", "#status+period", "period"),
+    Column("monitoring", "#meta+monitoring", "source monitoring"),
     Column("population", "#population+total", "mean population"),
-    Column("kcal_pp", "#indicator+num+kcal+median", "kcal/person/day (median)"),
+    Column("kcal_in_pp", "#indicator+num+kcal+entering", "kcal entering/person/day (flows, median)"),
+    Column("kcal_pp", "#indicator+num+kcal+median", "kcal available/person/day (consumed, capped; median)"),
     Column("kcal_pp_low80", "#indicator+num+kcal+low+p10", "low (10 %)"),
     Column("kcal_pp_high80", "#indicator+num+kcal+high+p90", "high (90 %)"),
     Column("kcal_pp_low", "#indicator+num+kcal+low", "low (2.5 %)"),
     Column("kcal_pp_high", "#indicator+num+kcal+high", "high (97.5 %)"),
     Column("requirement", "#indicator+num+kcal+requirement", "requirement kcal"),
+    Column("cap", "#indicator+num+kcal+cap", "consumption cap kcal"),
+    Column("days_at_cap", "#indicator+num+days+cap", "days at the cap (median)"),
     Column("coverage", "#indicator+num+coverage", "coverage (median)"),
     Column("coverage_low", "#indicator+num+coverage+low", "coverage low"),
     Column("coverage_high", "#indicator+num+coverage+high", "coverage high"),
     Column("days_below", "#indicator+num+days+below", "days below requirement (median)"),
+    Column("flag", "#meta+flag"),
     Column("sources", "#meta+source"),
     Column("assumptions", "#meta+assumptions", "assumption set"),
 ]
+
+# What the two kcal series are, said once and shown with every table.
+SERIES_NOTE = (
+    "kcal entering = the kcal of the food the list records entering, per person per day (flows, uncapped); "
+    "kcal available = what can be eaten: entering kcal plus the stock carried over from earlier days, consumed up "
+    "to the consumption cap per person per day (known stocks enter only as named [[inflows]] of the assumption set)"
+)
+
+
+def daily_window(aset: AssumptionSet) -> int:
+    """Days of the trailing window of daily figures (``[coverage] daily_window_days``; Study A uses 7)."""
+    return int(aset.tables.get("coverage", {}).get("daily_window_days", 1))
 
 
 def coverage_table(
@@ -278,11 +366,31 @@ def coverage_table(
     """kcal per person per day (median and 95 % interval) and coverage per period and area, cited.
 
     Line lists of different publishers count the same flows (UNRWA trucks collected, COGAT trucks
-    screened), so without ``source`` each publisher is computed on its own, never summed.
+    screened), so without ``source`` each publisher is computed on its own, never summed. The answer
+    for a period does not depend on the window asked: the balance starts at the list's first day.
     """
+    return coverage_tables(conn, area, date_from, date_to, (by,), source, assumptions, overrides, runs, seed,
+                           context)[by]
+
+
+def coverage_tables(
+    conn: Connection,
+    area: str | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    bys: Iterable[str] = ("month",),
+    source: str | None = None,
+    assumptions: str | Path = DEFAULT_SET,
+    overrides: Iterable[str | Path] = (),
+    runs: int = montecarlo.DEFAULT_RUNS,
+    seed: int | None = None,
+    context: str | None = None,
+) -> dict[str, ResultTable]:
+    """:func:`coverage_table` for several period kinds from one set of model runs (a report needs three)."""
+    bys = list(bys)
     aset = load_set(str(assumptions), overrides)
     publishers: list[str] = [source] if source else _publishers(conn, date_from, date_to, context)
-    rows: list[dict[str, Any]] = []
+    rows: dict[str, list[dict[str, Any]]] = {b: [] for b in bys}
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
     if len(publishers) > 1:
@@ -290,71 +398,151 @@ def coverage_table(
             f"{', '.join(publishers)} record the same flows counted differently: each is computed on its own "
             "(one row per source), never summed; pick one with --source"
         )
+    window = daily_window(aset)
+    model = None
     for publisher in publishers or [""]:  # no deliveries at all: build_inputs says so
         model = build_inputs(conn, area, date_from, date_to, publisher or None, aset, runs, seed, context=context)
-        summary = balance.summarise(model.inputs, by=by)
-        rows += _rows(model, summary, aset)
+        first_day = model.inputs.days[model.report_from]
+        origin = first_day - ((first_day.astype("datetime64[D]").astype(np.int64) + 3) % 7)  # the Monday
+        for b in bys:
+            summary = balance.summarise(
+                model.inputs, by=b, report_from=model.report_from, window=window, origin=origin if b == "week" else None
+            )
+            rows[b] += _rows(model, summary, aset, b)
         sources += [s for s in model.sources if s not in sources]
         notes += [n for n in model.notes if n not in notes]
-    notes = [
-        f"{runs} Monte Carlo run(s), seed {montecarlo.DEFAULT_SEED if seed is None else seed}; "
-        "kcal/person/day = kcal consumed in the period / person-days, consumption capped per person per day "
-        "with the surplus carried over",
-        *notes,
-        *(f"population of {k}: {v}" for k, v in model.population_sources.items()),
+        notes += [f"{m.text} ({m.source})" for m in model.monitoring if f"{m.text} ({m.source})" not in notes]
+    assert model is not None
+    cap = f"{model.cap_value:,.0f}" if model.cap_value else None
+    head = [
+        f"parameters: source {source or ', '.join(publishers)}; assumption set {aset.name}"
+        + "".join(f" + {Path(f).name}" for f in aset.files[1:])
+        + f"; {runs} Monte Carlo run(s), seed {montecarlo.DEFAULT_SEED if seed is None else seed}",
+        SERIES_NOTE,
+        "kcal/person/day = kcal consumed in the period / person-days"
+        + (
+            f"; consumption capped at {cap} kcal/person/day (central value) with the surplus carried over; a period "
+            "flagged 'at the cap' shows the cap, not the supply: see kcal entering"
+            if cap
+            else ""
+        ),
+        "periods cut by the list's first or last recorded day are marked partial and are never a 'latest period' "
+        "headline; weeks start on Monday",
     ]
-    return ResultTable(
-        title=f"Food energy coverage by {by} and area",
-        columns=COLUMNS,
-        rows=rows,
-        sources=sources,
-        notes=notes,
-        query={
-            "area": area,
-            "from": date_from,
-            "to": date_to,
-            "by": by,
-            "source": source,
-            "runs": runs,
-            "context": context,
-            "assumptions": aset.files,
-        },
-    )
+    out = {}
+    for b in bys:
+        extra = []
+        if b == "day" and window > 1:
+            extra.append(
+                f"daily figures are {window}-day trailing means (the {window} days ending that day; Study A uses "
+                "7 days): a day without a recorded entry is never read as a day without food; a day whose window "
+                "holds no recorded entry at all is shown as a gap"
+            )
+        out[b] = ResultTable(
+            title=f"Food energy coverage by {b} and area",
+            columns=COLUMNS,
+            rows=rows[b],
+            sources=sources,
+            notes=[*head, *extra, *notes, *(f"population of {k}: {v}" for k, v in model.population_sources.items())],
+            query={
+                "area": area,
+                "from": date_from,
+                "to": date_to,
+                "by": b,
+                "source": source,
+                "runs": runs,
+                "seed": montecarlo.DEFAULT_SEED if seed is None else seed,
+                "context": context,
+                "assumptions": aset.files,
+            },
+        )
+    return out
 
 
-def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet) -> list[dict[str, Any]]:
+def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: str) -> list[dict[str, Any]]:
     req = model.inputs.requirement_kcal
     cited = ", ".join(sorted({str(s["publisher"]) for s in model.sources})) or "none"
     used = " + ".join([aset.name, model.catalogue.name] + [Path(f).name for f in aset.files[1:]])
+    last = model.inputs.days[-1].astype("datetime64[D]").astype(date)
+    entries = model.entry_days if model.entry_days is not None else np.zeros(len(model.inputs.days))
+    k = model.report_from
+    starts = np.r_[0, np.cumsum(summary.days)[:-1]] + k
     rows = []
     for p, start in enumerate(summary.periods):
+        first_day = start.astype("datetime64[D]").astype(date)
+        a_day = completeness.nominal_start(first_day, by)
+        b_day = completeness.period_end(a_day, by, last)
+        in_window = entries[starts[p] : starts[p] + summary.days[p]]
+        with_entries = int((in_window > 0).sum())
+        full = (b_day - a_day).days + 1
+        mark = completeness.completeness(a_day, b_day, model.span)
+        if mark == completeness.COMPLETE and by != "all" and summary.days[p] < full:
+            mark = f"partial: {int(summary.days[p])} of {full} days in the window asked"
+        gap = False
+        span_days = int(summary.days[p]) if by != "day" else int(min(summary.window, starts[p] + 1))
+        if by == "day":
+            lo = max(0, starts[p] - summary.window + 1)
+            gap = not entries[lo : starts[p] + 1].any()
         for a, name in enumerate(summary.areas):
             # montecarlo.QUANTILES order: median, 10 %, 90 %, 2.5 %, 97.5 %.
             med, low80, high80, low, high = (float(summary.per_capita[q, p, a]) for q in range(5))
-            missing = name in model.areas_without_data
+            entering = float(summary.inflow_per_capita[0, p, a]) if summary.inflow_per_capita is not None else np.nan
+            at_cap = float(summary.days_at_cap[0, p, a]) if summary.days_at_cap is not None else 0.0
+            missing = name in model.areas_without_data or gap
             if missing:
-                med = low80 = high80 = low = high = float("nan")
+                med = low80 = high80 = low = high = entering = float("nan")
+            flags = []
+            if gap:
+                flags.append(f"gap: no entry recorded in the {summary.window} days ending this day")
+            if not missing and model.cap_value and at_cap >= span_days - 0.5:
+                flags.append(
+                    f"at the cap ({model.cap_value:,.0f} kcal) every day: the figure is the cap, not the supply"
+                )
+            elif not missing and model.cap_value and at_cap >= span_days / 2:
+                flags.append(f"at the cap on {at_cap:.0f} of {span_days} days: held down by the cap")
+            if mark != completeness.COMPLETE:
+                flags.append(mark)
+            monitoring = completeness.monitoring_flag(a_day, b_day, model.monitoring)
             rows.append(
                 {
-                    "period": str(start),
+                    "period": a_day.isoformat() if by != "all" else first_day.isoformat(),
+                    "period_end": b_day.isoformat(),
                     "area": name,
+                    "source": model.span.publisher if model.span else cited,
                     "days": int(summary.days[p]),
+                    "days_with_entries": with_entries,
+                    "completeness": mark,
+                    "monitoring": monitoring,
                     "population": round(float(summary.population[p, a])),
+                    "kcal_in_pp": _round(entering),
                     "kcal_pp": _round(med),
                     "kcal_pp_low80": _round(low80),
                     "kcal_pp_high80": _round(high80),
                     "kcal_pp_low": _round(low),
                     "kcal_pp_high": _round(high),
                     "requirement": req,
+                    "cap": model.cap_value,
+                    "days_at_cap": None if missing else _round(at_cap, 1),
                     "coverage": _round(med / req, 3),
                     "coverage_low": _round(low / req, 3),
                     "coverage_high": _round(high / req, 3),
                     "days_below": None if missing else _round(float(summary.days_below[0, p, a]), 1),
+                    "flag": "; ".join(flags) or None,
                     "sources": cited,
                     "assumptions": used,
                 }
             )
     return rows
+
+
+def latest_complete(rows: list[dict[str, Any]]) -> str | None:
+    """The newest period start whose period is complete: the only one a 'latest period' headline may show."""
+    done = [
+        str(r["period"])
+        for r in rows
+        if completeness.is_complete(r.get("completeness")) and r.get("kcal_pp") is not None
+    ]
+    return max(done) if done else None
 
 
 def _round(x: float, nd: int = 0) -> float | None:

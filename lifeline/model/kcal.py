@@ -26,7 +26,9 @@ def food_code(frame: pl.DataFrame, catalogue: AssumptionSet) -> pl.Expr:
     return (
         pl.when(pl.col("commodity").is_in(codes))
         .then(pl.col("commodity"))
-        .when(pl.col("category") == "food")
+        # Unknown or mixed items of the food category take the fallback density; a known non-food item
+        # (bottled water, tents) filed under food carries no kcal.
+        .when((pl.col("category") == "food") & (pl.col("commodity").is_null() | pl.col("commodity").is_in(SEVERAL)))
         .then(pl.lit(MIXED))
         .otherwise(None)
         .alias("food_code")
@@ -72,9 +74,12 @@ def food_items(frame: pl.DataFrame, catalogue: AssumptionSet, rules: AssumptionS
     food item are dropped, except rows of the food category none of whose items is recognised, which
     count whole as mixed food.
     """
-    single = frame.filter(~pl.col("commodity").is_in(SEVERAL) | pl.col("description").is_null())
+    # A null commodity (no rule matched) must not make the condition null: polars drops null rows in a
+    # filter, and those are exactly the unknown food rows that take the fallback density.
+    holds_several = pl.col("commodity").is_in(SEVERAL).fill_null(False) & pl.col("description").is_not_null()
+    single = frame.filter(~holds_several)
     single = single.with_columns(food_code(single, catalogue), pl.lit(1.0).alias("share"))
-    several = frame.filter(pl.col("commodity").is_in(SEVERAL) & pl.col("description").is_not_null())
+    several = frame.filter(holds_several)
     if several.height:
         shares = item_shares(several["description"].unique().to_list(), rules)
         split = several.join(shares, on="description", how="left")
@@ -88,3 +93,20 @@ def food_items(frame: pl.DataFrame, catalogue: AssumptionSet, rules: AssumptionS
         )
         single = pl.concat([single, split.select(single.columns)], how="vertical_relaxed")
     return single.filter(pl.col("food_code").is_not_null())
+
+
+def fallback_rows(frame: pl.DataFrame) -> tuple[int, float]:
+    """Food rows whose item is unknown (no catalogue rule matched) and their tonnes: they take the
+    ``mixed-food`` density, and every table built on them says how many there were."""
+    unknown = frame.filter((pl.col("category") == "food") & pl.col("commodity").is_null())
+    return unknown.height, float(unknown["kg"].sum() or 0.0) / 1000.0
+
+
+def non_food_in_food(frame: pl.DataFrame, catalogue: AssumptionSet) -> tuple[int, float]:
+    """Rows filed under the food category whose item is a known non-food commodity (water, tents...):
+    they carry no kcal, and the notes say how many rows and tonnes that is."""
+    codes = [*catalogue.assumptions, *SEVERAL]
+    other = frame.filter(
+        (pl.col("category") == "food") & pl.col("commodity").is_not_null() & ~pl.col("commodity").is_in(codes)
+    )
+    return other.height, float(other["kg"].sum() or 0.0) / 1000.0

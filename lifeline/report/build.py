@@ -23,6 +23,7 @@ from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import ResultTable
+from lifeline.model import truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import svg
 from lifeline.report.i18n import translator
@@ -197,14 +198,15 @@ def build(
         key.append(
             {
                 "label": t("k_trucks").format(pub=r["publisher"], a=date_from, b=date_to),
-                "value": fmt(r["trucks"]),
+                "value": fmt(r["trucks"]) + _flagged(truck_basis.flag(r["publisher"], date_to)),
                 "refs": ref,
             }
         )
         key.append(
             {
                 "label": t("k_per_day").format(pub=r["publisher"], n=f"{prewar.value:g}"),
-                "value": f"{per_day:,.1f} ({_pct(per_day / prewar.value)})",
+                "value": f"{per_day:,.1f} ({_pct(per_day / prewar.value)})"
+                + _flagged(truck_basis.flag(r["publisher"], date_to)),
                 "refs": ref + [prewar_ref],
             }
         )
@@ -259,7 +261,8 @@ def build(
                                 [r["kcal_pp"] for r in rows],
                                 [r["kcal_pp_low"] for r in rows],
                                 [r["kcal_pp_high"] for r in rows],
-                            )
+                            ),
+                            *_cap_line(rows),
                         ],
                         title="",
                         y_label="kcal/person/day",
@@ -276,12 +279,15 @@ def build(
                     "period",
                     "area",
                     "days",
+                    "completeness",
                     "population",
+                    "kcal_in_pp",
                     "kcal_pp",
                     "kcal_pp_low",
                     "kcal_pp_high",
                     "coverage",
                     "days_below",
+                    "flag",
                 ],
                 cites,
                 digits={"coverage": 2},
@@ -314,6 +320,8 @@ def build(
         bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
         access.charts.append((t("crossings_chart"), svg.bar_chart(names, bars, "", y_label="trucks")))
         access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t))
+        # A truck count derived from rows that are not one truck each says so (truck_basis).
+        access.paragraphs += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
     from lifeline.model import access as access_model
 
     timeline = access_model.timeline(conn, date_from, date_to, by="week")
@@ -522,3 +530,16 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             rows.append([name, a.name, f"{a.value:g}{rng}", a.unit, a.source])
     sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range]", "unit", "source"], rows))
     return sec
+
+
+def _cap_line(rows: list[dict[str, Any]]) -> list[svg.Line]:
+    """The consumption cap as a named dashed line, so a series sitting on it is read as the cap."""
+    caps = {r.get("cap") for r in rows if r.get("cap") is not None}
+    if len(caps) != 1:
+        return []
+    level = float(caps.pop())  # type: ignore[arg-type]
+    return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * len(rows), dashed=True)]
+
+
+def _flagged(flag: str | None) -> str:
+    return f" [{flag}]" if flag else ""

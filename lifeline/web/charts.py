@@ -83,12 +83,19 @@ def lines(
     for row in table.rows:
         groups[tuple(row.get(k) for k in series)].append(row)
     traces = []
+    every_x = sorted({str(_plain(r.get(x))) for r in table.rows})
     for i, (key, rows) in enumerate(sorted(groups.items(), key=lambda kv: [str(k) for k in kv[0]])):
         rows.sort(key=lambda r: str(r.get(x)))
         label = text(" · ".join(name(k) for k in key if k is not None) or "—")
+        xs, ys = [_plain(r.get(x)) for r in rows], [_plain(r.get(y)) for r in rows]
+        if kind == "scatter" and xs and all(isinstance(v, str) for v in xs):  # ISO periods sort as text
+            # A period other series have but this one lacks (between its first and last) is a gap:
+            # the line breaks there instead of being drawn straight across it.
+            have = dict(zip((str(v) for v in xs), ys, strict=True))
+            inside = [v for v in every_x if str(xs[0]) <= v <= str(xs[-1])]
+            xs, ys = inside, [have.get(v) for v in inside]
         trace: dict[str, Any] = {
-            "type": kind, "name": label,
-            "x": [_plain(r.get(x)) for r in rows], "y": [_plain(r.get(y)) for r in rows],
+            "type": kind, "name": label, "x": xs, "y": ys,
             "marker": {"color": PALETTE[i % len(PALETTE)]},
         }
         if kind == "scatter":
@@ -102,6 +109,19 @@ def lines(
     return {"data": traces, "layout": layout}
 
 
+def partial_marks(
+    table: ResultTable, x: str, y: str, mark: str = "completeness", label: str = "partial period"
+) -> list[dict[str, Any]]:
+    """Open markers on the points of periods that are not complete (cut by a list's first or last day),
+    so a low partial month is not read as a drop; one legend entry."""
+    rows = [r for r in table.rows if r.get(mark) not in (None, "complete") and r.get(y) is not None]
+    if not rows:
+        return []
+    return [{"type": "scatter", "mode": "markers", "name": label, "x": [_plain(r.get(x)) for r in rows],
+             "y": [_plain(r.get(y)) for r in rows], "text": [text(str(r.get(mark))) for r in rows],
+             "marker": {"symbol": "circle-open", "size": 10, "color": "#000"}}]
+
+
 def hline(value: float, label: str, x0: Any, x1: Any, colour: str = "#444") -> dict[str, Any]:
     """A reference line (requirement, pre-war baseline) drawn as a dashed trace so it appears in the legend."""
     return {
@@ -113,8 +133,10 @@ def hline(value: float, label: str, x0: Any, x1: Any, colour: str = "#444") -> d
 def band(
     table: ResultTable, x: str, mid: str, bands: list[tuple[str, str, str]], group: str | None, title: str,
     rtl: bool = False, name: Namer = str, requirement: str | None = None, req_label: str = "requirement",
+    cap: str | None = None, cap_label: str = "consumption cap",
 ) -> dict[str, Any]:
-    """Median lines with shaded intervals (widest first) per group, and an optional requirement line."""
+    """Median lines with shaded intervals (widest first) per group, an optional requirement line and an
+    optional cap line (a series that can reach a cap shows it, named). Missing values break the line."""
     groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for row in table.rows:
         groups[row.get(group) if group else None].append(row)
@@ -138,6 +160,12 @@ def band(
         values = {float(r[requirement]) for r in table.rows if r.get(requirement) is not None}
         if len(values) == 1:
             traces.append(hline(values.pop(), req_label, xs_all[0], xs_all[-1]))
+    if cap and table.rows:
+        xs_all = sorted(str(_plain(r.get(x))) for r in table.rows)
+        caps = {float(r[cap]) for r in table.rows if r.get(cap) is not None}
+        if len(caps) == 1:
+            level = caps.pop()
+            traces.append(hline(level, f"{cap_label} ({level:,.0f} kcal)", xs_all[0], xs_all[-1]))
     return {"data": traces, "layout": _layout(title, rtl)}
 
 

@@ -13,6 +13,8 @@ from lifeline.api import tables
 from lifeline.api.tables import NotAvailable, need
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.model import truck_basis
+from lifeline.model.coverage import latest_complete
 from lifeline.store import queries_web, window
 from lifeline.web import charts
 from lifeline.web.panels import Block, unavailable
@@ -51,7 +53,8 @@ def deliveries_chart(
     result = tables.deliveries(v.conn, by=by, group=group, **filters)
     if not result.rows:
         return Block(block_id, title, kind="nodata", table=result)
-    fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name)
+    fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name,
+                       extra_traces=charts.partial_marks(result, "period", "consignments"))
     params = {"by": by, "group": group} | {("from" if k == "date_from" else "to" if k == "date_to" else k): val
                                          for k, val in filters.items()}
     return Block(block_id, title, kind="chart", table=result, figure=fig, api="/api/v1/deliveries", api_params=params)
@@ -142,20 +145,21 @@ def _overview_coverage(v: View) -> Block:
     result = _coverage_table(v, "month")
     if not result.rows:
         return Block("coverage", v.t("overview_coverage"), kind="nodata", table=result)
-    latest = max(str(r["period"]) for r in result.rows)
+    # A partial period (cut by the list's first or last day) is never the "latest period" headline.
+    latest = latest_complete(result.rows) or max(str(r["period"]) for r in result.rows)
     rows = [r for r in result.rows if str(r["period"]) == latest]
-    trend = _coverage_trend(result.rows, latest)
+    trend = _coverage_trend([r for r in result.rows if str(r["period"]) <= latest], latest)
     shown = ResultTable(
         title=f"{result.title}: latest period ({latest})",
         columns=[c for c in result.columns if c.key in (
-            "period", "area", "population", "kcal_pp", "kcal_pp_low", "kcal_pp_high", "requirement", "coverage",
-            "coverage_low", "coverage_high", "days_below")]
+            "period", "area", "completeness", "population", "kcal_in_pp", "kcal_pp", "kcal_pp_low", "kcal_pp_high",
+            "requirement", "cap", "coverage", "coverage_low", "coverage_high", "days_below", "flag")]
         + [Column("trend", "#indicator+trend", "trend vs previous")],
         rows=[r | {"trend": trend.get(r["area"])} for r in rows],
         sources=result.sources, notes=result.notes, query=result.query,
     )
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
-                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"))
+                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap")
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
                  api="/api/v1/coverage", api_params={"by": "month", "source": COVERAGE_SOURCE}, extra={"open": True})
 
@@ -233,6 +237,11 @@ def _access_throughput(v: View) -> Block:
     p = v.params
     params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
     result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
+    flags = truck_basis.notes({r.get("source") for r in result.rows},
+                              max((str(r["period"]) for r in result.rows), default=None))
+    if flags:  # UNRWA trucks after 6 May 2024 are rows, not truckloads: say so next to the chart
+        result = ResultTable(result.title, result.columns, result.rows, result.sources,
+                             [*result.notes, *[n for n in flags if n not in result.notes]], result.query)
     fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
                        extra_traces=_reference_levels(result.rows))
     fig["layout"]["yaxis"]["title"] = {"text": "trucks/day"}
@@ -281,7 +290,7 @@ def _coverage(v: View) -> Block:
     if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:  # drawn after the 95 % band, so on top of it
         bands.append(("kcal_pp_low80", "kcal_pp_high80", v.t("coverage_band80")))
     fig = charts.band(result, "period", "kcal_pp", bands, "area", v.t("coverage_title"), v.rtl, v.name,
-                      "requirement", v.t("coverage_requirement"))
+                      "requirement", v.t("coverage_requirement"), cap="cap")
     p = v.params
     return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
                  api_params={"by": by, "from": p.get("from"), "to": p.get("to"),

@@ -23,15 +23,21 @@ source = "test"
 value = {cap}
 distribution = "fixed"
 source = "test"
+[coverage]
+daily_window_days = {window}
+source = "test"
 [population.gaza-strip]
 dates = ["2024-01-01"]
 values = [1000]
 source = "test: 1,000 people"
 """
 
+# A non-food row on the last day: the list then records (covers) every day of the window asked.
+CLOSE = ("2024-01-10", "Non-Food Items", "Tents", 5, "Pallets")
 
-def _override(tmp_path: Path, req: float = 2100.0, cap: float = 1.0e6) -> Path:
-    return write_override(tmp_path / "one.toml", ONE_AREA.format(req=req, cap=cap))
+
+def _override(tmp_path: Path, req: float = 2100.0, cap: float = 1.0e6, window: int = 1) -> Path:
+    return write_override(tmp_path / "one.toml", ONE_AREA.format(req=req, cap=cap, window=window))
 
 
 def test_hand_computed_kcal_per_person_and_coverage(store, tmp_path: Path) -> None:
@@ -44,6 +50,7 @@ def test_hand_computed_kcal_per_person_and_coverage(store, tmp_path: Path) -> No
             ("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
             ("2024-01-03", "Food Items", "Rice", 2, "Ton"),
             ("2024-01-04", "Non-Food Items", "Tents", 5, "Pallets"),
+            ("2024-01-10", "Non-Food Items", "Tents", 5, "Pallets"),  # the list covers 1-10 Jan
         ],
     )
     load(store, path)
@@ -66,7 +73,10 @@ def test_hand_computed_kcal_per_person_and_coverage(store, tmp_path: Path) -> No
 def test_carry_over_under_a_cap(sqlite_store, tmp_path: Path) -> None:
     # 17,850,000 kcal on day 1, 1,000 people capped at 2,000 kcal: 2,000/day for 8 days (16 M),
     # 1,850 on day 9, nothing on day 10. Requirement 1,900 -> days 9 and 10 are below it.
-    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets")]))
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), CLOSE]),
+    )
     with sqlite_store.connect() as conn:
         t = coverage_table(
             conn,
@@ -76,8 +86,57 @@ def test_carry_over_under_a_cap(sqlite_store, tmp_path: Path) -> None:
             overrides=[_override(tmp_path, req=1900, cap=2000)],
             runs=1,
         )
-    assert [r["kcal_pp"] for r in t.rows] == [2000] * 8 + [1850, 0]
-    assert [r["days_below"] for r in t.rows] == [0] * 8 + [1, 1]
+    # With a 1-day window a day without any recorded entry is a gap, never a zero (issue 11); the days
+    # below the requirement still come from the balance, which carries the stock over those days.
+    assert [r["kcal_pp"] for r in t.rows] == [2000] + [None] * 8 + [0]
+    assert [r["days_below"] for r in t.rows] == [0] + [None] * 8 + [1]
+    with sqlite_store.connect() as conn:
+        whole = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="all",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+        days = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="all",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+    assert whole.rows[0]["kcal_pp"] == (2000 * 8 + 1850) / 10 == days.rows[0]["kcal_pp"]
+    assert whole.rows[0]["days_below"] == 2
+
+
+def test_daily_figures_are_trailing_window_means_and_never_artefact_zeros(sqlite_store, tmp_path: Path) -> None:
+    # 7,000,000 kcal (2,000 kg of rice at 3,500... here 2 t of rice x 3,520 = 7,040,000) on 1 Jan, then entries
+    # of non-food only; no cap. 7-day trailing window: each day from 1 to 7 Jan shows 7,040,000 / (1,000 x n days)
+    # over the days so far, days 8-10 show 0 only because the list records entries (tents) in that window.
+    rows = [
+        ("2024-01-01", "Food Items", "Rice", 2, "Ton"),
+        ("2024-01-09", "Non-Food Items", "Tents", 1, "Pallets"),
+        CLOSE,
+    ]
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", rows))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="day",
+            overrides=[_override(tmp_path, window=7)],
+            runs=1,
+        )
+    got = [r["kcal_pp"] for r in t.rows]
+    assert got[:7] == [round(7_040_000 / (1000 * n)) for n in range(1, 8)]
+    assert got[7] is None  # 2-8 Jan: no entry recorded in the window, a gap, not zero
+    assert got[8:] == [0, 0]  # 3-9 and 4-10 Jan hold recorded entries (tents): a true zero of food
+    assert any("7-day trailing means" in n for n in t.notes)
+    # The entering series is named and equals the available one when nothing is capped.
+    assert [r["kcal_in_pp"] for r in t.rows] == got
 
 
 def test_seeded_monte_carlo_is_reproducible(sqlite_store, tmp_path: Path) -> None:
@@ -88,6 +147,7 @@ def test_seeded_monte_carlo_is_reproducible(sqlite_store, tmp_path: Path) -> Non
             [
                 ("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"),
                 ("2024-01-05", "Food Items", "Canned tuna + rice", 20, "Pallets"),
+                ("2024-01-31", "Non-Food Items", "Tents", 5, "Pallets"),
             ],
         ),
     )
@@ -113,7 +173,13 @@ def test_cli_coverage_json_is_one_document(tmp_path: Path) -> None:
 
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     engine = open_store(url)
-    load(engine, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Rice", 1, "Ton")]))
+    load(
+        engine,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [("2024-01-01", "Food Items", "Rice", 1, "Ton"), ("2024-01-14", "Non-Food Items", "Tents", 1, "Pallets")],
+        ),
+    )
     engine.dispose()
     result = CliRunner().invoke(
         app,
@@ -164,6 +230,7 @@ def test_rows_with_several_items_share_their_weight(sqlite_store, tmp_path: Path
             [
                 ("2024-01-01", "Food Items", "Rice + Hygiene kits", 4, "Pallets"),
                 ("2024-01-02", "Food Items", "Sugar + Rice", 1, "Ton"),
+                CLOSE,
             ],
         ),
     )
@@ -204,16 +271,22 @@ def test_hxl_output_has_a_hashtag_row(sqlite_store, tmp_path: Path) -> None:
     with sqlite_store.connect() as conn:
         t = coverage_table(conn, runs=1, overrides=[_override(tmp_path)])
     lines = render(t, "hxl").splitlines()
-    assert lines[1].startswith("#date+start,#adm1+code")
+    assert lines[1].startswith("#date+start,#date+end,#adm1+code")
 
 
 def test_two_publishers_are_never_summed(sqlite_store, tmp_path: Path) -> None:
     from lifeline.assumptions import load_set
     from lifeline.ingest.service import import_file
 
-    load(sqlite_store, write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets")]))
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), CLOSE]),
+    )
     cogat = tmp_path / "cogat.csv"
-    cogat.write_text("Index,Date,Route,Classification,Donor,Aid (tons)\n1,1 Jan 2024,Land Crossings,Food,X,20\n")
+    cogat.write_text(
+        "Index,Date,Route,Classification,Donor,Aid (tons)\n1,1 Jan 2024,Land Crossings,Food,X,20\n"
+        "2,10 Jan 2024,Land Crossings,Shelter Equipment,X,5\n"
+    )
     import_file(sqlite_store, cogat, kind="cogat", rules=load_set("normalisation"))
     with sqlite_store.connect() as conn:
         t = coverage_table(
@@ -223,3 +296,55 @@ def test_two_publishers_are_never_summed(sqlite_store, tmp_path: Path) -> None:
     # UNRWA: 8 x 637.5 kg x 3,500 kcal = 1,785 kcal/p/d; COGAT: 20 t of food (mixed, 3,000 kcal/kg) = 6,000.
     assert by_source == {"UNRWA": 1785, "COGAT": 6000}
     assert any("never summed" in n for n in t.notes)
+
+
+def test_a_period_at_the_consumption_cap_says_so(sqlite_store, tmp_path: Path) -> None:
+    # 8 pallets of flour (17,850,000 kcal) for 1,000 people capped at 2,000: every one of the ten days
+    # consumes 2,000 except the last two; days 1-8 sit at the cap and are flagged, the cap is named.
+    rows = [(f"2024-01-{d:02d}", "Non-Food Items", "Tents", 1, "Pallets") for d in range(2, 11)]
+    load(
+        sqlite_store,
+        write_unrwa(tmp_path / "u.csv", [("2024-01-01", "Food Items", "Wheat Flour", 8, "Pallets"), *rows]),
+    )
+    with sqlite_store.connect() as conn:
+        t = coverage_table(
+            conn,
+            date_from=date(2024, 1, 1),
+            date_to=date(2024, 1, 10),
+            by="day",
+            overrides=[_override(tmp_path, req=1900, cap=2000)],
+            runs=1,
+        )
+    flags = [r["flag"] or "" for r in t.rows]
+    assert all("at the cap (2,000 kcal) every day" in f for f in flags[:8])
+    assert not any("at the cap" in f for f in flags[8:])
+    assert t.rows[0]["cap"] == 2000 and t.rows[0]["kcal_in_pp"] > t.rows[0]["kcal_pp"] == 2000
+    assert any("consumption capped at 2,000 kcal/person/day" in n for n in t.notes)
+
+
+def test_days_in_a_declared_partial_monitoring_period_are_marked(sqlite_store, tmp_path: Path) -> None:
+    load(
+        sqlite_store,
+        write_unrwa(
+            tmp_path / "u.csv",
+            [("2024-05-05", "Food Items", "Rice", 1, "Ton"), ("2024-05-07", "Food Items", "Rice", 1, "Ton")],
+        ),
+    )
+    with sqlite_store.connect() as conn:
+        t = coverage_table(conn, by="day", source="UNRWA", overrides=[_override(tmp_path)], runs=1)
+    marks = {r["period"]: r["monitoring"] for r in t.rows}
+    assert marks["2024-05-05"] is None
+    assert "UNRWA partial monitoring from 2024-05-06" in marks["2024-05-07"]
+    assert any("UNRWA declares its data partial from 2024-05-06" in n for n in t.notes)
+
+
+def test_a_partial_last_month_is_never_the_latest_headline(sqlite_store, tmp_path: Path) -> None:
+    from lifeline.model.coverage import latest_complete
+
+    rows = [("2024-01-01", "Food Items", "Rice", 1, "Ton"), ("2024-02-10", "Food Items", "Rice", 1, "Ton")]
+    load(sqlite_store, write_unrwa(tmp_path / "u.csv", rows))
+    with sqlite_store.connect() as conn:
+        t = coverage_table(conn, by="month", overrides=[_override(tmp_path)], runs=1)
+    marks = {r["period"]: r["completeness"] for r in t.rows}
+    assert marks == {"2024-01-01": "complete", "2024-02-01": "partial: data to 2024-02-10"}
+    assert latest_complete(t.rows) == "2024-01-01"

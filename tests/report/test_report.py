@@ -177,3 +177,22 @@ def test_crossings_table_reads_na_where_a_source_counts_no_trucks(sqlite_store: 
     assert airdrop[2] == "n/a"
     assert next(r for r in table.rows if r[0] == "kerem-shalom")[2] == "70"
     assert any("COGAT at airdrop" in n for n in table.notes)
+
+
+def test_report_names_the_cap_and_the_two_kcal_series(sqlite_store: Engine) -> None:
+    _small_store(sqlite_store)
+    with sqlite_store.connect() as conn:
+        html = to_html(build(conn, D0, D0 + timedelta(days=19), runs=5))
+    assert "consumption cap (" in html
+    assert "kcal entering/person/day" in html and "kcal available/person/day" in html
+
+
+def test_unrwa_trucks_after_6_may_are_flagged_as_rows(sqlite_store: Engine) -> None:
+    _small_store(sqlite_store)
+    with sqlite_store.connect() as conn:
+        html = to_html(build(conn, D0, D0 + timedelta(days=19), runs=5))
+    assert "rows, not truckloads (unrwa-row-is-one-truck)" in html
+    assert "ASSUMPTION unrwa-row-is-one-truck" in html
+    with sqlite_store.connect() as conn:
+        early = to_html(build(conn, D0, D0 + timedelta(days=4), runs=5))
+    assert "unrwa-row-is-one-truck" not in early

@@ -74,3 +74,42 @@ def test_stated_need_line_breaks_where_no_need_stands_and_names_its_unit() -> No
     assert need["name"] == "stated need (trucks/day)" and prewar["name"] == "pre-war level (trucks/day)"
     assert need["y"] == [200.0, None, None, 500.0] and need["connectgaps"] is False
     assert "stated period" in need["text"][0]
+
+
+def test_coverage_band_names_the_cap_and_breaks_at_gaps() -> None:
+    t = ResultTable("c", [Column("period", "#date")], [
+        {"period": "2024-05-09", "area": "gaza-strip", "kcal_pp": 1500, "kcal_pp_low": 1400, "kcal_pp_high": 1600,
+         "requirement": 2100, "cap": 2700},
+        {"period": "2024-05-10", "area": "gaza-strip", "kcal_pp": None, "kcal_pp_low": None, "kcal_pp_high": None,
+         "requirement": 2100, "cap": 2700},
+    ])
+    fig = charts.band(t, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", "95 %")], "area", "c",
+                      requirement="requirement", cap="cap")
+    names = [str(tr.get("name")) for tr in fig["data"]]
+    assert "consumption cap (2,700 kcal)" in names
+    median = next(tr for tr in fig["data"] if tr.get("name") == "gaza-strip")
+    assert median["y"] == [1500, None]  # a day without recorded entries is a gap, not 0
+
+
+def test_partial_periods_are_marked_on_the_chart() -> None:
+    rows = [
+        {"period": "2023-10-01", "source": "UNRWA", "consignments": 218,
+         "completeness": "partial: data from 2023-10-21"},
+        {"period": "2023-11-01", "source": "UNRWA", "consignments": 900, "completeness": "complete"},
+    ]
+    t = table(rows)
+    fig = charts.lines(t, "period", "consignments", ["source"], "t",
+                       extra_traces=charts.partial_marks(t, "period", "consignments"))
+    marks = [tr for tr in fig["data"] if tr["name"] == "partial period"]
+    assert marks and marks[0]["x"] == ["2023-10-01"] and "2023-10-21" in marks[0]["text"][0]
+
+
+def test_a_line_breaks_across_a_period_it_has_no_figure_for() -> None:
+    fig = charts.lines(table([
+        {"period": "2024-01-01", "source": "UNRWA", "consignments": 3},
+        {"period": "2024-03-01", "source": "UNRWA", "consignments": 4},
+        {"period": "2024-02-01", "source": "COGAT", "consignments": 5},
+    ]), "period", "consignments", ["source"], "title")
+    by_name = {t["name"]: t for t in fig["data"]}
+    assert by_name["UNRWA"]["x"] == ["2024-01-01", "2024-02-01", "2024-03-01"]
+    assert by_name["UNRWA"]["y"] == [3, None, 4]  # not drawn straight across February, not 0
