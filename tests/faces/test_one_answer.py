@@ -106,6 +106,45 @@ def test_trucks_and_tonnes_of_a_month_are_one_figure_on_every_face(
     assert evidence and round(evidence[0]["value"]) == round(trucks), ("claims evidence", evidence[:1], trucks)
 
 
+# ----------------------------------------------------------------------------------------- coverage
+
+@pytest.mark.parametrize("source", SOURCES)
+@pytest.mark.parametrize(("year", "month"), MONTHS)
+def test_kcal_per_person_of_a_month_does_not_depend_on_the_window_or_the_face(
+    demo: Store, year: int, month: int, source: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A month's kcal/person/day (median and 95 % interval) asked for alone, inside the whole record, on
+    the API, the Coverage page, the map and in the report's key figures."""
+    lo, hi = _month(year, month)
+    period = lo.isoformat()
+
+    def pick(rows: list[dict[str, Any]]) -> tuple[Any, Any, Any]:
+        (r,) = [r for r in rows if str(r["period"])[:10] == period and r["area"] == "gaza-strip"]
+        return r["kcal_pp"], r["kcal_pp_low"], r["kcal_pp_high"]
+
+    alone = cli_json(demo, "coverage", "--from", period, "--to", hi.isoformat(), "--by", "month", "--source",
+                     source, monkeypatch=monkeypatch, capsys=capsys)
+    figure = pick(alone["rows"])
+    whole = cli_json(demo, "coverage", "--by", "month", "--source", source, monkeypatch=monkeypatch, capsys=capsys)
+    assert pick(whole["rows"]) == figure, "the same month inside the whole record"
+    api = demo.client.get("/api/v1/coverage", params={"from": lo, "to": hi, "by": "month", "source": source})
+    assert pick(api.json()["rows"]) == figure, "API"
+
+    median = formatted(figure[0])
+    page = demo.client.get("/coverage", params={"from": lo, "to": hi, "by": "month", "source": source}).text
+    assert median in page, ("Coverage page", median)
+    mapped = demo.client.get("/map", params={"date": lo.replace(day=15), "source": source}).text
+    assert median in mapped, ("map", median)
+
+    from lifeline.report.build import build
+
+    with demo.engine.connect() as conn:
+        report = build(conn, lo, hi, source=source)
+    (kcal,) = [k for k in report.key_figures if k["label"].startswith("kcal per person per day")]
+    assert [number(part) for part in re.split(r"[(–)]", kcal["value"]) if part.strip()] == list(figure), "report"
+
+
 # ----------------------------------------------------------------------------------------- status
 
 @pytest.mark.parametrize("day", [date(2024, 5, 12), date(2024, 9, 1)])
