@@ -193,8 +193,35 @@ def plan(
         for r in rows
         if (unknown := [c for c in (r["serves"] or []) if c not in known])
     ]
+    parents = {code: row["parent_code"] for code, row in stored.items()} | {r["code"]: r["parent_code"] for r in rows}
+    refused += [
+        {
+            "row": r[ROW],
+            "column": "#loc+code+parent",
+            "reason": f"the parent chain of {r['code']} comes back to itself ({' -> '.join(loop)}): a place "
+                      "cannot be its own ancestor",
+        }
+        for r in rows
+        if (loop := _loop(r["code"], parents))
+    ]
     refused = list({r["row"]: r for r in reversed(refused)}.values())[::-1]  # one reason per row: the first
     bad = {r["row"] for r in refused}
+    while True:  # a row whose parent (or served area) is itself refused cannot be stored either
+        gone = {r["code"] for r in rows if r[ROW] in bad} - set(stored)
+        more = [
+            {"row": r[ROW], "column": "#loc+code+parent",
+             "reason": f"parent code {r['parent_code']} is refused in this file (see its row)"}
+            for r in rows if r[ROW] not in bad and r["parent_code"] in gone
+        ] + [
+            {"row": r[ROW], "column": "#loc+code+serves",
+             "reason": f"served area {', '.join(sorted(set(r['serves']) & gone))} is refused in this file "
+                       "(see its row)"}
+            for r in rows if r[ROW] not in bad and r["parent_code"] not in gone and set(r["serves"] or []) & gone
+        ]
+        if not more:
+            break
+        refused += more
+        bad |= {r["row"] for r in more}
     new: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
     unchanged = 0
@@ -234,6 +261,15 @@ def write(
                 new_values={"code": values["code"], **{f: values[f] for f in old}},
             )
         )
+
+
+def _loop(code: str, parents: dict[str, str | None]) -> list[str]:
+    """The codes from ``code`` up its parent chain when that chain returns to ``code``, else []."""
+    chain, current = [code], parents.get(code)
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return [*chain, code] if current == code else []
 
 
 def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

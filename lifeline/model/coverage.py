@@ -240,7 +240,10 @@ def build_inputs(
         inputs=inputs,
         assumptions=aset,
         catalogue=cat,
-        sources=queries.sources_of_deliveries(conn, asked, end, source),
+        sources=queries.sources_of_deliveries(
+            conn, asked, end, source,
+            None if ctx is None else sorted({int(i) for i in frame["dataset_id"].unique().drop_nulls().to_list()}),
+        ),
         notes=notes,
         population_sources={s.area: s.source for s in series},
         report_from=int((np.datetime64(asked, "D") - days[0]).astype(np.int64)),

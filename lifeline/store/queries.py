@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date, datetime
 from typing import Any
 
@@ -65,15 +66,20 @@ def delivery_totals(
 
 
 def sources_of_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None,
+    dataset_ids: Collection[int] | None = None,
 ) -> list[dict[str, Any]]:
-    """The published files behind a deliveries query, for citation."""
+    """The published files behind a deliveries query, for citation (only ``dataset_ids`` when given: the
+    files of one context's rows, so another context's lists are never cited)."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    cond = current_deliveries_filter(date_from, date_to, source)
+    if dataset_ids is not None:
+        cond.append(d.c.dataset_id.in_(list(dataset_ids)))
     stmt = (
         select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
         .distinct()
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .where(and_(*cond))
         .order_by(s.c.publisher, s.c.title, s.c.published)  # the same order on every backend
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -78,6 +78,7 @@ def test_beside_gaza_nothing_leaks(sqlite_store: Engine) -> None:
         zarqa = coverage_table(conn, runs=1, context="XZ", date_from=date(2025, 3, 1), date_to=date(2025, 3, 30))
         assert {r["area"] for r in zarqa.rows} == set(EXPECTED)
         assert {r["area"]: r["kcal_pp"] for r in zarqa.rows} == {a: round(k) for a, k in EXPECTED.items()}
+        assert {s["publisher"] for s in zarqa.sources} == {"Lifeline worked example (fictional)"}  # no Gaza list
         gaza = contexts.resolve(conn, "gaza-strip")
         assert gaza is not None and "north-gate" not in gaza.members and "kerem-shalom" in gaza.entry_points
         with pytest.raises(UserError, match="unknown context 'atlantis'"):
@@ -117,3 +118,15 @@ def test_what_a_context_lacks_is_said(sqlite_store: Engine, tmp_path: Path) -> N
             coverage_table(conn, runs=1, date_from=date(2025, 3, 1), date_to=date(2025, 3, 2))
     assert any(line.startswith("no population") for line in lacks)
     assert any("north-gate serves no area" in line for line in lacks)
+
+
+def test_places_that_are_each_others_parent_are_refused_with_their_rows(sqlite_store: Engine, tmp_path: Path) -> None:
+    """A loop in the parent chain (and a place hanging from it) is refused row by row, never an assertion."""
+    bad = tmp_path / "loop.csv"
+    bad.write_text("code,type,name,parent\n#loc+code,#loc+type,#loc+name,#loc+code+parent\nXV,country,V,\n"
+                   "XV01,district,A,XV02\nXV02,district,B,XV01\nXV03,district,C,XV01\n", encoding="utf-8")
+    report = import_file(sqlite_store, bad)
+    assert (report.rows_imported, report.rows_rejected) == (1, 3)
+    reasons = {r["row"]: r["reason"] for r in report.rejections}
+    assert "XV01 -> XV02 -> XV01" in reasons[4] and "comes back to itself" in reasons[5]
+    assert "XV01 is refused in this file" in reasons[6]
