@@ -105,8 +105,10 @@ def period_end(start: date, by: str, last: date | None = None) -> date:
     if by == "day":
         return start
     if by == "week":
-        return start + timedelta(days=6)
+        return start + timedelta(days=6) if start <= date.max - timedelta(days=6) else date.max
     if by == "month":
+        if start.year == date.max.year and start.month == 12:
+            return date.max  # the calendar's last day: a stored 9999-12 month must not overflow
         nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
         return nxt - timedelta(days=1)
     if last is None:

@@ -26,7 +26,7 @@ def test_deliveries_match_the_imported_list(served: Served) -> None:
         by_crossing[row["crossing"]] = by_crossing.get(row["crossing"], 0) + row["consignments"]
     assert by_crossing == {"rafah": 6, "kerem-shalom": 6}
     assert doc["sources"] and doc["sources"][0]["publisher"] == "UNRWA"
-    assert [c["hxl"] for c in doc["columns"]][:2] == ["#date+day", "#loc+code+crossing"]
+    assert [c["hxl"] for c in doc["columns"]][:3] == ["#date+day", "#date+end", "#loc+code+crossing"]
 
 
 def test_pagination_walks_every_row_once(served: Served) -> None:
@@ -44,7 +44,7 @@ def test_pagination_walks_every_row_once(served: Served) -> None:
 def test_csv_and_hxl(served: Served) -> None:
     text = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "csv"}).content.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:2] == ["period", "crossing"] and len(rows) == 3
+    assert rows[0][:3] == ["period", "period_end", "crossing"] and len(rows) == 3
     hxl = served.client.get("/api/v1/deliveries", params={"by": "month", "format": "hxl"})
     assert hxl.headers["content-type"].startswith("text/csv")
     assert list(csv.reader(io.StringIO(hxl.text)))[1][0] == "#date+month"
