@@ -85,6 +85,7 @@ class Parsed:
     series: str
     note: str | None = None
     extra_tables: dict[str, pl.DataFrame] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)  # canonical column -> the file's name for it, in messages
 
 
 class Importer(Protocol):

@@ -16,6 +16,7 @@ import polars as pl
 from sqlalchemy import Connection, insert, select, update
 
 from lifeline.assumptions import AssumptionSet
+from lifeline.errors import BadFile
 from lifeline.ingest.base import Parsed, rejections, series_name
 from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, found, refuse, source_of
@@ -187,6 +188,27 @@ def write(
         )
 
 
+def parent_loop(conn: Connection, parsed: Parsed) -> tuple[int, list[str]] | None:
+    """(file row, the codes of the loop) when following parents from a row of the file comes back to a code.
+
+    The file's parents override the stored ones, so a loop through both (the store has A under B,
+    the file puts B under A) is found too. Without this the ordering below never ends cleanly.
+    """
+    t = schema.locations
+    parents = {r[0]: r[1] for r in conn.execute(select(t.c.code, t.c.parent_code))}
+    rows = parsed.rows.select(ROW, "code", "parent_code").to_dicts()
+    parents.update({r["code"]: r["parent_code"] for r in rows})
+    for r in rows:
+        chain = [r["code"]]
+        code = r["parent_code"]
+        while code:
+            if code in chain:
+                return int(r[ROW]), [*chain[chain.index(code) :], code]
+            chain.append(code)
+            code = parents.get(code)
+    return None
+
+
 def _parents_first(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Order rows so every parent defined in the file is written before its children."""
     by_code = {r["code"]: r for r in rows}
@@ -213,6 +235,16 @@ def store_locations(
     """The import service's ``store`` for a locations file: one dataset row, upserts, full accounting."""
     from lifeline.ingest import service
 
+    loop = parent_loop(conn, parsed)
+    if loop is not None:
+        row, chain = loop
+        raise BadFile(
+            f"the parent codes loop ({' -> '.join(chain)}); expected every chain of parents to end at a "
+            "location with none",
+            file=str(path),
+            row=row,
+            column="#loc+code+parent",
+        )
     new, changed, unchanged, refused = plan(conn, parsed)
     all_refused = rejections(
         parsed.rejections, pl.DataFrame(refused, schema={"row": pl.Int64, "column": pl.String, "reason": pl.String})
