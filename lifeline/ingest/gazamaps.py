@@ -21,7 +21,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest.base import Parsed, SourceInfo, conform, refuse_where, rejections, series_name
 from lifeline.ingest.hxl_values import blank, number, unique_ids
-from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, sniff
+from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, load_json, sniff
 
 KIND = "gazamaps"
 TARGET = "observations"
@@ -55,12 +55,7 @@ def detect(path: Path) -> bool:
 def read(path: Path) -> RawTable:
     """The array as a table of text cells; row N is the N-th object of the array."""
     check_text(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadFile(
-            f"not valid JSON ({exc.__class__.__name__}: {exc})", file=str(path), row=getattr(exc, "lineno", None)
-        ) from None
+    data = load_json(path)
     if not isinstance(data, list) or not data:
         raise BadFile("expected a JSON array of evacuation orders (objects)", file=str(path))
     for number_, item in enumerate(data, start=1):

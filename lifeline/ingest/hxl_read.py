@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,16 @@ import hxl.model
 import polars as pl
 
 from lifeline.errors import BadFile
-from lifeline.ingest.tables import RawTable, check_text, check_workbook, is_spreadsheet, open_workbook, read_csv, sniff
+from lifeline.ingest.tables import (
+    RawTable,
+    check_text,
+    check_workbook,
+    is_spreadsheet,
+    load_json,
+    open_workbook,
+    read_csv,
+    sniff,
+)
 
 TAG_ROW_SEARCH = 5  # the hashtag row is looked for in the first rows only (HXL puts it at row 1 or 2)
 _DUPLICATE_SUFFIX = re.compile(r"_duplicated_\d+$")
@@ -165,11 +173,7 @@ def _read_xlsx(path: Path) -> HxlRaw:
 def _read_json(path: Path) -> HxlRaw:
     """An array of arrays (hashtag row first or second) or an array of objects keyed by hashtag."""
     check_text(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise BadFile(f"not valid JSON ({exc.__class__.__name__}: {exc})", file=str(path), row=line) from None
+    data = load_json(path)
     if not isinstance(data, list) or not data:
         raise BadFile("expected a JSON array of rows (arrays or objects keyed by hashtag)", file=str(path))
     if all(isinstance(item, dict) for item in data):

@@ -28,3 +28,4 @@ MAX_CSV_LINE_BYTES = 1024 * 1024  # one physical line of a CSV file
 # JSON
 MAX_JSON_BYTES = 64 * 1024 * 1024  # gazamaps 0.1 MB
 MAX_JSON_DEPTH = 32  # an HXL or gazamaps JSON is an array of arrays or objects: depth 2 or 3
+MAX_INTEGER_DIGITS = 30  # digits of one JSON integer; no real figure has more than 9 (Python refuses over 4,300)

@@ -92,6 +92,7 @@ def parse(
         if chosen is not None and not chosen.detect(path):
             raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
         raw = module.read(path)
+        raw.frame = raw.frame.rechunk()  # one chunk per column: polars 2.1 panics on some multi-chunk string ops
         tables.check_cells(raw, path)
     if progress:
         progress("normalising", 0, 0)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -238,6 +240,54 @@ def _check_last_row(path: Path, width: int) -> None:
         )
 
 
+def load_json(path: Path) -> object:
+    """The file's JSON value, or one line: too large, nested too deep, an integer too long, or invalid.
+
+    The limits are checked before or while parsing (``ingest.limits``): the parser recurses once per
+    level and Python refuses integers of over 4,300 digits, both as exceptions no reader expects.
+    """
+    if path.stat().st_size > limits.MAX_JSON_BYTES:
+        raise _too_big(path, limits.MAX_JSON_BYTES)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadFile(f"not UTF-8 text (byte {exc.start:,} cannot be decoded)", file=str(path)) from None
+    depth = _json_depth(text)
+    if depth > limits.MAX_JSON_DEPTH:
+        raise BadFile(
+            f"the JSON is nested {depth:,} levels deep; at most {limits.MAX_JSON_DEPTH} are read "
+            "(a table is an array of arrays or objects)",
+            file=str(path),
+        )
+    try:
+        return json.loads(text, parse_int=lambda digits: _json_int(digits, path))
+    except json.JSONDecodeError as exc:
+        raise BadFile(f"not valid JSON (JSONDecodeError: {exc})", file=str(path), row=exc.lineno) from None
+    except (RecursionError, ValueError) as exc:  # defensive: the checks above should have caught these
+        raise BadFile(f"not valid JSON ({type(exc).__name__})", file=str(path)) from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, with strings skipped (a fast pass, no parse)."""
+    depth = deepest = 0
+    for ch in re.sub(r"[^\[\]{}]", "", _JSON_STRING.sub("", text)):
+        depth += 1 if ch in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _json_int(digits: str, path: Path) -> int:
+    if len(digits.lstrip("-")) > limits.MAX_INTEGER_DIGITS:
+        raise BadFile(
+            f"a JSON number has {len(digits):,} digits; at most {limits.MAX_INTEGER_DIGITS} are read",
+            file=str(path),
+        )
+    return int(digits)
+
+
 def check_cells(raw: RawTable, path: Path) -> None:
     """Refuse a table with a NUL character or a cell longer than the limit, naming the first such cell.
 
@@ -303,9 +353,9 @@ def check_workbook(path: Path) -> WorkbookFacts:
     return _remembered(path, "workbook-check", None, lambda: check_xlsx(path))
 
 
-def _too_big(path: Path) -> BadFile:
+def _too_big(path: Path, limit: int = limits.MAX_FILE_BYTES) -> BadFile:
     return BadFile(
-        f"the file is {path.stat().st_size / 2**20:,.0f} MB; files of up to {limits.MAX_FILE_BYTES // 2**20} MB are "
+        f"the file is {path.stat().st_size / 2**20:,.0f} MB; files of up to {limit // 2**20} MB are "
         "imported (split it by date)",
         file=str(path),
     )

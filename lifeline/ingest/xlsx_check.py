@@ -116,7 +116,8 @@ def check_xlsx(path: Path) -> WorkbookFacts:
         members = archive.infolist()
         if len(members) > limits.MAX_XLSX_MEMBERS:
             raise BadFile(
-                f"the archive holds {len(members):,} files; a workbook has far fewer (limit {limits.MAX_XLSX_MEMBERS:,})",
+                f"the archive holds {len(members):,} files; a workbook has far fewer "
+                f"(limit {limits.MAX_XLSX_MEMBERS:,})",
                 file=name,
             )
         sheets: dict[str, _Sheet] = {}
@@ -144,6 +145,7 @@ def _read_member(
     total: int,
     sheet: _Sheet | None,
     small: dict[str, bytes],
+    exact: bool = False,
 ) -> int:
     """Inflate one member in blocks, counting real bytes; scan sheets; keep the workbook's small index files."""
     shared = member.filename == "xl/sharedStrings.xml"
@@ -164,7 +166,8 @@ def _read_member(
                     )
                 if shared and size > limits.MAX_SHARED_STRINGS_BYTES:
                     raise BadFile(
-                        f"the workbook's shared text inflates to more than {limits.MAX_SHARED_STRINGS_BYTES // 2**20} MB; "
+                        "the workbook's shared text inflates to more than "
+                        f"{limits.MAX_SHARED_STRINGS_BYTES // 2**20} MB; "
                         "export the sheet as CSV",
                         file=name,
                     )
