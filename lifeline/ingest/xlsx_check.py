@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -188,7 +189,7 @@ def _read_member(
                     sheet.scan(scanned, exact)
             if sheet is not None and carry:
                 sheet.scan(carry, exact)
-    except zipfile.BadZipFile as exc:  # a CRC mismatch: the member is damaged or its sizes lie
+    except (zipfile.BadZipFile, zlib.error) as exc:  # a CRC mismatch or bad deflate data: the member is damaged
         raise BadFile(f"the workbook is damaged ({member.filename}: {exc})", file=name) from None
     except (OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise BadFile(f"not a readable spreadsheet ({member.filename}: {type(exc).__name__})", file=name) from None

@@ -140,6 +140,26 @@ def _parent_loop(folder: Path) -> Path:
     return path
 
 
+def _json_bad_byte_late(folder: Path) -> Path:
+    path = folder / "late-byte.json"
+    rows = ", ".join('["2024-05-01", "Rafah", "Food", "Flour", 3]' for _ in range(400))  # past the 8 KB sniff
+    path.write_bytes(_hxl_json(rows).encode()[:-1] + b', ["\x80"]]')
+    return path
+
+
+def _damaged_deflate(folder: Path) -> Path:
+    """A workbook whose sheet's compressed bytes are overwritten (found by fuzzing: a zlib error escaped)."""
+    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
+    path = _xlsx_with_sheet(folder / "damaged.xlsx", SHEET_XML.format(rows=rows))
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo(SHEET)
+    raw = bytearray(path.read_bytes())
+    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 40
+    raw[start : start + 8] = b"~o\xbcN\xb9\xb3\x8bb"
+    path.write_bytes(bytes(raw))
+    return path
+
+
 REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "cell at XFD1048576": (_far_cell("XFD1048576"), "cells"),
     "cell at ZZ200000": (_far_cell("ZZ200000"), "cells"),
@@ -153,6 +173,8 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
         "5,000 digits",
     ),
     "two places each other's parent": (_parent_loop, "parent codes loop"),
+    "json not UTF-8 beyond the first bytes": (_json_bad_byte_late, "not UTF-8"),
+    "xlsx with damaged compressed data": (_damaged_deflate, "damaged"),
 }
 
 
