@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED_DATA := $(wildcard ../shared/data)
 
-.PHONY: install demo test test-fast lint bench clean
+.PHONY: install demo test test-fast fuzz lint bench clean
 
 install: $(STAMP)
 
@@ -21,9 +21,13 @@ PORT ?= 8000
 demo: install
 	$(BIN)/lifeline demo $(if $(SHARED_DATA),--data $(SHARED_DATA),) --port $(PORT)
 
-# The whole suite, with a real PostgreSQL server and Chromium installed and started when absent.
+# The whole suite, with a real PostgreSQL server and Chromium installed and started when absent. The
+# 10,000-case fuzz runs are left to `make fuzz` (half an hour on 2 cores); their 200-case twins run here.
 test: install lint
-	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q -m "not fuzz" $(PYTEST_ARGS)
+
+fuzz: install
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q -m fuzz --timeout 7200 $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)

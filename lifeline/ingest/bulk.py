@@ -30,7 +30,8 @@ def write_rows(
     Columns that are NULL in every row are not sent: the database fills them with NULL.
     """
     columns = [
-        c for c in rows.columns
+        c
+        for c in rows.columns
         if c not in constants and (not table.c[c].nullable or rows[c].null_count() < rows.height)
     ]
     frame = rows.select(columns)
@@ -72,7 +73,11 @@ def _sqlite_insert(
     if bulk_staged.available(conn, frame.height):
         select_list = literals + [conn.dialect.identifier_preparer.quote(c) for c in frame.columns]
         if bulk_staged.insert_staged(
-            conn, table, _as_text_dates(frame), select_list, [*constants, *frame.columns],
+            conn,
+            table,
+            _as_text_dates(frame),
+            select_list,
+            [*constants, *frame.columns],
             lambda done: _report(progress, done, frame.height),
         ):
             return

@@ -141,5 +141,5 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         source=SOURCE,
         series=series_name(path),
         note=SOURCE.note,
+        labels={"date": "Date", "quantity": TONS, "kg": TONS, "trucks": "Route"},
     )
-

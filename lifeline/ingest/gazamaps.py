@@ -21,7 +21,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest.base import Parsed, SourceInfo, conform, refuse_where, rejections, series_name
 from lifeline.ingest.hxl_values import blank, number, unique_ids
-from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, sniff
+from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, load_json, sniff
 
 KIND = "gazamaps"
 TARGET = "observations"
@@ -55,17 +55,16 @@ def detect(path: Path) -> bool:
 def read(path: Path) -> RawTable:
     """The array as a table of text cells; row N is the N-th object of the array."""
     check_text(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadFile(f"not valid JSON ({exc.__class__.__name__}: {exc})", file=str(path),
-                      row=getattr(exc, "lineno", None)) from None
+    data = load_json(path)
     if not isinstance(data, list) or not data:
         raise BadFile("expected a JSON array of evacuation orders (objects)", file=str(path))
     for number_, item in enumerate(data, start=1):
         if not isinstance(item, dict):
-            raise BadFile(f"element {number_} of the array is not an object; expected one object per order",
-                          file=str(path), row=number_)
+            raise BadFile(
+                f"element {number_} of the array is not an object; expected one object per order",
+                file=str(path),
+                row=number_,
+            )
     columns = list(dict.fromkeys([*REQUIRED, *OPTIONAL, *(k for item in data for k in item)]))
     cells = {c: [_text(item.get(c)) for item in data] for c in columns}
     frame = pl.DataFrame(cells, schema=dict.fromkeys(columns, pl.String)).with_row_index("_row")
@@ -143,4 +142,5 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         source=SOURCE,
         series=series_name(path),
         note=SOURCE.note,
+        labels={"value": "area_sq_km_displacement"},
     )

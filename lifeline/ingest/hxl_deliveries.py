@@ -208,7 +208,21 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         source=source,
         series=series_name(path),
         note=f"HXL deliveries file (hashtag row {raw.tag_row}{', sheet ' + raw.sheet if raw.sheet else ''})",
+        labels=_labels(
+            columns,
+            {
+                "date": date_at,
+                "quantity": quantity_at,
+                "trucks": trucks_at,
+                "kg": kg_at if kg_at is not None else tonnes_at if tonnes_at is not None else quantity_at,
+            },
+        ),
     )
+
+
+def _labels(columns: Columns, at: dict[str, int | None]) -> dict[str, str]:
+    """How the file names the columns behind canonical ones, for messages about their values."""
+    return {name: columns.label(index) for name, index in at.items() if index is not None}
 
 
 def _extra(kept: pl.DataFrame, columns: Columns, several_sources: bool) -> pl.Series:

@@ -205,6 +205,11 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         source=source_of(kept, raw, path),
         series=series_name(path),
         note=f"HXL observations file (hashtag row {raw.tag_row}{', sheet ' + raw.sheet if raw.sheet else ''})",
+        labels={
+            name: columns.label(index)
+            for name, index in (("date", date_at), ("period_end", end_at), ("cited_date", reported_at))
+            if index is not None
+        },
     )
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +18,16 @@ import hxl.model
 import polars as pl
 
 from lifeline.errors import BadFile
-from lifeline.ingest.tables import RawTable, check_text, is_spreadsheet, read_csv, sniff
+from lifeline.ingest.tables import (
+    RawTable,
+    check_text,
+    check_workbook,
+    is_spreadsheet,
+    load_json,
+    open_workbook,
+    read_csv,
+    sniff,
+)
 
 TAG_ROW_SEARCH = 5  # the hashtag row is looked for in the first rows only (HXL puts it at row 1 or 2)
 _DUPLICATE_SUFFIX = re.compile(r"_duplicated_\d+$")
@@ -32,6 +40,14 @@ class HxlRaw(RawTable):
     tags: list[str] = field(default_factory=list)  # the hashtag cell of each column ("" when untagged)
     headers: list[str] = field(default_factory=list)  # the header text above it ("" when none)
     tag_row: int = 1  # file row of the hashtag row
+
+    def column_label(self, column: str) -> str:
+        if not column.startswith("c") or not column[1:].isdigit() or int(column[1:]) >= len(self.tags):
+            return column
+        i = int(column[1:])
+        header = self.headers[i] if i < len(self.headers) else ""
+        tag = self.tags[i]
+        return f"{header} ({tag})" if header and tag else (tag or header or f"column {i + 1}")
 
 
 def is_tag_row(cells: list[object]) -> bool:
@@ -55,7 +71,7 @@ def looks_like_hxl(path: Path) -> bool:
     """Cheap check on the first bytes (CSV, JSON) or first rows of each sheet (XLSX) for a hashtag row."""
     if is_spreadsheet(path):
         try:
-            reader = fastexcel.read_excel(str(path))
+            reader = open_workbook(path)
             for name in reader.sheet_names:
                 probe = _sheet_grid(reader, name, TAG_ROW_SEARCH)
                 if any(is_tag_row(list(row)) for row in probe.iter_rows()):
@@ -126,10 +142,7 @@ def _sheet_grid(reader: fastexcel.ExcelReader, name: str | int, n_rows: int | No
 
 
 def _read_xlsx(path: Path) -> HxlRaw:
-    try:
-        reader = fastexcel.read_excel(str(path))
-    except Exception:  # fastexcel's own error types: corrupt, truncated or not a workbook
-        raise BadFile("not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)) from None
+    reader = open_workbook(path)
     for name in reader.sheet_names:
         try:  # look at the first rows only; load the whole sheet once it holds the hashtag row
             probe = _sheet_grid(reader, name, TAG_ROW_SEARCH)
@@ -144,18 +157,23 @@ def _read_xlsx(path: Path) -> HxlRaw:
         body = grid.with_row_index("_row").slice(index + 1)
         body = body.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
         body = tidy(_drop_blank(body.with_columns(pl.col("_row") - 1)))
-        return HxlRaw(frame=body, first_row=2, sheet=str(name), tags=tags, headers=headers, tag_row=index + 1)
+        formulas = check_workbook(path).uncached_formula_rows.get(str(name), set())
+        return HxlRaw(
+            frame=body,
+            first_row=2,
+            sheet=str(name),
+            tags=tags,
+            headers=headers,
+            tag_row=index + 1,
+            uncached_formula_rows=formulas,
+        )
     raise _no_tag_row(path)
 
 
 def _read_json(path: Path) -> HxlRaw:
     """An array of arrays (hashtag row first or second) or an array of objects keyed by hashtag."""
     check_text(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        line = getattr(exc, "lineno", None)
-        raise BadFile(f"not valid JSON ({exc.__class__.__name__}: {exc})", file=str(path), row=line) from None
+    data = load_json(path)
     if not isinstance(data, list) or not data:
         raise BadFile("expected a JSON array of rows (arrays or objects keyed by hashtag)", file=str(path))
     if all(isinstance(item, dict) for item in data):

@@ -29,8 +29,16 @@ from lifeline.ingest.tables import RawTable, header_names, is_spreadsheet, read_
 KIND = "insecurity-insight"
 TARGET = "observations"
 
-REQUIRED = ["ID", "Date", "Admin 1", "Admin 2", "Reported Perpetrator Name", "Reported Means of Action",
-            "Object Affected", "Sub-Object Affected"]
+REQUIRED = [
+    "ID",
+    "Date",
+    "Admin 1",
+    "Admin 2",
+    "Reported Perpetrator Name",
+    "Reported Means of Action",
+    "Object Affected",
+    "Sub-Object Affected",
+]
 DETAILS = {  # disaggregation key -> column, as published
     "perpetrator": "Reported Perpetrator Name",
     "means": "Reported Means of Action",
@@ -151,5 +159,5 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         source=SOURCE,
         series=series_name(path),
         note=SOURCE.note,
+        labels={"date": "Date"},
     )
-

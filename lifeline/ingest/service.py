@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, i
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import BadFile, UserError
-from lifeline.ingest import bulk, registry, summary, tables
+from lifeline.ingest import bulk, plausible, registry, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
 from lifeline.store import schema
 
@@ -92,9 +92,13 @@ def parse(
         if chosen is not None and not chosen.detect(path):
             raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
         raw = module.read(path)
+        raw.frame = raw.frame.rechunk()  # one chunk per column: polars 2.1 panics on some multi-chunk string ops
+        tables.check_cells(raw, path)
     if progress:
         progress("normalising", 0, 0)
-    return module, module.normalise(raw, rules or load_set(), path)
+    rules = rules or load_set()
+    parsed = plausible.check(module.normalise(raw, rules, path), rules)
+    return module, plausible.flag_rows(parsed, raw.uncached_formula_rows, plausible.FORMULA_FLAG)
 
 
 def _check_path(path: Path) -> None:

@@ -29,22 +29,25 @@ def summarise(conn: Connection, series: str, first_rows: pl.DataFrame | None, da
     d = schema.deliveries
     keys = [d.c.dataset_id, d.c.series, *[d.c[k] for k in SUMMARY_KEYS]]
     sums = [
-        func.sum(d.c.consignments), func.sum(d.c.trucks), func.sum(d.c.kg), func.count(d.c.kg), func.count(),
+        func.sum(d.c.consignments),
+        func.sum(d.c.trucks),
+        func.sum(d.c.kg),
+        func.count(d.c.kg),
+        func.count(),
     ]
     target = [c.name for c in keys] + ["consignments", "trucks", "kg", "rows_with_weight", "rows"]
     conn.execute(delete(summary).where(summary.c.series == series))
     conn.execute(
         insert(summary).from_select(
             target,
-            select(*keys, *sums)
-            .where(d.c.series == series, d.c.withdrawn_dataset_id.is_(None))
-            .group_by(*keys),
+            select(*keys, *sums).where(d.c.series == series, d.c.withdrawn_dataset_id.is_(None)).group_by(*keys),
         )
     )
 
 
 def summary_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """Per-key sums of new rows, with SQL's rule that a sum over no values is NULL, not 0."""
+
     def sum_or_null(name: str) -> pl.Expr:
         return pl.when(pl.col(name).count() > 0).then(pl.col(name).sum()).alias(name)
 

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import codecs
 import csv
+import json
+import re
 import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
@@ -20,6 +22,8 @@ import fastexcel
 import polars as pl
 
 from lifeline.errors import BadFile
+from lifeline.ingest import limits
+from lifeline.ingest.xlsx_check import WorkbookFacts, check_xlsx
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
 SNIFF_BYTES = 8192
@@ -35,6 +39,11 @@ class RawTable:
     first_row: int  # file row number of the first data row (2 when a header row precedes it)
     sheet: str | None = None
     notes: str | None = None
+    uncached_formula_rows: set[int] = field(default_factory=set)  # sheet rows with a formula but no value
+
+    def column_label(self, column: str) -> str:
+        """How a column of ``frame`` is named in messages (subclasses name positional columns)."""
+        return column
 
 
 def sniff(path: Path) -> bytes:
@@ -172,9 +181,12 @@ def _records(path: Path) -> Iterator[tuple[int, list[str]]]:
     with path.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh)
         start = 1
-        for fields in reader:
-            yield start, fields
-            start = reader.line_num + 1
+        try:
+            for fields in reader:
+                yield start, fields
+                start = reader.line_num + 1
+        except csv.Error as exc:  # a field beyond the csv module's limit, or a NUL in the text
+            raise BadFile(f"cannot read the record as CSV ({exc})", file=str(path), row=start) from None
 
 
 def _unclosed_quote(path: Path) -> int | None:
@@ -214,7 +226,10 @@ def _check_last_row(path: Path, width: int) -> None:
     last = tail.rsplit(b"\n", 1)[-1]
     if last.count(b'"') % 2:  # the row started on an earlier line inside a quoted field
         return
-    fields = next(csv.reader([last.decode("utf-8", errors="replace")]), [])
+    try:
+        fields = next(csv.reader([last.decode("utf-8", errors="replace")]), [])
+    except csv.Error:  # a last line the csv module cannot take (an endless field): checked with the cells
+        return
     if len(fields) < width:
         with path.open("rb") as fh:
             row = sum(block.count(b"\n") for block in iter(lambda: fh.read(1 << 20), b"")) + 1
@@ -223,6 +238,93 @@ def _check_last_row(path: Path, width: int) -> None:
             file=str(path),
             row=row,
         )
+
+
+def load_json(path: Path) -> object:
+    """The file's JSON value, or one line: too large, nested too deep, an integer too long, or invalid.
+
+    The limits are checked before or while parsing (``ingest.limits``): the parser recurses once per
+    level and Python refuses integers of over 4,300 digits, both as exceptions no reader expects.
+    """
+    if path.stat().st_size > limits.MAX_JSON_BYTES:
+        raise _too_big(path, limits.MAX_JSON_BYTES)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadFile(f"not UTF-8 text (byte {exc.start:,} cannot be decoded)", file=str(path)) from None
+    depth = _json_depth(text)
+    if depth > limits.MAX_JSON_DEPTH:
+        raise BadFile(
+            f"the JSON is nested {depth:,} levels deep; at most {limits.MAX_JSON_DEPTH} are read "
+            "(a table is an array of arrays or objects)",
+            file=str(path),
+        )
+    try:
+        return json.loads(text, parse_int=lambda digits: _json_int(digits, path))
+    except json.JSONDecodeError as exc:
+        raise BadFile(f"not valid JSON (JSONDecodeError: {exc})", file=str(path), row=exc.lineno) from None
+    except (RecursionError, ValueError) as exc:  # defensive: the checks above should have caught these
+        raise BadFile(f"not valid JSON ({type(exc).__name__})", file=str(path)) from None
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def _json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects, with strings skipped (a fast pass, no parse)."""
+    depth = deepest = 0
+    for ch in re.sub(r"[^\[\]{}]", "", _JSON_STRING.sub("", text)):
+        depth += 1 if ch in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _json_int(digits: str, path: Path) -> int:
+    if len(digits.lstrip("-")) > limits.MAX_INTEGER_DIGITS:
+        raise BadFile(
+            f"a JSON number has {len(digits):,} digits; at most {limits.MAX_INTEGER_DIGITS} are read",
+            file=str(path),
+        )
+    return int(digits)
+
+
+def check_cells(raw: RawTable, path: Path) -> None:
+    """Refuse a table with a NUL character or a cell longer than the limit, naming the first such cell.
+
+    A NUL is never text (PostgreSQL cannot store it; it marks a binary or damaged file) and the sniff
+    only sees the first bytes; an endless cell is a damaged or hostile file. One parallel pass over
+    all columns; the row is looked up only when a column fails.
+    """
+    frame = raw.frame
+    for name in frame.columns:
+        if len(name) > limits.MAX_CELL_CHARS or "\x00" in name:
+            raise BadFile(_cell_problem(name), file=str(path), row=1)
+    texts = [c for c, dtype in frame.schema.items() if dtype == pl.String and c != "_row"]
+    if not texts or frame.height == 0:
+        return
+    found = frame.select(
+        [pl.col(c).str.contains("\x00", literal=True).any().alias(f"n{i}") for i, c in enumerate(texts)]
+        + [pl.col(c).str.len_bytes().max().alias(f"l{i}") for i, c in enumerate(texts)]
+    ).row(0, named=True)
+    for i, name in enumerate(texts):
+        nul = bool(found[f"n{i}"])
+        if not nul and (found[f"l{i}"] or 0) <= limits.MAX_CELL_CHARS:
+            continue
+        bad = pl.col(name).str.contains("\x00", literal=True) | (pl.col(name).str.len_chars() > limits.MAX_CELL_CHARS)
+        hit = frame.with_row_index("_position").filter(bad.fill_null(False)).head(1)
+        if hit.height == 0:  # long in bytes, not in characters
+            continue
+        row = int(hit["_row"][0] if "_row" in hit.columns else hit["_position"][0]) + raw.first_row
+        raise BadFile(_cell_problem(hit[name][0]), file=str(path), row=row, column=raw.column_label(name))
+
+
+def _cell_problem(text: str) -> str:
+    if "\x00" in text:
+        return "the cell holds a NUL character (binary or damaged data), not text"
+    return (
+        f"the cell holds {len(text):,} characters; at most {limits.MAX_CELL_CHARS:,} are read "
+        "(Excel's limit per cell): the file may be damaged or mis-quoted"
+    )
 
 
 def check_readable(path: Path) -> None:
@@ -238,17 +340,39 @@ def check_readable(path: Path) -> None:
 NO_TABLE = "the spreadsheet has no sheet with a table (a header row and at least one data row)"
 
 
+def check_workbook(path: Path) -> WorkbookFacts:
+    """The archive checked against the limits (once per import), before any reader opens it.
+
+    Only xlsx/xlsm archives are read: the reader lays out .xls and .ods sheets in ways the archive
+    check cannot bound (an .ods cell may repeat itself a million times), so those are refused.
+    """
+    if path.suffix.lower() in (".xls", ".ods"):
+        raise BadFile(f"{path.suffix.lower()} workbooks are not read; save the sheet as .xlsx or CSV", file=str(path))
+    if path.stat().st_size > limits.MAX_FILE_BYTES:
+        raise _too_big(path)
+    return _remembered(path, "workbook-check", None, lambda: check_xlsx(path))
+
+
+def _too_big(path: Path, limit: int = limits.MAX_FILE_BYTES) -> BadFile:
+    return BadFile(
+        f"the file is {path.stat().st_size / 2**20:,.0f} MB; files of up to {limit // 2**20} MB are "
+        "imported (split it by date)",
+        file=str(path),
+    )
+
+
 def open_workbook(path: Path) -> fastexcel.ExcelReader:
     """The workbook, or one line saying why it cannot be opened (empty, not a workbook, truncated)."""
+    if path.stat().st_size == 0:
+        raise BadFile("the file is empty; expected a spreadsheet", file=str(path))
+    check_workbook(path)
     try:
         return fastexcel.read_excel(str(path))
     except Exception as exc:  # fastexcel raises its own error types for corrupt, truncated or non-zip files
         if path.stat().st_size == 0:
             raise BadFile("the file is empty; expected a spreadsheet", file=str(path)) from None
         if not zipfile.is_zipfile(path):
-            raise BadFile(
-                "not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)
-            ) from None
+            raise BadFile("not a readable spreadsheet (not an .xlsx archive, or truncated)", file=str(path)) from None
         raise BadFile(f"cannot open the spreadsheet ({type(exc).__name__})", file=str(path)) from None
 
 
@@ -301,7 +425,13 @@ def _read_xlsx(path: Path, sheet: str | int | None) -> RawTable:
         raise BadFile(f"sheet {chosen!r} has a header but no data rows", file=str(path))
     name = chosen if isinstance(chosen, str) else names[chosen]
     notes = [_sheet_text(reader, other) for other in names if other != name]
-    return RawTable(frame=frame, first_row=2, sheet=name, notes="\n\n".join(n for n in notes if n) or None)
+    return RawTable(
+        frame=frame,
+        first_row=2,
+        sheet=name,
+        notes="\n\n".join(n for n in notes if n) or None,
+        uncached_formula_rows=check_workbook(path).uncached_formula_rows.get(name, set()),
+    )
 
 
 def _table_sheet(path: Path, reader: fastexcel.ExcelReader, names: list[str]) -> str | None:

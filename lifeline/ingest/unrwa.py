@@ -102,7 +102,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         pl.lit("Quantity").alias("column"),
         pl.format("expected a number, found {}", pl.col("Quantity")).alias("reason"),
     )
-    refused = rejections(bad_date, bad_id, dup, bad_qty)
+    refused = rejections(bad_date, bad_id, dup, bad_qty).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col("row_number").is_in(refused["row"].implode()))
     flags = pl.concat_str(
         [
@@ -137,6 +137,7 @@ def normalise(raw: RawTable, rules: AssumptionSet, path: Path) -> Parsed:
         source=SOURCE,
         series=series_name(path),
         note=raw.notes,
+        labels={"date": "Received Date", "quantity": "Quantity", "kg": "Quantity"},
     )
 
 

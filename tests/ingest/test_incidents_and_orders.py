@@ -178,8 +178,7 @@ def test_every_shared_file_through_lifeline_import(tmp_path: Path) -> None:
         "unrwa-commodities-received-20241111.xlsx": (0, 37373, 0, 37373, 0),
     }
     folder = shared_file(next(iter(expected))).parent
-    # Folders (Study A's own R output, read by the study tests) hold no file to import.
-    files = sorted(p for p in folder.iterdir() if p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.is_file())  # folders (Study A's R outputs) are not imports
     assert [p.name for p in files] == sorted(expected), "../shared/data has files this test lacks"
     for name, (status, *counts) in expected.items():
         result = run_cli(url, "import", "--format", "json", str(folder / name), timeout=300)
