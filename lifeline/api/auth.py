@@ -47,7 +47,7 @@ def current_user(request: Request) -> User | None:
     user: User | None = None
     token = bearer(request)
     if token is not None:
-        user = request.app.state.tokens.user(token)
+        user = request.app.state.tokens.user(token, fresh=True)
         if user is None:
             raise AuthRequired("the API token is not valid (unknown or revoked)")
         request.state.via = "api"

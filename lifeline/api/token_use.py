@@ -38,13 +38,14 @@ class Tokens:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def user(self, token: str) -> User | None:
-        """The token's active user, or None; notes the use for the next flush."""
+    def user(self, token: str, fresh: bool = False) -> User | None:
+        """The token's active user, or None; notes the use for the next flush. ``fresh`` reads the store
+        now (the app's own endpoints); the response cache accepts a look-up up to CHECK_SECONDS old."""
         key = hashlib.sha256(token.encode()).hexdigest()
         now = time.monotonic()
         with self._lock:
             cached = self._known.get(key)
-        if cached is None or now - cached[0] > self.check_seconds:
+        if fresh or cached is None or now - cached[0] > self.check_seconds:
             with self.engine.connect() as conn:
                 found = lookup_token(conn, token)
             with self._lock:
