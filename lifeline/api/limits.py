@@ -29,8 +29,8 @@ ANONYMOUS_CLAIMS_MAX_CHARS = 100_000
 class TooBusy(Exception):
     """No slot for another fresh anonymous computation right now: 429 with Retry-After."""
 
-    def __init__(self, retry_after: int = RETRY_AFTER_SECONDS) -> None:
-        super().__init__(f"the server is busy computing other answers; retry in {retry_after} s "
+    def __init__(self, retry_after: int = RETRY_AFTER_SECONDS, message: str | None = None) -> None:
+        super().__init__(message or f"the server is busy computing other answers; retry in {retry_after} s "
                          "(or log in / send an API token)")
         self.retry_after = retry_after
 
