@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, insert, select, update
@@ -35,8 +36,8 @@ def create_token(conn: Connection, user_name: str, label: str | None = None) -> 
     return token
 
 
-def user_for_token(conn: Connection, token: str) -> User | None:
-    """The active user a presented token belongs to, or None; the lookup is by digest, never by secret."""
+def lookup_token(conn: Connection, token: str) -> tuple[int, User] | None:
+    """The token's id and active user, or None; reads only (the read path takes no write lock)."""
     if not token.startswith(PREFIX):
         return None
     row = conn.execute(
@@ -44,10 +45,23 @@ def user_for_token(conn: Connection, token: str) -> User | None:
         .select_from(api_tokens.join(users, api_tokens.c.user_id == users.c.id))
         .where(api_tokens.c.token_sha256 == _digest(token), api_tokens.c.revoked_at.is_(None), users.c.active.is_(True))
     ).first()
-    if row is None:
+    return (row.id, User(row.uid, row.name, row.role)) if row is not None else None
+
+
+def record_token_use(conn: Connection, uses: Mapping[int, datetime]) -> None:
+    """Write tokens' last use, batched: the server notes uses in memory and writes them now and then."""
+    for token_id, when in uses.items():
+        conn.execute(update(api_tokens).where(api_tokens.c.id == token_id).values(last_used_at=when))
+
+
+def user_for_token(conn: Connection, token: str) -> User | None:
+    """The active user a presented token belongs to, or None, recording the use at once (CLI, tests);
+    the lookup is by digest, never by secret."""
+    found = lookup_token(conn, token)
+    if found is None:
         return None
-    conn.execute(update(api_tokens).where(api_tokens.c.id == row.id).values(last_used_at=datetime.now(UTC)))
-    return User(row.uid, row.name, row.role)
+    record_token_use(conn, {found[0]: datetime.now(UTC)})
+    return found[1]
 
 
 def revoke_token(conn: Connection, token: str) -> bool:

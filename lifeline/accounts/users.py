@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
 
@@ -38,6 +38,8 @@ class User:
     id: int
     name: str
     role: str
+    # The user's current session generation: a session issued under an older one has ended.
+    generation: int = field(default=0, compare=False)
 
     def can(self, role: str) -> bool:
         return has_role(self.role, role)
@@ -76,16 +78,25 @@ def add_user(conn: Connection, name: str, role: str, password: str | None = None
 
 
 def set_password(conn: Connection, name: str, password: str) -> None:
+    """A new password; every session issued before it ends (a stolen cookie dies with the old password)."""
     hashed = _hasher.hash(check_password(password))
-    if conn.execute(update(users).where(users.c.name == name).values(password_hash=hashed)).rowcount == 0:
+    values = {"password_hash": hashed, "session_generation": users.c.session_generation + 1}
+    if conn.execute(update(users).where(users.c.name == name).values(**values)).rowcount == 0:
         raise NotFound(f"no user named {name!r}")
+
+
+def end_sessions(conn: Connection, name: str) -> None:
+    """End every session of the user (logout ends the session everywhere, not only in this browser)."""
+    conn.execute(update(users).where(users.c.name == name)
+                 .values(session_generation=users.c.session_generation + 1))
 
 
 def get_user(conn: Connection, name: str) -> User | None:
     row = conn.execute(
-        select(users.c.id, users.c.name, users.c.role).where(users.c.name == name, users.c.active.is_(True))
+        select(users.c.id, users.c.name, users.c.role, users.c.session_generation)
+        .where(users.c.name == name, users.c.active.is_(True))
     ).first()
-    return User(row.id, row.name, row.role) if row else None
+    return User(row.id, row.name, row.role, row.session_generation) if row else None
 
 
 def list_users(conn: Connection) -> list[dict[str, object]]:
@@ -96,7 +107,7 @@ def list_users(conn: Connection) -> list[dict[str, object]]:
 def authenticate(conn: Connection, name: str, password: str) -> User | None:
     """The user when the password matches, else None; rehashes when argon2 parameters have changed."""
     row = conn.execute(
-        select(users.c.id, users.c.name, users.c.role, users.c.password_hash).where(
+        select(users.c.id, users.c.name, users.c.role, users.c.password_hash, users.c.session_generation).where(
             users.c.name == name, users.c.active.is_(True)
         )
     ).first()
@@ -109,4 +120,4 @@ def authenticate(conn: Connection, name: str, password: str) -> User | None:
         return None
     if _hasher.check_needs_rehash(stored):
         conn.execute(update(users).where(users.c.id == row.id).values(password_hash=_hasher.hash(password)))
-    return User(row.id, row.name, row.role)
+    return User(row.id, row.name, row.role, row.session_generation)

@@ -18,10 +18,12 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
-from lifeline.api import auth, v1
-from lifeline.api.middleware import DataVersion, Frame, ResponseCache
+from lifeline.api import auth, limits, v1
+from lifeline.api.login_limits import LoginLimiter
+from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.settings import Settings
 from lifeline.api.tables import NotAvailable
+from lifeline.api.token_use import Tokens
 from lifeline.errors import NotFound, UserError
 from lifeline.store.engine import connect
 
@@ -42,9 +44,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     app.state.warm = "off"
     _freeze_heap()
-    if not app.state.settings.warm:
+    try:
+        if not app.state.settings.warm:
+            yield
+            return
+        _start_warming(app)
         yield
-        return
+    finally:
+        app.state.tokens.close()  # write the token uses not yet recorded
+
+
+def _start_warming(app: FastAPI) -> None:
     from lifeline.web.views import warm
 
     def run() -> None:
@@ -58,7 +68,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         _freeze_heap()
 
     threading.Thread(target=run, name="lifeline-warm", daemon=True).start()
-    yield
 
 
 def _freeze_heap() -> None:
@@ -84,9 +93,14 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.settings = settings
     app.state.engine = engine or connect(settings.db_url)
 
-    # Outermost first: the frame (session, headers, timing) wraps the response cache, which wraps the app.
+    app.state.tokens = Tokens(app.state.engine)
+    app.state.logins = LoginLimiter()
+
+    # Outermost first: the frame (session, headers, timing) wraps the body limit, which wraps the
+    # response cache, which wraps the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
+    app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(Frame, settings=settings)
 
     def is_api(request: Request) -> bool:
@@ -125,6 +139,15 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if is_api(request):
             return JSONResponse({"error": exc.message}, status_code=403)
         return error_page(request, 403, exc.message)
+
+    @app.exception_handler(limits.TooBusy)
+    async def too_busy(request: Request, exc: limits.TooBusy) -> Response:
+        headers = {"retry-after": str(exc.retry_after)}
+        if is_api(request):
+            return JSONResponse({"error": str(exc)}, status_code=429, headers=headers)
+        response = error_page(request, 429, str(exc))
+        response.headers.update(headers)
+        return response
 
     @app.exception_handler(NotAvailable)
     async def not_available(request: Request, exc: NotAvailable) -> Response:

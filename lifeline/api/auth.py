@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Request
 from sqlalchemy import Engine
 
-from lifeline.accounts import User, get_user, user_for_token
+from lifeline.accounts import User, get_user
 from lifeline.api import session as sessions
 from lifeline.api.settings import Settings
 
@@ -47,8 +47,7 @@ def current_user(request: Request) -> User | None:
     user: User | None = None
     token = bearer(request)
     if token is not None:
-        with engine(request).begin() as conn:
-            user = user_for_token(conn, token)
+        user = request.app.state.tokens.user(token, fresh=True)
         if user is None:
             raise AuthRequired("the API token is not valid (unknown or revoked)")
         request.state.via = "api"
@@ -57,6 +56,10 @@ def current_user(request: Request) -> User | None:
         if sess.user:
             with engine(request).connect() as conn:
                 user = get_user(conn, sess.user)
+            if user is not None and user.generation != sess.generation:
+                user = None  # logged out (anywhere) or password changed since this session began
+            if user is None:
+                request.state.session = sessions.new(None)  # the ended session is replaced, not kept
         request.state.via = "web"
     request.state.user = user
     return user

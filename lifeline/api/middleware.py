@@ -1,9 +1,10 @@
 """ASGI middleware (plain ASGI, not Starlette's BaseHTTPMiddleware, which costs a task per request):
-sessions, security headers, Server-Timing, and the response cache for public API reads."""
+sessions, security headers, Server-Timing, request body limits, and the response cache for API reads."""
 
 from __future__ import annotations
 
 import gzip
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -14,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from lifeline.api import limits
 from lifeline.api import session as sessions
 from lifeline.api.settings import Settings
 from lifeline.store import queries_web
@@ -27,6 +29,9 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),
     (b"x-frame-options", b"DENY"),
 ]
+# Over HTTPS only (RFC 6797 says a browser ignores it over plain HTTP): one year, the value the HSTS
+# preload list asks for; subdomains are the deployment's own, so they are included.
+HSTS = (b"strict-transport-security", b"max-age=31536000; includeSubDomains")
 
 
 # Large answers (a year of daily rows is a few hundred kB of JSON) are kept gzipped too, compressed once
@@ -37,6 +42,18 @@ GZIP_LEVEL = 6
 
 def _accepts_gzip(scope: Scope) -> bool:
     return any(k == b"accept-encoding" and b"gzip" in v for k, v in scope["headers"])
+
+
+def _has_authorization(scope: Scope) -> bool:
+    return any(k == b"authorization" for k, _ in scope["headers"])
+
+
+def _bearer(scope: Scope) -> str | None:
+    for k, v in scope["headers"]:
+        if k == b"authorization":
+            scheme, _, value = v.decode("latin-1").partition(" ")
+            return value.strip() if scheme.lower() == "bearer" and value.strip() else None
+    return None
 
 
 class DataVersion:
@@ -81,6 +98,8 @@ class Frame:
         else:
             loaded = sessions.load(request, self.settings)
         scope.setdefault("state", {})["session"] = loaded
+        limits.ANONYMOUS.set(not loaded.user and not _has_authorization(scope))
+        https = sessions.is_https(request)
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -92,6 +111,8 @@ class Frame:
                     headers += [h for h in carrier.raw_headers if h[0] == b"set-cookie"]
                 present = {k for k, _ in headers}
                 headers += [h for h in SECURITY_HEADERS if h[0] not in present]
+                if https:
+                    headers.append(HSTS)
                 headers.append((b"server-timing", f"app;dur={(time.perf_counter() - started) * 1000:.1f}".encode()))
                 message = {**message, "headers": headers}
             await send(message)
@@ -118,15 +139,31 @@ class ResponseCache:
         self._lock = threading.Lock()
 
     def _cacheable(self, scope: Scope) -> bool:
-        if scope["type"] != "http" or scope["method"] != "GET" or self.settings.private:
+        """A public read (outside private mode), or any read with a valid API token: these answers do not
+        depend on who asks. A bad token goes on to the app, which answers 401."""
+        if scope["type"] != "http" or scope["method"] != "GET":
             return False
         path: str = scope["path"]
         if not path.startswith("/api/v1/") or path.startswith(self.SKIP):
             return False
-        return not any(k == b"authorization" for k, _ in scope["headers"])
+        if not _has_authorization(scope):
+            return not self.settings.private
+        return False
+
+    async def _token_cacheable(self, scope: Scope) -> bool:
+        path: str = scope["path"]
+        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith("/api/v1/"):
+            return False
+        token = _bearer(scope)
+        if path.startswith(self.SKIP) or token is None:
+            return False
+        import anyio.to_thread
+
+        tokens = scope["app"].state.tokens
+        return await anyio.to_thread.run_sync(tokens.user, token) is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if not self._cacheable(scope):
+        if not self._cacheable(scope) and not await self._token_cacheable(scope):
             await self.app(scope, receive, send)
             return
         key = (scope["path"], scope["query_string"], self.version.current())
@@ -165,3 +202,106 @@ class ResponseCache:
             await send(message)
 
         await self.app(scope, receive, recording_send)
+
+
+# Bodies other than uploads and statements: login, logout, acknowledgements, the claims form (100,000
+# characters, up to 4 bytes each, percent-encoded to 3 characters a byte, is 1.2 MB).
+FORM_MAX_BYTES = 2_000_000
+# What multipart framing (boundaries, part headers, the form's other fields) adds to the file itself.
+MULTIPART_SLACK = 1 << 20
+UPLOAD_PATHS = ("/api/v1/imports", "/data/upload")
+CLAIMS_PATH = "/api/v1/claims/check"
+
+
+class BodyLimit:
+    """Bound every request body while it streams in: a declared Content-Length over the limit is refused
+    before a byte is read, and a body that grows past it is cut off at the limit (413). Upload refusals
+    are audited for the editor who sent them (``uploads.audit_oversize``)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app, self.settings = app, settings
+
+    def limit(self, scope: Scope) -> int:
+        path: str = scope["path"]
+        upload = int(self.settings.max_upload_mb * 1e6)
+        if path in UPLOAD_PATHS:
+            return upload + MULTIPART_SLACK
+        if path == CLAIMS_PATH:
+            return upload if not limits.ANONYMOUS.get() else limits.ANONYMOUS_CLAIMS_MAX_CHARS * 4 + 4096
+        return FORM_MAX_BYTES
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
+            await self.app(scope, receive, send)
+            return
+        limit = self.limit(scope)
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await self._refuse(scope, receive, send, limit, declared)
+            return
+        received = 0
+        exceeded = False
+        started = False
+
+        async def counting_receive() -> Message:
+            nonlocal received, exceeded
+            if exceeded:
+                return {"type": "http.disconnect"}
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    exceeded = True
+                    return {"type": "http.disconnect"}  # the app stops reading; its answer is replaced
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            nonlocal started
+            if exceeded and not started:
+                return
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, counting_receive, guarded_send)
+        except Exception:
+            if not exceeded:
+                raise
+        if exceeded and not started:
+            await self._refuse(scope, receive, send, limit, received)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, limit: int, size: int) -> None:
+        import anyio.to_thread
+
+        path: str = scope["path"]
+        what = "the file" if path in UPLOAD_PATHS else "the request body"
+        message = (f"{what} is larger than the limit of {limit / 1e6:.1f} MB "
+                   f"(refused after {size / 1e6:.1f} MB)")
+        if path in UPLOAD_PATHS:
+            from lifeline.api.uploads import audit_oversize
+
+            await anyio.to_thread.run_sync(audit_oversize, Request(scope), message)
+        if path.startswith("/api/"):
+            body = json.dumps({"error": message}).encode()
+            await send({"type": "http.response.start", "status": 413,
+                        "headers": [(b"content-type", b"application/json"),
+                                    (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
+            await send({"type": "http.response.body", "body": body})
+            return
+        from lifeline.web.pages import page
+
+        response = await anyio.to_thread.run_sync(lambda: page(Request(scope), "error.html", status=413,
+                                                               title="413", message=message))
+        response.headers["connection"] = "close"
+        await response(scope, receive, send)
+
+
+def _content_length(scope: Scope) -> int | None:
+    for k, v in scope["headers"]:
+        if k == b"content-length":
+            try:
+                return int(v)
+            except ValueError:
+                return None
+    return None

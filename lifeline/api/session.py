@@ -2,6 +2,8 @@
 
 Every visitor gets a session with a random CSRF token (so the login form is protected too); logging
 in issues a fresh session (no fixation). Cookies are HttpOnly, SameSite=Lax, and Secure over HTTPS.
+A session also carries the user's session generation at login: logout and password changes raise the
+generation in the store, so every cookie issued before stops working (see ``auth.current_user``).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Session:
     user: str | None
     csrf: str
     fresh: bool = False  # must be (re)sent to the browser
+    generation: int = 0
 
 
 def _serializer(settings: Settings) -> URLSafeTimedSerializer:
@@ -37,14 +40,14 @@ def load(request: Request, settings: Settings) -> Session:
     if raw:
         try:
             data = _serializer(settings).loads(raw, max_age=int(settings.session_hours * 3600))
-            return Session(user=data.get("u"), csrf=str(data["c"]))
-        except (BadSignature, KeyError, TypeError):
+            return Session(user=data.get("u"), csrf=str(data["c"]), generation=int(data.get("g", 0)))
+        except (BadSignature, KeyError, TypeError, ValueError):
             pass
     return Session(user=None, csrf=secrets.token_urlsafe(24), fresh=True)
 
 
-def new(user: str | None) -> Session:
-    return Session(user=user, csrf=secrets.token_urlsafe(24), fresh=True)
+def new(user: str | None, generation: int = 0) -> Session:
+    return Session(user=user, csrf=secrets.token_urlsafe(24), fresh=True, generation=generation)
 
 
 def is_https(request: Request) -> bool:
@@ -52,7 +55,7 @@ def is_https(request: Request) -> bool:
 
 
 def save(response: Response, session: Session, request: Request, settings: Settings) -> None:
-    value = _serializer(settings).dumps({"u": session.user, "c": session.csrf})
+    value = _serializer(settings).dumps({"u": session.user, "c": session.csrf, "g": session.generation})
     secure = settings.secure_cookies == "always" or (settings.secure_cookies == "auto" and is_https(request))
     response.set_cookie(
         COOKIE, value, max_age=int(settings.session_hours * 3600), httponly=True, samesite="lax", secure=secure,

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from lifeline.api import limits
 from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.store import queries, queries_web, window
@@ -60,12 +61,27 @@ def check_window(date_from: date | None, date_to: date | None) -> None:
     window.check(date_from, date_to)
 
 
+class _Flight:
+    """One computation in progress; callers asking for the same key wait for its result."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.value: ResultTable | None = None
+        self.error: BaseException | None = None
+
+
 class AnswerCache:
-    """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it."""
+    """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it.
+
+    Single-flight: while one caller computes a key, the others asking for it wait for that answer
+    instead of computing it again (after an import, 50 clients would otherwise start 50 coverages).
+    A fresh computation for an anonymous caller takes a slot of ``limits.ANONYMOUS_BUDGET``.
+    """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[str, ResultTable] = OrderedDict()
+        self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
 
     def get_or_make(self, key: str, make: Callable[[], ResultTable]) -> ResultTable:
@@ -73,12 +89,38 @@ class AnswerCache:
             if key in self._items:
                 self._items.move_to_end(key)
                 return self._items[key]
-        value = make()
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-        return value
+            flight = self._flights.get(key)
+            owner = flight is None
+            if flight is None:
+                flight = self._flights[key] = _Flight()
+        if not owner:
+            flight.done.wait()
+            if isinstance(flight.error, limits.TooBusy) and not limits.ANONYMOUS.get():
+                return self.get_or_make(key, make)  # the owner was refused a slot this caller does not need
+            if flight.error is not None:
+                raise flight.error
+            assert flight.value is not None
+            return flight.value
+        try:
+            if limits.ANONYMOUS.get():
+                with limits.ANONYMOUS_BUDGET:
+                    value = make()
+            else:
+                value = make()
+        except BaseException as exc:
+            flight.error = exc
+            raise
+        else:
+            flight.value = value
+            with self._lock:
+                self._items[key] = value
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
+            return value
+        finally:
+            with self._lock:
+                self._flights.pop(key, None)
+            flight.done.set()
 
 
 CACHE = AnswerCache()

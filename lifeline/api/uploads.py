@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Engine
+from starlette.requests import Request
 
 from lifeline.accounts import User, record
 from lifeline.errors import UserError
@@ -26,7 +27,8 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
                   max_bytes: int, kind: str = "auto", dry_run: bool = False) -> ImportReport:
     """Parse outside the transaction, then store rows and the audit entry in one transaction.
 
-    ``dry_run`` reports what the import would do and writes nothing (no rows, no audit entry).
+    ``dry_run`` reports what the import would do and writes nothing (no rows, no audit entry, even when
+    the file is refused). A refused import is audited (``import-refused``) with the reason.
     """
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="lifeline-upload-") as folder:
@@ -34,14 +36,15 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
         with path.open("wb") as out:
             shutil.copyfileobj(stream, out, length=1 << 20)
         size = path.stat().st_size
-        if size > max_bytes:
-            raise UserError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB", file=name)
         try:
+            if size > max_bytes:
+                raise UserError(f"the file is {size / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB", file=name)
             module, parsed = parse(path, kind)
         except UserError as exc:
             exc.file = name  # the visitor's file name, never the server's temporary path
-            with engine.begin() as conn:
-                record(conn, user.name, via, "import-refused", name, {"error": str(exc)})
+            if not dry_run:  # a dry run writes nothing, not even its refusal
+                with engine.begin() as conn:
+                    record(conn, user.name, via, "import-refused", name, {"error": str(exc)})
             raise
         digest = sha256(path)
         if dry_run:
@@ -68,3 +71,22 @@ def _evaluate_alerts(engine: Engine) -> None:
     alerts = optional("lifeline.alerts.evaluate")
     if alerts is not None:
         alerts.evaluate_after_import(engine)
+
+
+def audit_oversize(request: Request, message: str) -> None:
+    """Audit an upload refused while it streamed in (over the size limit), for the editor who sent it.
+
+    The form's fields (``dry_run``) are not known yet: the body was never read. Anonymous senders and
+    callers without the editor role are not audited: they could not import anything anyway, and a
+    flood of their refusals must not fill the log.
+    """
+    from lifeline.api import auth
+
+    try:
+        user = auth.current_user(request)
+    except auth.AuthRequired:
+        return
+    if user is None or not user.can("editor"):
+        return
+    with auth.engine(request).begin() as conn:
+        record(conn, user.name, request.state.via, "import-refused", None, {"error": message})

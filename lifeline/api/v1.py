@@ -11,7 +11,7 @@ from pydantic import Field
 from sqlalchemy import Connection
 
 from lifeline.accounts import User
-from lifeline.api import auth, respond, tables
+from lifeline.api import auth, limits, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
 from lifeline.errors import UserError
 from lifeline.store import window
@@ -281,6 +281,8 @@ def coverage(
         if context is not None:
             params["context"] = context
         if runs is not None:
+            if runs > limits.ANONYMOUS_MAX_RUNS and limits.ANONYMOUS.get():
+                raise UserError(f"runs: at most {limits.ANONYMOUS_MAX_RUNS} without logging in or an API token")
             params["runs"] = runs
         result = tables.coverage(conn, **params)
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -313,7 +315,7 @@ def alerts(
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
-@router.post("/alerts/{key}/ack", summary="Acknowledge an alert (editors)",
+@router.post("/alerts/{key:path}/ack", summary="Acknowledge an alert (editors)",
              responses={400: {"model": ErrorDoc}, 401: {"model": ErrorDoc}, 403: {"model": ErrorDoc},
                         404: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
 def acknowledge(
@@ -356,6 +358,9 @@ class ClaimsRequest(respond.BaseModel):
 @router.post("/claims/check", summary="Extract the figures a statement asserts and check them against the data",
              responses={400: {"model": ErrorDoc}, 413: {"model": ErrorDoc}, 503: {"model": ErrorDoc}})
 def claims_check(request: Request, body: ClaimsRequest) -> Response:
+    if limits.ANONYMOUS.get() and len(body.text) > limits.ANONYMOUS_CLAIMS_MAX_CHARS:
+        raise UserError(f"text: at most {limits.ANONYMOUS_CLAIMS_MAX_CHARS:,} characters without logging in "
+                        "or an API token")
     report = tables.check_claims(auth.engine(request), body.text, _day(body.date, "date"), body.title,
                                  int(auth.settings(request).max_upload_mb * 1e6))
     return Response(respond.dumps(report), media_type="application/json")

@@ -19,6 +19,9 @@ users = Table(
     Column("password_hash", Text),  # argon2id; null = cannot log in with a password (token only)
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    # Sessions carry the generation they were issued under; logout and password changes raise it,
+    # which ends every session issued before (migration 0005s).
+    Column("session_generation", Integer, nullable=False, default=0, server_default="0"),
 )
 
 api_tokens = Table(

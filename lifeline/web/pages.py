@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,8 +13,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from lifeline.accounts import authenticate
-from lifeline.api import auth, tables
+from lifeline.accounts import authenticate, end_sessions, record
+from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
@@ -211,12 +212,25 @@ def login(
 ) -> Response:
     if not sessions.csrf_ok(request.state.session, csrf_token):
         raise auth.Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+    logins = request.app.state.logins
+    address = request.client.host if request.client else None
+    verdict = logins.check(name, address)
+    if verdict.wait > 0:  # refused without checking the password: guessing gains nothing here
+        retry = math.ceil(verdict.wait)
+        if verdict.first_refusal:
+            with auth.engine(request).begin() as conn:
+                record(conn, name[:64], "web", "login-delayed", address, {"retry_after": retry})
+        raise limits.TooBusy(retry, f"too many failed logins for this account or address; retry in {retry} s")
     with auth.engine(request).begin() as conn:
         user = authenticate(conn, name, password)
+        if user is None:
+            record(conn, name[:64], "web", "login-failed", address, {})
     if user is None:
+        logins.failed(name, address)
         t = i18n.translator(i18n.pick(request.query_params.get("lang")))
         return page(request, "login.html", status=401, title=t("login"), next=_safe_next(next), failed=True)
-    request.state.session = sessions.new(user.name)
+    logins.succeeded(name)
+    request.state.session = sessions.new(user.name, user.generation)
     return RedirectResponse(_safe_next(next), status_code=303)
 
 
@@ -224,6 +238,9 @@ def login(
 def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> Response:
     if not sessions.csrf_ok(request.state.session, csrf_token):
         raise auth.Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+    if request.state.session.user:  # every session of the user ends, the copied cookie too
+        with auth.engine(request).begin() as conn:
+            end_sessions(conn, request.state.session.user)
     request.state.session = sessions.new(None)
     return RedirectResponse("/", status_code=303)
 

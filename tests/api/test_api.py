@@ -191,9 +191,11 @@ def test_public_reads_are_cached_until_the_data_change(served: Served, tmp_path:
     assert r.status_code == 201, r.text
     after = served.client.get("/api/v1/deliveries", params={"by": "day"})
     assert after.headers.get("x-lifeline-cache") is None and after.json()["total"] == first.json()["total"] + 2
-    # A request with a token is answered afresh (its identity is checked), never from the public cache.
+    # A request with a valid token is served from the cache too (the token is checked first); a bad one is 401.
     with_token = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token))
-    assert with_token.headers.get("x-lifeline-cache") is None
+    assert with_token.headers.get("x-lifeline-cache") == "hit" and with_token.json() == after.json()
+    forged = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token + "x"))
+    assert forged.status_code == 401
 
 
 def test_every_page_renders_on_this_backend(served: Served) -> None:
