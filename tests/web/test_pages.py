@@ -238,3 +238,16 @@ def test_map_colours_crossings_by_status_and_basis(served: Served) -> None:
     assert re.search(r'data-code="kerem-shalom" data-status="open" data-category="open \(reported\)" '
                      r'data-age-days="2"', html)
     assert "open (entries recorded)" in html  # in the legend, apart from a reported opening
+
+
+def test_only_web_addresses_become_links(served: Served, tmp_path: Path) -> None:
+    """A source's #meta+url of javascript:… (or any non-http scheme) is shown as text, never as a link."""
+    from lifeline.ingest.service import import_file
+
+    path = tmp_path / "hostile-url.csv"
+    path.write_text("date,crossing,trucks,url\n#date,#loc+crossing+name,#indicator+num+trucks,#meta+url\n"
+                    "2024-01-02,Rafah,3,javascript:alert(1)\n", encoding="utf-8")
+    import_file(served.engine, path)
+    html = served.client.get("/access?from=2024-01-01&to=2024-01-06").text
+    assert "javascript:alert(1)" in html  # shown, as text
+    assert 'href="javascript:' not in html.lower()
