@@ -151,8 +151,10 @@ class ResponseCache:
         return False
 
     async def _token_cacheable(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "GET":  # a lifespan or websocket scope has no path
+            return False
         path: str = scope["path"]
-        if scope["type"] != "http" or scope["method"] != "GET" or not path.startswith("/api/v1/"):
+        if not path.startswith("/api/v1/"):
             return False
         token = _bearer(scope)
         if path.startswith(self.SKIP) or token is None:

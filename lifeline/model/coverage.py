@@ -148,7 +148,9 @@ def build_inputs(
             raise UserError(f"no population series for area {area!r} in assumption set {aset.name!r} (areas: {known})")
     if not series:
         raise UserError(f"assumption set {aset.name!r} has no [population.AREA] series")
-    history = deliveries_frame(conn, None, date_to, source)
+    # The whole list, not the window: its first and last recorded days bound the balance, so a window that
+    # ends before the list does still counts its last days (and the stock carried into them).
+    history = deliveries_frame(conn, None, None, source)
     if ctx is not None:
         history = contexts.deliveries_in(history, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
     first, asked, end = _window(history, date_from, date_to, source)
