@@ -82,6 +82,8 @@ DATE_RE = re.compile(
 _FIRST_MONTH = re.compile(_M, re.IGNORECASE)
 
 
+_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+
 def _month_of(text: str) -> int:
     """The month of "آذار/مارس" or "May": its first name decides."""
     m = _FIRST_MONTH.match(text) or _FIRST_MONTH.search(text)
@@ -144,7 +146,7 @@ def find_dates(text: str) -> list[DateMention]:
                 month = g["m3"]
                 if month.lower() in _AMBIGUOUS_BARE and not g["y3"] and not month[:1].isupper():
                     continue
-                if month.lower() in {"mar", "may", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"} and not g["y3"] and month.isupper():
+                if month.lower() in _ABBREVIATIONS and not g["y3"] and month.isupper():
                     continue  # "MAY" in a shouted headline, "OCT" as a label
                 part = _PART.search(text[max(0, m.start() - 16) : m.start()])
                 if month.lower() == "may" and not g["y3"] and not part and not _dated_context(text, m.start()):
@@ -376,10 +378,14 @@ def time_phrases(sentence: str, mentions: list[DateMention], doc: date, war_star
     return sorted(out, key=lambda p: p.start)
 
 
-_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة", re.IGNORECASE
+)
 
 
-def own_phrase(sentence: str, phrases: list[TimePhrase], lo: int, fig_start: int, fig_end: int, hi: int) -> TimePhrase | None:
+def own_phrase(
+    sentence: str, phrases: list[TimePhrase], lo: int, fig_start: int, fig_end: int, hi: int
+) -> TimePhrase | None:
     """The time phrase of a figure's own clause (between its neighbouring figures): the nearest,
     a clause break in between counting as distance, a phrase after the figure slightly preferred
     ("392 trucks entered in April"), one before it next ("In April, 392 trucks ...")."""

@@ -44,13 +44,15 @@ _COUNTED_NOUN = re.compile(
     re.IGNORECASE,
 )
 _ONLY = re.compile(
-    r"\b(?:the )?(?:only|sole|single|last) (?:remaining )?(?:\w+ )?(?:crossing|entry point|route|gate|outlet|way in|way out"
+    r"\b(?:the )?(?:only|sole|single|last) (?:remaining )?(?:\w+ )?"
+    r"(?:crossing|entry point|route|gate|outlet|way in|way out"
     r"|lifeline|exit|gateway|window|door)\b|المنفذ الوحيد|المعبر الوحيد|الشريان الوحيد",
     re.IGNORECASE,
 )
 # "The closure ...", "the crossing remains shut", "المعبر": a crossing named in an earlier sentence.
 _BACK_REFERENCE = re.compile(
-    r"\b(?:the|this|that|its) (?:border )?(?:crossing|closure|terminal|gate|border)\b|\bit (?:remains?|remained|was|is|has been)\b"
+    r"\b(?:the|this|that|its) (?:border )?(?:crossing|closure|terminal|gate|border)\b"
+    r"|\bit (?:remains?|remained|was|is|has been)\b"
     r"|(?<!\w)(?:المعبر|الإغلاق|إغلاقه|إغلاق المعبر)(?!\w)",
     re.IGNORECASE,
 )
@@ -205,7 +207,9 @@ def _sentence(
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
         lead = sentence[max(prev, q.start - 30) : q.start]
-        negated = bool(_NUM_NEGATION.search(lead)) or (kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead)))
+        negated = bool(_NUM_NEGATION.search(lead)) or (
+            kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead))
+        )
         if negated and kind in {"exact", "approx", "near", "lower"}:
             low, high, kind = 0.0, q.value, "upper"  # "did not exceed 100 trucks", "never reached 200"
             qualifier = (qualifier or "") + " (negated)"
@@ -254,7 +258,8 @@ def _sentence(
 
 
 _NUM_NEGATION = re.compile(
-    r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
+    r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?"
+    r"(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
     r"|come close to|approach(?:ed)?|more than|over)\s*$|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تصل)\S*\s*$",
     re.IGNORECASE,
 )

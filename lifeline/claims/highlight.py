@@ -143,7 +143,8 @@ def page_html(report: ClaimsReport) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>Claims check: {title}</title><style>{STYLE}</style></head><body>"
-        f"<h1>Claims check: {title}</h1><p>Document date {escape(report.date.isoformat() if report.date else 'unknown')} "
+        f"<h1>Claims check: {title}</h1>"
+        f"<p>Document date {escape(report.date.isoformat() if report.date else 'unknown')} "
         f"({escape(report.date_basis)}). {counts}. Verdicts speak of the data in the store only; "
         "the claims are the document's.</p>"
         f"{highlight_html(report)}<h2>Claims</h2>{claims_html(report)}</body></html>"

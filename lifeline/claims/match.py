@@ -563,9 +563,9 @@ def kcal(claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_d
 def nearest(
     claim: Claim, idx: EvidenceIndex, rows: list[EvidenceRow], j: judge.Judgement, max_days: int
 ) -> tuple[list[EvidenceRow], judge.Judgement]:
-    """When nothing falls in the claim's window, each source's figure nearest in time: judged
-    against when within ``max_days`` of the claim's period (the distance is said), shown otherwise.
-    'No data' is left only when the store has no figure at all for the indicator and place."""
+    """When nothing falls in the claim's window, each source's figure nearest in time, labelled with
+    its distance. Only a stock (a population) is judged against it, and only within ``max_days``: a
+    total or a rate for other days is another period's figure, so it is shown, never judged on."""
     ind = claim.indicator
     names = ind.evidence
     if ind.extra.get("food_evidence") and _FOOD.search(claim.text):
@@ -585,7 +585,8 @@ def nearest(
             best[pub] = (gap, rec)
     if not best:
         return rows, j
-    close = {p: v for p, v in best.items() if v[0] <= max_days}
+    judged = ind.kind == "stock"
+    close = {p: v for p, v in best.items() if v[0] <= max_days} if judged else {}
     shown = close or best
     extra = []
     for gap, rec in sorted(shown.values(), key=lambda v: v[0]):
@@ -594,10 +595,14 @@ def nearest(
     rows = [r for r in rows if r.used] + extra + [r for r in rows if not r.used]
     if not close:
         gap = min(v[0] for v in best.values())
+        why = (
+            f"within {max_days} days of the claim's period" if judged
+            else "for the claim's own period (a figure for other days is not evidence for these)"
+        )
         return rows, judge.Judgement(
             "no data",
-            f"No source has a figure for {claim.area.name} within {max_days} days of the claim's period; the nearest "
-            f"in the store is {gap} days away (shown, not used; claims.toml nearest_evidence_days).",
+            f"No source has a figure for {claim.area.name} {why}; the nearest in the store is {gap} days away "
+            "(shown, not used).",
             j.rule,
         )
     out = _numeric(claim, rows, ind.tolerance, False)

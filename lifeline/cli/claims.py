@@ -96,7 +96,10 @@ def _batch(folder: Path, doc_date: date | None, fmt: ClaimsFormat, rules: Rules)
     if fmt == ClaimsFormat.html:
         raise UserError("--format html takes one document, not a folder; use json or table for a batch")
     rows = [
-        dict(file=str(p), date=r.date.isoformat() if r.date else "", **{k.replace(" ", "_"): v for k, v in r.counts().items()})
+        dict(
+            file=str(p), date=r.date.isoformat() if r.date else "",
+            **{k.replace(" ", "_"): v for k, v in r.counts().items()},
+        )
         for p, r in reports
     ]
     rows += [{"file": e["file"], "error": e["error"]} for e in errors]
