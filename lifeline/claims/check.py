@@ -95,7 +95,11 @@ def check_parsed(
             text=doc.text, truncated=found.truncated, rules=rules.files,
         )
     found = extract(doc.text, doc_date, gaz, rules)
-    results = [judge_claim(c, index, doc_date, rules, conn) for c in found.claims]
+    held, unheld = _held_kinds(found.claims, index)
+    results = [judge_claim(c, index, doc_date, rules, conn) for c in held]
+    if unheld:
+        found.not_checkable.extend(unheld)
+        found.not_checkable.sort(key=lambda n: n.span)
     if index.observations.is_empty() and index.deliveries.is_empty():
         notes.append(
             "the store holds no evidence yet: load the reference set (lifeline reference load) and import line "
@@ -119,6 +123,28 @@ def check_parsed(
         truncated=found.truncated,
         rules=rules.files,
     )
+
+
+def _held_kinds(claims: list[Claim], index: ev.EvidenceIndex) -> tuple[list[Claim], list[NotCheckable]]:
+    """Claims of a kind whose indicator says why it may be unheld (``unheld_reason``: people under
+    evacuation orders, where the reference set has only the orders' areas in km²) are not checkable
+    when the store holds no such figure for any place or date; otherwise 'no data' stays the verdict."""
+    obs = index.observations
+    if obs.is_empty():
+        return claims, []
+    names = set(obs.get_column("indicator").unique().to_list())
+    held: list[Claim] = []
+    unheld: list[NotCheckable] = []
+    for c in claims:
+        ind = c.indicator
+        wanted = set(ind.evidence) | set(ind.derived_from)
+        reason = ind.extra.get("unheld_reason")
+        if reason and not wanted & names:
+            why = f"the figure is {ind.label}, and the store holds no such figure for any place or date: {reason}"
+            unheld.append(NotCheckable(c.text, c.span, c.figure, why))
+        else:
+            held.append(c)
+    return held, unheld
 
 
 def judge_claim(

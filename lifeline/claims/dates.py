@@ -192,15 +192,22 @@ def _mention(m: re.Match[str], month: str, day: str, year: str | None, day_end: 
     return DateMention(m.start(), m.end(), _month_of(month), d, _year(year), int(day_end) if day_end else None)
 
 
-def document_date(text: str, head_chars: int = 1500) -> date | None:
-    """The dateline: the first full date (day, month and year) near the top of the document."""
+def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | None:
+    """The dateline: the first full date (day, month and year) near the top of the document, with
+    where it stands (it dates the document; it is not the period of a figure beside it)."""
     for mention in find_dates(text[:head_chars]):
         if mention.day and mention.year:
             try:
-                return date(mention.year, mention.month, mention.day)
+                return mention, date(mention.year, mention.month, mention.day)
             except ValueError:
                 continue
     return None
+
+
+def document_date(text: str, head_chars: int = 1500) -> date | None:
+    """The date of the dateline, if the document has one."""
+    found = dateline(text, head_chars)
+    return found[1] if found else None
 
 
 def _year_for(month: int, day: int, doc: date) -> int:

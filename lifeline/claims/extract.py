@@ -124,6 +124,8 @@ def extract(text: str, doc_date: date, gaz: Gazetteer, rules: Rules) -> Extracti
     skipped: list[NotCheckable] = []
     limit = int(rules.value("max_claims_per_document"))
     state: dict[str, Any] = {}
+    head = dt.dateline(text)
+    state["dateline"] = (head[0].start, head[0].end) if head else None
     for start, end in split(text, rules.abbreviations, int(rules.value("max_sentence_chars"))):
         sentence = text[start:end]
         if not _TRIGGER.search(sentence):
@@ -151,6 +153,9 @@ def _sentence(
     masked = [(m.start, m.end) for m in mentions] + [(p.start, p.end) for p in places]
     figures = qty.find(sentence, rules, masked)
     figures = _drop_denominators(sentence, figures)
+    head_span = state.get("dateline")
+    if head_span:  # the dateline dates the document; it is not the period of the figure after it
+        mentions = [m for m in mentions if (offset + m.start, offset + m.end) != tuple(head_span)]
     period = dt.resolve_period(sentence, mentions, doc, rules.war_start)
     phrases = dt.time_phrases(sentence, mentions, doc, rules.war_start)
     attributions = _attributions(sentence, rules)
@@ -169,9 +174,13 @@ def _sentence(
                 skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
         clause = sentence[prev:nxt]
-        baseline = bool(rules.baseline_re and rules.baseline_re.search(clause))
+        baseline, compared = _baseline_reading(clause, q.end - prev, rules)
         ind = _classify(q, head, before, sentence, rules)
-        notes: list[str] = []
+        notes: list[str] = (
+            ["compared with the time before the war; the figure itself is read as current, not as the baseline"]
+            if compared
+            else []
+        )
         if ind is None and last is not None and not q.percent:
             ind = last  # "906 truckloads, of which 602 came through Western Erez"
             notes.append(f"counts {ind.label}, like the figure before it in the sentence")
@@ -263,6 +272,28 @@ _NUM_NEGATION = re.compile(
     r"|come close to|approach(?:ed)?|more than|over)\s*$|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تصل)\S*\s*$",
     re.IGNORECASE,
 )
+
+
+# "more than before the war", "compared with pre-war levels", "أكثر مما كان قبل الحرب": the pre-war
+# words after a figure are the object of a comparison, so the figure is the current one.
+_COMPARATIVE = re.compile(
+    r"(?:\bthan|\bcompared (?:with|to)|\bin comparison (?:with|to)|\brelative to|\bup from|\bdown from"
+    r"|\bversus|\bvs\.?|مما|عما|مقارنة\s*(?:ب|مع)|بالمقارنة\s*(?:ب|مع))(?:\s+\S+){0,3}?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _baseline_reading(clause: str, fig_end: int, rules: Rules) -> tuple[bool, bool]:
+    """(is the figure a pre-war baseline, is it compared with one): pre-war words in the figure's
+    own clause make it a baseline unless, after the figure, a comparative introduces them."""
+    if rules.baseline_re is None:
+        return False, False
+    m = rules.baseline_re.search(clause)
+    if m is None:
+        return False, False
+    if m.start() >= fig_end and _COMPARATIVE.search(clause[fig_end : m.start()]):
+        return False, True
+    return True, False
 
 
 def _truck_reading(q: qty.Quantity, head: str, before: str, rules: Rules, baseline: bool) -> Indicator:
