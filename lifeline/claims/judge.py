@@ -32,20 +32,25 @@ def numeric_rule(tolerance: float, absolute: bool) -> str:
     band = f"{tolerance:g} percentage points" if absolute else f"{tolerance:.0%}"
     return (
         f"each source is judged on its own: consistent if its value lies within the claimed range widened by {band}, "
-        "overstated if below it, understated if above it; the claim is consistent, overstated or understated when "
+        "overstated if below it, understated if above it (a source's minimum, 'at least N', is never below a claim; "
+        "a maximum never above it); the claim is consistent, overstated or understated when "
         "every source says so, and 'sources disagree' when they fall on different sides; a figure attributed to a "
         "source is judged against that source first"
     )
 
 
-def side(low: float, high: float | None, value: float, tolerance: float, absolute: bool) -> str:
-    """One source's verdict on a claimed [low, high]: consistent, overstated or understated."""
+def side(
+    low: float, high: float | None, value: float, tolerance: float, absolute: bool, bound: str | None = None
+) -> str:
+    """One source's verdict on a claimed [low, high]: consistent, overstated or understated. A source
+    that states its figure as a bound ("at least 300": ``bound="lower"``) only rules out claims
+    entirely on the other side of it."""
     hi = math.inf if high is None else high
     lo_w = low - tolerance if absolute else low * (1 - tolerance)
     hi_w = hi + tolerance if absolute else hi * (1 + tolerance)
-    if value < lo_w:
+    if value < lo_w and bound != "lower":
         return "overstated"
-    if value > hi_w:
+    if value > hi_w and bound != "upper":
         return "understated"
     return "consistent"
 
@@ -53,7 +58,7 @@ def side(low: float, high: float | None, value: float, tolerance: float, absolut
 def numeric(
     low: float,
     high: float | None,
-    values: list[tuple[float, str]],
+    values: list[tuple[float, str]] | list[tuple[float, str, str | None]],
     tolerance: float,
     absolute: bool,
     unit: str,
@@ -64,7 +69,10 @@ def numeric(
     if not values:
         return Judgement("no data", "No source in the store has a figure for this indicator, area and date.", rule)
     band = f"{tolerance:g} points" if absolute else f"{tolerance:.0%}"
-    verdicts = [(side(low, high, v, tolerance, absolute), v, lab) for v, lab in values]
+    verdicts = [
+        (side(low, high, t[0], tolerance, absolute, t[2] if len(t) > 2 else None), t[0], t[1])  # type: ignore[misc]
+        for t in values
+    ]
     kinds = {k for k, _, _ in verdicts}
     listed = "; ".join(f"{lab}: {fmt(v, unit)} ({k})" for k, v, lab in verdicts)
     if len(kinds) > 1:

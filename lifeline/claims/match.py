@@ -46,13 +46,38 @@ def _label(row: EvidenceRow) -> str:
     return f"{row.source} ({row.date})"
 
 
+_LOWER_WORDS = r"at least|more than|over|upwards of|a minimum of|no fewer than|no less than"
+_UPPER_WORDS = r"at most|fewer than|less than|up to|under|no more than|a maximum of"
+
+
+def evidence_bound(row: EvidenceRow) -> str | None:
+    """'lower' or 'upper' when the source's own title states its figure as a bound ("At least 300
+    trucks a day needed"), so a claim above a stated minimum is not judged overstated against it."""
+    if not isinstance(row.value, (int, float)) or not row.title:
+        return None
+    v = float(row.value)
+    for m in re.finditer(rf"\b({_LOWER_WORDS}|{_UPPER_WORDS})\s+([0-9][0-9,]*(?:\.[0-9]+)?)", row.title, re.IGNORECASE):
+        try:
+            n = float(m.group(2).replace(",", ""))
+        except ValueError:
+            continue
+        if n == v:
+            return "lower" if re.fullmatch(_LOWER_WORDS, m.group(1).lower()) else "upper"
+    return None
+
+
+def _bound_label(row: EvidenceRow, bound: str | None) -> str:
+    return _label(row) + {"lower": ", a minimum", "upper": ", a maximum"}.get(bound or "", "")
+
+
 def _numeric(claim: Claim, rows: list[EvidenceRow], tolerance: float, absolute: bool) -> judge.Judgement:
     """Each used source's own verdict, then the claim's: against the attributed source when the
     statement names one and the store has its figure, else against every source."""
     low = claim.low if claim.low is not None else 0.0
     used = [r for r in rows if r.used and isinstance(r.value, (int, float))]
+    bounds = {id(r): evidence_bound(r) for r in used}
     for r in used:
-        r.verdict = judge.side(low, claim.high, float(r.value), tolerance, absolute)  # type: ignore[arg-type]
+        r.verdict = judge.side(low, claim.high, float(r.value), tolerance, absolute, bounds[id(r)])  # type: ignore[arg-type]
     decisive = used
     lead = ""
     if claim.attribution is not None:
@@ -79,7 +104,7 @@ def _numeric(claim: Claim, rows: list[EvidenceRow], tolerance: float, absolute: 
     j = judge.numeric(
         low,
         claim.high,
-        [(float(r.value), _label(r)) for r in decisive],  # type: ignore[arg-type]
+        [(float(r.value), _bound_label(r, bounds[id(r)]), bounds[id(r)]) for r in decisive],  # type: ignore[arg-type]
         tolerance,
         absolute,
         claim.indicator.unit,

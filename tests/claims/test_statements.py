@@ -17,12 +17,9 @@ from lifeline.claims.report import VERDICTS
 
 STATEMENTS = Path(__file__).with_name("statements")
 CASES = sorted(p for p in STATEMENTS.iterdir() if p.suffix in {".txt", ".html"})
-# Reviewed against the data after the per-source and per-period readings (issue 13): these readings are
-# known wrong or not yet checked by hand; the expectations keep what the statement says, not the output.
-KNOWN_WRONG = {
-    "08-third-government": "trucks_needed 'around 500' now 'sources disagree'; not yet checked against each source",
-    "31-long-crossings-update": "trucks_needed 'at least 500' now 'sources disagree'; not yet checked per source",
-}
+# Readings known wrong or not yet checked by hand (statement id -> why), run as strict xfail; the
+# expectations keep what the statement says, not the output. Empty: every fixture has been reviewed.
+KNOWN_WRONG: dict[str, str] = {}
 
 
 def _case(p: Path) -> object:
@@ -32,7 +29,7 @@ def _case(p: Path) -> object:
     )
 
 
-@pytest.mark.xfail(reason="no reviewed fixture yet expects 'sources disagree' (see KNOWN_WRONG)", strict=True)
+@pytest.mark.xfail(reason="no fixture yet expects 'sources disagree': the corpus needs a statement written for it", strict=True)
 def test_the_development_set_is_large_and_varied() -> None:
     assert len(CASES) >= 25
     verdicts = set()
