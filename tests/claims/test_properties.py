@@ -97,8 +97,9 @@ def conn(reference_store: Engine) -> Iterator[Connection]:
         yield c
 
 
-def run_pipeline(conn: Connection, text: str, when: date | None) -> None:
-    """The whole pipeline and every face's rendering of its result; invariants on spans."""
+def run_pipeline(conn: Connection, text: str, when: date | None) -> int:
+    """The whole pipeline and every face's rendering of its result; invariants on spans. Returns
+    the number of claims judged."""
     report = check_parsed(conn, from_text(text), when)
     for c in report.claims:
         assert report.text[c.figure_span[0] : c.figure_span[1]] == c.figure
@@ -109,6 +110,7 @@ def run_pipeline(conn: Connection, text: str, when: date | None) -> None:
     highlight_html(report.as_dict())
     page_html(report)
     json.dumps(report.as_dict(), default=str)
+    return len(report.claims)
 
 
 _FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -151,14 +153,16 @@ def test_ten_thousand_generated_documents(conn: Connection) -> None:
     noise; a third without a date): no exception."""
     rng = random.Random(13)
     failures: list[str] = []
+    with_claims = 0
     for i in range(10_000):
         text = _draw(rng)
         when = None if i % 3 == 0 else date(2024, 5, 20)
         try:
-            run_pipeline(conn, text, when)
+            with_claims += bool(run_pipeline(conn, text, when))
         except Exception as exc:  # noqa: BLE001 - the test counts every exception
             failures.append(f"{type(exc).__name__}: {exc} on {text[:120]!r}")
     assert failures == [], f"{len(failures)} of 10,000 documents raised; first: {failures[:3]}"
+    assert with_claims >= 3_000, "the generated documents reach matching and judging, not only extraction"
 
 
 def _draw(rng: random.Random) -> str:
