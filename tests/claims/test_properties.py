@@ -10,6 +10,7 @@ import json
 import random
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,6 +21,7 @@ from lifeline.claims.check import check_parsed
 from lifeline.claims.documents import from_bytes, from_text
 from lifeline.claims.highlight import highlight_html, page_html
 from lifeline.errors import UserError
+from lifeline.store.engine import open_store
 
 # ---------------------------------------------------------------------------- the claim forms
 DATELINES = [
@@ -183,3 +185,28 @@ def _draw(rng: random.Random) -> str:
     if kind == 2:
         return _html(junk, body, junk, junk)
     return junk
+
+
+# One statement per claim kind, each against a store with nothing in it: every empty-evidence path
+# (no need, no baseline, no status, no population, no deliveries, no IPC, no facilities) answers.
+EVERY_KIND = (
+    "Gaza, 20 May 2024. 2.2 million people live in the Gaza Strip. 800,000 people have fled Rafah since 6 May. "
+    "1.7 million people are displaced. 100,000 people are under evacuation orders. In April, 4,500 trucks entered "
+    "Gaza. Since 7 May, 58 aid trucks a day have entered. Before the war, 500 trucks a day entered. At least 500 "
+    "trucks a day are needed. Aid covers less than a third of needs. People receive 1,200 kcal per person per "
+    "day. Only 12 hospitals are functioning. 1.1 million people face IPC Phase 5. The Rafah crossing is closed. "
+    "Kerem Shalom is the only crossing open."
+)
+
+
+def test_every_kind_against_an_empty_store(tmp_path: Path) -> None:
+    engine = open_store(f"sqlite:///{tmp_path / 'empty.db'}")
+    try:
+        with engine.connect() as c:
+            report = check_parsed(c, from_text(EVERY_KIND), None)
+            assert len(report.claims) >= 10
+            assert {cl.verdict for cl in report.claims} == {"no data"}
+            assert any("holds no evidence yet" in n for n in report.notes)
+            highlight_html(report)
+    finally:
+        engine.dispose()
