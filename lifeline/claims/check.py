@@ -16,11 +16,10 @@ from lifeline.claims import evidence as ev
 from lifeline.claims import gazetteer, match
 from lifeline.claims.dates import document_date
 from lifeline.claims.documents import Document, from_text
-from lifeline.claims.extract import Claim, extract
+from lifeline.claims.extract import Claim, NotCheckable, extract
 from lifeline.claims.judge import fmt
 from lifeline.claims.report import ClaimResult, ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
-from lifeline.errors import UserError
 
 _lock = threading.Lock()
 _gazetteers: dict[tuple[str, tuple[Any, ...]], gazetteer.Gazetteer] = {}
@@ -39,8 +38,9 @@ def context(conn: Connection, rules: Rules) -> tuple[ev.EvidenceIndex, gazetteer
     return index, gaz
 
 
-def resolve_date(doc: Document, given: date | None, ask: Callable[[], date] | None) -> tuple[date, str]:
-    """--date, else the document's dateline, else ask (when a person is there), else a clear error."""
+def resolve_date(doc: Document, given: date | None, ask: Callable[[], date] | None) -> tuple[date | None, str]:
+    """--date, else the document's dateline, else ask (when a person is there), else none: the
+    report then lists every figure as not checkable, saying why."""
     if given is not None:
         return given, "given"
     found = document_date(doc.text)
@@ -48,10 +48,13 @@ def resolve_date(doc: Document, given: date | None, ask: Callable[[], date] | No
         return found, "dateline"
     if ask is not None:
         return ask(), "asked"
-    raise UserError(
-        "the document has no dateline (e.g. 'May 7, 2024'); pass its date with --date YYYY-MM-DD",
-        file=doc.name,
-    )
+    return None, "none"
+
+
+NO_DATE = (
+    "the document has no dateline (e.g. 'May 7, 2024' or '7 أيار/مايو 2024'), so the periods its figures speak of "
+    "('yesterday', 'in May') cannot be placed: pass its date with --date YYYY-MM-DD"
+)
 
 
 def check_document(
@@ -81,14 +84,34 @@ def check_parsed(
     rules = rules or load_rules()
     doc_date, basis = resolve_date(doc, date, ask)
     index, gaz = context(conn, rules)
+    notes: list[str] = []
+    if doc_date is None:
+        found = extract(doc.text, rules.war_start, gaz, rules)
+        skipped = [NotCheckable(c.text, c.span, c.figure, NO_DATE) for c in found.claims] + found.not_checkable
+        skipped.sort(key=lambda n: n.span)
+        notes.append("nothing checkable: " + NO_DATE)
+        return ClaimsReport(
+            notes=notes, title=title or doc.title, date=None, date_basis=basis, claims=[], not_checkable=skipped,
+            text=doc.text, truncated=found.truncated, rules=rules.files,
+        )
     found = extract(doc.text, doc_date, gaz, rules)
-    results = [judge_claim(c, index, doc_date, rules, conn) for c in found.claims]
-    notes = []
+    held, unheld = _held_kinds(found.claims, index)
+    results = [judge_claim(c, index, doc_date, rules, conn) for c in held]
+    if unheld:
+        found.not_checkable.extend(unheld)
+        found.not_checkable.sort(key=lambda n: n.span)
     if index.observations.is_empty() and index.deliveries.is_empty():
         notes.append(
             "the store holds no evidence yet: load the reference set (lifeline reference load) and import line "
             "lists (lifeline import FILE) for verdicts other than 'no data'"
         )
+    if not results:
+        why = (
+            "no figure or crossing status that Lifeline checks was found"
+            if not found.not_checkable
+            else "every figure found is about something Lifeline cannot check (see 'not checkable')"
+        )
+        notes.append(f"nothing checkable: {why}")
     return ClaimsReport(
         notes=notes,
         title=title or doc.title,
@@ -100,6 +123,28 @@ def check_parsed(
         truncated=found.truncated,
         rules=rules.files,
     )
+
+
+def _held_kinds(claims: list[Claim], index: ev.EvidenceIndex) -> tuple[list[Claim], list[NotCheckable]]:
+    """Claims of a kind whose indicator says why it may be unheld (``unheld_reason``: people under
+    evacuation orders, where the reference set has only the orders' areas in km²) are not checkable
+    when the store holds no such figure for any place or date; otherwise 'no data' stays the verdict."""
+    obs = index.observations
+    if obs.is_empty():
+        return claims, []
+    names = set(obs.get_column("indicator").unique().to_list())
+    held: list[Claim] = []
+    unheld: list[NotCheckable] = []
+    for c in claims:
+        ind = c.indicator
+        wanted = set(ind.evidence) | set(ind.derived_from)
+        reason = ind.extra.get("unheld_reason")
+        if reason and not wanted & names:
+            why = f"the figure is {ind.label}, and the store holds no such figure for any place or date: {reason}"
+            unheld.append(NotCheckable(c.text, c.span, c.figure, why))
+        else:
+            held.append(c)
+    return held, unheld
 
 
 def judge_claim(
@@ -122,6 +167,8 @@ def judge_claim(
             rows, j, notes = match.kcal(claim, index, conn, doc_date, recent, rules.war_start)
         else:
             rows, j, notes = match.stock(claim, index, int(rules.value("evidence_recency_days")))
+        if j.verdict == "no data" and ind.kind in {"stock", "rate", "total"}:
+            rows, j = match.nearest(claim, index, rows, j, int(rules.value("nearest_evidence_days")))
         absolute = ind.kind == "share"
         tol = {
             "kind": "percentage points" if absolute else "relative",
@@ -152,6 +199,7 @@ def judge_claim(
         evidence=rows,
         explanation=j.explanation,
         notes=claim.notes + notes,
+        reading=claim.reading_dict(),
     )
 
 
@@ -162,6 +210,9 @@ def _round(x: float | None) -> float | None:
 
 def _tolerance_source(rules: Rules, name: str) -> str:
     table = rules.assumptions.tables.get("tolerances", {})
-    if name in table:
+    entry = table.get(name)
+    if isinstance(entry, dict):
+        return str(entry.get("source", ""))
+    if entry is not None:
         return str(table.get("source", ""))
     return rules.source_of("tolerance_default")

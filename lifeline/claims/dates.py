@@ -67,14 +67,35 @@ _AR_MONTHS = {
 }
 MONTHS = {**_EN_MONTHS, **_AR_MONTHS}
 _M = "|".join(re.escape(m) for m in sorted(MONTHS, key=len, reverse=True))
+# A month written in both calendars' names, "آذار/مارس", "أيار (مايو)", "May/أيار": one month.
+_MM = rf"(?:{_M})(?:\s*(?:/|\(|-|–)\s*(?:{_M})\)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
+_Y = r"(?:19|20)\d\d(?!\d)(?:\s*م(?!\w))?"  # "2024م": the Gregorian-year mark of Arabic datelines
+_DAY_OF = r"(?:of\s+|من\s+(?:شهر\s+)?|(?:شهر\s+))?"
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>\b(?P<d1>[0-3]?\d){_ORD}(?:\s*(?:-|–|to|and)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+(?:of\s+)?(?P<m1>{_M})\b\.?(?:,?\s+(?P<y1>(?:19|20)\d\d)\b)?)"
-    rf"|(?P<mdy>\b(?P<m2>{_M})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>(?:19|20)\d\d)\b)?)"
-    rf"|(?P<my>\b(?P<m3>{_M})\b\.?(?:\s+(?P<y3>(?:19|20)\d\d))?\b)",
+    rf"|(?P<dmy>\b(?P<d1>[0-3]?\d){_ORD}(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
+    rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,
 )
+_FIRST_MONTH = re.compile(_M, re.IGNORECASE)
+
+
+_ABBREVIATIONS = frozenset({"jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"})
+
+def _month_of(text: str) -> int:
+    """The month of "آذار/مارس" or "May": its first name decides."""
+    m = _FIRST_MONTH.match(text) or _FIRST_MONTH.search(text)
+    if m is None:
+        raise KeyError(text)
+    return MONTHS[m.group(0).lower()]
+
+
+def _year(text: str | None) -> int | None:
+    return int(text[:4]) if text else None
+
+
 _PART = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+$", re.IGNORECASE)
 # Month names that are also ordinary words are only dates with a day or a year beside them.
 _AMBIGUOUS_BARE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"}
@@ -125,17 +146,19 @@ def find_dates(text: str) -> list[DateMention]:
                 month = g["m3"]
                 if month.lower() in _AMBIGUOUS_BARE and not g["y3"] and not month[:1].isupper():
                     continue
+                if month.lower() in _ABBREVIATIONS and not g["y3"] and month.isupper():
+                    continue  # "MAY" in a shouted headline, "OCT" as a label
                 part = _PART.search(text[max(0, m.start() - 16) : m.start()])
                 if month.lower() == "may" and not g["y3"] and not part and not _dated_context(text, m.start()):
                     continue
-                year = int(g["y3"]) if g["y3"] else None
+                year = _year(g["y3"])
                 if part:
                     word = part.group(1).lower()
                     key = "early" if word in {"beginning of", "start of"} else "end" if word == "end of" else word
                     start = m.start() - (len(text[max(0, m.start() - 16) : m.start()]) - part.start())
-                    out.append(DateMention(start, m.end(), MONTHS[month.lower()], None, year, part=key))
+                    out.append(DateMention(start, m.end(), _month_of(month), None, year, part=key))
                 else:
-                    out.append(DateMention(m.start(), m.end(), MONTHS[month.lower()], None, year))
+                    out.append(DateMention(m.start(), m.end(), _month_of(month), None, year))
         except (ValueError, KeyError):
             continue
     return out
@@ -166,20 +189,25 @@ def _mention(m: re.Match[str], month: str, day: str, year: str | None, day_end: 
     d = int(day)
     if not 1 <= d <= 31:
         raise ValueError(day)
-    return DateMention(
-        m.start(), m.end(), MONTHS[month.lower()], d, int(year) if year else None, int(day_end) if day_end else None
-    )
+    return DateMention(m.start(), m.end(), _month_of(month), d, _year(year), int(day_end) if day_end else None)
 
 
-def document_date(text: str, head_chars: int = 1500) -> date | None:
-    """The dateline: the first full date (day, month and year) near the top of the document."""
+def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | None:
+    """The dateline: the first full date (day, month and year) near the top of the document, with
+    where it stands (it dates the document; it is not the period of a figure beside it)."""
     for mention in find_dates(text[:head_chars]):
         if mention.day and mention.year:
             try:
-                return date(mention.year, mention.month, mention.day)
+                return mention, date(mention.year, mention.month, mention.day)
             except ValueError:
                 continue
     return None
+
+
+def document_date(text: str, head_chars: int = 1500) -> date | None:
+    """The date of the dateline, if the document has one."""
+    found = dateline(text, head_chars)
+    return found[1] if found else None
 
 
 def _year_for(month: int, day: int, doc: date) -> int:
@@ -217,7 +245,11 @@ _REL = re.compile(
     r"|\bsince the (?P<war>start of the war|war began|beginning of the war|war started"
     r"|start of the hostilities|outbreak of the war)\b"
     r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|(?P<ar_yesterday>أمس)|(?P<ar_today>اليوم)",
+    r"|\b(?:in|over|during)? ?the (?:past|last) (?P<hours>24|twenty-four|48|forty-eight) hours\b"
+    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)اليوم(?!\w))"
+    r"|(?P<ar_lastweek>الأسبوع الماضي|الاسبوع الماضي)|(?P<ar_thisweek>هذا الأسبوع|الأسبوع الجاري)"
+    r"|(?P<ar_lastmonth>الشهر الماضي)|(?P<ar_thismonth>هذا الشهر|الشهر الجاري)"
+    r"|(?P<ar_war>منذ (?:بداية|بدء|اندلاع) (?:الحرب|العدوان))",
     re.IGNORECASE,
 )
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -252,6 +284,11 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
     if rel:
         g = rel.lastgroup
         phrase = rel.group(0)
+        g = {"ar_lastweek": "lastweek", "ar_thisweek": "thisweek", "ar_lastmonth": "lastmonth",
+             "ar_thismonth": "thismonth", "ar_war": "war"}.get(g or "", g)
+        if g == "hours":
+            n = 2 if rel.group("hours") in {"48", "forty-eight"} else 1
+            return Period(doc - timedelta(days=n), doc, phrase)
         if g in {"yesterday", "ar_yesterday"}:
             d = doc - timedelta(days=1)
             return Period(d, d, phrase)
@@ -293,3 +330,83 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
     if rel:  # today / now / so far
         return Period(doc, doc, rel.group(0))
     return Period(doc, doc, "document date")
+
+
+@dataclass(frozen=True)
+class TimePhrase:
+    """A date or period phrase at its place in a sentence ("since 7 May", "yesterday", "in April"),
+    resolved against the document date, so each figure can take the phrase of its own clause."""
+
+    start: int
+    end: int
+    period: Period
+
+
+_RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", re.IGNORECASE)
+_LEAD = re.compile(
+    r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|of|for|by)\s+(?:the\s+)?"
+    r"|منذ\s*|(?<!\w)(?:في|خلال|حتى|قبل|بعد)\s+)$",
+    re.IGNORECASE,
+)
+
+
+def time_phrases(sentence: str, mentions: list[DateMention], doc: date, war_start: date) -> list[TimePhrase]:
+    """Every date phrase and relative time phrase of a sentence, each with the period it names."""
+    out: list[TimePhrase] = []
+    i = 0
+    while i < len(mentions):
+        group = [mentions[i]]
+        if i + 1 < len(mentions) and _RANGE_JOIN.match(sentence[mentions[i].end : mentions[i + 1].start]):
+            group.append(mentions[i + 1])
+        lead = _LEAD.search(sentence[max(0, group[0].start - 16) : group[0].start])
+        lo = group[0].start - (len(lead.group(0)) if lead else 0)
+        hi = group[-1].end
+        clause = sentence[lo:hi]
+        shifted = [DateMention(m.start - lo, m.end - lo, m.month, m.day, m.year, m.day_end, m.part) for m in group]
+        try:
+            period = resolve_period(clause, shifted, doc, war_start)
+        except (ValueError, OverflowError):
+            i += len(group)
+            continue
+        out.append(TimePhrase(lo, hi, period))
+        i += len(group)
+    taken = [(p.start, p.end) for p in out]
+    for rel in _REL.finditer(sentence):
+        if rel.lastgroup in {"today"} and rel.group(0).lower() in {"now", "currently", "so far", "at present"}:
+            continue  # "now" is the document date, the default anyway
+        if any(a <= rel.start() < b for a, b in taken):
+            continue
+        lo = max(0, rel.start() - 12)
+        try:
+            period = resolve_period(sentence[lo : rel.end()], [], doc, war_start)
+        except (ValueError, OverflowError):
+            continue
+        out.append(TimePhrase(rel.start(), rel.end(), period))
+    return sorted(out, key=lambda p: p.start)
+
+
+_CLAUSE_BREAK = re.compile(
+    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة", re.IGNORECASE
+)
+
+
+def own_phrase(
+    sentence: str, phrases: list[TimePhrase], lo: int, fig_start: int, fig_end: int, hi: int
+) -> TimePhrase | None:
+    """The time phrase of a figure's own clause (between its neighbouring figures): the nearest,
+    a clause break in between counting as distance, a phrase after the figure slightly preferred
+    ("392 trucks entered in April"), one before it next ("In April, 392 trucks ...")."""
+    best: tuple[float, TimePhrase] | None = None
+    for p in phrases:
+        if p.start >= fig_end and p.start < hi:
+            gap = sentence[fig_end : p.start]
+            score = len(gap) * 0.8
+        elif p.end <= fig_start and p.end > lo:
+            gap = sentence[p.end : fig_start]
+            score = float(len(gap))
+        else:
+            continue
+        score += 60 * len(_CLAUSE_BREAK.findall(gap))
+        if best is None or score < best[0]:
+            best = (score, p)
+    return best[1] if best else None

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from lifeline.claims import dates as dt
 from lifeline.claims import quantities as qty
 from lifeline.claims.gazetteer import Gazetteer, Mention, Place
-from lifeline.claims.rules import Indicator, Rules
+from lifeline.claims.rules import Attribution, Indicator, Rules
 from lifeline.claims.sentences import split
 
 # A sentence is only examined when it has a figure-like token or a crossing-status word.
@@ -43,7 +43,20 @@ _COUNTED_NOUN = re.compile(
     r"|مستشف|شاحن|شخص|معبر)",
     re.IGNORECASE,
 )
-_ONLY = re.compile(r"\b(?:the )?only (?:\w+ )?(?:crossing|entry point|route|gate)\b", re.IGNORECASE)
+_ONLY = re.compile(
+    r"\b(?:the )?(?:only|sole|single|last) (?:remaining )?(?:\w+ )?"
+    r"(?:crossing|entry point|route|gate|outlet|way in|way out"
+    r"|lifeline|exit|gateway|window|door)\b|المنفذ الوحيد|المعبر الوحيد|الشريان الوحيد",
+    re.IGNORECASE,
+)
+# "The closure ...", "the crossing remains shut", "المعبر": a crossing named in an earlier sentence.
+_BACK_REFERENCE = re.compile(
+    r"\b(?:the|this|that|its) (?:border )?(?:crossing|closure|terminal|gate|border)\b"
+    r"|\bit (?:remains?|remained|was|is|has been)\b"
+    r"|(?<!\w)(?:المعبر|الإغلاق|إغلاقه|إغلاق المعبر)(?!\w)",
+    re.IGNORECASE,
+)
+_FAMINE = re.compile(r"\bfamine\b|مجاعة", re.IGNORECASE)
 
 
 @dataclass
@@ -66,6 +79,25 @@ class Claim:
     status: str | None = None
     denominator: float | None = None
     notes: list[str] = field(default_factory=list)
+    reading: str = "count"  # count | total | per day | share | baseline per day | baseline | status
+    attribution: Attribution | None = None
+    negated: bool = False
+
+    def reading_dict(self) -> dict[str, Any]:
+        """What the figure was judged as, so a reader can see a misreading."""
+        return {
+            "indicator": self.indicator.name,
+            "unit": self.indicator.unit,
+            "reading": self.reading,
+            "qualifier": self.qualifier,
+            "bounds_kind": self.qualifier_kind,
+            "period": self.period.as_dict(),
+            "area": self.area.code,
+            "area_name": self.area.name,
+            "area_basis": self.area_basis,
+            "attribution": self.attribution.name if self.attribution else None,
+            "negated": self.negated,
+        }
 
 
 @dataclass
@@ -91,11 +123,14 @@ def extract(text: str, doc_date: date, gaz: Gazetteer, rules: Rules) -> Extracti
     claims: list[Claim] = []
     skipped: list[NotCheckable] = []
     limit = int(rules.value("max_claims_per_document"))
+    state: dict[str, Any] = {}
+    head = dt.dateline(text)
+    state["dateline"] = (head[0].start, head[0].end) if head else None
     for start, end in split(text, rules.abbreviations, int(rules.value("max_sentence_chars"))):
         sentence = text[start:end]
         if not _TRIGGER.search(sentence):
             continue
-        _sentence(sentence, start, doc_date, gaz, rules, claims, skipped)
+        _sentence(sentence, start, doc_date, gaz, rules, claims, skipped, state)
         if len(claims) + len(skipped) >= limit:
             return Extraction(claims[:limit], skipped[: max(0, limit - len(claims))], truncated=True)
     return Extraction(claims, skipped)
@@ -109,14 +144,21 @@ def _sentence(
     rules: Rules,
     claims: list[Claim],
     skipped: list[NotCheckable],
+    state: dict[str, Any] | None = None,
 ) -> None:
+    state = {} if state is None else state
     span = (offset, offset + len(sentence))
     mentions = dt.find_dates(sentence)
     places = gaz.find(sentence)
     masked = [(m.start, m.end) for m in mentions] + [(p.start, p.end) for p in places]
     figures = qty.find(sentence, rules, masked)
     figures = _drop_denominators(sentence, figures)
+    head_span = state.get("dateline")
+    if head_span:  # the dateline dates the document; it is not the period of the figure after it
+        mentions = [m for m in mentions if (offset + m.start, offset + m.end) != tuple(head_span)]
     period = dt.resolve_period(sentence, mentions, doc, rules.war_start)
+    phrases = dt.time_phrases(sentence, mentions, doc, rules.war_start)
+    attributions = _attributions(sentence, rules)
     found = False
     last: Indicator | None = None
     last_period: dt.Period | None = None
@@ -131,8 +173,14 @@ def _sentence(
             if not (q.in_words and reason == "a duration"):  # "four years ago" is not a figure claimed
                 skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
+        clause = sentence[prev:nxt]
+        baseline, compared = _baseline_reading(clause, q.end - prev, rules)
         ind = _classify(q, head, before, sentence, rules)
-        notes: list[str] = []
+        notes: list[str] = (
+            ["compared with the time before the war; the figure itself is read as current, not as the baseline"]
+            if compared
+            else []
+        )
         if ind is None and last is not None and not q.percent:
             ind = last  # "906 truckloads, of which 602 came through Western Erez"
             notes.append(f"counts {ind.label}, like the figure before it in the sentence")
@@ -146,22 +194,34 @@ def _sentence(
                     span,
                     q.text,
                     f"{what} not tied to any indicator Lifeline checks (population, displacement, "
-                    "trucks, needs met, hospitals, crossings, kcal)",
+                    "trucks, needs met, hospitals, crossings, IPC phases)",
                 )
             )
             continue
+        if ind.name in {"trucks_per_day", "trucks_total"}:
+            ind = _truck_reading(q, head, sentence[max(prev, q.start - 40) : q.start], rules, baseline)
         last = ind
+        reading = _reading(ind, baseline)
         # Only places in the figure's own clause (between its neighbours) can be its area.
         place, basis = _area([m for m in places if prev <= m.start < nxt], q.start, ind, rules, gaz)
         found = True
-        # The figure's own date phrase (after it, else before it) wins over the sentence's.
-        own = [m for m in mentions if q.end <= m.start < nxt][:2] or _nearest_before(
-            sentence, [m for m in mentions if prev <= m.start < q.start]
-        )
-        if own:
-            fig_period = last_period = dt.resolve_period(sentence, own, doc, rules.war_start)
+        own = dt.own_phrase(sentence, phrases, prev, q.start, q.end, nxt)
+        if baseline and ind.kind != "share":
+            eve = rules.war_start - timedelta(days=1)
+            fig_period = dt.Period(eve, eve, "before the war (pre-war baseline; claims.toml war_start)")
+        elif own is not None:
+            fig_period = last_period = own.period
         else:  # "30 trucks a day in October, about 6% of ..." -> the 6% is for October too
             fig_period = last_period or period
+        low, high = q.low, None if q.high == qty.INF else q.high
+        kind, qualifier = q.qualifier_kind, q.qualifier
+        lead = sentence[max(prev, q.start - 30) : q.start]
+        negated = bool(_NUM_NEGATION.search(lead)) or (
+            kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead))
+        )
+        if negated and kind in {"exact", "approx", "near", "lower"}:
+            low, high, kind = 0.0, q.value, "upper"  # "did not exceed 100 trucks", "never reached 200"
+            qualifier = (qualifier or "") + " (negated)"
         claims.append(
             Claim(
                 text=sentence,
@@ -173,15 +233,29 @@ def _sentence(
                 area_basis=basis,
                 period=fig_period,
                 value=q.value,
-                low=q.low,
-                high=None if q.high == qty.INF else q.high,
-                qualifier=q.qualifier,
-                qualifier_kind=q.qualifier_kind,
+                low=low,
+                high=high,
+                qualifier=qualifier,
+                qualifier_kind=kind,
                 denominator=q.denominator,
                 notes=notes,
+                reading=reading,
+                attribution=_nearest_attribution(attributions, q.start),
+                negated=negated,
             )
         )
-    found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims) or found
+    found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims, state) or found
+    if not found and not figures and _FAMINE.search(sentence):
+        skipped.append(
+            NotCheckable(
+                sentence,
+                span,
+                None,
+                "speaks of famine: the store holds IPC phase populations, not famine determinations, and no figure "
+                "is stated",
+            )
+        )
+        return
     if not found and not figures:
         for name in _NO_FIGURE_TOPICS:
             ind = rules.indicators.get(name)
@@ -190,6 +264,84 @@ def _sentence(
                     NotCheckable(sentence, span, None, f"speaks of {ind.label} but states no figure or status to check")
                 )
                 break
+
+
+_NUM_NEGATION = re.compile(
+    r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?"
+    r"(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
+    r"|come close to|approach(?:ed)?|more than|over)\s*$|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تصل)\S*\s*$",
+    re.IGNORECASE,
+)
+
+
+# "more than before the war", "compared with pre-war levels", "أكثر مما كان قبل الحرب": the pre-war
+# words after a figure are the object of a comparison, so the figure is the current one.
+_COMPARATIVE = re.compile(
+    r"(?:\bthan|\bcompared (?:with|to)|\bin comparison (?:with|to)|\brelative to|\bup from|\bdown from"
+    r"|\bversus|\bvs\.?|مما|عما|مقارنة\s*(?:ب|مع)|بالمقارنة\s*(?:ب|مع))(?:\s+\S+){0,3}?\s*(?:the\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _baseline_reading(clause: str, fig_end: int, rules: Rules) -> tuple[bool, bool]:
+    """(is the figure a pre-war baseline, is it compared with one): pre-war words in the figure's
+    own clause make it a baseline unless, after the figure, a comparative introduces them."""
+    if rules.baseline_re is None:
+        return False, False
+    m = rules.baseline_re.search(clause)
+    if m is None:
+        return False, False
+    if m.start() >= fig_end and _COMPARATIVE.search(clause[fig_end : m.start()]):
+        return False, True
+    return True, False
+
+
+def _truck_reading(q: qty.Quantity, head: str, before: str, rules: Rules, baseline: bool) -> Indicator:
+    """Trucks per day only when the figure itself says so ("58 trucks a day", "a daily average of
+    58"); otherwise a count over its period ("in May, 1,200 trucks entered"). A pre-war figure is a
+    baseline, quoted per day."""
+    per_day = bool(rules.rate_after and rules.rate_after.search(head)) or bool(
+        rules.rate_before and rules.rate_before.search(before)
+    )
+    if baseline and "trucks_prewar" in rules.indicators:
+        return rules.indicators["trucks_prewar"]
+    return rules.indicators["trucks_per_day" if per_day else "trucks_total"]
+
+
+def _reading(ind: Indicator, baseline: bool) -> str:
+    if ind.kind == "share":
+        return "share of a baseline" if baseline else "share"
+    if ind.name == "trucks_prewar":
+        return "baseline per day"
+    if baseline:
+        return "baseline"
+    return {"rate": "per day", "total": "total over the period", "coverage": "per person per day"}.get(
+        ind.kind, "count on the date"
+    )
+
+
+def _attributions(sentence: str, rules: Rules) -> list[tuple[int, Attribution]]:
+    """Sources the sentence attributes figures to: a source's name with a reporting word near it."""
+    cue = rules.attribution_cue
+    if cue is None:
+        return []
+    out: list[tuple[int, Attribution]] = []
+    taken: list[tuple[int, int]] = []
+    for att in rules.attributions:
+        for m in att.names.finditer(sentence):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            around = sentence[max(0, m.start() - 30) : m.end() + 30]
+            if cue.search(around):
+                out.append((m.start(), att))
+                taken.append((m.start(), m.end()))
+    return out
+
+
+def _nearest_attribution(found: list[tuple[int, Attribution]], at: int) -> Attribution | None:
+    if not found:
+        return None
+    return min(found, key=lambda p: abs(p[0] - at))[1]
 
 
 def _nearest_before(sentence: str, before: list[dt.DateMention]) -> list[dt.DateMention]:
@@ -214,12 +366,18 @@ def _drop_denominators(sentence: str, figures: list[qty.Quantity]) -> list[qty.Q
     return out
 
 
+_IPC = ("ipc_phase5", "ipc_phase4", "ipc_phase3plus")
+
+
 def _unsupported(head: str, before: str, rules: Rules) -> str | None:
     for reason, pat in rules.unsupported_units:
         if pat.search(head):
             return reason
     window = before + " " + head[:60]
+    ipc = any(p.search(window) for n in _IPC if n in rules.indicators for p in rules.indicators[n].patterns)
     for reason, pat in rules.unsupported_topics:
+        if ipc and reason.startswith("hunger"):
+            continue  # "1.1 million people face catastrophic hunger (IPC Phase 5)" is checked
         if pat.search(window):
             return f"about {reason}"
     return None
@@ -267,8 +425,6 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
             specific = [f for f in found[i + 1 :] if f is not None and f.name != "population"]
             if specific:
                 return specific[0]
-        if ind.name == "trucks_total" and any(p.search(sentence) for p in rules.indicators["trucks_per_day"].patterns):
-            return rules.indicators["trucks_per_day"]
         return ind
     return None
 
@@ -283,7 +439,7 @@ def _first(window: str, rules: Rules) -> Indicator | None:
 
 
 def _area(places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer) -> tuple[Place, str]:
-    prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "crossing_status"}
+    prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "trucks_prewar", "crossing_status"}
     if not prefer_crossing:  # "the Rafah crossing" is not where people live
         places = [m for m in places if not (m.crossing_word or all(p.type == "crossing" for p in m.places))]
     if places:
@@ -308,14 +464,27 @@ def _status_claims(
     doc: date,
     rules: Rules,
     claims: list[Claim],
+    state: dict[str, Any] | None = None,
 ) -> bool:
-    """Crossing open/closed assertions: a crossing named next to a status word."""
+    """Crossing open/closed assertions: a crossing named next to a status word, or a later sentence's
+    "the crossing" / "the closure" speaking of the crossing named last."""
+    state = {} if state is None else state
     crossings = [
         m
         for m in places
         if any(p.type == "crossing" for p in m.places)
         and (m.crossing_word or all(p.type == "crossing" for p in m.places))
     ]
+    back = False
+    if crossings:
+        state["crossing"] = max(crossings, key=lambda m: m.start).pick(True)
+    elif state.get("crossing") is not None:
+        ref = _BACK_REFERENCE.search(sentence)
+        if ref is None:
+            return False
+        place: Place = state["crossing"]
+        crossings = [Mention(ref.start(), ref.end(), ref.group(0), (place,), True)]
+        back = True
     if not crossings:
         return False
     ind = rules.indicators.get("crossing_status")
@@ -352,6 +521,8 @@ def _status_claims(
                 continue
             seen.add(key)
             notes = []
+            if back:
+                notes.append(f"'{mention.text}' read as the {place.name}, the crossing named before it in the document")
             if _ONLY.search(sentence) and status == "open":
                 notes.append(
                     "the statement says this is the only crossing open: other crossings' reported states are checked"
@@ -373,6 +544,8 @@ def _status_claims(
                     qualifier_kind="status",
                     status=status,
                     notes=notes,
+                    reading="status",
+                    attribution=_nearest_attribution(_attributions(sentence, rules), start),
                 )
             )
             found = True
@@ -413,15 +586,11 @@ def _status_period(
     hi = later[0] if later else len(sentence)
     if mention.start > end:
         hi = max(hi, mention.end)
-    clause = sentence[lo:hi]
-    own = [
-        dt.DateMention(m.start - lo, m.end - lo, m.month, m.day, m.year, m.day_end)
-        for m in mentions
-        if lo <= m.start and m.end <= hi
-    ]
-    after = [m for m in own if m.start >= end - lo]
-    nearest = after[:1] or own[-1:]  # "closed on 5 May ... and reopened on 8 May"
-    local = dt.resolve_period(clause, nearest, doc, rules.war_start)
-    if local.basis != "document date" or len(hits) > 1:
-        return local
+    phrases = [p for p in dt.time_phrases(sentence, mentions, doc, rules.war_start) if lo <= p.start and p.end <= hi]
+    after = [p for p in phrases if p.start >= end]
+    nearest = after[:1] or phrases[-1:]  # "closed on 5 May ... and reopened on 8 May"
+    if nearest:
+        return nearest[0].period
+    if len(hits) > 1:
+        return dt.Period(doc, doc, "document date")
     return period

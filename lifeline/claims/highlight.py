@@ -16,6 +16,7 @@ VERDICT_CLASS = {
     "consistent": "v-consistent",
     "overstated": "v-overstated",
     "understated": "v-understated",
+    "sources disagree": "v-disagree",
     "contradicted": "v-contradicted",
     "no data": "v-no-data",
 }
@@ -65,15 +66,35 @@ def _evidence_html(claim: ClaimResult) -> str:
         url = _safe_url(e.url)
         if url:
             src = f'<a href="{escape(url, quote=True)}" rel="noopener noreferrer nofollow">{src}</a>'
+        if e.attributed:
+            src += " (attributed)"
         cls = "" if e.used else ' class="unused"'
+        verdict = e.verdict or ("" if e.used else "not used")
         rows.append(
-            f"<tr{cls}><td>{escape(value)}</td><td>{escape(e.date)}</td>"
+            f"<tr{cls}><td>{escape(value)}</td><td>{escape(verdict)}</td><td>{escape(e.date)}</td>"
             f"<td>{src}</td><td>{escape(e.location)}</td><td>{escape(e.note or '')}</td></tr>"
         )
     return (
-        '<table class="evidence"><thead><tr><th>value</th><th>date</th><th>source</th><th>location</th>'
-        "<th>note</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
+        '<table class="evidence"><thead><tr><th>value</th><th>this source says</th><th>date</th><th>source</th>'
+        "<th>location</th><th>note</th></tr></thead><tbody>" + "".join(rows) + "</tbody></table>"
     )
+
+
+def reading_text(reading: dict[str, Any]) -> str:
+    """The reading a claim was judged on, in one line: what, in what unit, when, where, whose."""
+    if not reading:
+        return ""
+    period = reading.get("period") or {}
+    parts = [
+        f"read as {reading.get('indicator')} ({reading.get('reading')}, {reading.get('unit')})",
+        f"period {period.get('from')} to {period.get('to')} ({period.get('basis')})",
+        f"area {reading.get('area_name')} ({reading.get('area_basis')})",
+    ]
+    if reading.get("qualifier"):
+        parts.append(f"qualifier '{reading.get('qualifier')}' ({reading.get('bounds_kind')})")
+    if reading.get("attribution"):
+        parts.append(f"attributed to {reading.get('attribution')}")
+    return "; ".join(parts)
 
 
 def claims_html(report: ClaimsReport) -> str:
@@ -88,6 +109,7 @@ def claims_html(report: ClaimsReport) -> str:
             f'<li id="claim-{i}" class="claim-item {VERDICT_CLASS.get(c.verdict, "v-no-data")}">'
             f"<p><strong>{escape(c.verdict)}</strong>: {escape(c.figure)} — {escape(c.indicator_label)}, "
             f"{escape(c.area_name)}, {escape(c.date['from'])} to {escape(c.date['to'])}</p>"
+            f'<p class="reading">{escape(reading_text(c.reading))}</p>'
             f"<p>{escape(c.explanation)}</p>"
             f'<p class="rule">{escape(tol_text)}Rule: {escape(str(tol.get("rule", "")))}</p>'
             f"{_evidence_html(c)}{notes_html}</li>"
@@ -105,7 +127,7 @@ STYLE = """
 body{font-family:system-ui,sans-serif;max-width:70rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 mark.claim{padding:0 .15em;border-radius:.2em}
 .v-consistent{background:#d9f2d9}.v-overstated{background:#fde2c8}.v-understated{background:#d6e6fb}
-.v-contradicted{background:#f8c9c9}.v-no-data{background:#e6e6e6}
+.v-contradicted{background:#f8c9c9}.v-disagree{background:#efe0f7}.v-no-data{background:#e6e6e6}
 table.evidence{border-collapse:collapse;font-size:.9em}
 table.evidence td,table.evidence th{border:1px solid #ccc;padding:.2em .4em}
 tr.unused{color:#777}li.claim-item{margin-bottom:1em;padding:.3em .6em}
@@ -121,7 +143,8 @@ def page_html(report: ClaimsReport) -> str:
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
         f"<title>Claims check: {title}</title><style>{STYLE}</style></head><body>"
-        f"<h1>Claims check: {title}</h1><p>Document date {escape(report.date.isoformat())} "
+        f"<h1>Claims check: {title}</h1>"
+        f"<p>Document date {escape(report.date.isoformat() if report.date else 'unknown')} "
         f"({escape(report.date_basis)}). {counts}. Verdicts speak of the data in the store only; "
         "the claims are the document's.</p>"
         f"{highlight_html(report)}<h2>Claims</h2>{claims_html(report)}</body></html>"

@@ -31,69 +31,65 @@ def fmt(value: float | None, unit: str = "") -> str:
 def numeric_rule(tolerance: float, absolute: bool) -> str:
     band = f"{tolerance:g} percentage points" if absolute else f"{tolerance:.0%}"
     return (
-        f"consistent if at least one source's value lies within the claimed range widened by {band}; "
-        "overstated if every source is below it, understated if every source is above it; "
-        "when sources fall on both sides, the nearest decides"
+        f"each source is judged on its own: consistent if its value lies within the claimed range widened by {band}, "
+        "overstated if below it, understated if above it (a source's minimum, 'at least N', is never below a claim; "
+        "a maximum never above it); the claim is consistent, overstated or understated when "
+        "every source says so, and 'sources disagree' when they fall on different sides; a figure attributed to a "
+        "source is judged against that source first"
     )
+
+
+def side(
+    low: float, high: float | None, value: float, tolerance: float, absolute: bool, bound: str | None = None
+) -> str:
+    """One source's verdict on a claimed [low, high]: consistent, overstated or understated. A source
+    that states its figure as a bound ("at least 300": ``bound="lower"``) only rules out claims
+    entirely on the other side of it."""
+    hi = math.inf if high is None else high
+    lo_w = low - tolerance if absolute else low * (1 - tolerance)
+    hi_w = hi + tolerance if absolute else hi * (1 + tolerance)
+    if value < lo_w and bound != "lower":
+        return "overstated"
+    if value > hi_w and bound != "upper":
+        return "understated"
+    return "consistent"
 
 
 def numeric(
     low: float,
     high: float | None,
-    values: list[tuple[float, str]],
+    values: list[tuple[float, str]] | list[tuple[float, str, str | None]],
     tolerance: float,
     absolute: bool,
     unit: str,
     claimed: str,
 ) -> Judgement:
-    """Claimed [low, high] (high None = open above) against (value, label) pairs from the sources."""
+    """Claimed [low, high] (high None = open above) against (value, label) pairs, one per source."""
     rule = numeric_rule(tolerance, absolute)
     if not values:
         return Judgement("no data", "No source in the store has a figure for this indicator, area and date.", rule)
-    hi = math.inf if high is None else high
-    lo_w = low - tolerance if absolute else low * (1 - tolerance)
-    hi_w = hi + tolerance if absolute else hi * (1 + tolerance)
-    inside = [(v, lab) for v, lab in values if lo_w <= v <= hi_w]
     band = f"{tolerance:g} points" if absolute else f"{tolerance:.0%}"
-    if inside:
+    verdicts = [
+        (side(low, high, t[0], tolerance, absolute, t[2] if len(t) > 2 else None), t[0], t[1])  # type: ignore[misc]
+        for t in values
+    ]
+    kinds = {k for k, _, _ in verdicts}
+    listed = "; ".join(f"{lab}: {fmt(v, unit)} ({k})" for k, v, lab in verdicts)
+    if len(kinds) > 1:
+        return Judgement(
+            "sources disagree",
+            f"The sources fall on different sides of the stated {claimed}: {listed}.",
+            rule,
+        )
+    kind = kinds.pop()
+    if kind == "consistent":
         within = "exactly" if tolerance == 0 else f"within {band}"
-        mid = low if hi == math.inf else (low + hi) / 2
-        v, lab = min(inside, key=lambda p: abs(p[0] - mid))
-        others = len(inside) - 1
-        more = f" (and {others} other source{'s' if others > 1 else ''})" if others else ""
-        outside = [val for val, _ in values if not lo_w <= val <= hi_w]
-        differ = ""
-        if outside:
-            n = len(outside)
-            span = fmt(min(outside), unit) + ("" if n == 1 else f" to {fmt(max(outside), unit)}")
-            differ = f" {n} other figure{'s differ' if n > 1 else ' differs'}: {span}."
-        return Judgement(
-            "consistent",
-            f"The stated {claimed} agrees {within} with {lab}: {fmt(v, unit)}{more}.{differ}",
-            rule,
-        )
-
-    def distance(v: float) -> float:
-        if v < lo_w:
-            return (lo_w - v) / max(abs(lo_w), 1e-9)
-        return (v - hi_w) / max(abs(hi_w), 1e-9)
-
-    v, lab = min(values, key=lambda p: distance(p[0]))
-    below = all(val < lo_w for val, _ in values)
-    above = all(val > hi_w for val, _ in values)
-    if v < lo_w:
-        lead = "every source is lower" if below else "the nearest source is lower"
-        return Judgement(
-            "overstated",
-            f"The stated {claimed} is higher than the data: {lead}; closest is {lab}: {fmt(v, unit)} "
-            f"({_outside(tolerance, band)}).",
-            rule,
-        )
-    lead = "every source is higher" if above else "the nearest source is higher"
+        return Judgement("consistent", f"The stated {claimed} agrees {within} with every source: {listed}.", rule)
+    lead = "lower" if kind == "overstated" else "higher"
     return Judgement(
-        "understated",
-        f"The stated {claimed} is lower than the data: {lead}; closest is {lab}: {fmt(v, unit)} "
-        f"({_outside(tolerance, band)}).",
+        kind,
+        f"The stated {claimed} is {'higher' if kind == 'overstated' else 'lower'} than the data: every source is "
+        f"{lead} ({_outside(tolerance, band)}): {listed}.",
         rule,
     )
 

@@ -19,6 +19,7 @@ from lifeline.claims.report import EvidenceRow
 from lifeline.errors import UserError
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
+_FOOD = re.compile(r"\bfood\b|غذا", re.IGNORECASE)
 
 
 def _obs_row(
@@ -45,17 +46,94 @@ def _label(row: EvidenceRow) -> str:
     return f"{row.source} ({row.date})"
 
 
+_LOWER_WORDS = r"at least|more than|over|upwards of|a minimum of|no fewer than|no less than"
+_UPPER_WORDS = r"at most|fewer than|less than|up to|under|no more than|a maximum of"
+
+
+def evidence_bound(row: EvidenceRow) -> str | None:
+    """'lower' or 'upper' when the source's own title states its figure as a bound ("At least 300
+    trucks a day needed"), so a claim above a stated minimum is not judged overstated against it."""
+    if not isinstance(row.value, (int, float)) or not row.title:
+        return None
+    v = float(row.value)
+    for m in re.finditer(rf"\b({_LOWER_WORDS}|{_UPPER_WORDS})\s+([0-9][0-9,]*(?:\.[0-9]+)?)", row.title, re.IGNORECASE):
+        try:
+            n = float(m.group(2).replace(",", ""))
+        except ValueError:
+            continue
+        if n == v:
+            return "lower" if re.fullmatch(_LOWER_WORDS, m.group(1).lower()) else "upper"
+    return None
+
+
+def _bound_label(row: EvidenceRow, bound: str | None) -> str:
+    return _label(row) + {"lower": ", a minimum", "upper": ", a maximum"}.get(bound or "", "")
+
+
 def _numeric(claim: Claim, rows: list[EvidenceRow], tolerance: float, absolute: bool) -> judge.Judgement:
-    values = [(float(r.value), _label(r)) for r in rows if r.used and isinstance(r.value, (int, float))]
+    """Each used source's own verdict, then the claim's: against the attributed source when the
+    statement names one and the store has its figure, else against every source."""
     low = claim.low if claim.low is not None else 0.0
-    return judge.numeric(
+    used = [r for r in rows if r.used and isinstance(r.value, (int, float))]
+    bounds = {id(r): evidence_bound(r) for r in used}
+    for r in used:
+        r.verdict = judge.side(low, claim.high, float(r.value), tolerance, absolute, bounds[id(r)])  # type: ignore[arg-type]
+    decisive = used
+    lead = ""
+    if claim.attribution is not None:
+        pattern = claim.attribution.sources
+        mine = [r for r in used if pattern.search(r.source)]
+        if not mine and claim.attribution.family is not None:
+            mine = [r for r in used if claim.attribution.family.search(r.source)]
+        for r in mine:
+            r.attributed = True
+        if mine:
+            decisive = mine
+            others = [r for r in used if not r.attributed]
+            rest = "; ".join(f"{_label(r)}: {judge.fmt(float(r.value), claim.indicator.unit)} ({r.verdict})"  # type: ignore[arg-type]
+                             for r in others)
+            lead = f" Attributed to {claim.attribution.name}: judged against its figures." + (
+                f" Other sources: {rest}." if rest else ""
+            )
+        elif used:
+            lead = (
+                f" Attributed to {claim.attribution.name}, which has no figure in the store for this indicator, "
+                "place and period: judged against the other sources."
+            )
+    rows.sort(key=lambda r: (not r.attributed, not r.used))
+    j = judge.numeric(
         low,
         claim.high,
-        values,
+        [(float(r.value), _bound_label(r, bounds[id(r)]), bounds[id(r)]) for r in decisive],  # type: ignore[arg-type]
         tolerance,
         absolute,
         claim.indicator.unit,
         f"{claim.figure!r} ({claim.indicator.label})",
+    )
+    if j.verdict == "no data" and rows:
+        j = judge.Judgement("no data", _nearest(claim, rows), j.rule)
+    return judge.Judgement(j.verdict, j.explanation + lead, j.rule)
+
+
+def _nearest(claim: Claim, rows: list[EvidenceRow]) -> str:
+    """'No data' with the evidence the store does hold nearby, and how far it is in time."""
+    shown = [r for r in rows if isinstance(r.value, (int, float))]
+    if not shown:
+        return "No source in the store has a figure for this indicator, area and date."
+    end = claim.period.end
+    def gap(r: EvidenceRow) -> int:
+        try:
+            first = date.fromisoformat(r.date.split("/")[0])
+            last = date.fromisoformat(r.date.split("/")[-1])
+        except ValueError:
+            return 10**6
+        if first <= end <= last:
+            return 0
+        return min(abs((end - first).days), abs((end - last).days))
+    r = min(shown, key=gap)
+    return (
+        f"No source has a figure that decides this claim for its area and dates; nearest in the store: {_label(r)}: "
+        f"{judge.fmt(float(r.value), claim.indicator.unit)}, {gap(r)} days from {end} (not used)."  # type: ignore[arg-type]
     )
 
 
@@ -67,7 +145,11 @@ def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
     rows: list[EvidenceRow] = []
     notes: list[str] = []
     span = ind.extra.get("dated_by") == "span"
-    frame = _stock_frame(idx, ind.evidence, claim.area.code, end, ind.lookback_days, ind.after_days, span)
+    names = ind.evidence
+    if ind.extra.get("food_evidence") and _FOOD.search(claim.text):
+        names = tuple(ind.extra["food_evidence"])
+        notes.append(f"food trucks: compared with {', '.join(names)}")
+    frame = _stock_frame(idx, names, claim.area.code, end, ind.lookback_days, ind.after_days, span)
     if frame.is_empty() and ind.derived_from:
         frame = _derived_not_functioning(idx, ind.derived_from, claim.area.code, end, ind.lookback_days, ind.after_days)
         if not frame.is_empty():
@@ -106,8 +188,8 @@ def _stock_frame(
 ) -> pl.DataFrame:
     """Figures for the indicators and area whose date (``as_of``) falls in the look-back window."""
     frame = idx.observations_for(indicators, area)
-    if frame.is_empty():
-        return frame
+    if frame.is_empty():  # the same columns as a frame with rows, so callers never test for them
+        return frame.with_columns(pl.lit(None, dtype=pl.Date).alias("as_of"))
     asof = as_of(frame)
     if span:  # a figure stated for a period (a need for 2024) holds on every day of it
         asof = frame.select(
@@ -272,7 +354,7 @@ def share(
     ind = claim.indicator
     extra = ind.extra
     baseline = bool(re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE))
-    food = bool(re.search(r"\bfood\b", claim.text, re.IGNORECASE))
+    food = bool(_FOOD.search(claim.text))
     key = ("food_" if food else "") + ("baseline_evidence" if baseline else "evidence")
     need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())
     window, note = _window(claim, doc, recent_days, False, war_start)
@@ -500,3 +582,59 @@ def kcal(claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_d
     if cov_note:
         notes.append(cov_note)
     return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
+
+
+# ---------------------------------------------------------------------------------------- nearest evidence
+def nearest(
+    claim: Claim, idx: EvidenceIndex, rows: list[EvidenceRow], j: judge.Judgement, max_days: int
+) -> tuple[list[EvidenceRow], judge.Judgement]:
+    """When nothing falls in the claim's window, each source's figure nearest in time, labelled with
+    its distance. Only a stock (a population) is judged against it, and only within ``max_days``: a
+    total or a rate for other days is another period's figure, so it is shown, never judged on."""
+    ind = claim.indicator
+    names = ind.evidence
+    if ind.extra.get("food_evidence") and _FOOD.search(claim.text):
+        names = tuple(ind.extra["food_evidence"])
+    frame = idx.observations_for(names, claim.area.code)
+    if frame.is_empty():
+        return rows, j
+    start, end = claim.period.start, claim.period.end
+    best: dict[str, tuple[int, dict[str, Any]]] = {}
+    for rec in frame.iter_rows(named=True):
+        if rec["value"] is None:
+            continue
+        a, b = rec["date"], rec["period_end"] or rec["date"]
+        gap = 0 if a <= end and b >= start else min(abs((a - end).days), abs((b - start).days))
+        pub = str(rec["publisher"])
+        if pub not in best or gap < best[pub][0]:
+            best[pub] = (gap, rec)
+    if not best:
+        return rows, j
+    judged = ind.kind == "stock"
+    close = {p: v for p, v in best.items() if v[0] <= max_days} if judged else {}
+    shown = close or best
+    extra = []
+    for gap, rec in sorted(shown.values(), key=lambda v: v[0]):
+        note = f"nearest evidence in time: {gap} days from the claim's period {start} to {end}"
+        extra.append(_obs_row(rec, used=bool(close), note=note))
+    rows = [r for r in rows if r.used] + extra + [r for r in rows if not r.used]
+    if not close:
+        gap = min(v[0] for v in best.values())
+        why = (
+            f"within {max_days} days of the claim's period" if judged
+            else "for the claim's own period (a figure for other days is not evidence for these)"
+        )
+        return rows, judge.Judgement(
+            "no data",
+            f"No source has a figure for {claim.area.name} {why}; the nearest in the store is {gap} days away "
+            "(shown, not used).",
+            j.rule,
+        )
+    out = _numeric(claim, rows, ind.tolerance, False)
+    gap = max(v[0] for v in close.values())
+    return rows, judge.Judgement(
+        out.verdict,
+        out.explanation + f" No figure falls in the claim's own window: judged against the nearest evidence, "
+        f"up to {gap} days away (claims.toml nearest_evidence_days).",
+        out.rule,
+    )

@@ -12,7 +12,7 @@ from typing import Any
 
 from lifeline.claims.extract import NotCheckable
 
-VERDICTS = ("consistent", "overstated", "understated", "contradicted", "no data")
+VERDICTS = ("consistent", "overstated", "understated", "sources disagree", "contradicted", "no data")
 
 
 @dataclass
@@ -27,6 +27,8 @@ class EvidenceRow:
     url: str | None = None
     note: str | None = None
     used: bool = True
+    verdict: str | None = None  # this source's own verdict on the claim (numeric claims)
+    attributed: bool = False  # the statement attributes its figure to this source
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +40,8 @@ class EvidenceRow:
             "url": self.url,
             "note": self.note,
             "used": self.used,
+            "verdict": self.verdict,
+            "attributed": self.attributed,
         }
 
 
@@ -61,9 +65,20 @@ class ClaimResult:
     evidence: list[EvidenceRow]
     explanation: str
     notes: list[str] = field(default_factory=list)
+    reading: dict[str, Any] = field(default_factory=dict)
+
+    def sources(self) -> list[dict[str, Any]]:
+        """Each source's value and own verdict, side by side (the used evidence rows)."""
+        return [
+            {"source": e.source, "value": e.value, "date": e.date, "verdict": e.verdict, "attributed": e.attributed}
+            for e in self.evidence
+            if e.used
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         return {
+            "reading": self.reading,
+            "sources": self.sources(),
             "text": self.text,
             "span": list(self.span),
             "figure": self.figure,
@@ -90,8 +105,8 @@ class ClaimsReport:
     """Every claim of one document with its verdict, plus the figures that could not be checked."""
 
     title: str | None
-    date: date
-    date_basis: str  # "--date" | "dateline" | "asked"
+    date: date | None  # None: no dateline and none given; every figure is then not checkable
+    date_basis: str  # "given" | "dateline" | "asked" | "none"
     claims: list[ClaimResult]
     not_checkable: list[NotCheckable]
     text: str = ""
@@ -110,7 +125,7 @@ class ClaimsReport:
         return {
             "document": {
                 "title": self.title,
-                "date": self.date.isoformat(),
+                "date": self.date.isoformat() if self.date else None,
                 "date_basis": self.date_basis,
                 "characters": len(self.text),
                 "truncated": self.truncated,

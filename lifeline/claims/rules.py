@@ -36,6 +36,17 @@ class Indicator:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
 
+@dataclass(frozen=True)
+class Attribution:
+    """A source a statement can attribute a figure to ("according to UN records", "COGAT says"):
+    the names it goes by in text, and the evidence sources that are its figures."""
+
+    name: str
+    names: re.Pattern[str]
+    sources: re.Pattern[str]
+    family: re.Pattern[str] | None = None
+
+
 @dataclass
 class Rules:
     """Everything extraction and checking need from the assumption set, compiled."""
@@ -56,6 +67,11 @@ class Rules:
     unsupported_units: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     unsupported_topics: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    attribution_cue: re.Pattern[str] | None = None
+    baseline_re: re.Pattern[str] | None = None
+    rate_after: re.Pattern[str] | None = None
+    rate_before: re.Pattern[str] | None = None
 
     def value(self, name: str) -> float:
         return self.assumptions.value(name)
@@ -133,7 +149,36 @@ def build(aset: AssumptionSet) -> Rules:
         for reason, pats in unsupported.get("topics", {}).items()
         if isinstance(pats, list)
     ]
+    reading = t.get("reading", {})
+    attributions = []
+    att = t.get("attributions", {})
+    for name, spec in att.items():
+        if not isinstance(spec, dict):
+            continue
+        fam = spec.get("family")
+        fam_spec = att.get(fam) if isinstance(fam, str) else None
+        attributions.append(
+            Attribution(
+                name=str(spec.get("label", name)),
+                names=_compile(r"(?<!\w)(?:" + "|".join(spec.get("names", [])) + r")(?!\w)", f"[attributions.{name}]"),
+                sources=_compile("|".join(spec.get("sources", [])), f"[attributions.{name}] sources"),
+                family=_compile("|".join(fam_spec.get("sources", [])), f"[attributions.{fam}] sources")
+                if isinstance(fam_spec, dict)
+                else None,
+            )
+        )
+    attributions.sort(key=lambda a: a.family is None)  # a named agency before its family
+
+    def _opt(key: str) -> re.Pattern[str] | None:
+        pats = reading.get(key)
+        return _compile("|".join(pats), f"[reading] {key}") if isinstance(pats, list) and pats else None
+
     return Rules(
+        attributions=attributions,
+        attribution_cue=_opt("attribution_cue"),
+        baseline_re=_opt("baseline"),
+        rate_after=_opt("rate_after"),
+        rate_before=_opt("rate_before"),
         unsupported_units=units,
         unsupported_topics=topics,
         assumptions=aset,

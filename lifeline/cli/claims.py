@@ -14,7 +14,7 @@ import typer
 
 from lifeline.claims.check import check_parsed
 from lifeline.claims.documents import Document, from_bytes, read_path
-from lifeline.claims.highlight import page_html
+from lifeline.claims.highlight import page_html, reading_text
 from lifeline.claims.judge import fmt
 from lifeline.claims.report import ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
@@ -98,7 +98,10 @@ def _batch(folder: Path, doc_date: date | None, fmt: ClaimsFormat, rules: Rules)
     if fmt == ClaimsFormat.html:
         raise UserError("--format html takes one document, not a folder; use json or table for a batch")
     rows = [
-        dict(file=str(p), date=r.date.isoformat(), **{k.replace(" ", "_"): v for k, v in r.counts().items()})
+        dict(
+            file=str(p), date=r.date.isoformat() if r.date else "",
+            **{k.replace(" ", "_"): v for k, v in r.counts().items()},
+        )
         for p, r in reports
     ]
     rows += [{"file": e["file"], "error": e["error"]} for e in errors]
@@ -133,7 +136,8 @@ def _print_blocks(report: ClaimsReport) -> None:
     """For people: one block per claim (verdict, what, where, when, why, evidence), then the rest."""
     counts = ", ".join(f"{v} {k}" for k, v in report.counts().items() if v)
     out = [
-        f"{report.title or 'Document'}, dated {report.date.isoformat()} ({report.date_basis}): {counts or 'no claims'}",
+        f"{report.title or 'Document'}, dated {report.date.isoformat() if report.date else 'unknown'} "
+        f"({report.date_basis}): {counts or 'no claims'}",
         "Verdicts speak of the data in the store only; the claims are the document's.",
         *(f"Note: {n}" for n in report.notes),
         "",
@@ -141,11 +145,14 @@ def _print_blocks(report: ClaimsReport) -> None:
     for i, c in enumerate(report.claims, 1):
         out.append(f"[{i}] {c.verdict.upper()}  {c.figure!r}: {c.indicator_label}, {c.area_name}, "
                    f"{c.date['from']}" + ("" if c.date["from"] == c.date["to"] else f" to {c.date['to']}"))
+        out.append(f"    {reading_text(c.reading)}")
         out.append(f"    {c.explanation}")
         for e in c.evidence:
             value = fmt(float(e.value), c.unit) if isinstance(e.value, (int, float)) else str(e.value)
             mark = "" if e.used else " (not used)"
-            out.append(f"    - {value}, {e.date}, {e.source}, {e.location}{mark}")
+            says = f" -> {e.verdict}" if e.verdict else ""
+            who = " (attributed)" if e.attributed else ""
+            out.append(f"    - {value}, {e.date}, {e.source}{who}, {e.location}{mark}{says}")
         tol = c.tolerance
         out.append(f"    rule: {tol.get('rule')}")
         out.extend(f"    note: {n}" for n in c.notes)

@@ -110,8 +110,10 @@ def test_broken_pdf_binary_and_oversized_input(tmp_path: Path) -> None:
 
 def test_no_dateline_asks_or_says_to_pass_date(reference_store: Engine) -> None:
     with reference_store.connect() as conn:
-        with pytest.raises(UserError, match="--date"):
-            check_document(conn, "About 1.4 million people are in Rafah.")
+        told = check_document(conn, "About 1.4 million people are in Rafah.")
+    assert told.date is None and told.claims == []
+    assert any(n.startswith("nothing checkable") and "--date" in n for n in told.notes)
+    with reference_store.connect() as conn:
         report = check_document(conn, "About 1.4 million people are in Rafah.", ask=lambda: date(2024, 5, 7))
     assert report.date_basis == "asked" and report.date == date(2024, 5, 7)
 

@@ -17,8 +17,9 @@ from lifeline.claims import judge
         (1_500_000, None, [(5_000_000, "A")], 0.10, False, "consistent"),  # "more than": no upper limit
         (0, 450_000, [(495_000, "A")], 0.10, False, "consistent"),  # "up to", at the band's edge
         (0, 450_000, [(500_000, "A")], 0.10, False, "understated"),
-        (100, 100, [(50, "A"), (300, "B")], 0.10, False, "overstated"),  # both sides: nearest (50) decides
-        (100, 100, [(50, "A"), (120, "B")], 0.10, False, "understated"),  # nearest is 120 (9 % vs 44 % off)
+        (100, 100, [(50, "A"), (300, "B")], 0.10, False, "sources disagree"),  # one lower, one higher
+        (100, 100, [(50, "A"), (120, "B")], 0.10, False, "sources disagree"),  # no nearest source decides
+        (100, 100, [(50, "A"), (95, "B")], 0.10, False, "sources disagree"),  # one lower, one within
         (5, 5, [(6.9, "A")], 2.0, True, "consistent"),  # percentage points
         (5, 5, [(7.1, "A")], 2.0, True, "understated"),
         (12, 12, [(12, "A")], 0.0, False, "consistent"),  # counts compared exactly
@@ -34,10 +35,12 @@ def test_numeric_verdicts(
     assert j.rule and j.explanation
 
 
-def test_consistent_names_the_sources_that_differ() -> None:
+def test_one_matching_source_does_not_hide_the_others() -> None:
+    """Issue 13: one figure within tolerance while two others are 2-4x higher is not 'consistent'."""
     j = judge.numeric(906, 906, [(906, "UN"), (1836, "UNRWA"), (3234, "COGAT")], 0.1, False, "", "'906'")
-    assert j.verdict == "consistent"
-    assert "UN" in j.explanation and "2 other figures differ: 1,836 to 3,234" in j.explanation
+    assert j.verdict == "sources disagree"
+    for part in ("UN: 906 (consistent)", "UNRWA: 1,836 (understated)", "COGAT: 3,234 (understated)"):
+        assert part in j.explanation
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,16 @@ from lifeline.claims.report import VERDICTS
 
 STATEMENTS = Path(__file__).with_name("statements")
 CASES = sorted(p for p in STATEMENTS.iterdir() if p.suffix in {".txt", ".html"})
+# Readings known wrong or not yet checked by hand (statement id -> why), run as strict xfail; the
+# expectations keep what the statement says, not the output. Empty: every fixture has been reviewed.
+KNOWN_WRONG: dict[str, str] = {}
+
+
+def _case(p: Path) -> object:
+    why = KNOWN_WRONG.get(p.stem)
+    return pytest.param(p, id=p.stem, marks=pytest.mark.xfail(reason=why, strict=True)) if why else pytest.param(
+        p, id=p.stem
+    )
 
 
 def test_the_development_set_is_large_and_varied() -> None:
@@ -31,7 +41,7 @@ def test_the_development_set_is_large_and_varied() -> None:
     assert not_checkable >= 10
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c.stem for c in CASES])
+@pytest.mark.parametrize("case", [_case(c) for c in CASES])
 def test_statement(case: Path, reference_store: Engine) -> None:
     expected = json.loads(case.with_name(case.stem + ".expected.json").read_text())
     given = date.fromisoformat(expected["given_date"]) if expected["given_date"] else None
