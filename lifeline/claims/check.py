@@ -53,7 +53,8 @@ def resolve_date(doc: Document, given: date | None, ask: Callable[[], date] | No
 
 NO_DATE = (
     "the document has no dateline (e.g. 'May 7, 2024' or '7 أيار/مايو 2024'), so the periods its figures speak of "
-    "('yesterday', 'in May') cannot be placed: pass its date with --date YYYY-MM-DD"
+    "('yesterday', 'in May') cannot be placed: give the statement's date (--date YYYY-MM-DD on the command "
+    "line, the date field on the page, \"date\" in the API)"
 )
 
 
