@@ -21,6 +21,7 @@ PostgreSQL ``->>``), kept here.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -51,6 +52,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from lifeline.errors import UserError
 from lifeline.store import schema
+
+# YYYY-MM-DD, optionally THH:MM[:SS[.ffffff]], optionally Z or an offset (converted to UTC).
+_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?)?$")
 
 # Columns a revision never changes: the row's identity and where it first came from.
 _FIXED = ("id", "series", "source_row_id", "first_dataset_id")
@@ -83,6 +87,8 @@ def parse(text: str, name: str = "--as-of") -> datetime:
     A bare date means "what was known on that day", so the whole day counts (23:59:59.999999).
     """
     raw = text.strip()
+    if not _MOMENT.match(raw):
+        raise UserError(f"{name} {text!r} is not a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SS (UTC)")
     try:
         if len(raw) == 10:
             day = datetime.strptime(raw, "%Y-%m-%d")
@@ -90,8 +96,6 @@ def parse(text: str, name: str = "--as-of") -> datetime:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except ValueError:
         raise UserError(f"{name} {text!r} is not a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SS (UTC)") from None
-    if "T" not in raw and " " not in raw:
-        raise UserError(f"{name} {text!r} is not a date YYYY-MM-DD or a time YYYY-MM-DDTHH:MM:SS (UTC)")
     return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 

@@ -49,7 +49,7 @@ class Versions:
     seen: dict[str, dict[str, Any]] = field(default_factory=dict)  # "v1"/"v2" -> answers right after
 
 
-def _stamp(engine: Engine, dataset_id: int, at: datetime) -> None:
+def stamp(engine: Engine, dataset_id: int, at: datetime) -> None:
     """Move an import to a known moment (the service stamps the wall clock)."""
     with engine.begin() as conn:
         conn.execute(update(schema.datasets).where(schema.datasets.c.id == dataset_id).values(imported_at=at))
@@ -75,7 +75,7 @@ def load_versions(engine: Engine, folder: Path, observe: Any, third: bool = Fals
         path = unrwa_csv(folder / f"{NAME}-{name}.csv", rows)
         report = import_file(engine, path, kind="unrwa", rules=rules)
         assert report.dataset_id is not None
-        _stamp(engine, report.dataset_id, at)
+        stamp(engine, report.dataset_id, at)
         out.seen[name] = observe(engine)
     return out
 

@@ -20,6 +20,10 @@ from lifeline.store.queries_model import deliveries_frame
 from tests.asof.conftest import AFTER, BEFORE, BETWEEN, V3_AT, load_versions
 
 POPULATION = """
+[assumptions.consumption_cap_kcal]
+value = 1.0e6
+distribution = "fixed"
+source = "test: no cap, so every kilogram shows"
 [population.gaza-strip]
 dates = ["2024-01-01"]
 values = [1000]
@@ -50,7 +54,8 @@ def versions(store: Engine, tmp_path: Path) -> tuple[Any, Path]:
 
 def test_between_the_imports_the_answers_are_the_first_versions(versions: tuple[Any, Path]) -> None:
     held, override = versions
-    assert held.seen["v1"]["totals"] != held.seen["v2"]["totals"]  # the second version moved April
+    for name in ("totals", "coverage", "timeline", "frame"):  # the second version moved April
+        assert held.seen["v1"][name] != held.seen["v2"][name], name
     then = _questions(held.engine, override, BETWEEN)
     for name, value in held.seen["v1"].items():
         assert then[name] == value, name
@@ -121,3 +126,32 @@ def test_a_day_means_the_whole_day_utc() -> None:
     assert as_of.label(as_of.parse("2024-09-15")) == "2024-09-15T23:59:59Z"
     assert as_of.label(as_of.parse("2024-09-15T08:30:00")) == "2024-09-15T08:30:00Z"
     assert as_of.label(as_of.parse("2024-09-15T08:30:00+03:00")) == "2024-09-15T05:30:00Z"
+
+
+def test_observations_and_series_as_of(store: Engine, tmp_path: Path) -> None:
+    from lifeline.ingest.service import import_file
+    from lifeline.model.series import series_table
+    from tests.asof.conftest import V1_AT, V2_AT, stamp
+
+    header = "#adm1+code,#date,#population,#meta+source,#meta+url\n"
+    for folder, body, at in (
+        ("v1", "PS-GZA,2024-01,600000,PCBS,https://example.org/1\nPS-RFH,2024-01,275000,PCBS,https://example.org/1\n",
+         V1_AT),
+        ("v2", "PS-GZA,2024-01,610000,PCBS,https://example.org/1\n", V2_AT),  # revised, and PS-RFH withdrawn
+    ):
+        path = tmp_path / folder / "population-2024.csv"
+        path.parent.mkdir()
+        path.write_text(header + body, encoding="utf-8")
+        report = import_file(store, path)
+        assert report.dataset_id is not None
+        stamp(store, report.dataset_id, at)
+    with store.connect() as conn:
+        then = {r["location"]: r["value"] for r in queries_access.observations(conn, "population", as_of=BETWEEN)}
+        now = {r["location"]: r["value"] for r in queries_access.observations(conn, "population")}
+        assert then == {"PS-GZA": 600000.0, "PS-RFH": 275000.0}
+        assert now == {"PS-GZA": 610000.0}
+        assert queries_access.observations(conn, "population", as_of=BEFORE) == []
+        side = then_and_now(BETWEEN, lambda: series_table(conn, "population"))
+    values = {r["location"] if "location" in r else r.get("area"): r for r in side.rows}
+    assert any(v is not None for r in side.rows for k, v in r.items() if k.endswith("_then"))
+    assert len(values) >= 1

@@ -1,0 +1,38 @@
+"""``--as-of`` and ``--compare-now``, shared by the query commands: the answer as Lifeline held the
+store at a moment, or that answer beside today's (:mod:`lifeline.model.as_of`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import typer
+
+from lifeline.errors import UserError
+from lifeline.formats import ResultTable
+from lifeline.model.as_of import Question, answer, then_and_now
+from lifeline.store.as_of import parse
+
+AsOf = Annotated[
+    str | None,
+    typer.Option("--as-of", help="Answer with the versions held at YYYY-MM-DD (end of that day) or "
+                                 "YYYY-MM-DDTHH:MM:SS, UTC."),
+]
+CompareNow = Annotated[
+    bool,
+    typer.Option("--compare-now", help="With --as-of: each figure then, now and the change, side by side."),
+]
+
+
+def moment(as_of: str | None) -> datetime | None:
+    """--as-of parsed (a bad value is one line and exit status 2)."""
+    return parse(as_of, "--as-of") if as_of is not None else None
+
+
+def ask(as_of: str | None, compare_now: bool, question: Question) -> ResultTable:
+    at = moment(as_of)
+    if compare_now:
+        if at is None:
+            raise UserError("--compare-now compares with an earlier moment: give --as-of YYYY-MM-DD too")
+        return then_and_now(at, question)
+    return answer(at, question)
