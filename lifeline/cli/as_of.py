@@ -8,9 +8,8 @@ from typing import Annotated
 
 import typer
 
-from lifeline.errors import UserError
 from lifeline.formats import ResultTable
-from lifeline.model.as_of import Question, answer, then_and_now
+from lifeline.model import as_of as model
 from lifeline.store.as_of import parse
 
 AsOf = Annotated[
@@ -29,10 +28,5 @@ def moment(as_of: str | None) -> datetime | None:
     return parse(as_of, "--as-of") if as_of is not None else None
 
 
-def ask(as_of: str | None, compare_now: bool, question: Question) -> ResultTable:
-    at = moment(as_of)
-    if compare_now:
-        if at is None:
-            raise UserError("--compare-now compares with an earlier moment: give --as-of YYYY-MM-DD too")
-        return then_and_now(at, question)
-    return answer(at, question)
+def ask(as_of: str | None, compare_now: bool, question: model.Question) -> ResultTable:
+    return model.ask(moment(as_of), compare_now, question, "--as-of")

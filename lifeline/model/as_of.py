@@ -10,9 +10,11 @@ answers up row by row: the figures then, now, and the change, so "what did we kn
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.store import as_of as held
 
@@ -20,14 +22,24 @@ Question = Callable[[], ResultTable]
 
 
 def answer(at: datetime | None, question: Question) -> ResultTable:
-    """``question()`` answered with the store as held at ``at`` (``at`` None: as it is now)."""
-    if at is None:
-        return question()
+    """``question()`` answered with the store as held at ``at`` (``at`` None: as it is now).
+
+    The table is copied before it is stamped, so a cached answer is never changed in place.
+    """
     with held.held_at(at):
         table = question()
-    table.query = {**table.query, "as_of": held.label(at)}
-    table.notes = [*table.notes, held.note(at)]
-    return table
+    if at is None:
+        return table
+    return replace(table, query={**table.query, "as_of": held.label(at)}, notes=[*table.notes, held.note(at)])
+
+
+def ask(at: datetime | None, compare_now: bool, question: Question, option: str = "--as-of") -> ResultTable:
+    """What every face calls: the answer at ``at``, or (``compare_now``) that answer beside today's."""
+    if compare_now:
+        if at is None:
+            raise UserError(f"comparing with now needs an earlier moment: give {option} YYYY-MM-DD too")
+        return then_and_now(at, question)
+    return answer(at, question)
 
 
 def _number(v: Any) -> float | None:
@@ -43,7 +55,7 @@ def then_and_now(at: datetime, question: Question, figures: Sequence[str] | None
     note says how many rows only one side has.
     """
     then = answer(at, question)
-    now = question()
+    now = answer(None, question)
     every = [*now.columns, *[c for c in then.columns if c.key not in {n.key for n in now.columns}]]
     numeric = {c.key for c in every for r in [*then.rows, *now.rows] if _number(r.get(c.key)) is not None}
     figures = list(figures) if figures is not None else [c.key for c in every if c.key in numeric]
