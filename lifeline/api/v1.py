@@ -137,6 +137,16 @@ def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None,
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
+@router.get("/sources/live", responses=TABLE_RESPONSES,
+            summary="Registered live sources: last checked, last changed, next check, last error, overdue")
+def sources_live(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    from lifeline.ingest.live.freshness import freshness_table
+
+    with auth.engine(request).connect() as conn:
+        result = freshness_table(conn)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
 @router.get("/locations", responses=TABLE_RESPONSES, summary="Areas and crossings with English and Arabic names")
 def locations(
     request: Request, type: Annotated[str | None, Query(max_length=32)] = None, format: FmtQ = "json",

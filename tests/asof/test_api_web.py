@@ -61,3 +61,60 @@ def test_the_access_endpoints_state_their_moment(served: tuple[Served, Any], pat
     r = s.client.get(path, params={"as_of": "2024-09-15T12:00:00"})
     assert r.status_code == 200, r.text
     assert r.json()["query"]["as_of"] == "2024-09-15T12:00:00Z"
+
+
+def _register(engine: Engine, name: str, created: Any, every: int = 3600) -> None:
+    from lifeline.ingest.live import registry
+
+    with engine.begin() as conn:
+        registry.add(conn, name, f"https://example.org/{name}.csv", every_seconds=every, now=created)
+
+
+def test_pages_take_as_of_from_the_date_picker(served: tuple[Served, Any]) -> None:
+    s, held = served
+    page = s.client.get("/", params={"as_of": "2024-09-15"})
+    assert page.status_code == 200
+    assert 'type="date"' in page.text and 'name="as_of"' in page.text and 'value="2024-09-15"' in page.text
+    assert 'id="as-of-banner"' in page.text and "2024-09-15T23:59:59Z" in page.text
+    for path in ("/access", "/coverage", "/sources"):
+        r = s.client.get(path, params={"as_of": "2024-09-15"})
+        assert r.status_code == 200 and 'id="as-of-banner"' in r.text, path
+    assert 'id="as-of-banner"' not in s.client.get("/").text
+
+
+def test_a_bad_as_of_on_a_page_is_a_400(served: tuple[Served, Any]) -> None:
+    s, _ = served
+    r = s.client.get("/access", params={"as_of": "15/09/2024"})
+    assert r.status_code == 400 and "as_of" in r.text
+
+
+def test_freshness_on_the_data_page_and_overdue_on_the_overview(served: tuple[Served, Any]) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    s, _ = served
+    assert 'id="block-overdue"' not in s.client.get("/").text
+    _register(s.engine, "on-time", datetime.now(UTC))
+    _register(s.engine, "stale", datetime.now(UTC) - timedelta(days=30))
+    data = s.client.get("/data").text
+    assert 'id="block-live-sources"' in data and "on-time" in data and "stale" in data
+    overview = s.client.get("/").text
+    assert 'id="block-overdue"' in overview
+    block = overview.split('id="block-overdue"')[1].split("</section>")[0]
+    assert "stale" in block and "on-time" not in block
+    live = s.client.get("/api/v1/sources/live").json()
+    assert {r["name"]: r["overdue"] for r in live["rows"]} == {"on-time": False, "stale": True}
+
+
+def test_report_lists_freshness_and_flags_overdue(served: tuple[Served, Any], tmp_path: Path) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from lifeline.report.build import build
+
+    s, _ = served
+    _register(s.engine, "stale", datetime.now(UTC) - timedelta(days=30))
+    with s.engine.connect() as conn:
+        report = build(conn, date(2024, 4, 1), date(2024, 4, 30), runs=1)
+    assert any("stale" in f and "Overdue" in f for f in report.flags)
+    (table,) = [tb for tb in report.appendix.tables if tb.title == "Live sources: freshness"]
+    assert table.columns[:6] == ["source", "location", "every", "last checked", "last changed", "next check"]
+    assert table.rows[0][0] == "stale" and table.rows[0][-1] == "yes"
