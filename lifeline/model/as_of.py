@@ -19,6 +19,9 @@ from lifeline.formats import Column, ResultTable
 from lifeline.store import as_of as held
 
 Question = Callable[[], ResultTable]
+# Text columns that are findings, not what a row is about (a crossing's status, its source, a flag):
+# shown then and now like figures, never used to match rows.
+VALUE_TAGS = ("#status", "#meta+flag", "#meta+source+status")
 
 
 def answer(at: datetime | None, question: Question) -> ResultTable:
@@ -50,7 +53,8 @@ def then_and_now(at: datetime, question: Question, figures: Sequence[str] | None
     """The answer at ``at`` beside today's: each figure as ``<figure>_then``, ``_now``, ``_change``.
 
     ``figures`` default to every numeric column. Rows are matched on the columns that hold no numbers
-    (period, crossing, source...); other numeric columns are left out. A row known
+    (period, crossing, source...) except findings (:data:`VALUE_TAGS`: a status, a flag), which are
+    shown then and now; other numeric columns are left out. A row known
     on one side only keeps the other side missing, never zero: the change is then missing too, and a
     note says how many rows only one side has.
     """
@@ -59,7 +63,8 @@ def then_and_now(at: datetime, question: Question, figures: Sequence[str] | None
     every = [*now.columns, *[c for c in then.columns if c.key not in {n.key for n in now.columns}]]
     numeric = {c.key for c in every for r in [*then.rows, *now.rows] if _number(r.get(c.key)) is not None}
     figures = list(figures) if figures is not None else [c.key for c in every if c.key in numeric]
-    keys = [c.key for c in every if c.key not in numeric and c.key not in figures]
+    words = [c.key for c in every if c.key not in numeric and c.hxl.startswith(VALUE_TAGS)]
+    keys = [c.key for c in every if c.key not in numeric and c.key not in figures and c.key not in words]
 
     def key(row: dict[str, Any]) -> tuple[str, ...]:
         return tuple(str(row.get(k)) for k in keys)
@@ -71,6 +76,9 @@ def then_and_now(at: datetime, question: Question, figures: Sequence[str] | None
     for k in order:
         base = after.get(k) or before[k]
         row = {name: base.get(name) for name in keys}
+        for w in words:
+            row[f"{w}_then"] = before[k].get(w) if k in before else None
+            row[f"{w}_now"] = after[k].get(w) if k in after else None
         for f in figures:
             a = _number(before[k].get(f)) if k in before else None
             b = _number(after[k].get(f)) if k in after else None
@@ -79,6 +87,10 @@ def then_and_now(at: datetime, question: Question, figures: Sequence[str] | None
         rows.append(row)
     by_key = {c.key: c for c in [*then.columns, *now.columns]}
     columns = [by_key[k] for k in keys]
+    for w in words:
+        c = by_key[w]
+        columns += [Column(f"{w}_then", f"{c.hxl}+then", f"{c.title} then"),
+                    Column(f"{w}_now", f"{c.hxl}+now", f"{c.title} now")]
     for f in figures:
         c = by_key.get(f, Column(f, f"#indicator+{f}"))
         columns += [

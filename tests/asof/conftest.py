@@ -72,9 +72,10 @@ def load_versions(engine: Engine, folder: Path, observe: Any, third: bool = Fals
     rules = load_set("normalisation")
     steps = [("v1", v1(), V1_AT), ("v2", v2(), V2_AT)] + ([("v3", v3(), V3_AT)] if third else [])
     for name, rows, at in steps:
-        path = unrwa_csv(folder / f"{NAME}-{name}.csv", rows)
+        # Date-stamped names, as the publisher's: one series, so the later files revise the earlier.
+        path = unrwa_csv(folder / f"{NAME}-{at:%Y%m%d}.csv", rows)
         report = import_file(engine, path, kind="unrwa", rules=rules)
-        assert report.dataset_id is not None
+        assert report.dataset_id is not None and report.series == NAME
         stamp(engine, report.dataset_id, at)
         out.seen[name] = observe(engine)
     return out

@@ -56,6 +56,9 @@ def test_between_the_imports_the_answers_are_the_first_versions(versions: tuple[
     held, override = versions
     for name in ("totals", "coverage", "timeline", "frame"):  # the second version moved April
         assert held.seen["v1"][name] != held.seen["v2"][name], name
+    with held.engine.connect() as conn:  # by revising and withdrawing rows, not only adding some
+        actions = sorted(r["action"] for r in queries.revisions(conn))
+    assert actions == ["changed"] * 12 + ["withdrawn"] * 2
     then = _questions(held.engine, override, BETWEEN)
     for name, value in held.seen["v1"].items():
         assert then[name] == value, name
@@ -73,6 +76,9 @@ def test_withdrawn_then_restored_and_revised_twice(store: Engine, tmp_path: Path
     override.write_text(POPULATION)
     held = load_versions(store, tmp_path, lambda e: _questions(e, override), third=True)
     assert held.seen["v2"]["totals"] != held.seen["v3"]["totals"] != held.seen["v1"]["totals"]
+    with store.connect() as conn:
+        actions = {r["action"] for r in queries.revisions(conn)}
+    assert actions == {"changed", "withdrawn", "restored"}
     for at, version in ((BETWEEN, "v1"), (datetime(2024, 10, 15, tzinfo=UTC), "v2"), (V3_AT, "v3")):
         answers = _questions(store, override, at)
         for name, value in held.seen[version].items():
@@ -139,7 +145,7 @@ def test_observations_and_series_as_of(store: Engine, tmp_path: Path) -> None:
          V1_AT),
         ("v2", "PS-GZA,2024-01,610000,PCBS,https://example.org/1\n", V2_AT),  # revised, and PS-RFH withdrawn
     ):
-        path = tmp_path / folder / "population-2024.csv"
+        path = tmp_path / folder / "population-2024.csv"  # the same name in both folders: one series
         path.parent.mkdir()
         path.write_text(header + body, encoding="utf-8")
         report = import_file(store, path)
@@ -155,3 +161,27 @@ def test_observations_and_series_as_of(store: Engine, tmp_path: Path) -> None:
     values = {r["location"] if "location" in r else r.get("area"): r for r in side.rows}
     assert any(v is not None for r in side.rows for k, v in r.items() if k.endswith("_then"))
     assert len(values) >= 1
+
+
+def test_then_and_now_of_the_access_timeline_matches_rows_by_crossing_and_period(versions: tuple[Any, Path]) -> None:
+    held, _ = versions
+    with held.engine.connect() as conn:
+        side = then_and_now(BETWEEN, lambda: timeline(conn, by="day"))
+        now = timeline(conn, by="day")
+    assert len(side.rows) == len({(r["crossing"], str(r["period"])) for r in side.rows})  # one row per key
+    assert len(side.rows) >= len(now.rows)
+    may = [r for r in side.rows if str(r["period"]) == "2024-05-02" and r["crossing"] == "rafah"]
+    assert may and may[0]["status_now"] == "open" and may[0]["status_then"] in (None, "no data", "unknown")
+
+
+def test_last_update_per_series_as_of(versions: tuple[Any, Path]) -> None:
+    from lifeline.store import queries_web
+
+    held, _ = versions
+    with held.engine.connect() as conn:
+        now = {r["series"]: r for r in queries_web.last_update_per_series(conn)}
+        with as_of.held_at(BETWEEN):
+            then = {r["series"]: r for r in queries_web.last_update_per_series(conn)}
+    (series,) = now
+    assert (now[series]["versions"], then[series]["versions"]) == (2, 1)
+    assert str(now[series]["latest_data"]) == "2024-05-02" and str(then[series]["latest_data"]) == "2024-04-30"
