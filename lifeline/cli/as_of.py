@@ -14,8 +14,9 @@ from lifeline.store.as_of import parse
 
 AsOf = Annotated[
     str | None,
-    typer.Option("--as-of", help="Answer with the versions held at YYYY-MM-DD (end of that day) or "
-                                 "YYYY-MM-DDTHH:MM:SS, UTC."),
+    typer.Option("--as-of", metavar="YYYY-MM-DD[THH:MM:SS]",
+                 help="Answer with the versions held at YYYY-MM-DD (end of that day) or "
+                      "YYYY-MM-DDTHH:MM:SS, UTC."),
 ]
 CompareNow = Annotated[
     bool,

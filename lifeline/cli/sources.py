@@ -62,11 +62,13 @@ def reported_cmd(
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """Figures reported in statements (trucks per day, truckloads) next to the same figure from each line list."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = reported_vs_recorded(conn, rules)
+        result = ask(as_of, compare_now, lambda: reported_vs_recorded(conn, rules))
     emit(result, fmt)
 
 

@@ -76,7 +76,7 @@ def test_coverage_compare_now(db: tuple[str, Any], tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("command", [["deliveries"], ["access"], ["access", "--show", "throughput"],
-                                     ["sources", "compare"]])
+                                     ["sources", "compare"], ["sources", "reported"]])
 def test_every_query_command_takes_as_of(db: tuple[str, Any], command: list[str]) -> None:
     url, _ = db
     t = _json(url, *command, "--as-of", "2024-09-15")
