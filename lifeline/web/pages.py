@@ -125,6 +125,10 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         params["from"], params["to"] = window.bounded(conn, day_from, day_to)
         view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
+    if at is not None:  # a block's downloads answer as of the same moment as the block
+        for b in blocks:
+            if b.api:
+                b.api_params = {**b.api_params, "as_of": as_of.label(at)}
     ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +82,14 @@ def test_pages_take_as_of_from_the_date_picker(served: tuple[Served, Any]) -> No
         r = s.client.get(path, params={"as_of": "2024-09-15"})
         assert r.status_code == 200 and 'id="as-of-banner"' in r.text, path
     assert 'id="as-of-banner"' not in s.client.get("/").text
+    link = re.search(r'href="(/api/v1/deliveries\?[^"]*format=json[^"]*)"', page.text)
+    assert link and "as_of=2024-09-15T23%3A59%3A59Z" in link[1]
+    download = s.client.get(html.unescape(link[1])).json()
+    assert download["query"]["as_of"] == "2024-09-15T23:59:59Z"
+    per_month: dict[str, float] = {}
+    for r in held.seen["v1"]:  # the first version's totals, by month and crossing, summed over crossings
+        per_month[str(r["period"])] = per_month.get(str(r["period"]), 0.0) + r["tonnes"]
+    assert {str(r["period"]): r["tonnes"] for r in download["rows"]} == pytest.approx(per_month)
 
 
 def test_a_bad_as_of_on_a_page_is_a_400(served: tuple[Served, Any]) -> None:
