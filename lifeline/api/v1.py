@@ -221,13 +221,14 @@ def access(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None,
     by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
-    as_of: AsOf = None,
+    as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by}
-        result = ask(at, False, lambda: tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params)))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "timeline", params,
+                                                            lambda: acc.timeline(conn, **params)), "'as_of'")
     result = tables.without(result, "sources") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -236,13 +237,14 @@ def access(
 def closures(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0, as_of: AsOf = None,
+    offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing}
-        result = ask(at, False, lambda: tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params)))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "closures", params,
+                                                            lambda: acc.closures(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -251,13 +253,14 @@ def closures(
 def throughput(
     request: Request, date_from: From = None, date_to: To = None, by: Literal["day", "week", "month"] = "month",
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0, as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "by": by}
-        result = ask(at, False, lambda: tables.cached(conn, "throughput", params,
-                                                      lambda: acc.throughput(conn, **params)))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "throughput", params,
+                                                      lambda: acc.throughput(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -268,13 +271,14 @@ def sources_compare(
     category: Annotated[str, Query(max_length=32)] = "all",
     by: Literal["day", "week", "month"] = "month",
     date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
-    as_of: AsOf = None,
+    as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to)}
-        result = ask(at, False, lambda: tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params)))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "compare", params,
+                                                            lambda: sc.comparison(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -282,13 +286,13 @@ def sources_compare(
 def series(
     request: Request, indicator: Annotated[str, Query(min_length=1, max_length=64)],
     area: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0, as_of: AsOf = None,
+    offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     mod = tables.need("lifeline.model.series")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        result = ask(at, False, lambda: tables.cached(conn, "series", {"indicator": indicator, "area": area},
-                                                      lambda: mod.series_table(conn, indicator, area)))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "series", {"indicator": indicator, "area": area},
+                                                      lambda: mod.series_table(conn, indicator, area)), "'as_of'")
     result = tables.without(result, "values") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 

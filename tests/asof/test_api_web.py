@@ -63,6 +63,9 @@ def test_the_access_endpoints_state_their_moment(served: tuple[Served, Any], pat
     r = s.client.get(path, params={"as_of": "2024-09-15T12:00:00"})
     assert r.status_code == 200, r.text
     assert r.json()["query"]["as_of"] == "2024-09-15T12:00:00Z"
+    side = s.client.get(path, params={"as_of": "2024-09-15T12:00:00", "compare_now": "true"})
+    assert side.status_code == 200 and side.json()["query"]["compare_now"] is True
+    assert s.client.get(path, params={"compare_now": "true"}).status_code == 400  # then needs a moment
 
 
 def _register(engine: Engine, name: str, created: Any, every: int = 3600) -> None:
