@@ -105,6 +105,7 @@ def label(at: datetime) -> str:
 
 
 def note(at: datetime) -> str:
+    """The note every answer as of ``at`` carries, so a reader never mistakes it for today's."""
     return (f"as of {label(at)}: the figures Lifeline would have given with the versions it held then "
             "(rows imported later left out, later withdrawals undone, later revisions put back)")
 
@@ -172,17 +173,13 @@ def rows_at(conn: Connection, table: Table, at: datetime | None) -> Any:
 
 
 def deliveries(conn: Connection, at: datetime | None) -> Any:
+    """``deliveries`` as held at ``at`` (or at the moment of :func:`held_at`)."""
     return rows_at(conn, schema.deliveries, at)
 
 
 def observations(conn: Connection, at: datetime | None) -> Any:
+    """``observations`` as held at ``at`` (or at the moment of :func:`held_at`)."""
     return rows_at(conn, schema.observations, at)
-
-
-def datasets_held(conn: Connection, at: datetime) -> list[int]:
-    """Ids of the datasets imported at or before ``at``, for a note on which versions an answer used."""
-    ds = schema.datasets
-    return [int(i) for i in conn.execute(select(ds.c.id).where(ds.c.imported_at <= at).order_by(ds.c.id)).scalars()]
 
 
 def delivery_summary(conn: Connection, at: datetime | None = None) -> Any:
