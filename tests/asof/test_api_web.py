@@ -75,6 +75,16 @@ def _register(engine: Engine, name: str, created: Any, every: int = 3600) -> Non
         registry.add(conn, name, f"https://example.org/{name}.csv", every_seconds=every, now=created)
 
 
+def _fail(engine: Engine, name: str, error: str) -> None:
+    from sqlalchemy import update
+
+    from lifeline.store.tables_live import live_sources
+
+    with engine.begin() as conn:
+        conn.execute(update(live_sources).where(live_sources.c.name == name).values(last_error=error,
+                                                                                      last_outcome="error"))
+
+
 def test_pages_take_as_of_from_the_date_picker(served: tuple[Served, Any]) -> None:
     s, held = served
     page = s.client.get("/", params={"as_of": "2024-09-15"})
@@ -116,6 +126,9 @@ def test_freshness_on_the_data_page_and_overdue_on_the_overview(served: tuple[Se
     assert "stale" in block and "on-time" not in block
     live = s.client.get("/api/v1/sources/live").json()
     assert {r["name"]: r["overdue"] for r in live["rows"]} == {"on-time": False, "stale": True}
+    _fail(s.engine, "stale", "<script>alert(1)</script> from the server")  # a server's words are untrusted
+    data = s.client.get("/data").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; from the server" in data and "<script>alert(1)" not in data
 
 
 def test_report_lists_freshness_and_flags_overdue(served: tuple[Served, Any], tmp_path: Path) -> None:
@@ -125,8 +138,15 @@ def test_report_lists_freshness_and_flags_overdue(served: tuple[Served, Any], tm
 
     s, _ = served
     _register(s.engine, "stale", datetime.now(UTC) - timedelta(days=30))
+    _fail(s.engine, "stale", "<b>bad gateway</b>")
     with s.engine.connect() as conn:
         report = build(conn, date(2024, 4, 1), date(2024, 4, 30), runs=1)
+    from lifeline.report.render import write
+
+    write(report, tmp_path / "r.html")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "&lt;b&gt;bad gateway&lt;/b&gt;" in page and "<b>bad gateway" not in page
+    assert "Live sources: freshness" in page
     assert any("stale" in f and "Overdue" in f for f in report.flags)
     (table,) = [tb for tb in report.appendix.tables if tb.title == "Live sources: freshness"]
     assert table.columns[:6] == ["source", "location", "every", "last checked", "last changed", "next check"]
