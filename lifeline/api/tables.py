@@ -21,7 +21,7 @@ from sqlalchemy import Connection
 from lifeline.api import limits
 from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.store import queries, queries_web, window
+from lifeline.store import as_of, queries, queries_web, window
 
 
 class NotAvailable(Exception):
@@ -127,7 +127,8 @@ CACHE = AnswerCache()
 
 
 def cached(conn: Connection, name: str, params: dict[str, Any], make: Callable[[], ResultTable]) -> ResultTable:
-    key = json.dumps([name, params, queries_web.data_version(conn)], default=str, sort_keys=True)
+    # The as-of moment in force (lifeline.store.as_of) is part of the question.
+    key = json.dumps([name, params, queries_web.data_version(conn), as_of.current()], default=str, sort_keys=True)
     return CACHE.get_or_make(key, make)
 
 

@@ -14,7 +14,9 @@ from lifeline.accounts import User
 from lifeline.api import auth, limits, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
 from lifeline.errors import UserError
+from lifeline.model.as_of import ask
 from lifeline.store import window
+from lifeline.store.as_of import parse as parse_moment
 from lifeline.store.queries import GROUPS
 
 router = APIRouter(prefix="/api/v1", dependencies=[Depends(auth.reader)])
@@ -48,6 +50,14 @@ def _window(conn: Connection, date_from: str | None, date_to: str | None) -> dic
     lo, hi = window.bounded(conn, _day(date_from, "from"), _day(date_to, "to"))
     return {"date_from": lo, "date_to": hi}
 Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
+AsOf = Annotated[str | None, Query(max_length=40, description="answer with the versions held at YYYY-MM-DD (end of "
+                                                           "that day) or YYYY-MM-DDTHH:MM:SS, UTC")]
+CompareNow = Annotated[bool, Query(description="with as_of: each figure then, now and the change")]
+
+
+def _at(as_of: str | None) -> Any:
+    """The ``as_of`` parameter as a UTC moment (a bad value is a 400 naming the parameter)."""
+    return parse_moment(as_of, "'as_of'") if as_of is not None else None
 
 
 def _limit(request: Request, limit: int | None) -> int:
@@ -73,9 +83,14 @@ def deliveries(
     format: FmtQ = "json",
     limit: Limit = None,
     offset: Offset = 0,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> Response:
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(conn, date_from, date_to))
+        params = _window(conn, date_from, date_to)
+        result = ask(at, compare_now, lambda: tables.deliveries(conn, by=by, group=group, source=source, **params),
+                     "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -119,6 +134,16 @@ def sources(request: Request, format: FmtQ = "json", limit: Limit = None, offset
 def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
     with auth.engine(request).connect() as conn:
         result = tables.freshness(conn)
+    return respond.table(request, result, format, _limit(request, limit), offset)
+
+
+@router.get("/sources/live", responses=TABLE_RESPONSES,
+            summary="Registered live sources: last checked, last changed, next check, last error, overdue")
+def sources_live(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+    from lifeline.ingest.live.freshness import freshness_table
+
+    with auth.engine(request).connect() as conn:
+        result = freshness_table(conn)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -196,11 +221,14 @@ def access(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None,
     by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by}
-        result = tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "timeline", params,
+                                                            lambda: acc.timeline(conn, **params)), "'as_of'")
     result = tables.without(result, "sources") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -209,12 +237,14 @@ def access(
 def closures(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0,
+    offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing}
-        result = tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "closures", params,
+                                                            lambda: acc.closures(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -222,12 +252,15 @@ def closures(
             summary="Trucks per day by source against the pre-war baseline and stated needs")
 def throughput(
     request: Request, date_from: From = None, date_to: To = None, by: Literal["day", "week", "month"] = "month",
-    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0, as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "by": by}
-        result = tables.cached(conn, "throughput", params, lambda: acc.throughput(conn, **params))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "throughput", params,
+                                                      lambda: acc.throughput(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -238,11 +271,14 @@ def sources_compare(
     category: Annotated[str, Query(max_length=32)] = "all",
     by: Literal["day", "week", "month"] = "month",
     date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to)}
-        result = tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "compare", params,
+                                                            lambda: sc.comparison(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -250,12 +286,13 @@ def sources_compare(
 def series(
     request: Request, indicator: Annotated[str, Query(min_length=1, max_length=64)],
     area: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0,
+    offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
     mod = tables.need("lifeline.model.series")
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        result = tables.cached(conn, "series", {"indicator": indicator, "area": area},
-                               lambda: mod.series_table(conn, indicator, area))
+        result = ask(at, compare_now, lambda: tables.cached(conn, "series", {"indicator": indicator, "area": area},
+                                                      lambda: mod.series_table(conn, indicator, area)), "'as_of'")
     result = tables.without(result, "values") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -272,7 +309,9 @@ def coverage(
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
     context: Annotated[str | None, Query(max_length=64, description="context code (default: the only one)")] = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
+    at = _at(as_of)
     with auth.engine(request).connect() as conn:
         chosen = tables.coverage_set(set)
         params: dict[str, Any] = {"area": area, **_window(conn, date_from, date_to),
@@ -284,7 +323,7 @@ def coverage(
             if runs > limits.ANONYMOUS_MAX_RUNS and limits.ANONYMOUS.get():
                 raise UserError(f"runs: at most {limits.ANONYMOUS_MAX_RUNS} without logging in or an API token")
             params["runs"] = runs
-        result = tables.coverage(conn, **params)
+        result = ask(at, compare_now, lambda: tables.coverage(conn, **params), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

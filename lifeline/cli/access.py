@@ -11,6 +11,7 @@ import typer
 
 from lifeline.assumptions import load_set
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, CompareNow, ask
 from lifeline.cli.common import engine, parse_date, window
 from lifeline.cli.output import Format, emit
 from lifeline.errors import UserError
@@ -45,6 +46,8 @@ def access_cmd(
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """Which crossings were open, on whose word, and what came through according to each source."""
     start, end = parse_date(date_from, "--from"), parse_date(date_to, "--to")
@@ -56,9 +59,11 @@ def access_cmd(
         start, end = window(conn, start, end)
         rules = load_set("access", assumptions or [])
         if show == Show.closures:
-            result = access.closures(conn, start, end, crossing)
+            result = ask(as_of, compare_now, lambda: access.closures(conn, start, end, crossing))
         elif show == Show.throughput:
-            result = access.throughput(conn, start, end, (by or By.month).value, access_rules=rules)
+            result = ask(as_of, compare_now, lambda: access.throughput(
+                conn, start, end, (by or By.month).value, access_rules=rules))
         else:
-            result = access.timeline(conn, start, end, crossing, (by or By.day).value, access_rules=rules)
+            result = ask(as_of, compare_now, lambda: access.timeline(
+                conn, start, end, crossing, (by or By.day).value, access_rules=rules))
     emit(result, fmt)

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, CompareNow, ask
 from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.model.coverage import DEFAULT_SET, coverage_table
@@ -38,11 +39,13 @@ def coverage_cmd(
         str | None, typer.Option("--context", help="Context code (default: the store's only one).")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """Food energy available per person per day, its interval, and coverage of the requirement."""
     with engine().connect() as conn:
         start, end = window(conn, date_from, date_to)
-        result = coverage_table(
+        result = ask(as_of, compare_now, lambda: coverage_table(
             conn,
             area=area,
             date_from=start,
@@ -54,5 +57,5 @@ def coverage_cmd(
             runs=runs,
             seed=seed,
             context=context,
-        )
+        ))
     emit(result, fmt)

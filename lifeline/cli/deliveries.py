@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, CompareNow, ask
 from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.model.deliveries import delivery_table
@@ -36,16 +37,18 @@ def deliveries_cmd(
     group: Annotated[Group, typer.Option("--group")] = Group.crossing,
     source: Annotated[str | None, typer.Option("--source", help="Publisher (UNRWA, COGAT...) or series name.")] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """What entered, per period and crossing / category / commodity / source / route."""
     with engine().connect() as conn:
         start, end = window(conn, date_from, date_to)
-        result = delivery_table(
+        result = ask(as_of, compare_now, lambda: delivery_table(
             conn,
             by=by.value,
             group=group.value,
             date_from=start,
             date_to=end,
             source=source,
-        )
+        ))
     emit(result, fmt)

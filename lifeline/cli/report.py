@@ -9,11 +9,13 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, moment
 from lifeline.cli.common import engine, parse_date, window
 from lifeline.cli.output import err
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report.build import build
 from lifeline.report.render import write
+from lifeline.store.as_of import held_at
 
 
 @app.command("report")
@@ -35,15 +37,17 @@ def report_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML file(s) merged over the coverage assumptions.")
     ] = None,
+    as_of: AsOf = None,
 ) -> None:
     """Write the situation report: key figures, coverage, access, sources, alerts, claims, appendix; all cited."""
     started = time.monotonic()
+    at = moment(as_of)
     d0, d1 = parse_date(date_from, "--from"), parse_date(date_to, "--to")
     if d1 is not None and d0 is None:
         from datetime import timedelta
 
         d0 = d1 - timedelta(days=29)
-    with engine().connect() as conn:
+    with engine().connect() as conn, held_at(at):
         d0, d1 = window(conn, d0, d1)
         report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [])
     write(report, output)

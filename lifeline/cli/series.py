@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, CompareNow, ask
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
 from lifeline.model.series import series_table
@@ -20,8 +21,10 @@ def series_cmd(
     indicator: Annotated[str, typer.Option("--indicator", help=INDICATOR_HELP)],
     area: Annotated[str | None, typer.Option("--area", help=AREA_HELP)] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """Population, displacement, facilities, needs...: each source's figure for each date, with its citation."""
     with engine().connect() as conn:
-        result = series_table(conn, indicator, area)
+        result = ask(as_of, compare_now, lambda: series_table(conn, indicator, area))
     emit(result, fmt)

@@ -10,6 +10,7 @@ import typer
 
 from lifeline.assumptions import load_set
 from lifeline.cli.app import app
+from lifeline.cli.as_of import AsOf, CompareNow, ask
 from lifeline.cli.common import engine, window
 from lifeline.cli.output import Format, emit
 from lifeline.formats import Column, ResultTable
@@ -43,11 +44,15 @@ def compare_cmd(
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """UNRWA, COGAT and any other source in adjacent columns, with ratio = source / UNRWA and why they differ."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = comparison(conn, indicator.value, category, by.value, *window(conn, date_from, date_to), rules)
+        start, end = window(conn, date_from, date_to)
+        result = ask(as_of, compare_now, lambda: comparison(conn, indicator.value, category, by.value, start, end,
+                                                            rules))
     emit(result, fmt)
 
 
@@ -57,11 +62,13 @@ def reported_cmd(
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
+    as_of: AsOf = None,
+    compare_now: CompareNow = False,
 ) -> None:
     """Figures reported in statements (trucks per day, truckloads) next to the same figure from each line list."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = reported_vs_recorded(conn, rules)
+        result = ask(as_of, compare_now, lambda: reported_vs_recorded(conn, rules))
     emit(result, fmt)
 
 

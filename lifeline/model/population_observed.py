@@ -16,13 +16,13 @@ from sqlalchemy import Connection, func, select
 
 from lifeline.model.contexts import Context
 from lifeline.model.population import Series
-from lifeline.store import schema
+from lifeline.store import as_of, schema
 
 
 def observed_series(conn: Connection, ctx: Context) -> list[Series]:
     """One series per area of ``ctx`` at the finest level with estimates; on a day with several
     estimates for one area the most recently imported one is used."""
-    o, ds, s = schema.observations, schema.datasets, schema.sources
+    o, ds, s = as_of.observations(conn, None), schema.datasets, schema.sources  # as of the moment in force
     rows = conn.execute(
         select(o.c.location, o.c.date, o.c.value, o.c.dataset_id,
                func.coalesce(o.c.cited_publisher, s.c.publisher).label("publisher"))

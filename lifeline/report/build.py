@@ -82,6 +82,8 @@ class Report:
     appendix: Section
     references: list[dict[str, Any]]
     labels: dict[str, str]
+    as_of: str = ""  # the moment the figures were answered as of (lifeline.store.as_of), if any
+    flags: list[str] = field(default_factory=list)  # shown above the key figures: as-of, overdue sources
 
     @property
     def direction(self) -> str:
@@ -396,7 +398,7 @@ def build(
         cl.empty = t("no_claims")
     sections = [cov_section, access, comp_section, al, cl]
     appendix = _appendix(t, cites, source, overrides)
-    return Report(
+    report = Report(
         lang=lang,
         title=t("title"),
         date_from=date_from,
@@ -425,6 +427,10 @@ def build(
             )
         },
     )
+    from lifeline.report.freshness import add_freshness
+
+    add_freshness(conn, report, t)
+    return report
 
 
 def _crossings_table(

@@ -12,6 +12,22 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",
     },
     "period": {"en": "Period", "ar": "الفترة"},
+    "freshness": {"en": "Live sources: freshness", "ar": "المصادر المباشرة: حداثة البيانات"},
+    "overdue_sources": {"en": "Overdue live sources", "ar": "مصادر مباشرة متأخرة"},
+    "overdue_flag": {
+        "en": "Overdue: no successful check of {names} for longer than its schedule; its figures may be out of date.",
+        "ar": "متأخر: لم يُفحص {names} بنجاح منذ مدة أطول من جدوله؛ قد تكون أرقامه قديمة.",
+    },
+    "overdue_note": {
+        "en": "overdue: no successful check for longer than the source's schedule (times the overdue factor)",
+        "ar": "متأخر: لا فحص ناجح منذ مدة أطول من جدول المصدر (مضروبة في عامل التأخر)",
+    },
+    "as_of_flag": {
+        "en": "As of {at}: the figures are those Lifeline would have given with the versions it held then.",
+        "ar": "حتى {at}: الأرقام هي ما كان Lifeline سيقدمه بالنسخ التي كانت لديه حينها.",
+    },
+    "yes": {"en": "yes", "ar": "نعم"},
+    "no": {"en": "no", "ar": "لا"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
     "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},

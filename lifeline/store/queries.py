@@ -8,18 +8,21 @@ from typing import Any
 
 from sqlalchemy import Connection, and_, func, or_, select, true
 
+from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.periods import period_start
-from lifeline.store.tables_ingest import delivery_summary
 
 GROUPS = ("crossing", "category", "commodity", "source", "route", "area")
 
 
 def current_deliveries_filter(
-    date_from: date | None = None, date_to: date | None = None, source: str | None = None
+    date_from: date | None = None, date_to: date | None = None, source: str | None = None, rows: Any = None
 ) -> list[Any]:
-    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source.
+
+    ``rows``: the deliveries to filter, the table itself or :func:`lifeline.store.as_of.deliveries`.
+    """
+    d, ds, s = (schema.deliveries if rows is None else rows), schema.datasets, schema.sources
     cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
     if date_from:
         cond.append(d.c.date >= date_from)
@@ -40,9 +43,13 @@ def delivery_totals(
     date_from: date | None = None,
     date_to: date | None = None,
     source: str | None = None,
+    as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """Consignments (source rows), trucks and tonnes per period and group, with the sources behind each."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    """Consignments (source rows), trucks and tonnes per period and group, with the sources behind each.
+
+    ``as_of``: as Lifeline held the deliveries at that moment (:mod:`lifeline.store.as_of`).
+    """
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     if group not in GROUPS:
         raise ValueError(group)
     period = period_start(conn, d.c.date, by).label("period")
@@ -58,7 +65,7 @@ def delivery_totals(
             func.count(d.c.kg).label("rows_with_weight"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source, d)))
         .group_by(period, key, s.c.publisher)
         .order_by(period, key.asc().nulls_last(), s.c.publisher)  # NULLs last on SQLite as on PostgreSQL
     )
@@ -67,12 +74,12 @@ def delivery_totals(
 
 def sources_of_deliveries(
     conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None,
-    dataset_ids: Collection[int] | None = None,
+    dataset_ids: Collection[int] | None = None, as_of: datetime | None = None,
 ) -> list[dict[str, Any]]:
-    """The published files behind a deliveries query, for citation (only ``dataset_ids`` when given: the
-    files of one context's rows, so another context's lists are never cited)."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to, source)
+    """The published files behind a deliveries query (as held at ``as_of``), for citation (only
+    ``dataset_ids`` when given: the files of one context's rows, so another context's lists are never cited)."""
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
+    cond = current_deliveries_filter(date_from, date_to, source, d)
     if dataset_ids is not None:
         cond.append(d.c.dataset_id.in_(list(dataset_ids)))
     stmt = (
@@ -113,9 +120,10 @@ def delivery_breakdown(
 
     Reads ``delivery_summary`` (per-day sums the import service keeps in step with the current,
     not withdrawn, delivery rows), so a million stored rows are a few thousand summary rows here.
-    The answer is the same as summing ``deliveries`` directly (tested on both backends).
+    The answer is the same as summing ``deliveries`` directly (tested on both backends). Under an
+    as-of moment (:func:`lifeline.store.as_of.held_at`) the sums come from the rows held then.
     """
-    t, ds, s = delivery_summary, schema.datasets, schema.sources
+    t, ds, s = as_of_store.delivery_summary(conn), schema.datasets, schema.sources
     unknown = [k for k in keys if k not in BREAKDOWN_KEYS]
     if unknown or not keys:
         raise ValueError(f"cannot group deliveries by {unknown or keys}; expected some of {BREAKDOWN_KEYS}")

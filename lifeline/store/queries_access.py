@@ -6,16 +6,17 @@ Every function returns plain rows (dicts); withdrawn rows are never returned.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import Connection, and_, func, select
 
+from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 
 
-def _current_observations(indicator: str | None = None, location: str | None = None) -> list[Any]:
-    o = schema.observations
+def _current_observations(indicator: str | None = None, location: str | None = None, rows: Any = None) -> list[Any]:
+    o = schema.observations if rows is None else rows
     cond: list[Any] = [o.c.withdrawn_dataset_id.is_(None)]
     if indicator is not None:
         cond.append(o.c.indicator == indicator)
@@ -24,9 +25,10 @@ def _current_observations(indicator: str | None = None, location: str | None = N
     return cond
 
 
-def observations(conn: Connection, indicator: str | None = None, location: str | None = None) -> list[dict[str, Any]]:
-    """Current observations with their own citation and the citation of the file they came from."""
-    o, ds, s = schema.observations, schema.datasets, schema.sources
+def observations(conn: Connection, indicator: str | None = None, location: str | None = None,
+                 as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """Current observations (as held at ``as_of``) with their own citation and that of the file they came from."""
+    o, ds, s = as_of_store.observations(conn, as_of), schema.datasets, schema.sources
     stmt = (
         select(
             o.c.id, o.c.indicator, o.c.location, o.c.date, o.c.period_end, o.c.value, o.c.text_value, o.c.unit,
@@ -35,22 +37,22 @@ def observations(conn: Connection, indicator: str | None = None, location: str |
             s.c.publisher.label("dataset_publisher"), s.c.title.label("dataset_title"), s.c.url.label("dataset_url"),
         )
         .select_from(o.join(ds, o.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*_current_observations(indicator, location)))
+        .where(and_(*_current_observations(indicator, location, o)))
         .order_by(o.c.location, o.c.date, o.c.id)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def indicators(conn: Connection) -> list[dict[str, Any]]:
-    """Each indicator held, with how many current observations and locations it has."""
-    o = schema.observations
+def indicators(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """Each indicator held (at ``as_of``), with how many current observations and locations it has."""
+    o = as_of_store.observations(conn, as_of)
     stmt = (
         select(
             o.c.indicator,
             func.count().label("observations"),
             func.count(func.distinct(o.c.location)).label("locations"),
         )
-        .where(and_(*_current_observations()))
+        .where(and_(*_current_observations(rows=o)))
         .group_by(o.c.indicator)
         .order_by(o.c.indicator)
     )
@@ -58,10 +60,11 @@ def indicators(conn: Connection) -> list[dict[str, Any]]:
 
 
 def daily_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, as_of: datetime | None = None
 ) -> list[dict[str, Any]]:
-    """Consignments, trucks and kilograms per day, crossing, route, category, commodity and publisher."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    """Consignments, trucks and kilograms per day, crossing, route, category, commodity and publisher
+    (as held at ``as_of``, :mod:`lifeline.store.as_of`)."""
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
     if date_from:
         cond.append(d.c.date >= date_from)
@@ -83,9 +86,9 @@ def daily_deliveries(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def delivery_coverage(conn: Connection) -> list[dict[str, Any]]:
-    """Per publisher: the first and last day its current delivery rows cover."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+def delivery_coverage(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """Per publisher: the first and last day its current delivery rows (as held at ``as_of``) cover."""
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     stmt = (
         select(s.c.publisher, func.min(d.c.date).label("first"), func.max(d.c.date).label("last"))
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
@@ -118,13 +121,13 @@ def route_breakdown(conn: Connection) -> list[dict[str, Any]]:
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def delivery_sources(conn: Connection) -> list[dict[str, Any]]:
-    """The published files behind the current deliveries, for citation.
+def delivery_sources(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
+    """The published files behind the current deliveries (as held at ``as_of``), for citation.
 
     Asked per dataset ("has it a current row?", one index probe each) rather than by joining every
     delivery row, which scanned the whole table (55 ms of each command on the real lists).
     """
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     current = select(d.c.id).where(d.c.dataset_id == ds.c.id, d.c.withdrawn_dataset_id.is_(None)).exists()
     stmt = (
         select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)

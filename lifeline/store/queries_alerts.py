@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, and_, func, select
 
+from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
 
@@ -26,9 +27,9 @@ DAILY_SCHEMA = {
 def daily_deliveries(
     conn: Connection, date_from: date | None = None, date_to: date | None = None, category: str | None = None
 ) -> pl.DataFrame:
-    """Current (not withdrawn) deliveries summed per series, crossing and day."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to)
+    """Current (not withdrawn) deliveries summed per series, crossing and day (as of the moment in force)."""
+    d, ds, s = as_of_store.deliveries(conn, None), schema.datasets, schema.sources
+    cond = current_deliveries_filter(date_from, date_to, rows=d)
     if category:
         cond.append(d.c.category == category)
     stmt = (
@@ -92,8 +93,9 @@ OBS_SCHEMA = {
 
 
 def observations(conn: Connection, indicators: Iterable[str]) -> pl.DataFrame:
-    """Current observations of the given indicators, each with its own citation and its file's source."""
-    o, ds, s = schema.observations, schema.datasets, schema.sources
+    """Current observations of the given indicators (as of the moment in force), each with its own citation
+    and its file's source."""
+    o, ds, s = as_of_store.observations(conn, None), schema.datasets, schema.sources
     stmt = (
         select(
             o.c.indicator,

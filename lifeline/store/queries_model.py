@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 from sqlalchemy import Connection, and_, select
 
+from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
 
@@ -39,15 +40,18 @@ def deliveries_frame(
     source: str | None = None,
     as_of_dataset: int | None = None,
     kind: str | None = None,
+    as_of: datetime | None = None,
 ) -> pl.DataFrame:
     """Current (not withdrawn) delivery rows with their publisher and series, as a typed polars frame.
 
     ``kind`` keeps one importer kind (unrwa, cogat...). ``as_of_dataset`` keeps the rows that existed
     when that dataset was imported (first seen in it or earlier): a study pinned to one published
     version of a list. Values revised by a later version are the latest ones (see ``revisions``).
+    ``as_of`` (a moment) is the store as Lifeline held it then, revised values put back
+    (:mod:`lifeline.store.as_of`).
     """
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to, source)
+    d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
+    cond = current_deliveries_filter(date_from, date_to, source, d)
     if kind is not None:
         cond.append(ds.c.kind == kind)
     if as_of_dataset is not None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
-from lifeline.store import schema
+from lifeline.store import as_of, schema
 
 
 def data_version(conn: Connection) -> tuple[int, int, int]:
@@ -57,11 +57,14 @@ def sources(conn: Connection) -> list[dict[str, Any]]:
 
 def last_update_per_series(conn: Connection) -> list[dict[str, Any]]:
     """Per series of files (one publisher's list across versions, or one reference file): its newest
-    file's publisher, title and publication date, when it was imported, and its newest data date."""
-    s, ds, d, o = schema.sources, schema.datasets, schema.deliveries, schema.observations
-    newest = select(ds.c.series, func.max(ds.c.id).label("id"), func.count().label("versions")).group_by(
-        ds.c.series
-    ).subquery()
+    file's publisher, title and publication date, when it was imported, and its newest data date
+    (as held at the as-of moment in force, :mod:`lifeline.store.as_of`)."""
+    at = as_of.current()
+    s, ds, d, o = schema.sources, schema.datasets, as_of.deliveries(conn, at), as_of.observations(conn, at)
+    held = select(ds.c.series, func.max(ds.c.id).label("id"), func.count().label("versions"))
+    if at is not None:
+        held = held.where(ds.c.imported_at <= at)
+    newest = held.group_by(ds.c.series).subquery()
     stmt = (
         select(
             newest.c.series, ds.c.kind, s.c.publisher, s.c.title, s.c.url, s.c.published, ds.c.imported_at,

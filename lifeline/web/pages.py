@@ -18,7 +18,7 @@ from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
-from lifeline.store import window
+from lifeline.store import as_of, window
 from lifeline.web import i18n, mapsvg, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -39,6 +39,12 @@ def _date_param(request: Request, key: str) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"the '{key}' filter expects a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def _as_of_param(request: Request) -> datetime | None:
+    """The 'as_of' filter (the date picker, or a time typed in the address), as a UTC moment."""
+    value = request.query_params.get("as_of") or None
+    return as_of.parse(value, "the 'as_of' filter") if value is not None else None
 
 
 def context(request: Request, **extra: Any) -> dict[str, Any]:
@@ -115,34 +121,40 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
               "alerts": "all" if request.query_params.get("alerts") == "all" else None}
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
+    at = _as_of_param(request)
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
-    with auth.engine(request).connect() as conn:
+    with auth.engine(request).connect() as conn, as_of.held_at(at):
         params["from"], params["to"] = window.bounded(conn, day_from, day_to)
         view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
-    ctx.update(title=t(title_key), blocks=blocks, **extra)
+    if at is not None:  # a block's downloads answer as of the same moment as the block
+        for b in blocks:
+            if b.api:
+                b.api_params = {**b.api_params, "as_of": as_of.label(at)}
+    ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 
 
 @router.get("/", response_class=HTMLResponse)
 def overview(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_overview", views.overview)
+    return _blocks_page(request, "nav_overview", views.overview, filters=["as_of"])
 
 
 @router.get("/access", response_class=HTMLResponse)
 def access(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_access", views.access, filters=["from", "to", "source", "by"], default_by="day")
+    return _blocks_page(request, "nav_access", views.access, filters=["from", "to", "source", "by", "as_of"],
+                        default_by="day")
 
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by"],
+    return _blocks_page(request, "nav_coverage", views.coverage, filters=["from", "to", "set", "source", "by", "as_of"],
                         assumption_sets=tables.coverage_sets(), default_by="week")
 
 
 @router.get("/sources", response_class=HTMLResponse)
 def sources(request: Request, _: Reader) -> HTMLResponse:
-    return _blocks_page(request, "nav_sources", views.sources, filters=["from", "to", "by"])
+    return _blocks_page(request, "nav_sources", views.sources, filters=["from", "to", "by", "as_of"])
 
 
 @router.get("/map", response_class=HTMLResponse)

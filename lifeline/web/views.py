@@ -16,7 +16,7 @@ from lifeline.formats import Column, ResultTable
 from lifeline.model import truck_basis
 from lifeline.model.coverage import latest_complete
 from lifeline.store import queries_web, window
-from lifeline.web import charts
+from lifeline.web import charts, live_blocks
 from lifeline.web.panels import Block, unavailable
 
 
@@ -71,7 +71,8 @@ def overview(v: View) -> list[Block]:
     blocks.append(Block("freshness", t("overview_freshness"), table=fresh, api="/api/v1/sources/latest",
                         kind="table" if fresh.rows else "nodata"))
     blocks.append(deliveries_chart(v, "deliveries", t("overview_deliveries"), "month", "source", ["source"]))
-    return blocks
+    late = live_blocks.overdue(v)
+    return ([late] if late else []) + blocks
 
 
 def access(v: View) -> list[Block]:
@@ -110,6 +111,7 @@ def data(v: View, is_admin: bool) -> list[Block]:
         Block("datasets", t("data_datasets"), table=ds, api="/api/v1/datasets", kind="table" if ds.rows else "nodata"),
         Block("sources", t("data_sources"), table=tables.sources(v.conn), api="/api/v1/sources"),
         Block("revisions", t("data_revisions"), table=tables.revisions(v.conn), api="/api/v1/revisions"),
+        live_blocks.live_sources(v),
         Block("places", t("data_places"), table=tables.locations(v.conn), api="/api/v1/locations"),
     ]
     if is_admin:
