@@ -19,9 +19,9 @@ from lifeline.formats import Column, ResultTable
 from lifeline.store import as_of as held
 
 Question = Callable[[], ResultTable]
-# Text columns that are findings, not what a row is about (a crossing's status, its source, a flag):
-# shown then and now like figures, never used to match rows.
-VALUE_TAGS = ("#status", "#meta+flag", "#meta+source+status")
+# Text columns that are findings, not what a row is about (a crossing's status with its basis, the date it
+# rests on and stands until, its source, a flag, an "n/a" reason): shown then and now, never used to match rows.
+VALUE_TAGS = ("#status", "#meta+flag", "#meta+source+status", "#date+reported", "#date+valid", "#meta+na")
 
 
 def answer(at: datetime | None, question: Question) -> ResultTable:

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, func, select
 
 from lifeline.assumptions import load_set
+from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
 
@@ -43,12 +44,13 @@ class PartialMonitoring:
 
 
 def spans(conn: Connection, source: str | None = None) -> dict[str, Span]:
-    """Per publisher: the first and last day its current rows record (the days it covers)."""
-    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    """Per publisher: the first and last day its current rows record (the days it covers), as held at the
+    moment of ``store.as_of.held_at`` when one is set."""
+    d, ds, s = as_of_store.deliveries(conn, None), schema.datasets, schema.sources
     stmt = (
         select(s.c.publisher, func.min(d.c.date), func.max(d.c.date))
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(source=source)))
+        .where(and_(*current_deliveries_filter(source=source, rows=d)))
         .group_by(s.c.publisher)
     )
     return {str(p): Span(str(p), _day(a), _day(b)) for p, a, b in conn.execute(stmt) if a is not None}
