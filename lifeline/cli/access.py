@@ -44,6 +44,9 @@ def access_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Which crossings were open, on whose word, and what came through according to each source."""
@@ -56,9 +59,10 @@ def access_cmd(
         start, end = window(conn, start, end)
         rules = load_set("access", assumptions or [])
         if show == Show.closures:
-            result = access.closures(conn, start, end, crossing)
+            result = access.closures(conn, start, end, crossing, access_rules=rules, context=context)
         elif show == Show.throughput:
-            result = access.throughput(conn, start, end, (by or By.month).value, access_rules=rules)
+            result = access.throughput(conn, start, end, (by or By.month).value, access_rules=rules, context=context)
         else:
-            result = access.timeline(conn, start, end, crossing, (by or By.day).value, access_rules=rules)
+            result = access.timeline(conn, start, end, crossing, (by or By.day).value, access_rules=rules,
+                                     context=context)
     emit(result, fmt)

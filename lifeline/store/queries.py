@@ -9,17 +9,22 @@ from sqlalchemy import Connection, and_, func, or_, select, true
 
 from lifeline.store import schema
 from lifeline.store.periods import period_start
+from lifeline.store.scope import DeliveryScope
 from lifeline.store.tables_ingest import delivery_summary
 
 GROUPS = ("crossing", "category", "commodity", "source", "route", "area")
 
 
 def current_deliveries_filter(
-    date_from: date | None = None, date_to: date | None = None, source: str | None = None
+    date_from: date | None = None, date_to: date | None = None, source: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[Any]:
-    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source."""
+    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source, in a
+    context (``scope``; None = the whole store)."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
     cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
+    if scope is not None:
+        cond.append(scope.condition())
     if date_from:
         cond.append(d.c.date >= date_from)
     if date_to:
@@ -39,6 +44,7 @@ def delivery_totals(
     date_from: date | None = None,
     date_to: date | None = None,
     source: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """Consignments (source rows), trucks and tonnes per period and group, with the sources behind each."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
@@ -57,7 +63,7 @@ def delivery_totals(
             func.count(d.c.kg).label("rows_with_weight"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source, scope)))
         .group_by(period, key, s.c.publisher)
         .order_by(period, key.asc().nulls_last(), s.c.publisher)  # NULLs last on SQLite as on PostgreSQL
     )
@@ -65,7 +71,8 @@ def delivery_totals(
 
 
 def sources_of_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """The published files behind a deliveries query, for citation."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
@@ -73,7 +80,7 @@ def sources_of_deliveries(
         select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
         .distinct()
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(date_from, date_to, source)))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source, scope)))
         .order_by(s.c.publisher, s.c.title, s.c.published)  # the same order on every backend
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
