@@ -19,9 +19,12 @@ AREA_HELP = "Location code (PS-RFH, gaza-north, kerem-shalom...)."
 def series_cmd(
     indicator: Annotated[str, typer.Option("--indicator", help=INDICATOR_HELP)],
     area: Annotated[str | None, typer.Option("--area", help=AREA_HELP)] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Population, displacement, facilities, needs...: each source's figure for each date, with its citation."""
     with engine().connect() as conn:
-        result = series_table(conn, indicator, area)
+        result = series_table(conn, indicator, area, context)
     emit(result, fmt)

@@ -42,12 +42,16 @@ def compare_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """UNRWA, COGAT and any other source in adjacent columns, with ratio = source / UNRWA and why they differ."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = comparison(conn, indicator.value, category, by.value, *window(conn, date_from, date_to), rules)
+        result = comparison(conn, indicator.value, category, by.value, *window(conn, date_from, date_to), rules,
+                            context=context)
     emit(result, fmt)
 
 
@@ -56,12 +60,15 @@ def reported_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Figures reported in statements (trucks per day, truckloads) next to the same figure from each line list."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = reported_vs_recorded(conn, rules)
+        result = reported_vs_recorded(conn, rules, context)
     emit(result, fmt)
 
 

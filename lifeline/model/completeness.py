@@ -15,6 +15,7 @@ from sqlalchemy import Connection, and_, func, select
 from lifeline.assumptions import load_set
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 COMPLETE = "complete"
 
@@ -42,13 +43,13 @@ class PartialMonitoring:
         return self.start <= b and (self.end is None or self.end >= a)
 
 
-def spans(conn: Connection, source: str | None = None) -> dict[str, Span]:
-    """Per publisher: the first and last day its current rows record (the days it covers)."""
+def spans(conn: Connection, source: str | None = None, scope: DeliveryScope | None = None) -> dict[str, Span]:
+    """Per publisher: the first and last day its current rows (of one context) record (the days it covers)."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
     stmt = (
         select(s.c.publisher, func.min(d.c.date), func.max(d.c.date))
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(source=source)))
+        .where(and_(*current_deliveries_filter(source=source, scope=scope)))
         .group_by(s.c.publisher)
     )
     return {str(p): Span(str(p), _day(a), _day(b)) for p, a, b in conn.execute(stmt) if a is not None}
