@@ -11,6 +11,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 DAILY_SCHEMA = {
     "series": pl.String,
@@ -24,11 +25,12 @@ DAILY_SCHEMA = {
 
 
 def daily_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None, category: str | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, category: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> pl.DataFrame:
-    """Current (not withdrawn) deliveries summed per series, crossing and day."""
+    """Current (not withdrawn) deliveries (of one context) summed per series, crossing and day."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to)
+    cond = current_deliveries_filter(date_from, date_to, scope=scope)
     if category:
         cond.append(d.c.category == category)
     stmt = (
