@@ -235,7 +235,7 @@ def _daily_series(daily: pl.DataFrame, series: str) -> pl.DataFrame:
     return days.join(one, on="date", how="left").fill_null(0).sort("date")
 
 
-def _own_baseline(conn: Connection, scope: Scope) -> float | None:
+def own_baseline(conn: Connection, scope: Scope) -> float | None:
     """The latest pre-war trucks/day observed for the context (the indicator ``access.toml [baselines]``
     names), or None: a context without one has nothing to fall below."""
     indicator = str(load_set("access").tables["baselines"]["trucks_all"])
@@ -248,7 +248,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
     window = int(cfg.value("trucks_window_days"))
     baseline = cfg.value("prewar_trucks_per_day")
     if scope.deliveries is not None:  # beside other contexts: only the context's own pre-war baseline counts
-        own = _own_baseline(conn, scope)
+        own = own_baseline(conn, scope)
         if own is None:
             return []
         baseline = own

@@ -429,7 +429,7 @@ def timeline(
         rows=rows,
         sources=_sources(conn, sc),
         notes=status_notes(acc) + [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
-        + _partial_notes(daily, acc),
+        + _partial_notes(daily, acc, publishers),
         query={"from": date_from, "to": date_to, "crossing": crossing, "by": by, "context": sc.code},
     )
 
@@ -464,9 +464,10 @@ def _round(value: Any) -> Any:
     return round(float(value), 3) if value is not None else None
 
 
-def _partial_notes(daily: pl.DataFrame, access_rules: AssumptionSet) -> list[str]:
+def _partial_notes(daily: pl.DataFrame, access_rules: AssumptionSet, publishers: list[str]) -> list[str]:
+    """UNRWA's partial monitoring, where the window reaches it and UNRWA is one of the sources shown."""
     partial = access_rules.tables["dates"]["unrwa_partial_from"]["value"]
-    if daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
+    if "UNRWA" in publishers and daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
         return [f"UNRWA data from {partial} is partial (UN staff could no longer be present at Kerem Shalom): "
                 "fewer UNRWA entries after that date reflect monitoring as well as entries"]
     return []

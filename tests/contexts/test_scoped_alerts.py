@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from lifeline.alerts.evaluate import evaluate
-from lifeline.alerts.rules import _own_baseline
+from lifeline.alerts.rules import own_baseline
 from lifeline.alerts.store import list_alerts
 from lifeline.ingest.service import import_file
 from lifeline.model import contexts
@@ -44,5 +44,5 @@ def test_every_rule_runs_in_each_context(sqlite_store: Engine, tmp_path: Path) -
     # Gaza's pre-war 500 trucks a day is Gaza's: the worked example has no baseline, so no trucks-low there
     assert not [r for r, _p in by_context["XZ"] if r == "trucks-low"]
     with sqlite_store.connect() as conn:
-        assert _own_baseline(conn, contexts.scope(conn, "gaza-strip")) == 500  # OCHA, UNRWA (reference set)
-        assert _own_baseline(conn, contexts.scope(conn, "XZ")) is None
+        assert own_baseline(conn, contexts.scope(conn, "gaza-strip")) == 500  # OCHA, UNRWA (reference set)
+        assert own_baseline(conn, contexts.scope(conn, "XZ")) is None
