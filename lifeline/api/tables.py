@@ -212,8 +212,21 @@ def _freshness(conn: Connection) -> ResultTable:
     )
 
 
-def locations(conn: Connection, kind: str | None = None) -> ResultTable:
+def context_scope(conn: Connection, context: str | None) -> Any:
+    """The scope of a question about one context (``model.contexts.scope``)."""
+    from lifeline.model.contexts import scope
+
+    return scope(conn, context)
+
+
+def locations(conn: Connection, kind: str | None = None, context: str | None = None) -> ResultTable:
+    """The places of the store, or of one context (``context``; every place when it is not given)."""
     rows = queries_web.locations(conn, kind)
+    if context is not None:
+        from lifeline.model.contexts import resolve
+
+        ctx = resolve(conn, context)
+        rows = [r for r in rows if ctx is None or r["code"] in ctx.members]
     return ResultTable(
         title="Places",
         columns=[

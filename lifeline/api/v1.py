@@ -48,6 +48,13 @@ def _window(conn: Connection, date_from: str | None, date_to: str | None) -> dic
     lo, hi = window.bounded(conn, _day(date_from, "from"), _day(date_to, "to"))
     return {"date_from": lo, "date_to": hi}
 Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
+ContextQ = Annotated[str | None, Query(max_length=64, description="context code (default: the store's only one)")]
+
+
+def _context(context: str | None) -> dict[str, str]:
+    """The ``context`` parameter for the model, only when asked (so cached answers of a one-context store
+    keep their keys)."""
+    return {"context": context} if context is not None else {}
 
 
 def _limit(request: Request, limit: int | None) -> int:
@@ -70,12 +77,14 @@ def deliveries(
     by: Literal["day", "week", "month"] = "month",
     group: Annotated[str, Query(pattern="^(" + "|".join(GROUPS) + ")$")] = "crossing",
     source: Source = None,
+    context: ContextQ = None,
     format: FmtQ = "json",
     limit: Limit = None,
     offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(conn, date_from, date_to))
+        result = tables.deliveries(conn, by=by, group=group, source=source, **_window(conn, date_from, date_to),
+                                   **_context(context))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -124,11 +133,11 @@ def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None,
 
 @router.get("/locations", responses=TABLE_RESPONSES, summary="Areas and crossings with English and Arabic names")
 def locations(
-    request: Request, type: Annotated[str | None, Query(max_length=32)] = None, format: FmtQ = "json",
-    limit: Limit = None, offset: Offset = 0,
+    request: Request, type: Annotated[str | None, Query(max_length=32)] = None, context: ContextQ = None,
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.locations(conn, type)
+        result = tables.locations(conn, type, context)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -195,11 +204,12 @@ Status = Literal["open", "closed", "restricted", "disputed", "no data", "unknown
 def access(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None,
-    by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    by: Literal["day", "week", "month"] = "day", context: ContextQ = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by}
+        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by, **_context(context)}
         result = tables.cached(conn, "timeline", params, lambda: acc.timeline(conn, **params))
     result = tables.without(result, "sources") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -208,12 +218,12 @@ def access(
 @router.get("/access/closures", responses=TABLE_RESPONSES, summary="Reported closures and their durations")
 def closures(
     request: Request, date_from: From = None, date_to: To = None,
-    crossing: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0,
+    crossing: Annotated[str | None, Query(max_length=64)] = None, context: ContextQ = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing}
+        params = {**_window(conn, date_from, date_to), "crossing": crossing, **_context(context)}
         result = tables.cached(conn, "closures", params, lambda: acc.closures(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -222,11 +232,11 @@ def closures(
             summary="Trucks per day by source against the pre-war baseline and stated needs")
 def throughput(
     request: Request, date_from: From = None, date_to: To = None, by: Literal["day", "week", "month"] = "month",
-    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    context: ContextQ = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "by": by}
+        params = {**_window(conn, date_from, date_to), "by": by, **_context(context)}
         result = tables.cached(conn, "throughput", params, lambda: acc.throughput(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -237,11 +247,13 @@ def sources_compare(
     indicator: Literal["consignments", "trucks", "tonnes"] = "consignments",
     category: Annotated[str, Query(max_length=32)] = "all",
     by: Literal["day", "week", "month"] = "month",
-    date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    date_from: From = None, date_to: To = None, context: ContextQ = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
     with auth.engine(request).connect() as conn:
-        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to)}
+        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to),
+                  **_context(context)}
         result = tables.cached(conn, "compare", params, lambda: sc.comparison(conn, **params))
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -249,13 +261,13 @@ def sources_compare(
 @router.get("/series", responses=TABLE_RESPONSES, summary="One indicator over time, one column per source")
 def series(
     request: Request, indicator: Annotated[str, Query(min_length=1, max_length=64)],
-    area: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
-    offset: Offset = 0,
+    area: Annotated[str | None, Query(max_length=64)] = None, context: ContextQ = None, format: FmtQ = "json",
+    limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     mod = tables.need("lifeline.model.series")
     with auth.engine(request).connect() as conn:
-        result = tables.cached(conn, "series", {"indicator": indicator, "area": area},
-                               lambda: mod.series_table(conn, indicator, area))
+        result = tables.cached(conn, "series", {"indicator": indicator, "area": area, **_context(context)},
+                               lambda: mod.series_table(conn, indicator, area, context))
     result = tables.without(result, "values") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -270,7 +282,7 @@ def coverage(
     source: Source = None,
     set: Annotated[str | None, Query(max_length=64, description="assumption set (see /api/v1/assumption-sets)")] = None,
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
-    context: Annotated[str | None, Query(max_length=64, description="context code (default: the only one)")] = None,
+    context: ContextQ = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
@@ -305,11 +317,14 @@ def studies(
             summary="Alerts: open first, newest episode first; resolved ones with include_resolved=true")
 def alerts(
     request: Request, state: Literal["open", "acknowledged", "resolved"] | None = None,
-    include_resolved: bool = False, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    include_resolved: bool = False, context: ContextQ = None, format: FmtQ = "json", limit: Limit = None,
+    offset: Offset = 0,
 ) -> Response:
     store = tables.need("lifeline.alerts.store")
     with auth.engine(request).connect() as conn:
-        result = tables.alerts_table(store.list_alerts(conn, state=state, include_resolved=include_resolved))
+        scope = tables.context_scope(conn, context)
+        found = store.list_alerts(conn, state=state, include_resolved=include_resolved)
+        result = tables.alerts_table([a for a in found if scope.keeps_alert(a)])
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, select
@@ -164,6 +165,14 @@ class Scope:
     def keeps(self, location: str | None) -> bool:
         """Whether an observation at ``location`` (a status, baseline, need, series value) is the context's."""
         return self.deliveries is None or (self.context is not None and location in self.context.members)
+
+    def keeps_alert(self, alert: dict[str, Any]) -> bool:
+        """Whether a stored alert is about this context: the context its evidence names (alerts evaluated
+        beside other contexts), else its place; every alert in a store of one context."""
+        if self.deliveries is None or self.context is None:
+            return True
+        named = (alert.get("evidence") or {}).get("context")
+        return bool(named == self.code) if named else alert.get("place") in self.context.members
 
     def crossings(self) -> dict[str, str] | None:
         """The context's entry points and their routes, or None when the store has no places."""

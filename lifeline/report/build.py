@@ -378,7 +378,7 @@ def build(
     # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
     # day it ended. Alerts the rules no longer find at all (resolution "no longer found") are left out.
     alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to, include_resolved=True)
-              if a.get("resolution") != "no longer found" and _alert_in(a, sc)]
+              if a.get("resolution") != "no longer found" and sc.keeps_alert(a)]
     if alerts:
         refs = cites.many(s for a in alerts for s in (a["sources"] or []))
         al.tables.append(
@@ -448,14 +448,6 @@ def _place_name(sc: contexts.Scope, lang: str) -> str | None:
     if sc.context is None:
         return None
     return (sc.context.name_ar if lang == "ar" else None) or sc.context.name_en
-
-
-def _alert_in(alert: dict[str, Any], sc: contexts.Scope) -> bool:
-    """Whether an alert is about the report's context (every alert, in a store of one context)."""
-    if sc.deliveries is None or sc.context is None:
-        return True
-    named = (alert.get("evidence") or {}).get("context")
-    return named == sc.code if named else alert.get("place") in sc.context.members
 
 
 def _crossings_table(

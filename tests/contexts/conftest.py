@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine
 
 from lifeline.ingest.service import import_file
+from tests.web.helpers import Served
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "zarqa-valley"
 EXAMPLE_FILES = ["1-places.csv", "2-population.csv", "3-deliveries.csv", "4-status.csv"]
@@ -75,3 +76,13 @@ def lifeline(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
         return Ran(code, out.out, out.err)
 
     return call
+
+
+@pytest.fixture(scope="module")
+def served_two(two_contexts: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The app on the two-context store (no extra list), with one user per role."""
+    from tests.web.helpers import serve
+
+    s = serve(two_contexts, tmp_path_factory.mktemp("served"), data=False)
+    yield s
+    s.client.close()
