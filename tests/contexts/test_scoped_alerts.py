@@ -3,6 +3,8 @@ alert names only places of its own context."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -12,7 +14,7 @@ from lifeline.alerts.rules import own_baseline
 from lifeline.alerts.store import list_alerts
 from lifeline.ingest.service import import_file
 from lifeline.model import contexts
-from tests.contexts.conftest import GAZA_DELIVERIES, set_up_example
+from tests.contexts.conftest import GAZA_DELIVERIES, Ran, set_up_example
 
 
 def test_every_rule_runs_in_each_context(sqlite_store: Engine, tmp_path: Path) -> None:
@@ -46,3 +48,20 @@ def test_every_rule_runs_in_each_context(sqlite_store: Engine, tmp_path: Path) -
     with sqlite_store.connect() as conn:
         assert own_baseline(conn, contexts.scope(conn, "gaza-strip")) == 500  # OCHA, UNRWA (reference set)
         assert own_baseline(conn, contexts.scope(conn, "XZ")) is None
+
+
+def test_cli_alerts_check_and_list_by_context(sqlite_store: Engine, tmp_path: Path,
+                                              lifeline: Callable[..., Ran]) -> None:
+    from lifeline.reference.load import load_all
+
+    load_all(sqlite_store)
+    set_up_example(sqlite_store)
+    checked = lifeline(sqlite_store, "alerts", "check", "--format", "json")
+    assert checked.returncode == 0, checked.stderr
+    assert json.loads(checked.stdout)["errors"] == {}  # coverage-low no longer fails beside another context
+    asked = lifeline(sqlite_store, "alerts", "list", "--include-resolved")
+    assert asked.returncode == 2 and "--context" in asked.stderr
+    listed = lifeline(sqlite_store, "alerts", "list", "--include-resolved", "--context", "XZ", "--format", "json")
+    assert listed.returncode == 0, listed.stderr
+    places = {r["place"] for r in json.loads(listed.stdout)["rows"]}
+    assert {"XZ02", "XZ03", "river-port"} <= places and not places & {"gaza-strip", "kerem-shalom", "rafah"}
