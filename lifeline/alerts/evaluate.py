@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from lifeline.alerts import outbox
 from lifeline.alerts.config import AlertConfig, load_config
 from lifeline.alerts.model import Alert
 from lifeline.alerts.rules import RULES
 from lifeline.alerts.store import RecordResult, record
+from lifeline.model.contexts import Scope, all_contexts, scope
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ class Evaluation:
 
 
 def evaluate(engine: Engine, cfg: AlertConfig | None = None, only: Iterable[str] | None = None) -> Evaluation:
-    """Evaluate rules in one transaction; a rule that fails is reported and does not resolve its alerts."""
+    """Evaluate rules in one transaction, each in every context of the store; a rule that fails (in any
+    context) is reported and does not resolve its alerts."""
     cfg = cfg or load_config()
     names = [n for n in (only or RULES) if cfg.enabled(n) and n in RULES]
     found: list[Alert] = []
@@ -47,10 +49,16 @@ def evaluate(engine: Engine, cfg: AlertConfig | None = None, only: Iterable[str]
     errors: dict[str, str] = {}
     now = datetime.now(UTC)
     with engine.begin() as conn:
+        scopes = scopes_of(conn)
         for name in names:
+            got = []
             try:
                 with conn.begin_nested():
-                    got = RULES[name](conn, cfg)
+                    for sc in scopes:
+                        for alert in RULES[name](conn, cfg, sc):
+                            if sc.deliveries is not None:
+                                alert.evidence["context"] = sc.code
+                            got.append(alert)
             except Exception as exc:  # noqa: BLE001 - one broken rule must not silence the others
                 log.debug("alert rule %s failed", name, exc_info=True)
                 errors[name] = f"{exc.__class__.__name__}: {exc}"
@@ -61,6 +69,15 @@ def evaluate(engine: Engine, cfg: AlertConfig | None = None, only: Iterable[str]
         result = record(conn, found, ran, now)
         queued = outbox.enqueue(conn, result.new_ids, cfg, now)
     return Evaluation(result, len(found), queued, by_rule, errors)
+
+
+def scopes_of(conn: Connection) -> list[Scope]:
+    """One scope per context of the store (each rule is evaluated in each context on its own data); a store
+    with one context or none is evaluated whole, as before contexts existed."""
+    found = all_contexts(conn)
+    if len(found) < 2:
+        return [Scope(found[0] if found else None)]
+    return [scope(conn, ctx.code) for ctx in found]
 
 
 def evaluate_after_import(engine: Engine, overrides: Iterable[str | Path] = ()) -> Evaluation | None:

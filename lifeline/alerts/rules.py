@@ -20,17 +20,42 @@ from lifeline.alerts.config import AlertConfig
 from lifeline.alerts.episodes import runs
 from lifeline.alerts.model import Alert
 from lifeline.assumptions import load_set
+from lifeline.model.contexts import Scope
 from lifeline.store import queries_alerts as q
 
-Rule = Callable[[Connection, AlertConfig], list[Alert]]
+# Each rule answers about one context (``scope``): its deliveries, observations and crossings only.
+Rule = Callable[[Connection, AlertConfig, Scope], list[Alert]]
+WHOLE_STORE = Scope(None)  # a rule called without a context reads the whole store, as before contexts
 
 
-def _crossings() -> dict[str, dict[str, Any]]:
-    return dict(load_set("normalisation").tables.get("crossings", {}))
+def _crossings(scope: Scope) -> dict[str, dict[str, Any]]:
+    """The context's entry points with their route and name (the normalisation rules' crossings in a store
+    without places)."""
+    if scope.context is None:
+        return dict(load_set("normalisation").tables.get("crossings", {}))
+    places = scope.context.places
+    routes = scope.crossings() or {}
+    return {code: {"route": route, "name_en": places[code].name_en} for code, route in routes.items()}
 
 
-def _crossing_names() -> dict[str, str]:
-    return {code: str(c.get("name_en", code)) for code, c in _crossings().items()}
+def _crossing_names(scope: Scope) -> dict[str, str]:
+    return {code: str(c.get("name_en", code)) for code, c in _crossings(scope).items()}
+
+
+def _whole(scope: Scope) -> str:
+    """The place of an alert about a whole context: its root (Gaza's code in a store without places)."""
+    return scope.code or "gaza-strip"
+
+
+def _daily(conn: Connection, scope: Scope, category: str | None = None) -> pl.DataFrame:
+    return q.daily_deliveries(conn, category=category, scope=scope.deliveries)
+
+
+def _observations(conn: Connection, scope: Scope, indicators: list[str]) -> pl.DataFrame:
+    obs = q.observations(conn, indicators)
+    if scope.deliveries is None or scope.context is None or obs.is_empty():
+        return obs
+    return obs.filter(pl.col("location").is_in(list(scope.context.members)))
 
 
 def _cite(c: dict[str, Any] | None) -> list[dict[str, Any]]:
@@ -43,12 +68,12 @@ def _publisher_note(c: dict[str, Any] | None) -> str:
     return f" Publisher's note: {c['note']}" if c and c.get("note") else ""
 
 
-def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def crossing_gap(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """No recorded entries at a crossing for at least N days, inside the period a line list covers."""
     n = int(cfg.value("crossing_gap_days"))
     routes = {str(r) for r in cfg.rule("crossing-gap").get("routes", ["land"])}
-    watched = [code for code, c in _crossings().items() if str(c.get("route", "land")) in routes]
-    daily = q.daily_deliveries(conn).filter(pl.col("rows") > 0)
+    watched = [code for code, c in _crossings(scope).items() if str(c.get("route", "land")) in routes]
+    daily = _daily(conn, scope).filter(pl.col("rows") > 0)
     ends = daily.group_by("series").agg(pl.col("date").max().alias("series_end"))
     daily = daily.filter(pl.col("crossing").is_in(watched))
     if daily.is_empty():
@@ -66,7 +91,7 @@ def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
         .with_columns(((pl.col("next_or_end") - pl.col("date")).dt.total_days() - 1).alias("gap_days"))
         .filter(pl.col("gap_days") >= n)
     )
-    names, cites, out = _crossing_names(), q.series_citations(conn), []
+    names, cites, out = _crossing_names(scope), q.series_citations(conn), []
     for g in gaps.iter_rows(named=True):
         start, end = g["date"] + timedelta(days=1), g["next_or_end"] - timedelta(days=1)
         name, cite = names.get(g["crossing"], g["crossing"]), cites.get(g["series"])
@@ -103,22 +128,26 @@ def crossing_gap(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     return out
 
 
-def _as_of(conn: Connection) -> date | None:
-    daily = q.daily_deliveries(conn)
+def _as_of(conn: Connection, scope: Scope) -> date | None:
+    daily = _daily(conn, scope)
     return daily["date"].max() if not daily.is_empty() else None  # type: ignore[return-value]
 
 
-def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def crossing_closed(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """A reported closure lasting at least N days: from a 'closed' status event until the next event with another
     status (later 'closed' reports confirm it and are cited with it), or until the end date a report gives."""
     n = int(cfg.value("crossing_gap_days"))
     spec = cfg.rule("crossing-closed").get("status", {})
     indicator = str(spec.get("indicator", "crossing_status"))
     closed = [str(v).lower() for v in spec.get("closed_values", ["closed"])]
-    obs = q.observations(conn, [indicator])
+    obs = _observations(conn, scope, [indicator])
+    if indicator == "crossing_status":  # a #status file naming no indicator, at an entry point (docs/access.md)
+        generic = _observations(conn, scope, ["status"])
+        at_entry = generic.filter(pl.col("location").is_in(list(_crossings(scope))))
+        obs = pl.concat([obs, at_entry], how="vertical_relaxed")
     if obs.is_empty():
         return []
-    as_of: date = max(d for d in (_as_of(conn), obs["date"].max()) if d is not None)  # type: ignore[type-var,assignment]
+    as_of: date = max(d for d in (_as_of(conn, scope), obs["date"].max()) if d is not None)  # type: ignore[type-var,assignment]
     events = (
         obs.sort("location", "date")
         .with_columns(pl.col("text_value").str.to_lowercase().str.strip_chars().alias("status"))
@@ -144,7 +173,7 @@ def crossing_closed(conn: Connection, cfg: AlertConfig) -> list[Alert]:
         .with_columns(pl.col("start").shift(-1).over("location").alias("next"))
         .filter(pl.col("status").is_in(closed))
     )
-    names, out = _crossing_names(), []
+    names, out = _crossing_names(scope), []
     for e in runs_.iter_rows(named=True):
         ends = [e["next"] - timedelta(days=1) if e["next"] else as_of]
         if e["own_end"] is not None and e["own_end"] >= e["last_report"]:
@@ -206,12 +235,25 @@ def _daily_series(daily: pl.DataFrame, series: str) -> pl.DataFrame:
     return days.join(one, on="date", how="left").fill_null(0).sort("date")
 
 
-def trucks_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def own_baseline(conn: Connection, scope: Scope) -> float | None:
+    """The latest pre-war trucks/day observed for the context (the indicator ``access.toml [baselines]``
+    names), or None: a context without one has nothing to fall below."""
+    indicator = str(load_set("access").tables["baselines"]["trucks_all"])
+    obs = _observations(conn, scope, [indicator]).filter(pl.col("value").is_not_null())
+    return None if obs.is_empty() else float(obs.sort("date")["value"][-1])
+
+
+def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """The N-day mean of recorded trucks per day below Y% of the pre-war baseline, per line list."""
     window = int(cfg.value("trucks_window_days"))
     baseline = cfg.value("prewar_trucks_per_day")
+    if scope.deliveries is not None:  # beside other contexts: only the context's own pre-war baseline counts
+        own = own_baseline(conn, scope)
+        if own is None:
+            return []
+        baseline = own
     limit = baseline * cfg.value("trucks_threshold_pct") / 100.0
-    daily = q.daily_deliveries(conn)
+    daily = _daily(conn, scope)
     cites, out = q.series_citations(conn), []
     for series in sorted(set(daily["series"].to_list())):
         s = _daily_series(daily, series).with_columns(pl.col("trucks").rolling_mean(window).alias("mean"))
@@ -228,7 +270,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                 Alert(
                     rule="trucks-low",
                     severity=cfg.severity("trucks-low"),
-                    place="gaza-strip",
+                    place=_whole(scope),
                     period_start=start,
                     period_end=end,
                     title=f"Trucks below {cfg.value('trucks_threshold_pct'):g}% of the pre-war baseline ({publisher})",
@@ -258,10 +300,10 @@ def trucks_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     return out
 
 
-def sources_diverge(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def sources_diverge(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """Consecutive weeks where two publishers' truck counts differ by more than a factor Z."""
     z, floor = cfg.value("divergence_factor"), cfg.value("divergence_min_trucks")
-    daily = q.daily_deliveries(conn)
+    daily = _daily(conn, scope)
     if daily.is_empty():
         return []
     weekly = (
@@ -293,7 +335,7 @@ def sources_diverge(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                     Alert(
                         rule="sources-diverge",
                         severity=cfg.severity("sources-diverge"),
-                        place="gaza-strip",
+                        place=_whole(scope),
                         period_start=start,
                         period_end=end,
                         title=f"{a} and {b} truck counts differ by more than {z:g}x",
@@ -319,10 +361,12 @@ def sources_diverge(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     return out
 
 
-def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def revision(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """A newer file of a series changing a past month's trucks or tonnes by more than W%."""
     w, floor = cfg.value("revision_threshold_pct"), cfg.value("revision_min_trucks")
     rev = q.delivery_revisions(conn)
+    if scope.deliveries is not None:  # the revised files of this context only
+        rev = rev.filter(pl.col("dataset_id").is_in(list(scope.deliveries.datasets)))
     if rev.is_empty():
         return []
     old = rev.filter(pl.col("old_date").is_not_null()).select(
@@ -344,7 +388,7 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
         pl.lit(0).alias("n"),
     )
     delta = (
-        pl.concat([old, new, _back_filled(conn)])
+        pl.concat([old, new, _back_filled(conn, scope)])
         .group_by("dataset_id", "series", "path", "month")
         .agg(pl.col("d_trucks").sum(), pl.col("d_kg").sum(), pl.col("n").sum().alias("rows_revised"))
     )
@@ -375,7 +419,7 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
                 Alert(
                     rule="revision",
                     severity=cfg.severity("revision"),
-                    place="gaza-strip",
+                    place=_whole(scope),
                     period_start=month,
                     period_end=end,
                     title=f"{r['path']} revised {month:%B %Y} by {max(r['pct_trucks'] or 0, r['pct_kg'] or 0):.1f}%",
@@ -409,12 +453,13 @@ def revision(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     return out
 
 
-def _back_filled(conn: Connection) -> pl.DataFrame:
+def _back_filled(conn: Connection, scope: Scope) -> pl.DataFrame:
     """Rows a newer version added inside the period the earlier one covered: they move past totals too."""
     from lifeline.store.queries_live import back_filled
 
     rows = [(b["dataset_id"], b["series"], b["path"], b["after"]["date"], b["after"]["trucks"], b["after"]["kg"])
-            for b in back_filled(conn)]
+            for b in back_filled(conn)
+            if scope.deliveries is None or b["dataset_id"] in scope.deliveries.datasets]
     frame = pl.DataFrame(rows, schema={"dataset_id": pl.Int64, "series": pl.String, "path": pl.String,
                                        "date": pl.Date, "trucks": pl.Float64, "kg": pl.Float64}, orient="row")
     return frame.select(
@@ -435,11 +480,11 @@ def by_crossing(conn: Connection, dataset_id: int, month: date) -> list[dict[str
     return frame.filter(pl.col("period") == month).select(keep).to_dicts()
 
 
-def facilities_worse(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def facilities_worse(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """A count of functioning facilities lower than the previous report for the same place."""
     indicators = [str(i) for i in cfg.rule("facilities-worse").get("indicators", [])]
     step = cfg.value("facility_drop_min")
-    obs = q.observations(conn, indicators).filter(pl.col("value").is_not_null())
+    obs = _observations(conn, scope, indicators).filter(pl.col("value").is_not_null())
     if obs.is_empty():
         return []
     drops = (
@@ -498,7 +543,7 @@ def _window_sum(x: np.ndarray, window: int) -> np.ndarray:
     return out
 
 
-def coverage_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
+def coverage_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """The N-day coverage of an area (kcal consumed / person-days / requirement) below X %, from the coverage
     engine on one line list (so no truck is counted twice); the median over Monte Carlo runs decides."""
     from lifeline.model import balance
@@ -509,15 +554,22 @@ def coverage_low(conn: Connection, cfg: AlertConfig) -> list[Alert]:
     limit = cfg.value("coverage_threshold_pct") / 100.0
     source = spec.get("source")
     n_runs = int(spec.get("runs", 100))
-    daily = q.daily_deliveries(conn)
+    daily = _daily(conn, scope)
     if source:
         wanted = str(source).lower()
-        daily = daily.filter(
+        chosen = daily.filter(
             (pl.col("publisher").str.to_lowercase() == wanted) | (pl.col("series").str.to_lowercase() == wanted)
         )
+        publishers = daily["publisher"].unique().to_list()
+        if chosen.is_empty() and scope.context is not None and len(publishers) == 1:
+            # a context the configured list does not cover, supplied by one publisher only: no truck can be
+            # counted twice, so that publisher's list is the one (its own files, docs/early-warning.md)
+            source = publishers[0]
+            chosen = daily
+        daily = chosen
     if daily.is_empty():  # nothing from that list yet: nothing to judge, not an error
         return []
-    model = build_inputs(conn, source=str(source) if source else None, runs=n_runs)
+    model = build_inputs(conn, source=str(source) if source else None, runs=n_runs, context=scope.code)
     res = balance.run(model.inputs)
     req = model.inputs.requirement_kcal
     pop = np.broadcast_to(res.population, res.consumed.shape)

@@ -37,10 +37,16 @@ def alerts_table(
     date_to: date | None = None,
     brief: bool = False,
     include_resolved: bool = False,
+    context: str | None = None,
 ) -> ResultTable:
     """Alerts with period, place, evidence and sources, open first; resolved ones only with ``include_resolved``
-    (or ``state="resolved"``); ``brief`` drops the long columns for a terminal."""
-    found = list_alerts(conn, state, rule, place, date_from, date_to, include_resolved)
+    (or ``state="resolved"``); ``brief`` drops the long columns for a terminal. ``context``: the alerts of one
+    context (default: the store's only one; asked for when there are several)."""
+    from lifeline.model.contexts import scope
+
+    sc = scope(conn, context)
+    found = [a for a in list_alerts(conn, state, rule, place, date_from, date_to, include_resolved)
+             if sc.keeps_alert(a)]
     cited: dict[tuple[Any, ...], dict[str, Any]] = {}
     rows = []
     for a in found:

@@ -255,8 +255,35 @@ def _freshness(conn: Connection) -> ResultTable:
     )
 
 
-def locations(conn: Connection, kind: str | None = None) -> ResultTable:
+def context_list(conn: Connection) -> list[dict[str, Any]]:
+    """The store's contexts (code and names), for the pages' context picker."""
+    from lifeline.model.contexts import all_contexts
+
+    return [{"code": c.code, "name_en": c.name_en, "name_ar": c.name_ar} for c in all_contexts(conn)]
+
+
+def context_publishers(conn: Connection, context: str | None) -> list[str]:
+    """The publishers whose deliveries belong to a context (every publisher in a store of one context)."""
+    from lifeline.store.queries_access import delivery_coverage
+
+    return [str(r["publisher"]) for r in delivery_coverage(conn, scope=context_scope(conn, context).deliveries)]
+
+
+def context_scope(conn: Connection, context: str | None) -> Any:
+    """The scope of a question about one context (``model.contexts.scope``)."""
+    from lifeline.model.contexts import scope
+
+    return scope(conn, context)
+
+
+def locations(conn: Connection, kind: str | None = None, context: str | None = None) -> ResultTable:
+    """The places of the store, or of one context (``context``; every place when it is not given)."""
     rows = queries_web.locations(conn, kind)
+    if context is not None:
+        from lifeline.model.contexts import resolve
+
+        ctx = resolve(conn, context)
+        rows = [r for r in rows if ctx is None or r["code"] in ctx.members]
     return ResultTable(
         title="Places",
         columns=[

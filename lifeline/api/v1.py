@@ -60,6 +60,15 @@ def _at(as_of: str | None) -> Any:
     return parse_moment(as_of, "'as_of'") if as_of is not None else None
 
 
+ContextQ = Annotated[str | None, Query(max_length=64, description="context code (default: the store's only one)")]
+
+
+def _context(context: str | None) -> dict[str, str]:
+    """The ``context`` parameter for the model, only when asked (so cached answers of a one-context store
+    keep their keys)."""
+    return {"context": context} if context is not None else {}
+
+
 def _limit(request: Request, limit: int | None) -> int:
     s = auth.settings(request)
     return min(limit or s.api_default_limit, s.api_max_limit)
@@ -80,6 +89,7 @@ def deliveries(
     by: Literal["day", "week", "month"] = "month",
     group: Annotated[str, Query(pattern="^(" + "|".join(GROUPS) + ")$")] = "crossing",
     source: Source = None,
+    context: ContextQ = None,
     format: FmtQ = "json",
     limit: Limit = None,
     offset: Offset = 0,
@@ -88,7 +98,7 @@ def deliveries(
 ) -> Response:
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = _window(conn, date_from, date_to)
+        params = {**_window(conn, date_from, date_to), **_context(context)}
         result = ask(at, compare_now, lambda: tables.deliveries(conn, by=by, group=group, source=source, **params),
                      "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -149,11 +159,11 @@ def sources_live(request: Request, format: FmtQ = "json", limit: Limit = None, o
 
 @router.get("/locations", responses=TABLE_RESPONSES, summary="Areas and crossings with English and Arabic names")
 def locations(
-    request: Request, type: Annotated[str | None, Query(max_length=32)] = None, format: FmtQ = "json",
-    limit: Limit = None, offset: Offset = 0,
+    request: Request, type: Annotated[str | None, Query(max_length=32)] = None, context: ContextQ = None,
+    format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
 ) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.locations(conn, type)
+        result = tables.locations(conn, type, context)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 
@@ -222,11 +232,12 @@ def access(
     crossing: Annotated[str | None, Query(max_length=64)] = None,
     by: Literal["day", "week", "month"] = "day", format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
     as_of: AsOf = None, compare_now: CompareNow = False,
+    context: ContextQ = None,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by}
+        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "timeline", params,
                                                             lambda: acc.timeline(conn, **params)), "'as_of'")
     result = tables.without(result, "sources") if format != "json" else result
@@ -238,11 +249,12 @@ def closures(
     request: Request, date_from: From = None, date_to: To = None,
     crossing: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
     offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
+    context: ContextQ = None,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing}
+        params = {**_window(conn, date_from, date_to), "crossing": crossing, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "closures", params,
                                                             lambda: acc.closures(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -254,11 +266,12 @@ def throughput(
     request: Request, date_from: From = None, date_to: To = None, by: Literal["day", "week", "month"] = "month",
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0, as_of: AsOf = None,
     compare_now: CompareNow = False,
+    context: ContextQ = None,
 ) -> Response:
     acc = tables.need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "by": by}
+        params = {**_window(conn, date_from, date_to), "by": by, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "throughput", params,
                                                       lambda: acc.throughput(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -272,11 +285,13 @@ def sources_compare(
     by: Literal["day", "week", "month"] = "month",
     date_from: From = None, date_to: To = None, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
     as_of: AsOf = None, compare_now: CompareNow = False,
+    context: ContextQ = None,
 ) -> Response:
     sc = tables.need("lifeline.model.sources_compare")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to)}
+        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to),
+                  **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "compare", params,
                                                             lambda: sc.comparison(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -287,12 +302,14 @@ def series(
     request: Request, indicator: Annotated[str, Query(min_length=1, max_length=64)],
     area: Annotated[str | None, Query(max_length=64)] = None, format: FmtQ = "json", limit: Limit = None,
     offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
+    context: ContextQ = None,
 ) -> Response:
     mod = tables.need("lifeline.model.series")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        result = ask(at, compare_now, lambda: tables.cached(conn, "series", {"indicator": indicator, "area": area},
-                                                      lambda: mod.series_table(conn, indicator, area)), "'as_of'")
+        result = ask(at, compare_now, lambda: tables.cached(
+            conn, "series", {"indicator": indicator, "area": area, **_context(context)},
+            lambda: mod.series_table(conn, indicator, area, context)), "'as_of'")
     result = tables.without(result, "values") if format != "json" else result
     return respond.table(request, result, format, _limit(request, limit), offset)
 
@@ -307,7 +324,7 @@ def coverage(
     source: Source = None,
     set: Annotated[str | None, Query(max_length=64, description="assumption set (see /api/v1/assumption-sets)")] = None,
     runs: Annotated[int | None, Query(ge=1, le=5000, description="Monte Carlo runs (default of the set)")] = None,
-    context: Annotated[str | None, Query(max_length=64, description="context code (default: the only one)")] = None,
+    context: ContextQ = None,
     format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
     as_of: AsOf = None, compare_now: CompareNow = False,
 ) -> Response:
@@ -346,11 +363,14 @@ def studies(
             summary="Alerts: open first, newest episode first; resolved ones with include_resolved=true")
 def alerts(
     request: Request, state: Literal["open", "acknowledged", "resolved"] | None = None,
-    include_resolved: bool = False, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+    include_resolved: bool = False, context: ContextQ = None, format: FmtQ = "json", limit: Limit = None,
+    offset: Offset = 0,
 ) -> Response:
     store = tables.need("lifeline.alerts.store")
     with auth.engine(request).connect() as conn:
-        result = tables.alerts_table(store.list_alerts(conn, state=state, include_resolved=include_resolved))
+        scope = tables.context_scope(conn, context)
+        found = store.list_alerts(conn, state=state, include_resolved=include_resolved)
+        result = tables.alerts_table([a for a in found if scope.keeps_alert(a)])
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

@@ -45,6 +45,9 @@ def access_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     as_of: AsOf = None,
     compare_now: CompareNow = False,
@@ -59,11 +62,12 @@ def access_cmd(
         start, end = window(conn, start, end)
         rules = load_set("access", assumptions or [])
         if show == Show.closures:
-            result = ask(as_of, compare_now, lambda: access.closures(conn, start, end, crossing))
+            result = ask(as_of, compare_now, lambda: access.closures(conn, start, end, crossing, access_rules=rules,
+                                                                     context=context))
         elif show == Show.throughput:
             result = ask(as_of, compare_now, lambda: access.throughput(
-                conn, start, end, (by or By.month).value, access_rules=rules))
+                conn, start, end, (by or By.month).value, access_rules=rules, context=context))
         else:
             result = ask(as_of, compare_now, lambda: access.timeline(
-                conn, start, end, crossing, (by or By.day).value, access_rules=rules))
+                conn, start, end, crossing, (by or By.day).value, access_rules=rules, context=context))
     emit(result, fmt)

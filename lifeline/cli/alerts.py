@@ -61,6 +61,9 @@ def list_cmd(
     date_to: Annotated[str | None, typer.Option("--to")] = None,
     include_resolved: Annotated[bool, typer.Option(
         "--include-resolved", help="Also list resolved alerts (after the open and acknowledged ones).")] = False,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Alerts with their period, place, evidence and sources: open first; resolved ones on request."""
@@ -76,6 +79,7 @@ def list_cmd(
             end,
             brief=fmt == Format.table,
             include_resolved=include_resolved,
+            context=context,
         )
     emit(result, fmt)
 

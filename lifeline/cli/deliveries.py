@@ -36,6 +36,9 @@ def deliveries_cmd(
     by: Annotated[By, typer.Option("--by")] = By.month,
     group: Annotated[Group, typer.Option("--group")] = Group.crossing,
     source: Annotated[str | None, typer.Option("--source", help="Publisher (UNRWA, COGAT...) or series name.")] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     as_of: AsOf = None,
     compare_now: CompareNow = False,
@@ -50,5 +53,6 @@ def deliveries_cmd(
             date_from=start,
             date_to=end,
             source=source,
+            context=context,
         ))
     emit(result, fmt)

@@ -38,6 +38,9 @@ def report_cmd(
         list[Path] | None, typer.Option("--assumptions", help="TOML file(s) merged over the coverage assumptions.")
     ] = None,
     as_of: AsOf = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
 ) -> None:
     """Write the situation report: key figures, coverage, access, sources, alerts, claims, appendix; all cited."""
     started = time.monotonic()
@@ -49,7 +52,7 @@ def report_cmd(
         d0 = d1 - timedelta(days=29)
     with engine().connect() as conn, held_at(at):
         d0, d1 = window(conn, d0, d1)
-        report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [])
+        report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [], context)
     write(report, output)
     err.print(
         f"wrote {output} ({report.date_from} to {report.date_to}, {len(report.references)} references) "

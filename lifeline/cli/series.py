@@ -20,11 +20,14 @@ AREA_HELP = "Location code (PS-RFH, gaza-north, kerem-shalom...)."
 def series_cmd(
     indicator: Annotated[str, typer.Option("--indicator", help=INDICATOR_HELP)],
     area: Annotated[str | None, typer.Option("--area", help=AREA_HELP)] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     as_of: AsOf = None,
     compare_now: CompareNow = False,
 ) -> None:
     """Population, displacement, facilities, needs...: each source's figure for each date, with its citation."""
     with engine().connect() as conn:
-        result = ask(as_of, compare_now, lambda: series_table(conn, indicator, area))
+        result = ask(as_of, compare_now, lambda: series_table(conn, indicator, area, context))
     emit(result, fmt)

@@ -43,6 +43,9 @@ def compare_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     as_of: AsOf = None,
     compare_now: CompareNow = False,
@@ -52,7 +55,7 @@ def compare_cmd(
     with engine().connect() as conn:
         start, end = window(conn, date_from, date_to)
         result = ask(as_of, compare_now, lambda: comparison(conn, indicator.value, category, by.value, start, end,
-                                                            rules))
+                                                            rules, context=context))
     emit(result, fmt)
 
 
@@ -61,6 +64,9 @@ def reported_cmd(
     assumptions: Annotated[
         list[Path] | None, typer.Option("--assumptions", help="TOML merged over access.toml.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
     as_of: AsOf = None,
     compare_now: CompareNow = False,
@@ -68,7 +74,7 @@ def reported_cmd(
     """Figures reported in statements (trucks per day, truckloads) next to the same figure from each line list."""
     rules = load_set("access", assumptions or [])
     with engine().connect() as conn:
-        result = ask(as_of, compare_now, lambda: reported_vs_recorded(conn, rules))
+        result = ask(as_of, compare_now, lambda: reported_vs_recorded(conn, rules, context))
     emit(result, fmt)
 
 

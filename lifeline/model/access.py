@@ -25,11 +25,13 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import crossing_status, stated_needs
+from lifeline.model import contexts, crossing_status, stated_needs
 from lifeline.model.series import citation, is_verified, publisher, source_entry
 from lifeline.store import queries_access
 
 STATUS_INDICATOR = "crossing_status"
+# A ``#status`` file naming no indicator imports as ``status``; at an entry point it is the crossing's status.
+GENERIC_STATUS = "status"
 REPORTED_STATUSES = ("open", "closed", "restricted")
 STATUSES = ("open", "closed", "restricted", "disputed", "no data", "unknown")
 OPEN_BASES = ("reported", "entries")
@@ -43,14 +45,25 @@ def crossing_codes(rules: AssumptionSet | None = None) -> dict[str, str]:
     return {code: str(spec.get("route", "land")) for code, spec in rules.tables["crossings"].items()}
 
 
-def status_reports(conn: Connection) -> list[crossing_status.Report]:
-    """Reported crossing-status events (reference set or any imported observation), with citations."""
-    obs = queries_access.observations(conn, STATUS_INDICATOR)
-    return crossing_status.reports_from(obs, citation, is_verified, publisher)
+def status_observations(conn: Connection, scope: contexts.Scope | None = None) -> list[dict[str, Any]]:
+    """The context's crossing-status observations: ``crossing_status`` anywhere, and plain ``status`` values
+    (a ``#status`` file naming no indicator) at one of its entry points."""
+    sc = scope or contexts.Scope(None)
+    entry_points = sc.crossings() or crossing_codes()
+    obs = queries_access.observations(conn, STATUS_INDICATOR) + [
+        o for o in queries_access.observations(conn, GENERIC_STATUS) if o["location"] in entry_points]
+    return sorted((o for o in obs if sc.keeps(o["location"])), key=lambda o: (o["location"], o["date"], o["id"]))
 
 
-def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_per_tonne: float) -> pl.DataFrame:
-    rows = queries_access.daily_deliveries(conn, date_from, date_to)
+def status_reports(conn: Connection, scope: contexts.Scope | None = None) -> list[crossing_status.Report]:
+    """Reported crossing-status events (reference set or any imported observation) of the context, with
+    citations."""
+    return crossing_status.reports_from(status_observations(conn, scope), citation, is_verified, publisher)
+
+
+def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_per_tonne: float,
+             scope: contexts.Scope) -> pl.DataFrame:
+    rows = queries_access.daily_deliveries(conn, date_from, date_to, scope=scope.deliveries)
     schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
               "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
               "kg": pl.Float64, "rows_with_weight": pl.Int64}
@@ -70,19 +83,22 @@ def daily_frame(
     crossing: str | None = None,
     rules: AssumptionSet | None = None,
     access_rules: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> tuple[pl.DataFrame, list[str], dict[str, tuple[date, date]]]:
     """One row per crossing (and source-only route total) and day with status and per-source figures.
 
     Returns the frame, the publishers with deliveries (column prefixes ``<publisher>|<measure>``) and
     each publisher's coverage (first, last day). A source's cell is 0 only where the source covers that
     place and day and recorded nothing; where it does not cover them the cell is missing and
-    ``not_covered`` says why.
+    ``not_covered`` says why. The crossings are the context's entry points (the normalisation rules'
+    crossings in a store without places).
     """
     norm = rules or load_set("normalisation")
     acc = access_rules or load_set("access")
-    codes = crossing_codes(norm)
-    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
-    reports = status_reports(conn)
+    sc = contexts.scope(conn, context)
+    codes = sc.crossings() or crossing_codes(norm)
+    coverage = _coverage(conn, sc)
+    reports = status_reports(conn, sc)
     starts = [r.start for r in reports]
     lo = date_from or min([c[0] for c in coverage.values()] + starts, default=None)
     hi = date_to or max([c[1] for c in coverage.values()] + starts, default=None)
@@ -94,7 +110,7 @@ def daily_frame(
             raise UserError(f"--from {lo} is after --to {hi}")
         raise UserError(f"nothing to show between {lo} and {hi}: the stored deliveries and events "
                         f"{'end on ' + str(hi) if date_from else 'start on ' + str(lo)}")
-    entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"))
+    entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"), sc)
     known = sorted(set(codes) | set(entries["crossing"].drop_nulls().unique()) | {r.crossing for r in reports})
     if crossing is not None:
         if crossing not in known:
@@ -126,7 +142,7 @@ def daily_frame(
         ]
     )
     frame = grid.join(wide, left_on=["day", "key"], right_on=["date", "key"], how="left")
-    frame = source_cells(frame, publishers, coverage, source_reach(conn), codes)
+    frame = source_cells(frame, publishers, coverage, source_reach(conn, sc), codes)
     frame = frame.with_columns(_who_recorded(publishers))
     status = _status_columns(frame, reports, crossing_status.validity_days(acc))
     return frame.hstack(status).drop("_who", "_covered_by").sort("level", "key", "day"), publishers, coverage
@@ -144,11 +160,16 @@ def _who_recorded(publishers: list[str]) -> pl.Expr:
 # ---------------------------------------------------------------------------------------------------
 # Which source covers which place: a count is 0 only where the source covers the place and the day.
 
-def source_reach(conn: Connection) -> dict[str, dict[str, dict[str, bool]]]:
+def _coverage(conn: Connection, sc: contexts.Scope) -> dict[str, tuple[date, date]]:
+    found = queries_access.delivery_coverage(conn, scope=sc.deliveries)
+    return {r["publisher"]: (r["first"], r["last"]) for r in found}
+
+
+def source_reach(conn: Connection, sc: contexts.Scope | None = None) -> dict[str, dict[str, dict[str, bool]]]:
     """Per publisher and route: whether its rows name the crossing (most of them do), and whether they carry
     trucks and weights at all. A route a publisher never recorded is absent."""
     out: dict[str, dict[str, dict[str, bool]]] = {}
-    for r in queries_access.route_breakdown(conn):
+    for r in queries_access.route_breakdown(conn, sc.deliveries if sc else None):
         out.setdefault(r["publisher"], {})[r["route"] or "unknown"] = {
             "by_crossing": 2 * r["rows_with_crossing"] > r["rows"],
             "trucks": r["rows_with_trucks"] > 0,
@@ -342,6 +363,7 @@ def timeline(
     by: str = "day",
     rules: AssumptionSet | None = None,
     access_rules: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> ResultTable:
     """The access timeline as a cited table: one row per crossing (or route total) and period.
 
@@ -353,7 +375,8 @@ def timeline(
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of day, week, month; got {by!r}")
     acc = access_rules or load_set("access")
-    daily, publishers, coverage = daily_frame(conn, date_from, date_to, crossing, rules, acc)
+    sc = contexts.scope(conn, context)
+    daily, publishers, coverage = daily_frame(conn, date_from, date_to, crossing, rules, acc, sc.code)
     frame = daily.rename({"day": "period"}) if by == "day" else _period_frame(daily, by, publishers)
     day_counts = [f"days_{s.replace(' ', '_')}" for s in STATUSES] + [f"days_open_{b}" for b in OPEN_BASES]
     rows: list[dict[str, Any]] = []
@@ -405,10 +428,10 @@ def timeline(
         title=f"Access timeline by {by}" + (f" at {crossing}" if crossing else ""),
         columns=columns,
         rows=rows,
-        sources=_sources(conn),
+        sources=_sources(conn, sc),
         notes=status_notes(acc) + [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
-        + _partial_notes(daily, acc),
-        query={"from": date_from, "to": date_to, "crossing": crossing, "by": by},
+        + _partial_notes(daily, acc, publishers),
+        query={"from": date_from, "to": date_to, "crossing": crossing, "by": by, "context": sc.code},
     )
 
 
@@ -442,18 +465,19 @@ def _round(value: Any) -> Any:
     return round(float(value), 3) if value is not None else None
 
 
-def _partial_notes(daily: pl.DataFrame, access_rules: AssumptionSet) -> list[str]:
+def _partial_notes(daily: pl.DataFrame, access_rules: AssumptionSet, publishers: list[str]) -> list[str]:
+    """UNRWA's partial monitoring, where the window reaches it and UNRWA is one of the sources shown."""
     partial = access_rules.tables["dates"]["unrwa_partial_from"]["value"]
-    if daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
+    if "UNRWA" in publishers and daily.height and daily["day"].max() >= partial:  # type: ignore[operator]
         return [f"UNRWA data from {partial} is partial (UN staff could no longer be present at Kerem Shalom): "
                 "fewer UNRWA entries after that date reflect monitoring as well as entries"]
     return []
 
 
-def _sources(conn: Connection) -> list[dict[str, Any]]:
-    cited = queries_access.delivery_sources(conn)
+def _sources(conn: Connection, sc: contexts.Scope) -> list[dict[str, Any]]:
+    cited = queries_access.delivery_sources(conn, scope=sc.deliveries)
     seen = {(c["publisher"], c["title"]) for c in cited}
-    for obs in queries_access.observations(conn, STATUS_INDICATOR):
+    for obs in status_observations(conn, sc):
         entry = source_entry(obs)
         if (entry["publisher"], entry["title"]) not in seen:
             seen.add((entry["publisher"], entry["title"]))
@@ -468,12 +492,14 @@ def closures(
     crossing: str | None = None,
     rules: AssumptionSet | None = None,
     access_rules: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> ResultTable:
     """Reported closures and restrictions as periods with their duration in days (only reported
     events make a closure; days without data never do). A closure ends at the next report, at its reported
     end, or when its report lapses unrenewed; days inside it on which entries were recorded are disputed."""
     acc = access_rules or load_set("access")
-    daily, publishers, _ = daily_frame(conn, date_from, date_to, crossing, rules, acc)
+    sc = contexts.scope(conn, context)
+    daily, publishers, _ = daily_frame(conn, date_from, date_to, crossing, rules, acc, sc.code)
     shut = daily.filter(pl.col("reported_status").is_in(["closed", "restricted"]))
     window_end = daily["day"].max() if daily.height else None
     rows: list[dict[str, Any]] = []
@@ -518,13 +544,13 @@ def closures(
         title="Reported closures and restrictions" + (f" at {crossing}" if crossing else ""),
         columns=columns,
         rows=rows,
-        sources=_sources(conn),
+        sources=_sources(conn, sc),
         notes=["a closure runs from its reported start until the next reported event, its reported end, or the day "
                "its report lapses unrenewed (status_valid_days_*); 'ongoing' = still in force on the last day shown",
                "days with no data are never counted as closed",
                "consignments recorded meanwhile are empty (n/a) for a source that does not cover the crossing "
                "(not_covered says why), 0 only where it covers it and recorded nothing"],
-        query={"from": date_from, "to": date_to, "crossing": crossing},
+        query={"from": date_from, "to": date_to, "crossing": crossing, "context": sc.code},
     )
 
 
@@ -547,22 +573,26 @@ def throughput(
     by: str = "month",
     rules: AssumptionSet | None = None,
     access_rules: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> ResultTable:
     """Trucks per day by source and period against the pre-war baseline and the stated need in force.
 
     Per-day rates divide by the days of the period the source covers. The baseline is per working
-    day, converted to calendar days with the ``working_days_per_week`` assumption.
+    day, converted to calendar days with the ``working_days_per_week`` assumption. Baselines and stated
+    needs are the context's own observations (at its root or one of its places).
     """
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of day, week, month; got {by!r}")
     norm = rules or load_set("normalisation")
     acc = access_rules or load_set("access")
-    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
+    sc = contexts.scope(conn, context)
+    coverage = _coverage(conn, sc)
     if not coverage:
-        raise UserError("nothing to show: no deliveries are stored (import line lists with `lifeline import`)")
+        raise UserError("nothing to show: no deliveries are stored" + (f" for context {sc.code!r}" if sc.deliveries
+                        else "") + " (import line lists with `lifeline import`)")
     lo = date_from or min(c[0] for c in coverage.values())
     hi = date_to or max(c[1] for c in coverage.values())
-    entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"))
+    entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"), sc)
     period = pl.col("date").dt.truncate(TRUNCATE[by]).alias("period")
     agg = (
         entries.with_columns(period)
@@ -573,7 +603,7 @@ def throughput(
         )
         .sort("period", "publisher")
     )
-    base = _baselines(conn, acc)
+    base = _baselines(conn, acc, sc)
     per_day = acc.value("working_days_per_week") / 7.0
     rows: list[dict[str, Any]] = []
     for rec in agg.iter_rows(named=True):
@@ -625,7 +655,8 @@ def throughput(
     notes = [f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
              f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
              f"{acc.get('working_days_per_week').source})" if prewar_row else
-             "no pre-war baseline is stored: run `lifeline reference load`"]
+             (f"no pre-war baseline is stored for context {sc.code!r}" if sc.deliveries else
+              "no pre-war baseline is stored: run `lifeline reference load`")]
     if base["trucks_food"]:
         notes.append(f"pre-war food trucks: {base['trucks_food']['value']:.0f}/day ({citation(base['trucks_food'])})")
     notes.append("stated need = the statement of trucks/day needed standing on most days of the period; a statement "
@@ -641,9 +672,10 @@ def throughput(
         title=f"Throughput by {by} against the pre-war baseline and the stated need",
         columns=columns,
         rows=rows,
-        sources=queries_access.delivery_sources(conn) + [source_entry(o) for o in _baseline_rows(base)],
+        sources=queries_access.delivery_sources(conn, scope=sc.deliveries)
+        + [source_entry(o) for o in _baseline_rows(base)],
         notes=notes,
-        query={"from": date_from, "to": date_to, "by": by},
+        query={"from": date_from, "to": date_to, "by": by, "context": sc.code},
     )
 
 
@@ -657,15 +689,19 @@ def period_end(start: date, by: str) -> date:
     return nxt - timedelta(days=1)
 
 
-def _baselines(conn: Connection, acc: AssumptionSet) -> dict[str, Any]:
-    """The reference figures named in access.toml [baselines]: latest point figure for each."""
+def _baselines(conn: Connection, acc: AssumptionSet, sc: contexts.Scope) -> dict[str, Any]:
+    """The reference figures named in access.toml [baselines] observed for the context: latest point figure
+    for each."""
     names = acc.tables["baselines"]
+
+    def own(indicator: str) -> list[dict[str, Any]]:
+        return [r for r in queries_access.observations(conn, indicator) if sc.keeps(r["location"])]
+
     out: dict[str, Any] = {}
     for key in ("trucks_all", "trucks_food"):
-        rows = [r for r in queries_access.observations(conn, names[key]) if r["value"] is not None]
+        rows = [r for r in own(names[key]) if r["value"] is not None]
         out[key] = max(rows, key=lambda r: (r["cited_date"] or date.min, r["id"])) if rows else None
-    out["need"] = stated_needs.statements(queries_access.observations(conn, names["need"]),
-                                          int(acc.value("stated_need_valid_days")))
+    out["need"] = stated_needs.statements(own(names["need"]), int(acc.value("stated_need_valid_days")))
     return out
 
 

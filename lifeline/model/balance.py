@@ -257,6 +257,17 @@ class Summary:
     inflow_per_capita: Array | None = None  # (5 quantiles, periods, areas): kcal entering per person per day
     days_at_cap: Array | None = None  # (5 quantiles, periods, areas): days at the cap (daily: in the window)
     window: int = 1  # trailing window (days) of the daily figures; 1 = the day itself
+    whole: WholeSummary | None = None  # all areas together (``summarise(whole=True)``)
+
+
+@dataclass
+class WholeSummary:
+    """All areas as one, population-weighted: per run, total kcal consumed / total person-days."""
+
+    population: Array  # (periods,): mean population of all areas
+    per_capita: Array  # (5 quantiles, periods)
+    inflow_per_capita: Array  # (5 quantiles, periods): kcal entering per person per day
+    days_below: Array  # (5 quantiles, periods): days the whole is below the requirement
 
 
 def summarise(
@@ -266,6 +277,7 @@ def summarise(
     origin: np.datetime64 | None = None,
     report_from: int = 0,
     window: int = 1,
+    whole: bool = False,
 ) -> Summary:
     """Run the balance area block by area block and keep only quantiles, so memory stays bounded.
 
@@ -273,7 +285,9 @@ def summarise(
     person-days in it (so a short, crowded day weighs what it should). The balance always runs over
     every day of ``inputs`` (so the stock carried into a period does not depend on where a question
     starts); only days from index ``report_from`` are reported. With ``by="day"`` and ``window > 1``
-    each day's figure is over the ``window`` days ending that day (Study A smooths over 7 days).
+    each day's figure is over the ``window`` days ending that day (Study A smooths over 7 days). With
+    ``whole`` the areas are also summed into one (``Summary.whole``): per run, the kcal consumed in all
+    areas over their person-days, so a crowded area weighs what it should.
     """
     runs, d, a = inputs.shape
     k = max(0, min(report_from, d - 1))
@@ -283,6 +297,8 @@ def summarise(
     block = chunk_areas or max(1, int(BLOCK_CELLS // max(1, runs * d)))
     span = window if by == "day" else 1
     pcs, infl, infl_pc, below, at_cap, pops = [], [], [], [], [], []
+    w_cons = w_ent = w_pd = w_day_cons = w_day_pop = 0.0
+    w_pop = np.zeros(len(starts))
     for lo in range(0, a, block):
         res = run(inputs.area_slice(slice(lo, lo + block)))
         pop_full = np.broadcast_to(res.population, res.consumed.shape)
@@ -310,6 +326,27 @@ def summarise(
         # Days at the cap within each period (for daily figures: within the trailing window).
         at_cap.append(montecarlo.quantiles(period_sum(trailing_sum(capped.astype(np.float64), span)[:, k:, :], starts)))
         pops.append(period_mean(res.population[:1, k:, :], starts)[0])
+        if whole:
+            w_cons = w_cons + period_sum(consumed, starts).sum(axis=2)
+            w_ent = w_ent + period_sum(entering, starts).sum(axis=2)
+            w_pd = w_pd + period_sum(person, starts).sum(axis=2)
+            w_pop = w_pop + pops[-1].sum(axis=1)
+            w_day_cons = w_day_cons + res.consumed[:, k:, :].sum(axis=2)
+            w_day_pop = w_day_pop + pop_full[:, k:, :].sum(axis=2)
+    whole_summary = None
+    if whole:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            w_pd_arr = np.asarray(w_pd)
+            pc_w = np.where(w_pd_arr > 0, np.asarray(w_cons) / w_pd_arr, np.nan)
+            ipc_w = np.where(w_pd_arr > 0, np.asarray(w_ent) / w_pd_arr, np.nan)
+            daily_w = np.where(np.asarray(w_day_pop) > 0, np.asarray(w_day_cons) / np.asarray(w_day_pop), np.nan)
+        below_w = np.add.reduceat((daily_w < inputs.requirement_kcal).astype(np.float64), starts, axis=1)
+        whole_summary = WholeSummary(
+            population=w_pop,
+            per_capita=montecarlo.quantiles(pc_w[:, :, np.newaxis])[:, :, 0],
+            inflow_per_capita=montecarlo.quantiles(ipc_w[:, :, np.newaxis])[:, :, 0],
+            days_below=montecarlo.quantiles(below_w[:, :, np.newaxis])[:, :, 0],
+        )
     return Summary(
         periods=periods,
         areas=list(inputs.areas),
@@ -323,4 +360,5 @@ def summarise(
         inflow_per_capita=np.concatenate(infl_pc, axis=2),
         days_at_cap=np.concatenate(at_cap, axis=2),
         window=span,
+        whole=whole_summary,
     )

@@ -16,6 +16,7 @@ from lifeline.assumptions import load_set
 from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 COMPLETE = "complete"
 
@@ -43,14 +44,14 @@ class PartialMonitoring:
         return self.start <= b and (self.end is None or self.end >= a)
 
 
-def spans(conn: Connection, source: str | None = None) -> dict[str, Span]:
-    """Per publisher: the first and last day its current rows record (the days it covers), as held at the
-    moment of ``store.as_of.held_at`` when one is set."""
+def spans(conn: Connection, source: str | None = None, scope: DeliveryScope | None = None) -> dict[str, Span]:
+    """Per publisher: the first and last day its current rows (of one context) record (the days it covers),
+    as held at the moment of ``store.as_of.held_at`` when one is set."""
     d, ds, s = as_of_store.deliveries(conn, None), schema.datasets, schema.sources
     stmt = (
         select(s.c.publisher, func.min(d.c.date), func.max(d.c.date))
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(source=source, rows=d)))
+        .where(and_(*current_deliveries_filter(source=source, rows=d, scope=scope)))
         .group_by(s.c.publisher)
     )
     return {str(p): Span(str(p), _day(a), _day(b)) for p, a, b in conn.execute(stmt) if a is not None}

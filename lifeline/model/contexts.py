@@ -10,12 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, select
 
 from lifeline.errors import UserError
 from lifeline.store import schema
+from lifeline.store.scope import DeliveryScope
 
 
 @dataclass(frozen=True)
@@ -145,3 +147,46 @@ def dataset_contexts(conn: Connection, contexts: Iterable[Context]) -> dict[int,
                 seen.setdefault(int(dataset_id), set()).add(where[code])
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one question may see: its context (None in a store without places) and, when the store holds
+    several contexts, the filter that keeps the others out. With one context nothing is filtered, so a
+    store of Gaza alone answers exactly as before contexts existed."""
+
+    context: Context | None
+    deliveries: DeliveryScope | None = None
+
+    @property
+    def code(self) -> str | None:
+        return self.context.code if self.context else None
+
+    def keeps(self, location: str | None) -> bool:
+        """Whether an observation at ``location`` (a status, baseline, need, series value) is the context's."""
+        return self.deliveries is None or (self.context is not None and location in self.context.members)
+
+    def keeps_alert(self, alert: dict[str, Any]) -> bool:
+        """Whether a stored alert is about this context: the context its evidence names (alerts evaluated
+        beside other contexts), else its place; every alert in a store of one context."""
+        if self.deliveries is None or self.context is None:
+            return True
+        named = (alert.get("evidence") or {}).get("context")
+        return bool(named == self.code) if named else alert.get("place") in self.context.members
+
+    def crossings(self) -> dict[str, str] | None:
+        """The context's entry points and their routes, or None when the store has no places."""
+        if self.context is None:
+            return None
+        return {c: self.context.places[c].route or "land" for c in self.context.entry_points}
+
+
+def scope(conn: Connection, code: str | None) -> Scope:
+    """The scope of a question about context ``code`` (default: the store's only one; asked for when there
+    are several)."""
+    ctx = resolve(conn, code)
+    found = all_contexts(conn)
+    if ctx is None or len(found) < 2:
+        return Scope(ctx)
+    datasets = tuple(sorted(d for d, c in dataset_contexts(conn, found).items() if c == ctx.code))
+    return Scope(ctx, DeliveryScope(tuple(sorted(ctx.members)), datasets))

@@ -47,6 +47,7 @@ class ModelRun:
     entry_days: np.ndarray | None = None  # (days,) rows recorded by the source on each day
     monitoring: list[completeness.PartialMonitoring] = field(default_factory=list)
     cap_value: float | None = None
+    context: str | None = None  # the context's code: the name of its whole-context row
 
 
 def _window(
@@ -253,6 +254,7 @@ def build_inputs(
         entry_days=entry_days,
         monitoring=completeness.monitoring_for(publisher),
         cap_value=cap_value,
+        context=ctx.code if ctx is not None else None,
     )
 
 
@@ -411,7 +413,8 @@ def coverage_tables(
         origin = first_day - ((first_day.astype("datetime64[D]").astype(np.int64) + 3) % 7)  # the Monday
         for b in bys:
             summary = balance.summarise(
-                model.inputs, by=b, report_from=model.report_from, window=window, origin=origin if b == "week" else None
+                model.inputs, by=b, report_from=model.report_from, window=window,
+                origin=origin if b == "week" else None, whole=area is None and len(model.inputs.areas) > 1,
             )
             rows[b] += _rows(model, summary, aset, b)
         sources += [s for s in model.sources if s not in sources]
@@ -537,7 +540,47 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
                     "assumptions": used,
                 }
             )
+        if summary.whole is not None:
+            rows.append(_whole_row(model, summary, p, rows[-1], gap))
     return rows
+
+
+WHOLE_NOTE = ("the whole context: total kcal consumed in its areas / their total person-days (population-weighted), "
+              "not a mean of the areas' figures")
+
+
+def _whole_row(model: ModelRun, summary: balance.Summary, p: int, last: dict[str, Any], gap: bool) -> dict[str, Any]:
+    """The row of all areas together for period ``p``, beside the areas' rows (``last`` is one of them). It is
+    missing (n/a) where an area has no deliveries recorded: its figure is unknown, so the whole's is too."""
+    whole = summary.whole
+    assert whole is not None
+    req = model.inputs.requirement_kcal
+    med, low80, high80, low, high = (float(whole.per_capita[q, p]) for q in range(5))
+    entering = float(whole.inflow_per_capita[0, p])
+    flags = [WHOLE_NOTE]
+    missing = bool(model.areas_without_data) or gap
+    if model.areas_without_data:
+        flags.append(f"n/a: no deliveries recorded for {', '.join(model.areas_without_data)}")
+    if missing:
+        med = low80 = high80 = low = high = entering = float("nan")
+    if last["completeness"] != completeness.COMPLETE:
+        flags.append(str(last["completeness"]))
+    return last | {
+        "area": model.context if model.context and model.context not in summary.areas else "all areas",
+        "population": round(float(whole.population[p])),
+        "kcal_in_pp": _round(entering),
+        "kcal_pp": _round(med),
+        "kcal_pp_low80": _round(low80),
+        "kcal_pp_high80": _round(high80),
+        "kcal_pp_low": _round(low),
+        "kcal_pp_high": _round(high),
+        "days_at_cap": None,
+        "coverage": _round(med / req, 3),
+        "coverage_low": _round(low / req, 3),
+        "coverage_high": _round(high / req, 3),
+        "days_below": None if missing else _round(float(whole.days_below[0, p]), 1),
+        "flag": "; ".join(flags),
+    }
 
 
 def latest_complete(rows: list[dict[str, Any]]) -> str | None:

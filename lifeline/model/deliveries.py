@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from lifeline.formats import Column, ResultTable
-from lifeline.model import completeness, truck_basis
+from lifeline.model import completeness, contexts, truck_basis
 from lifeline.store import queries
 
 GROUP_HXL = {
@@ -27,9 +27,12 @@ def delivery_table(
     date_from: date | None = None,
     date_to: date | None = None,
     source: str | None = None,
+    context: str | None = None,
 ) -> ResultTable:
-    rows = queries.delivery_totals(conn, by, group, date_from, date_to, source)
-    spans = completeness.spans(conn, source)
+    """Deliveries per period and group, of one context (default: the store's only one)."""
+    sc = contexts.scope(conn, context)
+    rows = queries.delivery_totals(conn, by, group, date_from, date_to, source, scope=sc.deliveries)
+    spans = completeness.spans(conn, source, sc.deliveries)
     bases = truck_basis.bases()
     out = []
     for r in rows:
@@ -69,7 +72,7 @@ def delivery_table(
         title=f"Deliveries by {by} and {group}",
         columns=columns,
         rows=out,
-        sources=queries.sources_of_deliveries(conn, date_from, date_to, source),
+        sources=queries.sources_of_deliveries(conn, date_from, date_to, source, scope=sc.deliveries),
         notes=[
             "consignments = source rows; trucks and tonnes are normalised with the named assumptions "
             "(kg per pallet, kg per truck); tonnes count only rows with a weight",
@@ -77,7 +80,7 @@ def delivery_table(
             "its total is not comparable with whole periods and is never a 'latest period' headline",
             *truck_basis.notes({r["source"] for r in out}, last),
         ],
-        query={"by": by, "group": group, "from": date_from, "to": date_to, "source": source},
+        query={"by": by, "group": group, "from": date_from, "to": date_to, "source": source, "context": sc.code},
     )
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 
 from lifeline.errors import NotFound
 from lifeline.formats import Column, ResultTable
+from lifeline.model import contexts
 from lifeline.store import queries_access
 
 UNVERIFIED_MARK = "UNVERIFIED"
@@ -77,10 +78,12 @@ def _count_notes(row: dict[str, Any], indicator: str) -> None:
             row["notes"].insert(0, f"{source}: {count} {ADDITIVE[indicator]}")
 
 
-def series_table(conn: Connection, indicator: str, area: str | None = None) -> ResultTable:
-    """All values of ``indicator`` (optionally at one location), one row per location and date,
-    one column per source, so differing figures for the same date sit next to each other."""
-    rows = queries_access.observations(conn, indicator, area)
+def series_table(conn: Connection, indicator: str, area: str | None = None,
+                 context: str | None = None) -> ResultTable:
+    """All values of ``indicator`` (optionally at one location) in one context, one row per location and
+    date, one column per source, so differing figures for the same date sit next to each other."""
+    sc = contexts.scope(conn, context)
+    rows = [o for o in queries_access.observations(conn, indicator, area) if sc.keeps(o["location"])]
     if not rows:
         known = [r["indicator"] for r in queries_access.indicators(conn)]
         hint = (f"; indicators held: {', '.join(known)}" if known
@@ -128,7 +131,7 @@ def series_table(conn: Connection, indicator: str, area: str | None = None) -> R
             "(not confirmed in a primary or secondary text)",
             "values are as published: 'more than' and 'about' qualifiers are in the note",
         ],
-        query={"indicator": indicator, "area": area},
+        query={"indicator": indicator, "area": area, "context": sc.code},
     )
 
 

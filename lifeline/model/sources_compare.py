@@ -8,6 +8,7 @@ a ratio beyond the named thresholds, or one that moves sharply between periods, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -17,6 +18,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.model import contexts
 from lifeline.store import queries_access
 
 INDICATORS = ("consignments", "trucks", "tonnes")
@@ -50,15 +52,18 @@ def compare_frame(
     date_to: date | None = None,
     rules: AssumptionSet | None = None,
     norm: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> pl.DataFrame:
-    """Periods x publishers of ``indicator`` for ``category``: columns ``period`` and one per publisher."""
+    """Periods x publishers of ``indicator`` for ``category``: columns ``period`` and one per publisher
+    (the deliveries of one context)."""
     if indicator not in INDICATORS:
         raise UserError(f"--indicator expects one of {', '.join(INDICATORS)}; got {indicator!r}")
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of week, month; got {by!r}")
     rules = rules or load_set("access")
     norm = norm or load_set("normalisation")
-    raw = queries_access.daily_deliveries(conn, date_from, date_to)
+    raw = queries_access.daily_deliveries(conn, date_from, date_to,
+                                            scope=contexts.scope(conn, context).deliveries)
     schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
               "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
               "kg": pl.Float64, "rows_with_weight": pl.Int64}
@@ -87,19 +92,23 @@ def comparison(
     date_from: date | None = None,
     date_to: date | None = None,
     rules: AssumptionSet | None = None,
+    context: str | None = None,
 ) -> ResultTable:
     """The comparison table: per period each source's figure, each source's ratio to the UN source,
-    a flag where the ratio passes a threshold or moves sharply, and a final row for the whole window."""
+    a flag where the ratio passes a threshold or moves sharply, and a final row for the whole window
+    (the deliveries of one context)."""
     rules = rules or load_set("access")
+    sc = contexts.scope(conn, context)
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of week, month; got {by!r}")
-    daily = compare_frame(conn, indicator, category, "day", date_from, date_to, rules)
+    daily = compare_frame(conn, indicator, category, "day", date_from, date_to, rules, context=sc.code)
     sums = [_sum_or_null(c) for c in daily.columns if c != "period"]
     frame = (
         daily.with_columns(pl.col("period").dt.truncate(TRUNCATE[by])).group_by("period").agg(*sums).sort("period")
         if by != "day" else daily
     )
-    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
+    spans = queries_access.delivery_coverage(conn, scope=sc.deliveries)
+    coverage = {r["publisher"]: (r["first"], r["last"]) for r in spans}
     common_from = max([c[0] for c in coverage.values()] + ([date_from] if date_from else []), default=None)
     common_to = min([c[1] for c in coverage.values()] + ([date_to] if date_to else []), default=None)
     reference = str(rules.tables["compare"]["reference_publisher"])
@@ -140,14 +149,15 @@ def comparison(
     notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
     notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
     notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
-    notes += _divergence_notes(rules, indicator)
+    notes += _divergence_notes(rules, indicator, publishers)
     return ResultTable(
         title=f"Sources compared: {indicator}, category {category}, by {by}",
         columns=columns,
         rows=rows,
-        sources=queries_access.delivery_sources(conn),
+        sources=queries_access.delivery_sources(conn, scope=sc.deliveries),
         notes=notes,
-        query={"indicator": indicator, "category": category, "by": by, "from": date_from, "to": date_to},
+        query={"indicator": indicator, "category": category, "by": by, "from": date_from, "to": date_to,
+               "context": sc.code},
     )
 
 
@@ -186,33 +196,40 @@ def _attr(name: str) -> str:
     return "".join(ch if ch.isalnum() else "_" for ch in name.lower()).strip("_") or "source"
 
 
-def _divergence_notes(rules: AssumptionSet, indicator: str) -> list[str]:
-    """The known reasons for divergence that apply to this indicator, each with its source."""
+def _divergence_notes(rules: AssumptionSet, indicator: str, publishers: Iterable[str] | None = None) -> list[str]:
+    """The known reasons for divergence that apply to this indicator and to the sources compared (an entry's
+    ``publishers``), each with its source."""
     out = []
+    present = set(publishers) if publishers is not None else None
     for item in rules.tables.get("divergence", []):
         if item.get("applies") == "tonnes" and indicator != "tonnes":
+            continue
+        if present is not None and "publishers" in item and not present & set(item["publishers"]):
             continue
         out.append(f"{item['text']} (source: {item['source']})")
     return out
 
 
-def reported_vs_recorded(conn: Connection, rules: AssumptionSet | None = None) -> ResultTable:
+def reported_vs_recorded(conn: Connection, rules: AssumptionSet | None = None,
+                         context: str | None = None) -> ResultTable:
     """Figures reported in statements (reference set) next to the same figure from each line list.
 
     Which reported indicators are checked, and how each maps to a line-list measure, is data
     (``access.toml [reported_checks]``); only reported figures with a period can be recomputed.
     """
     rules = rules or load_set("access")
+    sc = contexts.scope(conn, context)
     checks = rules.tables.get("reported_checks", {})
     reported = [o for ind in checks for o in queries_access.observations(conn, ind)
-                if o["value"] is not None and o["period_end"] is not None]
-    coverage = {r["publisher"]: (r["first"], r["last"]) for r in queries_access.delivery_coverage(conn)}
+                if o["value"] is not None and o["period_end"] is not None and sc.keeps(o["location"])]
+    spans = queries_access.delivery_coverage(conn, scope=sc.deliveries)
+    coverage = {r["publisher"]: (r["first"], r["last"]) for r in spans}
     publishers = sorted(coverage)
     rows: list[dict[str, Any]] = []
     if reported:
         lo = min(o["date"] for o in reported)
         hi = max(o["period_end"] for o in reported)
-        raw = queries_access.daily_deliveries(conn, lo, hi)
+        raw = queries_access.daily_deliveries(conn, lo, hi, scope=sc.deliveries)
         schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
                   "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
                   "kg": pl.Float64, "rows_with_weight": pl.Int64}
@@ -233,12 +250,12 @@ def reported_vs_recorded(conn: Connection, rules: AssumptionSet | None = None) -
         title="Reported figures against the line lists",
         columns=columns,
         rows=rows,
-        sources=queries_access.delivery_sources(conn) + [_cite(o) for o in reported],
+        sources=queries_access.delivery_sources(conn, scope=sc.deliveries) + [_cite(o) for o in reported],
         notes=[f"{ind}: {spec.get('note', '')}" for ind, spec in checks.items()]
         + ["a line list gives no figure where it does not cover the whole period or has no crossing breakdown "
            "for the location asked (COGAT land rows)"]
-        + _divergence_notes(rules, "trucks"),
-        query={},
+        + _divergence_notes(rules, "trucks", publishers),
+        query={"context": sc.code},
     )
 
 

@@ -19,11 +19,12 @@ import polars as pl
 from sqlalchemy import Connection
 
 from lifeline.alerts.config import load_config
+from lifeline.alerts.rules import own_baseline
 from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import ResultTable
-from lifeline.model import truck_basis
+from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import svg
 from lifeline.report.i18n import translator
@@ -145,9 +146,9 @@ def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str]) -
     return table
 
 
-def default_window(conn: Connection) -> tuple[date, date]:
-    """The 30 days ending on the newest recorded delivery."""
-    daily = q.daily_deliveries(conn)
+def default_window(conn: Connection, scope: contexts.Scope | None = None) -> tuple[date, date]:
+    """The 30 days ending on the newest recorded delivery (of the context)."""
+    daily = q.daily_deliveries(conn, scope=scope.deliveries if scope else None)
     if daily.is_empty():
         raise UserError("the store holds no deliveries: import a line list first (`lifeline import FILE`)")
     end: date = daily["date"].max()  # type: ignore[assignment]
@@ -164,12 +165,16 @@ def build(
     runs: int = DEFAULT_RUNS,  # the coverage engine's default, so the report's intervals are the CLI's
     claims: Sequence[Path] = (),
     overrides: Sequence[Path] = (),
+    context: str | None = None,
 ) -> Report:
-    """Assemble the report for a period (default: the last 30 days of data); ``overrides`` are TOML files
-    merged over the coverage assumption set (population by area, requirement...), listed in the appendix."""
+    """Assemble the report for a period (default: the last 30 days of data) about one context (default: the
+    store's only one); ``overrides`` are TOML files merged over the coverage assumption set (population by
+    area, requirement...), listed in the appendix."""
     t = translator(lang)
+    sc = contexts.scope(conn, context)
+    context = sc.code
     if date_from is None or date_to is None:
-        d0, d1 = default_window(conn)
+        d0, d1 = default_window(conn, sc)
         date_from, date_to = date_from or d0, date_to or d1
     if date_to < date_from:
         raise UserError(f"--to ({date_to}) is before --from ({date_from})")
@@ -178,11 +183,13 @@ def build(
     key: list[dict[str, Any]] = []
 
     # --- Deliveries by source, from the line lists.
-    daily = q.daily_deliveries(conn, date_from, date_to)
+    daily = q.daily_deliveries(conn, date_from, date_to, scope=sc.deliveries)
     series_cite = q.series_citations(conn)
     days = (date_to - date_from).days + 1
     prewar = alert_cfg.set.get("prewar_trucks_per_day")
-    prewar_ref = cites.add({"publisher": "OCHA / UNRWA (via press)", "title": prewar.source})
+    # Gaza's pre-war level is Gaza's: beside other contexts it is shown only for a context that observed one.
+    own_prewar = sc.deliveries is None or own_baseline(conn, sc) is not None
+    prewar_ref = cites.add({"publisher": "OCHA / UNRWA (via press)", "title": prewar.source}) if own_prewar else 0
     per_pub = (
         daily.group_by("publisher")
         .agg(
@@ -204,6 +211,8 @@ def build(
                 "refs": ref,
             }
         )
+        if not own_prewar:
+            continue
         key.append(
             {
                 "label": t("k_per_day").format(pub=r["publisher"], n=f"{prewar.value:g}"),
@@ -212,6 +221,9 @@ def build(
                 "refs": ref + [prewar_ref],
             }
         )
+    publishers = per_pub["publisher"].to_list()
+    if sc.context is not None and source not in publishers and len(publishers) == 1:
+        source = publishers[0]  # a context the named list does not cover, supplied by one list: that one
     # --- Coverage (the coverage engine, one source to avoid double counting).
     from lifeline.model.coverage import coverage_table
 
@@ -219,13 +231,16 @@ def build(
     cov_section = Section(t("coverage"))
     try:
         cov_all = coverage_table(
-            conn, area, date_from, date_to, by="all", source=source, runs=runs, overrides=overrides
+            conn, area, date_from, date_to, by="all", source=source, runs=runs, overrides=overrides,
+            context=context,
         )
         cov_day = coverage_table(
-            conn, area, date_from, date_to, by="day", source=source, runs=runs, overrides=overrides
+            conn, area, date_from, date_to, by="day", source=source, runs=runs, overrides=overrides,
+            context=context,
         )
         cov_week = coverage_table(
-            conn, area, date_from, date_to, by="week", source=source, runs=runs, overrides=overrides
+            conn, area, date_from, date_to, by="week", source=source, runs=runs, overrides=overrides,
+            context=context,
         )
     except UserError as exc:
         if area is not None:  # the user asked for this area: say plainly it cannot be covered
@@ -326,7 +341,7 @@ def build(
         access.paragraphs += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
     from lifeline.model import access as access_model
 
-    timeline = access_model.timeline(conn, date_from, date_to, by="week")
+    timeline = access_model.timeline(conn, date_from, date_to, by="week", context=context)
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
         timeline.rows = crossing_rows
@@ -338,7 +353,7 @@ def build(
             title=t("timeline"),
         )
         access.tables.append(_not_covered_as_na(table, timeline, counts))
-    closed = access_model.closures(conn, date_from, date_to)
+    closed = access_model.closures(conn, date_from, date_to, context=context)
     if closed.rows:
         access.tables.append(
             _table(
@@ -355,7 +370,7 @@ def build(
 
     comp_section = Section(t("sources_compare"))
     try:
-        comp = sources_compare.comparison(conn, "trucks", "all", "week", date_from, date_to)
+        comp = sources_compare.comparison(conn, "trucks", "all", "week", date_from, date_to, context=context)
         keys = [c.key for c in comp.columns]
         comp_section.tables.append(_table(comp, keys, cites, digits={k: 2 for k in keys if k.startswith("ratio")}))
     except UserError as exc:
@@ -365,7 +380,7 @@ def build(
     # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
     # day it ended. Alerts the rules no longer find at all (resolution "no longer found") are left out.
     alerts = [a for a in list_alerts(conn, date_from=date_from, date_to=date_to, include_resolved=True)
-              if a.get("resolution") != "no longer found"]
+              if a.get("resolution") != "no longer found" and sc.keeps_alert(a)]
     if alerts:
         refs = cites.many(s for a in alerts for s in (a["sources"] or []))
         al.tables.append(
@@ -398,12 +413,13 @@ def build(
         cl.empty = t("no_claims")
     sections = [cov_section, access, comp_section, al, cl]
     appendix = _appendix(t, cites, source, overrides)
+    place = _place_name(sc, lang)
     report = Report(
         lang=lang,
-        title=t("title"),
+        title=t("title_of").format(place=place) if place else t("title"),
         date_from=date_from,
         date_to=date_to,
-        area=area or t("all_areas"),
+        area=area or (t("all_areas_of").format(place=place) if place else t("all_areas")),
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         key_figures=key,
         sections=sections,
@@ -431,6 +447,13 @@ def build(
 
     add_freshness(conn, report, t)
     return report
+
+
+def _place_name(sc: contexts.Scope, lang: str) -> str | None:
+    """The context's name in the report's language (English where it has none in Arabic)."""
+    if sc.context is None:
+        return None
+    return (sc.context.name_ar if lang == "ar" else None) or sc.context.name_en
 
 
 def _crossings_table(

@@ -7,6 +7,12 @@ from lifeline.errors import UserError
 LANGS = ("en", "ar")
 
 TEXT: dict[str, dict[str, str]] = {
+    # A context's own name (docs/new-context.md) replaces Gaza's in the title and the area line.
+    "title_of": {
+        "en": "Situation report: humanitarian access and food supply, {place}",
+        "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، {place}",
+    },
+    "all_areas_of": {"en": "whole {place}", "ar": "كامل {place}"},
     "title": {
         "en": "Situation report: humanitarian access and food supply, Gaza Strip",
         "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",

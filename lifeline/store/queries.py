@@ -11,19 +11,24 @@ from sqlalchemy import Connection, and_, func, or_, select, true
 from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.periods import period_start
+from lifeline.store.scope import DeliveryScope
 
 GROUPS = ("crossing", "category", "commodity", "source", "route", "area")
 
 
 def current_deliveries_filter(
-    date_from: date | None = None, date_to: date | None = None, source: str | None = None, rows: Any = None
+    date_from: date | None = None, date_to: date | None = None, source: str | None = None, rows: Any = None,
+    scope: DeliveryScope | None = None,
 ) -> list[Any]:
-    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source.
+    """Conditions for the deliveries a user sees: not withdrawn, in the date window, from a source, in a
+    context (``scope``; None = the whole store).
 
     ``rows``: the deliveries to filter, the table itself or :func:`lifeline.store.as_of.deliveries`.
     """
     d, ds, s = (schema.deliveries if rows is None else rows), schema.datasets, schema.sources
     cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
+    if scope is not None:
+        cond.append(scope.condition(d))
     if date_from:
         cond.append(d.c.date >= date_from)
     if date_to:
@@ -44,6 +49,7 @@ def delivery_totals(
     date_to: date | None = None,
     source: str | None = None,
     as_of: datetime | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """Consignments (source rows), trucks and tonnes per period and group, with the sources behind each.
 
@@ -65,7 +71,7 @@ def delivery_totals(
             func.count(d.c.kg).label("rows_with_weight"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(and_(*current_deliveries_filter(date_from, date_to, source, d)))
+        .where(and_(*current_deliveries_filter(date_from, date_to, source, d, scope)))
         .group_by(period, key, s.c.publisher)
         .order_by(period, key.asc().nulls_last(), s.c.publisher)  # NULLs last on SQLite as on PostgreSQL
     )
@@ -75,11 +81,12 @@ def delivery_totals(
 def sources_of_deliveries(
     conn: Connection, date_from: date | None = None, date_to: date | None = None, source: str | None = None,
     dataset_ids: Collection[int] | None = None, as_of: datetime | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """The published files behind a deliveries query (as held at ``as_of``), for citation (only
     ``dataset_ids`` when given: the files of one context's rows, so another context's lists are never cited)."""
     d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to, source, d)
+    cond = current_deliveries_filter(date_from, date_to, source, d, scope)
     if dataset_ids is not None:
         cond.append(d.c.dataset_id.in_(list(dataset_ids)))
     stmt = (

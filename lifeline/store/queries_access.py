@@ -13,6 +13,7 @@ from sqlalchemy import Connection, and_, func, select
 
 from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
+from lifeline.store.scope import DeliveryScope
 
 
 def _current_observations(indicator: str | None = None, location: str | None = None, rows: Any = None) -> list[Any]:
@@ -60,12 +61,15 @@ def indicators(conn: Connection, as_of: datetime | None = None) -> list[dict[str
 
 
 def daily_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None, as_of: datetime | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, as_of: datetime | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """Consignments, trucks and kilograms per day, crossing, route, category, commodity and publisher
-    (as held at ``as_of``, :mod:`lifeline.store.as_of`)."""
+    (as held at ``as_of``, :mod:`lifeline.store.as_of`; of one context when ``scope`` is given)."""
     d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     cond: list[Any] = [d.c.withdrawn_dataset_id.is_(None)]
+    if scope is not None:
+        cond.append(scope.condition(d))
     if date_from:
         cond.append(d.c.date >= date_from)
     if date_to:
@@ -86,20 +90,28 @@ def daily_deliveries(
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def delivery_coverage(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
-    """Per publisher: the first and last day its current delivery rows (as held at ``as_of``) cover."""
+def _scoped(d: Any, scope: DeliveryScope | None) -> Any:
+    current = d.c.withdrawn_dataset_id.is_(None)
+    return current if scope is None else and_(current, scope.condition(d))
+
+
+def delivery_coverage(
+    conn: Connection, as_of: datetime | None = None, scope: DeliveryScope | None = None
+) -> list[dict[str, Any]]:
+    """Per publisher: the first and last day its current delivery rows (as held at ``as_of``; of one
+    context) cover."""
     d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
     stmt = (
         select(s.c.publisher, func.min(d.c.date).label("first"), func.max(d.c.date).label("last"))
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(d.c.withdrawn_dataset_id.is_(None))
+        .where(_scoped(d, scope))
         .group_by(s.c.publisher)
         .order_by(s.c.publisher)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def route_breakdown(conn: Connection) -> list[dict[str, Any]]:
+def route_breakdown(conn: Connection, scope: DeliveryScope | None = None) -> list[dict[str, Any]]:
     """Per publisher and route: how many current rows, and how many name a crossing, carry trucks, a weight.
 
     Tells where a source's silence means "nothing recorded" (it breaks that route down by crossing) and
@@ -114,21 +126,23 @@ def route_breakdown(conn: Connection) -> list[dict[str, Any]]:
             func.count(d.c.kg).label("rows_with_weight"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
-        .where(d.c.withdrawn_dataset_id.is_(None))
+        .where(_scoped(d, scope))
         .group_by(s.c.publisher, d.c.route)
         .order_by(s.c.publisher, d.c.route)
     )
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def delivery_sources(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
-    """The published files behind the current deliveries (as held at ``as_of``), for citation.
+def delivery_sources(
+    conn: Connection, as_of: datetime | None = None, scope: DeliveryScope | None = None
+) -> list[dict[str, Any]]:
+    """The published files behind the current deliveries (as held at ``as_of``; of one context), for citation.
 
     Asked per dataset ("has it a current row?", one index probe each) rather than by joining every
     delivery row, which scanned the whole table (55 ms of each command on the real lists).
     """
     d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
-    current = select(d.c.id).where(d.c.dataset_id == ds.c.id, d.c.withdrawn_dataset_id.is_(None)).exists()
+    current = select(d.c.id).where(d.c.dataset_id == ds.c.id, _scoped(d, scope)).exists()
     stmt = (
         select(s.c.publisher, s.c.title, s.c.url, s.c.published, s.c.licence, s.c.note)
         .distinct()

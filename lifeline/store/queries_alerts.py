@@ -12,6 +12,7 @@ from sqlalchemy import Connection, and_, func, select
 from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 DAILY_SCHEMA = {
     "series": pl.String,
@@ -25,11 +26,13 @@ DAILY_SCHEMA = {
 
 
 def daily_deliveries(
-    conn: Connection, date_from: date | None = None, date_to: date | None = None, category: str | None = None
+    conn: Connection, date_from: date | None = None, date_to: date | None = None, category: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> pl.DataFrame:
-    """Current (not withdrawn) deliveries summed per series, crossing and day (as of the moment in force)."""
+    """Current (not withdrawn) deliveries (of one context) summed per series, crossing and day (as of the
+    moment in force)."""
     d, ds, s = as_of_store.deliveries(conn, None), schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to, rows=d)
+    cond = current_deliveries_filter(date_from, date_to, rows=d, scope=scope)
     if category:
         cond.append(d.c.category == category)
     stmt = (

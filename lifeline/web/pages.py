@@ -51,8 +51,10 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     lang = i18n.pick(request.query_params.get("lang"))
     t = i18n.translator(lang)
     user = auth.current_user(request)
+    chosen = request.query_params.get("context") or None
     with auth.engine(request).connect() as conn:
         place_names = mapsvg.names() | tables.names(conn)
+        known = tables.context_list(conn)
 
     def name(code: Any) -> str:
         if code is None:
@@ -65,6 +67,8 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     def u(path: str, **params: Any) -> str:
         if lang != "en":
             params["lang"] = lang
+        if chosen is not None:  # the context chosen is kept across links
+            params.setdefault("context", chosen)
         params = {k: v for k, v in params.items() if v not in (None, "")}
         return path + ("?" + urlencode(params) if params else "")
 
@@ -98,9 +102,20 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         "cell": cell, "heading": heading, "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
         "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
         "params": dict(request.query_params),
+        "contexts": known if len(known) > 1 else [], "chosen_context": chosen,
+        "tagline": _tagline(t, lang, known, chosen),
     }
     ctx.update(extra)
     return ctx
+
+
+def _tagline(t: Any, lang: str, known: list[dict[str, Any]], chosen: str | None) -> str:
+    """The tagline names the context shown (the chosen one, else the store's only one)."""
+    found = [c for c in known if c["code"] == chosen] if chosen else (known if len(known) == 1 else [])
+    if not found:
+        return str(t("tagline"))
+    name = (found[0]["name_ar"] if lang == "ar" else None) or found[0]["name_en"]
+    return str(t("tagline_of")).format(place=name)
 
 
 def page(request: Request, template: str, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -118,7 +133,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
               "set": request.query_params.get("set") or None,
               "indicator": request.query_params.get("indicator") or None,
               "area": request.query_params.get("area") or None, "colour": request.query_params.get("colour") or None,
-              "alerts": "all" if request.query_params.get("alerts") == "all" else None}
+              "alerts": "all" if request.query_params.get("alerts") == "all" else None,
+              "context": request.query_params.get("context") or None}
     if params["by"] not in (None, "day", "week", "month"):
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     at = _as_of_param(request)
@@ -131,6 +147,10 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         for b in blocks:
             if b.api:
                 b.api_params = {**b.api_params, "as_of": as_of.label(at)}
+    if params["context"]:  # every download link answers about the same context
+        for block in blocks:
+            if block.api:
+                block.api_params = block.api_params | {"context": params["context"]}
     ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 

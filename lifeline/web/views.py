@@ -35,6 +35,11 @@ class View:
     def rtl(self) -> bool:
         return self.lang == "ar"
 
+    def scoped(self) -> dict[str, Any]:
+        """The ``context`` argument of the model calls, only when the page names one (a store of one context
+        keeps its cache keys)."""
+        return {"context": self.params["context"]} if self.params.get("context") else {}
+
 
 def guarded(block_id: str, title: str, build: Callable[[], Block]) -> Block:
     """A block; the plain "not available yet" panel while its model module is absent; or, when the model
@@ -50,7 +55,7 @@ def guarded(block_id: str, title: str, build: Callable[[], Block]) -> Block:
 def deliveries_chart(
     v: View, block_id: str, title: str, by: str, group: str, series: list[str], **filters: Any
 ) -> Block:
-    result = tables.deliveries(v.conn, by=by, group=group, **filters)
+    result = tables.deliveries(v.conn, by=by, group=group, **filters, **v.scoped())
     if not result.rows:
         return Block(block_id, title, kind="nodata", table=result)
     fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name,
@@ -112,7 +117,8 @@ def data(v: View, is_admin: bool) -> list[Block]:
         Block("sources", t("data_sources"), table=tables.sources(v.conn), api="/api/v1/sources"),
         Block("revisions", t("data_revisions"), table=tables.revisions(v.conn), api="/api/v1/revisions"),
         live_blocks.live_sources(v),
-        Block("places", t("data_places"), table=tables.locations(v.conn), api="/api/v1/locations"),
+        Block("places", t("data_places"), table=tables.locations(v.conn, None, v.params.get("context")),
+              api="/api/v1/locations"),
     ]
     if is_admin:
         blocks.append(Block("audit", t("data_audit"), table=tables.audit(v.conn), api="/api/v1/audit"))
@@ -128,10 +134,22 @@ COVERAGE_SET = "sphere-2100"
 COVERAGE_SOURCE = "UNRWA"
 
 
+def page_source(v: View) -> str:
+    """The list a page counts: the one asked for, else UNRWA; in a context UNRWA does not cover and one list
+    supplies, that list (it cannot count a truck twice)."""
+    if v.params.get("source"):
+        return str(v.params["source"])
+    if v.params.get("context"):
+        publishers = tables.context_publishers(v.conn, v.params["context"])
+        if COVERAGE_SOURCE not in publishers and len(publishers) == 1:
+            return publishers[0]
+    return COVERAGE_SOURCE
+
+
 def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
     params = {"by": by, "date_from": v.params.get("from"), "date_to": v.params.get("to"),
-              "source": v.params.get("source") or COVERAGE_SOURCE,
-              "assumptions": tables.coverage_set(v.params.get("set"))} | extra
+              "source": page_source(v),
+              "assumptions": tables.coverage_set(v.params.get("set"))} | v.scoped() | extra
     return tables.coverage(v.conn, **params)
 
 
@@ -139,7 +157,7 @@ def _timeline(v: View, **params: Any) -> ResultTable:
     acc = need("lifeline.model.access")
     # The page's window (bounded by the store's extent) unless the block asks for its own days.
     params = {key: v.params[name] for key, name in (("date_from", "from"), ("date_to", "to"))
-              if v.params.get(name) is not None} | params
+              if v.params.get(name) is not None} | v.scoped() | params
     return tables.cached(v.conn, "timeline", params, lambda: acc.timeline(v.conn, **params))
 
 
@@ -163,7 +181,7 @@ def _overview_coverage(v: View) -> Block:
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
                       v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap")
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
-                 api="/api/v1/coverage", api_params={"by": "month", "source": COVERAGE_SOURCE}, extra={"open": True})
+                 api="/api/v1/coverage", api_params={"by": "month", "source": page_source(v)}, extra={"open": True})
 
 
 def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
@@ -202,7 +220,8 @@ OVERVIEW_ALERTS = 8  # the newest few; the API lists all
 def _overview_alerts(v: View) -> Block:
     store = need("lifeline.alerts.store")
     with_resolved = v.params.get("alerts") == "all"  # ?alerts=all lists the resolved ones after the open ones
-    every = store.list_alerts(v.conn, include_resolved=True)
+    scope = tables.context_scope(v.conn, v.params.get("context"))
+    every = [a for a in store.list_alerts(v.conn, include_resolved=True) if scope.keeps_alert(a)]
     still = [r for r in every if r.get("state") != "resolved"]
     resolved = len(every) - len(still)
     rows = still[:OVERVIEW_ALERTS] + ([r for r in every if r.get("state") == "resolved"] if with_resolved else [])
@@ -237,7 +256,7 @@ def _access_timeline(v: View) -> Block:
 def _access_throughput(v: View) -> Block:
     acc = need("lifeline.model.access")
     p = v.params
-    params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"}
+    params = {"date_from": p.get("from"), "date_to": p.get("to"), "by": p.get("by") or "month"} | v.scoped()
     result = tables.cached(v.conn, "throughput", params, lambda: acc.throughput(v.conn, **params))
     flags = truck_basis.notes({r.get("source") for r in result.rows},
                               max((str(r["period"]) for r in result.rows), default=None))
@@ -275,7 +294,7 @@ def _reference_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def _access_closures(v: View) -> Block:
     acc = need("lifeline.model.access")
     p = v.params
-    params = {"date_from": p.get("from"), "date_to": p.get("to")}
+    params = {"date_from": p.get("from"), "date_to": p.get("to")} | v.scoped()
     result = tables.cached(v.conn, "closures", params, lambda: acc.closures(v.conn, **params))
     return Block("closures", v.t("access_closures"), table=result, api="/api/v1/access/closures",
                  api_params={"from": p.get("from"), "to": p.get("to")}, kind="table" if result.rows else "nodata",
@@ -296,7 +315,7 @@ def _coverage(v: View) -> Block:
     p = v.params
     return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
                  api_params={"by": by, "from": p.get("from"), "to": p.get("to"),
-                             "source": p.get("source") or COVERAGE_SOURCE,
+                             "source": page_source(v),
                              "set": p.get("set")})
 
 
@@ -311,7 +330,7 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     p = v.params
     by = p.get("by") or "month"
     params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to"),
-              "category": category}
+              "category": category} | v.scoped()
     result = tables.cached(v.conn, "compare", params, lambda: sc.comparison(v.conn, **params))
     title = v.t("sources_title") + ("" if category == "all" else f": {category}")
     periods = [r for r in result.rows if r["period"] != "total"]
@@ -346,8 +365,8 @@ def _series(v: View) -> Block:
         return Block("series", v.t("sources_series"), kind="nodata")
     default = next((i for i in SERIES_SHOWN if i in held), held[0])
     indicator = v.params.get("indicator") if v.params.get("indicator") in held else default
-    result = tables.cached(v.conn, "series", {"indicator": indicator},
-                           lambda: series.series_table(v.conn, indicator))
+    result = tables.cached(v.conn, "series", {"indicator": indicator} | v.scoped(),
+                           lambda: series.series_table(v.conn, indicator, None, v.params.get("context")))
     return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
                  api_params={"indicator": indicator},
                  # the per-source notes are long: the downloads carry them, the page keeps rows readable
@@ -386,8 +405,12 @@ def map_view(v: View) -> list[Block]:
     except (NotAvailable, UserError) as exc:
         notes.append(f"coverage: {exc}")
     parents = {r["code"]: r["parent_code"] for r in queries_web.locations(v.conn)}
+    ctx = tables.context_scope(v.conn, v.params.get("context")).context
+    shapes = [s for s in mapsvg.shapes() if ctx is None or s.code in ctx.members]
+    if ctx is not None and not shapes:  # the schematic is Gaza's: another context's places, without a drawing
+        notes.append(f"no boundaries are drawn for {ctx.code}: its places are listed without a map")
     rows = []
-    for s in mapsvg.shapes():
+    for s in shapes:
         area = _covering_area(s.code, coverage_by_area, parents) if s.kind == "governorate" else None
         value, need = coverage_by_area.get(area, (None, None)) if area else (None, None)
         rows.append({
@@ -406,10 +429,10 @@ def map_view(v: View) -> list[Block]:
                  Column("kcal_median", "#indicator+num+kcal", "kcal/person/day (median)"),
                  Column("coverage_area", "#adm1+code+model", "coverage of area"),
                  Column("lat", "#geo+lat"), Column("lon", "#geo+lon")],
-        rows=rows, sources=sources + [{"publisher": "Lifeline", "title": "Schematic map of the Gaza Strip "
-                                       "(lifeline/web/geo/gaza-schematic.geojson), built from the coordinates "
-                                       "in the project's domain reference"}],
-        notes=[v.t("map_schematic")] + notes, query={"date": day},
+        rows=rows, sources=sources + ([{"publisher": "Lifeline", "title": "Schematic map of the Gaza Strip "
+                                        "(lifeline/web/geo/gaza-schematic.geojson), built from the coordinates "
+                                        "in the project's domain reference"}] if shapes else []),
+        notes=([v.t("map_schematic")] if shapes else []) + notes, query={"date": day},
     )
     return [Block("map", v.t("map_title"), kind="map", table=table,
                   extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS})]

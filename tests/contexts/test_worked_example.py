@@ -32,6 +32,9 @@ EXPECTED = {
     "XZ03": 40_000 * PORT_DAYS * RICE / (150_000 * DAYS),
 }
 
+WHOLE_PERSON_DAYS = UPPER_PERSON_DAYS + 50_000 * DAYS + 150_000 * DAYS
+WHOLE_KCAL = (50_000 * DAYS * FLOUR + 10_000 * PORT_DAYS * PULSES + 40_000 * PORT_DAYS * RICE) / WHOLE_PERSON_DAYS
+
 
 def set_up(engine: Engine, folder: Path = EXAMPLE) -> None:
     for name in FILES:
@@ -47,7 +50,11 @@ def test_hand_computation_by_district(store: Engine) -> None:
     assert (ctx.code, ctx.entry_points, ctx.areas) == ("XZ", ["north-gate", "river-port"],
                                                         ["XZ", "XZ01", "XZ02", "XZ03"])
     got = {r["area"]: r for r in result.rows}
-    assert set(got) == set(EXPECTED)  # coverage by district; nothing of Gaza
+    assert set(got) == set(EXPECTED) | {"XZ"}  # coverage by district and the whole; nothing of Gaza
+    whole = got.pop("XZ")
+    # the whole context: all kcal over all person-days (not the mean of the three districts' figures)
+    assert whole["kcal_pp"] == round(WHOLE_KCAL) and whole["population"] == round(WHOLE_PERSON_DAYS / DAYS)
+    assert "population-weighted" in whole["flag"]
     for area, kcal in EXPECTED.items():
         assert got[area]["kcal_pp"] == round(kcal), area
         assert got[area]["coverage"] == round(round(kcal) / 2100, 3) or abs(got[area]["coverage"] - kcal / 2100) < 1e-3
@@ -60,7 +67,7 @@ def test_monte_carlo_median_brackets_the_point_estimate(sqlite_store: Engine) ->
     set_up(sqlite_store)
     with sqlite_store.connect() as conn:
         rows = {r["area"]: r for r in coverage_table(conn, runs=1000).rows}
-    for area, kcal in EXPECTED.items():
+    for area, kcal in (EXPECTED | {"XZ": WHOLE_KCAL}).items():
         r = rows[area]
         assert r["kcal_pp_low"] < kcal < r["kcal_pp_high"], (area, kcal, r)
         assert abs(r["kcal_pp"] - kcal) / kcal < 0.05, (area, kcal, r["kcal_pp"])  # losses and weights are centred
@@ -76,8 +83,9 @@ def test_beside_gaza_nothing_leaks(sqlite_store: Engine) -> None:
         with pytest.raises(UserError, match="2 contexts"):
             coverage_table(conn, runs=1)
         zarqa = coverage_table(conn, runs=1, context="XZ", date_from=date(2025, 3, 1), date_to=date(2025, 3, 30))
-        assert {r["area"] for r in zarqa.rows} == set(EXPECTED)
-        assert {r["area"]: r["kcal_pp"] for r in zarqa.rows} == {a: round(k) for a, k in EXPECTED.items()}
+        assert {r["area"] for r in zarqa.rows} == set(EXPECTED) | {"XZ"}
+        assert {r["area"]: r["kcal_pp"] for r in zarqa.rows} == {a: round(k) for a, k in EXPECTED.items()} | {
+            "XZ": round(WHOLE_KCAL)}
         assert {s["publisher"] for s in zarqa.sources} == {"Lifeline worked example (fictional)"}  # no Gaza list
         gaza = contexts.resolve(conn, "gaza-strip")
         assert gaza is not None and "north-gate" not in gaza.members and "kerem-shalom" in gaza.entry_points
