@@ -68,7 +68,10 @@ def as_json(db: Path, *args: str) -> dict:
 
 
 def coverage_rows(db: Path, context: str, *extra: str) -> list[dict]:
-    return as_json(db, "coverage", "--context", context, "--runs", "1", *extra)["rows"]
+    """The rows of the context's areas. docs/new-context.md (added after these cases were written): "The whole
+    context, a row `XZ` beside the districts, is population-weighted" -- that row is left out here."""
+    rows = as_json(db, "coverage", "--context", context, "--runs", "1", *extra)["rows"]
+    return [r for r in rows if r["area"] != context]
 
 
 def by_area(rows: list[dict]) -> dict[str, dict]:
@@ -543,7 +546,7 @@ def test_two_contexts_listed(two_db: Path) -> None:
 
 def test_two_contexts_coverage_keeps_them_apart(two_db: Path) -> None:
     qasr = as_json(two_db, "coverage", "--context", "XQ", "--runs", "1", *QASR_WINDOW)
-    assert {r["area"] for r in qasr["rows"]} == {"XQ0101", "XQ0102", "XQ02"}
+    assert {r["area"] for r in qasr["rows"]} - {"XQ"} == {"XQ0101", "XQ0102", "XQ02"}  # "XQ": the whole context
     for pub in [s["publisher"] for s in qasr["sources"]] + [r["sources"] for r in qasr["rows"]]:
         assert pub == "fictional test data", pub
     qasr_text = json.dumps(qasr, ensure_ascii=False)
