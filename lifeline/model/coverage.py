@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +22,7 @@ from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.model import balance, completeness, contexts, kcal, montecarlo, population
 from lifeline.model.population_observed import observed_series
-from lifeline.store import queries
+from lifeline.store import queries, window
 from lifeline.store.queries_model import deliveries_frame
 
 DEFAULT_SET = "sphere-2100"
@@ -65,6 +65,9 @@ def _window(
     last: date = frame["date"].max()  # type: ignore[assignment]
     start = max(date_from, first) if date_from else first
     end = min(date_to, last) if date_to else last
+    # The stock carried into the period asked comes from at most MAX_WINDOW_DAYS before it: a stored row dated
+    # 0001-01-01 must not make the balance run for two thousand years (memory grows with the days).
+    first = max(first, start - timedelta(days=window.MAX_WINDOW_DAYS))
     if start > end:
         raise UserError(
             f"the {source or 'deliveries'} list covers {first} to {last}: nothing recorded in the window asked "
@@ -155,7 +158,7 @@ def build_inputs(
     if ctx is not None:
         history = contexts.deliveries_in(history, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
     first, asked, end = _window(history, date_from, date_to, source)
-    frame = history.filter(pl.col("date") <= end)
+    frame = history.filter((pl.col("date") <= end) & (pl.col("date") >= first))
     days = population.day_range(first, end)
     areas = [s.area for s in series]
     default_area = str(aset.tables.get("coverage", {}).get("default_area", areas[0]))
@@ -222,8 +225,8 @@ def build_inputs(
     notes += [f"other inflow - {c}" for c in extra_cited]
     if first < asked:
         notes.append(
-            f"the balance runs from the list's first recorded day ({first}), so the stock carried into {asked} is "
-            "the same whatever day a question starts on"
+            f"the balance runs from the list's first recorded day ({first}; at most {window.MAX_WINDOW_DAYS:,} days "
+            f"before the period asked), so the stock carried into {asked} is the same whatever day a question starts on"
         )
     if date_to and date_to > end:
         notes.append(f"the list's last recorded day is {end}: later days are not covered (n/a, not zero)")

@@ -26,7 +26,7 @@ from lifeline.cli.app import run
 from lifeline.store.engine import connect
 from tests.conftest import SHARED_DATA, shared_file
 
-MONTHS = [(2024, 1), (2024, 5), (2024, 6)]
+MONTHS = [(2024, 1), (2024, 3), (2024, 5), (2024, 6)]
 SOURCES = ["UNRWA", "COGAT"]
 
 
