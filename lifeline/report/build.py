@@ -320,7 +320,8 @@ def build(
         # (the trucks per crossing are in the crossings table below: a bar chart of them repeated it)
         access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t, name))
         # A truck count derived from rows that are not one truck each says so (truck_basis).
-        access.paragraphs += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
+        # (as notes of the crossings table, so the charts open the section)
+        access.tables[-1].notes += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
     from lifeline.model import access as access_model
 
     timeline = access_model.timeline(conn, date_from, date_to, by="week")
@@ -604,8 +605,9 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             if only is not None and a.name not in only:
                 continue
             rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
-            rows.append([name, a.name, f"{a.value:g}{rng} {a.unit}", a.source])
-    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range] unit", "source"], rows))
+            rows.append([name, a.name, f"{a.value:g}{rng} {a.unit}", _short(a.source)])
+    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range] unit", "source"], rows,
+                            notes=[SOURCE_NOTE]))
     return sec
 
 
@@ -617,6 +619,15 @@ def _cap_line(rows: list[dict[str, Any]]) -> list[svg.Line]:
     level = float(caps.pop())  # type: ignore[arg-type]
     return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * len(rows), dashed=True)]
 
+
+
+SOURCE_NOTE = "sources shortened to their first words; `lifeline assumptions show SET` prints them in full"
+SOURCE_CHARS = 150
+
+
+def _short(text: str) -> str:
+    """An assumption's source cut at a word near SOURCE_CHARS (the sitrep's appendix keeps to one line or two)."""
+    return text if len(text) <= SOURCE_CHARS else text[:SOURCE_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _ratio(value: float | None, of: float | None) -> float | None:

@@ -79,8 +79,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "الشاحنات المسجلة خلال الفترة، حسب المعبر والمصدر",
     },
     "timeline": {
-        "en": "Access timeline by week: reported status and recorded entries",
-        "ar": "الجدول الزمني للوصول أسبوعياً: الحالة المُبلغ عنها والإدخالات المسجلة",
+        "en": "Access timeline over the period: days per reported status and recorded entries",
+        "ar": "الجدول الزمني للوصول خلال الفترة: الأيام حسب الحالة المُبلغ عنها والإدخالات المسجلة",
     },
     "crossings_table": {"en": "Crossings in the period", "ar": "المعابر خلال الفترة"},
     "closures": {"en": "Reported closures and restrictions", "ar": "الإغلاقات والقيود المُبلغ عنها"},
