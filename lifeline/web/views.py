@@ -194,8 +194,9 @@ def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
 # What a reader needs to judge a status shown as current: its label (status and basis), the date of the report
 # or entries it rests on, its age on the day shown, until when a report stands, and both sides of a dispute.
 STATUS_COLUMNS = ("status_label", "basis_date", "age_days", "valid_until", "disputed_by", "status_source")
-# The Overview keeps what reads on a phone: the status with its basis and age; the rest is in the download.
-OVERVIEW_STATUS_COLUMNS = ("status_label", "age_days", "valid_until")
+# The Overview keeps what reads on a phone: the status with its basis, date, age, validity and dispute; the
+# status source (a long citation) is in the download and the sources list.
+OVERVIEW_STATUS_COLUMNS = ("status_label", "basis_date", "age_days", "valid_until", "disputed_by")
 
 
 def _overview_crossings(v: View) -> Block:
