@@ -57,7 +57,7 @@ def bullets(
         rules = Counter(str(a.get("rule")) for a in alerts)
         still = sum(1 for a in alerts if a.get("state") != "resolved")
         out.append({"text": t("b_alerts").format(n=len(alerts), open=still, resolved=len(alerts) - still,
-                                                 rule=rules.most_common(1)[0][0]),
+                                                 rule=rules.most_common(1)[0][0].replace("-", " ")),
                     "refs": cite([s for a in alerts for s in (a.get("sources") or [])])})
     out.append({"text": t("b_closures").format(n=closures), "refs": cite(closure_sources)})
     return out

@@ -201,7 +201,7 @@ def test_readable_on_a_phone(live: str, browser: Any) -> None:
 
 
 # The Overview on a phone before the key-figures strip (main, Dec 2026) was ~12,600 px tall (390 px wide, real
-# lists); the message-first page is ~4,500 px. The bound keeps it a summary, not every table.
+# lists); the message-first page is ~3,700 px. The bound keeps it a summary, not every table.
 PHONE_OVERVIEW_MAX_PX = 6000
 
 
