@@ -9,6 +9,7 @@ beyond sums and ratios of what those functions return.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -19,7 +20,6 @@ import polars as pl
 from sqlalchemy import Connection
 
 from lifeline.alerts.config import load_config
-from lifeline.alerts.rules import own_baseline
 from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
@@ -28,6 +28,7 @@ from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import svg
 from lifeline.report.i18n import translator
+from lifeline.report.mapsvg import crossings_map
 from lifeline.store import queries_alerts as q
 
 
@@ -85,16 +86,26 @@ class Report:
     labels: dict[str, str]
     as_of: str = ""  # the moment the figures were answered as of (lifeline.store.as_of), if any
     flags: list[str] = field(default_factory=list)  # shown above the key figures: as-of, overdue sources
+    # Page 1: the Overview's key figures (lifeline.model.key_figures) and the template bullets built on them.
+    strip: list[Any] = field(default_factory=list)
+    bullets: list[dict[str, Any]] = field(default_factory=list)
+    map_svg: str = ""
+    map_caption: str = ""
 
     @property
     def direction(self) -> str:
         return "rtl" if self.lang == "ar" else "ltr"
 
 
-def fmt(v: Any, nd: int = 0) -> str:
-    """Numbers with separators; missing stays visibly missing."""
+YES_NO = {"en": ("yes", "no"), "ar": ("نعم", "لا")}
+
+
+def fmt(v: Any, nd: int = 0, lang: str = "en") -> str:
+    """Numbers with separators; booleans as words; missing stays visibly missing."""
     if v is None or (isinstance(v, float) and not math.isfinite(v)):
         return "–"
+    if isinstance(v, bool):
+        return YES_NO[lang][0 if v else 1]
     if isinstance(v, (int, float)):
         return f"{v:,.{nd}f}"
     return str(v)
@@ -110,13 +121,18 @@ def _table(
     cites: Citations,
     title: str | None = None,
     digits: dict[str, int] | None = None,
+    name: Any = None,
+    lang: str = "en",
 ) -> Table:
-    """A ResultTable reduced to the columns a reader needs, values formatted, sources numbered."""
+    """A ResultTable reduced to the columns a reader needs, values formatted (place codes as names, booleans as
+    words), sources numbered."""
     digits = digits or {}
     labels = {c.key: c.title for c in result.columns}
     keep = [k for k in keys if k in labels]
+    named = {"crossing", "area", "place"} if name else set()
     rows = [
-        [fmt(r.get(k), digits.get(k, 0)) if isinstance(r.get(k), (int, float)) else fmt(r.get(k)) for k in keep]
+        [name(r.get(k)) if k in named and r.get(k) is not None
+         else fmt(r.get(k), digits.get(k, 0), lang) for k in keep]
         for r in result.rows
     ]
     return Table(title or result.title, [labels[k] for k in keep], rows, cites.many(result.sources), list(result.notes))
@@ -179,17 +195,13 @@ def build(
     if date_to < date_from:
         raise UserError(f"--to ({date_to}) is before --from ({date_from})")
     cites = Citations()
-    alert_cfg = load_config()
     key: list[dict[str, Any]] = []
+    name = _namer(conn, lang)
 
     # --- Deliveries by source, from the line lists.
     daily = q.daily_deliveries(conn, date_from, date_to, scope=sc.deliveries)
     series_cite = q.series_citations(conn)
     days = (date_to - date_from).days + 1
-    prewar = alert_cfg.set.get("prewar_trucks_per_day")
-    # Gaza's pre-war level is Gaza's: beside other contexts it is shown only for a context that observed one.
-    own_prewar = sc.deliveries is None or own_baseline(conn, sc) is not None
-    prewar_ref = cites.add({"publisher": "OCHA / UNRWA (via press)", "title": prewar.source}) if own_prewar else 0
     per_pub = (
         daily.group_by("publisher")
         .agg(
@@ -203,22 +215,14 @@ def build(
     )
     for r in per_pub.iter_rows(named=True):
         ref = cites.many([series_cite[r["series"]]] if r["series"] in series_cite else [])
-        per_day = (r["trucks"] or 0) / days
+        # Trucks per day against the pre-war level come from the key figures (the Overview's, the CLI's
+        # throughput), below; here the period's total, its truck basis in the notes.
         key.append(
             {
                 "label": t("k_trucks").format(pub=r["publisher"], a=date_from, b=date_to),
-                "value": fmt(r["trucks"]) + _flagged(truck_basis.flag(r["publisher"], date_to)),
+                "value": fmt(r["trucks"]),
                 "refs": ref,
-            }
-        )
-        if not own_prewar:
-            continue
-        key.append(
-            {
-                "label": t("k_per_day").format(pub=r["publisher"], n=f"{prewar.value:g}"),
-                "value": f"{per_day:,.1f} ({_pct(per_day / prewar.value)})"
-                + _flagged(truck_basis.flag(r["publisher"], date_to)),
-                "refs": ref + [prewar_ref],
+                "note": truck_basis.flag(r["publisher"], date_to),
             }
         )
     publishers = per_pub["publisher"].to_list()
@@ -238,8 +242,8 @@ def build(
             conn, area, date_from, date_to, by="day", source=source, runs=runs, overrides=overrides,
             context=context,
         )
-        cov_week = coverage_table(
-            conn, area, date_from, date_to, by="week", source=source, runs=runs, overrides=overrides,
+        cov_month = coverage_table(
+            conn, area, date_from, date_to, by="month", source=source, runs=runs, overrides=overrides,
             context=context,
         )
     except UserError as exc:
@@ -253,14 +257,14 @@ def build(
         for r in cov_all.rows:
             key.append(
                 {
-                    "label": t("k_kcal").format(area=r["area"], source=source),
+                    "label": t("k_kcal").format(area=name(r["area"]), source=source),
                     "value": f"{fmt(r['kcal_pp'])} ({fmt(r['kcal_pp_low'])}–{fmt(r['kcal_pp_high'])})",
                     "refs": sorted(set(refs + [req_ref])),
                 }
             )
             key.append(
                 {
-                    "label": t("k_coverage").format(req=f"{r['requirement']:,.0f}", area=r["area"]),
+                    "label": t("k_coverage").format(req=f"{r['requirement']:,.0f}", area=name(r["area"])),
                     "value": f"{_pct(r['coverage'])} ({_pct(r['coverage_low'])}–{_pct(r['coverage_high'])})",
                     "refs": sorted(set(refs + [req_ref])),
                 }
@@ -269,12 +273,12 @@ def build(
             rows = [r for r in cov_day.rows if r["area"] == a]
             cov_section.charts.append(
                 (
-                    f"{t('coverage_chart')}: {a}",
+                    f"{t('coverage_chart')}: {name(a)}",
                     svg.line_chart(
                         [date.fromisoformat(r["period"]) for r in rows],
                         [
                             svg.Line(
-                                f"{a} ({source})",
+                                f"{name(a)} ({source})",
                                 [r["kcal_pp"] for r in rows],
                                 [r["kcal_pp_low"] for r in rows],
                                 [r["kcal_pp_high"] for r in rows],
@@ -289,9 +293,9 @@ def build(
                 )
             )
         cov_section.chart_refs = sorted(set(refs + [req_ref]))
-        cov_section.tables.append(
+        cov_section.tables.append(  # by month: a week per row ran over two pages; the chart shows the days
             _table(
-                cov_week,
+                cov_month,
                 [
                     "period",
                     "area",
@@ -307,7 +311,7 @@ def build(
                     "flag",
                 ],
                 cites,
-                digits={"coverage": 2},
+                digits={"coverage": 2}, name=name, lang=lang,
             )
         )
     # --- Access: trucks per day by source, crossings table, reported closures.
@@ -325,32 +329,25 @@ def build(
             )
         access.charts.append((t("trucks_chart"), svg.line_chart(all_days, lines, "", y_label="trucks/day")))
         access.chart_refs = cites.many([series_cite[s] for s in per_pub["series"].to_list() if s in series_cite])
-        by_crossing = (
-            daily.with_columns(pl.col("crossing").fill_null("(none given)"))
-            .group_by("crossing", "publisher")
-            .agg(_trucks_or_none())
-        )
-        names = sorted(by_crossing["crossing"].unique().to_list())
-        # a bar is missing (not 0) where the source counts no trucks there
-        got = {(r["crossing"], r["publisher"]): r["trucks"] for r in by_crossing.iter_rows(named=True)}
-        pubs = sorted(by_crossing["publisher"].unique().to_list())
-        bars: dict[str, list[float | None]] = {p: [got.get((c, p)) for c in names] for p in pubs}
-        access.charts.append((t("crossings_chart"), svg.bar_chart(names, bars, "", y_label="trucks")))
-        access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t))
+        # (the trucks per crossing are in the crossings table below: a bar chart of them repeated it)
+        access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t, name))
         # A truck count derived from rows that are not one truck each says so (truck_basis).
-        access.paragraphs += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
+        # (as notes of the crossings table, so the charts open the section)
+        access.tables[-1].notes += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
     from lifeline.model import access as access_model
 
     timeline = access_model.timeline(conn, date_from, date_to, by="week", context=context)
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
-        timeline.rows = crossing_rows
         counts = ["UNRWA_trucks", "COGAT_trucks"]
+        # Week by crossing ran over four pages: the sitrep keeps each crossing's days per status over the
+        # period (the CLI's `lifeline access --by week` has the weeks).
+        timeline.rows = _period_totals(crossing_rows, TIMELINE_DAY_COUNTS + tuple(counts))
         table = _table(
             timeline,
-            ["crossing", "period", "status_label", *TIMELINE_DAY_COUNTS, *counts, "flag"],
+            ["crossing", *TIMELINE_DAY_COUNTS, *counts],
             cites,
-            title=t("timeline"),
+            title=t("timeline"), name=name, lang=lang,
         )
         access.tables.append(_not_covered_as_na(table, timeline, counts))
     closed = access_model.closures(conn, date_from, date_to, context=context)
@@ -358,9 +355,9 @@ def build(
         access.tables.append(
             _table(
                 closed,
-                ["crossing", "status", "start", "end", "days", "ongoing", "status_source"],
+                ["crossing", "status", "start", "end", "days", "ongoing"],
                 cites,
-                title=t("closures"),
+                title=t("closures"), name=name, lang=lang,
             )
         )
     else:
@@ -372,7 +369,8 @@ def build(
     try:
         comp = sources_compare.comparison(conn, "trucks", "all", "week", date_from, date_to, context=context)
         keys = [c.key for c in comp.columns]
-        comp_section.tables.append(_table(comp, keys, cites, digits={k: 2 for k in keys if k.startswith("ratio")}))
+        comp_section.tables.append(_table(comp, keys, cites, digits={k: 2 for k in keys if k.startswith("ratio")},
+                                          name=name, lang=lang))
     except UserError as exc:
         comp_section.empty = str(exc)
     # --- Alerts raised in the period.
@@ -386,9 +384,10 @@ def build(
         al.tables.append(
             Table(
                 t("alerts"),
-                ["key", "state", "from", "to", "resolved on", "alert"],
-                [[a["key"], a["state"], fmt(a["period_start"]), fmt(a["period_end"]), fmt(a["resolved_on"]),
-                  a["title"]] for a in alerts],
+                ["rule", "place", "state", "from", "to", "resolved on", "alert"],
+                [[str(a["rule"]).replace("-", " "), name(a.get("place")) if a.get("place") else "–", a["state"],
+                  fmt(a["period_start"]),
+                  fmt(a["period_end"]), fmt(a["resolved_on"]), a["title"]] for a in alerts],
                 refs,
                 ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
             )
@@ -411,8 +410,27 @@ def build(
         )
     else:
         cl.empty = t("no_claims")
-    sections = [cov_section, access, comp_section, al, cl]
+    # The claims section only when statements were checked: an empty section says nothing to a reader.
+    sections = [cov_section, access, comp_section, al] + ([cl] if cl_rows else [])
+    from lifeline.model import key_figures
+    from lifeline.report import narrative
+
+    strip = key_figures.figures(conn, None, date_to, source, context)
+    for f in strip:  # trucks per day against the pre-war level and the need: the Overview's figure
+        if f.key.startswith("trucks_per_day/"):
+            against = dict(f.compare)
+            key.append({"label": t("k_per_day").format(pub=f.key.split("/", 1)[1], n=fmt(against.get("pre-war")),
+                                                       month=(f.period or "")[:7]),
+                        "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, against.get('pre-war')))})",
+                        "refs": cites.many(f.sources), "note": "; ".join(f.notes)})
+    now = [f for f in strip if f.key == "crossings_open"]
+    crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
+    bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources))
     appendix = _appendix(t, cites, source, overrides)
+    for sec in [*sections, appendix]:
+        _humanise(sec, name)
+    for k in key:
+        k["label"], k["note"] = name.text(k["label"]), name.text(k.get("note") or "")
     place = _place_name(sc, lang)
     report = Report(
         lang=lang,
@@ -425,6 +443,10 @@ def build(
         sections=sections,
         appendix=appendix,
         references=cites.items,
+        strip=strip,
+        bullets=bullets,
+        map_svg=crossings_map(crossing_items, name) if crossing_items else "",
+        map_caption=f"{t('map_caption')} {strip_day}" if crossing_items else "",
         labels={
             k: t(k)
             for k in (
@@ -440,6 +462,7 @@ def build(
                 "references",
                 "notes",
                 "disclaimer",
+                "summary",
             )
         },
     )
@@ -456,8 +479,59 @@ def _place_name(sc: contexts.Scope, lang: str) -> str | None:
     return (sc.context.name_ar if lang == "ar" else None) or sc.context.name_en
 
 
+def _period_totals(rows: list[dict[str, Any]], keys: Sequence[str]) -> list[dict[str, Any]]:
+    """Per crossing, the sum over the period's weeks of ``keys`` (missing stays missing, never 0)."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        total = out.setdefault(str(r["crossing"]), {"crossing": r["crossing"], "sources": {}})
+        for k in keys:
+            if r.get(k) is not None:
+                total[k] = (total.get(k) or 0) + r[k]
+            else:
+                total.setdefault(k, None)
+        for pub, got in (r.get("sources") or {}).items():
+            if got.get("reason"):
+                total["sources"].setdefault(pub, {"reason": got["reason"]})
+    return [out[k] for k in sorted(out)]
+
+
+def _namer(conn: Connection, lang: str) -> Any:
+    """Place codes as the reader's names ("Kerem Shalom", not "kerem-shalom"), from the reference set."""
+    from lifeline.store import queries_web
+
+    names = {r["code"]: (r["name_ar"] or r["name_en"]) if lang == "ar" else r["name_en"]
+             for r in queries_web.locations(conn)}
+
+    return _Names(names)
+
+
+class _Names:
+    """Code -> name, and codes inside free text (alert titles, notes) replaced by their names."""
+
+    def __init__(self, names: dict[str, str]) -> None:
+        self.names = names
+        codes = sorted(names, key=len, reverse=True)
+        self.pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in codes) + r")(?![\w-])") \
+            if codes else None
+
+    def __call__(self, code: Any) -> str:
+        return str(self.names.get(str(code)) or code)
+
+    def text(self, text: str) -> str:
+        return self.pattern.sub(lambda m: self.names[m.group(1)], text) if self.pattern and text else text
+
+
+def _humanise(sec: Section, name: _Names) -> None:
+    sec.paragraphs = [name.text(p) for p in sec.paragraphs]
+    sec.empty = name.text(sec.empty)
+    for tb in sec.tables:
+        tb.rows = [[name.text(c) for c in row] for row in tb.rows]
+        tb.notes = [name.text(n) for n in tb.notes]
+
+
 def _crossings_table(
-    daily: pl.DataFrame, series_cite: dict[str, Any], cites: Citations, date_from: date, date_to: date, t: Any
+    daily: pl.DataFrame, series_cite: dict[str, Any], cites: Citations, date_from: date, date_to: date, t: Any,
+    name: Any = str,
 ) -> Table:
     """Per crossing and source: trucks, days with entries, days without recorded entries, last entry."""
     spans = daily.group_by("series").agg(pl.col("date").min().alias("a"), pl.col("date").max().alias("b"))
@@ -474,7 +548,7 @@ def _crossings_table(
         trucks = fmt(r["trucks"]) if r["trucks"] is not None else "n/a"
         if r["trucks"] is None:
             no_trucks.append(f"{r['publisher']} at {r['crossing']}")
-        rows.append([r["crossing"], r["publisher"], trucks, fmt(r["days_with"]), fmt(r["days_without"]),
+        rows.append([name(r["crossing"]), r["publisher"], trucks, fmt(r["days_with"]), fmt(r["days_without"]),
                      fmt(r["last"])])
     refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
     notes = ["days without recorded entries are counted within the span each list covers; they are not closures"]
@@ -545,7 +619,6 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
                 "revision_threshold_pct",
             ],
         ),
-        ("commodity-kcal", load_set("commodity-kcal"), None),
         ("access", load_set("access"), ["status_valid_days_open", "status_valid_days_closed",
                                         "status_valid_days_restricted", "stated_need_valid_days",
                                         "working_days_per_week"]),
@@ -556,8 +629,9 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             if only is not None and a.name not in only:
                 continue
             rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
-            rows.append([name, a.name, f"{a.value:g}{rng}", a.unit, a.source])
-    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range]", "unit", "source"], rows))
+            rows.append([name, a.name, f"{a.value:g}{rng} {a.unit}", _short(a.source)])
+    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range] unit", "source"], rows,
+                            notes=[SOURCE_NOTE]))
     return sec
 
 
@@ -570,5 +644,15 @@ def _cap_line(rows: list[dict[str, Any]]) -> list[svg.Line]:
     return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * len(rows), dashed=True)]
 
 
-def _flagged(flag: str | None) -> str:
-    return f" [{flag}]" if flag else ""
+
+SOURCE_NOTE = "sources shortened to their first words; `lifeline assumptions show SET` prints them in full"
+SOURCE_CHARS = 150
+
+
+def _short(text: str) -> str:
+    """An assumption's source cut at a word near SOURCE_CHARS (the sitrep's appendix keeps to one line or two)."""
+    return text if len(text) <= SOURCE_CHARS else text[:SOURCE_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _ratio(value: float | None, of: float | None) -> float | None:
+    return value / of if value is not None and of else None

@@ -34,13 +34,44 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "yes": {"en": "yes", "ar": "نعم"},
     "no": {"en": "no", "ar": "لا"},
+    "summary": {"en": "Summary", "ar": "الملخص"},
+    "map_caption": {"en": "Crossings by status (schematic; dashed: approximate position), on",
+                    "ar": "المعابر حسب الحالة (مخطط تقريبي؛ المتقطع: موقع تقريبي)، في"},
+    "b_trucks": {
+        "en": "{source} recorded {value} trucks per day in the month from {period} ({share} of the pre-war {prewar} "
+              "per day){need}{change}.",
+        "ar": "سجّلت {source} {value} شاحنة يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
+              "البالغ {prewar} يومياً){need}{change}.",
+    },
+    "b_need": {"en": "; the stated need then was {need} per day", "ar": "؛ وكانت الحاجة المعلنة آنذاك {need} يومياً"},
+    "b_change": {"en": "; {change} on the month from {previous}",
+                 "ar": "؛ بتغيّر {change} عن الشهر الذي يبدأ في {previous}"},
+    "b_crossings": {
+        "en": "On {day}, {n} of {total} crossings were open ({open}); the status of {unknown} was unknown.",
+        "ar": "في {day} كان {n} من أصل {total} معابر مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
+    },
+    "b_kcal": {
+        "en": "Food available in {area}: {value} kcal per person per day in the month from {period} "
+              "(95 % interval {low}–{high}), {share} of the {req} kcal requirement{change}.",
+        "ar": "الغذاء المتاح في {area}: {value} سعرة حرارية للفرد يومياً في الشهر الذي يبدأ في {period} "
+              "(فترة 95 %: {low}–{high})، أي {share} من احتياج {req} سعرة{change}.",
+    },
+    "b_alerts": {
+        "en": "{n} alerts concern the period ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
+        "ar": "تخص الفترة {n} تنبيهات ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
+    },
+    "b_closures": {
+        "en": "{n} closures of a crossing were reported in the period.",
+        "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
+    },
+    "none": {"en": "none", "ar": "لا شيء"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
     "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},
     "k_trucks": {"en": "{pub}: trucks recorded ({a} to {b})", "ar": "{pub}: الشاحنات المسجلة (من {a} إلى {b})"},
     "k_per_day": {
-        "en": "{pub}: trucks per day, share of the pre-war {n}/day",
-        "ar": "{pub}: الشاحنات يومياً، ونسبتها من {n} شاحنة يومياً قبل الحرب",
+        "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
+        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n} شاحنة يومياً قبل الحرب",
     },
     "k_kcal": {
         "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",
@@ -68,8 +99,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "الشاحنات المسجلة خلال الفترة، حسب المعبر والمصدر",
     },
     "timeline": {
-        "en": "Access timeline by week: reported status and recorded entries",
-        "ar": "الجدول الزمني للوصول أسبوعياً: الحالة المُبلغ عنها والإدخالات المسجلة",
+        "en": "Access timeline over the period: days per reported status and recorded entries",
+        "ar": "الجدول الزمني للوصول خلال الفترة: الأيام حسب الحالة المُبلغ عنها والإدخالات المسجلة",
     },
     "crossings_table": {"en": "Crossings in the period", "ar": "المعابر خلال الفترة"},
     "closures": {"en": "Reported closures and restrictions", "ar": "الإغلاقات والقيود المُبلغ عنها"},

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -66,18 +67,36 @@ def deliveries_chart(
 
 
 def overview(v: View) -> list[Block]:
+    """The message first: the key figures, crossings now, coverage by area, open alerts by rule; the rest below,
+    folded (a phone reader scrolls past a summary, not past every table)."""
     t = v.t
     blocks = [
-        guarded("coverage", t("overview_coverage"), lambda: _overview_coverage(v)),
+        guarded("keyfigures", t("overview_keyfigures"), lambda: _key_figures(v)),
         guarded("crossings", t("overview_crossings"), lambda: _overview_crossings(v)),
+        guarded("coverage", t("overview_coverage"), lambda: _overview_coverage(v)),
         guarded("alerts", t("overview_alerts"), lambda: _overview_alerts(v)),
     ]
     fresh = tables.freshness(v.conn)
     blocks.append(Block("freshness", t("overview_freshness"), table=fresh, api="/api/v1/sources/latest",
-                        kind="table" if fresh.rows else "nodata"))
-    blocks.append(deliveries_chart(v, "deliveries", t("overview_deliveries"), "month", "source", ["source"]))
+                        kind="table" if fresh.rows else "nodata", extra={"folded": True}))
+    deliveries = deliveries_chart(v, "deliveries", t("overview_deliveries"), "month", "source", ["source"])
+    deliveries.extra["folded"] = True
+    blocks.append(deliveries)
     late = live_blocks.overdue(v)
     return ([late] if late else []) + blocks
+
+
+def _key_figures(v: View) -> Block:
+    """The strip of headline figures: the same function (and defaults) as the report's page 1."""
+    kf = need("lifeline.model.key_figures")
+    params = {"date_from": v.params.get("from"), "date_to": v.params.get("to"),
+              "source": v.params.get("source") or COVERAGE_SOURCE}
+    if v.params.get("context"):
+        params["context"] = v.params["context"]
+    result = tables.cached(v.conn, "key_figures", params, lambda: kf.key_figures(v.conn, **params))
+    if not result.rows:
+        return Block("keyfigures", v.t("overview_keyfigures"), kind="nodata", table=result)
+    return Block("keyfigures", v.t("overview_keyfigures"), kind="figures", table=result, show_table=False)
 
 
 def access(v: View) -> list[Block]:
@@ -172,8 +191,7 @@ def _overview_coverage(v: View) -> Block:
     shown = ResultTable(
         title=f"{result.title}: latest period ({latest})",
         columns=[c for c in result.columns if c.key in (
-            "period", "area", "completeness", "population", "kcal_in_pp", "kcal_pp", "kcal_pp_low", "kcal_pp_high",
-            "requirement", "cap", "coverage", "coverage_low", "coverage_high", "days_below", "flag")]
+            "area", "kcal_pp", "kcal_pp_low", "kcal_pp_high", "requirement", "coverage", "days_below", "flag")]
         + [Column("trend", "#indicator+trend", "trend vs previous")],
         rows=[r | {"trend": trend.get(r["area"])} for r in rows],
         sources=result.sources, notes=result.notes, query=result.query,
@@ -198,6 +216,9 @@ def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
 # What a reader needs to judge a status shown as current: its label (status and basis), the date of the report
 # or entries it rests on, its age on the day shown, until when a report stands, and both sides of a dispute.
 STATUS_COLUMNS = ("status_label", "basis_date", "age_days", "valid_until", "disputed_by", "status_source")
+# The Overview keeps what reads on a phone: the status with its basis, date, age, validity and dispute; the
+# status source (a long citation) is in the download and the sources list.
+OVERVIEW_STATUS_COLUMNS = ("status_label", "basis_date", "age_days", "valid_until", "disputed_by")
 
 
 def _overview_crossings(v: View) -> Block:
@@ -207,39 +228,54 @@ def _overview_crossings(v: View) -> Block:
     table = ResultTable(
         title="Crossing status on the last day with data",
         columns=[Column("crossing", "#loc+code+crossing"), Column("period", "#date", "day")]
-        + [titles[k] for k in STATUS_COLUMNS if k in titles],
+        + [titles[k] for k in OVERVIEW_STATUS_COLUMNS if k in titles],
         rows=rows, sources=result.sources, notes=result.notes[:3], query=result.query,
     )
     return Block("crossings", v.t("overview_crossings"), table=table, api="/api/v1/access",
                  kind="table" if rows else "nodata")
 
 
-OVERVIEW_ALERTS = 8  # the newest few; the API lists all
-
-
 def _overview_alerts(v: View) -> Block:
+    """Open alerts grouped by rule, newest first; a sentence every alert repeats (the shared disclaimer) is
+    shown once under the list, one every alert of a rule repeats once under that rule."""
     store = need("lifeline.alerts.store")
     with_resolved = v.params.get("alerts") == "all"  # ?alerts=all lists the resolved ones after the open ones
     scope = tables.context_scope(v.conn, v.params.get("context"))
     every = [a for a in store.list_alerts(v.conn, include_resolved=True) if scope.keeps_alert(a)]
     still = [r for r in every if r.get("state") != "resolved"]
     resolved = len(every) - len(still)
-    rows = still[:OVERVIEW_ALERTS] + ([r for r in every if r.get("state") == "resolved"] if with_resolved else [])
-    keys = [k for k in ("rule", "place", "period_start", "period_end", "state", "resolved_on", "resolution",
-                        "severity", "message") if not rows or k in rows[0]]
-    title = f"Open alerts: the {min(len(still), OVERVIEW_ALERTS)} newest of {len(still)}"
-    table = ResultTable(
-        title=title + f"; {resolved} resolved" + ("" if with_resolved else " (not listed)"),
-        columns=[Column(k, {"place": "#loc+code", "period_start": "#date+start", "period_end": "#date+end",
-                            "state": "#status", "message": "#description", "resolved_on": "#date+resolved"}
-                           .get(k, f"#meta+{k}")) for k in keys],
-        rows=rows,
-        notes=["alerts are evaluated after every import from the rules in alerts.toml"],
-    )
+    rows = still + ([r for r in every if r.get("state") == "resolved"] if with_resolved else [])
+    table = tables.alerts_table(rows)
+    table.notes = ["alerts are evaluated after every import from the rules in alerts.toml"]
+    shared_all = _common_sentences([str(r.get("message") or "") for r in rows])
+    groups = []
+    for rule in dict.fromkeys(str(r.get("rule")) for r in rows):
+        of_rule = [r for r in rows if str(r.get("rule")) == rule]
+        shared = [s for s in _common_sentences([str(r.get("message") or "") for r in of_rule]) if s not in shared_all]
+        groups.append({
+            "rule": rule, "severity": of_rule[0].get("severity"), "shared": " ".join(shared),
+            "rows": [r | {"shown": " ".join(s for s in _sentences(str(r.get("message") or ""))
+                                            if s not in shared and s not in shared_all)} for r in of_rule],
+        })
     return Block("alerts", v.t("overview_alerts"), table=table, api="/api/v1/alerts",
                  api_params={"include_resolved": "true" if with_resolved else None},
-                 kind="table" if every else "nodata",
-                 message=(None if still else f"No open alerts; {resolved} resolved.") if every else "—")
+                 kind="alertgroups" if every else "nodata",
+                 extra={"groups": groups, "disclaimer": " ".join(shared_all) if len(rows) > 1 else ""},
+                 message=(f"{len(still)} open, {resolved} resolved" + ("" if with_resolved else " (not listed)")
+                          if every else "—"))
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r"(?<=[.;])\s+(?=[A-Z(])", text) if s.strip()]
+
+
+def _common_sentences(messages: list[str]) -> list[str]:
+    """The sentences found in every message (in the first message's order); none for a single message."""
+    if len(messages) < 2:
+        return []
+    split = [_sentences(m) for m in messages]
+    rest = [set(s) for s in split[1:]]
+    return [s for s in split[0] if all(s in r for r in rest)]
 
 
 def _access_timeline(v: View) -> Block:

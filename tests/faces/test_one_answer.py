@@ -160,3 +160,49 @@ def test_a_crossing_status_on_a_day_is_one_answer(
     assert api_row["status"] == row["status"], "API"
     page = demo.client.get("/map", params={"date": day}).text
     assert row["status"] in page, ("map", row["status"])
+
+
+# ----------------------------------------------------------------------------------------- key figures
+
+def test_the_key_figures_are_the_clis_figures_on_the_overview(
+    demo: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The Overview strip's trucks/day (latest complete month per source) is the CLI's throughput row for that
+    month and source; its kcal/person/day is the CLI's coverage row; the Overview prints both."""
+    from lifeline.model.key_figures import key_figures
+
+    with demo.engine.connect() as conn:
+        strip = key_figures(conn)
+    trucks = [r for r in strip.rows if r["key"].startswith("trucks_per_day/")]
+    kcal = [r for r in strip.rows if r["key"].startswith("kcal/")]
+    assert trucks and kcal, strip.rows
+    throughput = cli_json(demo, "access", "--show", "throughput", "--by", "month",
+                          monkeypatch=monkeypatch, capsys=capsys)
+    page = demo.client.get("/").text
+    for fig in trucks:
+        source = fig["key"].split("/", 1)[1]
+        (row,) = [r for r in throughput["rows"] if r["source"] == source and str(r["period"])[:10] == fig["period"]]
+        assert row["trucks_per_day"] == fig["value"], ("CLI throughput", source, row, fig)
+        assert row["prewar_trucks_per_day"] == dict(fig["compare"])["pre-war"]
+        assert formatted(fig["value"]) in page, ("Overview", source, fig["value"])
+    coverage = cli_json(demo, "coverage", "--by", "month", "--source", "UNRWA", monkeypatch=monkeypatch, capsys=capsys)
+    for fig in kcal:
+        (row,) = [r for r in coverage["rows"] if r["area"] == fig["place"] and str(r["period"])[:10] == fig["period"]]
+        assert (row["kcal_pp"], row["kcal_pp_low"], row["kcal_pp_high"]) == (fig["value"], fig["low"], fig["high"])
+        assert formatted(fig["value"]) in page, ("Overview", fig["value"])
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_the_reports_trucks_per_day_are_the_key_figures(
+    demo: Store, source: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A May 2024 report gives May's trucks/day per source as `lifeline access --show throughput --by month`."""
+    from lifeline.report.build import build
+
+    cli = cli_json(demo, "access", "--show", "throughput", "--by", "month", "--from", "2024-05-01", "--to",
+                   "2024-05-31", monkeypatch=monkeypatch, capsys=capsys)
+    (row,) = [r for r in cli["rows"] if r["source"] == source]
+    with demo.engine.connect() as conn:
+        report = build(conn, date(2024, 5, 1), date(2024, 5, 31), source=source)
+    (shown,) = [k for k in report.key_figures if k["label"].startswith(f"{source}: trucks per day in the month")]
+    assert number(shown["value"]) == round(row["trucks_per_day"]), (shown, row)

@@ -8,6 +8,7 @@ UNRWA and COGAT line lists and the reference set. Screenshots go to test-artifac
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -196,6 +197,33 @@ def test_readable_on_a_phone(live: str, browser: Any) -> None:
         assert overflow <= 1, f"{path} scrolls sideways by {overflow}px on a phone"
     page.screenshot(path=str(ARTIFACTS / "phone-access-ar.png"), full_page=False)
     assert not problems
+    page.close()
+
+
+# The Overview on a phone before the key-figures strip (main, Dec 2026) was ~12,600 px tall (390 px wide, real
+# lists); the message-first page is ~3,700 px. The bound keeps it a summary, not every table.
+PHONE_OVERVIEW_MAX_PX = 6000
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_overview_opens_on_the_key_figures_and_stays_short_on_a_phone(live: str, browser: Any, lang: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page, problems = open_page(browser, 390, 844)
+    page.goto(f"{live}/?lang={lang}", wait_until="networkidle")
+    page.screenshot(path=str(ARTIFACTS / f"phone-overview-{lang}.png"), full_page=True)
+    ids = page.evaluate("() => Array.from(document.querySelectorAll('section.block')).map(s => s.id)")
+    assert ids[:4] == ["block-keyfigures", "block-crossings", "block-coverage", "block-alerts"], ids
+    cards = page.locator("#block-keyfigures .figure")
+    assert cards.count() >= 3
+    top = page.locator("#block-keyfigures").bounding_box()
+    assert top and top["y"] < 844, "the key figures are not on the first screen"
+    for i in range(cards.count()):  # each figure says where it comes from and when
+        text = cards.nth(i).inner_text()
+        assert re.search(r"\d{4}-\d{2}-\d{2}", text) and ("UNRWA" in text or "COGAT" in text), text
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+    assert height <= PHONE_OVERVIEW_MAX_PX, f"the Overview is {height}px tall on a phone"
+    assert overflow <= 1 and not problems
     page.close()
 
 

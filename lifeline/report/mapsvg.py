@@ -1,0 +1,43 @@
+"""The sitrep's small map: the shipped schematic of the Gaza Strip with each crossing coloured by the status
+the key figures give it (the Overview's colours), drawn as inline SVG so the PDF needs no tiles or network."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from typing import Any
+
+from lifeline.web import charts, mapsvg
+
+LABEL_ROOM = 170.0  # the crossings' names run east of the strip
+
+
+def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:
+    """Governorates in outline, crossings as dots in their status colour, each labelled with its name."""
+    status = {str(i["place"]): i for i in items}
+    box = f"0 0 {mapsvg.WIDTH + LABEL_ROOM:.0f} {mapsvg.HEIGHT:.0f}"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">']
+    shapes = mapsvg.shapes()
+    for s in shapes:
+        if s.kind == "governorate":
+            parts.append(f'<path d="{s.d}" fill="#eef3f7" stroke="#7a8b99" stroke-width="1.5"/>')
+    for s in shapes:
+        if s.kind == "crossing":
+            row = status.get(s.code) or {}
+            colour = charts.STATUS_COLOURS[charts.status_category(row)]
+            dash = "" if s.position == "public" else ' stroke-dasharray="3 2"'
+            parts.append(f'<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="11" fill="{colour}" stroke="#222" '
+                         f'stroke-width="1.5"{dash}/>')
+            parts.append(f'<text x="{s.x + 15:.1f}" y="{s.y + 5:.1f}" font-size="20" fill="#222">'
+                         f'{escape(name(s.code))}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def legend(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:
+    """One line per crossing: its name, the status with its basis, and the age of that status."""
+    out = []
+    for i in items:
+        age = "" if i.get("age_days") is None else f", {i['age_days']} d"
+        out.append(f"{name(i['place'])}: {i.get('status_label') or i.get('status')}{age}")
+    return " · ".join(out)
