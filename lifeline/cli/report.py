@@ -10,12 +10,13 @@ import typer
 
 from lifeline.cli.app import app
 from lifeline.cli.as_of import AsOf, moment
-from lifeline.cli.common import engine, parse_date, window
+from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import err
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report.build import build
 from lifeline.report.render import write
 from lifeline.store.as_of import held_at
+from lifeline.store.window import check as check_window
 
 
 @app.command("report")
@@ -50,8 +51,8 @@ def report_cmd(
         from datetime import timedelta
 
         d0 = d1 - timedelta(days=29)
+    check_window(d0, d1, ("--from", "--to"))  # refused as on every command; the default is the last 30 days
     with engine().connect() as conn, held_at(at):
-        d0, d1 = window(conn, d0, d1)
         report = build(conn, d0, d1, area, lang, source, runs, claims or [], assumptions or [], context)
     write(report, output)
     err.print(

@@ -432,6 +432,7 @@ def build(
     for k in key:
         k["label"], k["note"] = name.text(k["label"]), name.text(k.get("note") or "")
     place = _place_name(sc, lang)
+    map_svg = crossings_map(crossing_items, name) if crossing_items else ""
     report = Report(
         lang=lang,
         title=t("title_of").format(place=place) if place else t("title"),
@@ -445,8 +446,8 @@ def build(
         references=cites.items,
         strip=strip,
         bullets=bullets,
-        map_svg=crossings_map(crossing_items, name) if crossing_items else "",
-        map_caption=f"{t('map_caption')} {strip_day}" if crossing_items else "",
+        map_svg=map_svg,
+        map_caption=f"{t('map_caption')} {strip_day}" if map_svg else "",
         labels={
             k: t(k)
             for k in (

@@ -13,8 +13,12 @@ LABEL_ROOM = 170.0  # the crossings' names run east of the strip
 
 
 def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:
-    """Governorates in outline, crossings as dots in their status colour, each labelled with its name."""
+    """Governorates in outline, crossings as dots in their status colour, each labelled with its name; empty
+    when none of the crossings asked is on the shipped schematic (another context's places are not drawn
+    over Gaza's outline)."""
     status = {str(i["place"]): i for i in items}
+    if not any(s.kind == "crossing" and s.code in status for s in mapsvg.shapes()):
+        return ""
     box = f"0 0 {mapsvg.WIDTH + LABEL_ROOM:.0f} {mapsvg.HEIGHT:.0f}"
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">']
     shapes = mapsvg.shapes()
@@ -22,8 +26,8 @@ def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> st
         if s.kind == "governorate":
             parts.append(f'<path d="{s.d}" fill="#eef3f7" stroke="#7a8b99" stroke-width="1.5"/>')
     for s in shapes:
-        if s.kind == "crossing":
-            row = status.get(s.code) or {}
+        if s.kind == "crossing" and s.code in status:
+            row = status[s.code]
             colour = charts.STATUS_COLOURS[charts.status_category(row)]
             dash = "" if s.position == "public" else ' stroke-dasharray="3 2"'
             parts.append(f'<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="11" fill="{colour}" stroke="#222" '

@@ -30,7 +30,10 @@ def test_each_context_report_shows_nothing_of_the_other(two_contexts: Engine, la
     # Shalom's closure in May 2024 for the status validity): a constant's citation, not a figure of Gaza.
     zarqa_html, gaza_html = (to_html(r).split(r.appendix.title)[0] for r in (zarqa, gaza))
     assert ("وادي الزرقاء" if lang == "ar" else "Zarqa Valley") in zarqa.title
-    assert "XZ02" in zarqa_html and "river-port" in zarqa_html
+    # Places are shown by name (codes never), in the report's language.
+    middle, port = ("الزرقاء الوسطى", "ميناء النهر") if lang == "ar" else ("Middle Zarqa", "River Port")
+    assert middle in zarqa_html and port in zarqa_html
+    assert "XZ02" not in zarqa_html and "river-port" not in zarqa_html
     assert not [m for m in GAZA_MARKS if m in zarqa_html]
     assert not [m for m in ZARQA_MARKS if m in gaza_html]
     assert "500" not in " ".join(str(k["label"]) for k in zarqa.key_figures)  # no pre-war Gaza baseline

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from lifeline.accounts import add_user
+from lifeline.claims.report import VERDICTS
 from lifeline.cli.serve import build_demo
 from lifeline.store.engine import open_store
 from tests.conftest import ROOT, shared_file
@@ -177,8 +178,7 @@ def test_claims_page_checks_a_statement(live: str, browser: Any) -> None:
     page.click("#claims-form button[type=submit]")
     page.wait_for_selector("#claims-report")
     verdicts = page.locator("#claims-report article.claim").evaluate_all("els => els.map(e => e.dataset.verdict)")
-    known = ("consistent", "overstated", "understated", "contradicted", "no data")
-    assert verdicts and all(v in known for v in verdicts)
+    assert verdicts and all(v in VERDICTS for v in verdicts)
     assert page.locator("#claims-report tbody tr").count() >= 1  # evidence rows, each naming its source
     # The statement comes back with each claim's figure marked by its verdict.
     marks = page.locator("#claims-highlighted mark.claim")
