@@ -22,6 +22,7 @@ from lifeline.api import auth, limits, v1
 from lifeline.api.login_limits import LoginLimiter
 from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
+from lifeline.api.refusals import AuditRefusals
 from lifeline.api.settings import Settings
 from lifeline.api.tables import NotAvailable
 from lifeline.api.token_use import Tokens
@@ -98,10 +99,11 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.logins = LoginLimiter()
 
     # Outermost first: the client's address (behind trusted proxies), then the frame (session, headers,
-    # timing), which wraps the body limit, which wraps the response cache, which wraps the app.
+    # timing), the audit of refused requests, the body limit, the response cache, and the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
     app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(AuditRefusals)
     app.add_middleware(Frame, settings=settings)
     app.add_middleware(ClientAddress, proxies=TrustedProxies(parse_networks(settings.trusted_proxies)))
 
