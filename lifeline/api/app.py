@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
 from lifeline.api import auth, limits, v1
+from lifeline.api.deadline import Deadline
 from lifeline.api.login_limits import LoginLimiter
 from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
@@ -41,17 +42,21 @@ WORKER_THREADS = 15
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Bound the worker threads; fill the answer cache in a background thread (serving does not wait)."""
+    import anyio
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     app.state.warm = "off"
     _freeze_heap()
     try:
-        if not app.state.settings.warm:
+        if app.state.settings.warm:
+            _start_warming(app)
+        # Requests over their time budget finish in this group after their 503 (lifeline.api.deadline).
+        async with anyio.create_task_group() as group:
+            app.state.detached = group
             yield
-            return
-        _start_warming(app)
-        yield
+            app.state.detached = None
+            group.cancel_scope.cancel()
     finally:
         app.state.tokens.close()  # write the token uses not yet recorded
 
@@ -94,15 +99,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or connect(settings.db_url)
+    app.state.detached = None  # the lifespan's task group, while serving
 
     app.state.tokens = Tokens(app.state.engine)
     app.state.logins = LoginLimiter()
 
     # Outermost first: the client's address (behind trusted proxies), then the frame (session, headers,
-    # timing), the audit of refused requests, the body limit, the response cache, and the app.
+    # timing), the audit of refused requests, the time budget, the body limit, the response cache, and the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
     app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(Deadline, settings=settings)
     app.add_middleware(AuditRefusals)
     app.add_middleware(Frame, settings=settings)
     app.add_middleware(ClientAddress, proxies=TrustedProxies(parse_networks(settings.trusted_proxies)))

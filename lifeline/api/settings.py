@@ -46,6 +46,10 @@ class Settings:
     # Reverse proxies (CIDR blocks or addresses) whose X-Forwarded-For names the client (lifeline.api.proxies);
     # none by default: a peer is then the client, whatever its headers say.
     trusted_proxies: tuple[str, ...] = ()
+    # Time budget of every answer but writes (lifeline.api.deadline): a cold coverage of the real 3M-row store
+    # takes about a minute on two cores, so 30 s keeps the visitor's connection from hanging while the
+    # answer is computed for their retry. 0 turns it off.
+    request_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -63,6 +67,8 @@ class Settings:
             env["study_workbook"] = os.environ["LIFELINE_STUDY_WORKBOOK"]
         if os.environ.get("LIFELINE_MAX_UPLOAD_MB"):
             env["max_upload_mb"] = float(os.environ["LIFELINE_MAX_UPLOAD_MB"])
+        if os.environ.get("LIFELINE_REQUEST_SECONDS"):
+            env["request_seconds"] = float(os.environ["LIFELINE_REQUEST_SECONDS"])
         if os.environ.get("LIFELINE_TRUSTED_PROXIES"):
             env["trusted_proxies"] = tuple(os.environ["LIFELINE_TRUSTED_PROXIES"].split(","))
         env.update({k: v for k, v in overrides.items() if v is not None})
