@@ -23,7 +23,7 @@ from lifeline.api.deadline import Deadline
 from lifeline.api.login_limits import LoginLimiter
 from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
-from lifeline.api.refusals import AuditRefusals
+from lifeline.api.refusals import AuditRefusals, RefusalLog
 from lifeline.api.settings import Settings
 from lifeline.api.tables import NotAvailable
 from lifeline.api.token_use import Tokens
@@ -110,7 +110,8 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
     app.add_middleware(BodyLimit, settings=settings)
     app.add_middleware(Deadline, settings=settings)
-    app.add_middleware(AuditRefusals)
+    app.state.refusals = RefusalLog(app.state.engine)
+    app.add_middleware(AuditRefusals, log=app.state.refusals)
     app.add_middleware(Frame, settings=settings)
     app.add_middleware(ClientAddress, proxies=TrustedProxies(parse_networks(settings.trusted_proxies)))
 

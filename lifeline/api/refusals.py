@@ -5,18 +5,21 @@ Every request the server refuses as unauthorised (401, 403), over a limit (413, 
 (a refused import, a failed login: see ``lifeline.accounts.audit.RECORDED``). Reads refused for bad
 input are public and cheap to send, so entries are throttled per address and overall
 (``PER_ADDRESS_PER_MINUTE``, ``ALL_PER_MINUTE``); the next entry written says how many were left out.
-Auditing is best effort: a store that cannot take the entry never turns a refusal into a 500.
+Auditing is best effort: a store that cannot take the entry never turns a refusal into a 500 nor
+delays it (entries are written by one background thread, ``RefusalLog``).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import queue
 import threading
 import time
 from collections import OrderedDict
 from typing import Any
 
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from lifeline.accounts.audit import RECORDED, record
@@ -29,6 +32,8 @@ ALL_PER_MINUTE = 120
 # The reason kept from an error answer; the body read for it is refusals' own (small) JSON.
 MAX_REASON_CHARS = 300
 MAX_BODY_READ = 16_384
+# Refusal entries waiting for the store at most (beyond, they are counted, not kept).
+QUEUE_SIZE = 1000
 # Addresses whose minute is remembered at once (a flood from many addresses must not grow memory).
 MAX_ADDRESSES = 10_000
 # Refusals whose handler audits them itself, in its own way: the login form records a failed password
@@ -69,12 +74,53 @@ class Throttle:
             return left_out
 
 
-class AuditRefusals:
-    """ASGI middleware recording refused requests (see the module's docstring); the entry is committed
-    before the refusal is sent, so the caller who sees a 4xx can find it in the log."""
+class RefusalLog:
+    """One background thread writing refusal entries from a bounded queue: a store busy with an import
+    (SQLite waits up to two minutes for its write lock) holds neither the refusal nor a worker thread.
+    A full queue drops the entry and counts it; the next entry written says how many were left out."""
 
-    def __init__(self, app: ASGIApp, throttle: Throttle | None = None) -> None:
-        self.app = app
+    def __init__(self, engine: Engine, size: int = QUEUE_SIZE) -> None:
+        self.engine = engine
+        self._queue: queue.Queue[tuple[str | None, str, str, dict[str, Any]]] = queue.Queue(size)
+        self._dropped = 0
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+
+    def put(self, user: str | None, via: str, target: str, detail: dict[str, Any]) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="lifeline-refusals", daemon=True)
+                self._thread.start()
+            try:
+                if self._dropped:
+                    detail = {**detail, "left_out_before": detail.get("left_out_before", 0) + self._dropped}
+                self._queue.put_nowait((user, via, target, detail))
+                self._dropped = 0
+            except queue.Full:
+                self._dropped += 1
+
+    def wait(self) -> None:
+        """Until every entry queued so far is written (tests; shutdown)."""
+        self._queue.join()
+
+    def _run(self) -> None:
+        while True:
+            user, via, target, detail = self._queue.get()
+            try:
+                with self.engine.begin() as conn:
+                    record(conn, user, via, "request-refused", target, detail)
+            except Exception:  # noqa: BLE001 - best effort: the refusal went out whatever the log could take
+                logging.getLogger("lifeline").warning("auditing a refused request failed", exc_info=True)
+            finally:
+                self._queue.task_done()
+
+
+class AuditRefusals:
+    """ASGI middleware recording refused requests (see the module's docstring). The entry is queued for
+    ``RefusalLog`` after the refusal is sent, so a store busy with an import never delays the answer."""
+
+    def __init__(self, app: ASGIApp, log: RefusalLog, throttle: Throttle | None = None) -> None:
+        self.app, self.log = app, log
         self.throttle = throttle or Throttle()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -83,34 +129,30 @@ class AuditRefusals:
             return
         recorded: list[str] = []
         token = RECORDED.set(recorded)
-        held: list[Message] = []
+        seen: list[Message] = []  # a refusal's start and the first MAX_BODY_READ bytes of its body
+        complete = False
 
-        async def auditing_send(message: Message) -> None:
+        async def watching_send(message: Message) -> None:
+            nonlocal complete
             if message["type"] == "http.response.start":
                 if message["status"] in REFUSALS and (scope["path"], message["status"]) not in SELF_AUDITED:
-                    held.append(message)
-                    return
-            elif held:
-                held.append(message)
-                if message.get("more_body") and sum(len(m.get("body", b"")) for m in held[1:]) < MAX_BODY_READ:
-                    return
-                await self._audit(scope, held, recorded)
-                for kept in held:
-                    await send(kept)
-                held.clear()
-                return
+                    seen.append(message)
+            elif seen and message["type"] == "http.response.body":
+                if sum(len(m.get("body", b"")) for m in seen[1:]) < MAX_BODY_READ:
+                    seen.append(message)
+                complete = not message.get("more_body")
             await send(message)
 
         try:
-            await self.app(scope, receive, auditing_send)
+            await self.app(scope, receive, watching_send)
         finally:
             RECORDED.reset(token)
+        if seen and complete:
+            self._audit(scope, seen, recorded)
 
-    async def _audit(self, scope: Scope, held: list[Message], recorded: list[str]) -> None:
+    def _audit(self, scope: Scope, held: list[Message], recorded: list[str]) -> None:
         if recorded:
             return  # the handler audited this request itself (import-refused, login-failed...)
-        import anyio.to_thread
-
         status = held[0]["status"]
         state = scope.get("state", {})
         user = state.get("user")
@@ -125,16 +167,7 @@ class AuditRefusals:
             detail["left_out_before"] = left_out
         via = state.get("via") or ("api" if scope["path"].startswith("/api/") else "web")
         target = f"{scope['method']} {scope['path']}"[:500]
-        engine = scope["app"].state.engine
-
-        def write() -> None:
-            try:
-                with engine.begin() as conn:
-                    record(conn, getattr(user, "name", None), via, "request-refused", target, detail)
-            except Exception:  # noqa: BLE001 - best effort: the refusal goes out whatever the log can take
-                logging.getLogger("lifeline").warning("auditing a refused request failed", exc_info=True)
-
-        await anyio.to_thread.run_sync(write)
+        self.log.put(getattr(user, "name", None), via, target, detail)
 
 
 def _reason(held: list[Message]) -> str | None:

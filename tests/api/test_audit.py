@@ -21,8 +21,9 @@ def _counts(engine: Engine) -> dict[str, int]:
                 for t in metadata.sorted_tables}
 
 
-def _entries(engine: Engine, after: int = 0) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
+def _entries(served: Served, after: int = 0) -> list[dict[str, Any]]:
+    served.app.state.refusals.wait()  # refusal entries are written by a background thread
+    with served.engine.connect() as conn:
         rows = conn.execute(select(audit_log).where(audit_log.c.id > after).order_by(audit_log.c.id))
         return [dict(r._mapping) for r in rows]
 
@@ -50,7 +51,7 @@ def test_a_dry_run_writes_its_audit_entry_and_nothing_else(served: Served, tmp_p
     assert {k: v for k, v in after.items() if k != "audit_log"} == {k: v for k, v in before.items()
                                                                      if k != "audit_log"}
     assert after["audit_log"] == before["audit_log"] + 2
-    checked, failed = _entries(served.engine, mark)
+    checked, failed = _entries(served, mark)
     assert (checked["action"], checked["user_name"], checked["via"], checked["target"]) == (
         "import-dry-run", "ed", "api", listing.name)
     assert checked["detail"]["rows_imported"] == 4 and checked["detail"]["status"] == "dry-run"
@@ -73,7 +74,7 @@ def test_refused_requests_are_audited_with_who_and_why(served: Served) -> None:
                       headers={"content-type": "application/json"})
     assert big.status_code == 413  # over the anonymous body limit
     assert client.get("/api/v1/deliveries").status_code == 200  # answered requests are not refusals
-    entries = _entries(served.engine, mark)
+    entries = _entries(served, mark)
     assert [e["action"] for e in entries] == ["request-refused"] * 7
     assert [e["target"] for e in entries] == [
         "POST /api/v1/alerts/some-key/ack", "POST /api/v1/reference/load", "GET /api/v1/audit",
@@ -89,10 +90,11 @@ def test_a_refusal_the_handler_audited_is_not_written_twice(served: Served, tmp_
     notes = tmp_path / "notes.csv"
     notes.write_text("nothing,to,import\n1,2,3\n", encoding="utf-8")
     mark = _last_id(served.engine)
-    with notes.open("rb") as fh:
-        assert served.client.post("/api/v1/imports", files={"file": ("notes.csv", fh)},
-                                  headers=bearer(served.editor_token)).status_code == 400
-    assert [e["action"] for e in _entries(served.engine, mark)] == ["import-refused"]
+    with TestClient(served.app) as client, notes.open("rb") as fh:  # with its lifespan, as `lifeline serve` runs
+        assert client.post("/api/v1/imports", files={"file": ("notes.csv", fh)},
+                           headers=bearer(served.editor_token)).status_code == 400
+        assert client.post("/api/v1/alerts/x/ack").status_code == 401
+    assert [e["action"] for e in _entries(served, mark)] == ["import-refused", "request-refused"]
 
 
 def test_a_flood_of_refusals_is_summarised_not_stored(served: Served) -> None:
@@ -100,10 +102,10 @@ def test_a_flood_of_refusals_is_summarised_not_stored(served: Served) -> None:
     client = TestClient(served.app, client=("198.51.100.5", 5555))
     for _ in range(PER_ADDRESS_PER_MINUTE + 15):
         assert client.get("/api/v1/deliveries", params={"from": "2024-13-01"}).status_code == 400
-    assert len(_entries(served.engine, mark)) == PER_ADDRESS_PER_MINUTE
+    assert len(_entries(served, mark)) == PER_ADDRESS_PER_MINUTE
     other = TestClient(served.app, client=("198.51.100.6", 5555))
     assert other.get("/api/v1/deliveries", params={"from": "2024-13-01"}).status_code == 400
-    last = _entries(served.engine, mark)[-1]
+    last = _entries(served, mark)[-1]
     assert last["detail"]["address"] == "198.51.100.6" and last["detail"]["left_out_before"] == 15
 
 
