@@ -19,8 +19,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
 from lifeline.api import auth, limits, v1
+from lifeline.api.deadline import Deadline
 from lifeline.api.login_limits import LoginLimiter
 from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
+from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
+from lifeline.api.refusals import AuditRefusals, RefusalLog
 from lifeline.api.settings import Settings
 from lifeline.api.tables import NotAvailable
 from lifeline.api.token_use import Tokens
@@ -39,17 +42,21 @@ WORKER_THREADS = 15
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Bound the worker threads; fill the answer cache in a background thread (serving does not wait)."""
+    import anyio
     import anyio.to_thread
 
     anyio.to_thread.current_default_thread_limiter().total_tokens = WORKER_THREADS
     app.state.warm = "off"
     _freeze_heap()
     try:
-        if not app.state.settings.warm:
+        if app.state.settings.warm:
+            _start_warming(app)
+        # Requests over their time budget finish in this group after their 503 (lifeline.api.deadline).
+        async with anyio.create_task_group() as group:
+            app.state.detached = group
             yield
-            return
-        _start_warming(app)
-        yield
+            app.state.detached = None
+            group.cancel_scope.cancel()
     finally:
         app.state.tokens.close()  # write the token uses not yet recorded
 
@@ -92,16 +99,21 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     )
     app.state.settings = settings
     app.state.engine = engine or connect(settings.db_url)
+    app.state.detached = None  # the lifespan's task group, while serving
 
     app.state.tokens = Tokens(app.state.engine)
     app.state.logins = LoginLimiter()
 
-    # Outermost first: the frame (session, headers, timing) wraps the body limit, which wraps the
-    # response cache, which wraps the app.
+    # Outermost first: the client's address (behind trusted proxies), then the frame (session, headers,
+    # timing), the audit of refused requests, the time budget, the body limit, the response cache, and the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
     app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(Deadline, settings=settings)
+    app.state.refusals = RefusalLog(app.state.engine)
+    app.add_middleware(AuditRefusals, log=app.state.refusals)
     app.add_middleware(Frame, settings=settings)
+    app.add_middleware(ClientAddress, proxies=TrustedProxies(parse_networks(settings.trusted_proxies)))
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")

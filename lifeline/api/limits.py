@@ -20,6 +20,8 @@ ANONYMOUS_COMPUTATIONS = 2
 # How long an anonymous request waits for a slot before it is told to come back.
 WAIT_SECONDS = 5.0
 RETRY_AFTER_SECONDS = 5
+# Monte Carlo runs anyone may ask for (a 5,000-run coverage of the real store is seconds of CPU per period).
+MAX_RUNS = 5000
 # Monte Carlo runs an anonymous caller may ask for: the assumption sets' default (cached after warming).
 ANONYMOUS_MAX_RUNS = 1000
 # A statement of a few pages (the claims form's own limit); logged-in callers may send up to the upload limit.

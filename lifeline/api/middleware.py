@@ -215,6 +215,16 @@ UPLOAD_PATHS = ("/api/v1/imports", "/data/upload")
 CLAIMS_PATH = "/api/v1/claims/check"
 
 
+def body_limit(path: str, settings: Settings, anonymous: bool) -> int:
+    """The largest request body accepted on ``path`` (bytes), for an anonymous or a known caller."""
+    upload = int(settings.max_upload_mb * 1e6)
+    if path in UPLOAD_PATHS:
+        return upload + MULTIPART_SLACK
+    if path == CLAIMS_PATH:
+        return upload if not anonymous else limits.ANONYMOUS_CLAIMS_MAX_CHARS * 4 + 4096
+    return FORM_MAX_BYTES
+
+
 class BodyLimit:
     """Bound every request body while it streams in: a declared Content-Length over the limit is refused
     before a byte is read, and a body that grows past it is cut off at the limit (413). Upload refusals
@@ -224,13 +234,7 @@ class BodyLimit:
         self.app, self.settings = app, settings
 
     def limit(self, scope: Scope) -> int:
-        path: str = scope["path"]
-        upload = int(self.settings.max_upload_mb * 1e6)
-        if path in UPLOAD_PATHS:
-            return upload + MULTIPART_SLACK
-        if path == CLAIMS_PATH:
-            return upload if not limits.ANONYMOUS.get() else limits.ANONYMOUS_CLAIMS_MAX_CHARS * 4 + 4096
-        return FORM_MAX_BYTES
+        return body_limit(scope["path"], self.settings, limits.ANONYMOUS.get())
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):

@@ -43,6 +43,13 @@ class Settings:
     # How stale a cached API answer may be after another process (a CLI import) writes to the store;
     # writes through this server take effect at once.
     version_check_seconds: float = 1.0
+    # Reverse proxies (CIDR blocks or addresses) whose X-Forwarded-For names the client (lifeline.api.proxies);
+    # none by default: a peer is then the client, whatever its headers say.
+    trusted_proxies: tuple[str, ...] = ()
+    # Time budget of every answer but writes (lifeline.api.deadline): a cold coverage of the real 3M-row store
+    # takes about a minute on two cores, so 30 s keeps the visitor's connection from hanging while the
+    # answer is computed for their retry. 0 turns it off.
+    request_seconds: float = 30.0
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -60,5 +67,9 @@ class Settings:
             env["study_workbook"] = os.environ["LIFELINE_STUDY_WORKBOOK"]
         if os.environ.get("LIFELINE_MAX_UPLOAD_MB"):
             env["max_upload_mb"] = float(os.environ["LIFELINE_MAX_UPLOAD_MB"])
+        if os.environ.get("LIFELINE_REQUEST_SECONDS"):
+            env["request_seconds"] = float(os.environ["LIFELINE_REQUEST_SECONDS"])
+        if os.environ.get("LIFELINE_TRUSTED_PROXIES"):
+            env["trusted_proxies"] = tuple(os.environ["LIFELINE_TRUSTED_PROXIES"].split(","))
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]

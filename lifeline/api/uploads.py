@@ -27,8 +27,9 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
                   max_bytes: int, kind: str = "auto", dry_run: bool = False) -> ImportReport:
     """Parse outside the transaction, then store rows and the audit entry in one transaction.
 
-    ``dry_run`` reports what the import would do and writes nothing (no rows, no audit entry, even when
-    the file is refused). A refused import is audited (``import-refused``) with the reason.
+    ``dry_run`` reports what the import would do and writes nothing but its audit entry
+    (``import-dry-run``: who checked which file, when, and what an import would have done). A refused
+    import is audited (``import-refused``) with the reason, a refused dry run too (marked ``dry_run``).
     """
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="lifeline-upload-") as folder:
@@ -42,26 +43,32 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
             module, parsed = parse(path, kind)
         except UserError as exc:
             exc.file = name  # the visitor's file name, never the server's temporary path
-            if not dry_run:  # a dry run writes nothing, not even its refusal
-                with engine.begin() as conn:
-                    record(conn, user.name, via, "import-refused", name, {"error": str(exc)})
+            detail: dict[str, object] = {"error": str(exc)}
+            if dry_run:
+                detail["dry_run"] = True
+            with engine.begin() as conn:
+                record(conn, user.name, via, "import-refused", name, detail)
             raise
         digest = sha256(path)
         if dry_run:
-            with engine.connect() as conn:
+            with engine.connect() as conn:  # never committed: the comparison writes nothing
                 report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name, dry_run=True)
+            with engine.begin() as conn:
+                record(conn, user.name, via, "import-dry-run", name, {**_summary(report), "sha256": digest})
             report.path = name
             return report
         with engine.begin() as conn:
             report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name)
-            record(conn, user.name, via, "import", name, {
-                "dataset_id": report.dataset_id, "status": report.status, "rows_read": report.rows_read,
-                "rows_imported": report.rows_imported, "rows_changed": report.rows_changed,
-                "rows_rejected": report.rows_rejected, "rows_withdrawn": report.rows_withdrawn, "sha256": digest,
-            })
+            record(conn, user.name, via, "import", name, {**_summary(report), "sha256": digest})
         report.path = name
     _evaluate_alerts(engine)
     return report
+
+
+def _summary(report: ImportReport) -> dict[str, object]:
+    return {"dataset_id": report.dataset_id, "status": report.status, "rows_read": report.rows_read,
+            "rows_imported": report.rows_imported, "rows_changed": report.rows_changed,
+            "rows_rejected": report.rows_rejected, "rows_withdrawn": report.rows_withdrawn}
 
 
 def _evaluate_alerts(engine: Engine) -> None:

@@ -32,19 +32,24 @@ def _check_port(host: str, port: int) -> None:
             raise UserError(f"cannot listen on {host}:{port} ({exc.strerror}); choose another --port") from None
 
 
-def _run(db_url: str, host: str, port: int, workbook: Path | None = None, watch: bool = False) -> None:
+def _run(db_url: str, host: str, port: int, workbook: Path | None = None, watch: bool = False,
+         trusted_proxies: list[str] | None = None) -> None:
     import uvicorn
 
     from lifeline.api.app import create_app
     from lifeline.api.settings import Settings
 
     _check_port(host, port)
-    application = create_app(Settings.from_env(db_url=db_url, study_workbook=str(workbook) if workbook else None))
+    settings = Settings.from_env(db_url=db_url, study_workbook=str(workbook) if workbook else None,
+                                 trusted_proxies=tuple(trusted_proxies) if trusted_proxies else None)
+    application = create_app(settings)
     shown = f"[{host}]" if ":" in host else host
     print(f"Lifeline is serving at http://{shown}:{port}/  (Ctrl+C to stop)", flush=True)
     stop = _start_watching(db_url) if watch else None
     try:
-        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False)
+        # uvicorn's own proxy handling (on by default, trusting 127.0.0.1) is off: Lifeline believes
+        # X-Forwarded-For only from the proxies named in its settings (lifeline.api.proxies).
+        uvicorn.run(application, host=host, port=port, log_level="warning", access_log=False, proxy_headers=False)
     finally:
         if stop is not None:
             stop.set()
@@ -69,11 +74,17 @@ def serve_cmd(
     watch: Annotated[
         bool, typer.Option("--watch", help="Also check registered sources on their schedule, as `lifeline watch`.")
     ] = False,
+    trusted_proxy: Annotated[
+        list[str] | None,
+        typer.Option("--trusted-proxy", metavar="CIDR",
+                     help="A reverse proxy (address or CIDR block) whose X-Forwarded-For names the client; "
+                          "repeatable; replaces LIFELINE_TRUSTED_PROXIES. Default: none."),
+    ] = None,
 ) -> None:
     """Serve the dashboard and the API (/api/v1, OpenAPI at /openapi.json)."""
     from lifeline.config import resolve_db_url
 
-    _run(resolve_db_url(state.db), host, port, watch=watch)
+    _run(resolve_db_url(state.db), host, port, watch=watch, trusted_proxies=trusted_proxy)
 
 
 @contextmanager

@@ -60,22 +60,6 @@ def test_user_errors_are_4xx_json(served: Served) -> None:
     assert served.client.get("/api/v1/deliveries", params={"group": "nonsense"}).status_code == 422
 
 
-def test_dry_run_import_answers_200_and_writes_nothing(served: Served, tmp_path: Path) -> None:
-    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240303.csv", days=2, first_id=900)
-    with served.engine.connect() as conn:
-        before = (conn.execute(select(func.count()).select_from(schema.datasets)).scalar(),
-                  conn.execute(select(func.count()).select_from(audit_log)).scalar())
-    with listing.open("rb") as fh:
-        r = served.client.post("/api/v1/imports", files={"file": (listing.name, fh, "text/csv")},
-                               data={"dry_run": "true"}, headers=bearer(served.editor_token))
-    assert r.status_code == 200, r.text
-    assert r.json()["status"] == "dry-run" and r.json()["rows_imported"] == 4
-    with served.engine.connect() as conn:
-        after = (conn.execute(select(func.count()).select_from(schema.datasets)).scalar(),
-                 conn.execute(select(func.count()).select_from(audit_log)).scalar())
-    assert after == before
-
-
 def test_windows_the_daily_models_cannot_compute_are_refused(served: Served) -> None:
     for params in ({"from": "0001-01-01"}, {"from": "2024-02-01", "to": "2024-01-01"},
                    {"from": "1990-01-01", "to": "2024-01-01"}):
