@@ -197,7 +197,7 @@ def build_inputs(
     if split:
         unplaced_kcal = np.einsum("rk,kd->rd", delivered.weights, kg_unplaced[:, :, 0])
         shares = split.shares(days, runs, gen)
-        flows["deliveries without destination"] = destination_split.inflow(unplaced_kcal, shares)
+        flows["deliveries without destination"] = destination_split.inflow(split, unplaced_kcal, shares, areas)
     inputs = balance.BalanceInputs(
         days=days,
         areas=areas,

@@ -152,8 +152,10 @@ def place(frame: pl.DataFrame, split: Split) -> pl.DataFrame:
     )
 
 
-def inflow(kcal_unplaced: Array, shares: Array) -> Array:
-    """kcal of the unplaced rows per (run, day, split area): ``share`` to the first area, the rest to the other.
+def inflow(split: Split, kcal_unplaced: Array, shares: Array, areas: list[str]) -> Array:
+    """kcal of the unplaced rows per (run, day, area of ``areas``): ``share`` to ``split.to``, the rest to
+    ``split.rest`` (``areas`` may be one of them: a question about one area).
 
     ``kcal_unplaced`` is (runs, days); ``shares`` is (runs, days)."""
-    return np.stack([kcal_unplaced * shares, kcal_unplaced * (1.0 - shares)], axis=2)
+    parts = {split.to: kcal_unplaced * shares, split.rest: kcal_unplaced * (1.0 - shares)}
+    return np.stack([parts[a] for a in areas], axis=2)
