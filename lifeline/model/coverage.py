@@ -48,6 +48,7 @@ class ModelRun:
     monitoring: list[completeness.PartialMonitoring] = field(default_factory=list)
     cap_value: float | None = None
     context: str | None = None  # the context's code: the name of its whole-context row
+    split: str | None = None  # the split assumption the areas' figures rest on (named beside each figure)
 
 
 def _window(
@@ -268,6 +269,7 @@ def build_inputs(
         monitoring=completeness.monitoring_for(publisher),
         cap_value=cap_value,
         context=ctx.code if ctx is not None else None,
+        split=f"{split.name} ({split.to} / {split.rest}, see notes)" if split else None,
     )
 
 
@@ -506,6 +508,8 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
     req = model.inputs.requirement_kcal
     cited = ", ".join(sorted({str(s["publisher"]) for s in model.sources})) or "none"
     used = " + ".join([aset.name, model.catalogue.name] + [Path(f).name for f in aset.files[1:]])
+    if model.split:
+        used += f"; split: {model.split}"
     last = model.inputs.days[-1].astype("datetime64[D]").astype(date)
     entries = model.entry_days if model.entry_days is not None else np.zeros(len(model.inputs.days))
     k = model.report_from

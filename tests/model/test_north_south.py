@@ -87,6 +87,7 @@ def test_hand_computed_north_against_south(gaza: tuple[Engine, Path]) -> None:
     # the whole Strip: all 440 t over 4 M people (not a mean of the two areas' figures)
     assert rows["gaza-strip"]["kcal_pp"] == pytest.approx(440_000 * 3500 / 2 / 4_000_000, abs=0.5)  # 192.5
     assert rows["gaza-strip"]["population"] == 4_000_000
+    assert all("split: north share (gaza-north / gaza-south" in r["assumptions"] for r in table.rows)
     notes = " | ".join(table.notes)
     assert "north share: 25.0 % (10.0-40.0 %) from 2024-01-01 on, source: test share" in notes
     assert "2 food rows name no destination" in notes and "1 to gaza-north, 1 to gaza-south" in notes
