@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-import polars as pl
 from sqlalchemy import Connection, select
 
 from lifeline.errors import UserError
@@ -121,18 +120,6 @@ def resolve(conn: Connection, code: str | None) -> Context | None:
             "name one with --context CODE (API: ?context=CODE)"
         )
     return found[0]
-
-
-def deliveries_in(frame: pl.DataFrame, ctx: Context | None, dataset_context: dict[int, str]) -> pl.DataFrame:
-    """The delivery rows of a context: through one of its entry points or to one of its areas; a row that
-    names neither belongs to the context of the other rows of its dataset (COGAT's land rows)."""
-    if ctx is None or frame.is_empty():
-        return frame
-    members = list(ctx.members)
-    own = pl.col("crossing").is_in(members) | pl.col("area").is_in(members)
-    unplaced = pl.col("crossing").is_null() & pl.col("area").is_null()
-    datasets = [d for d, c in dataset_context.items() if c == ctx.code]
-    return frame.filter(own | (unplaced & pl.col("dataset_id").is_in(datasets)))
 
 
 def dataset_contexts(conn: Connection, contexts: Iterable[Context]) -> dict[int, str]:

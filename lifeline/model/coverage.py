@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import balance, completeness, contexts, kcal, montecarlo, population
+from lifeline.model import balance, completeness, contexts, destination_split, kcal, montecarlo, population
 from lifeline.model.population_observed import observed_series
 from lifeline.store import queries, window
 from lifeline.store.queries_model import deliveries_frame
@@ -48,6 +48,7 @@ class ModelRun:
     monitoring: list[completeness.PartialMonitoring] = field(default_factory=list)
     cap_value: float | None = None
     context: str | None = None  # the context's code: the name of its whole-context row
+    split: str | None = None  # the split assumption the areas' figures rest on (named beside each figure)
 
 
 def _window(
@@ -143,9 +144,11 @@ def build_inputs(
         raise UserError("--runs must be at least 1")
     aset = assumptions or load_set(DEFAULT_SET)
     cat = catalogue or load_set(CATALOGUE)
-    ctx = contexts.resolve(conn, context)
-    series, context_notes = _population_of(conn, ctx, aset)
-    if area:
+    sc = contexts.scope(conn, context)
+    ctx = sc.context
+    split = destination_split.for_context(aset, sc.code, ctx.members if ctx else frozenset())
+    series, context_notes = (list(split.population), []) if split else _population_of(conn, ctx, aset)
+    if area and not (split and area == sc.code):  # the whole of a split context: both areas, then the whole row
         known = ", ".join(s.area for s in series)
         series = [s for s in series if s.area == area]
         if not series:
@@ -154,9 +157,7 @@ def build_inputs(
         raise UserError(f"assumption set {aset.name!r} has no [population.AREA] series")
     # The whole list, not the window: its first and last recorded days bound the balance, so a window that
     # ends before the list does still counts its last days (and the stock carried into them).
-    history = deliveries_frame(conn, None, None, source)
-    if ctx is not None:
-        history = contexts.deliveries_in(history, ctx, contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
+    history = scoped_deliveries(conn, sc, source)
     first, asked, end = _window(history, date_from, date_to, source)
     frame = history.filter((pl.col("date") <= end) & (pl.col("date") >= first))
     days = population.day_range(first, end)
@@ -169,8 +170,12 @@ def build_inputs(
         if implied:
             context_notes.append(f"{implied} rows name no destination: counted in the one area their entry point "
                                  "serves (#loc+code+serves of the locations file)")
+    if split:
+        frame = destination_split.place(frame, split)
     pop = population.matrix(series, days)
     codes, kg, unweighed = daily_kg_by_code(frame, cat, days, areas, default_area)
+    if split:
+        _, kg_unplaced, _ = daily_kg_by_code(frame, cat, days, [destination_split.UNPLACED], default_area)
     gen = montecarlo.rng(seed)
     _, dens = kcal.densities(cat, runs, gen)  # (runs, codes)
     weight_error = (
@@ -189,11 +194,16 @@ def build_inputs(
         cap = montecarlo.draw(aset.get("consumption_cap_kcal"), runs, gen)[:, None, None]
         cap_value = aset.value("consumption_cap_kcal")
     lag = int(aset.tables.get("coverage", {}).get("inflow_lag_days", 0))
+    flows: dict[str, Any] = {"deliveries": delivered, "other": extra[np.newaxis]}
+    if split:
+        unplaced_kcal = np.einsum("rk,kd->rd", delivered.weights, kg_unplaced[:, :, 0])
+        shares = split.shares(days, runs, gen)
+        flows["deliveries without destination"] = destination_split.inflow(split, unplaced_kcal, shares, areas)
     inputs = balance.BalanceInputs(
         days=days,
         areas=areas,
         population=pop[np.newaxis],
-        inflows={"deliveries": delivered, "other": extra[np.newaxis]},
+        inflows=flows,
         requirement_kcal=aset.value("requirement_kcal"),
         cap_kcal=cap,
         lag_days=lag,
@@ -201,7 +211,8 @@ def build_inputs(
     shown = frame.filter(pl.col("date") >= asked)
     notes = [
         *context_notes,
-        f"deliveries without an area are counted in {default_area!r}",
+        *(_split_notes(split, shown, days[int((np.datetime64(asked, "D") - days[0]).astype(np.int64))], days[-1])
+          if split else [f"deliveries without an area are counted in {default_area!r}"]),
         f"kcal from kilograms through the commodity catalogue {cat.name!r}",
     ]
     fallback, fallback_t = kcal.fallback_rows(shown)
@@ -216,7 +227,8 @@ def build_inputs(
             f"{other} rows of the food category ({other_t:,.1f} t) hold a known non-food item (e.g. bottled water) "
             "and carry no kcal"
         )
-    outside = shown.filter(~pl.col("area").fill_null(default_area).is_in(areas) & (pl.col("category") == "food"))
+    counted = [*areas, destination_split.UNPLACED] if split else areas
+    outside = shown.filter(~pl.col("area").fill_null(default_area).is_in(counted) & (pl.col("category") == "food"))
     if outside.height:
         names = ", ".join(sorted(str(a) for a in outside["area"].fill_null(default_area).unique().to_list())[:5])
         notes.append(f"{outside.height} food rows in areas without a population series ({names}) are not counted")
@@ -231,6 +243,8 @@ def build_inputs(
     if date_to and date_to > end:
         notes.append(f"the list's last recorded day is {end}: later days are not covered (n/a, not zero)")
     seen = set(frame["area"].fill_null(default_area).unique().to_list()) if frame.height else set()
+    if split and destination_split.UNPLACED in seen:
+        seen |= set(split.areas)  # each receives its share of the rows without a destination
     seen |= {a for j, a in enumerate(areas) if extra[:, j].any()}
     no_data = [a for a in areas if a not in seen]
     if no_data:
@@ -246,10 +260,7 @@ def build_inputs(
         inputs=inputs,
         assumptions=aset,
         catalogue=cat,
-        sources=queries.sources_of_deliveries(
-            conn, asked, end, source,
-            None if ctx is None else sorted({int(i) for i in frame["dataset_id"].unique().drop_nulls().to_list()}),
-        ),
+        sources=queries.sources_of_deliveries(conn, asked, end, source, scope=sc.deliveries),
         notes=notes,
         population_sources={s.area: s.source for s in series},
         report_from=int((np.datetime64(asked, "D") - days[0]).astype(np.int64)),
@@ -258,18 +269,22 @@ def build_inputs(
         monitoring=completeness.monitoring_for(publisher),
         cap_value=cap_value,
         context=ctx.code if ctx is not None else None,
+        split=f"{split.name} ({split.to} / {split.rest}, see notes)" if split else None,
     )
 
 
 def _publishers(conn: Connection, date_from: date | None, date_to: date | None, context: str | None) -> list[str]:
     """The publishers with deliveries in the window, within the question's context when the store has one."""
-    every = sorted({str(s["publisher"]) for s in queries.sources_of_deliveries(conn, date_from, date_to)})
-    ctx = contexts.resolve(conn, context)
-    if ctx is None or len(contexts.all_contexts(conn)) == 1:
-        return every
-    frame = contexts.deliveries_in(deliveries_frame(conn, date_from, date_to), ctx,
-                                   contexts.dataset_contexts(conn, contexts.all_contexts(conn)))
-    return sorted(frame["source"].unique().drop_nulls().to_list())
+    sc = contexts.scope(conn, context)
+    return sorted({str(s["publisher"]) for s in
+                   queries.sources_of_deliveries(conn, date_from, date_to, scope=sc.deliveries)})
+
+
+def scoped_deliveries(conn: Connection, sc: contexts.Scope, source: str | None = None,
+                      date_from: date | None = None, date_to: date | None = None) -> pl.DataFrame:
+    """The delivery rows coverage counts for a question's scope: the same SQL condition every store query
+    adds (:class:`lifeline.store.scope.DeliveryScope`), so one context gives one set of deliveries everywhere."""
+    return deliveries_frame(conn, date_from, date_to, source, scope=sc.deliveries)
 
 
 def _population_of(
@@ -291,6 +306,22 @@ def _population_of(
         )
     return observed, [f"population of {ctx.code} from its imported estimates, by area at the finest level "
                       "that has them; linear between dated estimates, flat before the first and after the last"]
+
+
+def _split_notes(split: destination_split.Split, shown: pl.DataFrame, first: np.datetime64,
+                 last: np.datetime64) -> list[str]:
+    """What the split did to the rows of the period asked, and the share it used, period by period."""
+    food = shown.filter(pl.col("category") == "food")
+    unplaced = food.filter(pl.col("area") == destination_split.UNPLACED).height
+    placed = {a: food.filter(pl.col("area") == a).height for a in split.areas}
+    return [
+        f"{split.to} against {split.rest}: {unplaced:,} food rows name no destination and are split by the "
+        f"{split.name} (its range drawn in each Monte Carlo run); rows with a recorded destination go where they "
+        f"went ({', '.join(f'{n:,} to {a}' for a, n in placed.items())}: an area inside one of them, or an entry "
+        f"point reaching only one: {', '.join(f'{c} -> {a}' for c, a in sorted(split.entry_points.items()))})",
+        *split.notes(first, last),
+        f"{split.name}: {split.source}",
+    ]
 
 
 def _destination_from_entry_point(frame: pl.DataFrame, ctx: contexts.Context) -> tuple[pl.DataFrame, int]:
@@ -417,9 +448,12 @@ def coverage_tables(
         for b in bys:
             summary = balance.summarise(
                 model.inputs, by=b, report_from=model.report_from, window=window,
-                origin=origin if b == "week" else None, whole=area is None and len(model.inputs.areas) > 1,
+                origin=origin if b == "week" else None,
+                whole=(area is None or area == model.context) and len(model.inputs.areas) > 1,
             )
-            rows[b] += _rows(model, summary, aset, b)
+            found = _rows(model, summary, aset, b)
+            # the whole of a context balanced by area (a split): only its whole row was asked for
+            rows[b] += [r for r in found if r["area"] == area] if area and area == model.context else found
         sources += [s for s in model.sources if s not in sources]
         notes += [n for n in model.notes if n not in notes]
         notes += [f"{m.text} ({m.source})" for m in model.monitoring if f"{m.text} ({m.source})" not in notes]
@@ -474,6 +508,8 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
     req = model.inputs.requirement_kcal
     cited = ", ".join(sorted({str(s["publisher"]) for s in model.sources})) or "none"
     used = " + ".join([aset.name, model.catalogue.name] + [Path(f).name for f in aset.files[1:]])
+    if model.split:
+        used += f"; split: {model.split}"
     last = model.inputs.days[-1].astype("datetime64[D]").astype(date)
     entries = model.entry_days if model.entry_days is not None else np.zeros(len(model.inputs.days))
     k = model.report_from

@@ -20,8 +20,9 @@ from sqlalchemy import Connection
 
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
-from lifeline.model import access, truck_basis
+from lifeline.model import access, contexts, truck_basis
 from lifeline.model.coverage import coverage_table, latest_complete
+from lifeline.store import queries_access
 
 DEFAULT_SOURCE = "UNRWA"  # the coverage pages' default: one list at a time, UNRWA and COGAT record the same trucks
 OPEN_STATUSES = ("open",)
@@ -95,11 +96,38 @@ def trucks_per_day(
     return out
 
 
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def crossings_day(conn: Connection, date_to: date | None = None, context: str | None = None) -> tuple[date | None, str]:
+    """The day "now" stands for in crossings' status, and what it is: the last day of the context's delivery
+    lists or crossing-status reports (whichever is later), never a later day of unrelated data (a
+    displacement list running a year on would make every status read unknown); ``date_to`` when earlier."""
+    sc = contexts.scope(conn, context)
+    found = [(_day(r["last"]), f"the last day of the {r['publisher']} delivery list")
+             for r in queries_access.delivery_coverage(conn, scope=sc.deliveries) if r["last"] is not None]
+    reports = access.status_reports(conn, sc)
+    if reports:
+        latest = max(reports, key=lambda r: r.attested)
+        found.append((latest.attested, f"the date of the latest crossing-status report ({latest.publisher})"))
+    if not found:
+        return date_to, "the end of the window asked" if date_to else "no delivery list or status report"
+    day, what = max(found)
+    if date_to is not None and date_to < day:
+        return date_to, "the end of the window asked"
+    return day, what
+
+
 def crossings_now(
     conn: Connection, date_from: date | None = None, date_to: date | None = None, context: str | None = None
 ) -> Figure:
-    """How many crossings are open on the last day with data, each status with its age."""
-    result = access.timeline(conn, date_from, date_to, context=context)
+    """How many crossings are open "now": the last day of the context's delivery lists or status reports
+    (:func:`crossings_day`), each status with its age."""
+    now, what = crossings_day(conn, date_to, context)
+    if date_from is not None and now is not None and now < date_from:
+        now, what = date_to, "the end of the window asked (no list or report reaches into it)"
+    result = access.timeline(conn, date_from, now, context=context)
     latest: dict[str, dict[str, Any]] = {}
     for r in result.rows:
         key = r["crossing"]
@@ -111,6 +139,7 @@ def crossings_now(
         key="crossings_open", label="crossings open", value=len(opened) if latest else None, unit="crossings",
         period=day, compare=[("crossings tracked", len(latest))],
         sources=_unique(list(result.sources)),
+        notes=[f"now = {day}: {what}" if day else f"now: {what}"],
         items=[{"place": r["crossing"], "status": r.get("status"), "status_label": r.get("status_label"),
                 "age_days": r.get("age_days"), "basis_date": r.get("basis_date")}
                for r in sorted(latest.values(), key=lambda r: str(r["crossing"]))],

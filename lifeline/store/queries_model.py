@@ -10,6 +10,7 @@ from sqlalchemy import Connection, and_, select
 from lifeline.store import as_of as as_of_store
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 FRAME_SCHEMA = {
     "date": pl.Date,
@@ -41,6 +42,7 @@ def deliveries_frame(
     as_of_dataset: int | None = None,
     kind: str | None = None,
     as_of: datetime | None = None,
+    scope: DeliveryScope | None = None,
 ) -> pl.DataFrame:
     """Current (not withdrawn) delivery rows with their publisher and series, as a typed polars frame.
 
@@ -48,10 +50,11 @@ def deliveries_frame(
     when that dataset was imported (first seen in it or earlier): a study pinned to one published
     version of a list. Values revised by a later version are the latest ones (see ``revisions``).
     ``as_of`` (a moment) is the store as Lifeline held it then, revised values put back
-    (:mod:`lifeline.store.as_of`).
+    (:mod:`lifeline.store.as_of`). ``scope`` keeps one context's rows, by the rule every query uses
+    (:class:`lifeline.store.scope.DeliveryScope`).
     """
     d, ds, s = as_of_store.deliveries(conn, as_of), schema.datasets, schema.sources
-    cond = current_deliveries_filter(date_from, date_to, source, d)
+    cond = current_deliveries_filter(date_from, date_to, source, d, scope)
     if kind is not None:
         cond.append(ds.c.kind == kind)
     if as_of_dataset is not None:
