@@ -72,9 +72,17 @@ _MM = rf"(?:{_M})(?:\s*(?:/|\(|-|–)\s*(?:{_M})\)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d(?!\d)(?:\s*م(?!\w))?"  # "2024م": the Gregorian-year mark of Arabic datelines
 _DAY_OF = r"(?:of\s+|من\s+(?:شهر\s+)?|(?:شهر\s+))?"
+# Arabic writes a day of the month as an ordinal word: "السابع من أيار", "الحادي والعشرين من مايو".
+_AR_UNITS = ["الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+AR_ORDINAL_DAYS: dict[str, int] = {w: i + 1 for i, w in enumerate(_AR_UNITS)}
+AR_ORDINAL_DAYS.update({"العاشر": 10, "الحادي عشر": 11, "العشرين": 20, "الثلاثين": 30, "الحادي والعشرين": 21,
+                        "الحادي والثلاثين": 31, "الاول": 1})
+AR_ORDINAL_DAYS.update({f"{w} عشر": 10 + i + 1 for i, w in enumerate(_AR_UNITS) if i >= 1})
+AR_ORDINAL_DAYS.update({f"{w} والعشرين": 20 + i + 1 for i, w in enumerate(_AR_UNITS) if i >= 1})
+_AR_ORD = "|".join(re.escape(w) for w in sorted(AR_ORDINAL_DAYS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>\b(?P<d1>[0-3]?\d){_ORD}(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<dmy>(?:\b(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
     rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
     rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,
@@ -139,7 +147,8 @@ def find_dates(text: str) -> list[DateMention]:
                 date(int(g["iy"]), int(g["im"]), int(g["id"]))
                 out.append(DateMention(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
             elif g["dmy"]:
-                out.append(_mention(m, g["m1"], g["d1"], g["y1"], g["d1b"]))
+                day = g["d1"] or str(AR_ORDINAL_DAYS[g["ard"]])
+                out.append(_mention(m, g["m1"], day, g["y1"], g["d1b"]))
             elif g["mdy"]:
                 out.append(_mention(m, g["m2"], g["d2"], g["y2"], g["d2b"]))
             elif g["my"]:

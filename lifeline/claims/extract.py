@@ -384,7 +384,10 @@ def _unsupported(head: str, before: str, rules: Rules) -> str | None:
 
 
 _APPOSITIVE = re.compile(
-    r",\s*(?:most|many|some|all|half|mostly|mainly|largely|including|among them|of whom)\b[^,;]*(?:,|$)", re.IGNORECASE
+    r"[,،]\s*(?:(?:nearly|almost|virtually|practically)\s+all|the (?:vast |overwhelming )?majority"
+    r"|most|many|some|all|half|mostly|mainly|largely|including|among them|of whom)\b[^,;،]*(?:[,،]|$)"
+    r"|[,،]\s*(?:و?(?:معظمهم|أغلبهم|غالبيتهم|جميعهم|كلهم|بينهم|منهم|من بينهم|أكثرهم))(?!\w)[^,;،]*(?:[,،]|$)",
+    re.IGNORECASE,
 )
 
 
@@ -473,7 +476,11 @@ def _status_claims(
         m
         for m in places
         if any(p.type == "crossing" for p in m.places)
-        and (m.crossing_word or all(p.type == "crossing" for p in m.places))
+        and (
+            m.crossing_word
+            or all(p.type == "crossing" for p in m.places)
+            or _status_beside(sentence, m, places, rules)
+        )
     ]
     back = False
     if crossings:
@@ -550,6 +557,27 @@ def _status_claims(
             )
             found = True
     return found
+
+
+_STATUS_GAP = re.compile(
+    r"^\s*(?:(?:is|was|has been|had been|remains?|remained|stays?|stayed|now|still|being|كان|لا يزال|ما زال)\s+){0,2}$"
+)
+_CROSSING_CONTEXT = re.compile(r"\b(?:crossings?|border|aid|trucks?|entry|outlet)\b|معبر|المعابر|المنفذ|شاحن|مساعدات",
+                               re.IGNORECASE)
+
+
+def _status_beside(sentence: str, m: Mention, places: list[Mention], rules: Rules) -> bool:
+    """A name that is a crossing and a town ("Rafah") stands for the crossing when a status word follows it
+    directly ("with Rafah closed", "Rafah remains shut") in a sentence about crossings or aid."""
+    others = [p for p in places if p is not m]
+    if not (_CROSSING_CONTEXT.search(sentence) or any(p.crossing_word for p in others)):
+        return False
+    rest = sentence[m.end : m.end + 40]
+    for pat in rules.status_words.values():
+        hit = pat.search(rest)
+        if hit and _STATUS_GAP.match(rest[: hit.start()]):
+            return True
+    return False
 
 
 _CONJUNCTION = re.compile(r"\s*(?:,|and|&|or|nor|و)\s*(?:the\s+)?", re.IGNORECASE)

@@ -1,0 +1,71 @@
+"""The classes of statement the held-out set exposed, each on sentences of its own (never the held-out
+ones): Arabic number words, Arabic "فقط" after the noun, Arabic ordinal days, appositives that speak of
+part of a population, a town that is also a crossing beside a status word, "is now the only crossing",
+and a need word in a later clause."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import Engine
+
+from lifeline.claims import dates, quantities
+from lifeline.claims.check import check_parsed
+from lifeline.claims.documents import from_text
+from lifeline.claims.rules import load_rules
+
+RULES = load_rules()
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("وصلت خمسمئة شاحنة", 500), ("دخلت مائتا شاحنة", 200), ("عبرت أربعمائة شاحنة", 400),
+     ("نحو ثلاثة آلاف شاحنة", 3000), ("خمسين شاحنة", 50)],
+)
+def test_arabic_number_words(text: str, value: float) -> None:
+    (q,) = quantities.find(text, RULES)
+    assert q.value == value
+
+
+def test_arabic_only_after_the_noun_is_exact() -> None:
+    (q,) = quantities.find("دخلت 40 شاحنة وقود فقط إلى الشمال", RULES)
+    assert (q.qualifier, q.qualifier_kind, q.low, q.high) == ("فقط", "exact", 40, 40)
+
+
+@pytest.mark.parametrize(
+    ("text", "day", "month"),
+    [("منذ الحادي والعشرين من تشرين الأول", 21, 10), ("في الثالث عشر من شهر آذار", 13, 3),
+     ("منذ الأول من نيسان", 1, 4), ("حتى الثلاثين من حزيران/يونيو", 30, 6)],
+)
+def test_arabic_ordinal_days(text: str, day: int, month: int) -> None:
+    (m,) = dates.find_dates(text)
+    assert (m.day, m.month) == (day, month)
+
+
+def _claims(engine: Engine, text: str) -> list[tuple[str, str, object]]:
+    with engine.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 25))
+    return [(c.indicator, c.area, c.value) for c in report.claims]
+
+
+@pytest.mark.parametrize(
+    ("text", "indicator"),
+    [("About 1.9 million people are in Gaza, the vast majority of them displaced.", "population"),
+     ("يعيش في خان يونس نحو 600 ألف شخص، أغلبهم من النازحين.", "population")],
+)
+def test_an_appositive_does_not_name_the_figure(reference_store: Engine, text: str, indicator: str) -> None:
+    assert [c[0] for c in _claims(reference_store, text)] == [indicator]
+
+
+def test_a_town_that_is_a_crossing_beside_a_status_word(reference_store: Engine) -> None:
+    got = _claims(reference_store, "Aid agencies say that with Rafah shut, Erez is still the only crossing in use.")
+    assert ("crossing_status", "rafah", "closed") in got
+    assert ("crossing_status", "erez", "open") in got
+    # a town with no crossing talk is a town
+    assert not [c for c in _claims(reference_store, "Schools in Rafah closed last week.") if c[1] == "rafah"]
+
+
+def test_a_need_word_in_a_later_clause_is_not_a_need(reference_store: Engine) -> None:
+    got = _claims(reference_store, "In April, 5,000 trucks crossed into Gaza, far below what is needed.")
+    assert [c[0] for c in got] == ["trucks_total"]
