@@ -69,3 +69,42 @@ def test_a_town_that_is_a_crossing_beside_a_status_word(reference_store: Engine)
 def test_a_need_word_in_a_later_clause_is_not_a_need(reference_store: Engine) -> None:
     got = _claims(reference_store, "In April, 5,000 trucks crossed into Gaza, far below what is needed.")
     assert [c[0] for c in got] == ["trucks_total"]
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier", "kind"),
+    [("لم يدخل سوى 20 شاحنة", "سوى", "exact"), ("يقدر عددهم بنحو 900 ألف", "بنحو", "approx")],
+)
+def test_arabic_only_and_fused_qualifiers(text: str, qualifier: str, kind: str) -> None:
+    (q,) = quantities.find(text, RULES)
+    assert (q.qualifier, q.qualifier_kind) == (qualifier, kind)
+
+
+def _read(engine: Engine, text: str) -> list[tuple[str, str, object, str, str]]:
+    with engine.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 25))
+    return [(c.indicator, c.area, c.value, c.date["from"], c.date["to"]) for c in report.claims]
+
+
+def test_arabic_still_is_not_a_negation(reference_store: Engine) -> None:
+    got = _read(reference_store, "وقال المتحدث إن معبر كرم أبو سالم ما زال مغلقاً، وإن معبر رفح لا يزال مغلقا.")
+    assert {(g[1], g[2]) for g in got} == {("kerem-shalom", "closed"), ("rafah", "closed")}
+
+
+def test_a_clause_break_ends_a_figures_area_and_period(reference_store: Engine) -> None:
+    got = _read(reference_store, "قال المسؤول إن القطاع يحتاج إلى 400 شاحنة يومياً، وإن المعبر في رفح أغلق أمس.")
+    assert got[0][:2] == ("trucks_needed", "gaza-strip")
+    got = _read(reference_store, "Kerem Shalom is open, and 90 trucks entered through Erez yesterday.")
+    (status,) = [g for g in got if g[0] == "crossing_status"]
+    assert status[3:] == ("2024-05-25", "2024-05-25")
+
+
+def test_a_need_verb_before_the_figure(reference_store: Engine) -> None:
+    assert [g[0] for g in _read(reference_store, "Gaza needs 600 trucks a day to meet basic needs.")] == [
+        "trucks_needed"
+    ]
+
+
+def test_a_baseline_word_in_the_next_clause_belongs_to_the_next_figure(reference_store: Engine) -> None:
+    got = _read(reference_store, "تدخل الآن 40 شاحنة يومياً، بينما كانت تدخل 500 شاحنة يومياً قبل الحرب.")
+    assert [g[0] for g in got] == ["trucks_per_day", "trucks_prewar"]
