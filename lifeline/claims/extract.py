@@ -220,6 +220,7 @@ def _sentence(
             fig_period = dt.Period(doc, doc, "document date (the time words of the sentence are another clause's)")
         else:
             fig_period = period
+        fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
         lead = sentence[max(prev, q.start - 30) : q.start]
@@ -310,6 +311,19 @@ def _own_before(before: str) -> str:
     """The words before a figure within its own clause ("…، فيما تعمل" -> "تعمل")."""
     parts = _CLAUSE_BREAK.split(before)
     return parts[-1] if parts else before
+
+
+def _since_event(clause: str, area: str, period: dt.Period, doc: date, rules: Rules) -> dt.Period:
+    """"Since the start of the operation": from the start of the latest event in the figure's area (claims.toml
+    [events]) to the end of the period the clause gives (the document date, or "yesterday")."""
+    m = rules.since_event.search(clause) if rules.since_event else None
+    if m is None:
+        return period
+    events = [e for e in rules.events if area in e.places and e.start <= min(period.end, doc)]
+    if not events:
+        return period
+    event = max(events, key=lambda e: e.start)
+    return dt.Period(event.start, period.end, f"{m.group(0)} ({event.name} from {event.start}, claims.toml [events])")
 
 
 def _baseline_reading(clause: str, fig_end: int, rules: Rules) -> tuple[bool, bool]:

@@ -108,3 +108,23 @@ def test_a_need_verb_before_the_figure(reference_store: Engine) -> None:
 def test_a_baseline_word_in_the_next_clause_belongs_to_the_next_figure(reference_store: Engine) -> None:
     got = _read(reference_store, "تدخل الآن 40 شاحنة يومياً، بينما كانت تدخل 500 شاحنة يومياً قبل الحرب.")
     assert [g[0] for g in got] == ["trucks_per_day", "trucks_prewar"]
+
+
+def test_without_a_dateline_a_figure_dated_in_full_is_checked(reference_store: Engine) -> None:
+    text = ("In October 2024, about 30 aid trucks a day entered Gaza, against 500 a day before the war. "
+            "Yesterday 50 trucks entered.")
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text))
+    assert report.date is None
+    assert [(c.figure, c.date["from"], c.date["to"], c.verdict) for c in report.claims] == [
+        ("about 30", "2024-10-01", "2024-10-31", "consistent"), ("500", "2023-10-06", "2023-10-06", "consistent")
+    ]
+    assert [n.figure for n in report.not_checkable] == ["50"]  # "yesterday" needs the document's date
+
+
+def test_since_the_start_of_the_operation_is_the_events_date(reference_store: Engine) -> None:
+    got = _read(reference_store, "More than 800,000 people have fled Rafah since the start of the offensive.")
+    assert got == [("fled", "PS-RFH", 800000.0, "2024-05-06", "2024-05-25")]
+    # no event held for the area: the period is the document's
+    got = _read(reference_store, "Some 300,000 people have fled Khan Yunis since the operation began.")
+    assert got[0][3:] == ("2024-05-25", "2024-05-25")
