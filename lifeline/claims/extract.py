@@ -176,7 +176,7 @@ def _sentence(
             if not (q.in_words and reason == "a duration"):  # "four years ago" is not a figure claimed
                 skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
-        baseline, compared = _baseline_reading(sentence[prev:cut], q.end - prev, rules)
+        baseline, compared = _baseline_reading(sentence[prev:cut], q.end - prev, rules, q.percent)
         own_head = head[: max(0, cut - q.end)] if cut < nxt else head  # a dashed aside is stepped over, not cut
         ind = _classify(q, own_head, before, sentence, rules)
         notes: list[str] = (
@@ -326,15 +326,16 @@ def _since_event(clause: str, area: str, period: dt.Period, doc: date, rules: Ru
     return dt.Period(event.start, period.end, f"{m.group(0)} ({event.name} from {event.start}, claims.toml [events])")
 
 
-def _baseline_reading(clause: str, fig_end: int, rules: Rules) -> tuple[bool, bool]:
+def _baseline_reading(clause: str, fig_end: int, rules: Rules, percent: bool = False) -> tuple[bool, bool]:
     """(is the figure a pre-war baseline, is it compared with one): pre-war words in the figure's
-    own clause make it a baseline unless, after the figure, a comparative introduces them."""
+    own clause make it a baseline unless, after the figure, a comparative introduces them. A percentage
+    is a share *of* what it names ("6 في المئة مما كان يدخل قبل الحرب" is 6 % of the pre-war flow)."""
     if rules.baseline_re is None:
         return False, False
     m = rules.baseline_re.search(clause)
     if m is None:
         return False, False
-    if m.start() >= fig_end and _COMPARATIVE.search(clause[fig_end : m.start()]):
+    if m.start() >= fig_end and not percent and _COMPARATIVE.search(clause[fig_end : m.start()]):
         return False, True
     return True, False
 

@@ -353,7 +353,9 @@ def share(
 ) -> Outcome:
     ind = claim.indicator
     extra = ind.extra
-    baseline = bool(re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE))
+    baseline = claim.reading == "share of a baseline" or bool(
+        re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE)
+    )
     food = bool(_FOOD.search(claim.text))
     key = ("food_" if food else "") + ("baseline_evidence" if baseline else "evidence")
     need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())

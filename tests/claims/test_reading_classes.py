@@ -128,3 +128,16 @@ def test_since_the_start_of_the_operation_is_the_events_date(reference_store: En
     # no event held for the area: the period is the document's
     got = _read(reference_store, "Some 300,000 people have fled Khan Yunis since the operation began.")
     assert got[0][3:] == ("2024-05-25", "2024-05-25")
+
+
+@pytest.mark.parametrize(
+    ("text", "reading"),
+    [("دخلت 40 شاحنة يومياً في تشرين الأول، أي نحو 8 في المئة مما كان يدخل قبل الحرب.", "share of a baseline"),
+     ("لا تغطي المساعدات سوى 15 في المئة من احتياجات السكان.", "share"),
+     ("Only 40 trucks a day entered in October, some 8 per cent of the pre-war flow.", "share of a baseline")],
+)
+def test_a_percentage_of_the_pre_war_flow_or_of_needs(reference_store: Engine, text: str, reading: str) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 10, 30))
+    (share,) = [c for c in report.claims if c.indicator == "share_of_needs"]
+    assert share.reading["reading"] == reading
