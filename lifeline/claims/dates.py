@@ -201,10 +201,20 @@ def _mention(m: re.Match[str], month: str, day: str, year: str | None, day_end: 
     return DateMention(m.start(), m.end(), _month_of(month), d, _year(year), int(day_end) if day_end else None)
 
 
+_PERIOD_LEAD = re.compile(
+    r"(?:\b(?:between|from|since|until|till|to|and|through|before|after)\s+(?:the\s+)?"
+    r"|(?<!\w)(?:منذ|بين|من|حتى|إلى|الى|قبل|بعد)\s+|(?<!\w)و)$",
+    re.IGNORECASE,
+)
+
+
 def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | None:
     """The dateline: the first full date (day, month and year) near the top of the document, with
     where it stands (it dates the document; it is not the period of a figure beside it)."""
-    for mention in find_dates(text[:head_chars]):
+    head = text[:head_chars]
+    for mention in find_dates(head):
+        if mention.day_end or _PERIOD_LEAD.search(head[max(0, mention.start - 12) : mention.start]):
+            continue  # "between 7 and 28 May 2024", "from 1 April to 6 May 2024": a period, not the dateline
         if mention.day and mention.year:
             try:
                 return mention, date(mention.year, mention.month, mention.day)
@@ -255,7 +265,7 @@ _REL = re.compile(
     r"|start of the hostilities|outbreak of the war)\b"
     r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:in|over|during)? ?the (?:past|last) (?P<hours>24|twenty-four|48|forty-eight) hours\b"
-    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)اليوم(?!\w))"
+    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)(?<!في )(?<!في\xa0)اليوم(?!\w))"
     r"|(?P<ar_lastweek>الأسبوع الماضي|الاسبوع الماضي)|(?P<ar_thisweek>هذا الأسبوع|الأسبوع الجاري)"
     r"|(?P<ar_lastmonth>الشهر الماضي)|(?P<ar_thismonth>هذا الشهر|الشهر الجاري)"
     r"|(?P<ar_war>منذ (?:بداية|بدء|اندلاع) (?:الحرب|العدوان))",

@@ -141,3 +141,24 @@ def test_a_percentage_of_the_pre_war_flow_or_of_needs(reference_store: Engine, t
         report = check_parsed(conn, from_text(text), date(2024, 10, 30))
     (share,) = [c for c in report.claims if c.indicator == "share_of_needs"]
     assert share.reading["reading"] == reading
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["From 1 to 6 May 2024, 300 trucks entered.", "Between 3 and 9 March 2024 aid slowed.",
+     "دخلت الشاحنات بين 1 آذار و9 آذار/مارس 2024.", "Since 7 May 2024 the crossing has been shut."],
+)
+def test_a_period_is_not_a_dateline(text: str) -> None:
+    assert dates.dateline(text) is None
+
+
+def test_a_dateline_after_a_title_dash_is_kept() -> None:
+    found = dates.dateline("Joint statement - 3 June 2024\nAid is blocked.")
+    assert found is not None and found[1] == date(2024, 6, 3)
+
+
+def test_arabic_per_day_is_not_today(reference_store: Engine) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text("دخلت في آذار/مارس 2024 نحو 150 شاحنة في اليوم."), date(2024, 4, 20))
+    (c,) = report.claims
+    assert (c.indicator, c.date["from"], c.date["to"]) == ("trucks_per_day", "2024-03-01", "2024-03-31")
