@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 _EN_MONTHS = {
@@ -82,7 +82,7 @@ AR_ORDINAL_DAYS.update({f"{w} والعشرين": 20 + i + 1 for i, w in enumerat
 _AR_ORD = "|".join(re.escape(w) for w in sorted(AR_ORDINAL_DAYS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>(?:\b(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
     rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
     rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,
@@ -288,7 +288,9 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
     if len(mentions) >= 2:
         a, b = mentions[0], mentions[1]
         between = low[a.end : b.start]
-        if re.search(r"^\s*(?:to|until|till|and|-|–|through)\s*$", between):
+        if re.search(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", between):
+            if a.year is None and b.year is not None:  # "from 1 April to 6 May 2024": the range's year
+                a = replace(a, year=b.year if a.month <= b.month else b.year - 1)
             start = _as_day(a, doc) if a.day else _month_span(a, doc)[0]
             end = _as_day(b, doc) if b.day else _month_span(b, doc)[1]
             if end >= start:

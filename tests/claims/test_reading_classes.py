@@ -162,3 +162,15 @@ def test_arabic_per_day_is_not_today(reference_store: Engine) -> None:
         report = check_parsed(conn, from_text("دخلت في آذار/مارس 2024 نحو 150 شاحنة في اليوم."), date(2024, 4, 20))
     (c,) = report.claims
     assert (c.indicator, c.date["from"], c.date["to"]) == ("trucks_per_day", "2024-03-01", "2024-03-31")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["From 2 March to 9 April 2024, an average of 150 trucks a day entered Gaza.",
+     "دخلت بمعدل 150 شاحنة يوميا بين 2 آذار/مارس و9 نيسان/أبريل 2024."],
+)
+def test_a_range_takes_its_year_from_its_end(reference_store: Engine, text: str) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text))  # no dateline: the range dates the figure itself
+    (c,) = report.claims
+    assert (c.date["from"], c.date["to"]) == ("2024-03-02", "2024-04-09")
