@@ -16,7 +16,8 @@ from lifeline.claims import evidence as ev
 from lifeline.claims import gazetteer, match
 from lifeline.claims.dates import document_date
 from lifeline.claims.documents import Document, from_text
-from lifeline.claims.extract import Claim, NotCheckable, extract
+from lifeline.claims.extract import Claim, Extraction, NotCheckable, extract
+from lifeline.claims.gazetteer import Gazetteer
 from lifeline.claims.judge import fmt
 from lifeline.claims.report import ClaimResult, ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
@@ -58,6 +59,21 @@ NO_DATE = (
 )
 
 
+def _self_dated(text: str, gaz: Gazetteer, rules: Rules) -> tuple[Extraction, list[Claim]]:
+    """Without a document date, the claims whose period does not depend on it: read against two document
+    dates far after the war's start and a year apart, a figure whose period comes out the same ("in April
+    2024", "on 7 May 2024", "before the war") is dated by its own words; "yesterday", "in May" or a rate
+    with no period are not."""
+    base = rules.war_start.year + 20
+    early = extract(text, rules.war_start.replace(year=base), gaz, rules)
+    late = extract(text, rules.war_start.replace(year=base + 1), gaz, rules)
+    periods = {(c.figure_span, c.indicator.name): (c.period.start, c.period.end) for c in late.claims}
+    dated = [
+        c for c in early.claims if periods.get((c.figure_span, c.indicator.name)) == (c.period.start, c.period.end)
+    ]
+    return early, dated
+
+
 def check_document(
     conn: Connection,
     text: str,
@@ -87,13 +103,23 @@ def check_parsed(
     index, gaz = context(conn, rules)
     notes: list[str] = []
     if doc_date is None:
-        found = extract(doc.text, rules.war_start, gaz, rules)
-        skipped = [NotCheckable(c.text, c.span, c.figure, NO_DATE) for c in found.claims] + found.not_checkable
+        found, dated = _self_dated(doc.text, gaz, rules)
+        skipped = [NotCheckable(c.text, c.span, c.figure, NO_DATE) for c in found.claims if c not in dated]
+        skipped += found.not_checkable
         skipped.sort(key=lambda n: n.span)
-        notes.append("nothing checkable: " + NO_DATE)
+        held, unheld = _held_kinds(dated, index)
+        skipped = sorted(skipped + unheld, key=lambda n: n.span)
+        results = [judge_claim(c, index, c.period.end, rules, conn) for c in held]
+        if results:
+            notes.append(
+                "the document has no dateline: only figures whose period is written in full (with its year, e.g. "
+                "'in April 2024') were checked, each on its own period; the others are listed as not checkable"
+            )
+        else:
+            notes.append("nothing checkable: " + NO_DATE)
         return ClaimsReport(
-            notes=notes, title=title or doc.title, date=None, date_basis=basis, claims=[], not_checkable=skipped,
-            text=doc.text, truncated=found.truncated, rules=rules.files,
+            notes=notes, title=title or doc.title, date=None, date_basis=basis, claims=results,
+            not_checkable=skipped, text=doc.text, truncated=found.truncated, rules=rules.files,
         )
     found = extract(doc.text, doc_date, gaz, rules)
     held, unheld = _held_kinds(found.claims, index)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 _EN_MONTHS = {
@@ -72,9 +72,17 @@ _MM = rf"(?:{_M})(?:\s*(?:/|\(|-|–)\s*(?:{_M})\)?)?"
 _ORD = r"(?:st|nd|rd|th)?"
 _Y = r"(?:19|20)\d\d(?!\d)(?:\s*م(?!\w))?"  # "2024م": the Gregorian-year mark of Arabic datelines
 _DAY_OF = r"(?:of\s+|من\s+(?:شهر\s+)?|(?:شهر\s+))?"
+# Arabic writes a day of the month as an ordinal word: "السابع من أيار", "الحادي والعشرين من مايو".
+_AR_UNITS = ["الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع"]
+AR_ORDINAL_DAYS: dict[str, int] = {w: i + 1 for i, w in enumerate(_AR_UNITS)}
+AR_ORDINAL_DAYS.update({"العاشر": 10, "الحادي عشر": 11, "العشرين": 20, "الثلاثين": 30, "الحادي والعشرين": 21,
+                        "الحادي والثلاثين": 31, "الاول": 1})
+AR_ORDINAL_DAYS.update({f"{w} عشر": 10 + i + 1 for i, w in enumerate(_AR_UNITS) if i >= 1})
+AR_ORDINAL_DAYS.update({f"{w} والعشرين": 20 + i + 1 for i, w in enumerate(_AR_UNITS) if i >= 1})
+_AR_ORD = "|".join(re.escape(w) for w in sorted(AR_ORDINAL_DAYS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>\b(?P<d1>[0-3]?\d){_ORD}(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
     rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
     rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,
@@ -139,7 +147,8 @@ def find_dates(text: str) -> list[DateMention]:
                 date(int(g["iy"]), int(g["im"]), int(g["id"]))
                 out.append(DateMention(m.start(), m.end(), int(g["im"]), int(g["id"]), int(g["iy"])))
             elif g["dmy"]:
-                out.append(_mention(m, g["m1"], g["d1"], g["y1"], g["d1b"]))
+                day = g["d1"] or str(AR_ORDINAL_DAYS[g["ard"]])
+                out.append(_mention(m, g["m1"], day, g["y1"], g["d1b"]))
             elif g["mdy"]:
                 out.append(_mention(m, g["m2"], g["d2"], g["y2"], g["d2b"]))
             elif g["my"]:
@@ -192,10 +201,20 @@ def _mention(m: re.Match[str], month: str, day: str, year: str | None, day_end: 
     return DateMention(m.start(), m.end(), _month_of(month), d, _year(year), int(day_end) if day_end else None)
 
 
+_PERIOD_LEAD = re.compile(
+    r"(?:\b(?:between|from|since|until|till|to|and|through|before|after)\s+(?:the\s+)?"
+    r"|(?<!\w)(?:منذ|بين|من|حتى|إلى|الى|قبل|بعد)\s+|(?<!\w)و)$",
+    re.IGNORECASE,
+)
+
+
 def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | None:
     """The dateline: the first full date (day, month and year) near the top of the document, with
     where it stands (it dates the document; it is not the period of a figure beside it)."""
-    for mention in find_dates(text[:head_chars]):
+    head = text[:head_chars]
+    for mention in find_dates(head):
+        if mention.day_end or _PERIOD_LEAD.search(head[max(0, mention.start - 12) : mention.start]):
+            continue  # "between 7 and 28 May 2024", "from 1 April to 6 May 2024": a period, not the dateline
         if mention.day and mention.year:
             try:
                 return mention, date(mention.year, mention.month, mention.day)
@@ -246,7 +265,7 @@ _REL = re.compile(
     r"|start of the hostilities|outbreak of the war)\b"
     r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:in|over|during)? ?the (?:past|last) (?P<hours>24|twenty-four|48|forty-eight) hours\b"
-    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)اليوم(?!\w))"
+    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)(?<!في )(?<!في\xa0)اليوم(?!\w))"
     r"|(?P<ar_lastweek>الأسبوع الماضي|الاسبوع الماضي)|(?P<ar_thisweek>هذا الأسبوع|الأسبوع الجاري)"
     r"|(?P<ar_lastmonth>الشهر الماضي)|(?P<ar_thismonth>هذا الشهر|الشهر الجاري)"
     r"|(?P<ar_war>منذ (?:بداية|بدء|اندلاع) (?:الحرب|العدوان))",
@@ -269,7 +288,9 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
     if len(mentions) >= 2:
         a, b = mentions[0], mentions[1]
         between = low[a.end : b.start]
-        if re.search(r"^\s*(?:to|until|till|and|-|–|through)\s*$", between):
+        if re.search(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", between):
+            if a.year is None and b.year is not None:  # "from 1 April to 6 May 2024": the range's year
+                a = replace(a, year=b.year if a.month <= b.month else b.year - 1)
             start = _as_day(a, doc) if a.day else _month_span(a, doc)[0]
             end = _as_day(b, doc) if b.day else _month_span(b, doc)[1]
             if end >= start:

@@ -23,7 +23,9 @@ _TRIGGER = re.compile(
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
-    r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|(?<!\w)لم|(?<!\w)لا)\s+(?:\w+\s+)?$", re.IGNORECASE
+    r"(?:\bnot|n't|\bnever|\bno longer|\bfailed to|\byet to|(?<!\w)لم(?!\s+[يت]زل)|(?<!\w)لا(?!\s+[يت]زال))"
+    r"\s+(?:\w+\s+)?$",
+    re.IGNORECASE
 )
 _DENOM_PHRASE = re.compile(r"^" + qty.DENOM_LEAD + r"[\d,]+", re.IGNORECASE)
 # Topics a sentence can speak of without a figure ("most hospitals are out of service"): listed as not checkable.
@@ -167,15 +169,16 @@ def _sentence(
         prev = figures[i - 1].end if i else 0
         head = _own_clause(_head(sentence, q, figures, i))
         before = sentence[max(prev, q.start - 90) : q.start]
+        cut = _clause_end(sentence, q.end, nxt)  # "…, while …" / "، بينما …" starts another assertion
         unit_head = _DENOM_PHRASE.sub("", head, count=1) if q.denominator is not None else head
         reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
         if reason:
             if not (q.in_words and reason == "a duration"):  # "four years ago" is not a figure claimed
                 skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
             continue
-        clause = sentence[prev:nxt]
-        baseline, compared = _baseline_reading(clause, q.end - prev, rules)
-        ind = _classify(q, head, before, sentence, rules)
+        baseline, compared = _baseline_reading(sentence[prev:cut], q.end - prev, rules, q.percent)
+        own_head = head[: max(0, cut - q.end)] if cut < nxt else head  # a dashed aside is stepped over, not cut
+        ind = _classify(q, own_head, before, sentence, rules)
         notes: list[str] = (
             ["compared with the time before the war; the figure itself is read as current, not as the baseline"]
             if compared
@@ -203,7 +206,7 @@ def _sentence(
         last = ind
         reading = _reading(ind, baseline)
         # Only places in the figure's own clause (between its neighbours) can be its area.
-        place, basis = _area([m for m in places if prev <= m.start < nxt], q.start, ind, rules, gaz)
+        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz)
         found = True
         own = dt.own_phrase(sentence, phrases, prev, q.start, q.end, nxt)
         if baseline and ind.kind != "share":
@@ -211,8 +214,13 @@ def _sentence(
             fig_period = dt.Period(eve, eve, "before the war (pre-war baseline; claims.toml war_start)")
         elif own is not None:
             fig_period = last_period = own.period
-        else:  # "30 trucks a day in October, about 6% of ..." -> the 6% is for October too
-            fig_period = last_period or period
+        elif last_period is not None:  # "30 trucks a day in October, about 6% of ..." -> the 6% is for October too
+            fig_period = last_period
+        elif phrases and all(p.start >= cut for p in phrases):  # the only time words are another clause's
+            fig_period = dt.Period(doc, doc, "document date (the time words of the sentence are another clause's)")
+        else:
+            fig_period = period
+        fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
         lead = sentence[max(prev, q.start - 30) : q.start]
@@ -283,15 +291,51 @@ _COMPARATIVE = re.compile(
 )
 
 
-def _baseline_reading(clause: str, fig_end: int, rules: Rules) -> tuple[bool, bool]:
+# A clause break after a figure: what follows asserts something else ("58 trucks a day, while before the
+# war 500 …", "500 شاحنة يومياً، وإن مخازنه في رفح …", "300 ألف شخص، بعد أن نزح …").
+_CLAUSE_BREAK = re.compile(
+    r"[;؛]|[,،]\s*(?:and|but|while|whereas|after|as|فيما|بينما|بعد|لكن|حيث|إذ)(?!\w)"
+    r"|[,،]\s*و(?:إن|أن|قد|لكن|كان|كانت|هو|هي|ذلك|في|من|[يتأن](?=\w))"
+    r"|(?<!\w)(?:فيما|بينما|while|whereas)(?!\w)",
+    re.IGNORECASE,
+)
+
+
+def _clause_end(sentence: str, start: int, end: int) -> int:
+    """Where the clause that starts at ``start`` ends, at most at ``end``."""
+    m = _CLAUSE_BREAK.search(sentence, start, end)
+    return m.start() if m else end
+
+
+def _own_before(before: str) -> str:
+    """The words before a figure within its own clause ("…، فيما تعمل" -> "تعمل")."""
+    parts = _CLAUSE_BREAK.split(before)
+    return parts[-1] if parts else before
+
+
+def _since_event(clause: str, area: str, period: dt.Period, doc: date, rules: Rules) -> dt.Period:
+    """"Since the start of the operation": from the start of the latest event in the figure's area (claims.toml
+    [events]) to the end of the period the clause gives (the document date, or "yesterday")."""
+    m = rules.since_event.search(clause) if rules.since_event else None
+    if m is None:
+        return period
+    events = [e for e in rules.events if area in e.places and e.start <= min(period.end, doc)]
+    if not events:
+        return period
+    event = max(events, key=lambda e: e.start)
+    return dt.Period(event.start, period.end, f"{m.group(0)} ({event.name} from {event.start}, claims.toml [events])")
+
+
+def _baseline_reading(clause: str, fig_end: int, rules: Rules, percent: bool = False) -> tuple[bool, bool]:
     """(is the figure a pre-war baseline, is it compared with one): pre-war words in the figure's
-    own clause make it a baseline unless, after the figure, a comparative introduces them."""
+    own clause make it a baseline unless, after the figure, a comparative introduces them. A percentage
+    is a share *of* what it names ("6 في المئة مما كان يدخل قبل الحرب" is 6 % of the pre-war flow)."""
     if rules.baseline_re is None:
         return False, False
     m = rules.baseline_re.search(clause)
     if m is None:
         return False, False
-    if m.start() >= fig_end and _COMPARATIVE.search(clause[fig_end : m.start()]):
+    if m.start() >= fig_end and not percent and _COMPARATIVE.search(clause[fig_end : m.start()]):
         return False, True
     return True, False
 
@@ -384,7 +428,10 @@ def _unsupported(head: str, before: str, rules: Rules) -> str | None:
 
 
 _APPOSITIVE = re.compile(
-    r",\s*(?:most|many|some|all|half|mostly|mainly|largely|including|among them|of whom)\b[^,;]*(?:,|$)", re.IGNORECASE
+    r"[,،]\s*(?:(?:nearly|almost|virtually|practically)\s+all|the (?:vast |overwhelming )?majority"
+    r"|most|many|some|all|half|mostly|mainly|largely|including|among them|of whom)\b[^,;،]*(?:[,،]|$)"
+    r"|[,،]\s*(?:و?(?:معظمهم|أغلبهم|غالبيتهم|جميعهم|كلهم|بينهم|منهم|من بينهم|أكثرهم))(?!\w)[^,;،]*(?:[,،]|$)",
+    re.IGNORECASE,
 )
 
 
@@ -417,7 +464,12 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
             return share
         return None
     # "three hospitals in Rafah, only two were functioning": the noun before, the verb after.
-    found = [_first(window, rules) for window in (head, before, before + " " + q.text + head)]
+    found = [_first(window, rules) for window in (head, _own_before(before), before + " " + q.text + head)]
+    need = rules.indicators.get("trucks_needed")
+    if found[0] is not None and found[0].name in {"trucks_per_day", "trucks_total"} and need is not None:
+        own = _own_before(before) + " " + q.text + head
+        if any(p.search(own) for p in need.patterns):  # "we need 500 trucks a day", "يحتاج إلى 500 شاحنة"
+            return need
     for i, ind in enumerate(found):
         if ind is None:
             continue
@@ -473,7 +525,11 @@ def _status_claims(
         m
         for m in places
         if any(p.type == "crossing" for p in m.places)
-        and (m.crossing_word or all(p.type == "crossing" for p in m.places))
+        and (
+            m.crossing_word
+            or all(p.type == "crossing" for p in m.places)
+            or _status_beside(sentence, m, places, rules)
+        )
     ]
     back = False
     if crossings:
@@ -552,6 +608,27 @@ def _status_claims(
     return found
 
 
+_STATUS_GAP = re.compile(
+    r"^\s*(?:(?:is|was|has been|had been|remains?|remained|stays?|stayed|now|still|being|كان|لا يزال|ما زال)\s+){0,2}$"
+)
+_CROSSING_CONTEXT = re.compile(r"\b(?:crossings?|border|aid|trucks?|entry|outlet)\b|معبر|المعابر|المنفذ|شاحن|مساعدات",
+                               re.IGNORECASE)
+
+
+def _status_beside(sentence: str, m: Mention, places: list[Mention], rules: Rules) -> bool:
+    """A name that is a crossing and a town ("Rafah") stands for the crossing when a status word follows it
+    directly ("with Rafah closed", "Rafah remains shut") in a sentence about crossings or aid."""
+    others = [p for p in places if p is not m]
+    if not (_CROSSING_CONTEXT.search(sentence) or any(p.crossing_word for p in others)):
+        return False
+    rest = sentence[m.end : m.end + 40]
+    for pat in rules.status_words.values():
+        hit = pat.search(rest)
+        if hit and _STATUS_GAP.match(rest[: hit.start()]):
+            return True
+    return False
+
+
 _CONJUNCTION = re.compile(r"\s*(?:,|and|&|or|nor|و)\s*(?:the\s+)?", re.IGNORECASE)
 
 
@@ -584,13 +661,15 @@ def _status_period(
     lo = max(min(start, mention.start), earlier[-1] if earlier else 0)
     later = [h[0] for h in hits if h[0] > end]
     hi = later[0] if later else len(sentence)
+    hi = _clause_end(sentence, end, hi)  # "X is open, and 200 trucks entered yesterday": not X's date
     if mention.start > end:
         hi = max(hi, mention.end)
-    phrases = [p for p in dt.time_phrases(sentence, mentions, doc, rules.war_start) if lo <= p.start and p.end <= hi]
+    every = dt.time_phrases(sentence, mentions, doc, rules.war_start)
+    phrases = [p for p in every if lo <= p.start and p.end <= hi]
     after = [p for p in phrases if p.start >= end]
     nearest = after[:1] or phrases[-1:]  # "closed on 5 May ... and reopened on 8 May"
     if nearest:
         return nearest[0].period
-    if len(hits) > 1:
+    if len(hits) > 1 or (every and all(p.start >= hi for p in every)):
         return dt.Period(doc, doc, "document date")
     return period

@@ -353,7 +353,9 @@ def share(
 ) -> Outcome:
     ind = claim.indicator
     extra = ind.extra
-    baseline = bool(re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE))
+    baseline = claim.reading == "share of a baseline" or bool(
+        re.search(str(extra.get("baseline_words", "pre-?war")), claim.text, re.IGNORECASE)
+    )
     food = bool(_FOOD.search(claim.text))
     key = ("food_" if food else "") + ("baseline_evidence" if baseline else "evidence")
     need_names = tuple(extra.get(key) or extra.get("baseline_evidence" if baseline else "evidence") or ())
@@ -516,8 +518,9 @@ _REQUIREMENT = re.compile(r"\b(?:requirement|required|minimum|need|needs|needed|
 
 
 def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Period) -> tuple[list[dict[str, Any]], str]:
-    """kcal per person per day and coverage from the coverage engine, per source, over the window
-    (one Monte Carlo run: the point estimate), memoised per store version."""
+    """kcal per person per day and coverage from the coverage engine, per source, over the window, with
+    the engine's default runs and seed (the same function and parameters as ``lifeline coverage``, so a
+    claim's evidence is the CLI's figure and interval), memoised per store version."""
     key = (area, window.start, window.end)
     if key in idx.coverage_memo:
         return idx.coverage_memo[key]
@@ -525,7 +528,7 @@ def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Perio
 
     note = ""
     try:
-        table = coverage_table(conn, area, window.start, window.end, by="month", runs=1)
+        table = coverage_table(conn, area, window.start, window.end, by="month")
         rows = [r for r in table.rows if r.get("kcal_pp") is not None]
         note = "; ".join(table.notes[:1])
     except UserError as exc:
@@ -551,11 +554,20 @@ def _coverage_evidence(rows: list[dict[str, Any]], window: Period, field: str, s
                 date=f"{window.start}/{window.end}",
                 source=f"{src} line list via coverage engine",
                 location=str(rs[0]["area"]),
-                title="food energy available per person per day (coverage engine, point estimate)",
-                note=f"requirement {rs[0]['requirement']} kcal/person/day; assumptions {rs[0]['assumptions']}",
+                title="food energy available per person per day (coverage engine, median of its default runs)",
+                note=f"{_interval(rs, field, scale)}requirement {rs[0]['requirement']} kcal/person/day; "
+                f"assumptions {rs[0]['assumptions']}",
             )
         )
     return out
+
+
+def _interval(rows: list[dict[str, Any]], field: str, scale: float) -> str:
+    """The 95 % interval of a single period's figure, as the CLI prints it (a mean of several periods has none)."""
+    if len(rows) != 1 or rows[0].get(f"{field}_low") is None or rows[0].get(f"{field}_high") is None:
+        return ""
+    low, high = float(rows[0][f"{field}_low"]) * scale, float(rows[0][f"{field}_high"]) * scale
+    return f"95 % interval {low:,.0f}–{high:,.0f}; "
 
 
 def kcal(claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_days: int, war_start: date) -> Outcome:

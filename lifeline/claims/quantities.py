@@ -66,6 +66,8 @@ _AFTER_LOWER = re.compile(
 )
 _AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
+# Arabic puts "only" after the counted noun: "١٬٩٠٠ شاحنة مساعدات فقط", "12 مستشفى فقط من أصل 36".
+_AFTER_ONLY = re.compile(r"^\s*(?:[^\s\d.,،؛;]+\s+){0,3}?(?P<q>فقط|لا غير)(?!\w)")
 # "12 of 36", "12 out of 36", "12 مستشفى فقط من أصل 36": the text between a figure and its denominator.
 DENOM_LEAD = (
     r"\s*(?:(?:\S+\s+){0,2}(?:out of|من أصل|من بين)|of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?"
@@ -133,6 +135,9 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
         qualifier, kind, q_at = _qualifier(before, rules)
         if g["vague"] and kind == "exact":
             kind = "vague"
+        om = _AFTER_ONLY.match(after) if qualifier is None else None
+        if om:
+            qualifier, kind = om.group("q"), "exact"
         for trailing, trailing_kind in ((_AFTER_LOWER, "lower"), (_AFTER_UPPER, "upper"), (_AFTER_APPROX, "approx")):
             tm = trailing.match(after)
             if tm:  # "200 trucks or more", "50 or fewer", "300 or so"

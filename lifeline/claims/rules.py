@@ -47,6 +47,16 @@ class Attribution:
     family: re.Pattern[str] | None = None
 
 
+@dataclass(frozen=True)
+class Event:
+    """A dated event a statement can count from ("since the start of the operation"): where it took place."""
+
+    name: str
+    start: date
+    places: tuple[str, ...]
+    source: str
+
+
 @dataclass
 class Rules:
     """Everything extraction and checking need from the assumption set, compiled."""
@@ -72,6 +82,8 @@ class Rules:
     baseline_re: re.Pattern[str] | None = None
     rate_after: re.Pattern[str] | None = None
     rate_before: re.Pattern[str] | None = None
+    events: list[Event] = field(default_factory=list)
+    since_event: re.Pattern[str] | None = None
 
     def value(self, name: str) -> float:
         return self.assumptions.value(name)
@@ -173,7 +185,16 @@ def build(aset: AssumptionSet) -> Rules:
         pats = reading.get(key)
         return _compile("|".join(pats), f"[reading] {key}") if isinstance(pats, list) and pats else None
 
+    events = []
+    for name, spec in t.get("events", {}).items():
+        if isinstance(spec, dict):
+            raw = str(int(spec["start"]))
+            start = date(int(raw[:4]), int(raw[4:6]), int(raw[6:]))
+            places = tuple(str(p) for p in spec.get("places", []))
+            events.append(Event(str(spec.get("label", name)), start, places, str(spec.get("source", ""))))
     return Rules(
+        events=events,
+        since_event=_opt("since_event"),
         attributions=attributions,
         attribution_cue=_opt("attribution_cue"),
         baseline_re=_opt("baseline"),

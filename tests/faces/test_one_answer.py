@@ -208,3 +208,26 @@ def test_the_reports_trucks_per_day_are_the_key_figures(
         report = build(conn, date(2024, 5, 1), date(2024, 5, 31), source=source)
     (shown,) = [k for k in report.key_figures if k["label"].startswith(f"{source}: trucks per day in the month")]
     assert number(shown["value"]) == round(row["trucks_per_day"]), (shown, row)
+
+
+# ----------------------------------------------------------------------------------------- claims kcal
+
+def test_the_claims_kcal_evidence_is_the_clis_coverage_figure(
+    demo: Store, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A claim about May 2024's kcal/person/day is judged against `lifeline coverage`'s figure for that month
+    (the same function, runs and seed): each source's evidence value and interval are the CLI's."""
+    lo, hi = _month(2024, 5)
+    cli = cli_json(demo, "coverage", "--from", lo.isoformat(), "--to", hi.isoformat(), "--by", "month", "--area",
+                   "gaza-strip", monkeypatch=monkeypatch, capsys=capsys)
+    text = "In May 2024, about 1,900 kcal per person per day reached people in the Gaza Strip."
+    checked = demo.client.post("/api/v1/claims/check", json={"text": text, "date": hi.isoformat()}).json()
+    (claim,) = [c for c in checked["claims"] if c["indicator"] == "kcal_per_person"]
+    engine_rows = [e for e in claim["evidence"] if "coverage engine" in e["source"]]
+    assert engine_rows, claim["evidence"]
+    for row in [r for r in cli["rows"] if str(r["period"])[:10] == lo.isoformat()]:
+        source = str(row["sources"])
+        (ev,) = [e for e in engine_rows if e["source"].startswith(source)]
+        assert round(ev["value"]) == round(row["kcal_pp"]), ("claims evidence", source, ev, row["kcal_pp"])
+        interval = f"{row['kcal_pp_low']:,.0f}–{row['kcal_pp_high']:,.0f}"
+        assert interval in ev["note"], ("claims interval", source, ev["note"], interval)
