@@ -1,0 +1,197 @@
+"""Read an admin-boundaries GeoJSON (the form of OCHA's COD-AB files on HDX) one feature at a time.
+
+The file is streamed (ijson), so memory holds one feature, never the whole collection: a country's
+admin-2 file at full resolution runs to hundreds of megabytes. Every fault is one :class:`BadFile`
+line naming the file, the feature's index (0-based, as in the ``features`` array), the property and
+what was expected; nothing is stored before the whole file has been read once and found sound.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ijson
+
+from lifeline.errors import BadFile
+
+MAX_BYTES = 512 * 1024 * 1024  # OCHA's largest COD-AB admin-2 GeoJSON files are ~200 MB
+MAX_FEATURES = 50_000  # admin-3 of the largest countries has ~10,000 areas
+MAX_FEATURE_VERTICES = 5_000_000  # one area's rings together (a detailed coastline has ~1M)
+
+# COD-AB names the p-code of each level ADM0_PCODE ... ADM4_PCODE (newer files in lower case); the
+# feature's own code is the deepest one it carries.
+PCODE_PROPERTY = re.compile(r"^adm(\d)_pcode$", re.IGNORECASE)
+OTHER_CODE_PROPERTIES = ("pcode", "p_code", "code")
+WGS84_NAMES = ("crs84", "epsg::4326", "epsg:4326", "wgs84", "wgs 84")
+
+
+@dataclass(frozen=True)
+class Feature:
+    index: int
+    code_property: str
+    pcode: str
+    geometry: dict[str, Any]  # {"type": "Polygon" | "MultiPolygon", "coordinates": [...]}
+    vertices: int
+
+
+@dataclass
+class Survey:
+    """What one pass over the file found: the p-codes in order, vertex count and extent."""
+
+    code_property: str
+    codes: list[str]
+    vertices: int
+    bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+
+
+def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = None) -> BadFile:
+    where = f"feature {index}, property {prop!r}" if index is not None else f"property {prop!r}"
+    seen = "" if found is None else f", found {_show(found)}"
+    return BadFile(f"{where}: expected {expected}{seen}", file=str(path))
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def check_file(path: Path) -> None:
+    """The whole-file checks: exists, size, a FeatureCollection in WGS 84."""
+    if not path.is_file():
+        raise BadFile("expected a GeoJSON file, found no such file", file=str(path))
+    size = path.stat().st_size
+    if size == 0:
+        raise BadFile("expected a GeoJSON FeatureCollection, the file is empty", file=str(path))
+    if size > MAX_BYTES:
+        raise BadFile(f"expected at most {MAX_BYTES // 2**20} MB, the file has {size / 2**20:.0f} MB", file=str(path))
+    kind = _first(path, "type")
+    if kind != "FeatureCollection":
+        raise fault(path, None, "type", "'FeatureCollection' (an admin boundaries GeoJSON)", kind)
+    crs = _first(path, "crs.properties.name")
+    if crs is not None and not any(n in str(crs).lower() for n in WGS84_NAMES):
+        raise fault(path, None, "crs", "WGS 84 longitude/latitude (EPSG:4326 / CRS84); reproject the file first", crs)
+
+
+def _first(path: Path, prefix: str) -> Any:
+    """The first value at ``prefix`` (writers put ``type`` and ``crs`` before ``features``: found at once)."""
+    with path.open("rb") as f:
+        try:
+            return next(iter(ijson.items(f, prefix, use_float=True)), None)
+        except ijson.JSONError as exc:
+            raise BadFile(f"expected valid JSON: {exc}", file=str(path)) from None
+
+
+def features(path: Path, code_property: str | None) -> Iterator[Feature]:
+    """Each feature, checked: an object with a Polygon or MultiPolygon geometry and a p-code."""
+    prop = code_property
+    with path.open("rb") as f:
+        stream = ijson.items(f, "features.item", use_float=True)
+        index = -1
+        try:
+            for index, raw in enumerate(stream):
+                if index >= MAX_FEATURES:
+                    raise fault(path, index, "features", f"at most {MAX_FEATURES:,} features")
+                if not isinstance(raw, dict):
+                    raise fault(path, index, "features", "a GeoJSON Feature object", type(raw).__name__)
+                props = raw.get("properties")
+                if not isinstance(props, dict):
+                    raise fault(path, index, "properties", "an object holding the p-code")
+                if prop is None:
+                    prop = guess_code_property(path, index, props)
+                pcode = _pcode(path, index, prop, props)
+                geometry, vertices = _geometry(path, index, raw.get("geometry"))
+                yield Feature(index, prop, pcode, geometry, vertices)
+        except ijson.JSONError as exc:
+            raise BadFile(f"expected valid JSON after feature {index}: {exc}", file=str(path)) from None
+    if index < 0:
+        raise fault(path, None, "features", "at least one feature")
+
+
+def guess_code_property(path: Path, index: int, props: dict[str, Any]) -> str:
+    """The deepest ADMn_PCODE of the first feature, else pcode / code; else the user must name it."""
+    levels = sorted((int(m.group(1)), k) for k in props if (m := PCODE_PROPERTY.match(k)))
+    if levels:
+        return levels[-1][1]
+    for k in props:
+        if k.lower() in OTHER_CODE_PROPERTIES:
+            return k
+    raise fault(path, index, "ADMn_PCODE", "a p-code property (ADM1_PCODE, ADM2_PCODE..., pcode or code); "
+                "name it with --code-property", sorted(props)[:6])
+
+
+def _pcode(path: Path, index: int, prop: str, props: dict[str, Any]) -> str:
+    value = props.get(prop)
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise fault(path, index, prop, "a p-code (text)", value)
+    return str(value).strip()
+
+
+def _geometry(path: Path, index: int, geometry: Any) -> tuple[dict[str, Any], int]:
+    if not isinstance(geometry, dict):
+        raise fault(path, index, "geometry", "a Polygon or MultiPolygon", geometry)
+    kind = geometry.get("type")
+    if kind not in ("Polygon", "MultiPolygon"):
+        raise fault(path, index, "geometry", "a Polygon or MultiPolygon (admin areas, not points or lines)", kind)
+    coords = geometry.get("coordinates")
+    polygons = [coords] if kind == "Polygon" else coords
+    if not isinstance(polygons, list) or not polygons:
+        raise fault(path, index, "geometry", f"the coordinates of a {kind}")
+    vertices = 0
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            raise fault(path, index, "geometry", "a polygon as a list of rings")
+        for ring in polygon:
+            vertices += _ring(path, index, ring)
+            if vertices > MAX_FEATURE_VERTICES:
+                raise fault(path, index, "geometry", f"at most {MAX_FEATURE_VERTICES:,} vertices in one area")
+    return {"type": kind, "coordinates": coords}, vertices
+
+
+def _ring(path: Path, index: int, ring: Any) -> int:
+    if not isinstance(ring, list) or len(ring) < 4:
+        raise fault(path, index, "geometry", "a linear ring of at least 4 positions")
+    for position in ring:
+        if (not isinstance(position, list) or len(position) < 2
+                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in position[:2])):
+            raise fault(path, index, "geometry", "positions [longitude, latitude]", position)
+        lon, lat = position[0], position[1]
+        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
+            raise fault(path, index, "geometry", "longitude -180..180 and latitude -90..90 (WGS 84 degrees; "
+                        "a projected file must be reprojected first)", position[:2])
+    if ring[0][:2] != ring[-1][:2]:
+        raise fault(path, index, "geometry", "a closed ring (its last position equal to its first)")
+    return len(ring)
+
+
+def survey(path: Path, code_property: str | None) -> Survey:
+    """One checked pass over the file: its p-codes (each once), vertices and extent, in bounded memory."""
+    check_file(path)
+    codes: list[str] = []
+    first: dict[str, int] = {}
+    vertices = 0
+    west, south, east, north = math.inf, math.inf, -math.inf, -math.inf
+    prop = code_property or ""
+    for feat in features(path, code_property):
+        prop = feat.code_property
+        if feat.pcode in first:
+            raise fault(path, feat.index, prop, f"each p-code once, {feat.pcode!r} is also feature {first[feat.pcode]}")
+        first[feat.pcode] = feat.index
+        codes.append(feat.pcode)
+        vertices += feat.vertices
+        for lon, lat in _positions(feat.geometry):
+            west, east = min(west, lon), max(east, lon)
+            south, north = min(south, lat), max(north, lat)
+    return Survey(prop, codes, vertices, (west, south, east, north))
+
+
+def _positions(geometry: dict[str, Any]) -> Iterator[tuple[float, float]]:
+    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
+    for polygon in polygons:
+        for ring in polygon:
+            for p in ring:
+                yield p[0], p[1]
