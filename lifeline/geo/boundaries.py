@@ -78,6 +78,13 @@ def depth(code: str, ctx: contexts.Context) -> int:
     return steps
 
 
+def peers(ctx: contexts.Context, level: int, outlined: set[str]) -> list[str]:
+    """The context's areas a boundaries file of ``level`` should outline: those at that depth of the types
+    it outlines (governorates, districts), not analysis areas that share the depth (Gaza's north/south)."""
+    types = {ctx.places[c].type for c in outlined if c in ctx.places}
+    return [c for c in ctx.areas if c != ctx.code and depth(c, ctx) == level and ctx.places[c].type in types]
+
+
 def _lookup(conn: Connection, ctx: contexts.Context) -> dict[str, str]:
     """Each admin area of the context by its code and by each alias (p-codes are often kept as aliases)."""
     t = schema.locations
@@ -145,7 +152,7 @@ def import_boundaries(
         example = next(iter(ctx.children(ctx.code)), ctx.code)
         raise geojson_read.fault(path, 0, prop, f"p-codes of places of context {ctx.code} (e.g. {example!r})",
                                  found.codes[0])
-    missing = [c for c in ctx.areas if c != ctx.code and depth(c, ctx) == level and c not in matched.values()]
+    missing = [c for c in peers(ctx, level, set(matched.values())) if c not in matched.values()]
     tol = simplify.tolerance(found.bounds)
     report = BoundaryReport(ctx.code, level, str(path), prop, len(found.codes), len(matched), found.vertices, 0,
                             unmatched, missing)

@@ -85,8 +85,7 @@ def drawing(conn: Connection, ctx: Context | None, width: float = 520.0, height:
     if unplaced:
         notes.append(f"entry points without coordinates, not drawn: {', '.join(unplaced)}")
     if imported is not None and ctx is not None:
-        absent = [c for c in ctx.areas if c != ctx.code and boundaries.depth(c, ctx) == imported.level
-                  and c not in outlines]
+        absent = [c for c in boundaries.peers(ctx, imported.level, set(outlines)) if c not in outlines]
         if absent:
             notes.append(f"areas without an imported outline, not drawn: {', '.join(absent)}")
     return _fit(width, height, pad, basis, outlines, points, sources, notes,

@@ -55,6 +55,11 @@ def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = 
     return BadFile(f"{where}: expected {expected}{seen}", file=str(path))
 
 
+def _first_line(exc: Exception) -> str:
+    """The parser's message without the excerpt it draws on the following lines."""
+    return (str(exc).strip().splitlines() or ["unreadable"])[0]
+
+
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -83,7 +88,7 @@ def _first(path: Path, prefix: str) -> Any:
         try:
             return next(iter(ijson.items(f, prefix, use_float=True)), None)
         except ijson.JSONError as exc:
-            raise BadFile(f"expected valid JSON: {exc}", file=str(path)) from None
+            raise BadFile(f"expected valid JSON: {_first_line(exc)}", file=str(path)) from None
 
 
 def features(path: Path, code_property: str | None) -> Iterator[Feature]:
@@ -107,7 +112,7 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                 geometry, vertices = _geometry(path, index, raw.get("geometry"))
                 yield Feature(index, prop, pcode, geometry, vertices)
         except ijson.JSONError as exc:
-            raise BadFile(f"expected valid JSON after feature {index}: {exc}", file=str(path)) from None
+            raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
     if index < 0:
         raise fault(path, None, "features", "at least one feature")
 
