@@ -41,7 +41,7 @@ def import_cmd(
     report = boundaries.import_boundaries(engine(), path, context=context, code_property=code_property,
                                           publisher=publisher, title=title, url=url, imported_by="cli")
     for line in report.lines():
-        console.print(line, markup=False, highlight=False)
+        console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
 @group.command("list")

@@ -89,7 +89,7 @@ def init_cmd(
         from lifeline.geo.boundaries import import_boundaries
 
         for line in import_boundaries(store, path, imported_by="context init").lines():
-            console.print(line, markup=False, highlight=False)
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     for ctx in _contexts(store):
         if ctx.code in before:
             continue

@@ -40,7 +40,7 @@ class BoundaryReport:
     replaced: bool = False
 
     def lines(self) -> list[str]:
-        out = [f"{self.path}: {self.stored} of {self.features_read} areas stored for context {self.context} "
+        out = [f"{Path(self.path).name}: {self.stored} of {self.features_read} areas stored for context {self.context} "
                f"(level {self.level}, p-codes from {self.code_property!r}); {self.vertices_read:,} vertices "
                f"simplified to {self.vertices_kept:,} for display" + ("; replaces the earlier set" if self.replaced
                                                                        else "")]

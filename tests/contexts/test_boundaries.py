@@ -205,3 +205,14 @@ def test_sitrep_map_draws_the_context_boundaries(zarqa: Engine) -> None:
     assert 'data-basis="boundaries"' in after.map_svg and after.map_svg.count("<path") == 3
     assert after.map_svg.count("<circle") == 2 and "River Port" in after.map_svg
     assert "XZ0" not in after.map_svg  # names, never codes
+
+
+def test_context_init_imports_the_folder_boundaries_after_its_places(sqlite_store: Engine,
+                                                                     lifeline: Callable[..., Ran]) -> None:
+    from tests.contexts.conftest import EXAMPLE
+
+    ran = lifeline(sqlite_store, "context", "init", str(EXAMPLE))
+    assert ran.returncode == 0, ran.stderr
+    assert "5-boundaries.geojson: 3 of 3 areas stored for context XZ (level 1" in ran.stdout
+    listed = lifeline(sqlite_store, "boundaries", "list", "--format", "json")
+    assert [(r["context"], r["level"], r["areas"]) for r in json.loads(listed.stdout)["rows"]] == [("XZ", 1, 3)]
