@@ -41,7 +41,7 @@ class BoundaryReport:
 
     def lines(self) -> list[str]:
         out = [f"{Path(self.path).name}: {self.stored} of {self.features_read} areas stored for context {self.context} "
-               f"(level {self.level}, p-codes from {self.code_property!r}); {self.vertices_read:,} vertices "
+               f"(level {self.level}, p-codes from {self.code_property!r}); their {self.vertices_read:,} vertices "
                f"simplified to {self.vertices_kept:,} for display" + ("; replaces the earlier set" if self.replaced
                                                                        else "")]
         if self.unmatched:
@@ -154,8 +154,8 @@ def import_boundaries(
                                  found.codes[0])
     missing = [c for c in peers(ctx, level, set(matched.values())) if c not in matched.values()]
     tol = simplify.tolerance(found.bounds)
-    report = BoundaryReport(ctx.code, level, str(path), prop, len(found.codes), len(matched), found.vertices, 0,
-                            unmatched, missing)
+    report = BoundaryReport(ctx.code, level, str(path), prop, len(found.codes), len(matched), 0, 0, unmatched,
+                            missing)
     now = datetime.now(UTC)
     with engine.begin() as conn:
         old = conn.execute(select(boundary_sets.c.id).where(boundary_sets.c.context == ctx.code,
@@ -170,16 +170,17 @@ def import_boundaries(
             source_id=source_id, imported_at=now, imported_by=imported_by, features_read=len(found.codes),
             vertices_read=found.vertices, vertices_kept=0, tolerance_deg=tol, unmatched=unmatched,
         ))
-        kept = 0
+        kept = read = 0
         for feat in geojson_read.features(path, prop):
             if feat.pcode not in matched:
                 continue
             geometry, vertices = simplify.simplified(feat.geometry, tol)
-            kept += vertices
+            kept, read = kept + vertices, read + feat.vertices
             conn.execute(insert(boundaries).values(set_id=set_id, code=matched[feat.pcode], pcode=feat.pcode,
                                                    geometry=geometry))
-        conn.execute(boundary_sets.update().where(boundary_sets.c.id == set_id).values(vertices_kept=kept))
-    report.vertices_kept = kept
+        conn.execute(boundary_sets.update().where(boundary_sets.c.id == set_id)
+                     .values(vertices_read=read, vertices_kept=kept))
+    report.vertices_read, report.vertices_kept = read, kept
     return report
 
 
