@@ -223,14 +223,20 @@ def sets(conn: Connection, context: str | None = None) -> list[dict[str, Any]]:
     return out
 
 
-def stored(conn: Connection, context: str) -> StoredBoundaries | None:
-    """The context's outlines at its finest imported level, or None when none were imported."""
+def latest_set(conn: Connection, context: str) -> Any:
+    """The row of the context's finest imported level (id, level, path, imported_at, its source), or None."""
     b, s = boundary_sets, schema.sources
-    row = conn.execute(
+    return conn.execute(
         select(b.c.id, b.c.level, b.c.path, b.c.imported_at, s.c.publisher, s.c.title, s.c.url, s.c.retrieved)
         .select_from(b.join(s, b.c.source_id == s.c.id)).where(b.c.context == context)
         .order_by(b.c.level.desc()).limit(1)
     ).first()
+
+
+def stored(conn: Connection, context: str, row: Any = None) -> StoredBoundaries | None:
+    """The context's outlines at its finest imported level (``row``: its :func:`latest_set`, when already
+    read), or None when none were imported."""
+    row = row if row is not None else latest_set(conn, context)
     if row is None:
         return None
     shapes = {code: geometry for code, geometry in

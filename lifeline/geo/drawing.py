@@ -10,7 +10,7 @@ at the scale of a district or a governorate), and fitted into the view box with 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from shapely.geometry import shape
@@ -57,17 +57,39 @@ class Drawing:
         return next((p for p in self.points if p.code == code), None)
 
 
+_DRAWN: dict[Any, Drawing] = {}  # projected maps by what they are drawn from (see drawing())
+_DRAWN_MAX = 32
+
+
 def drawing(conn: Connection, ctx: Context | None, width: float = 520.0, height: float = 560.0,
             pad: float = 24.0) -> Drawing:
-    """The map of ``ctx`` (None: a store without places, drawn as Gaza's schematic, as before contexts)."""
-    imported = boundaries.stored(conn, ctx.code) if ctx is not None else None
+    """The map of ``ctx`` (None: a store without places, drawn as Gaza's schematic, as before contexts).
+
+    Projecting a country's outlines costs tens of milliseconds, so a drawing is kept while what it is drawn
+    from is unchanged: the store, the context's places, its boundary set (id and import time) and its
+    entry points' coordinates, all read here on every call (two small queries)."""
+    latest = boundaries.latest_set(conn, ctx.code) if ctx is not None else None
+    recorded, unplaced = _recorded_points(conn, ctx) if ctx is not None else ({}, [])
+    key = (conn.engine.url.render_as_string(hide_password=True), tuple(ctx.places.values()) if ctx else None,
+           (latest.id, latest.imported_at) if latest is not None else None, tuple(sorted(recorded.items())),
+           width, height, pad)
+    if key not in _DRAWN:
+        if len(_DRAWN) >= _DRAWN_MAX:
+            _DRAWN.pop(next(iter(_DRAWN)))
+        _DRAWN[key] = _draw(conn, ctx, latest, recorded, unplaced, width, height, pad)
+    kept = _DRAWN[key]  # the caller gets its own lists: a face adding to them leaves the kept drawing as it was
+    return replace(kept, sources=[dict(s) for s in kept.sources], notes=list(kept.notes))
+
+
+def _draw(conn: Connection, ctx: Context | None, latest: Any, recorded: dict[str, tuple[float, float, str]],
+          unplaced: list[str], width: float, height: float, pad: float) -> Drawing:
+    imported = boundaries.stored(conn, ctx.code, latest) if ctx is not None and latest is not None else None
     outlines: dict[str, dict[str, Any]] = {}
     points: dict[str, tuple[float, float, str]] = {}
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
     if imported is not None and ctx is not None:
-        basis, outlines, sources = "boundaries", imported.shapes, [imported.source]
-        points, unplaced = _recorded_points(conn, ctx)
+        basis, outlines, sources, points = "boundaries", imported.shapes, [imported.source], recorded
     elif ctx is None or ctx.members & schematic.codes():
         basis, sources, unplaced = "schematic", [schematic.SOURCE], []
         for f in schematic.features():
@@ -78,7 +100,7 @@ def drawing(conn: Connection, ctx: Context | None, width: float = 520.0, height:
             else:
                 outlines[f.code] = f.geometry
     else:
-        points, unplaced = _recorded_points(conn, ctx)
+        points = recorded
         basis = "points" if points else "none"
         notes.append(f"no boundaries imported for {ctx.code} (`lifeline boundaries import FILE`): "
                      "its areas are listed without outlines")

@@ -22,11 +22,11 @@ LABEL_ROOM = 170.0  # the entry points' names run east of the areas
 def crossings_map(conn: Connection, ctx: Context | None, items: list[dict[str, Any]],
                   name: Callable[[Any], str]) -> str:
     """Areas in outline, entry points as dots in their status colour, each labelled with its name; empty
-    when none of the entry points asked can be placed on the context's map."""
+    when the context's map has neither an outline nor one of the entry points asked."""
     status = {str(i["place"]): i for i in items}
     drawn = drawing.drawing(conn, ctx, WIDTH, HEIGHT, PAD)
     placed = [p for p in drawn.points if p.code in status]
-    if not placed:
+    if not placed and not drawn.areas:
         return ""
     box = f"0 0 {drawn.width + LABEL_ROOM:.0f} {drawn.height:.0f}"
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" data-basis="{drawn.basis}">']

@@ -216,3 +216,24 @@ def test_context_init_imports_the_folder_boundaries_after_its_places(sqlite_stor
     assert "5-boundaries.geojson: 3 of 3 areas stored for context XZ (level 1" in ran.stdout
     listed = lifeline(sqlite_store, "boundaries", "list", "--format", "json")
     assert [(r["context"], r["level"], r["areas"]) for r in json.loads(listed.stdout)["rows"]] == [("XZ", 1, 3)]
+
+
+def test_a_kept_drawing_follows_a_new_import_and_moved_coordinates(zarqa: Engine, tmp_path: Path) -> None:
+    from sqlalchemy import update
+
+    boundaries.import_boundaries(zarqa, BOUNDARIES)
+    with zarqa.connect() as conn:
+        first = drawing.drawing(conn, contexts.resolve(conn, "XZ"))
+        first.notes.append("a face's own note")  # the caller's copy: the kept drawing is not changed
+        again = drawing.drawing(conn, contexts.resolve(conn, "XZ"))
+    assert again.areas == first.areas and "a face's own note" not in again.notes
+    doc = example()
+    doc["features"] = doc["features"][:2]
+    boundaries.import_boundaries(zarqa, write(tmp_path / "two.geojson", doc))
+    with zarqa.begin() as conn:
+        conn.execute(update(schema.locations).where(schema.locations.c.code == "north-gate").values(lat=15.2))
+    with zarqa.connect() as conn:
+        after = drawing.drawing(conn, contexts.resolve(conn, "XZ"))
+    assert {a.code for a in after.areas} == {"XZ01", "XZ02"}
+    gate = after.point("north-gate")
+    assert gate is not None and gate.lat == 15.2
