@@ -121,30 +121,33 @@ def wiggly_districts(n: int) -> dict[str, Any]:
         for code, ring in rings.items()]}
 
 
-def boundaries_child(vertices: int) -> None:
-    """One import of a generated file with ``vertices`` vertices in all (run in a fresh process)."""
+def boundaries_child(path: Path) -> None:
+    """One import of a generated file into a new store (run in a fresh process: its peak is the import's)."""
     from lifeline.geo.boundaries import import_boundaries
     from lifeline.ingest.service import import_file
     from lifeline.store.engine import open_store
 
     with tempfile.TemporaryDirectory(prefix="lifeline-bench-boundaries-") as tmp:
-        folder = Path(tmp)
-        engine = open_store(f"sqlite:///{folder / 'b.db'}")
+        engine = open_store(f"sqlite:///{Path(tmp) / 'b.db'}")
         import_file(engine, EXAMPLE / "1-places.csv")
-        path = folder / "surveyed.geojson"
-        path.write_text(json.dumps(wiggly_districts(max(vertices // 6, 10))), encoding="utf-8")
-        size_mb = path.stat().st_size / 1e6
         started = time.perf_counter()
         report = import_boundaries(engine, path)
         seconds = time.perf_counter() - started
         engine.dispose()
+    size_mb = path.stat().st_size / 1e6
     report_from_child(report.vertices_read, seconds, f"file {size_mb:.0f} MB; {report.vertices_kept:,} vertices kept")
 
 
 def part_two(sizes: list[int]) -> str:
     script = Path(__file__).resolve()
-    results = [run_child(f"boundaries import, {n:,} vertices", python_child(script, "--boundaries-child", str(n)))
-               for n in sizes]
+    results = []
+    with tempfile.TemporaryDirectory(prefix="lifeline-bench-geojson-") as tmp:
+        for n in sizes:
+            path = Path(tmp) / f"surveyed-{n}.geojson"  # written here, so the child's peak is the import's alone
+            path.write_text(json.dumps(wiggly_districts(max(n // 6, 10))), encoding="utf-8")
+            results.append(run_child(f"boundaries import, {n:,} vertices",
+                                     python_child(script, "--boundaries-child", str(path))))
+            path.unlink()
     return render("Boundaries import (rows = vertices read; one fresh process each, peak = its max RSS)", results)
 
 
@@ -152,9 +155,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs of the coverage query (CLI default)")
-    parser.add_argument("--vertices", default="100000,1000000,4000000")
+    parser.add_argument("--vertices", default="100000,1000000,4000000", help="vertices of each generated file")
     parser.add_argument("--quick", action="store_true", help="2 repeats, 100 runs, 100,000 vertices")
-    parser.add_argument("--boundaries-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--boundaries-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.boundaries_child:
         boundaries_child(args.boundaries_child)

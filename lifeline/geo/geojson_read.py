@@ -16,12 +16,13 @@ from pathlib import Path
 from typing import Any
 
 import ijson
+import numpy as np
 
 from lifeline.errors import BadFile
 
 MAX_BYTES = 512 * 1024 * 1024  # OCHA's largest COD-AB admin-2 GeoJSON files are ~200 MB
 MAX_FEATURES = 50_000  # admin-3 of the largest countries has ~10,000 areas
-MAX_FEATURE_VERTICES = 5_000_000  # one area's rings together (a detailed coastline has ~1M)
+MAX_FEATURE_VERTICES = 2_000_000  # one area's rings together (~250 MB parsed); a detailed coastline has ~1M
 
 # COD-AB names the p-code of each level ADM0_PCODE ... ADM4_PCODE (newer files in lower case); the
 # feature's own code is the deepest one it carries.
@@ -37,6 +38,7 @@ class Feature:
     pcode: str
     geometry: dict[str, Any]  # {"type": "Polygon" | "MultiPolygon", "coordinates": [...]}
     vertices: int
+    bounds: tuple[float, float, float, float]  # west, south, east, north
 
 
 @dataclass
@@ -109,8 +111,8 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                 if prop is None:
                     prop = guess_code_property(path, index, props)
                 pcode = _pcode(path, index, prop, props)
-                geometry, vertices = _geometry(path, index, raw.get("geometry"))
-                yield Feature(index, prop, pcode, geometry, vertices)
+                geometry, vertices, bounds = _geometry(path, index, raw.get("geometry"))
+                yield Feature(index, prop, pcode, geometry, vertices, bounds)
         except ijson.JSONError as exc:
             raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
     if index < 0:
@@ -136,7 +138,7 @@ def _pcode(path: Path, index: int, prop: str, props: dict[str, Any]) -> str:
     return str(value).strip()
 
 
-def _geometry(path: Path, index: int, geometry: Any) -> tuple[dict[str, Any], int]:
+def _geometry(path: Path, index: int, geometry: Any) -> tuple[dict[str, Any], int, Bounds]:
     if not isinstance(geometry, dict):
         raise fault(path, index, "geometry", "a Polygon or MultiPolygon", geometry)
     kind = geometry.get("type")
@@ -146,31 +148,56 @@ def _geometry(path: Path, index: int, geometry: Any) -> tuple[dict[str, Any], in
     polygons = [coords] if kind == "Polygon" else coords
     if not isinstance(polygons, list) or not polygons:
         raise fault(path, index, "geometry", f"the coordinates of a {kind}")
-    vertices = 0
+    vertices, bounds = 0, EMPTY
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
             raise fault(path, index, "geometry", "a polygon as a list of rings")
         for ring in polygon:
-            vertices += _ring(path, index, ring)
+            count, extent = _ring(path, index, ring)
+            vertices, bounds = vertices + count, _union(bounds, extent)
             if vertices > MAX_FEATURE_VERTICES:
                 raise fault(path, index, "geometry", f"at most {MAX_FEATURE_VERTICES:,} vertices in one area")
-    return {"type": kind, "coordinates": coords}, vertices
+    return {"type": kind, "coordinates": coords}, vertices, bounds
 
 
-def _ring(path: Path, index: int, ring: Any) -> int:
+Bounds = tuple[float, float, float, float]  # west, south, east, north
+
+
+def _ring(path: Path, index: int, ring: Any) -> tuple[int, Bounds]:
+    """A ring's vertex count and extent, checked as one array (a surveyed ring has 10⁵–10⁶ positions);
+    a ring the array cannot hold (text, ragged positions) is walked position by position to name the fault."""
     if not isinstance(ring, list) or len(ring) < 4:
         raise fault(path, index, "geometry", "a linear ring of at least 4 positions")
+    try:
+        xy = np.array(ring)
+    except (ValueError, TypeError):
+        xy = None
+    if xy is None or xy.ndim != 2 or xy.shape[1] < 2 or xy.dtype.kind not in "fiu":
+        _walk(path, index, ring)  # raises with the position at fault, unless the ring is only irregular
+        xy = np.array([p[:2] for p in ring], dtype=float)
+    lon, lat = xy[:, 0].astype(float), xy[:, 1].astype(float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat) & (np.abs(lon) <= 180) & (np.abs(lat) <= 90))
+    if bad.any():
+        first = int(np.argmax(bad))
+        raise fault(path, index, "geometry", "longitude -180..180 and latitude -90..90 (WGS 84 degrees; "
+                    "a projected file must be reprojected first)", [float(lon[first]), float(lat[first])])
+    if lon[0] != lon[-1] or lat[0] != lat[-1]:
+        raise fault(path, index, "geometry", "a closed ring (its last position equal to its first)")
+    return len(ring), (float(lon.min()), float(lat.min()), float(lon.max()), float(lat.max()))
+
+
+def _walk(path: Path, index: int, ring: list[Any]) -> None:
     for position in ring:
         if (not isinstance(position, list) or len(position) < 2
                 or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in position[:2])):
             raise fault(path, index, "geometry", "positions [longitude, latitude]", position)
-        lon, lat = position[0], position[1]
-        if not (math.isfinite(lon) and math.isfinite(lat) and -180 <= lon <= 180 and -90 <= lat <= 90):
-            raise fault(path, index, "geometry", "longitude -180..180 and latitude -90..90 (WGS 84 degrees; "
-                        "a projected file must be reprojected first)", position[:2])
-    if ring[0][:2] != ring[-1][:2]:
-        raise fault(path, index, "geometry", "a closed ring (its last position equal to its first)")
-    return len(ring)
+
+
+def _union(a: Bounds, b: Bounds) -> Bounds:
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+EMPTY: Bounds = (math.inf, math.inf, -math.inf, -math.inf)
 
 
 def survey(path: Path, code_property: str | None) -> Survey:
@@ -179,7 +206,7 @@ def survey(path: Path, code_property: str | None) -> Survey:
     codes: list[str] = []
     first: dict[str, int] = {}
     vertices = 0
-    west, south, east, north = math.inf, math.inf, -math.inf, -math.inf
+    bounds = EMPTY
     prop = code_property or ""
     for feat in features(path, code_property):
         prop = feat.code_property
@@ -188,15 +215,5 @@ def survey(path: Path, code_property: str | None) -> Survey:
         first[feat.pcode] = feat.index
         codes.append(feat.pcode)
         vertices += feat.vertices
-        for lon, lat in _positions(feat.geometry):
-            west, east = min(west, lon), max(east, lon)
-            south, north = min(south, lat), max(north, lat)
-    return Survey(prop, codes, vertices, (west, south, east, north))
-
-
-def _positions(geometry: dict[str, Any]) -> Iterator[tuple[float, float]]:
-    polygons = [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
-    for polygon in polygons:
-        for ring in polygon:
-            for p in ring:
-                yield p[0], p[1]
+        bounds = _union(bounds, feat.bounds)
+    return Survey(prop, codes, vertices, bounds)
