@@ -76,12 +76,34 @@ def check_file(path: Path) -> None:
         raise BadFile("expected a GeoJSON FeatureCollection, the file is empty", file=str(path))
     if size > MAX_BYTES:
         raise BadFile(f"expected at most {MAX_BYTES // 2**20} MB, the file has {size / 2**20:.0f} MB", file=str(path))
-    kind = _first(path, "type")
+    kind, crs = _head(path)
+    if kind is None:  # a writer that puts "type" after "features": look for it through the whole file
+        kind = _first(path, "type")
     if kind != "FeatureCollection":
         raise fault(path, None, "type", "'FeatureCollection' (an admin boundaries GeoJSON)", kind)
-    crs = _first(path, "crs.properties.name")
     if crs is not None and not any(n in str(crs).lower() for n in WGS84_NAMES):
         raise fault(path, None, "crs", "WGS 84 longitude/latitude (EPSG:4326 / CRS84); reproject the file first", crs)
+
+
+def _head(path: Path) -> tuple[Any, Any]:
+    """The top-level ``type`` and ``crs`` name, read up to the ``features`` key only (writers put them first),
+    so the header costs nothing against a pass over the features. A crs after the features is not seen;
+    projected coordinates are still refused by the range check of each position."""
+    kind = crs = None
+    with path.open("rb") as f:
+        try:
+            for prefix, event, value in ijson.parse(f, use_float=True):
+                if prefix == "" and event == "map_key" and value == "features":
+                    break
+                if prefix == "type" and event == "string":
+                    kind = value
+                elif prefix == "crs.properties.name" and event == "string":
+                    crs = value
+                elif prefix == "" and event in ("start_array", "string", "number", "boolean", "null"):
+                    break  # not an object at the top: the type check says so
+        except ijson.JSONError as exc:
+            raise BadFile(f"expected valid JSON: {_first_line(exc)}", file=str(path)) from None
+    return kind, crs
 
 
 def _first(path: Path, prefix: str) -> Any:
