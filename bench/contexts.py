@@ -160,6 +160,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs of the coverage query (CLI default)")
     parser.add_argument("--vertices", default="100000,1000000,4000000", help="vertices of each generated file")
     parser.add_argument("--quick", action="store_true", help="2 repeats, 100 runs, 100,000 vertices")
+    parser.add_argument("--only", choices=["queries", "boundaries"], help="run one part only")
     parser.add_argument("--boundaries-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.boundaries_child:
@@ -168,11 +169,14 @@ def main() -> None:
     if args.quick:
         args.repeat, args.runs, args.vertices = 2, 100, "100000"
     missing = [name for name in LISTS if not (SHARED_DATA / name).exists()]
-    if missing:
+    if args.only == "boundaries":
+        pass
+    elif missing:
         print(f"part 1 skipped: needs {', '.join(missing)} in {SHARED_DATA}")
     else:
         print(part_one(args.repeat, args.runs), end="\n\n", flush=True)
-    print(part_two([int(n) for n in args.vertices.split(",")]))
+    if args.only != "queries":
+        print(part_two([int(n) for n in args.vertices.split(",")]))
 
 
 if __name__ == "__main__":

@@ -178,6 +178,7 @@ def import_boundaries(
             kept, read = kept + vertices, read + feat.vertices
             conn.execute(insert(boundaries).values(set_id=set_id, code=matched[feat.pcode], pcode=feat.pcode,
                                                    geometry=geometry))
+            del feat  # one area's coordinates in memory at a time
         conn.execute(boundary_sets.update().where(boundary_sets.c.id == set_id)
                      .values(vertices_read=read, vertices_kept=kept))
     report.vertices_read, report.vertices_kept = read, kept

@@ -135,6 +135,7 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                 pcode = _pcode(path, index, prop, props)
                 geometry, vertices, bounds = _geometry(path, index, raw.get("geometry"))
                 yield Feature(index, prop, pcode, geometry, vertices, bounds)
+                del raw, props, geometry  # hold one area at a time, not this one while the next is parsed
         except ijson.JSONError as exc:
             raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
     if index < 0:
@@ -238,4 +239,5 @@ def survey(path: Path, code_property: str | None) -> Survey:
         codes.append(feat.pcode)
         vertices += feat.vertices
         bounds = _union(bounds, feat.bounds)
+        del feat
     return Survey(prop, codes, vertices, bounds)
