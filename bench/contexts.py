@@ -158,7 +158,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--runs", type=int, default=1000, help="Monte Carlo runs of the coverage query (CLI default)")
-    parser.add_argument("--vertices", default="100000,1000000,4000000", help="vertices of each generated file")
+    parser.add_argument("--vertices", default="100000,1000000,2400000", help="vertices of each generated file")
     parser.add_argument("--quick", action="store_true", help="2 repeats, 100 runs, 100,000 vertices")
     parser.add_argument("--only", choices=["queries", "boundaries"], help="run one part only")
     parser.add_argument("--boundaries-child", type=Path, help=argparse.SUPPRESS)

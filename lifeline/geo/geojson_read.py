@@ -22,7 +22,7 @@ from lifeline.errors import BadFile
 
 MAX_BYTES = 512 * 1024 * 1024  # OCHA's largest COD-AB admin-2 GeoJSON files are ~200 MB
 MAX_FEATURES = 50_000  # admin-3 of the largest countries has ~10,000 areas
-MAX_FEATURE_VERTICES = 2_000_000  # one area's rings together (~250 MB parsed); a detailed coastline has ~1M
+MAX_FEATURE_VERTICES = 1_000_000  # one area's rings: ~0.5 GB parsed (bench/contexts.py); COD-AB areas far fewer
 
 # COD-AB names the p-code of each level ADM0_PCODE ... ADM4_PCODE (newer files in lower case); the
 # feature's own code is the deepest one it carries.
