@@ -57,6 +57,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "assumptions": ("lifeline.cli.assumptions", "Assumption sets: the named, sourced constants behind every figure."),
     "context": ("lifeline.cli.context",
                 "Contexts (areas of operation): list them, show one, set one up from a folder of files."),
+    "boundaries": ("lifeline.cli.boundaries",
+                   "Admin boundaries (GeoJSON keyed by p-code, e.g. OCHA COD-AB) for a context's map: import, list."),
     "reference": ("lifeline.cli.reference",
                   "The bundled reference data set (locations, population, crossing status, needs...)."),
     "serve": ("lifeline.cli.serve", "Serve the dashboard and the API (/api/v1, OpenAPI at /openapi.json)."),

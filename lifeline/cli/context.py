@@ -74,15 +74,22 @@ def init_cmd(
 
     if not folder.is_dir():
         raise UserError("expected a folder of HXL files", file=str(folder))
-    files = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
-    if not files:
+    found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
+    if not found:
         raise UserError("the folder holds no files", file=str(folder))
+    outlines = [p for p in found if p.suffix.lower() == ".geojson"]  # boundaries, once the places are in
+    files = [p for p in found if p not in outlines]
     ordered = sorted(files, key=lambda p: (ORDER.get(parse(p)[1].target, 3), p.name))  # refuses a bad file first
     store = engine()
     before = {c.code for c in _contexts(store)}
     for path in ordered:
         report = import_file(store, path, imported_by="context init")
         console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
+    for path in outlines:
+        from lifeline.geo.boundaries import import_boundaries
+
+        for line in import_boundaries(store, path, imported_by="context init").lines():
+            console.print(line, markup=False, highlight=False, soft_wrap=True)
     for ctx in _contexts(store):
         if ctx.code in before:
             continue

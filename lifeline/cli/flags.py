@@ -10,6 +10,7 @@ from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
 from lifeline.formats import Column, ResultTable
+from lifeline.model import contexts
 from lifeline.store import queries
 
 
@@ -20,11 +21,15 @@ def flags_cmd(
     flag: Annotated[
         str | None, typer.Option("--flag", help="Only this flag, e.g. quantity<=0, unknown-unit, unmapped-commodity.")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Rows kept with flags (never silently fixed or dropped), to check against the published file."""
     with engine().connect() as conn:
-        rows = queries.flagged_deliveries(conn, dataset_id=dataset, flag=flag, series=series)
+        sc = contexts.scope(conn, context)
+        rows = queries.flagged_deliveries(conn, dataset_id=dataset, flag=flag, series=series, scope=sc.deliveries)
     emit(
         ResultTable(
             title="Flagged delivery rows",
@@ -37,7 +42,7 @@ def flags_cmd(
             ],
             rows=rows,
             notes=["flagged rows are stored and counted as imported; flags say what to check, nothing was changed"],
-            query={"series": series, "dataset": dataset, "flag": flag},
+            query={"series": series, "dataset": dataset, "flag": flag, "context": sc.code},
         ),
         fmt,
     )

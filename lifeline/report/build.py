@@ -432,7 +432,7 @@ def build(
     for k in key:
         k["label"], k["note"] = name.text(k["label"]), name.text(k.get("note") or "")
     place = _place_name(sc, lang)
-    map_svg = crossings_map(crossing_items, name) if crossing_items else ""
+    map_svg = crossings_map(conn, sc.context, crossing_items, name) if crossing_items else ""
     report = Report(
         lang=lang,
         title=t("title_of").format(place=place) if place else t("title"),

@@ -1,5 +1,7 @@
-"""The sitrep's small map: the shipped schematic of the Gaza Strip with each crossing coloured by the status
-the key figures give it (the Overview's colours), drawn as inline SVG so the PDF needs no tiles or network."""
+"""The sitrep's small map: the context's areas in outline (imported boundaries, else Gaza's schematic) with
+each entry point coloured by the status the key figures give it (the Overview's colours), drawn as inline
+SVG so the PDF needs no tiles or network. The shapes come from the core (``lifeline.geo.drawing``), the
+same the web map draws."""
 
 from __future__ import annotations
 
@@ -7,33 +9,36 @@ from collections.abc import Callable
 from html import escape
 from typing import Any
 
-from lifeline.web import charts, mapsvg
+from sqlalchemy import Connection
 
-LABEL_ROOM = 170.0  # the crossings' names run east of the strip
+from lifeline.geo import drawing
+from lifeline.model.contexts import Context
+from lifeline.web import charts
+
+WIDTH, HEIGHT, PAD = 520.0, 560.0, 24.0
+LABEL_ROOM = 170.0  # the entry points' names run east of the areas
 
 
-def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:
-    """Governorates in outline, crossings as dots in their status colour, each labelled with its name; empty
-    when none of the crossings asked is on the shipped schematic (another context's places are not drawn
-    over Gaza's outline)."""
+def crossings_map(conn: Connection, ctx: Context | None, items: list[dict[str, Any]],
+                  name: Callable[[Any], str]) -> str:
+    """Areas in outline, entry points as dots in their status colour, each labelled with its name; empty
+    when the context's map has neither an outline nor one of the entry points asked."""
     status = {str(i["place"]): i for i in items}
-    if not any(s.kind == "crossing" and s.code in status for s in mapsvg.shapes()):
+    drawn = drawing.drawing(conn, ctx, WIDTH, HEIGHT, PAD)
+    placed = [p for p in drawn.points if p.code in status]
+    if not placed and not drawn.areas:
         return ""
-    box = f"0 0 {mapsvg.WIDTH + LABEL_ROOM:.0f} {mapsvg.HEIGHT:.0f}"
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}">']
-    shapes = mapsvg.shapes()
-    for s in shapes:
-        if s.kind == "governorate":
-            parts.append(f'<path d="{s.d}" fill="#eef3f7" stroke="#7a8b99" stroke-width="1.5"/>')
-    for s in shapes:
-        if s.kind == "crossing" and s.code in status:
-            row = status[s.code]
-            colour = charts.STATUS_COLOURS[charts.status_category(row)]
-            dash = "" if s.position == "public" else ' stroke-dasharray="3 2"'
-            parts.append(f'<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="11" fill="{colour}" stroke="#222" '
-                         f'stroke-width="1.5"{dash}/>')
-            parts.append(f'<text x="{s.x + 15:.1f}" y="{s.y + 5:.1f}" font-size="20" fill="#222">'
-                         f'{escape(name(s.code))}</text>')
+    box = f"0 0 {drawn.width + LABEL_ROOM:.0f} {drawn.height:.0f}"
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{box}" data-basis="{drawn.basis}">']
+    for a in drawn.areas:
+        parts.append(f'<path d="{a.d}" fill="#eef3f7" fill-rule="evenodd" stroke="#7a8b99" stroke-width="1.5"/>')
+    for p in placed:
+        colour = charts.STATUS_COLOURS[charts.status_category(status[p.code])]
+        dash = ' stroke-dasharray="3 2"' if p.position in ("approximate", "schematic") else ""
+        parts.append(f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="11" fill="{colour}" stroke="#222" '
+                     f'stroke-width="1.5"{dash}/>')
+        parts.append(f'<text x="{p.x + 15:.1f}" y="{p.y + 5:.1f}" font-size="20" fill="#222">'
+                     f'{escape(name(p.code))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

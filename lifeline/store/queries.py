@@ -205,7 +205,8 @@ def revisions(conn: Connection, dataset_id: int | None = None, limit: int | None
 
 
 def flagged_deliveries(
-    conn: Connection, dataset_id: int | None = None, flag: str | None = None, series: str | None = None
+    conn: Connection, dataset_id: int | None = None, flag: str | None = None, series: str | None = None,
+    scope: DeliveryScope | None = None,
 ) -> list[dict[str, Any]]:
     """Current delivery rows kept with flags (quantity <= 0, unknown crossing or unit, unmapped cargo...).
 
@@ -229,4 +230,6 @@ def flagged_deliveries(
     if flag:
         # flags are a comma-separated list: match a whole entry, not a substring of another
         stmt = stmt.where(("," + d.c.flags + ",").contains(f",{flag},"))
+    if scope is not None:  # the rows of one context (``model.contexts.scope``), as every delivery query
+        stmt = stmt.where(scope.condition())
     return [dict(r._mapping) for r in conn.execute(stmt)]

@@ -419,8 +419,10 @@ def parse_day(value: str | None) -> date | None:
 
 
 def map_view(v: View) -> list[Block]:
-    """The schematic map: governorates coloured by coverage, crossings by status, for one date."""
+    """The context's map: its areas (imported boundaries, else Gaza's schematic) coloured by coverage, its
+    entry points by status, for one date; areas without an outline are listed below the drawing."""
     from lifeline.formats import Column, ResultTable
+    from lifeline.geo import drawing
     from lifeline.web import mapsvg
 
     day = v.params.get("date")
@@ -442,21 +444,11 @@ def map_view(v: View) -> list[Block]:
         notes.append(f"coverage: {exc}")
     parents = {r["code"]: r["parent_code"] for r in queries_web.locations(v.conn)}
     ctx = tables.context_scope(v.conn, v.params.get("context")).context
-    shapes = [s for s in mapsvg.shapes() if ctx is None or s.code in ctx.members]
-    if ctx is not None and not shapes:  # the schematic is Gaza's: another context's places, without a drawing
-        notes.append(f"no boundaries are drawn for {ctx.code}: its places are listed without a map")
-    rows = []
-    for s in shapes:
-        area = _covering_area(s.code, coverage_by_area, parents) if s.kind == "governorate" else None
-        value, need = coverage_by_area.get(area, (None, None)) if area else (None, None)
-        rows.append({
-            "code": s.code, "type": s.kind, "name": v.name(s.code), "position": s.position,
-            **_map_status(status.get(s.code) if s.kind == "crossing" else None, s.kind == "crossing"),
-            "kcal_median": value, "coverage_area": area, "lat": s.lat, "lon": s.lon,
-            "fill": mapsvg.coverage_colour(value, need) if s.kind == "governorate"
-            else charts.STATUS_COLOURS[charts.status_category(status.get(s.code) or {})],
-            "shape": s,
-        })
+    drawn = drawing.drawing(v.conn, ctx, mapsvg.WIDTH, mapsvg.HEIGHT, mapsvg.PAD)
+    rows = [_map_area_row(v, code, drawn, ctx, coverage_by_area, parents) for code in _map_areas(drawn, ctx)]
+    rows += [_map_point_row(v, code, drawn, ctx, status) for code in _map_points(drawn, ctx)]
+    basis_note = {"schematic": [v.t("map_schematic")],
+                  "boundaries": [f"boundaries of admin level {drawn.level}, as imported, simplified for display"]}
     table = ResultTable(
         title=v.t("map_title"),
         columns=[Column("code", "#loc+code"), Column("type", "#loc+type"), Column("position", "#meta+position"),
@@ -465,13 +457,55 @@ def map_view(v: View) -> list[Block]:
                  Column("kcal_median", "#indicator+num+kcal", "kcal/person/day (median)"),
                  Column("coverage_area", "#adm1+code+model", "coverage of area"),
                  Column("lat", "#geo+lat"), Column("lon", "#geo+lon")],
-        rows=rows, sources=sources + ([{"publisher": "Lifeline", "title": "Schematic map of the Gaza Strip "
-                                        "(lifeline/web/geo/gaza-schematic.geojson), built from the coordinates "
-                                        "in the project's domain reference"}] if shapes else []),
-        notes=([v.t("map_schematic")] if shapes else []) + notes, query={"date": day},
+        rows=rows, sources=sources + drawn.sources,
+        notes=basis_note.get(drawn.basis, []) + drawn.notes + notes, query={"date": day},
     )
     return [Block("map", v.t("map_title"), kind="map", table=table,
-                  extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS})]
+                  extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS,
+                         "width": f"{drawn.width:.0f}", "height": f"{drawn.height:.0f}", "basis": drawn.basis})]
+
+
+def _map_areas(drawn: Any, ctx: Any) -> list[str]:
+    """The areas the map lists: those drawn, then the context's others at the drawn level (its first level
+    when nothing is outlined), so a context without boundaries still has its areas listed."""
+    from lifeline.geo.boundaries import depth
+
+    codes = [a.code for a in drawn.areas]
+    if ctx is None or drawn.basis == "schematic":
+        return codes
+    level = drawn.level or 1
+    return codes + [c for c in ctx.areas if c != ctx.code and c not in codes and depth(c, ctx) == level]
+
+
+def _map_points(drawn: Any, ctx: Any) -> list[str]:
+    codes = [p.code for p in drawn.points]
+    if ctx is not None:
+        codes += [c for c in ctx.entry_points if c not in codes]
+    return codes
+
+
+def _map_area_row(v: View, code: str, drawn: Any, ctx: Any, coverage_by_area: dict[str, Any],
+                  parents: dict[str, str | None]) -> dict[str, Any]:
+    from lifeline.web import mapsvg
+
+    area = _covering_area(code, coverage_by_area, parents)
+    value, need = coverage_by_area.get(area, (None, None)) if area else (None, None)
+    kind = ctx.places[code].type if ctx is not None and code in ctx.places else "governorate"
+    outline = drawn.area(code)
+    return {"code": code, "type": kind, "layer": "area", "name": v.name(code),
+            "position": "schematic" if drawn.basis == "schematic" else ("boundary" if outline else "no outline"),
+            **_map_status(None, False), "kcal_median": value, "coverage_area": area, "lat": None, "lon": None,
+            "fill": mapsvg.coverage_colour(value, need), "shape": outline}
+
+
+def _map_point_row(v: View, code: str, drawn: Any, ctx: Any, status: dict[str, Any]) -> dict[str, Any]:
+    point = drawn.point(code)
+    kind = ctx.places[code].type if ctx is not None and code in ctx.places else "crossing"
+    return {"code": code, "type": kind, "layer": "point", "name": v.name(code),
+            "position": point.position if point else "no coordinates",
+            **_map_status(status.get(code), True), "kcal_median": None, "coverage_area": None,
+            "lat": point.lat if point else None, "lon": point.lon if point else None,
+            "fill": charts.STATUS_COLOURS[charts.status_category(status.get(code) or {})], "shape": point}
 
 
 def _covering_area(code: str, coverage: dict[str, Any], parents: dict[str, str | None]) -> str | None:
