@@ -268,7 +268,7 @@ def drop_postgres(url: str, name: str) -> None:
 
     plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 # ---------------------------------------------------------------- baseline vs this tree, side by side
@@ -312,7 +312,8 @@ def compare(args: argparse.Namespace) -> int:
         inputs: list[tuple[str, Path]] = []
         for n in args.sizes:
             path = work / f"deliveries-{n}.csv"
-            generate(path, n)
+            # in a child: a child's peak memory starts from its parent's size at fork (see main)
+            run_child("generate", python_child(me, "--step", "generate", "--file", str(path), "--rows", str(n)))
             inputs.append((f"{n:,}-row HXL (generated)", path))
         for file in ("unrwa-commodities-received-20241111.csv", "unrwa-commodities-received-20241111.xlsx"):
             if (SHARED_DATA / file).exists():
