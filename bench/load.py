@@ -133,8 +133,18 @@ def start_server(url: str, port: int, log: Path) -> subprocess.Popen[bytes]:
         if proc.poll() is not None:
             break
         time.sleep(0.1)
-    proc.terminate()
+    stop(proc)
     raise RuntimeError(f"the server did not start; see {log}")
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop the server: it may be busy recomputing answers after the import, so wait, then kill."""
+    server.terminate()
+    try:
+        server.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait(timeout=30)
 
 
 def run(coroutine):  # type: ignore[no-untyped-def]
@@ -161,8 +171,7 @@ def bench_backend(name: str, url: str, folder: Path, big: Path, args: argparse.N
             import_phase(base, args.clients, args.timeout, command, folder / f"import-{name}.log")
         )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        stop(server)
     outcome = "stored" if code == 0 else f"FAILED (exit {code}, see the log)"
     lines = [
         f"**{name}**: import of {args.rows:,} rows {outcome} in {seconds:.1f} s ({args.rows / seconds:,.0f} rows/s) "

@@ -37,11 +37,8 @@ def import_cmd(
     ] = None,
     dry_run: Annotated[
         bool,
-        typer.Option(
-            "--dry-run",
-            help="Compare with the store and say what would change (rows new, changed, "
-            "withdrawn, rejected); write nothing.",
-        ),
+        typer.Option("--dry-run", help="Compare with the store and say what would change (rows new, changed, "
+                     "withdrawn, rejected); write nothing."),
     ] = False,
 ) -> None:
     """Import line lists and HXL files; each file is stored whole or not at all.
@@ -56,9 +53,8 @@ def import_cmd(
     failures: list[UserError] = []
     for path in paths:
         try:
-            report = _import_one(
-                store, path, kind, ruleset, show_progress=fmt != Format.json and err.is_interactive, dry_run=dry_run
-            )
+            report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json and err.is_interactive,
+                                  dry_run=dry_run)
         except UserError as exc:
             failures.append(exc)
             print(f"lifeline: error: {exc}", file=sys.stderr, flush=True)
@@ -104,21 +100,13 @@ def _print_report(r: ImportReport) -> None:
     if r.rows_flagged and r.status == "dry-run":
         console.print(f"  {r.rows_flagged} rows would be kept with flags", markup=False, highlight=False)
     elif r.rows_flagged:
-        hint = (
-            " or ".join(f"lifeline flags --series {p['series']}" for p in r.parts)
-            or f"lifeline flags --series {r.series}"
-        )
+        series = [p["series"] for p in r.parts] or [r.series]  # a file of several publishers: one series each
+        hint = " or ".join(f"lifeline flags --series {name}" for name in series)
         console.print(f"  {r.rows_flagged} rows kept with flags (see `{hint}`)", markup=False, highlight=False)
 
 
-def _import_one(
-    store,
-    path: Path,
-    kind: str,
-    ruleset,
-    show_progress: bool,  # type: ignore[no-untyped-def]
-    dry_run: bool = False,
-) -> ImportReport:
+def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # type: ignore[no-untyped-def]
+                dry_run: bool = False) -> ImportReport:
     started = time.monotonic()
     with Progress(
         TextColumn("{task.description}"),
