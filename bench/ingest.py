@@ -24,10 +24,20 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._common import SHARED_DATA, StepResult, python_child, render, report_from_child, run_child  # noqa: E402
+from bench._common import (  # noqa: E402
+    ROOT,
+    SHARED_DATA,
+    StepResult,
+    machine,
+    python_child,
+    render,
+    report_from_child,
+    run_child,
+)
 
 SEED = 20241111
 HXL_HEADER = ["Date", "Crossing", "Item", "Category", "Quantity", "Unit", "Governorate", "ID"]
@@ -89,12 +99,39 @@ def step_import(path: Path, kind: str, db: str) -> None:
     from lifeline.store.engine import open_store
 
     engine = open_store(db)
+    server = _server_cpu(engine)
+    cpu_before = server()
     started = time.perf_counter()
     report = import_file(engine, path, kind)
     seconds = time.perf_counter() - started
+    server_cpu = server() - cpu_before
     engine.dispose()
     note = f"{report.rows_imported:,} stored, {report.rows_rejected:,} rejected"
+    if server_cpu:
+        note += f", server CPU {server_cpu:.2f} s"
     report_from_child(report.rows_read, seconds, note)
+
+
+def _server_cpu(engine: Any) -> Any:
+    """A reader of the CPU seconds the PostgreSQL backend serving ``engine`` has used (0 on SQLite).
+
+    The import reuses the pool's one connection, so its backend is the one asked here. Read from
+    ``/proc`` (the server runs on this machine): on a shared machine CPU time moves much less than
+    wall time with the others' load.
+    """
+    if engine.dialect.name != "postgresql":
+        return lambda: 0.0
+    with engine.connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():  # a server on another machine
+        return lambda: 0.0
+
+    def read() -> float:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    return read
 
 
 def step_aggregate(db: str) -> None:
@@ -214,16 +251,132 @@ def child_main(args: argparse.Namespace) -> None:
 # ---------------------------------------------------------------- the run
 
 
-def fresh_postgres(url: str) -> str:
-    """A fresh database ``lifeline_bench`` on the server of ``url`` (dropped and created again)."""
+def fresh_postgres(url: str, name: str = "lifeline_bench") -> str:
+    """A fresh database ``name`` on the server of ``url`` (dropped and created again)."""
     import psycopg
 
     plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain, autocommit=True) as conn:
-        conn.execute("DROP DATABASE IF EXISTS lifeline_bench")
-        conn.execute("CREATE DATABASE lifeline_bench")
+        conn.execute(f"DROP DATABASE IF EXISTS {name}")
+        conn.execute(f"CREATE DATABASE {name}")
     base = plain.rsplit("/", 1)[0]
-    return f"{base}/lifeline_bench"
+    return f"{base}/{name}"
+
+
+def drop_postgres(url: str, name: str) -> None:
+    import psycopg
+
+    plain = url.replace("postgresql+psycopg://", "postgresql://", 1)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+# ---------------------------------------------------------------- baseline vs this tree, side by side
+
+
+def baseline_tree(ref: str, into: Path) -> Path:
+    """The project's files at git ``ref`` (e.g. ``main``), unpacked into ``into``: the baseline's code."""
+    import subprocess
+    import tarfile
+
+    archive = into.with_suffix(".tar")
+    with archive.open("wb") as out:
+        subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", ref], stdout=out, check=True)
+    into.mkdir(parents=True)
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    archive.unlink()
+    return into
+
+
+def _server_cpu_of(result: StepResult) -> float | None:
+    import re
+
+    found = re.search(r"server CPU ([0-9.]+) s", result.note)
+    return float(found[1]) if found else None
+
+
+def compare(args: argparse.Namespace) -> int:
+    """Import the same files with the baseline's code and this tree's, on SQLite and PostgreSQL; one table.
+
+    Both run this script's ``import`` step in fresh processes, into fresh stores; only the
+    ``lifeline`` package differs (``--tree`` puts the baseline's first on the path). Runs
+    alternate (baseline, this, baseline, this ...) so both see the same load; the best of
+    ``--repeat`` is kept.
+    """
+    me = Path(__file__).resolve()
+    rows: list[list[str]] = []
+    with tempfile.TemporaryDirectory(prefix="lifeline-bench-") as tmp:
+        work = Path(tmp)
+        base = baseline_tree(args.compare, work / "baseline")
+        inputs: list[tuple[str, Path]] = []
+        for n in args.sizes:
+            path = work / f"deliveries-{n}.csv"
+            # in a child: a child's peak memory starts from its parent's size at fork (see main)
+            run_child("generate", python_child(me, "--step", "generate", "--file", str(path), "--rows", str(n)))
+            inputs.append((f"{n:,}-row HXL (generated)", path))
+        for file in ("unrwa-commodities-received-20241111.csv", "unrwa-commodities-received-20241111.xlsx"):
+            if (SHARED_DATA / file).exists():
+                inputs.append((f"UNRWA {file.rsplit('.', 1)[1]} (real list)", SHARED_DATA / file))
+        backends = ["SQLite"] + (["PostgreSQL"] if args.pg and not args.no_pg else [])
+        database = f"lifeline_bench_{os.getpid()}"
+        for label, path in inputs:
+            for backend in backends:
+                best: dict[str, StepResult | None] = {"baseline": None, "this": None}
+                for attempt in range(args.repeat):
+                    for who, tree in (("baseline", str(base)), ("this", str(ROOT))):
+                        if backend == "SQLite":
+                            db = f"sqlite:///{work / f'{who}-{attempt}.db'}"
+                        else:
+                            db = fresh_postgres(args.pg, database)
+                        argv = python_child(me, "--step", "import", "--tree", tree, "--file", str(path), "--db", db)
+                        result = run_child(f"{label} {backend} {who}", argv)
+                        if backend == "SQLite":
+                            Path(db.split("///", 1)[1]).unlink(missing_ok=True)
+                        kept = best[who]
+                        if kept is None or kept.seconds is None or (result.seconds or float("inf")) < kept.seconds:
+                            best[who] = result
+                rows.append(_compare_row(label, backend, best["baseline"], best["this"]))
+        if "PostgreSQL" in backends:
+            drop_postgres(args.pg, database)
+    header = [
+        "input", "backend", "rows", f"{args.compare} rows/s", "this rows/s", "speed-up",
+        f"{args.compare} wall s", "this wall s", f"{args.compare} server CPU s", "this server CPU s",
+        f"{args.compare} peak MB", "this peak MB",
+    ]  # fmt: skip
+    print(f"Lifeline ingest: {args.compare} vs this tree (best of {args.repeat}; fresh store each run)")
+    print(machine())
+    print()
+    print(_table(header, rows))
+    return 0
+
+
+def _compare_row(label: str, backend: str, old: StepResult | None, new: StepResult | None) -> list[str]:
+    def rate(r: StepResult | None) -> str:
+        return "failed" if r is None or r.rows_per_s is None else f"{r.rows_per_s:,.0f}"
+
+    def num(value: float | None, pattern: str) -> str:
+        return "n/a" if value is None else format(value, pattern)
+
+    speed = (
+        f"{new.rows_per_s / old.rows_per_s:.2f}x"
+        if old and new and old.rows_per_s and new.rows_per_s
+        else "n/a"
+    )
+    rows = next((r.rows for r in (new, old) if r and r.rows), None)
+    return [
+        label, backend, num(rows, ","), rate(old), rate(new), speed,
+        num(old.seconds if old else None, ".2f"), num(new.seconds if new else None, ".2f"),
+        num(_server_cpu_of(old) if old else None, ".2f"), num(_server_cpu_of(new) if new else None, ".2f"),
+        num(old.peak_mb if old else None, ".0f"), num(new.peak_mb if new else None, ".0f"),
+    ]  # fmt: skip
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table (pastes into docs/performance.md as it is)."""
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -232,6 +385,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg", default=os.environ.get("LIFELINE_TEST_PG"), help="PostgreSQL URL (optional)")
     parser.add_argument("--no-pg", action="store_true", help="skip the PostgreSQL steps")
     parser.add_argument("--no-real", action="store_true", help="skip the real files of ../shared/data")
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="instead: import with the code at git REF (e.g. main) and with this tree, side by side",
+    )
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(n) for n in text.split(",")],
+        default=[100_000, 1_000_000],
+        help="with --compare: rows of the generated files (default 100000,1000000)",
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="with --compare: runs of each, best kept")
+    parser.add_argument("--tree", help=argparse.SUPPRESS)
     parser.add_argument("--step", choices=sorted(STEPS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--kind", default="auto", help=argparse.SUPPRESS)
@@ -239,8 +405,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stored", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.step:
+        if args.tree:  # the baseline's lifeline package, ahead of this tree's
+            sys.path.insert(0, args.tree)
+            import lifeline
+
+            assert str(Path(lifeline.__file__).resolve()).startswith(str(Path(args.tree).resolve())), lifeline.__file__
         child_main(args)
         return 0
+    if args.compare:
+        return compare(args)
 
     me = Path(__file__).resolve()
     results: list[StepResult] = []

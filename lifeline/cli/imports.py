@@ -100,7 +100,8 @@ def _print_report(r: ImportReport) -> None:
     if r.rows_flagged and r.status == "dry-run":
         console.print(f"  {r.rows_flagged} rows would be kept with flags", markup=False, highlight=False)
     elif r.rows_flagged:
-        hint = f"lifeline flags --series {r.series}"
+        series = [p["series"] for p in r.parts] or [r.series]  # a file of several publishers: one series each
+        hint = " or ".join(f"lifeline flags --series {name}" for name in series)
         console.print(f"  {r.rows_flagged} rows kept with flags (see `{hint}`)", markup=False, highlight=False)
 
 

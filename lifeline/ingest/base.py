@@ -86,6 +86,9 @@ class Parsed:
     note: str | None = None
     extra_tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)  # canonical column -> the file's name for it, in messages
+    # Each file row's own citation (row_number, cited_publisher, cited_title, cited_url, cited_date), set
+    # when the rows name several publishers: the service then stores one dataset per publisher.
+    row_sources: pl.DataFrame | None = None
 
 
 class Importer(Protocol):

@@ -10,7 +10,8 @@ chunk *k* (SQLite releases it too), so the two cores both work.
 
 Scratch databases stay attached until the transaction ends (SQLite cannot detach a database a
 transaction has read); ``store.engine`` detaches and deletes them when the connection goes back
-to the pool (names start with ``STAGED_PREFIX``).
+to the pool (names start with ``STAGED_PREFIX``), and removes the folder (``store.scratch``) on
+every way out: commit, failure, KeyboardInterrupt, invalidated connection.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import os
 import queue
 import sqlite3
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable
@@ -28,7 +28,8 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection, Table
 
-from lifeline.store.engine import STAGED_FOLDER_PREFIX, STAGED_PREFIX
+from lifeline.store import scratch
+from lifeline.store.engine import STAGED_PREFIX
 
 try:  # a pinned dependency; without it (a platform with no wheel) imports use executemany
     import adbc_driver_manager
@@ -73,7 +74,7 @@ def insert_staged(
     if slots < 1:
         return False
     chunk_rows = max(MIN_CHUNK_ROWS, -(-frame.height // min(MAX_CHUNKS, slots)))  # at most that many chunks
-    folder = Path(tempfile.mkdtemp(prefix=STAGED_FOLDER_PREFIX))
+    folder = scratch.new_folder(conn.connection.record_info)
     staged: queue.Queue[tuple[str, Path, int] | BaseException | None] = queue.Queue(maxsize=2)
     stop = threading.Event()
 

@@ -208,6 +208,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         source=source,
         series=series_name(path),
         note=f"HXL deliveries file (hashtag row {raw.tag_row}{', sheet ' + raw.sheet if raw.sheet else ''})",
+        row_sources=work.select(ROW, "cited_publisher", "cited_title", "cited_url", "cited_date") if several else None,
         labels=_labels(
             columns,
             {

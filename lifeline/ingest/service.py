@@ -24,7 +24,7 @@ from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, i
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import BadFile, UserError
-from lifeline.ingest import bulk, plausible, registry, summary, tables
+from lifeline.ingest import bulk, plausible, publishers, registry, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
 from lifeline.store import schema
 
@@ -50,6 +50,7 @@ class ImportReport:
     dataset_id: int | None = None
     status: str = "imported"  # imported | updated | unchanged | dry-run
     message: str = ""
+    parts: list[dict[str, Any]] = field(default_factory=list)  # one per publisher, when a file holds several
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -144,7 +145,15 @@ def store(
     progress: Progress | None = None,
     dry_run: bool = False,
 ) -> ImportReport:
-    """Write parsed rows inside the caller's transaction and return the accounting (``dry_run``: write nothing)."""
+    """Write parsed rows inside the caller's transaction and return the accounting (``dry_run``: write nothing).
+
+    A file whose rows name several publishers is stored as one dataset per publisher
+    (``ingest.publishers``), all in this transaction; the report adds them up and lists each.
+    """
+    parts = publishers.split(parsed, path)
+    if len(parts) > 1:
+        reports = [store(conn, part, kind, path, digest, imported_by, progress, dry_run) for part in parts]
+        return _combined(parsed, reports)
     if not dry_run:
         _one_writer(conn, parsed.series)
     if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
@@ -235,6 +244,42 @@ def store(
         f"{report.rows_rejected} rejected, {report.rows_withdrawn} withdrawn"
     )
     return report
+
+
+def _combined(parsed: Parsed, reports: list[ImportReport]) -> ImportReport:
+    """One report for a file stored as several datasets (one per publisher): the sums, and each part."""
+    first = reports[0]
+    counts = {
+        name: sum(getattr(r, name) for r in reports)
+        for name in (
+            "rows_read", "rows_imported", "rows_unchanged", "rows_changed", "rows_rejected", "rows_flagged",
+            "rows_withdrawn",
+        )
+    }  # fmt: skip
+    statuses = {r.status for r in reports}
+    status = next((s for s in ("dry-run", "updated", "imported") if s in statuses), "unchanged")
+    parts = [
+        {
+            "series": r.series,
+            "dataset_id": r.dataset_id,
+            "status": r.status,
+            "rows_read": r.rows_read,
+            "message": r.message,
+        }
+        for r in reports
+    ]
+    return ImportReport(
+        path=first.path,
+        kind=first.kind,
+        series=parsed.series,
+        **counts,
+        rejections=[rejection for r in reports for rejection in r.rejections],
+        dataset_id=first.dataset_id,
+        status=status,
+        message=f"{len(reports)} publishers, one dataset each: "
+        + "; ".join(f"{r.series}: {r.message}" for r in reports),
+        parts=parts,
+    )
 
 
 def _one_writer(conn: Connection, series: str) -> None:

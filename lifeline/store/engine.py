@@ -16,12 +16,13 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 from lifeline.config import resolve_db_url
+from lifeline.store import scratch
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 SORTER_THREADS = min(4, os.cpu_count() or 1)
 SQLITE_BUSY_TIMEOUT_S = 120.0  # longer than a million-row import takes on a small machine
 STAGED_PREFIX = "lifeline_staged_"  # scratch databases a big import attaches (see ingest.bulk_staged)
-STAGED_FOLDER_PREFIX = "lifeline-stage-"  # the temporary folder holding them
+STAGED_FOLDER_PREFIX = scratch.FOLDER_PREFIX  # the temporary folder holding them
 
 
 def alembic_config(url: str) -> Config:
@@ -47,26 +48,28 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cur.close()
 
 
-def _detach_staged(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _detach_staged(dbapi_connection, record) -> None:  # type: ignore[no-untyped-def]
     """Detach and delete the scratch databases a big import attached, once its transaction is over.
 
     SQLite refuses to detach a database while a transaction that read it is open, so the import
-    cannot do it itself; a connection coming back to the pool has ended its transaction.
+    cannot do it itself; a connection coming back to the pool has ended its transaction. Then the
+    scratch folders recorded on the connection go too (``store.scratch``); an invalidated
+    connection is already closed, so nothing of its folders is in use any more.
     """
-    if dbapi_connection is None:  # invalidated: closed, and its attachments with it
-        return
-    attached = dbapi_connection.execute("PRAGMA database_list").fetchall()
-    for _seq, name, file in attached:
-        if not name.startswith(STAGED_PREFIX):
-            continue
-        try:
-            dbapi_connection.execute(f"DETACH DATABASE {name}")
-        except sqlite3.Error:  # still in use: the next check-in tries again
-            continue
-        path = Path(file)
-        path.unlink(missing_ok=True)
-        if path.parent.name.startswith(STAGED_FOLDER_PREFIX) and not any(path.parent.iterdir()):
-            path.parent.rmdir()
+    in_use: set[Path] = set()
+    if dbapi_connection is not None:
+        attached = dbapi_connection.execute("PRAGMA database_list").fetchall()
+        for _seq, name, file in attached:
+            if not name.startswith(STAGED_PREFIX):
+                continue
+            try:
+                dbapi_connection.execute(f"DETACH DATABASE {name}")
+            except sqlite3.Error:  # still in use: the next check-in tries again
+                in_use.add(Path(file).parent)
+                continue
+            Path(file).unlink(missing_ok=True)
+    if record is not None and record.record_info:
+        scratch.remove_recorded(record.record_info, keep=in_use)
 
 
 @lru_cache(maxsize=1)
@@ -139,6 +142,7 @@ def open_store(url: str | None = None) -> Engine:
         engine = create_engine(resolved, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "checkin", _detach_staged)
+        scratch.sweep_stale()  # folders of imports killed before they could clean up
     else:
         engine = create_engine(resolved, pool_pre_ping=True)
     upgrade(engine)
