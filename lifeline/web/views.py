@@ -36,6 +36,12 @@ class View:
     def rtl(self) -> bool:
         return self.lang == "ar"
 
+    def prose(self, text: str) -> str:
+        """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
+        from lifeline.web import i18n
+
+        return i18n.prose(self.lang, text)
+
     def scoped(self) -> dict[str, Any]:
         """The ``context`` argument of the model calls, only when the page names one (a store of one context
         keeps its cache keys)."""
@@ -59,8 +65,12 @@ def deliveries_chart(
     result = tables.deliveries(v.conn, by=by, group=group, **filters, **v.scoped())
     if not result.rows:
         return Block(block_id, title, kind="nodata", table=result)
+    # Crossing x source series crowd one axis: one panel per crossing, each source in its colour.
     fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name,
-                       extra_traces=charts.partial_marks(result, "period", "consignments"))
+                       y_title=v.t("axis_consignments"), x_title=v.t("axis_" + by),
+                       panel="crossing" if "crossing" in series else None, colour_by="source",
+                       no_panel=v.t("chart_no_crossing"),
+                       partial="completeness", partial_label=v.t("chart_partial"))
     params = {"by": by, "group": group} | {("from" if k == "date_from" else "to" if k == "date_to" else k): val
                                          for k, val in filters.items()}
     return Block(block_id, title, kind="chart", table=result, figure=fig, api="/api/v1/deliveries", api_params=params)
@@ -197,7 +207,9 @@ def _overview_coverage(v: View) -> Block:
         sources=result.sources, notes=result.notes, query=result.query,
     )
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
-                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap")
+                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap",
+                      cap_label=v.t("chart_cap"), y_title=v.t("axis_kcal_pp"), partial="completeness",
+                      partial_label=v.t("chart_partial"), kcal=v.t("unit_kcal"))
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
                  api="/api/v1/coverage", api_params={"by": "month", "source": page_source(v)}, extra={"open": True})
 
@@ -284,7 +296,8 @@ def _access_timeline(v: View) -> Block:
     if not result.rows:
         return Block("timeline", v.t("access_timeline"), kind="nodata", table=result)
     labels = {s: v.t(key) for s, key in charts.STATUS_KEYS.items()}
-    fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels)
+    fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels,
+                                 words=v.t, label_of=v.prose)
     return Block("timeline", v.t("access_timeline"), kind="chart", table=result, figure=fig, show_table=False,
                  api="/api/v1/access", api_params={"from": p.get("from"), "to": p.get("to")})
 
@@ -300,22 +313,25 @@ def _access_throughput(v: View) -> Block:
         result = ResultTable(result.title, result.columns, result.rows, result.sources,
                              [*result.notes, *[n for n in flags if n not in result.notes]], result.query)
     fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
-                       extra_traces=_reference_levels(result.rows))
-    fig["layout"]["yaxis"]["title"] = {"text": "trucks/day"}
+                       extra_traces=_reference_levels(result.rows, v.t), y_title=v.t("axis_trucks_per_day"),
+                       x_title=v.t(f"axis_{params['by']}"), partial="completeness",
+                       partial_label=v.t("chart_partial"))
     return Block("throughput", v.t("access_baseline"), kind="chart", table=result, figure=fig,
                  api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
 
 
-REFERENCE_LEVELS = (("prewar_trucks_per_day", "pre-war level (trucks/day)", "#444", None),
-                    ("stated_need", "stated need (trucks/day)", "#D55E00", "need_source"))
+REFERENCE_LEVELS = (("prewar_trucks_per_day", "chart_prewar", charts.REFERENCE_COLOURS["prewar"], None),
+                    ("stated_need", "chart_stated_need", charts.REFERENCE_COLOURS["need"], "need_source"))
 
 
-def _reference_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _reference_levels(rows: list[dict[str, Any]], t: Callable[..., str] | None = None) -> list[dict[str, Any]]:
     """The pre-war baseline and the stated need as stepped dashed lines with their unit; a period where no
     stated need stands is a gap in the line (a need is never carried beyond the period it stands for)."""
     periods = sorted({str(r["period"]) for r in rows})
     out = []
-    for key, label, colour, why in REFERENCE_LEVELS:
+    for key, label_key, colour, why in REFERENCE_LEVELS:
+        label = t(label_key) if t else {"chart_prewar": "pre-war level (trucks/day)",
+                                        "chart_stated_need": "stated need (trucks/day)"}[label_key]
         by_period = {str(r["period"]): r for r in rows if r.get(key) is not None}
         if not by_period:
             continue
@@ -347,12 +363,31 @@ def _coverage(v: View) -> Block:
     if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:  # drawn after the 95 % band, so on top of it
         bands.append(("kcal_pp_low80", "kcal_pp_high80", v.t("coverage_band80")))
     fig = charts.band(result, "period", "kcal_pp", bands, "area", v.t("coverage_title"), v.rtl, v.name,
-                      "requirement", v.t("coverage_requirement"), cap="cap")
+                      "requirement", v.t("coverage_requirement"), cap="cap", cap_label=v.t("chart_cap"),
+                      y_title=v.t("axis_kcal_pp"), partial="completeness", partial_label=v.t("chart_partial"),
+                      kcal=v.t("unit_kcal"))
+    _mark_partial_monitoring(fig, result, v)
     p = v.params
     return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
                  api_params={"by": by, "from": p.get("from"), "to": p.get("to"),
                              "source": page_source(v),
                              "set": p.get("set")})
+
+
+def _mark_partial_monitoring(fig: dict[str, Any], result: ResultTable, v: View) -> None:
+    """Shade the periods inside a source's declared partial-monitoring period (e.g. UNRWA from 6 May 2024),
+    named on the chart: a lower figure there reflects monitoring as well as supply."""
+    marked = sorted(str(r["period"]) for r in result.rows if r.get("monitoring"))
+    if not marked:
+        return
+    ends = {str(r["period"]): str(r.get("period_end") or r["period"]) for r in result.rows}
+    label = v.prose(str(next(r["monitoring"] for r in result.rows if r.get("monitoring"))))
+    fig["layout"]["shapes"] = [*fig["layout"].get("shapes", []), {
+        "type": "rect", "xref": "x", "yref": "paper", "x0": marked[0], "x1": ends[marked[-1]], "y0": 0, "y1": 1,
+        "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below"}]
+    fig["layout"]["annotations"] = [*fig["layout"].get("annotations", []), {
+        "text": charts.text(label), "xref": "x", "x": marked[0], "xanchor": "left", "yref": "paper", "y": 1,
+        "yanchor": "top", "showarrow": False, "font": {"size": 11, "color": "#444"}}]
 
 
 def _studies(v: View) -> Block:
@@ -373,18 +408,20 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     if not periods:
         return Block(block_id, title, kind="nodata", table=result)
     publishers = [c.key for c in result.columns if c.key not in ("period", "flag") and not c.key.startswith("ratio_")]
-    traces = []
-    for i, pub in enumerate(publishers):
+    traces: list[dict[str, Any]] = []
+    for pub in publishers:
         traces.append({"type": "bar", "name": charts.text(pub), "x": [str(r["period"]) for r in periods],
-                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.PALETTE[i]}})
+                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.colour(pub)}})
     for pub in [c.key for c in result.columns if c.key.startswith("ratio_")]:
         traces.append({"type": "scatter", "mode": "lines+markers", "name": charts.text(f"{pub[6:]} / UNRWA"),
-                       "yaxis": "y2",
+                       "yaxis": "y2", "connectgaps": False,
                        "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
-                       "line": {"color": "#000"}})
-    layout = charts._layout(title, v.rtl, barmode="group")
+                       "line": {"color": charts.OKABE_ITO["black"], "dash": "dot"}})
+    layout = charts._layout(title, v.rtl, v.t("axis_consignments"), v.t(f"axis_{params['by']}"), barmode="group")
+    # The ratio's axis sits opposite the counts', its title outside its tick labels (automargin keeps both clear).
     layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
-                        "title": {"text": v.t("sources_ratio")}, "showgrid": False}
+                        "title": {"text": v.t("sources_ratio"), "standoff": 8}, "showgrid": False, "automargin": True}
+    layout["margin"] = {"l": 60, "r": 60, "t": 40, "b": 40}
     return Block(block_id, title, kind="chart", table=result, figure={"data": traces, "layout": layout},
                  api="/api/v1/sources/compare", extra={"open": category == "all"},
                  api_params={"by": params["by"], "from": p.get("from"), "to": p.get("to"), "category": category})
