@@ -139,12 +139,26 @@ def sources(v: View) -> list[Block]:
 
 
 def data(v: View, is_admin: bool) -> list[Block]:
+    """Datasets, their versions and what each revised, sources, revisions and places; with ``?context=`` only
+    the context's (datasets whose rows name its places, the sources they cite, their revisions)."""
     t = v.t
-    ds = tables.datasets(v.conn)
+    versions_of = need("lifeline.model.dataset_versions")
+    shown = versions_of.datasets_in(v.conn, v.params.get("context"))
+    ds = _kept(tables.datasets(v.conn), "id", shown)
+    versions = _kept(tables.cached(v.conn, "versions", {}, lambda: versions_of.versions(v.conn)), "id", shown)
+    source_ids = None
+    if shown is not None:
+        from lifeline.store.queries_datasets import dataset_sources
+
+        source_ids = {s for d, s in dataset_sources(v.conn).items() if d in shown}
+    revisions = _kept(tables.revisions(v.conn), "dataset_id", shown)
     blocks = [
         Block("datasets", t("data_datasets"), table=ds, api="/api/v1/datasets", kind="table" if ds.rows else "nodata"),
-        Block("sources", t("data_sources"), table=tables.sources(v.conn), api="/api/v1/sources"),
-        Block("revisions", t("data_revisions"), table=tables.revisions(v.conn), api="/api/v1/revisions"),
+        Block("versions", t("data_versions"), table=versions, kind="table" if versions.rows else "nodata",
+              message=None if any(r["version"] > 1 for r in versions.rows) else t("data_versions_none")),
+        Block("sources", t("data_sources"), table=_kept(tables.sources(v.conn), "id", source_ids),
+              api="/api/v1/sources"),
+        Block("revisions", t("data_revisions"), table=revisions, api="/api/v1/revisions"),
         live_blocks.live_sources(v),
         Block("places", t("data_places"), table=tables.locations(v.conn, None, v.params.get("context")),
               api="/api/v1/locations"),
@@ -152,6 +166,17 @@ def data(v: View, is_admin: bool) -> list[Block]:
     if is_admin:
         blocks.append(Block("audit", t("data_audit"), table=tables.audit(v.conn), api="/api/v1/audit"))
     return blocks
+
+
+def _kept(table: ResultTable, key: str, ids: set[int] | None) -> ResultTable:
+    """The rows of ``table`` whose ``key`` is one of ``ids`` (every row when ``ids`` is None), and only the
+    citations (publisher and title) its kept rows name."""
+    if ids is None:
+        return table
+    rows = [r for r in table.rows if r.get(key) in ids]
+    named = {(r.get("publisher"), r.get("title")) for r in rows}
+    sources = [c for c in table.sources if (c.get("publisher"), c.get("title")) in named]
+    return ResultTable(table.title, table.columns, rows, sources, table.notes, table.query)
 
 
 # -------------------------------------------------------------------------------------------------
