@@ -40,7 +40,7 @@ class View:
         """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
         from lifeline.web import i18n
 
-        return i18n.prose(self.lang, text)
+        return i18n.plain(i18n.prose(self.lang, text))
 
     def scoped(self) -> dict[str, Any]:
         """The ``context`` argument of the model calls, only when the page names one (a store of one context
@@ -133,7 +133,8 @@ def sources(v: View) -> list[Block]:
     t = v.t
     return [
         guarded("compare", t("sources_title"), lambda: _sources_compare(v)),
-        guarded("compare_food", f"{t('sources_title')}: food", lambda: _sources_compare(v, "food", "compare_food")),
+        guarded("compare_food", f"{t('sources_title')}: {t('category_food')}",
+                lambda: _sources_compare(v, "food", "compare_food")),
         guarded("series", t("sources_series"), lambda: _series(v)),
     ]
 
@@ -298,8 +299,8 @@ def _overview_alerts(v: View) -> Block:
                  api_params={"include_resolved": "true" if with_resolved else None},
                  kind="alertgroups" if every else "nodata",
                  extra={"groups": groups, "disclaimer": " ".join(shared_all) if len(rows) > 1 else ""},
-                 message=(f"{len(still)} open, {resolved} resolved" + ("" if with_resolved else " (not listed)")
-                          if every else "—"))
+                 message=(v.t("alerts_tally", open=len(still), resolved=resolved)
+                          + ("" if with_resolved else " " + v.t("alerts_not_listed")) if every else "—"))
 
 
 def _sentences(text: str) -> list[str]:
@@ -375,7 +376,7 @@ def _access_closures(v: View) -> Block:
     result = tables.cached(v.conn, "closures", params, lambda: acc.closures(v.conn, **params))
     return Block("closures", v.t("access_closures"), table=result, api="/api/v1/access/closures",
                  api_params={"from": p.get("from"), "to": p.get("to")}, kind="table" if result.rows else "nodata",
-                 message=None if result.rows else "No reported closures in the store for this window.")
+                 message=None if result.rows else v.t("access_no_closures"))
 
 
 def _coverage(v: View) -> Block:
@@ -428,7 +429,7 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to"),
               "category": category} | v.scoped()
     result = tables.cached(v.conn, "compare", params, lambda: sc.comparison(v.conn, **params))
-    title = v.t("sources_title") + ("" if category == "all" else f": {category}")
+    title = v.t("sources_title") + ("" if category == "all" else f": {v.t('category_' + category)}")
     periods = [r for r in result.rows if r["period"] != "total"]
     if not periods:
         return Block(block_id, title, kind="nodata", table=result)
@@ -465,7 +466,7 @@ def _series(v: View) -> Block:
     indicator = v.params.get("indicator") if v.params.get("indicator") in held else default
     result = tables.cached(v.conn, "series", {"indicator": indicator} | v.scoped(),
                            lambda: series.series_table(v.conn, indicator, None, v.params.get("context")))
-    return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
+    return Block("series", v.t("sources_series"), table=result, api="/api/v1/series",
                  api_params={"indicator": indicator},
                  # the per-source notes are long: the downloads carry them, the page keeps rows readable
                  extra={"indicators": held, "indicator": indicator, "hide": ["note"]})
