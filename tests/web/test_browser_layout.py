@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from tests.web.live import ARTIFACTS, open_page
+from tests.web.visible import english_words
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
@@ -81,5 +82,24 @@ def test_coverage_chart_names_the_cap_and_marks_partial_periods(
     # the marks are drawn as points on the chart, not only listed in the legend
     drawn = page.evaluate("""() => document.querySelectorAll('#chart-coverage .scatterlayer .points path').length""")
     assert drawn >= marks[0]
+    assert not problems
+    page.close()
+
+
+CHART_TEXT = """() => Array.from(document.querySelectorAll('div.chart svg text'))
+    .map(t => t.textContent.trim()).filter(t => t)"""
+
+
+@pytest.mark.parametrize("path", ["/", "/access", "/coverage", "/sources", "/data", "/?alerts=all"])
+def test_arabic_pages_on_the_real_lists_hold_no_english(live: str, browser: Any, path: str) -> None:
+    """The real lists bring notes, flags and alert messages the small test store lacks: none stays English,
+    in the page's text or in what its charts draw (titles, axes, legends, labels, dates)."""
+    page, problems = open_page(browser, 1440, 900)
+    page.goto(f"{live}{path}{'&' if '?' in path else '?'}lang=ar", wait_until="networkidle")
+    left = english_words(page.content())
+    assert not left, f"{path}: English left: {left[:10]}"
+    drawn = " ".join(f"<p>{t}</p>" for t in page.evaluate(CHART_TEXT))
+    left = english_words(drawn)
+    assert not left, f"{path}: English drawn on a chart: {left[:10]}"
     assert not problems
     page.close()
