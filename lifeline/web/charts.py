@@ -228,6 +228,8 @@ def _panel_axes(layout: dict[str, Any], titles: list[str], rtl: bool, y_title: s
                             "showarrow": False, "font": {"size": 12}})
     layout["xaxis"]["anchor"] = "y" + str(n)
     layout["annotations"] = annotations
+    # room above the first panel for its title under the chart's, and beside the axes for the value axis title
+    layout["margin"] |= {"t": 70, ("r" if rtl else "l"): 80}
     layout["hovermode"] = "closest"
 
 
@@ -303,6 +305,15 @@ def band(
     return {"data": traces, "layout": _layout(title, rtl, y_title, annotations=annotations)}
 
 
+def _two_lines(label: str, width: int = 18) -> str:
+    """A long name on two lines (at the space nearest its middle), so it fits beside a phone's chart."""
+    if len(label) <= width or " " not in label:
+        return label
+    middle = len(label) // 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return label[:cut] + "<br>" + label[cut + 1 :]
+
+
 def _alpha(hex_colour: str, alpha: float) -> str:
     h = hex_colour.lstrip("#")
     r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
@@ -341,5 +352,13 @@ def status_timeline(
     }
     layout = _layout(title, rtl, x_title=x_title, hovermode="closest", height=max(260, 110 + 34 * len(places)))
     layout["margin"]["b"] = 80
+    # Room for the longest crossing name beside the rows (automargin alone cannot widen a narrow phone chart's
+    # margin enough, and clipped the names in RTL).
+    labels_y = [_two_lines(text(name(p))) for p in places]
+    if any("<br>" in label for label in labels_y):  # two-line names need taller rows
+        layout["height"] = max(260, 110 + 46 * len(places))
+    longest = max((len(line) for label in labels_y for line in label.split("<br>")), default=10)
+    layout["margin"]["r" if rtl else "l"] = min(170, 16 + 7 * longest)
+    trace["y"] = labels_y
     layout["yaxis"] = {"automargin": True, "side": "right" if rtl else "left"}
     return {"data": [trace], "layout": layout}

@@ -446,8 +446,9 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     layout = charts._layout(title, v.rtl, v.t("axis_consignments"), v.t(f"axis_{params['by']}"), barmode="group")
     # The ratio's axis sits opposite the counts', its title outside its tick labels (automargin keeps both clear).
     layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
-                        "title": {"text": v.t("sources_ratio"), "standoff": 8}, "showgrid": False, "automargin": True}
-    layout["margin"] = {"l": 60, "r": 60, "t": 40, "b": 40}
+                        "title": {"text": v.t("sources_ratio"), "standoff": 10}, "showgrid": False, "automargin": True,
+                        "tickformat": ".1f", "ticklabelposition": "inside"}  # its title never sits on its ticks
+    layout["margin"] = {"l": 80, "r": 80, "t": 40, "b": 40}
     return Block(block_id, title, kind="chart", table=result, figure={"data": traces, "layout": layout},
                  api="/api/v1/sources/compare", extra={"open": category == "all"},
                  api_params={"by": params["by"], "from": p.get("from"), "to": p.get("to"), "category": category})
