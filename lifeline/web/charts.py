@@ -278,10 +278,13 @@ def band(
     every_x = _calendar(sorted({str(_plain(r.get(x))) for r in table.rows}))
     columns = (mid, *[c for lo, hi, _ in bands for c in (lo, hi)])
     traces: list[dict[str, Any]] = []
-    for key, rows in sorted(groups.items(), key=lambda kv: str(kv[0])):
+    ordered = sorted(groups.items(), key=lambda kv: str(kv[0]))
+    panels = len(ordered) > MAX_SERIES  # one panel per area, each with its own reference lines
+    for n, (key, rows) in enumerate(ordered):
         hue = colour(key)
         xs, ys = _filled(rows, x, every_x, columns)
         label = text(name(key)) if key is not None else ""
+        first = len(traces)
         for lo, hi, band_label in bands:
             traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys[lo], "connectgaps": False,
                            "line": {"width": 0, "color": hue}, "showlegend": False, "hoverinfo": "skip",
@@ -291,18 +294,40 @@ def band(
                            "name": f"{label} {band_label}".strip(), "legendgroup": str(key), "hoverinfo": "skip"})
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys[mid], "connectgaps": False,
                        "name": label or mid, "line": {"color": hue, "width": 2}, "legendgroup": str(key)})
+        if panels:
+            if partial:
+                traces += partial_marks(ResultTable(table.title, table.columns, rows), x, mid, partial, partial_label)
+            traces += _reference_lines(rows, every_x, requirement, req_label, cap, cap_label, kcal, rtl)[0]
+            for trace in traces[first:]:
+                trace["yaxis"] = "y" + ("" if n == 0 else str(n + 1))
+                trace["showlegend"] = n == 0 and trace.get("showlegend", True)
+    layout = _layout(title, rtl, y_title)
+    if panels:
+        _panel_axes(layout, [text(name(k)) if k is not None else "—" for k, _ in ordered], rtl, y_title)
+        return {"data": traces, "layout": layout}
     if partial:
         traces += partial_marks(table, x, mid, partial, partial_label)
-    annotations = []
+    lines_, annotations = _reference_lines(table.rows, every_x, requirement, req_label, cap, cap_label, kcal, rtl)
+    layout["annotations"] = annotations
+    return {"data": traces + lines_, "layout": layout}
+
+
+def _reference_lines(
+    rows: list[dict[str, Any]], every_x: list[str], requirement: str | None, req_label: str, cap: str | None,
+    cap_label: str, kcal: str, rtl: bool,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The requirement and the cap as dashed lines with their level in the name, and the same names written
+    on the chart beside them (only where the rows share one level)."""
+    traces, annotations = [], []
     for column, label, role, dash in ((requirement, req_label, "requirement", "dash"), (cap, cap_label, "cap", "dot")):
-        levels = {float(r[column]) for r in table.rows if column and r.get(column) is not None}
+        levels = {float(r[column]) for r in rows if column and r.get(column) is not None}
         if len(levels) != 1 or not every_x:
             continue
         level = levels.pop()
         named = f"{label} ({level:,.0f} {kcal})"
         traces.append(hline(level, named, every_x[0], every_x[-1], REFERENCE_COLOURS[role], dash))
         annotations.append(direct_label(named, level, rtl, REFERENCE_COLOURS[role]))
-    return {"data": traces, "layout": _layout(title, rtl, y_title, annotations=annotations)}
+    return traces, annotations
 
 
 def _two_lines(label: str, width: int = 18) -> str:

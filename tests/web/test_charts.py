@@ -162,3 +162,19 @@ def test_coverage_band_names_the_cap_on_the_chart_and_marks_partial_periods() ->
     # a week no row has (2023-10-30) is a gap, not a line drawn across it
     assert median["x"] == ["2023-10-16", "2023-10-23", "2023-10-30", "2023-11-06"]
     assert median["y"] == [183, 131, None, 400]
+
+
+def test_coverage_of_many_areas_is_one_panel_per_area_each_with_its_cap() -> None:
+    areas = [f"PS-{i}" for i in range(6)]
+    rows = [{"period": p, "area": a, "kcal_pp": 1000.0, "kcal_pp_low": 900.0, "kcal_pp_high": 1100.0,
+             "requirement": 2100, "cap": 2700, "completeness": "complete"}
+            for p in ("2024-01-01", "2024-02-01") for a in areas]
+    fig = charts.band(ResultTable("c", [], rows), "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", "95 %")],
+                      "area", "c", requirement="requirement", cap="cap", y_title="kcal per person per day",
+                      partial="completeness")
+    layout = fig["layout"]
+    assert len([k for k in layout if k.startswith("yaxis")]) == 6
+    assert [a["text"] for a in layout["annotations"]] == [f"<b>{a}</b>" for a in areas]
+    caps = [tr for tr in fig["data"] if str(tr.get("name", "")).startswith("consumption cap")]
+    assert len(caps) == 6 and {tr["yaxis"] for tr in caps} == {"y"} | {f"y{i}" for i in range(2, 7)}
+    assert sum(bool(tr.get("showlegend", True)) for tr in caps) == 1
