@@ -28,6 +28,12 @@ router = APIRouter(include_in_schema=False)
 NAV = [("/", "nav_overview"), ("/access", "nav_access"), ("/coverage", "nav_coverage"), ("/sources", "nav_sources"),
        ("/map", "nav_map"), ("/data", "nav_data"), ("/claims", "nav_claims")]
 CODE_TAGS = ("#loc+code", "#adm1+code")
+# Columns whose cells are data quoted as published (names, titles, files, codes, URLs, a source's own note):
+# shown as they are in every language, marked translate="no"; every other text cell is Lifeline's own wording.
+DATA_TAGS = ("#org", "#meta+title", "#meta+file", "#meta+series", "#meta+url", "#meta+licence", "#meta+id",
+             "#meta+source", "#meta+kind", "#meta+table", "#meta+old", "#meta+new", "#meta+dataset", "#meta+target",
+             "#meta+channel", "#contact", "#description", "#loc+name", "#geo", "#date", "#indicator+name",
+             "#meta+record", "#item", "#sector")
 Reader = Annotated[Any, Depends(auth.reader)]
 
 
@@ -55,6 +61,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     with auth.engine(request).connect() as conn:
         place_names = mapsvg.names() | tables.names(conn)
         known = tables.context_list(conn)
+    place_columns = {"crossing", "area", "place", "location", "coverage_area"}
 
     def name(code: Any) -> str:
         if code is None:
@@ -80,13 +87,21 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     def heading(column: Any) -> str:
         """A column's label in the page's language where the UI strings have it; else the data's own."""
         key = "col_" + column.key
-        return t(key) if lang != "en" and key in i18n.strings(lang) else str(column.title)
+        if lang == "en":
+            return str(column.title)
+        return t(key) if key in i18n.strings(lang) else i18n.prose(lang, str(column.title))
+
+    def is_data(column: Any) -> bool:
+        """Whether a column's cells are data shown as published (not translated)."""
+        return any(column.hxl.startswith(tag) for tag in DATA_TAGS) or column.key in place_columns
 
     def cell(row: dict[str, Any], column: Any) -> str:
         value = row.get(column.key)
         if lang != "en" and column.hxl.startswith("#status") and isinstance(value, str):
             key = "status_" + value.replace(" ", "_")
-            return t(key) if key in i18n.strings(lang) else value
+            return t(key) if key in i18n.strings(lang) else i18n.prose(lang, value)
+        if isinstance(value, bool):
+            return t("yes") if value else t("no")
         if value is not None and any(column.hxl.startswith(tag) for tag in CODE_TAGS):
             return name(value)
         if isinstance(value, float):
@@ -95,11 +110,18 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
             return value.isoformat(sep=" ", timespec="minutes")
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}" if column.key not in ("id", "row", "dataset_id", "record_id") else str(value)
+        if lang != "en" and isinstance(value, str) and not is_data(column):
+            return i18n.prose(lang, value)
         return _cell(value)
+
+    def prose(text: Any) -> str:
+        """Core English in the page's language; data it quotes marked (``bidi`` makes the marks spans)."""
+        return i18n.prose(lang, str(text)) if text is not None else ""
 
     ctx: dict[str, Any] = {
         "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
-        "cell": cell, "heading": heading, "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
+        "cell": cell, "heading": heading, "prose": prose, "is_data": is_data, "bidi": i18n.bidi if lang in i18n.RTL
+        else (lambda x: x), "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
         "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
         "params": dict(request.query_params),
         "contexts": known if len(known) > 1 else [], "chosen_context": chosen,

@@ -36,6 +36,12 @@ class View:
     def rtl(self) -> bool:
         return self.lang == "ar"
 
+    def prose(self, text: str) -> str:
+        """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
+        from lifeline.web import i18n
+
+        return i18n.plain(i18n.prose(self.lang, text))
+
     def scoped(self) -> dict[str, Any]:
         """The ``context`` argument of the model calls, only when the page names one (a store of one context
         keeps its cache keys)."""
@@ -59,8 +65,12 @@ def deliveries_chart(
     result = tables.deliveries(v.conn, by=by, group=group, **filters, **v.scoped())
     if not result.rows:
         return Block(block_id, title, kind="nodata", table=result)
+    # Crossing x source series crowd one axis: one panel per crossing, each source in its colour.
     fig = charts.lines(result, "period", "consignments", series, title, v.rtl, v.name,
-                       extra_traces=charts.partial_marks(result, "period", "consignments"))
+                       y_title=v.t("axis_consignments"), x_title=v.t("axis_" + by),
+                       panel="crossing" if "crossing" in series else None, colour_by="source",
+                       no_panel=v.t("chart_no_crossing"),
+                       partial="completeness", partial_label=v.t("chart_partial"))
     params = {"by": by, "group": group} | {("from" if k == "date_from" else "to" if k == "date_to" else k): val
                                          for k, val in filters.items()}
     return Block(block_id, title, kind="chart", table=result, figure=fig, api="/api/v1/deliveries", api_params=params)
@@ -123,18 +133,33 @@ def sources(v: View) -> list[Block]:
     t = v.t
     return [
         guarded("compare", t("sources_title"), lambda: _sources_compare(v)),
-        guarded("compare_food", f"{t('sources_title')}: food", lambda: _sources_compare(v, "food", "compare_food")),
+        guarded("compare_food", f"{t('sources_title')}: {t('category_food')}",
+                lambda: _sources_compare(v, "food", "compare_food")),
         guarded("series", t("sources_series"), lambda: _series(v)),
     ]
 
 
 def data(v: View, is_admin: bool) -> list[Block]:
+    """Datasets, their versions and what each revised, sources, revisions and places; with ``?context=`` only
+    the context's (datasets whose rows name its places, the sources they cite, their revisions)."""
     t = v.t
-    ds = tables.datasets(v.conn)
+    versions_of = need("lifeline.model.dataset_versions")
+    shown = versions_of.datasets_in(v.conn, v.params.get("context"))
+    ds = _kept(tables.datasets(v.conn), "id", shown)
+    versions = _kept(tables.cached(v.conn, "versions", {}, lambda: versions_of.versions(v.conn)), "id", shown)
+    source_ids = None
+    if shown is not None:
+        from lifeline.store.queries_datasets import dataset_sources
+
+        source_ids = {s for d, s in dataset_sources(v.conn).items() if d in shown}
+    revisions = _kept(tables.revisions(v.conn), "dataset_id", shown)
     blocks = [
         Block("datasets", t("data_datasets"), table=ds, api="/api/v1/datasets", kind="table" if ds.rows else "nodata"),
-        Block("sources", t("data_sources"), table=tables.sources(v.conn), api="/api/v1/sources"),
-        Block("revisions", t("data_revisions"), table=tables.revisions(v.conn), api="/api/v1/revisions"),
+        Block("versions", t("data_versions"), table=versions, kind="table" if versions.rows else "nodata",
+              message=None if any(r["version"] > 1 for r in versions.rows) else t("data_versions_none")),
+        Block("sources", t("data_sources"), table=_kept(tables.sources(v.conn), "id", source_ids),
+              api="/api/v1/sources"),
+        Block("revisions", t("data_revisions"), table=revisions, api="/api/v1/revisions"),
         live_blocks.live_sources(v),
         Block("places", t("data_places"), table=tables.locations(v.conn, None, v.params.get("context")),
               api="/api/v1/locations"),
@@ -142,6 +167,17 @@ def data(v: View, is_admin: bool) -> list[Block]:
     if is_admin:
         blocks.append(Block("audit", t("data_audit"), table=tables.audit(v.conn), api="/api/v1/audit"))
     return blocks
+
+
+def _kept(table: ResultTable, key: str, ids: set[int] | None) -> ResultTable:
+    """The rows of ``table`` whose ``key`` is one of ``ids`` (every row when ``ids`` is None), and only the
+    citations (publisher and title) its kept rows name."""
+    if ids is None:
+        return table
+    rows = [r for r in table.rows if r.get(key) in ids]
+    named = {(r.get("publisher"), r.get("title")) for r in rows}
+    sources = [c for c in table.sources if (c.get("publisher"), c.get("title")) in named]
+    return ResultTable(table.title, table.columns, rows, sources, table.notes, table.query)
 
 
 # -------------------------------------------------------------------------------------------------
@@ -197,7 +233,9 @@ def _overview_coverage(v: View) -> Block:
         sources=result.sources, notes=result.notes, query=result.query,
     )
     fig = charts.band(result, "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", v.t("coverage_band95"))], "area",
-                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap")
+                      v.t("coverage_title"), v.rtl, v.name, "requirement", v.t("coverage_requirement"), cap="cap",
+                      cap_label=v.t("chart_cap"), y_title=v.t("axis_kcal_pp"), partial="completeness",
+                      partial_label=v.t("chart_partial"), kcal=v.t("unit_kcal"))
     return Block("coverage", v.t("overview_coverage"), kind="chart", table=shown, figure=fig,
                  api="/api/v1/coverage", api_params={"by": "month", "source": page_source(v)}, extra={"open": True})
 
@@ -261,8 +299,8 @@ def _overview_alerts(v: View) -> Block:
                  api_params={"include_resolved": "true" if with_resolved else None},
                  kind="alertgroups" if every else "nodata",
                  extra={"groups": groups, "disclaimer": " ".join(shared_all) if len(rows) > 1 else ""},
-                 message=(f"{len(still)} open, {resolved} resolved" + ("" if with_resolved else " (not listed)")
-                          if every else "—"))
+                 message=(v.t("alerts_tally", open=len(still), resolved=resolved)
+                          + ("" if with_resolved else " " + v.t("alerts_not_listed")) if every else "—"))
 
 
 def _sentences(text: str) -> list[str]:
@@ -284,7 +322,8 @@ def _access_timeline(v: View) -> Block:
     if not result.rows:
         return Block("timeline", v.t("access_timeline"), kind="nodata", table=result)
     labels = {s: v.t(key) for s, key in charts.STATUS_KEYS.items()}
-    fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels)
+    fig = charts.status_timeline(result, "period", "crossing", "status", v.t("access_timeline"), v.rtl, v.name, labels,
+                                 words=v.t, label_of=v.prose)
     return Block("timeline", v.t("access_timeline"), kind="chart", table=result, figure=fig, show_table=False,
                  api="/api/v1/access", api_params={"from": p.get("from"), "to": p.get("to")})
 
@@ -300,22 +339,25 @@ def _access_throughput(v: View) -> Block:
         result = ResultTable(result.title, result.columns, result.rows, result.sources,
                              [*result.notes, *[n for n in flags if n not in result.notes]], result.query)
     fig = charts.lines(result, "period", "trucks_per_day", ["source"], v.t("access_baseline"), v.rtl, v.name,
-                       extra_traces=_reference_levels(result.rows))
-    fig["layout"]["yaxis"]["title"] = {"text": "trucks/day"}
+                       extra_traces=_reference_levels(result.rows, v.t), y_title=v.t("axis_trucks_per_day"),
+                       x_title=v.t(f"axis_{params['by']}"), partial="completeness",
+                       partial_label=v.t("chart_partial"))
     return Block("throughput", v.t("access_baseline"), kind="chart", table=result, figure=fig,
                  api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
 
 
-REFERENCE_LEVELS = (("prewar_trucks_per_day", "pre-war level (trucks/day)", "#444", None),
-                    ("stated_need", "stated need (trucks/day)", "#D55E00", "need_source"))
+REFERENCE_LEVELS = (("prewar_trucks_per_day", "chart_prewar", charts.REFERENCE_COLOURS["prewar"], None),
+                    ("stated_need", "chart_stated_need", charts.REFERENCE_COLOURS["need"], "need_source"))
 
 
-def _reference_levels(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _reference_levels(rows: list[dict[str, Any]], t: Callable[..., str] | None = None) -> list[dict[str, Any]]:
     """The pre-war baseline and the stated need as stepped dashed lines with their unit; a period where no
     stated need stands is a gap in the line (a need is never carried beyond the period it stands for)."""
     periods = sorted({str(r["period"]) for r in rows})
     out = []
-    for key, label, colour, why in REFERENCE_LEVELS:
+    for key, label_key, colour, why in REFERENCE_LEVELS:
+        label = t(label_key) if t else {"chart_prewar": "pre-war level (trucks/day)",
+                                        "chart_stated_need": "stated need (trucks/day)"}[label_key]
         by_period = {str(r["period"]): r for r in rows if r.get(key) is not None}
         if not by_period:
             continue
@@ -334,7 +376,7 @@ def _access_closures(v: View) -> Block:
     result = tables.cached(v.conn, "closures", params, lambda: acc.closures(v.conn, **params))
     return Block("closures", v.t("access_closures"), table=result, api="/api/v1/access/closures",
                  api_params={"from": p.get("from"), "to": p.get("to")}, kind="table" if result.rows else "nodata",
-                 message=None if result.rows else "No reported closures in the store for this window.")
+                 message=None if result.rows else v.t("access_no_closures"))
 
 
 def _coverage(v: View) -> Block:
@@ -347,12 +389,31 @@ def _coverage(v: View) -> Block:
     if {"kcal_pp_low80", "kcal_pp_high80"} <= keys:  # drawn after the 95 % band, so on top of it
         bands.append(("kcal_pp_low80", "kcal_pp_high80", v.t("coverage_band80")))
     fig = charts.band(result, "period", "kcal_pp", bands, "area", v.t("coverage_title"), v.rtl, v.name,
-                      "requirement", v.t("coverage_requirement"), cap="cap")
+                      "requirement", v.t("coverage_requirement"), cap="cap", cap_label=v.t("chart_cap"),
+                      y_title=v.t("axis_kcal_pp"), partial="completeness", partial_label=v.t("chart_partial"),
+                      kcal=v.t("unit_kcal"))
+    _mark_partial_monitoring(fig, result, v)
     p = v.params
     return Block("coverage", v.t("coverage_title"), kind="chart", table=result, figure=fig, api="/api/v1/coverage",
                  api_params={"by": by, "from": p.get("from"), "to": p.get("to"),
                              "source": page_source(v),
                              "set": p.get("set")})
+
+
+def _mark_partial_monitoring(fig: dict[str, Any], result: ResultTable, v: View) -> None:
+    """Shade the periods inside a source's declared partial-monitoring period (e.g. UNRWA from 6 May 2024),
+    named on the chart: a lower figure there reflects monitoring as well as supply."""
+    marked = sorted(str(r["period"]) for r in result.rows if r.get("monitoring"))
+    if not marked:
+        return
+    ends = {str(r["period"]): str(r.get("period_end") or r["period"]) for r in result.rows}
+    label = v.prose(str(next(r["monitoring"] for r in result.rows if r.get("monitoring"))))
+    fig["layout"]["shapes"] = [*fig["layout"].get("shapes", []), {
+        "type": "rect", "xref": "x", "yref": "paper", "x0": marked[0], "x1": ends[marked[-1]], "y0": 0, "y1": 1,
+        "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below"}]
+    fig["layout"]["annotations"] = [*fig["layout"].get("annotations", []), {
+        "text": charts.text(label), "xref": "x", "x": marked[0], "xanchor": "left", "yref": "paper", "y": 1,
+        "yanchor": "top", "showarrow": False, "font": {"size": 11, "color": "#444"}}]
 
 
 def _studies(v: View) -> Block:
@@ -368,23 +429,26 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     params = {"by": "week" if by == "day" else by, "date_from": p.get("from"), "date_to": p.get("to"),
               "category": category} | v.scoped()
     result = tables.cached(v.conn, "compare", params, lambda: sc.comparison(v.conn, **params))
-    title = v.t("sources_title") + ("" if category == "all" else f": {category}")
+    title = v.t("sources_title") + ("" if category == "all" else f": {v.t('category_' + category)}")
     periods = [r for r in result.rows if r["period"] != "total"]
     if not periods:
         return Block(block_id, title, kind="nodata", table=result)
     publishers = [c.key for c in result.columns if c.key not in ("period", "flag") and not c.key.startswith("ratio_")]
-    traces = []
-    for i, pub in enumerate(publishers):
+    traces: list[dict[str, Any]] = []
+    for pub in publishers:
         traces.append({"type": "bar", "name": charts.text(pub), "x": [str(r["period"]) for r in periods],
-                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.PALETTE[i]}})
+                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.colour(pub)}})
     for pub in [c.key for c in result.columns if c.key.startswith("ratio_")]:
         traces.append({"type": "scatter", "mode": "lines+markers", "name": charts.text(f"{pub[6:]} / UNRWA"),
-                       "yaxis": "y2",
+                       "yaxis": "y2", "connectgaps": False,
                        "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
-                       "line": {"color": "#000"}})
-    layout = charts._layout(title, v.rtl, barmode="group")
+                       "line": {"color": charts.OKABE_ITO["black"], "dash": "dot"}})
+    layout = charts._layout(title, v.rtl, v.t("axis_consignments"), v.t(f"axis_{params['by']}"), barmode="group")
+    # The ratio's axis sits opposite the counts', its title outside its tick labels (automargin keeps both clear).
     layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
-                        "title": {"text": v.t("sources_ratio")}, "showgrid": False}
+                        "title": {"text": v.t("sources_ratio"), "standoff": 10}, "showgrid": False, "automargin": True,
+                        "tickformat": ".1f", "ticklabelposition": "inside"}  # its title never sits on its ticks
+    layout["margin"] = {"l": 80, "r": 80, "t": 40, "b": 40}
     return Block(block_id, title, kind="chart", table=result, figure={"data": traces, "layout": layout},
                  api="/api/v1/sources/compare", extra={"open": category == "all"},
                  api_params={"by": params["by"], "from": p.get("from"), "to": p.get("to"), "category": category})
@@ -403,7 +467,7 @@ def _series(v: View) -> Block:
     indicator = v.params.get("indicator") if v.params.get("indicator") in held else default
     result = tables.cached(v.conn, "series", {"indicator": indicator} | v.scoped(),
                            lambda: series.series_table(v.conn, indicator, None, v.params.get("context")))
-    return Block("series", f"{v.t('sources_series')}: {indicator}", table=result, api="/api/v1/series",
+    return Block("series", v.t("sources_series"), table=result, api="/api/v1/series",
                  api_params={"indicator": indicator},
                  # the per-source notes are long: the downloads carry them, the page keeps rows readable
                  extra={"indicators": held, "indicator": indicator, "hide": ["note"]})

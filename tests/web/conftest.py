@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.web.helpers import Served, serve
+from tests.web.live import browser, live  # noqa: F401  (package-scoped: one server for every browser test)
 
 
 @pytest.fixture

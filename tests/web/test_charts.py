@@ -113,3 +113,68 @@ def test_a_line_breaks_across_a_period_it_has_no_figure_for() -> None:
     by_name = {t["name"]: t for t in fig["data"]}
     assert by_name["UNRWA"]["x"] == ["2024-01-01", "2024-02-01", "2024-03-01"]
     assert by_name["UNRWA"]["y"] == [3, None, 4]  # not drawn straight across February, not 0
+
+
+def test_a_source_keeps_its_colour_on_every_chart() -> None:
+    one = charts.lines(table([{"period": "2024-01-01", "source": "COGAT", "consignments": 1}]),
+                       "period", "consignments", ["source"], "t")
+    rows = [{"period": "2024-01-01", "source": s, "consignments": 1} for s in ("UNRWA", "COGAT", "WFP")]
+    two = charts.lines(table(rows), "period", "consignments", ["source"], "t")
+    colours = {tr["name"]: tr["line"]["color"] for tr in two["data"]}
+    assert one["data"][0]["line"]["color"] == colours["COGAT"] == charts.colour("COGAT")
+    assert len(set(colours.values())) == 3 and set(colours.values()) <= set(charts.PALETTE)
+    assert charts.colour("WFP") == charts.colour("WFP")  # stable across calls (and processes: crc32, not hash())
+
+
+def test_crowded_series_become_one_panel_per_crossing_with_titled_axes() -> None:
+    rows = [{"period": f"2024-01-0{d}", "crossing": c, "source": s, "consignments": d}
+            for d in (1, 2) for c in ("a", "b", "c", "d") for s in ("UNRWA", "COGAT")]
+    t = ResultTable("t", [], rows)
+    fig = charts.lines(t, "period", "consignments", ["crossing", "source"], "t", y_title="consignments (rows)",
+                       x_title="day", panel="crossing", colour_by="source")
+    layout = fig["layout"]
+    axes = [k for k in layout if k.startswith("yaxis")]
+    assert len(axes) == 4 and layout["xaxis"]["title"]["text"] == "day"
+    assert any(layout[a].get("title", {}).get("text") == "consignments (rows)" for a in axes)
+    assert [a["text"] for a in layout["annotations"]] == ["<b>a</b>", "<b>b</b>", "<b>c</b>", "<b>d</b>"]
+    unrwa = [tr for tr in fig["data"] if tr["name"] == "UNRWA"]
+    assert len(unrwa) == 4 and {tr["line"]["color"] for tr in unrwa} == {charts.colour("UNRWA")}
+    assert sum(tr["showlegend"] for tr in unrwa) == 1  # one legend entry per source
+    few = charts.lines(ResultTable("t", [], [r for r in rows if r["crossing"] == "a"]), "period", "consignments",
+                       ["crossing", "source"], "t", panel="crossing")
+    assert "yaxis2" not in few["layout"]  # two series read on one axis
+
+
+def test_coverage_band_names_the_cap_on_the_chart_and_marks_partial_periods() -> None:
+    rows = [{"period": p, "area": "gaza-strip", "kcal_pp": k, "kcal_pp_low": k, "kcal_pp_high": k,
+             "requirement": 2100, "cap": 2700, "completeness": c}
+            for p, k, c in (("2023-10-16", 183, "partial: data from 2023-10-21"), ("2023-10-23", 131, "complete"),
+                            ("2023-11-06", 400, "complete"))]
+    fig = charts.band(ResultTable("c", [], rows), "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", "95 %")],
+                      "area", "c", requirement="requirement", cap="cap", y_title="kcal per person per day",
+                      partial="completeness")
+    labels = [a["text"] for a in fig["layout"]["annotations"]]
+    assert "consumption cap (2,700 kcal)" in labels and "requirement (2,100 kcal)" in labels
+    assert fig["layout"]["yaxis"]["title"]["text"] == "kcal per person per day"
+    marks = next(tr for tr in fig["data"] if tr.get("name") == "partial period")
+    assert marks["x"] == ["2023-10-16"]
+    median = next(tr for tr in fig["data"] if tr.get("name") == "gaza-strip")
+    # a week no row has (2023-10-30) is a gap, not a line drawn across it
+    assert median["x"] == ["2023-10-16", "2023-10-23", "2023-10-30", "2023-11-06"]
+    assert median["y"] == [183, 131, None, 400]
+
+
+def test_coverage_of_many_areas_is_one_panel_per_area_each_with_its_cap() -> None:
+    areas = [f"PS-{i}" for i in range(6)]
+    rows = [{"period": p, "area": a, "kcal_pp": 1000.0, "kcal_pp_low": 900.0, "kcal_pp_high": 1100.0,
+             "requirement": 2100, "cap": 2700, "completeness": "complete"}
+            for p in ("2024-01-01", "2024-02-01") for a in areas]
+    fig = charts.band(ResultTable("c", [], rows), "period", "kcal_pp", [("kcal_pp_low", "kcal_pp_high", "95 %")],
+                      "area", "c", requirement="requirement", cap="cap", y_title="kcal per person per day",
+                      partial="completeness")
+    layout = fig["layout"]
+    assert len([k for k in layout if k.startswith("yaxis")]) == 6
+    assert [a["text"] for a in layout["annotations"]] == [f"<b>{a}</b>" for a in areas]
+    caps = [tr for tr in fig["data"] if str(tr.get("name", "")).startswith("consumption cap")]
+    assert len(caps) == 6 and {tr["yaxis"] for tr in caps} == {"y"} | {f"y{i}" for i in range(2, 7)}
+    assert sum(bool(tr.get("showlegend", True)) for tr in caps) == 1

@@ -1,0 +1,54 @@
+"""Every page in Arabic: no English word in the visible text outside data values (place and publisher names,
+source titles, files and codes, marked translate="no"), numbers and dates isolated in <bdi>.
+
+The store holds the reference set and a small UNRWA-shaped list, so every block has something to show:
+statuses with their ages, needs, baselines, coverage with its notes, alerts, datasets and revisions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from tests.web.helpers import Served, serve
+from tests.web.visible import english_words
+
+PAGES = ["/", "/access", "/coverage", "/sources", "/data", "/claims", "/login", "/no-such-page",
+         "/access?from=2024-13-01", "/access?by=week", "/coverage?by=month", "/?alerts=all"]
+
+
+@pytest.fixture(scope="module")
+def arabic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    from lifeline.alerts.evaluate import evaluate
+    from lifeline.reference.load import load_all
+    from lifeline.store.engine import open_store
+
+    folder = tmp_path_factory.mktemp("arabic")
+    engine: Engine = open_store(f"sqlite:///{folder / 'lifeline.db'}")
+    load_all(engine)
+    served = serve(engine, Path(folder))
+    evaluate(engine)
+    yield served
+    served.client.close()
+    engine.dispose()
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_english_left_on_an_arabic_page(arabic: Served, path: str) -> None:
+    page = arabic.client.get(path + ("&" if "?" in path else "?") + "lang=ar")
+    assert 'dir="rtl"' in page.text
+    left = english_words(page.text)
+    assert not left, f"{path}: English left in the Arabic page: {left[:12]}"
+
+
+def test_numbers_and_dates_are_isolated_in_rtl(arabic: Served) -> None:
+    html = arabic.client.get("/access?lang=ar").text
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", html, flags=re.S)
+    dated = [c for c in cells if re.search(r"\d{4}-\d{2}-\d{2}", c)]
+    assert dated and all("<bdi>" in c for c in dated), dated[:3]
+    english = arabic.client.get("/access").text
+    assert "<bdi>" not in "".join(re.findall(r"<td[^>]*>(.*?)</td>", english, flags=re.S))

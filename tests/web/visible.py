@@ -1,0 +1,67 @@
+"""The text a reader sees on a page, and the Latin-script words in it that are neither data nor codes.
+
+Visible text is every text node outside <script>, <style> and elements marked translate="no" (data shown
+as published: names, source titles, files, codes), plus input placeholders. A Latin-script token is allowed
+when it is a code or unit (an acronym such as UNRWA or HXL, a token with a digit, a hyphen, an underscore, a
+slash, a colon or a dot, such as sphere-2100 or route:land, a unit such as kcal, something in quotes or
+backticks); any other Latin word is English left untranslated.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+SKIPPED = {"script", "style"}
+VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "area", "col", "embed", "param", "track"}
+UNITS = {"kcal", "km", "kg", "t", "OpenAPI", "p", "d"}
+QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|https?://\S+")
+LATIN = re.compile(r"[A-Za-z]")
+
+
+class _Visible(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: list[bool] = []
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag in VOID:
+            if tag == "input" and found.get("placeholder") and not any(self.hidden):
+                self.parts.append(str(found["placeholder"]))
+            return
+        self.hidden.append(tag in SKIPPED or found.get("translate") == "no")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag not in VOID and self.hidden:
+            self.hidden.pop()
+
+    def handle_data(self, data: str) -> None:
+        if not any(self.hidden) and data.strip():
+            self.parts.append(data.strip())
+
+
+def visible_text(html: str) -> list[str]:
+    parser = _Visible()
+    parser.feed(html)
+    return parser.parts
+
+
+def _allowed(token: str) -> bool:
+    word = token.strip("()[]{},;:.!?·—–«»%+")
+    if not LATIN.search(word):
+        return True
+    if any(ch.isdigit() for ch in word) or any(ch in word for ch in "-_/:.@#&+="):
+        return True
+    return word in UNITS or len(word) == 1 or word.rstrip("s").isupper()
+
+
+def english_words(html: str) -> list[str]:
+    """The pieces of visible text holding a Latin-script word that is not a code, unit or quoted data."""
+    out = []
+    for part in visible_text(html):
+        bare = QUOTED.sub(" ", part)
+        if any(not _allowed(token) for token in bare.split()):
+            out.append(part)
+    return out
