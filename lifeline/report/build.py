@@ -64,9 +64,9 @@ class Table:
 class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    # (caption, SVG): captions are HTML text (so Arabic is shaped and laid out right to left); the SVG built by
-    # lifeline.report.svg holds only numbers, dates and codes, its labels escaped there.
-    charts: list[tuple[str, str]] = field(default_factory=list)
+    # (caption, SVG, legend): captions and legends are HTML text (so Arabic is shaped and laid out right to left);
+    # the SVG built by lifeline.report.svg holds only numbers, dates, codes and units, its labels escaped there.
+    charts: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
     chart_refs: list[int] = field(default_factory=list)
     chart_notes: list[str] = field(default_factory=list)  # partial periods drawn (lifeline.report.periods)
     tables: list[Table] = field(default_factory=list)
@@ -281,18 +281,17 @@ def build(
                 r["kcal_pp"], r.get("completeness"), r.get("days"), r["kcal_pp_low"], r["kcal_pp_high"])
                 for r in rows}
             series = f"{name(a)} ({source})"
+            lines = [periods.line(series, xs, points), *_cap_line(rows, len(xs), t)]
+            req = rows[0]["requirement"] if rows else None
             cov_section.charts.append(
                 (
                     f"{t('coverage_chart')}: {name(a)}",
                     svg.line_chart(
-                        xs,
-                        [periods.line(series, xs, points), *_cap_line(rows, len(xs))],
-                        title="",
-                        y_label=t("kcal_axis"),
-                        reference=rows[0]["requirement"] if rows else None,
-                        reference_label=f"{rows[0]['requirement']:,.0f} kcal" if rows else "",
-                        x_format=periods.X_FORMAT[chart_by], partial_label=t("partial_period"),
+                        xs, lines, title="", y_label="kcal/person/day", reference=req,
+                        reference_label=f"{req:,.0f} kcal" if req else "", x_format=periods.X_FORMAT[chart_by],
+                        legend=False,
                     ),
+                    svg.legend_items(lines, t("partial_period"), f"{t('requirement')} {req:,.0f} kcal" if req else ""),
                 )
             )
             cov_section.chart_notes += periods.footnotes(series, xs, points, chart_by, t, lang)
@@ -627,14 +626,14 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
     return sec
 
 
-def _cap_line(rows: list[dict[str, Any]], n: int) -> list[svg.Line]:
+def _cap_line(rows: list[dict[str, Any]], n: int, t: Any) -> list[svg.Line]:
     """The consumption cap as a named dashed line over the chart's ``n`` periods, so a series sitting on it is
     read as the cap."""
     caps = {r.get("cap") for r in rows if r.get("cap") is not None}
     if len(caps) != 1:
         return []
     level = float(caps.pop())  # type: ignore[arg-type]
-    return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * n, dashed=True)]
+    return [svg.Line(t("cap_label").format(n=f"{level:,.0f}"), [level] * n, dashed=True)]
 
 
 def _with_interval(result: ResultTable) -> ResultTable:
@@ -685,9 +684,9 @@ def _trucks_chart(conn: Connection, access: Section, sc: contexts.Scope, date_fr
             notes += [note] if note else []
     prewar = next((r["prewar_trucks_per_day"] for r in thr.rows if r.get("prewar_trucks_per_day")), None)
     access.charts.append((t("trucks_chart"), svg.line_chart(
-        xs, lines, "", y_label=t("trucks_axis"), reference=prewar,
-        reference_label=t("prewar_ref").format(n=fmt(prewar)) if prewar else "",
-        x_format=periods.X_FORMAT[by], partial_label=t("partial_period"))))
+        xs, lines, "", y_label="trucks/day", reference=prewar, reference_label=fmt(prewar) if prewar else "",
+        x_format=periods.X_FORMAT[by], legend=False),
+        svg.legend_items(lines, t("partial_period"), t("prewar_ref").format(n=fmt(prewar)) if prewar else "")))
     access.chart_refs = cites.many(thr.sources)
     access.chart_notes += notes
 

@@ -76,8 +76,18 @@ def footnotes(name: str, xs: Sequence[date], points: dict[date, Point], by: str,
         full = (completeness.period_end(p, by) - p).days + 1
         n = f"{pt.days} {text('of')} {full} {text('days')}, " if pt.days is not None else ""
         reason = mark_text(str(pt.mark).removeprefix("partial: "), lang)
-        out.append(f"{text('partial')}: {name} {label(p, by)}, {n}{reason}")
+        out.append(_joined(lang, text("partial"), _ltr(f"{name} {label(p, by)}", lang), f"{n}{reason}"))
     return out
+
+
+def _ltr(run: str, lang: str) -> str:
+    """A run of codes and dates isolated left to right inside Arabic text (else the bidi algorithm reorders it)."""
+    return f"\u2066{run}\u2069" if lang == "ar" else run
+
+
+def _joined(lang: str, head: str, what: str, rest: str) -> str:
+    comma = "، " if lang == "ar" else ", "
+    return f"{head}: {what}{comma}{rest.replace(', ', comma)}"
 
 
 def window_note(name: str, date_from: date, date_to: date, span: completeness.Span | None,
@@ -90,4 +100,5 @@ def window_note(name: str, date_from: date, date_to: date, span: completeness.Sp
     covered = (min(date_to, span.last) - max(date_from, span.first)).days + 1
     full = (date_to - date_from).days + 1
     reason = mark_text(mark.removeprefix("partial: "), lang)
-    return f"{text('partial')}: {name} {date_from} – {date_to}, {covered} {text('of')} {full} {text('days')}, {reason}"
+    return _joined(lang, text("partial"), _ltr(f"{name} {date_from} – {date_to}", lang),
+                   f"{covered} {text('of')} {full} {text('days')}, {reason}")

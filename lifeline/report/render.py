@@ -8,8 +8,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lifeline.errors import UserError
 from lifeline.report.build import Report
+from lifeline.report.svg import swatch
 
 _env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_env.globals["swatch"] = swatch
 
 
 def to_html(report: Report) -> str:

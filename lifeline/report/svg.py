@@ -59,10 +59,13 @@ def line_chart(
     reference_label: str = "",
     x_format: str = "%Y-%m-%d",
     partial_label: str = "partial period",
+    legend: bool = True,
 ) -> str:
     """Lines over dates with optional shaded intervals and a horizontal reference line. A missing value breaks
-    the line (a gap, never a straight line across it); a partial period is a hollow marker reached by dashes."""
-    left, right, top, bottom = 62, 34, 14, 44
+    the line (a gap, never a straight line across it); a partial period is a hollow marker reached by dashes.
+    ``legend=False`` leaves the legend to the page (:func:`legend_items`): WeasyPrint neither shapes nor orders
+    right-to-left text inside an SVG, so words in Arabic belong in the HTML around it."""
+    left, right, top, bottom = 62, 34, 14, 44 if legend else 22
     w, h = width - left - right, height - top - bottom
     vals: list[float] = [float(v) for ln in lines for seq in (ln.values, ln.high or []) for v in seq if _ok(v)]  # type: ignore[arg-type]
     ymax = _nice_max(max(vals + ([reference] if reference else []) + [0.0]))
@@ -91,7 +94,6 @@ def line_chart(
     step = max(1, math.ceil(n / 8))
     for i in range(0, n, step):
         out.append(f'<text x="{px(i):.1f}" y="{top + h + 14}" text-anchor="middle">{x[i].strftime(x_format)}</text>')
-    legend: list[tuple[str, str, str]] = []  # (label, colour, kind)
     for idx, ln in enumerate(lines):
         color = PALETTE[idx % len(PALETTE)]
         if ln.low is not None and ln.high is not None:
@@ -112,18 +114,34 @@ def line_chart(
             if val is not None and _ok(val) and ln.is_partial(i):
                 out.append(f'<circle class="partial" cx="{px(i):.1f}" cy="{py(float(val)):.1f}" r="3.5" fill="#fff" '
                            f'stroke="{color}" stroke-width="1.5"><title>{escape(partial_label)}</title></circle>')
-        legend.append((ln.label, color, "dash" if ln.dashed else "box"))
-    if any(ln.partial and any(ln.partial) for ln in lines):
-        legend.append((partial_label, "#444", "hollow"))
     if reference is not None:
         y = py(reference)
         out.append(
             f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="6 3"/>'
         )
         out.append(f'<text x="{left + w}" y="{y - 4:.1f}" text-anchor="end">{escape(reference_label)}</text>')
-    out += _legend(legend, left + 8, height - 16)
+    if legend:
+        out += _legend(legend_items(lines, partial_label), left + 8, height - 16)
     out.append("</svg>")
     return "".join(out)
+
+
+def legend_items(lines: Sequence[Line], partial_label: str = "partial period",
+                 reference_label: str = "") -> list[tuple[str, str, str]]:
+    """(label, colour, kind) per line, then the partial-period marker if any point is partial and the
+    reference line if named; kind is "box", "dash" or "hollow"."""
+    items = [(ln.label, PALETTE[i % len(PALETTE)], "dash" if ln.dashed else "box") for i, ln in enumerate(lines)]
+    if any(ln.partial and any(ln.partial) for ln in lines):
+        items.append((partial_label, "#444", "hollow"))
+    if reference_label:
+        items.append((reference_label, "#333", "dash"))
+    return items
+
+
+def swatch(colour: str, kind: str) -> str:
+    """A legend's mark alone (no text), for a legend laid out in HTML."""
+    return "".join(['<svg xmlns="http://www.w3.org/2000/svg" width="14" height="10" viewBox="0 0 14 10">',
+                    *_legend([("", colour, kind)], 0, 0)[:1], "</svg>"])
 
 
 def _runs(seg: list[int], ln: Line) -> list[tuple[list[int], bool]]:
