@@ -28,7 +28,7 @@ from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import periods, svg
 from lifeline.report.i18n import translator
-from lifeline.report.mapsvg import crossings_map
+from lifeline.report.mapsvg import crossings_map, drawn
 from lifeline.store import queries_alerts as q
 
 
@@ -103,6 +103,7 @@ class Report:
     bullets: list[dict[str, Any]] = field(default_factory=list)
     map_svg: str = ""
     map_caption: str = ""
+    map_names: list[str] = field(default_factory=list)  # the numbered map's key (Arabic: no words in the SVG)
 
     @property
     def direction(self) -> str:
@@ -410,7 +411,8 @@ def build(
     for k in key:
         k["label"], k["note"] = name.text(k["label"]), name.text(k.get("note") or "")
     place = _place_name(sc, lang)
-    map_svg = crossings_map(crossing_items, name) if crossing_items else ""
+    map_svg = crossings_map(crossing_items, name, numbered=lang == "ar") if crossing_items else ""
+    map_names = [name(c) for c in drawn(crossing_items)] if map_svg and lang == "ar" else []
     report = Report(
         lang=lang,
         title=t("title_of").format(place=place) if place else t("title"),
@@ -425,6 +427,7 @@ def build(
         strip=strip,
         bullets=bullets,
         map_svg=map_svg,
+        map_names=map_names,
         map_caption=f"{t('map_caption')} {strip_day}" if map_svg else "",
         labels={
             k: t(k)

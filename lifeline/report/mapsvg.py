@@ -12,11 +12,19 @@ from lifeline.web import charts, mapsvg
 LABEL_ROOM = 170.0  # the crossings' names run east of the strip
 
 
-def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:
-    """Governorates in outline, crossings as dots in their status colour, each labelled with its name; empty
-    when none of the crossings asked is on the shipped schematic (another context's places are not drawn
-    over Gaza's outline)."""
+def drawn(items: list[dict[str, Any]]) -> list[str]:
+    """The codes of the crossings asked that the shipped schematic places, in its order."""
+    asked = {str(i["place"]) for i in items}
+    return [s.code for s in mapsvg.shapes() if s.kind == "crossing" and s.code in asked]
+
+
+def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str], numbered: bool = False) -> str:
+    """Governorates in outline, crossings as dots in their status colour, each labelled with its name (or, when
+    ``numbered``, with its place in :func:`drawn`, the names then listed in the page's HTML: WeasyPrint neither
+    shapes nor orders Arabic inside an SVG); empty when none of the crossings asked is on the shipped schematic
+    (another context's places are not drawn over Gaza's outline)."""
     status = {str(i["place"]): i for i in items}
+    number = {code: i + 1 for i, code in enumerate(drawn(items))}
     if not any(s.kind == "crossing" and s.code in status for s in mapsvg.shapes()):
         return ""
     box = f"0 0 {mapsvg.WIDTH + LABEL_ROOM:.0f} {mapsvg.HEIGHT:.0f}"
@@ -33,7 +41,7 @@ def crossings_map(items: list[dict[str, Any]], name: Callable[[Any], str]) -> st
             parts.append(f'<circle cx="{s.x:.1f}" cy="{s.y:.1f}" r="11" fill="{colour}" stroke="#222" '
                          f'stroke-width="1.5"{dash}/>')
             parts.append(f'<text x="{s.x + 15:.1f}" y="{s.y + 5:.1f}" font-size="20" fill="#222">'
-                         f'{escape(name(s.code))}</text>')
+                         f'{number[s.code] if numbered else escape(name(s.code))}</text>')
     parts.append("</svg>")
     return "".join(parts)
 

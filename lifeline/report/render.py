@@ -12,6 +12,9 @@ from lifeline.report.svg import swatch
 
 _env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
 _env.globals["swatch"] = swatch
+# A figure such as "1,887 (1,379–2,711)" read left to right inside Arabic text; WeasyPrint ignores
+# `unicode-bidi: isolate`, so the isolate characters themselves (LRI ... PDI) are written.
+_env.filters["ltr"] = lambda text, rtl: f"\u2066{text}\u2069" if rtl else text
 
 
 def to_html(report: Report) -> str:
