@@ -22,6 +22,7 @@ X_FORMAT = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m"}
 
 
 def chart_by(date_from: date, date_to: date) -> str:
+    """The period kind a window's charts are drawn in (and its sources compared by, beyond half a year)."""
     days = (date_to - date_from).days + 1
     return "day" if days <= DAYS_BY_DAY else "week" if days <= DAYS_BY_WEEK else "month"
 
