@@ -276,26 +276,29 @@ def build(
                     "refs": sorted(set(refs + [req_ref])),
                 }
             )
-        for a in sorted({r["area"] for r in cov_chart.rows}):
+        # Several areas (Gaza's north and south beside the whole Strip) share one chart of medians, the 95 %
+        # intervals in the table below: a chart per area ran the report past five pages.
+        areas = sorted({r["area"] for r in cov_chart.rows})
+        lines, caption = [], t("coverage_chart") + (f": {name(areas[0])}" if len(areas) == 1 else "")
+        for a in areas:
             rows = [r for r in cov_chart.rows if r["area"] == a]
+            band = len(areas) == 1
             points = {date.fromisoformat(str(r["period"])[:10]): periods.Point(
-                r["kcal_pp"], r.get("completeness"), r.get("days"), r["kcal_pp_low"], r["kcal_pp_high"])
-                for r in rows}
+                r["kcal_pp"], r.get("completeness"), r.get("days"), r["kcal_pp_low"] if band else None,
+                r["kcal_pp_high"] if band else None) for r in rows}
             series = f"{name(a)} ({source})"
-            lines = [periods.line(series, xs, points), *_cap_line(rows, len(xs), t)]
-            req = rows[0]["requirement"] if rows else None
-            cov_section.charts.append(
-                (
-                    f"{t('coverage_chart')}: {name(a)}",
-                    svg.line_chart(
-                        xs, lines, title="", y_label="kcal/person/day", reference=req,
-                        reference_label=f"{req:,.0f} kcal" if req else "", x_format=periods.X_FORMAT[chart_by],
-                        legend=False,
-                    ),
-                    svg.legend_items(lines, t("partial_period"), f"{t('requirement')} {req:,.0f} kcal" if req else ""),
-                )
-            )
+            lines.append(periods.line(series, xs, points))
             cov_section.chart_notes += periods.footnotes(series, xs, points, chart_by, t, lang)
+        if lines:
+            lines += _cap_line(cov_chart.rows, len(xs), t)
+            req = cov_chart.rows[0]["requirement"]
+            cov_section.charts.append((
+                caption,
+                svg.line_chart(xs, lines, title="", y_label="kcal/person/day", reference=req,
+                               reference_label=f"{req:,.0f} kcal" if req else "", x_format=periods.X_FORMAT[chart_by],
+                               legend=False),
+                svg.legend_items(lines, t("partial_period"), f"{t('requirement')} {req:,.0f} kcal" if req else ""),
+            ))
         cov_section.chart_refs = sorted(set(refs + [req_ref]))
         cov_section.tables.append(  # by month: a week per row ran over two pages; the chart shows the days
             _table(

@@ -16,12 +16,16 @@ _env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoesc
 _env.globals["swatch"] = swatch
 
 
+# Beyond this much text, one column that may run onto the next page rather than two blocks that move whole.
+HALVES_MAX_CHARS = 1800
+
+
 def halves(items: Sequence[Any]) -> list[list[tuple[int, Any]]]:
     """Items (numbered from 1) in two columns of about equal text, for two side-by-side blocks: WeasyPrint's
     CSS columns balance by laying the content out again and again (they doubled the PDF's time)."""
-    if len(items) < 2:
-        return [list(enumerate(items, 1))]
     sizes = [len(str(i)) for i in items]
+    if len(items) < 2 or sum(sizes) > HALVES_MAX_CHARS:  # an inline block cannot break across pages
+        return [list(enumerate(items, 1))]
     acc, cut = 0, 1
     for k, n in enumerate(sizes[:-1]):
         acc += n
