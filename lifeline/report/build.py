@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -26,9 +26,9 @@ from lifeline.errors import UserError
 from lifeline.formats import ResultTable
 from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
-from lifeline.report import svg
+from lifeline.report import periods, svg
 from lifeline.report.i18n import translator
-from lifeline.report.mapsvg import crossings_map
+from lifeline.report.mapsvg import crossings_map, drawn
 from lifeline.store import queries_alerts as q
 
 
@@ -57,18 +57,30 @@ class Table:
     rows: list[list[str]]
     refs: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    narrow: bool = False  # few short columns: laid out beside the next narrow table
 
 
 @dataclass
 class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
-    # (caption, SVG): captions are HTML text (so Arabic is shaped and laid out right to left); the SVG built by
-    # lifeline.report.svg holds only numbers, dates and codes, its labels escaped there.
-    charts: list[tuple[str, str]] = field(default_factory=list)
+    # (caption, SVG, legend): captions and legends are HTML text (so Arabic is shaped and laid out right to left);
+    # the SVG built by lifeline.report.svg holds only numbers, dates, codes and units, its labels escaped there.
+    charts: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
     chart_refs: list[int] = field(default_factory=list)
+    chart_notes: list[str] = field(default_factory=list)  # partial periods drawn (lifeline.report.periods)
     tables: list[Table] = field(default_factory=list)
     empty: str = ""
+
+    def table_rows(self) -> list[list[Table]]:
+        """The tables in reading order, two consecutive narrow ones side by side."""
+        out: list[list[Table]] = []
+        for tb in self.tables:
+            if tb.narrow and out and len(out[-1]) == 1 and out[-1][0].narrow:
+                out[-1].append(tb)
+            else:
+                out.append([tb])
+        return out
 
 
 @dataclass
@@ -91,6 +103,7 @@ class Report:
     bullets: list[dict[str, Any]] = field(default_factory=list)
     map_svg: str = ""
     map_caption: str = ""
+    map_names: list[str] = field(default_factory=list)  # the numbered map's key (Arabic: no words in the SVG)
 
     @property
     def direction(self) -> str:
@@ -201,7 +214,6 @@ def build(
     # --- Deliveries by source, from the line lists.
     daily = q.daily_deliveries(conn, date_from, date_to, scope=sc.deliveries)
     series_cite = q.series_citations(conn)
-    days = (date_to - date_from).days + 1
     per_pub = (
         daily.group_by("publisher")
         .agg(
@@ -229,28 +241,23 @@ def build(
     if sc.context is not None and source not in publishers and len(publishers) == 1:
         source = publishers[0]  # a context the named list does not cover, supplied by one list: that one
     # --- Coverage (the coverage engine, one source to avoid double counting).
-    from lifeline.model.coverage import coverage_table
+    from lifeline.model.coverage import coverage_tables
 
     sections: list[Section] = []
     cov_section = Section(t("coverage"))
-    try:
-        cov_all = coverage_table(
-            conn, area, date_from, date_to, by="all", source=source, runs=runs, overrides=overrides,
-            context=context,
-        )
-        cov_day = coverage_table(
-            conn, area, date_from, date_to, by="day", source=source, runs=runs, overrides=overrides,
-            context=context,
-        )
-        cov_month = coverage_table(
-            conn, area, date_from, date_to, by="month", source=source, runs=runs, overrides=overrides,
-            context=context,
+    chart_by = periods.chart_by(date_from, date_to)
+    xs = periods.starts(date_from, date_to, chart_by)
+    try:  # one set of model runs for the three period kinds
+        cov = coverage_tables(
+            conn, area, date_from, date_to, bys=sorted({"all", chart_by, "month"}), source=source, runs=runs,
+            overrides=overrides, context=context,
         )
     except UserError as exc:
         if area is not None:  # the user asked for this area: say plainly it cannot be covered
             raise
         cov_section.empty = str(exc)
     else:
+        cov_all, cov_chart, cov_month = cov["all"], cov[chart_by], cov["month"]
         refs = cites.many(cov_all.sources)
         sphere = load_set("sphere-2100").get("requirement_kcal")
         req_ref = cites.add({"publisher": "Sphere Project", "title": sphere.source})
@@ -269,73 +276,58 @@ def build(
                     "refs": sorted(set(refs + [req_ref])),
                 }
             )
-        for a in sorted({r["area"] for r in cov_day.rows}):
-            rows = [r for r in cov_day.rows if r["area"] == a]
-            cov_section.charts.append(
-                (
-                    f"{t('coverage_chart')}: {name(a)}",
-                    svg.line_chart(
-                        [date.fromisoformat(r["period"]) for r in rows],
-                        [
-                            svg.Line(
-                                f"{name(a)} ({source})",
-                                [r["kcal_pp"] for r in rows],
-                                [r["kcal_pp_low"] for r in rows],
-                                [r["kcal_pp_high"] for r in rows],
-                            ),
-                            *_cap_line(rows),
-                        ],
-                        title="",
-                        y_label="kcal/person/day",
-                        reference=rows[0]["requirement"] if rows else None,
-                        reference_label=f"{rows[0]['requirement']:,.0f} kcal" if rows else "",
-                    ),
-                )
-            )
+        # Several areas (Gaza's north and south beside the whole Strip) share one chart of medians, the 95 %
+        # intervals in the table below: a chart per area ran the report past five pages.
+        areas = sorted({r["area"] for r in cov_chart.rows})
+        lines, caption = [], t("coverage_chart") + (f": {name(areas[0])}" if len(areas) == 1 else "")
+        for a in areas:
+            rows = [r for r in cov_chart.rows if r["area"] == a]
+            band = len(areas) == 1
+            points = {date.fromisoformat(str(r["period"])[:10]): periods.Point(
+                r["kcal_pp"], r.get("completeness"), r.get("days"), r["kcal_pp_low"] if band else None,
+                r["kcal_pp_high"] if band else None) for r in rows}
+            series = f"{name(a)} ({source})"
+            lines.append(periods.line(series, xs, points))
+            cov_section.chart_notes += periods.footnotes(series, xs, points, chart_by, t, lang)
+        if lines:
+            lines += _cap_line(cov_chart.rows, len(xs), t)
+            req = cov_chart.rows[0]["requirement"]
+            cov_section.charts.append((
+                caption,
+                svg.line_chart(xs, lines, title="", y_label="kcal/person/day", reference=req,
+                               reference_label=f"{req:,.0f} kcal" if req else "", x_format=periods.X_FORMAT[chart_by],
+                               legend=False),
+                svg.legend_items(lines, t("partial_period"), f"{t('requirement')} {req:,.0f} kcal" if req else ""),
+            ))
         cov_section.chart_refs = sorted(set(refs + [req_ref]))
         cov_section.tables.append(  # by month: a week per row ran over two pages; the chart shows the days
             _table(
-                cov_month,
-                [
-                    "period",
-                    "area",
-                    "days",
-                    "completeness",
-                    "population",
-                    "kcal_in_pp",
-                    "kcal_pp",
-                    "kcal_pp_low",
-                    "kcal_pp_high",
-                    "coverage",
-                    "days_below",
-                    "flag",
-                ],
+                _with_interval(cov_month),
+                ["period", "area", "days", "completeness", "population", "kcal_in_pp", "kcal_pp", "coverage",
+                 "days_below", "flag"],
                 cites,
                 digits={"coverage": 2}, name=name, lang=lang,
             )
         )
-    # --- Access: trucks per day by source, crossings table, reported closures.
+    # --- Access: trucks per day by source (the throughput the key figures use), crossings, reported closures.
     access = Section(t("access"))
     if not daily.is_empty():
-        per_day = daily.group_by("publisher", "date").agg(pl.col("trucks").sum())
-        all_days = [date_from + timedelta(days=i) for i in range(days)]
-        lines = []
-        for pub in sorted(per_day["publisher"].unique().to_list()):
-            got = dict(per_day.filter(pl.col("publisher") == pub).select("date", "trucks").iter_rows())
-            span = per_pub.filter(pl.col("publisher") == pub).row(0, named=True)
-            # Inside a list's span a day without rows is zero recorded; outside it, no data.
-            lines.append(
-                svg.Line(pub, [got.get(d, 0.0) if span["first"] <= d <= span["last"] else None for d in all_days])
-            )
-        access.charts.append((t("trucks_chart"), svg.line_chart(all_days, lines, "", y_label="trucks/day")))
-        access.chart_refs = cites.many([series_cite[s] for s in per_pub["series"].to_list() if s in series_cite])
-        # (the trucks per crossing are in the crossings table below: a bar chart of them repeated it)
+        _trucks_chart(conn, access, sc, date_from, date_to, chart_by, xs, t, lang, cites)
         access.tables.append(_crossings_table(daily, series_cite, cites, date_from, date_to, t, name))
+        access.tables[-1].narrow = True
         # A truck count derived from rows that are not one truck each says so (truck_basis).
         # (as notes of the crossings table, so the charts open the section)
         access.tables[-1].notes += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
     from lifeline.model import access as access_model
 
+    closed = access_model.closures(conn, date_from, date_to, context=context)
+    if closed.rows:  # beside the crossings table: both are narrow
+        table = _table(closed, ["crossing", "status", "start", "end", "days", "ongoing"], cites,
+                       title=t("closures"), name=name, lang=lang)
+        table.narrow = True
+        access.tables.append(table)
+    else:
+        access.paragraphs.append(f"{t('closures')}: {t('none_reported')}")
     timeline = access_model.timeline(conn, date_from, date_to, by="week", context=context)
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
@@ -350,29 +342,18 @@ def build(
             title=t("timeline"), name=name, lang=lang,
         )
         access.tables.append(_not_covered_as_na(table, timeline, counts))
-    closed = access_model.closures(conn, date_from, date_to, context=context)
-    if closed.rows:
-        access.tables.append(
-            _table(
-                closed,
-                ["crossing", "status", "start", "end", "days", "ongoing"],
-                cites,
-                title=t("closures"), name=name, lang=lang,
-            )
-        )
-    else:
-        access.paragraphs.append(f"{t('closures')}: {t('none_reported')}")
-    # --- Sources side by side.
+    # --- Sources side by side: part of Access (the same entries, as each source counts them); by week, or by
+    # month over a long window.
     from lifeline.model import sources_compare
 
-    comp_section = Section(t("sources_compare"))
     try:
-        comp = sources_compare.comparison(conn, "trucks", "all", "week", date_from, date_to, context=context)
+        comp = sources_compare.comparison(conn, "trucks", "all", "month" if chart_by == "month" else "week",
+                                          date_from, date_to, context=context)
         keys = [c.key for c in comp.columns]
-        comp_section.tables.append(_table(comp, keys, cites, digits={k: 2 for k in keys if k.startswith("ratio")},
-                                          name=name, lang=lang))
+        access.tables.append(_table(comp, keys, cites, title=t("sources_compare"),
+                                    digits={k: 2 for k in keys if k.startswith("ratio")}, name=name, lang=lang))
     except UserError as exc:
-        comp_section.empty = str(exc)
+        access.paragraphs.append(f"{t('sources_compare')}: {exc}")
     # --- Alerts raised in the period.
     al = Section(t("alerts"))
     # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
@@ -384,10 +365,9 @@ def build(
         al.tables.append(
             Table(
                 t("alerts"),
-                ["rule", "place", "state", "from", "to", "resolved on", "alert"],
+                ["rule", "place", "state", "period", "resolved on", "alert"],
                 [[str(a["rule"]).replace("-", " "), name(a.get("place")) if a.get("place") else "–", a["state"],
-                  fmt(a["period_start"]),
-                  fmt(a["period_end"]), fmt(a["resolved_on"]), a["title"]] for a in alerts],
+                  _span(a["period_start"], a["period_end"]), fmt(a["resolved_on"]), a["title"]] for a in alerts],
                 refs,
                 ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
             )
@@ -411,7 +391,7 @@ def build(
     else:
         cl.empty = t("no_claims")
     # The claims section only when statements were checked: an empty section says nothing to a reader.
-    sections = [cov_section, access, comp_section, al] + ([cl] if cl_rows else [])
+    sections = [cov_section, access, al] + ([cl] if cl_rows else [])
     from lifeline.model import key_figures
     from lifeline.report import narrative
 
@@ -427,12 +407,15 @@ def build(
     crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
     bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources))
     appendix = _appendix(t, cites, source, overrides)
+    seen: set[str] = set()
     for sec in [*sections, appendix]:
         _humanise(sec, name)
+        _notes_once(sec, seen)
     for k in key:
         k["label"], k["note"] = name.text(k["label"]), name.text(k.get("note") or "")
     place = _place_name(sc, lang)
-    map_svg = crossings_map(conn, sc.context, crossing_items, name) if crossing_items else ""
+    map_svg = crossings_map(conn, sc.context, crossing_items, name, numbered=lang == "ar") if crossing_items else ""
+    map_names = [name(c) for c in drawn(conn, sc.context, crossing_items)] if map_svg and lang == "ar" else []
     report = Report(
         lang=lang,
         title=t("title_of").format(place=place) if place else t("title"),
@@ -447,6 +430,7 @@ def build(
         strip=strip,
         bullets=bullets,
         map_svg=map_svg,
+        map_names=map_names,
         map_caption=f"{t('map_caption')} {strip_day}" if map_svg else "",
         labels={
             k: t(k)
@@ -528,6 +512,18 @@ def _humanise(sec: Section, name: _Names) -> None:
     for tb in sec.tables:
         tb.rows = [[name.text(c) for c in row] for row in tb.rows]
         tb.notes = [name.text(n) for n in tb.notes]
+
+
+def _notes_once(sec: Section, seen: set[str]) -> None:
+    """A note the report has printed already (a list's span, a source's caveat) is not printed again."""
+    def fresh(notes: list[str]) -> list[str]:
+        out = [n for n in dict.fromkeys(notes) if n not in seen]
+        seen.update(out)
+        return out
+
+    sec.chart_notes = fresh(sec.chart_notes)
+    for tb in sec.tables:
+        tb.notes = fresh(tb.notes)
 
 
 def _crossings_table(
@@ -636,13 +632,69 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
     return sec
 
 
-def _cap_line(rows: list[dict[str, Any]]) -> list[svg.Line]:
-    """The consumption cap as a named dashed line, so a series sitting on it is read as the cap."""
+def _cap_line(rows: list[dict[str, Any]], n: int, t: Any) -> list[svg.Line]:
+    """The consumption cap as a named dashed line over the chart's ``n`` periods, so a series sitting on it is
+    read as the cap."""
     caps = {r.get("cap") for r in rows if r.get("cap") is not None}
     if len(caps) != 1:
         return []
     level = float(caps.pop())  # type: ignore[arg-type]
-    return [svg.Line(f"consumption cap ({level:,.0f} kcal)", [level] * len(rows), dashed=True)]
+    return [svg.Line(t("cap_label").format(n=f"{level:,.0f}"), [level] * n, dashed=True)]
+
+
+def _with_interval(result: ResultTable) -> ResultTable:
+    """The month table with the 95 % interval beside the median in one cell, so it fits the page's width."""
+    rows = [{**r, "kcal_pp": r["kcal_pp"] if r.get("kcal_pp") is None else
+             f"{fmt(r['kcal_pp'])} ({fmt(r.get('kcal_pp_low'))}–{fmt(r.get('kcal_pp_high'))})"} for r in result.rows]
+    columns = [replace(c, label=c.title + ", 95 % interval") if c.key == "kcal_pp" else c for c in result.columns]
+    return replace(result, rows=rows, columns=columns)
+
+
+def _span(a: Any, b: Any) -> str:
+    return fmt(a) if a == b or b is None else f"{fmt(a)} – {fmt(b)}"
+
+
+def _trucks_chart(conn: Connection, access: Section, sc: contexts.Scope, date_from: date, date_to: date, by: str,
+                  xs: list[date], t: Any, lang: str, cites: Citations) -> None:
+    """Trucks per day by source and period from the core's throughput (the figure the key figures and
+    `lifeline access --show throughput` give), each point marked by the completeness `lifeline deliveries`
+    gives its period: partial points hollow, a period outside a list's span a gap, a period inside it without
+    entries zero recorded."""
+    from lifeline.model import access as access_model
+    from lifeline.model import completeness
+    from lifeline.model.deliveries import delivery_table
+
+    try:
+        thr = access_model.throughput(conn, date_from, date_to, by, context=sc.code)
+    except UserError:
+        return
+    marks = {(str(r["period"])[:10], str(r["source"])): r["completeness"]
+             for r in delivery_table(conn, by, "source", date_from, date_to, context=sc.code).rows}
+    spans = completeness.spans(conn, scope=sc.deliveries)
+    lines, notes = [], []
+    for pub in sorted({str(r["source"]) for r in thr.rows}):
+        got = {r["period"]: r for r in thr.rows if r["source"] == pub}
+        points: dict[date, periods.Point] = {}
+        for p in xs:
+            if p in got:
+                r = got[p]
+                points[p] = periods.Point(r["trucks_per_day"], marks.get((p.isoformat(), pub)), r["days"])
+                continue
+            mark = completeness.completeness(p, completeness.period_end(p, by), spans.get(pub))
+            if not mark.startswith("n/a"):  # inside the list's span: no entry recorded is 0 recorded
+                points[p] = periods.Point(0.0, mark)
+        lines.append(periods.line(pub, xs, points))
+        notes += periods.footnotes(pub, xs, points, by, t, lang)
+        if by == "day":
+            note = periods.window_note(pub, date_from, date_to, spans.get(pub), t, lang)
+            notes += [note] if note else []
+    prewar = next((r["prewar_trucks_per_day"] for r in thr.rows if r.get("prewar_trucks_per_day")), None)
+    access.charts.append((t("trucks_chart"), svg.line_chart(
+        xs, lines, "", y_label="trucks/day", reference=prewar, reference_label=fmt(prewar) if prewar else "",
+        x_format=periods.X_FORMAT[by], legend=False),
+        svg.legend_items(lines, t("partial_period"), t("prewar_ref").format(n=fmt(prewar)) if prewar else "")))
+    access.chart_refs = cites.many(thr.sources)
+    access.chart_notes += notes
 
 
 

@@ -65,6 +65,13 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
+    # Partial periods on the charts (lifeline.report.periods): "partial: COGAT 2024-09, 17 of 30 days, data to …".
+    "partial": {"en": "partial", "ar": "جزئي"},
+    "of": {"en": "of", "ar": "من"},
+    "days": {"en": "days", "ar": "يوماً"},
+    "partial_period": {"en": "partial period (see note)", "ar": "فترة جزئية (انظر الملاحظة)"},
+    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n} شاحنة يومياً"},
+    "cap_label": {"en": "consumption cap ({n} kcal)", "ar": "سقف الاستهلاك ({n} سعرة)"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
     "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},
@@ -128,6 +135,20 @@ TEXT: dict[str, dict[str, str]] = {
         "إغلاق المعبر، والقيم المفقودة تظهر مفقودة ولا تُعامل كصفر.",
     },
 }
+
+
+# The core's completeness marks ("data from 2023-10-21", "data to 2024-09-17", "window from …") in the report's
+# language; dates and figures stay as they are.
+MARK_WORDS: dict[str, dict[str, str]] = {
+    "ar": {"days in the window asked": "يوماً في الفترة المطلوبة", "data from": "البيانات من", "data to": "البيانات حتى",
+           "window from": "الفترة المطلوبة من", "window to": "الفترة المطلوبة حتى", " of ": " من "},
+}
+
+
+def mark_text(mark: str, lang: str) -> str:
+    for en, local in MARK_WORDS.get(lang, {}).items():
+        mark = mark.replace(en, local)
+    return mark
 
 
 def translator(lang: str):  # type: ignore[no-untyped-def]

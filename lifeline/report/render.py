@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lifeline.errors import UserError
 from lifeline.report.build import Report
+from lifeline.report.svg import swatch
 
 _env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
+_env.globals["swatch"] = swatch
+
+
+# Beyond this much text, one column that may run onto the next page rather than two blocks that move whole.
+HALVES_MAX_CHARS = 1800
+
+
+def halves(items: Sequence[Any]) -> list[list[tuple[int, Any]]]:
+    """Items (numbered from 1) in two columns of about equal text, for two side-by-side blocks: WeasyPrint's
+    CSS columns balance by laying the content out again and again (they doubled the PDF's time)."""
+    sizes = [len(str(i)) for i in items]
+    if len(items) < 2 or sum(sizes) > HALVES_MAX_CHARS:  # an inline block cannot break across pages
+        return [list(enumerate(items, 1))]
+    acc, cut = 0, 1
+    for k, n in enumerate(sizes[:-1]):
+        acc += n
+        cut = k + 1
+        if acc >= sum(sizes) / 2:
+            break
+    numbered = list(enumerate(items, 1))
+    return [numbered[:cut], numbered[cut:]]
+
+
+_env.filters["halves"] = halves
+# A figure such as "1,887 (1,379–2,711)" read left to right inside Arabic text; WeasyPrint ignores
+# `unicode-bidi: isolate`, so the isolate characters themselves (LRI ... PDI) are written.
+_env.filters["ltr"] = lambda text, rtl: f"\u2066{text}\u2069" if rtl else text
 
 
 def to_html(report: Report) -> str:

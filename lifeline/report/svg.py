@@ -21,6 +21,11 @@ class Line:
     low: Sequence[float | None] | None = None  # interval band, if any
     high: Sequence[float | None] | None = None
     dashed: bool = False
+    # Points of periods the core marks partial (lifeline.model.completeness): hollow markers, dashed segments.
+    partial: Sequence[bool] | None = None
+
+    def is_partial(self, i: int) -> bool:
+        return bool(self.partial and self.partial[i])
 
 
 def _nice_max(v: float) -> float:
@@ -49,12 +54,18 @@ def line_chart(
     title: str,
     y_label: str = "",
     width: int = 680,
-    height: int = 260,
+    height: int = 190,
     reference: float | None = None,
     reference_label: str = "",
+    x_format: str = "%Y-%m-%d",
+    partial_label: str = "partial period",
+    legend: bool = True,
 ) -> str:
-    """Lines over dates with optional shaded intervals and a horizontal reference line."""
-    left, right, top, bottom = 62, 34, 28, 52
+    """Lines over dates with optional shaded intervals and a horizontal reference line. A missing value breaks
+    the line (a gap, never a straight line across it); a partial period is a hollow marker reached by dashes.
+    ``legend=False`` leaves the legend to the page (:func:`legend_items`): WeasyPrint neither shapes nor orders
+    right-to-left text inside an SVG, so words in Arabic belong in the HTML around it."""
+    left, right, top, bottom = 62, 34, 14, 44 if legend else 22
     w, h = width - left - right, height - top - bottom
     vals: list[float] = [float(v) for ln in lines for seq in (ln.values, ln.high or []) for v in seq if _ok(v)]  # type: ignore[arg-type]
     ymax = _nice_max(max(vals + ([reference] if reference else []) + [0.0]))
@@ -69,7 +80,7 @@ def line_chart(
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
         f'role="img" aria-label="{escape(title)}" style="direction:ltr;font-family:sans-serif;font-size:10px">',
-        f'<text x="{left}" y="16" font-size="12" font-weight="bold">{escape(title)}</text>' if title else "",
+        f'<text x="{left}" y="12" font-size="12" font-weight="bold">{escape(title)}</text>' if title else "",
     ]
     for k in range(5):
         v = ymax * k / 4
@@ -80,9 +91,9 @@ def line_chart(
             f'<text x="12" y="{top + h / 2:.0f}" transform="rotate(-90 12 {top + h / 2:.0f})" '
             f'text-anchor="middle">{escape(y_label)}</text>'
         )
-    step = max(1, n // 8)
+    step = max(1, math.ceil(n / 8))
     for i in range(0, n, step):
-        out.append(f'<text x="{px(i):.1f}" y="{top + h + 14}" text-anchor="middle">{x[i].isoformat()}</text>')
+        out.append(f'<text x="{px(i):.1f}" y="{top + h + 14}" text-anchor="middle">{x[i].strftime(x_format)}</text>')
     for idx, ln in enumerate(lines):
         color = PALETTE[idx % len(PALETTE)]
         if ln.low is not None and ln.high is not None:
@@ -91,24 +102,74 @@ def line_chart(
                 pts += [f"{px(i):.1f},{py(float(ln.low[i])):.1f}" for i in reversed(seg)]  # type: ignore[arg-type]
                 out.append(f'<polygon points="{" ".join(pts)}" fill="{color}" fill-opacity="0.18" stroke="none"/>')
         for seg in _segments([_ok(v) for v in ln.values]):
-            path = " ".join(f"{px(i):.1f},{py(float(ln.values[i])):.1f}" for i in seg)  # type: ignore[arg-type]
-            dash = ' stroke-dasharray="4 3"' if ln.dashed else ""
-            if len(seg) == 1:
+            if len(seg) == 1 and not ln.is_partial(seg[0]):
                 i = seg[0]
                 out.append(f'<circle cx="{px(i):.1f}" cy="{py(float(ln.values[i])):.1f}" r="2" fill="{color}"/>')  # type: ignore[arg-type]
-            else:
-                out.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="1.8"{dash}/>')
-        lx = left + 8 + idx * 150
-        out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{color}"/>')
-        out.append(f'<text x="{lx + 14}" y="{height - 7}">{escape(ln.label)}</text>')
+            for run, dashed in _runs(seg, ln):
+                path = " ".join(f"{px(i):.1f},{py(float(ln.values[i])):.1f}" for i in run)  # type: ignore[arg-type]
+                dash = ' stroke-dasharray="4 3"' if dashed else ""
+                out.append(f'<polyline class="series" points="{path}" fill="none" stroke="{color}" '
+                           f'stroke-width="1.8"{dash}/>')
+        for i, val in enumerate(ln.values):
+            if val is not None and _ok(val) and ln.is_partial(i):
+                out.append(f'<circle class="partial" cx="{px(i):.1f}" cy="{py(float(val)):.1f}" r="3.5" fill="#fff" '
+                           f'stroke="{color}" stroke-width="1.5"><title>{escape(partial_label)}</title></circle>')
     if reference is not None:
         y = py(reference)
         out.append(
             f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="6 3"/>'
         )
         out.append(f'<text x="{left + w}" y="{y - 4:.1f}" text-anchor="end">{escape(reference_label)}</text>')
+    if legend:
+        out += _legend(legend_items(lines, partial_label), left + 8, height - 16)
     out.append("</svg>")
     return "".join(out)
+
+
+def legend_items(lines: Sequence[Line], partial_label: str = "partial period",
+                 reference_label: str = "") -> list[tuple[str, str, str]]:
+    """(label, colour, kind) per line, then the partial-period marker if any point is partial and the
+    reference line if named; kind is "box", "dash" or "hollow"."""
+    items = [(ln.label, PALETTE[i % len(PALETTE)], "dash" if ln.dashed else "box") for i, ln in enumerate(lines)]
+    if any(ln.partial and any(ln.partial) for ln in lines):
+        items.append((partial_label, "#444", "hollow"))
+    if reference_label:
+        items.append((reference_label, "#333", "dash"))
+    return items
+
+
+def swatch(colour: str, kind: str) -> str:
+    """A legend's mark alone (no text), for a legend laid out in HTML."""
+    return "".join(['<svg xmlns="http://www.w3.org/2000/svg" width="14" height="10" viewBox="0 0 14 10">',
+                    *_legend([("", colour, kind)], 0, 0)[:1], "</svg>"])
+
+
+def _runs(seg: list[int], ln: Line) -> list[tuple[list[int], bool]]:
+    """A segment cut into runs of one style: dashed where either end is a partial period (or the line is)."""
+    runs: list[tuple[list[int], bool]] = []
+    for a, b in zip(seg, seg[1:], strict=False):
+        dashed = ln.dashed or ln.is_partial(a) or ln.is_partial(b)
+        if runs and runs[-1][1] == dashed:
+            runs[-1][0].append(b)
+        else:
+            runs.append(([a, b], dashed))
+    return runs
+
+
+def _legend(items: Sequence[tuple[str, str, str]], x0: float, y: float) -> list[str]:
+    """One row of legend entries, each placed after the previous one's text (an estimate of its width)."""
+    out, x = [], x0
+    for label, colour, kind in items:
+        if kind == "hollow":
+            out.append(f'<circle cx="{x + 5}" cy="{y + 5}" r="3.5" fill="#fff" stroke="{colour}" stroke-width="1.5"/>')
+        elif kind == "dash":
+            out.append(f'<line x1="{x}" x2="{x + 10}" y1="{y + 5}" y2="{y + 5}" stroke="{colour}" stroke-width="2" '
+                       'stroke-dasharray="4 2"/>')
+        else:
+            out.append(f'<rect x="{x}" y="{y}" width="10" height="10" fill="{colour}"/>')
+        out.append(f'<text x="{x + 14}" y="{y + 9}">{escape(label)}</text>')
+        x += 14 + 6 * len(label) + 18
+    return out
 
 
 def _segments(ok: Sequence[bool]) -> list[list[int]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -87,7 +86,7 @@ def test_bad_requests_are_one_clear_error(sqlite_store: Engine, tmp_path: Path) 
 
 
 @pytest.mark.slow
-def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_month_of_real_data_report(sqlite_store: Engine, shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from lifeline.alerts.evaluate import evaluate
     from lifeline.ingest.service import import_file
 
@@ -105,12 +104,10 @@ def test_month_of_real_data_report_in_under_10_s(sqlite_store: Engine, shared, t
         "Gaza, 30 May 2024. Aid trucks per day fell from 176 between 1 April and 6 May to 58 per day "
         "between 7 and 28 May.\n"
     )
-    started = time.monotonic()
     with sqlite_store.connect() as conn:
         rep = build(conn, date(2024, 5, 1), date(2024, 5, 31), claims=[statement])
     pdf = write(rep, tmp_path / "may.pdf")
-    elapsed = time.monotonic() - started
-    assert elapsed < 10, f"a month's report took {elapsed:.1f} s"
+    # Its build and PDF times are measured by bench/warning.py (docs/performance.md), not asserted here.
     with sqlite_store.connect() as conn:
         d = schema.deliveries
         unrwa_may = conn.execute(
