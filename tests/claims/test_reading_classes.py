@@ -174,3 +174,25 @@ def test_a_range_takes_its_year_from_its_end(reference_store: Engine, text: str)
         report = check_parsed(conn, from_text(text))  # no dateline: the range dates the figure itself
     (c,) = report.claims
     assert (c.date["from"], c.date["to"]) == ("2024-03-02", "2024-04-09")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("The Rafah crossing was closed on 7 May 2024 when troops took it.", "2024-05-07"),
+     ("Erez shut on 9 May 2024.", "2024-05-09"),
+     ("أغلق معبر رفح يوم 7 أيار/مايو 2024 بعد سيطرة القوات عليه.", "2024-05-07")],
+)
+def test_a_date_after_on_is_the_events_date_not_the_dateline(reference_store: Engine, text: str, day: str) -> None:
+    assert dates.dateline(text) is None
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 12))
+    (c,) = report.claims
+    assert (c.indicator, c.date["from"], c.date["to"]) == ("crossing_status", day, day)
+
+
+@pytest.mark.parametrize(
+    "text", ["Issued on 3 June 2024\nAid is blocked.", "Statement on 3 June 2024\nAid is blocked."]
+)
+def test_a_heading_date_after_on_is_still_the_dateline(text: str) -> None:
+    found = dates.dateline(text)
+    assert found is not None and found[1] == date(2024, 6, 3)
