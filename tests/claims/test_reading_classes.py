@@ -196,3 +196,17 @@ def test_a_date_after_on_is_the_events_date_not_the_dateline(reference_store: En
 def test_a_heading_date_after_on_is_still_the_dateline(text: str) -> None:
     found = dates.dateline(text)
     assert found is not None and found[1] == date(2024, 6, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [("Erez was closed on 9 May 2024 after shelling killed three workers.", "three (3)"),
+     ("أغلق معبر رفح بعد أن قتل خمسة جنود.", "خمسة (5)"),
+     ("The crossing shut after two drivers were injured.", "two (2)")],
+)
+def test_a_casualty_count_beside_a_status_is_not_checkable(reference_store: Engine, text: str, figure: str) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 12))
+    (n,) = [n.as_dict() for n in report.not_checkable]
+    assert n["figure"] == figure and "casualties" in n["reason"]
+    assert all(c.indicator == "crossing_status" for c in report.claims)
