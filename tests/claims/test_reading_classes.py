@@ -210,3 +210,22 @@ def test_a_casualty_count_beside_a_status_is_not_checkable(reference_store: Engi
     (n,) = [n.as_dict() for n in report.not_checkable]
     assert n["figure"] == figure and "casualties" in n["reason"]
     assert all(c.indicator == "crossing_status" for c in report.claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [("عبرت 300 شاحنة من معبر زيكيم في أيار/مايو 2024.", "western-erez"),
+     ("دخلت عشرات الشاحنات عبر إيرز الغربي في أيار/مايو 2024.", "western-erez"),
+     ("دخلت 80 شاحنة عبر معبر إيرز في أيار/مايو 2024.", "erez")],
+)
+def test_a_part_of_a_compound_crossing_name_is_the_crossing(reference_store: Engine, text: str, area: str) -> None:
+    assert [c[:2] for c in _claims(reference_store, text)] == [("trucks_total", area)]
+
+
+def test_each_part_of_a_compound_name_is_found() -> None:
+    from lifeline.claims.gazetteer import Gazetteer, Place
+
+    gaz = Gazetteer()
+    gaz.add("Alpha Gate / Beta Point (بوابة ألفا)", Place("x", "Alpha", "crossing"))
+    found = gaz.compile().find("Trucks used Beta Point, then بوابة ألفا.")
+    assert [m.places[0].code for m in found] == ["x", "x"]
