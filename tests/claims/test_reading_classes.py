@@ -229,3 +229,18 @@ def test_each_part_of_a_compound_name_is_found() -> None:
     gaz.add("Alpha Gate / Beta Point (بوابة ألفا)", Place("x", "Alpha", "crossing"))
     found = gaz.compile().find("Trucks used Beta Point, then بوابة ألفا.")
     assert [m.places[0].code for m in found] == ["x", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [("Only 2 of Rafah's 3 hospitals were still functioning.", 2),
+     ("2 of the governorate's 3 hospitals are functioning.", 2),
+     ("Just 1 of the 3 hospitals in Rafah was functioning.", 1)],
+)
+def test_n_of_a_possessive_m_claims_n(reference_store: Engine, text: str, n: int) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 7))
+    (c,) = report.claims
+    assert (c.indicator, c.value) == ("hospitals_functioning", n)
+    assert f"stated as {n} of 3" in c.notes
+    assert report.not_checkable == []
