@@ -527,14 +527,33 @@ def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Perio
     from lifeline.model.coverage import coverage_table
 
     note = ""
+    modelled, inside = _modelled_area(area)
     try:
-        table = coverage_table(conn, area, window.start, window.end, by="month")
+        table = coverage_table(conn, modelled, window.start, window.end, by="month")
         rows = [r for r in table.rows if r.get("kcal_pp") is not None]
-        note = "; ".join(table.notes[:1])
+        note = "; ".join([*inside, *table.notes[:1]])
     except UserError as exc:
         rows, note = [], f"the coverage engine cannot compute this area and period: {exc.message}"
     idx.coverage_memo[key] = (rows, note)
     return rows, note
+
+
+def _modelled_area(area: str) -> tuple[str, list[str]]:
+    """The coverage model's area for ``area``: a place inside one of the areas the default assumption set
+    splits its context into (North Gaza in the north of Wadi Gaza) is computed as that area, with a note."""
+    from lifeline.assumptions import load_set
+    from lifeline.model.coverage import DEFAULT_SET
+    from lifeline.model.destination_split import from_set
+
+    try:
+        split = from_set(load_set(DEFAULT_SET))
+    except UserError:
+        return area, []
+    if split is None or area in split.areas or area not in split.members:
+        return area, []
+    whole = split.members[area]
+    return whole, [f"{area} lies in {whole}, an area of the coverage model's split ({split.name}): "
+                   f"its figure is {whole}'s"]
 
 
 def _coverage_evidence(rows: list[dict[str, Any]], window: Period, field: str, scale: float) -> list[EvidenceRow]:

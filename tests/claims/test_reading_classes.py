@@ -244,3 +244,22 @@ def test_n_of_a_possessive_m_claims_n(reference_store: Engine, text: str, n: int
     assert (c.indicator, c.value) == ("hospitals_functioning", n)
     assert f"stated as {n} of 3" in c.notes
     assert report.not_checkable == []
+
+
+@pytest.mark.parametrize(
+    ("area", "modelled"), [("PS-NGZ", "gaza-north"), ("PS-KYS", "gaza-south"), ("gaza-north", "gaza-north")]
+)
+def test_kcal_for_a_governorate_is_its_coverage_areas(area: str, modelled: str) -> None:
+    from lifeline.claims.match import _modelled_area
+
+    got, notes = _modelled_area(area)
+    assert got == modelled and (notes == [] if area == modelled else f"{area} lies in {modelled}" in notes[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["In March 2024 food in North Gaza came to about 900 kcal per person per day.",
+     "بلغ الغذاء المتاح في شمال غزة في آذار/مارس 2024 نحو 900 سعرة حرارية للفرد يوميا."],
+)
+def test_kcal_in_north_gaza_is_read_in_english_and_arabic(reference_store: Engine, text: str) -> None:
+    assert _claims(reference_store, text) == [("kcal_per_person", "PS-NGZ", 900.0)]
