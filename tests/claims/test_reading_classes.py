@@ -263,3 +263,14 @@ def test_kcal_for_a_governorate_is_its_coverage_areas(area: str, modelled: str) 
 )
 def test_kcal_in_north_gaza_is_read_in_english_and_arabic(reference_store: Engine, text: str) -> None:
     assert _claims(reference_store, text) == [("kcal_per_person", "PS-NGZ", 900.0)]
+
+
+def test_a_share_of_the_pre_war_flow_uses_calendar_days_as_access_does(reference_store: Engine) -> None:
+    text = "In October 2024 about 30 trucks a day entered Gaza, some 7 per cent of the pre-war flow."
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 11, 5))
+    (share,) = [c for c in report.claims if c.indicator == "share_of_needs"]
+    used = [e for e in share.evidence if e.used]
+    assert used and all("per working day × 6/7" in e.title for e in used)
+    assert {e.value for e in used} == {round(100 * 30 / (500 * 6 / 7), 1)}
+    assert share.verdict == "consistent"
