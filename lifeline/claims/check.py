@@ -104,7 +104,7 @@ def check_parsed(
     notes: list[str] = []
     if doc_date is None:
         found, dated = _self_dated(doc.text, gaz, rules)
-        skipped = [NotCheckable(c.text, c.span, c.figure, NO_DATE) for c in found.claims if c not in dated]
+        skipped = [NotCheckable(c.text, c.span, c.figure, NO_DATE, c.value) for c in found.claims if c not in dated]
         skipped += found.not_checkable
         skipped.sort(key=lambda n: n.span)
         held, unheld = _held_kinds(dated, index)
@@ -168,7 +168,7 @@ def _held_kinds(claims: list[Claim], index: ev.EvidenceIndex) -> tuple[list[Clai
         reason = ind.extra.get("unheld_reason")
         if reason and not wanted & names:
             why = f"the figure is {ind.label}, and the store holds no such figure for any place or date: {reason}"
-            unheld.append(NotCheckable(c.text, c.span, c.figure, why))
+            unheld.append(NotCheckable(c.text, c.span, c.figure, why, c.value))
         else:
             held.append(c)
     return held, unheld

@@ -207,6 +207,23 @@ _PERIOD_LEAD = re.compile(
     re.IGNORECASE,
 )
 
+# A preposition that makes a date the day of an event in the sentence ("closed on 6 May 2024", "يوم 6 أيار").
+_DAY_LEAD = re.compile(r"(?:\b(?:on|by|as of)\s+(?:the\s+)?|(?<!\w)(?:يوم|في يوم)\s+)$", re.IGNORECASE)
+
+_ISSUED = re.compile(
+    r"\b(?:issued|published|released|dated|updated|posted)\b|(?<!\w)(?:صدر|نشر|بتاريخ)", re.IGNORECASE
+)
+
+
+def _issued(head: str, mention: DateMention) -> bool:
+    """"Issued on 10 May 2024", or a date after "on" ending its line with no full stop (a heading): the
+    document's date after all."""
+    line_start = head.rfind("\n", 0, mention.start) + 1
+    line_end = head.find("\n", mention.end)
+    rest = head[mention.end : line_end if line_end >= 0 else len(head)]
+    heading = not rest.strip(" :-–—,،")  # nothing after the date on its line, not even a full stop
+    return heading or bool(_ISSUED.search(head[line_start : mention.start]))
+
 
 def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | None:
     """The dateline: the first full date (day, month and year) near the top of the document, with
@@ -215,6 +232,8 @@ def dateline(text: str, head_chars: int = 1500) -> tuple[DateMention, date] | No
     for mention in find_dates(head):
         if mention.day_end or _PERIOD_LEAD.search(head[max(0, mention.start - 12) : mention.start]):
             continue  # "between 7 and 28 May 2024", "from 1 April to 6 May 2024": a period, not the dateline
+        if _DAY_LEAD.search(head[max(0, mention.start - 12) : mention.start]) and not _issued(head, mention):
+            continue  # "was shut on 6 May 2024": the date of what the sentence says, not the document's
         if mention.day and mention.year:
             try:
                 return mention, date(mention.year, mention.month, mention.day)

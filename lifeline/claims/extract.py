@@ -108,9 +108,18 @@ class NotCheckable:
     span: tuple[int, int]
     figure: str | None
     reason: str
+    value: float | None = None  # the number the figure stands for, when it has one
+
+    @property
+    def shown(self) -> str | None:
+        """The figure as written; one in words carries its value in digits ("four (4)", "مئات (200)")."""
+        if self.figure is None or self.value is None or any(ch.isdigit() for ch in self.figure):
+            return self.figure
+        return f"{self.figure} ({self.value:g})"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "span": list(self.span), "figure": self.figure, "reason": self.reason}
+        return {"text": self.text, "span": list(self.span), "figure": self.shown, "value": self.value,
+                "reason": self.reason}
 
 
 @dataclass
@@ -174,7 +183,7 @@ def _sentence(
         reason = _unsupported(unit_head, sentence[max(prev, q.start - 40) : q.start], rules)
         if reason:
             if not (q.in_words and reason == "a duration"):  # "four years ago" is not a figure claimed
-                skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}"))
+                skipped.append(NotCheckable(sentence, span, q.text, f"the figure is {reason}", q.value))
             continue
         baseline, compared = _baseline_reading(sentence[prev:cut], q.end - prev, rules, q.percent)
         own_head = head[: max(0, cut - q.end)] if cut < nxt else head  # a dashed aside is stepped over, not cut
@@ -198,6 +207,7 @@ def _sentence(
                     q.text,
                     f"{what} not tied to any indicator Lifeline checks (population, displacement, "
                     "trucks, needs met, hospitals, crossings, IPC phases)",
+                    q.value,
                 )
             )
             continue
@@ -413,10 +423,23 @@ def _drop_denominators(sentence: str, figures: list[qty.Quantity]) -> list[qty.Q
 _IPC = ("ipc_phase5", "ipc_phase4", "ipc_phase3plus")
 
 
+_OTHER_COUNT = "a count of something"
+
+
 def _unsupported(head: str, before: str, rules: Rules) -> str | None:
+    """Why a figure cannot be checked, if it cannot: its unit, else its topic. A generic count
+    ("four soldiers") yields to a topic beside it ("killed four soldiers" is a casualty figure)."""
+    other = None
     for reason, pat in rules.unsupported_units:
         if pat.search(head):
-            return reason
+            if not reason.startswith(_OTHER_COUNT):
+                return reason
+            other = other or reason
+    topic = _unsupported_topic(head, before, rules)
+    return topic or other
+
+
+def _unsupported_topic(head: str, before: str, rules: Rules) -> str | None:
     window = before + " " + head[:60]
     ipc = any(p.search(window) for n in _IPC if n in rules.indicators for p in rules.indicators[n].patterns)
     for reason, pat in rules.unsupported_topics:

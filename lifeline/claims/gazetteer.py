@@ -15,6 +15,8 @@ from sqlalchemy import Connection, select
 from lifeline.assumptions import load_set
 from lifeline.store import schema
 
+_PARTS = re.compile(r"\s*[()/]\s*")  # "A (B)", "A / B"
+
 
 @dataclass(frozen=True)
 class Place:
@@ -48,6 +50,14 @@ class Gazetteer:
     labels: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, place: Place) -> None:
+        """A name, and each part of a compound one: "إيرز الغربي (زيكيم)" and "Western Erez / Zikim" are
+        written in a statement as "إيرز الغربي", "زيكيم", "Western Erez" or "Zikim"."""
+        parts = [p for p in _PARTS.split(name) if p.strip()]
+        for part in parts if len(parts) > 1 else []:
+            self._add(part, place)
+        self._add(name, place)
+
+    def _add(self, name: str, place: Place) -> None:
         key = " ".join(name.lower().split())
         if len(key) < 2:
             return

@@ -115,7 +115,7 @@ def claims_html(report: ClaimsReport) -> str:
             f"{_evidence_html(c)}{notes_html}</li>"
         )
     skipped = "".join(
-        f"<li><q>{escape(n.figure or n.text[:120])}</q>: {escape(n.reason)}</li>" for n in report.not_checkable
+        f"<li><q>{escape(n.shown or n.text[:120])}</q>: {escape(n.reason)}</li>" for n in report.not_checkable
     )
     return (
         f'<ol class="claims">{"".join(items)}</ol>'

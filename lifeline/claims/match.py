@@ -379,20 +379,23 @@ def share(
         if cov_note:
             notes.append(cov_note)
     what = "pre-war baseline" if baseline else "stated need"
+    # The all-goods baseline is per working day; deliveries are per calendar day: converted as
+    # `lifeline access --show throughput` converts it (access.toml working_days_per_week), so both show one share.
+    per_day, per_day_note = (1.0, "") if food or not baseline else _calendar_day_factor()
     for f in flows:
         if not isinstance(f.value, (int, float)):
             continue
         for pub, need in latest.items():
             if not need["value"]:
                 continue
-            pct = round(100.0 * float(f.value) / float(need["value"]), 1)
+            pct = round(100.0 * float(f.value) / (float(need["value"]) * per_day), 1)
             rows.append(
                 EvidenceRow(
                     value=pct,
                     date=f.date,
                     source=f"{f.source} ÷ {pub}",
                     location=claim.area.code,
-                    title=f"{fmt_num(f.value)} trucks/day ÷ {what} of {fmt_num(need['value'])}/day "
+                    title=f"{fmt_num(f.value)} trucks/day ÷ {what} of {fmt_num(need['value'])}/day{per_day_note} "
                     f"({need['indicator']}, {need['date']})",
                     url=need.get("url"),
                     note=f.note,
@@ -527,14 +530,41 @@ def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Perio
     from lifeline.model.coverage import coverage_table
 
     note = ""
+    modelled, inside = _modelled_area(area)
     try:
-        table = coverage_table(conn, area, window.start, window.end, by="month")
+        table = coverage_table(conn, modelled, window.start, window.end, by="month")
         rows = [r for r in table.rows if r.get("kcal_pp") is not None]
-        note = "; ".join(table.notes[:1])
+        note = "; ".join([*inside, *table.notes[:1]])
     except UserError as exc:
         rows, note = [], f"the coverage engine cannot compute this area and period: {exc.message}"
     idx.coverage_memo[key] = (rows, note)
     return rows, note
+
+
+def _calendar_day_factor() -> tuple[float, str]:
+    """Working days per calendar day for the pre-war baseline (stated per working day), and its note."""
+    from lifeline.assumptions import load_set
+
+    days = float(load_set("access").value("working_days_per_week"))
+    return days / 7.0, f" per working day × {days:g}/7 (access.toml working_days_per_week)"
+
+
+def _modelled_area(area: str) -> tuple[str, list[str]]:
+    """The coverage model's area for ``area``: a place inside one of the areas the default assumption set
+    splits its context into (North Gaza in the north of Wadi Gaza) is computed as that area, with a note."""
+    from lifeline.assumptions import load_set
+    from lifeline.model.coverage import DEFAULT_SET
+    from lifeline.model.destination_split import from_set
+
+    try:
+        split = from_set(load_set(DEFAULT_SET))
+    except UserError:
+        return area, []
+    if split is None or area in split.areas or area not in split.members:
+        return area, []
+    whole = split.members[area]
+    return whole, [f"{area} lies in {whole}, an area of the coverage model's split ({split.name}): "
+                   f"its figure is {whole}'s"]
 
 
 def _coverage_evidence(rows: list[dict[str, Any]], window: Period, field: str, scale: float) -> list[EvidenceRow]:

@@ -68,9 +68,11 @@ _AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
 # Arabic puts "only" after the counted noun: "١٬٩٠٠ شاحنة مساعدات فقط", "12 مستشفى فقط من أصل 36".
 _AFTER_ONLY = re.compile(r"^\s*(?:[^\s\d.,،؛;]+\s+){0,3}?(?P<q>فقط|لا غير)(?!\w)")
-# "12 of 36", "12 out of 36", "12 مستشفى فقط من أصل 36": the text between a figure and its denominator.
+# "12 of 36", "12 out of 36", "12 of Gaza's 36", "12 مستشفى فقط من أصل 36": the text between a figure and
+# its denominator (a possessive names whose whole it is: "of the Strip's 36 hospitals").
 DENOM_LEAD = (
-    r"\s*(?:(?:\S+\s+){0,2}(?:out of|من أصل|من بين)|of|from)\s+(?:the\s+|our\s+|its\s+|their\s+)?"
+    r"\s*(?:(?:\S+\s+){0,2}(?:out of|من أصل|من بين)|of|from)\s+"
+    r"(?:the\s+|our\s+|its\s+|their\s+|(?:the\s+)?(?:[\w-]+\s+)?[\w-]+['’]s\s+)?"
 )
 _DENOM = re.compile(r"^" + DENOM_LEAD + r"(?P<d>\d{1,3}(?:,\d{3})+|\d+)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"^(?:st|nd|rd|th)\b", re.IGNORECASE)

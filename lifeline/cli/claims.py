@@ -159,5 +159,5 @@ def _print_blocks(report: ClaimsReport) -> None:
         out.append("")
     if report.not_checkable:
         out.append("Not checkable:")
-        out.extend(f"  - {n.figure or n.text[:80]!r}: {n.reason}" for n in report.not_checkable)
+        out.extend(f"  - {n.shown or n.text[:80]!r}: {n.reason}" for n in report.not_checkable)
     console.print("\n".join(out), markup=False, highlight=False, soft_wrap=True)

@@ -174,3 +174,103 @@ def test_a_range_takes_its_year_from_its_end(reference_store: Engine, text: str)
         report = check_parsed(conn, from_text(text))  # no dateline: the range dates the figure itself
     (c,) = report.claims
     assert (c.date["from"], c.date["to"]) == ("2024-03-02", "2024-04-09")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [("The Rafah crossing was closed on 7 May 2024 when troops took it.", "2024-05-07"),
+     ("Erez shut on 9 May 2024.", "2024-05-09"),
+     ("أغلق معبر رفح يوم 7 أيار/مايو 2024 بعد سيطرة القوات عليه.", "2024-05-07")],
+)
+def test_a_date_after_on_is_the_events_date_not_the_dateline(reference_store: Engine, text: str, day: str) -> None:
+    assert dates.dateline(text) is None
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 12))
+    (c,) = report.claims
+    assert (c.indicator, c.date["from"], c.date["to"]) == ("crossing_status", day, day)
+
+
+@pytest.mark.parametrize(
+    "text", ["Issued on 3 June 2024\nAid is blocked.", "Statement on 3 June 2024\nAid is blocked."]
+)
+def test_a_heading_date_after_on_is_still_the_dateline(text: str) -> None:
+    found = dates.dateline(text)
+    assert found is not None and found[1] == date(2024, 6, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [("Erez was closed on 9 May 2024 after shelling killed three workers.", "three (3)"),
+     ("أغلق معبر رفح بعد أن قتل خمسة جنود.", "خمسة (5)"),
+     ("The crossing shut after two drivers were injured.", "two (2)")],
+)
+def test_a_casualty_count_beside_a_status_is_not_checkable(reference_store: Engine, text: str, figure: str) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 12))
+    (n,) = [n.as_dict() for n in report.not_checkable]
+    assert n["figure"] == figure and "casualties" in n["reason"]
+    assert all(c.indicator == "crossing_status" for c in report.claims)
+
+
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [("عبرت 300 شاحنة من معبر زيكيم في أيار/مايو 2024.", "western-erez"),
+     ("دخلت عشرات الشاحنات عبر إيرز الغربي في أيار/مايو 2024.", "western-erez"),
+     ("دخلت 80 شاحنة عبر معبر إيرز في أيار/مايو 2024.", "erez")],
+)
+def test_a_part_of_a_compound_crossing_name_is_the_crossing(reference_store: Engine, text: str, area: str) -> None:
+    assert [c[:2] for c in _claims(reference_store, text)] == [("trucks_total", area)]
+
+
+def test_each_part_of_a_compound_name_is_found() -> None:
+    from lifeline.claims.gazetteer import Gazetteer, Place
+
+    gaz = Gazetteer()
+    gaz.add("Alpha Gate / Beta Point (بوابة ألفا)", Place("x", "Alpha", "crossing"))
+    found = gaz.compile().find("Trucks used Beta Point, then بوابة ألفا.")
+    assert [m.places[0].code for m in found] == ["x", "x"]
+
+
+@pytest.mark.parametrize(
+    ("text", "n"),
+    [("Only 2 of Rafah's 3 hospitals were still functioning.", 2),
+     ("2 of the governorate's 3 hospitals are functioning.", 2),
+     ("Just 1 of the 3 hospitals in Rafah was functioning.", 1)],
+)
+def test_n_of_a_possessive_m_claims_n(reference_store: Engine, text: str, n: int) -> None:
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 5, 7))
+    (c,) = report.claims
+    assert (c.indicator, c.value) == ("hospitals_functioning", n)
+    assert f"stated as {n} of 3" in c.notes
+    assert report.not_checkable == []
+
+
+@pytest.mark.parametrize(
+    ("area", "modelled"), [("PS-NGZ", "gaza-north"), ("PS-KYS", "gaza-south"), ("gaza-north", "gaza-north")]
+)
+def test_kcal_for_a_governorate_is_its_coverage_areas(area: str, modelled: str) -> None:
+    from lifeline.claims.match import _modelled_area
+
+    got, notes = _modelled_area(area)
+    assert got == modelled and (notes == [] if area == modelled else f"{area} lies in {modelled}" in notes[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["In March 2024 food in North Gaza came to about 900 kcal per person per day.",
+     "بلغ الغذاء المتاح في شمال غزة في آذار/مارس 2024 نحو 900 سعرة حرارية للفرد يوميا."],
+)
+def test_kcal_in_north_gaza_is_read_in_english_and_arabic(reference_store: Engine, text: str) -> None:
+    assert _claims(reference_store, text) == [("kcal_per_person", "PS-NGZ", 900.0)]
+
+
+def test_a_share_of_the_pre_war_flow_uses_calendar_days_as_access_does(reference_store: Engine) -> None:
+    text = "In October 2024 about 30 trucks a day entered Gaza, some 7 per cent of the pre-war flow."
+    with reference_store.connect() as conn:
+        report = check_parsed(conn, from_text(text), date(2024, 11, 5))
+    (share,) = [c for c in report.claims if c.indicator == "share_of_needs"]
+    used = [e for e in share.evidence if e.used]
+    assert used and all("per working day × 6/7" in e.title for e in used)
+    assert {e.value for e in used} == {round(100 * 30 / (500 * 6 / 7), 1)}
+    assert share.verdict == "consistent"
