@@ -15,10 +15,12 @@ import pytest
 from sqlalchemy import Engine
 
 from tests.web.helpers import Served, serve
+from tests.web.test_map_boundaries import served_maps  # noqa: F401  (a context with imported boundaries)
 from tests.web.visible import english_words
 
 PAGES = ["/", "/access", "/coverage", "/sources", "/data", "/claims", "/login", "/no-such-page",
-         "/access?from=2024-13-01", "/access?by=week", "/coverage?by=month", "/?alerts=all"]
+         "/access?from=2024-13-01", "/access?by=week", "/coverage?by=month", "/?alerts=all", "/map",
+         "/map?date=2024-05-10"]
 
 
 @pytest.fixture(scope="module")
@@ -76,3 +78,16 @@ def test_alert_messages_name_places_never_codes(arabic: Served, lang: str) -> No
         english = [p["name_en"] for p in places if p["name_en"] and p["name_ar"] and p["name_en"] != p["name_ar"]
                    and re.search(rf"\b{re.escape(p['name_en'])}\b", ours)]
         assert not english, english
+
+
+def test_map_title_and_notes_follow_the_context(arabic: Served, served_maps: Served) -> None:  # noqa: F811
+    """Gaza's schematic keeps "governorates and crossings"; a context with its own boundaries is titled by its
+    name, and its notes (the boundaries' basis) read in Arabic."""
+    gaza = arabic.client.get("/map?lang=ar").text
+    assert "<h2>المحافظات والمعابر</h2>" in gaza
+    zarqa = served_maps.client.get("/map?context=XZ&lang=ar").text
+    assert re.search(r"<h2>وادي الزرقاء: المناطق ونقاط الدخول</h2>", zarqa) and "المحافظات والمعابر" not in zarqa
+    assert "حدود المستوى الإداري" in zarqa and "boundaries of admin level" not in zarqa
+    assert "<h2>Zarqa Valley: areas and entry points</h2>" in served_maps.client.get("/map?context=XZ").text
+    hovers = re.findall(r"<title>(.*?)</title>", zarqa.split('id="map-svg"', 1)[1].split("</svg>", 1)[0], re.S)
+    assert hovers and not [h for h in hovers if re.search(r"\b(reported|basis|days old|unknown)\b", h)], hovers
