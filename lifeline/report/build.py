@@ -612,19 +612,7 @@ def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], l
 
 def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] = ()) -> Section:
     sec = Section(t("appendix"))
-    sec.paragraphs = [
-        "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised with the "
-        "named assumptions below (kg per pallet, kg per truck). Withdrawn rows of a re-published list are excluded "
-        "and kept in the revision history.",
-        f"Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), through "
-        "the commodity energy catalogue, against the population; consumption is capped per person per day and any "
-        "surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
-        "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
-        "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported closure "
-        "meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a closure. "
-        "A stated need stands only over the period its source gives (else stated_need_valid_days).",
-        "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
-    ]
+    sec.paragraphs = [t("m_deliveries"), t("m_coverage").format(source=source), t("m_access"), t("m_alerts")]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
         ("sphere-2100" + "".join(f" + {Path(o).name}" for o in overrides), load_set("sphere-2100", overrides), None),
         ("normalisation", load_set("normalisation"), ["kg_per_pallet", "kg_per_truck"]),

@@ -75,6 +75,32 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
+    # The appendix's methods, one paragraph each.
+    "m_deliveries": {
+        "en": "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised "
+              "with the named assumptions below (kg per pallet, kg per truck). Withdrawn rows of a re-published list "
+              "are excluded and kept in the revision history.",
+        "ar": "الإدخالات: القوائم كما نُشرت، صف لكل شحنة؛ تُوحَّد الشاحنات والأطنان بالافتراضات المسماة أدناه "
+              "(كغ لكل منصة، كغ لكل شاحنة). تُستبعد الصفوف المسحوبة من قائمة أعيد نشرها وتُحفظ في سجل التعديلات."},
+    "m_coverage": {
+        "en": "Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), "
+              "through the commodity energy catalogue, against the population; consumption is capped per person per "
+              "day and any surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
+        "ar": "التغطية: السعرات الداخلة يومياً من قائمة {source} (قائمة واحدة، فلا تُحسب شاحنة مرتين)، عبر دليل "
+              "طاقة السلع، مقابل عدد السكان؛ للاستهلاك سقف للفرد في اليوم ويُرحَّل أي فائض؛ وتأتي الفترات من "
+              "تشغيلات مونت كارلو على الافتراضات ذات المدى."},
+    "m_access": {
+        "en": "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
+              "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported "
+              "closure meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a "
+              "closure. A stated need stands only over the period its source gives (else stated_need_valid_days).",
+        "ar": "الوصول: تسري الحالة المُبلَّغ عنها مدة محدودة بعد تقريرها (status_valid_days_*)، ثم تُقرأ «غير "
+              "معروف — آخر تقرير …»؛ «مفتوح (وفق تقرير)» يختلف عن «مفتوح (دخول مسجّل)»؛ والإغلاق المُبلَّغ عنه "
+              "مع إدخالات مسجلة «متنازع عليه»؛ واليوم بلا إدخالات مسجلة «لا بيانات» وليس إغلاقاً أبداً. ولا تسري "
+              "الحاجة المعلنة إلا خلال الفترة التي يحددها مصدرها (وإلا stated_need_valid_days)."},
+    "m_alerts": {
+        "en": "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
+        "ar": "التنبيهات: قواعد مجموعة الافتراضات «alerts» وعتباتها؛ ويحتفظ كل تنبيه بأدلته ومصادره."},
     # Column headers the report writes itself (the core's own come through lifeline.web.i18n, see heading()).
     "c_crossing": {"en": "crossing", "ar": "المعبر"},
     "c_source": {"en": "source", "ar": "المصدر"},
