@@ -27,8 +27,8 @@ from lifeline.formats import ResultTable
 from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import periods, svg
-from lifeline.report.i18n import translator
-from lifeline.report.mapsvg import crossings_map, drawn
+from lifeline.report.i18n import heading, prose, rule_name, translator
+from lifeline.report.mapsvg import basis_of, crossings_map, drawn
 from lifeline.store import queries_alerts as q
 
 
@@ -136,19 +136,29 @@ def _table(
     digits: dict[str, int] | None = None,
     name: Any = None,
     lang: str = "en",
+    suffix: dict[str, str] | None = None,
 ) -> Table:
     """A ResultTable reduced to the columns a reader needs, values formatted (place codes as names, booleans as
-    words), sources numbered."""
+    words, the core's words and notes in the report's language), sources numbered."""
     digits = digits or {}
     labels = {c.key: c.title for c in result.columns}
     keep = [k for k in keys if k in labels]
     named = {"crossing", "area", "place"} if name else set()
     rows = [
         [name(r.get(k)) if k in named and r.get(k) is not None
-         else fmt(r.get(k), digits.get(k, 0), lang) for k in keep]
+         else _word(r.get(k), digits.get(k, 0), lang) for k in keep]
         for r in result.rows
     ]
-    return Table(title or result.title, [labels[k] for k in keep], rows, cites.many(result.sources), list(result.notes))
+    suffix = suffix or {}
+    columns = [heading(lang, k, labels[k]) + suffix.get(k, "") for k in keep]
+    return Table(title or prose(lang, result.title), columns, rows, cites.many(result.sources),
+                 [prose(lang, n) for n in result.notes])
+
+
+def _word(v: Any, nd: int, lang: str) -> str:
+    """A cell: numbers and booleans by :func:`fmt`, the core's text (a status, a completeness mark) through the
+    web's prose table; text it does not know (a publisher, a date) stays as it is."""
+    return prose(lang, v) if isinstance(v, str) else fmt(v, nd, lang)
 
 
 # Days of each week in each status, a reported opening apart from one inferred from recorded entries.
@@ -156,7 +166,7 @@ TIMELINE_DAY_COUNTS = ("days_open_reported", "days_open_entries", "days_restrict
                        "days_unknown", "days_no_data")
 
 
-def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str]) -> Table:
+def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str], t: Any, lang: str) -> Table:
     """Cells of ``keys`` a source does not cover (``not_covered`` names it) read "n/a", never "–" or 0, and the
     reasons go into the notes once each."""
     labels = {c.key: c.title for c in result.columns}
@@ -167,11 +177,11 @@ def _not_covered_as_na(table: Table, result: ResultTable, keys: Sequence[str]) -
             publisher = key.rsplit("_", 1)[0]
             why = (row.get("sources") or {}).get(publisher, {}).get("reason")
             if row.get(key) is None and why:
-                cells[i] = "n/a"
-                if f"{publisher}: {why}" not in reasons:
-                    reasons.append(f"{publisher}: {why}")
+                cells[i] = t("n_a")
+                if f"{publisher}: {prose(lang, why)}" not in reasons:
+                    reasons.append(f"{publisher}: {prose(lang, why)}")
     if reasons:
-        table.notes.append("n/a: " + "; ".join(reasons))
+        table.notes.append(t("n_not_covered").format(reasons=("؛ " if lang == "ar" else "; ").join(reasons)))
     return table
 
 
@@ -234,7 +244,7 @@ def build(
                 "label": t("k_trucks").format(pub=r["publisher"], a=date_from, b=date_to),
                 "value": fmt(r["trucks"]),
                 "refs": ref,
-                "note": truck_basis.flag(r["publisher"], date_to),
+                "note": prose(lang, truck_basis.flag(r["publisher"], date_to) or ""),
             }
         )
     publishers = per_pub["publisher"].to_list()
@@ -306,7 +316,7 @@ def build(
                 ["period", "area", "days", "completeness", "population", "kcal_in_pp", "kcal_pp", "coverage",
                  "days_below", "flag"],
                 cites,
-                digits={"coverage": 2}, name=name, lang=lang,
+                digits={"coverage": 2}, name=name, lang=lang, suffix={"kcal_pp": t("interval_95")},
             )
         )
     # --- Access: trucks per day by source (the throughput the key figures use), crossings, reported closures.
@@ -317,7 +327,7 @@ def build(
         access.tables[-1].narrow = True
         # A truck count derived from rows that are not one truck each says so (truck_basis).
         # (as notes of the crossings table, so the charts open the section)
-        access.tables[-1].notes += truck_basis.notes(per_pub["publisher"].to_list(), date_to)
+        access.tables[-1].notes += [prose(lang, n) for n in truck_basis.notes(per_pub["publisher"].to_list(), date_to)]
     from lifeline.model import access as access_model
 
     closed = access_model.closures(conn, date_from, date_to, context=context)
@@ -341,7 +351,7 @@ def build(
             cites,
             title=t("timeline"), name=name, lang=lang,
         )
-        access.tables.append(_not_covered_as_na(table, timeline, counts))
+        access.tables.append(_not_covered_as_na(table, timeline, counts, t, lang))
     # --- Sources side by side: part of Access (the same entries, as each source counts them); by week, or by
     # month over a long window.
     from lifeline.model import sources_compare
@@ -353,7 +363,7 @@ def build(
         access.tables.append(_table(comp, keys, cites, title=t("sources_compare"),
                                     digits={k: 2 for k in keys if k.startswith("ratio")}, name=name, lang=lang))
     except UserError as exc:
-        access.paragraphs.append(f"{t('sources_compare')}: {exc}")
+        access.paragraphs.append(f"{t('sources_compare')}: {prose(lang, str(exc))}")
     # --- Alerts raised in the period.
     al = Section(t("alerts"))
     # Open alerts first; an episode of the period whose condition has since ended is listed resolved, with the
@@ -365,11 +375,12 @@ def build(
         al.tables.append(
             Table(
                 t("alerts"),
-                ["rule", "place", "state", "period", "resolved on", "alert"],
-                [[str(a["rule"]).replace("-", " "), name(a.get("place")) if a.get("place") else "–", a["state"],
-                  _span(a["period_start"], a["period_end"]), fmt(a["resolved_on"]), a["title"]] for a in alerts],
+                [t(c) for c in ("c_rule", "c_place", "c_state", "c_period", "c_resolved_on", "c_alert")],
+                [[rule_name(lang, str(a["rule"])), name(a.get("place")) if a.get("place") else "–",
+                  prose(lang, str(a["state"])), _span(a["period_start"], a["period_end"]), fmt(a["resolved_on"]),
+                  prose(lang, str(a["title"]), name.quoted)] for a in alerts],
                 refs,
-                ["'no recorded entries' means the line list holds no entry on those days; it is not a closure"],
+                [t("n_no_entries")],
             )
         )
         key.append({"label": t("alerts"), "value": fmt(len(alerts)), "refs": refs})
@@ -382,10 +393,10 @@ def build(
         cl.tables.append(
             Table(
                 t("claims"),
-                ["document", "claim", "figure", "verdict", "explanation"],
+                [t(c) for c in ("c_document", "c_claim", "c_figure", "c_verdict", "c_explanation")],
                 cl_rows,
                 cites.many(cl_sources),
-                ["verdicts speak of the data in the store only"],
+                [t("n_verdicts")],
             )
         )
     else:
@@ -402,10 +413,12 @@ def build(
             key.append({"label": t("k_per_day").format(pub=f.key.split("/", 1)[1], n=fmt(against.get("pre-war")),
                                                        month=(f.period or "")[:7]),
                         "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, against.get('pre-war')))})",
-                        "refs": cites.many(f.sources), "note": "; ".join(f.notes)})
+                        "refs": cites.many(f.sources),
+                        "note": ("؛ " if lang == "ar" else "; ").join(prose(lang, n) for n in f.notes)})
     now = [f for f in strip if f.key == "crossings_open"]
     crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
-    bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources))
+    bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources),
+                                rule=lambda r: rule_name(lang, r))
     appendix = _appendix(t, cites, source, overrides)
     seen: set[str] = set()
     for sec in [*sections, appendix]:
@@ -431,7 +444,7 @@ def build(
         bullets=bullets,
         map_svg=map_svg,
         map_names=map_names,
-        map_caption=f"{t('map_caption')} {strip_day}" if map_svg else "",
+        map_caption=f"{t(MAP_CAPTIONS.get(basis_of(map_svg), 'map_caption'))} {strip_day}" if map_svg else "",
         labels={
             k: t(k)
             for k in (
@@ -455,6 +468,10 @@ def build(
 
     add_freshness(conn, report, t)
     return report
+
+
+# The map's caption by the basis of its drawing (lifeline.geo.drawing): a schematic says so, boundaries too.
+MAP_CAPTIONS = {"schematic": "map_caption", "boundaries": "map_caption_boundaries", "points": "map_caption_points"}
 
 
 def _place_name(sc: contexts.Scope, lang: str) -> str | None:
@@ -484,23 +501,30 @@ def _namer(conn: Connection, lang: str) -> Any:
     """Place codes as the reader's names ("Kerem Shalom", not "kerem-shalom"), from the reference set."""
     from lifeline.store import queries_web
 
-    names = {r["code"]: (r["name_ar"] or r["name_en"]) if lang == "ar" else r["name_en"]
-             for r in queries_web.locations(conn)}
-
-    return _Names(names)
+    places = queries_web.locations(conn)
+    names = {r["code"]: (r["name_ar"] or r["name_en"]) if lang == "ar" else r["name_en"] for r in places}
+    # The core's sentences name places in English ("Kerem Shalom reported closed"): in Arabic, those too.
+    english = {r["name_en"]: r["name_ar"] for r in places if lang == "ar" and r["name_en"] and r["name_ar"]}
+    return _Names(names, english)
 
 
 class _Names:
-    """Code -> name, and codes inside free text (alert titles, notes) replaced by their names."""
+    """Code -> name, and codes inside free text (alert titles, notes) replaced by their names; ``quoted`` gives
+    the place a sentence of the core names (in English) in the report's language."""
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, str], english: dict[str, str] | None = None) -> None:
         self.names = names
+        self.english = english or {}
         codes = sorted(names, key=len, reverse=True)
         self.pattern = re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in codes) + r")(?![\w-])") \
             if codes else None
 
     def __call__(self, code: Any) -> str:
         return str(self.names.get(str(code)) or code)
+
+    def quoted(self, text: str) -> str:
+        """A place a core sentence quotes (a code, or its English name) in the report's language."""
+        return self.english.get(text) or self.names.get(text) or text
 
     def text(self, text: str) -> str:
         return self.pattern.sub(lambda m: self.names[m.group(1)], text) if self.pattern and text else text
@@ -533,7 +557,7 @@ def _crossings_table(
     """Per crossing and source: trucks, days with entries, days without recorded entries, last entry."""
     spans = daily.group_by("series").agg(pl.col("date").min().alias("a"), pl.col("date").max().alias("b"))
     per = (
-        daily.with_columns(pl.col("crossing").fill_null("(no crossing given)"))
+        daily.with_columns(pl.col("crossing").fill_null(t("no_crossing_given")))
         .group_by("crossing", "publisher", "series")
         .agg(_trucks_or_none(), pl.col("date").n_unique().alias("days_with"), pl.col("date").max().alias("last"))
         .join(spans, on="series")
@@ -542,18 +566,18 @@ def _crossings_table(
     )
     rows, no_trucks = [], []
     for r in per.iter_rows(named=True):
-        trucks = fmt(r["trucks"]) if r["trucks"] is not None else "n/a"
+        trucks = fmt(r["trucks"]) if r["trucks"] is not None else t("n_a")
         if r["trucks"] is None:
-            no_trucks.append(f"{r['publisher']} at {r['crossing']}")
+            no_trucks.append(t("n_at").format(pub=r["publisher"], place=r["crossing"]))
         rows.append([name(r["crossing"]), r["publisher"], trucks, fmt(r["days_with"]), fmt(r["days_without"]),
                      fmt(r["last"])])
     refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
-    notes = ["days without recorded entries are counted within the span each list covers; they are not closures"]
+    notes = [t("n_days_without")]
     if no_trucks:
-        notes.append("n/a: the source's rows there carry no truck count (" + "; ".join(no_trucks) + ")")
+        notes.append(t("n_no_trucks").format(which="; ".join(no_trucks)))
     return Table(
         t("crossings_table"),
-        ["crossing", "source", "trucks", "days with entries", "days without recorded entries", "last entry"],
+        [t(c) for c in ("c_crossing", "c_source", "c_trucks", "c_days_with", "c_days_without", "c_last_entry")],
         rows,
         refs,
         notes,
@@ -588,19 +612,7 @@ def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], l
 
 def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] = ()) -> Section:
     sec = Section(t("appendix"))
-    sec.paragraphs = [
-        "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised with the "
-        "named assumptions below (kg per pallet, kg per truck). Withdrawn rows of a re-published list are excluded "
-        "and kept in the revision history.",
-        f"Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), through "
-        "the commodity energy catalogue, against the population; consumption is capped per person per day and any "
-        "surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
-        "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
-        "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported closure "
-        "meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a closure. "
-        "A stated need stands only over the period its source gives (else stated_need_valid_days).",
-        "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
-    ]
+    sec.paragraphs = [t("m_deliveries"), t("m_coverage").format(source=source), t("m_access"), t("m_alerts")]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
         ("sphere-2100" + "".join(f" + {Path(o).name}" for o in overrides), load_set("sphere-2100", overrides), None),
         ("normalisation", load_set("normalisation"), ["kg_per_pallet", "kg_per_truck"]),
@@ -627,8 +639,8 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
                 continue
             rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
             rows.append([name, a.name, f"{a.value:g}{rng} {a.unit}", _short(a.source)])
-    sec.tables.append(Table(t("appendix"), ["set", "assumption", "value [range] unit", "source"], rows,
-                            notes=[SOURCE_NOTE]))
+    sec.tables.append(Table(t("appendix"), [t(c) for c in ("c_set", "c_assumption", "c_value_range_unit", "c_source")],
+                            rows, notes=[t("n_sources_short")]))
     return sec
 
 
@@ -643,11 +655,11 @@ def _cap_line(rows: list[dict[str, Any]], n: int, t: Any) -> list[svg.Line]:
 
 
 def _with_interval(result: ResultTable) -> ResultTable:
-    """The month table with the 95 % interval beside the median in one cell, so it fits the page's width."""
+    """The month table with the 95 % interval beside the median in one cell, so it fits the page's width (its
+    header says so: ``suffix`` of :func:`_table`)."""
     rows = [{**r, "kcal_pp": r["kcal_pp"] if r.get("kcal_pp") is None else
              f"{fmt(r['kcal_pp'])} ({fmt(r.get('kcal_pp_low'))}–{fmt(r.get('kcal_pp_high'))})"} for r in result.rows]
-    columns = [replace(c, label=c.title + ", 95 % interval") if c.key == "kcal_pp" else c for c in result.columns]
-    return replace(result, rows=rows, columns=columns)
+    return replace(result, rows=rows)
 
 
 def _span(a: Any, b: Any) -> str:
@@ -698,7 +710,6 @@ def _trucks_chart(conn: Connection, access: Section, sc: contexts.Scope, date_fr
 
 
 
-SOURCE_NOTE = "sources shortened to their first words; `lifeline assumptions show SET` prints them in full"
 SOURCE_CHARS = 150
 
 

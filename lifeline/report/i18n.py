@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from lifeline.errors import UserError
 
 LANGS = ("en", "ar")
@@ -35,8 +37,16 @@ TEXT: dict[str, dict[str, str]] = {
     "yes": {"en": "yes", "ar": "نعم"},
     "no": {"en": "no", "ar": "لا"},
     "summary": {"en": "Summary", "ar": "الملخص"},
+    # The caption follows the map's basis (the svg's data-basis): Gaza's schematic, else imported boundaries.
     "map_caption": {"en": "Crossings by status (schematic; dashed: approximate position), on",
                     "ar": "المعابر حسب الحالة (مخطط تقريبي؛ المتقطع: موقع تقريبي)، في"},
+    "map_caption_boundaries": {
+        "en": "Crossings by status (imported boundaries, simplified; dashed: approximate position), on",
+        "ar": "المعابر حسب الحالة (حدود مستوردة مبسّطة؛ المتقطع: موقع تقريبي)، في"},
+    "map_caption_points": {
+        "en": "Crossings by status, at their coordinates (no outline of the areas imported; dashed: approximate "
+              "position), on",
+        "ar": "المعابر حسب الحالة في إحداثياتها (لم تُستورد حدود المناطق؛ المتقطع: موقع تقريبي)، في"},
     "b_trucks": {
         "en": "{source} recorded {value} trucks per day in the month from {period} ({share} of the pre-war {prewar} "
               "per day){need}{change}.",
@@ -65,6 +75,71 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
+    # The appendix's methods, one paragraph each.
+    "m_deliveries": {
+        "en": "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised "
+              "with the named assumptions below (kg per pallet, kg per truck). Withdrawn rows of a re-published list "
+              "are excluded and kept in the revision history.",
+        "ar": "الإدخالات: القوائم كما نُشرت، صف لكل شحنة؛ تُوحَّد الشاحنات والأطنان بالافتراضات المسماة أدناه "
+              "(كغ لكل منصة، كغ لكل شاحنة). تُستبعد الصفوف المسحوبة من قائمة أعيد نشرها وتُحفظ في سجل التعديلات."},
+    "m_coverage": {
+        "en": "Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), "
+              "through the commodity energy catalogue, against the population; consumption is capped per person per "
+              "day and any surplus carried over; intervals come from Monte Carlo runs over the ranged assumptions.",
+        "ar": "التغطية: السعرات الداخلة يومياً من قائمة {source} (قائمة واحدة، فلا تُحسب شاحنة مرتين)، عبر دليل "
+              "طاقة السلع، مقابل عدد السكان؛ للاستهلاك سقف للفرد في اليوم ويُرحَّل أي فائض؛ وتأتي الفترات من "
+              "تشغيلات مونت كارلو على الافتراضات ذات المدى."},
+    "m_access": {
+        "en": "Access: a reported status stands for a limited time after its report (status_valid_days_*), then reads "
+              "'unknown — last reported …'; 'open (reported)' differs from 'open (entries recorded)'; a reported "
+              "closure meeting recorded entries is 'disputed'; a day with no recorded entries is 'no data', never a "
+              "closure. A stated need stands only over the period its source gives (else stated_need_valid_days).",
+        "ar": "الوصول: تسري الحالة المُبلَّغ عنها مدة محدودة بعد تقريرها (status_valid_days_*)، ثم تُقرأ «غير "
+              "معروف — آخر تقرير …»؛ «مفتوح (وفق تقرير)» يختلف عن «مفتوح (دخول مسجّل)»؛ والإغلاق المُبلَّغ عنه "
+              "مع إدخالات مسجلة «متنازع عليه»؛ واليوم بلا إدخالات مسجلة «لا بيانات» وليس إغلاقاً أبداً. ولا تسري "
+              "الحاجة المعلنة إلا خلال الفترة التي يحددها مصدرها (وإلا stated_need_valid_days)."},
+    "m_alerts": {
+        "en": "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
+        "ar": "التنبيهات: قواعد مجموعة الافتراضات «alerts» وعتباتها؛ ويحتفظ كل تنبيه بأدلته ومصادره."},
+    # Column headers the report writes itself (the core's own come through lifeline.web.i18n, see heading()).
+    "c_crossing": {"en": "crossing", "ar": "المعبر"},
+    "c_source": {"en": "source", "ar": "المصدر"},
+    "c_trucks": {"en": "trucks", "ar": "الشاحنات"},
+    "c_days_with": {"en": "days with entries", "ar": "أيام فيها إدخالات"},
+    "c_days_without": {"en": "days without recorded entries", "ar": "أيام بلا إدخالات مسجلة"},
+    "c_last_entry": {"en": "last entry", "ar": "آخر إدخال"},
+    "c_rule": {"en": "rule", "ar": "القاعدة"},
+    "c_place": {"en": "place", "ar": "المكان"},
+    "c_state": {"en": "state", "ar": "الحالة"},
+    "c_period": {"en": "period", "ar": "الفترة"},
+    "c_resolved_on": {"en": "resolved on", "ar": "تاريخ الحل"},
+    "c_alert": {"en": "alert", "ar": "التنبيه"},
+    "c_set": {"en": "set", "ar": "المجموعة"},
+    "c_assumption": {"en": "assumption", "ar": "الافتراض"},
+    "c_value_range_unit": {"en": "value [range] unit", "ar": "القيمة [المدى] الوحدة"},
+    "c_document": {"en": "document", "ar": "الوثيقة"},
+    "c_claim": {"en": "claim", "ar": "الادعاء"},
+    "c_figure": {"en": "figure", "ar": "الرقم"},
+    "c_verdict": {"en": "verdict", "ar": "الحكم"},
+    "c_explanation": {"en": "explanation", "ar": "الشرح"},
+    "interval_95": {"en": ", 95 % interval", "ar": "، فترة 95 %"},
+    "no_crossing_given": {"en": "(no crossing given)", "ar": "(لم يُذكر معبر)"},
+    "n_a": {"en": "n/a", "ar": "غير متاح"},
+    "n_days_without": {
+        "en": "days without recorded entries are counted within the span each list covers; they are not closures",
+        "ar": "تُحسب الأيام بلا إدخالات مسجلة ضمن المدى الذي تغطيه كل قائمة؛ وهي ليست إغلاقات"},
+    "n_no_trucks": {"en": "n/a: the source's rows there carry no truck count ({which})",
+                    "ar": "غير متاح: لا تحمل صفوف المصدر هناك عدداً للشاحنات ({which})"},
+    "n_at": {"en": "{pub} at {place}", "ar": "{pub} في {place}"},
+    "n_not_covered": {"en": "n/a: {reasons}", "ar": "غير متاح: {reasons}"},
+    "n_no_entries": {
+        "en": "'no recorded entries' means the line list holds no entry on those days; it is not a closure",
+        "ar": "«لا إدخالات مسجلة» تعني أن القائمة لا تحمل أي إدخال في تلك الأيام؛ وهذا ليس إغلاقاً"},
+    "n_verdicts": {"en": "verdicts speak of the data in the store only",
+                   "ar": "الأحكام تخص البيانات المخزنة فقط"},
+    "n_sources_short": {
+        "en": "sources shortened to their first words; `lifeline assumptions show SET` prints them in full",
+        "ar": "المصادر مختصرة إلى كلماتها الأولى؛ يطبعها `lifeline assumptions show SET` كاملة"},
     # Partial periods on the charts (lifeline.report.periods): "partial: COGAT 2024-09, 17 of 30 days, data to …".
     "partial": {"en": "partial", "ar": "جزئي"},
     "of": {"en": "of", "ar": "من"},
@@ -149,6 +224,33 @@ def mark_text(mark: str, lang: str) -> str:
     for en, local in MARK_WORDS.get(lang, {}).items():
         mark = mark.replace(en, local)
     return mark
+
+
+def prose(lang: str, text: str, quoted: Callable[[str], str] | None = None) -> str:
+    """The core's English (notes, alert titles, statuses, marks) in ``lang`` through the web's table
+    (lifeline/web/i18n/<lang>-prose.json), so both faces say the same; what it does not know stays as written.
+    ``quoted`` turns the data a sentence quotes (a place's English name) into the reader's."""
+    if lang == "en" or not text:
+        return text
+    from lifeline.web import i18n as web_i18n
+
+    return web_i18n.plain(web_i18n.quoted(web_i18n.prose(lang, text), quoted) if quoted else web_i18n.prose(lang, text))
+
+
+def heading(lang: str, key: str, title: str) -> str:
+    """A core column's header in ``lang``: the web's label for that column where it has one, else its title
+    through :func:`prose` (the Overview's tables and the report's read the same)."""
+    if lang == "en":
+        return title
+    from lifeline.web import i18n as web_i18n
+
+    found = web_i18n.strings(lang).get("col_" + key)
+    return found if found and found != web_i18n.strings("en").get("col_" + key) else prose(lang, title)
+
+
+def rule_name(lang: str, rule: str) -> str:
+    """An alert rule's name ("crossing-gap"): words in English, the web's name in Arabic."""
+    return rule.replace("-", " ") if lang == "en" else prose(lang, rule)
 
 
 def translator(lang: str):  # type: ignore[no-untyped-def]

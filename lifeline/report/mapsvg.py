@@ -5,6 +5,7 @@ same the web map draws."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape
 from typing import Any
@@ -50,6 +51,13 @@ def crossings_map(conn: Connection, ctx: Context | None, items: list[dict[str, A
                      f'{number if numbered else escape(name(p.code))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def basis_of(svg: str) -> str:
+    """The basis a map drawn by :func:`crossings_map` carries ("schematic", "boundaries"), so its caption
+    names what is drawn; "" for no map."""
+    found = re.search(r'data-basis="([^"]*)"', svg)
+    return found.group(1) if found else ""
 
 
 def legend(items: list[dict[str, Any]], name: Callable[[Any], str]) -> str:

@@ -30,8 +30,10 @@ def _change(t: Callable[[str], str], f: Figure) -> str:
 def bullets(
     t: Callable[[str], str], figures: list[Figure], alerts: list[dict[str, Any]], closures: int,
     name: Callable[[Any], str], cite: Cite, closure_sources: list[dict[str, Any]],
+    rule: Callable[[str], str] = lambda r: r.replace("-", " "),
 ) -> list[dict[str, Any]]:
-    """5–8 bullets in a fixed order: trucks per source, crossings, kcal per area, alerts, closures."""
+    """5–8 bullets in a fixed order: trucks per source, crossings, kcal per area, alerts, closures; ``rule``
+    names an alert rule in the report's language."""
     out: list[dict[str, Any]] = []
     for f in figures:
         against = dict(f.compare)
@@ -57,7 +59,7 @@ def bullets(
         rules = Counter(str(a.get("rule")) for a in alerts)
         still = sum(1 for a in alerts if a.get("state") != "resolved")
         out.append({"text": t("b_alerts").format(n=len(alerts), open=still, resolved=len(alerts) - still,
-                                                 rule=rules.most_common(1)[0][0].replace("-", " ")),
+                                                 rule=rule(rules.most_common(1)[0][0])),
                     "refs": cite([s for a in alerts for s in (a.get("sources") or [])])})
     out.append({"text": t("b_closures").format(n=closures), "refs": cite(closure_sources)})
     return out

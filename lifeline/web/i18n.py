@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -109,6 +110,15 @@ def _captured(lang: str, group: str, value: str | None) -> str:
     if not value:
         return ""
     return DATA_OPEN + value + DATA_CLOSE if group.startswith("data_") else prose(lang, value)
+
+
+DATA_SPAN = re.compile(DATA_OPEN + "([^" + DATA_CLOSE + "]*)" + DATA_CLOSE)
+
+
+def quoted(text: str, change: Callable[[str], str]) -> str:
+    """``text`` with each piece of data it quotes (a place's code or English name in an alert) passed through
+    ``change`` (the page's name function), still marked as data."""
+    return DATA_SPAN.sub(lambda m: DATA_OPEN + change(m.group(1)) + DATA_CLOSE, text)
 
 
 def plain(text: str) -> str:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -71,6 +73,16 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         found = place_names.get(str(code))
         return found[lang] if found else str(code)
 
+    codes_in_text = _codes_pattern(tuple(sorted(place_names)))
+    english_names = {str(v["en"]): str(v[lang]) for v in place_names.values() if v.get("en") and v.get(lang)}
+
+    def names_in(text: str) -> str:
+        """A core sentence (an alert's message) with the place codes it holds ("gaza-strip", "PS-RFH") as the
+        page's names; in Arabic, the English names it quotes as data too."""
+        if lang != "en":
+            text = i18n.quoted(text, lambda s: english_names.get(s, s))
+        return codes_in_text.sub(lambda m: name(m.group(1)), text) if codes_in_text else text
+
     def u(path: str, **params: Any) -> str:
         if lang != "en":
             params["lang"] = lang
@@ -97,6 +109,8 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
     def cell(row: dict[str, Any], column: Any) -> str:
         value = row.get(column.key)
+        if column.key in SENTENCE_COLUMNS and "rule" in row and isinstance(value, str):
+            return names_in(i18n.prose(lang, value))
         if lang != "en" and column.hxl.startswith("#status") and isinstance(value, str):
             key = "status_" + value.replace(" ", "_")
             return t(key) if key in i18n.strings(lang) else i18n.prose(lang, value)
@@ -116,7 +130,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
     def prose(text: Any) -> str:
         """Core English in the page's language; data it quotes marked (``bidi`` makes the marks spans)."""
-        return i18n.prose(lang, str(text)) if text is not None else ""
+        return names_in(i18n.prose(lang, str(text))) if text is not None else ""
 
     ctx: dict[str, Any] = {
         "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
@@ -129,6 +143,17 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
     }
     ctx.update(extra)
     return ctx
+
+
+# An alert row's columns that are the core's sentences naming places (its title and message): names, not codes.
+SENTENCE_COLUMNS = ("title", "message")
+
+
+@cache
+def _codes_pattern(codes: tuple[str, ...]) -> re.Pattern[str] | None:
+    """Any of the places' codes standing alone in a sentence (longest first, so "PS-RFH" before "PS")."""
+    ordered = sorted(codes, key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(" + "|".join(re.escape(c) for c in ordered) + r")(?![\w-])") if codes else None
 
 
 def _tagline(t: Any, lang: str, known: list[dict[str, Any]], chosen: str | None) -> str:

@@ -513,8 +513,11 @@ def map_view(v: View) -> list[Block]:
     rows += [_map_point_row(v, code, drawn, ctx, status) for code in _map_points(drawn, ctx)]
     basis_note = {"schematic": [v.t("map_schematic")],
                   "boundaries": [f"boundaries of admin level {drawn.level}, as imported, simplified for display"]}
+    # Gaza's schematic keeps its title (governorates and crossings); a context's own map is titled by its name.
+    title = v.t("map_title") if ctx is None or drawn.basis == "schematic" else v.t(
+        "map_title_of", place=(ctx.name_ar if v.lang == "ar" else None) or ctx.name_en)
     table = ResultTable(
-        title=v.t("map_title"),
+        title=title,
         columns=[Column("code", "#loc+code"), Column("type", "#loc+type"), Column("position", "#meta+position"),
                  Column("status_label", "#status+label", "status (basis)"),
                  Column("age_days", "#indicator+num+age+days", "age (days)"),
@@ -524,7 +527,7 @@ def map_view(v: View) -> list[Block]:
         rows=rows, sources=sources + drawn.sources,
         notes=basis_note.get(drawn.basis, []) + drawn.notes + notes, query={"date": day},
     )
-    return [Block("map", v.t("map_title"), kind="map", table=table,
+    return [Block("map", title, kind="map", table=table,
                   extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS,
                          "width": f"{drawn.width:.0f}", "height": f"{drawn.height:.0f}", "basis": drawn.basis})]
 

@@ -41,7 +41,7 @@ def test_pages_show_the_context_own_figures(served_two: Served) -> None:
     assert "Kerem Shalom" in gaza or "kerem-shalom" in gaza
     assert "Zarqa Valley" in served_two.client.get(f"/?{ZARQA}").text  # the tagline names the context
     zarqa_map = served_two.client.get(f"/map?{ZARQA}").text  # no boundaries imported: entry points, areas listed
-    assert "no boundaries imported for XZ" in zarqa_map and 'data-basis="points"' in zarqa_map
+    assert "no boundaries imported for Zarqa Valley" in zarqa_map and 'data-basis="points"' in zarqa_map
     assert 'data-code="north-gate"' in zarqa_map and "Middle Zarqa" in zarqa_map
 
 

@@ -128,3 +128,25 @@ def test_a_year_by_month_marks_october_2023_and_cogat_september_2024_partial(may
     assert access.charts[0][1].count('class="partial"') == 3
     html = to_html(rep)
     assert "partial period (see note)" in html
+
+
+ENGLISH_RULES = re.compile(r"\b(crossing gap|trucks low|coverage low|crossing closed|sources diverge|facilities "
+                           r"worse|revision)\b", re.I)
+
+
+def test_arabic_sitrep_names_rules_and_headers_in_arabic(may: dict[str, Any]) -> None:
+    """The Arabic PDF names no alert rule in English, and every table header, alert cell of Lifeline's own
+    wording (rule, state) and note reads in Arabic; data (publishers, source titles, URLs) may stay as published."""
+    rep, pdf = may["ar"]
+    text = _text(pdf)
+    text = text[: text.rfind("المراجع")]  # the references: sources' own titles, as published
+    assert not ENGLISH_RULES.search(text), ENGLISH_RULES.findall(text)
+    arabic = re.compile(r"[\u0600-\u06ff]")
+    headers = [c for sec in [*rep.sections, rep.appendix] for tb in sec.tables for c in tb.columns]
+    assert headers and not [h for h in headers if not arabic.search(h) and not re.fullmatch(r"[A-Z /]+", h)]
+    alerts = [tb for sec in rep.sections for tb in sec.tables if tb.title == "التنبيهات الصادرة"]
+    assert alerts and alerts[0].rows
+    assert all(arabic.search(row[0]) and arabic.search(row[2]) for row in alerts[0].rows)
+    en_rep, _ = may["en"]
+    assert not {h for h in headers if arabic.search(h) is None} & {"rule", "state", "crossing", "trucks"}
+    assert en_rep.map_caption.startswith("Crossings by status (schematic") and "مخطط" in rep.map_caption

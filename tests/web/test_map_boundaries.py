@@ -83,7 +83,8 @@ def test_gaza_with_imported_boundaries(served_maps: Served, tmp_path: Path) -> N
         assert 'data-basis="boundaries"' in svg and "Schematic map" not in html
         drawn = set(re.findall(r'<g class="entry-point \S+" data-code="([\w-]+)"', svg))
         assert drawn == {"kerem-shalom", "rafah", "erez", "western-erez"}  # the four with coordinates
-        assert "entry points without coordinates, not drawn: airdrop, gate-96, jlots, kissufim" in html
+        # named as the page names places (the note's codes as names)
+        assert "entry points without coordinates, not drawn: Airdrops, Gate 96, JLOTS floating pier, Kissufim" in html
         zarqa = _svg(served_maps.client.get(f"/map?{ZARQA}").text)
         assert "PS-" not in zarqa and "XZ01" in zarqa
     finally:
