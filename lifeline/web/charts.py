@@ -280,6 +280,9 @@ def band(
     traces: list[dict[str, Any]] = []
     ordered = sorted(groups.items(), key=lambda kv: str(kv[0]))
     panels = len(ordered) > MAX_SERIES  # one panel per area, each with its own reference lines
+    # Several areas on one axis: one legend entry per area and one (neutral) per interval, not area x interval,
+    # which on a phone pushes the cap and the partial-period entries out of the chart.
+    shared_bands = 1 < len(ordered) <= MAX_SERIES
     for n, (key, rows) in enumerate(ordered):
         hue = colour(key)
         xs, ys = _filled(rows, x, every_x, columns)
@@ -291,7 +294,8 @@ def band(
                            "legendgroup": str(key)})
             traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys[hi], "connectgaps": False,
                            "fill": "tonexty", "fillcolor": _alpha(hue, 0.15), "line": {"width": 0, "color": hue},
-                           "name": f"{label} {band_label}".strip(), "legendgroup": str(key), "hoverinfo": "skip"})
+                           "name": f"{label} {band_label}".strip(), "legendgroup": str(key), "hoverinfo": "skip",
+                           "showlegend": not shared_bands})
         traces.append({"type": "scatter", "mode": "lines", "x": xs, "y": ys[mid], "connectgaps": False,
                        "name": label or mid, "line": {"color": hue, "width": 2}, "legendgroup": str(key)})
         if panels:
@@ -305,6 +309,10 @@ def band(
     if panels:
         _panel_axes(layout, [text(name(k)) if k is not None else "—" for k, _ in ordered], rtl, y_title)
         return {"data": traces, "layout": layout}
+    if shared_bands:
+        traces += [{"type": "scatter", "mode": "lines", "x": [None], "y": [None], "name": band_label,
+                    "line": {"width": 8, "color": _alpha("#000000", 0.15 * (i + 1))}, "hoverinfo": "skip"}
+                   for i, (_, _, band_label) in enumerate(bands)]
     if partial:
         traces += partial_marks(table, x, mid, partial, partial_label)
     lines_, annotations = _reference_lines(table.rows, every_x, requirement, req_label, cap, cap_label, kcal, rtl)
