@@ -12,8 +12,9 @@ from sqlalchemy import Engine
 from starlette.requests import Request
 
 from lifeline.accounts import User, record
+from lifeline.digest import sha256
 from lifeline.errors import UserError
-from lifeline.ingest.service import ImportReport, parse, sha256, store
+from lifeline.ingest.service import ImportReport, parse, store
 
 
 def safe_name(name: str | None) -> str:

@@ -10,7 +10,6 @@ level: a new import of the same level replaces the earlier set.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
 
+from lifeline.digest import sha256
 from lifeline.errors import UserError
 from lifeline.geo import geojson_read, simplify
 from lifeline.model import contexts
@@ -166,7 +166,7 @@ def import_boundaries(
             report.replaced = True
         source_id = _source(conn, path, publisher, title, url)
         set_id = _new_id(conn, insert(boundary_sets).values(
-            context=ctx.code, level=level, code_property=prop, path=str(path), sha256=_sha256(path),
+            context=ctx.code, level=level, code_property=prop, path=str(path), sha256=sha256(path),
             source_id=source_id, imported_at=now, imported_by=imported_by, features_read=len(found.codes),
             vertices_read=found.vertices, vertices_kept=0, tolerance_deg=tol, unmatched=unmatched,
         ))
@@ -185,19 +185,11 @@ def import_boundaries(
     return report
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _source(conn: Connection, path: Path, publisher: str | None, title: str | None, url: str | None) -> int:
     t = schema.sources
     return _new_id(conn, insert(t).values(
         publisher=publisher or "not stated (name it with --publisher)",
-        title=title or f"Admin boundaries ({path.name})", url=url, retrieved=date.today(), sha256=_sha256(path),
+        title=title or f"Admin boundaries ({path.name})", url=url, retrieved=date.today(), sha256=sha256(path),
         note="Admin boundaries (GeoJSON), simplified for display by Lifeline; p-codes matched to the context's places",
     ))
 

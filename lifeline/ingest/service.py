@@ -9,7 +9,6 @@ changed + rejected, always. Importing a file that changes nothing records nothin
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Iterable
@@ -23,6 +22,7 @@ import polars as pl
 from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.digest import sha256
 from lifeline.errors import BadFile, UserError
 from lifeline.ingest import bulk, plausible, publishers, registry, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
@@ -54,14 +54,6 @@ class ImportReport:
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def published_from_name(path: Path) -> date | None:

@@ -13,7 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from lifeline.ingest.service import ImportReport, parse, sha256, store
+from lifeline.digest import sha256
+from lifeline.ingest.service import ImportReport, parse, store
 
 DATA = Path(__file__).with_name("data")
 PREFIX = "lifeline-reference-"
