@@ -1,8 +1,9 @@
 """How many decimals a figure is worth when people read it (CSV, XLSX, the terminal).
 
 Tonnages are mostly computed from nominal truck loads or unit weights, so "877.838 t" claims a
-precision no source has: tonnes are shown to the tonne unless the column says it was measured
-finer (``Column.decimals``). JSON and HXL carry the unrounded value for machines that compute on.
+precision no source has: tonnes are shown to the tonne, and kcal (from those weights times a
+catalogue's kcal per kg) to the kcal, unless the column says it was measured finer (``Column.decimals``).
+JSON and HXL carry the unrounded value for machines that compute on.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from lifeline.formats.table import Column
 
 # HXL attribute of a column -> decimals shown; the first attribute of a column's tag found here wins.
-DECIMALS_BY_ATTRIBUTE: dict[str, int] = {"tonnes": 0, "kg": 0}
+DECIMALS_BY_ATTRIBUTE: dict[str, int] = {"tonnes": 0, "kg": 0, "kcal": 0}
 
 
 def decimals(column: Column) -> int | None:

@@ -79,3 +79,13 @@ def test_tonnes_are_rounded_for_people_and_exact_for_machines(served: Served) ->
     header = [c.value for c in sheet[1]]
     cells = [row[header.index("tonnes")] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert cells == [round(t) for t in exact]
+
+
+def test_kcal_are_shown_to_the_kcal_like_the_weights_they_come_from() -> None:
+    from lifeline.formats.precision import decimals, rounded
+    from lifeline.formats.table import Column
+
+    kcal = Column("kcal_before", "#indicator+kcal+before", "kcal before")
+    assert decimals(kcal) == 0
+    assert rounded(3_449_985_737.5, decimals(kcal)) == 3_449_985_738
+    assert decimals(Column("share", "#indicator+num+pct")) is None
