@@ -128,7 +128,9 @@ def test_gaza_governorates_matched_by_name_recorded_as_aliases_and_hxl_reads_ont
     assert again.replaced and again.stored == 5 and again.by_name == [] and again.aliases_recorded == 0
 
 
-def test_a_non_gaza_context_found_and_matched_by_english_or_arabic_names(zarqa: Engine, tmp_path: Path) -> None:
+def test_a_non_gaza_context_found_and_matched_by_english_or_arabic_names(store: Engine, tmp_path: Path) -> None:
+    set_up_example(store)  # SQLite and PostgreSQL
+    zarqa = store
     doc = example()
     spelled = {"XZ01": ("ZV01", "Upper al-Zarqa", None), "XZ02": ("ZV02", None, "الزرقاء الوسطى"),
                "XZ03": ("ZV03", "LOWER ZARQA", "الزرقاء السفلى")}
@@ -211,3 +213,20 @@ def test_names_that_fit_no_place_leave_the_file_refused_as_before(zarqa: Engine,
     doc = cod_ab([("ZV01", "Elsewhere", "مكان آخر", None)], level=1)
     with pytest.raises(UserError, match="expected p-codes of the places of a context in this store"):
         boundaries.import_boundaries(zarqa, write(tmp_path / "elsewhere.geojson", doc))
+
+
+def test_the_aliases_dataset_belongs_to_its_context_only(store: Engine, tmp_path: Path) -> None:
+    from lifeline.model.dataset_versions import datasets_in
+    from lifeline.reference.load import load_all
+
+    load_all(store)
+    set_up_example(store)
+    path = write(tmp_path / "qq_admbnda_adm2.geojson", cod_ab(GAZA_ADM2))
+    report = boundaries.import_boundaries(store, path, context="gaza-strip")
+    assert report.aliases_recorded == 5
+    d = schema.datasets
+    with store.connect() as conn:
+        [aliases_dataset] = conn.execute(select(d.c.id).where(d.c.kind == "boundaries")).scalars().all()
+        gaza, zarqa = datasets_in(conn, "gaza-strip"), datasets_in(conn, "XZ")
+    assert gaza is not None and zarqa is not None
+    assert aliases_dataset in gaza and aliases_dataset not in zarqa
