@@ -19,6 +19,8 @@ from lifeline.geo.boundary_match import Matched
 from lifeline.ingest.base import series_name
 from lifeline.store import schema
 
+HOW = {"name": "name", "spelling": "spelling variant of the name", "mapping": "--match"}
+
 
 def record(conn: Connection, matches: Iterable[Matched], path: Path, source_id: int,
            imported_by: str | None = None) -> int:
@@ -46,16 +48,17 @@ def record(conn: Connection, matches: Iterable[Matched], path: Path, source_id: 
         kind="boundaries", series=series_name(path), source_id=source_id, path=path.name, sha256=sha256(path),
         imported_at=now, rows_read=sum(len(ms) for ms in wanted.values()), rows_imported=0, rows_unchanged=0,
         rows_changed=len(changes), rows_rejected=0, rows_flagged=0, rows_withdrawn=0, imported_by=imported_by,
-        note=f"p-codes of {path.name} matched to places by name or by --match, recorded as aliases ({added})",
+        note=f"p-codes of {path.name} recorded as aliases of their places ({added}), matched " + "; ".join(
+            f"by {HOW[how]}: {', '.join(sorted(m.pcode for ms in wanted.values() for m in ms if m.how == how))}"
+            for how in sorted({m.how for ms in wanted.values() for m in ms})),
     )).inserted_primary_key
     assert key is not None
     dataset_id = int(key[0])
     for place, (old, new) in changes.items():
-        how = sorted({m.how for m in wanted[place]})
         conn.execute(update(t).where(t.c.code == place).values(aliases=new))
         conn.execute(insert(schema.revisions).values(
             table_name="locations", record_id=0, dataset_id=dataset_id, previous_dataset_id=dataset_id,
             changed_at=now, action="changed", old_values={"code": place, "aliases": old},
-            new_values={"code": place, "aliases": new, "matched_by": ", ".join(how)},
+            new_values={"code": place, "aliases": new},
         ))
     return added

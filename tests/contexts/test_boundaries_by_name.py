@@ -97,7 +97,7 @@ def test_gaza_governorates_matched_by_name_recorded_as_aliases_and_hxl_reads_ont
         drawn = drawing.drawing(conn, contexts.resolve(conn, "gaza-strip"))
         stored = boundaries.stored(conn, "gaza-strip")
         r, d, s = schema.revisions, schema.datasets, schema.sources
-        revisions = conn.execute(select(r.c.old_values, r.c.new_values, d.c.kind, d.c.path, s.c.publisher)
+        revisions = conn.execute(select(r.c.old_values, r.c.new_values, d.c.kind, d.c.path, s.c.publisher, d.c.note)
                                  .select_from(r.join(d, r.c.dataset_id == d.c.id).join(s, d.c.source_id == s.c.id))
                                  .where(schema.datasets.c.kind == "boundaries")).all()
     assert drawn.basis == "boundaries" and {a.code for a in drawn.areas} == {p for *_, p in GAZA_ADM2 if p}
@@ -107,9 +107,11 @@ def test_gaza_governorates_matched_by_name_recorded_as_aliases_and_hxl_reads_ont
             assert pcode in aliases(gaza, place)
     # versioned: one revision per place, before and after, under a dataset of the file and its source
     assert len(revisions) == 5
-    old, new, kind, file, publisher = next(r for r in revisions if r[0]["code"] == "PS-KYS")
+    old, new, kind, file, publisher, note = next(r for r in revisions if r[0]["code"] == "PS-KYS")
     assert "QQ0204" not in old["aliases"] and new["aliases"] == [*old["aliases"], "QQ0204"]
-    assert new["matched_by"] == "spelling" and file == path.name and publisher == "test (fictional p-codes)"
+    assert kind == "boundaries" and file == path.name and publisher == "test (fictional p-codes)"
+    assert note == ("p-codes of qq_admbnda_adm2.geojson recorded as aliases of their places (5), matched by name: "
+                    "QQ0201, QQ0202, QQ0203, QQ0205; by spelling variant of the name: QQ0204")
 
     # a population file keyed by the same p-codes reads onto the governorates
     population = write(tmp_path / "qq-population.csv", "admin2,date,population,source\n"
