@@ -11,7 +11,7 @@ from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, console, emit
 from lifeline.formats import Column, ResultTable
-from lifeline.geo import boundaries
+from lifeline.geo import boundaries, boundary_match
 
 group = typer.Typer(rich_markup_mode=None,
                     help="Admin boundaries (GeoJSON keyed by p-code, e.g. OCHA COD-AB) for a context's map: "
@@ -31,15 +31,23 @@ def import_cmd(
     publisher: Annotated[str | None, typer.Option("--publisher", help="Who published the file, e.g. OCHA.")] = None,
     title: Annotated[str | None, typer.Option("--title", help="The dataset's title (default: the file name).")] = None,
     url: Annotated[str | None, typer.Option("--url", help="Where the file was published (e.g. its HDX page).")] = None,
+    match: Annotated[list[str] | None, typer.Option(
+        "--match", help="CODE=PLACE: the file's p-code CODE outlines the place PLACE (repeatable); for names "
+                        "that fit several places or none.")] = None,
+    match_file: Annotated[Path | None, typer.Option(
+        "--match-file", help="A CSV of code,place rows, each as --match.")] = None,
 ) -> None:
     """Import one admin level's boundaries for a context: checked, matched to its places, simplified, stored.
 
     The whole file is checked before anything is written; a bad feature is one line naming the file, the
     feature's index, the property and what was expected (exit status 2). A new import of the same context
-    and level replaces the earlier one.
+    and level replaces the earlier one. Features whose p-codes the context does not know are matched by
+    their names (ADMn_EN, ADMn_AR...); each such p-code is recorded as an alias of its place.
     """
+    mapping = boundary_match.read_mapping(match or (), match_file)
     report = boundaries.import_boundaries(engine(), path, context=context, code_property=code_property,
-                                          publisher=publisher, title=title, url=url, imported_by="cli")
+                                          publisher=publisher, title=title, url=url, imported_by="cli",
+                                          mapping=mapping)
     for line in report.lines():
         console.print(line, markup=False, highlight=False, soft_wrap=True)
 

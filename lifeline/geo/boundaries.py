@@ -2,9 +2,11 @@
 
 ``import_boundaries`` reads a GeoJSON twice, one feature at a time: once to check every feature and
 find its p-codes and extent (nothing is written if any feature is bad), once to simplify each outline
-for display and store it, all in one transaction. A p-code is matched to a place of the context by its
-code or one of its aliases; p-codes that match no place are stored nowhere and reported, and so are the
-context's areas at that level that the file has no outline for. One set is kept per context and admin
+for display and store it, all in one transaction. A feature is matched to a place of the context by its
+p-code (the place's code or one of its aliases), else by its names (``boundary_match``), and a p-code
+matched by name is recorded as an alias of its place, so files keyed by those p-codes fit the place too;
+p-codes that match no place are stored nowhere and reported, and so are the context's areas at that level
+that the file has no outline for. One set is kept per context and admin
 level: a new import of the same level replaces the earlier set.
 """
 
@@ -19,7 +21,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 
 from lifeline.digest import sha256
 from lifeline.errors import UserError
-from lifeline.geo import geojson_read, simplify
+from lifeline.geo import boundary_match, geojson_read, place_aliases, simplify
 from lifeline.model import contexts
 from lifeline.store import schema
 from lifeline.store.tables_geo import boundaries, boundary_sets
@@ -38,12 +40,23 @@ class BoundaryReport:
     unmatched: list[str] = field(default_factory=list)  # p-codes of the file that are no place of the context
     missing: list[str] = field(default_factory=list)  # the context's areas at that level without an outline
     replaced: bool = False
+    by_name: list[boundary_match.Matched] = field(default_factory=list)  # p-codes matched by the area's name
+    by_mapping: list[boundary_match.Matched] = field(default_factory=list)  # p-codes the user mapped
+    aliases_recorded: int = 0  # p-codes added to their place's aliases (a revision each)
 
     def lines(self) -> list[str]:
         out = [f"{Path(self.path).name}: {self.stored} of {self.features_read} areas stored for context {self.context} "
                f"(level {self.level}, p-codes from {self.code_property!r}); their {self.vertices_read:,} vertices "
                f"simplified to {self.vertices_kept:,} for display" + ("; replaces the earlier set" if self.replaced
                                                                        else "")]
+        if self.by_name:
+            shown = [f"{m.pcode} {m.name!r} -> {m.place}" + (" (spelling variant)" if m.how == "spelling" else "")
+                     for m in self.by_name]
+            out.append(f"matched by name ({len(shown)}), each p-code recorded as an alias of its place: "
+                       + _few(shown, 20))
+        if self.by_mapping:
+            out.append(f"matched by --match ({len(self.by_mapping)}), each p-code recorded as an alias of its place: "
+                       + _few([f"{m.pcode} -> {m.place}" for m in self.by_mapping], 20))
         if self.unmatched:
             out.append(f"not stored, p-codes that are no place of {self.context}: {_few(self.unmatched)}")
         if self.missing:
@@ -85,20 +98,9 @@ def peers(ctx: contexts.Context, level: int, outlined: set[str]) -> list[str]:
     return [c for c in ctx.areas if c != ctx.code and depth(c, ctx) == level and ctx.places[c].type in types]
 
 
-def _lookup(conn: Connection, ctx: contexts.Context) -> dict[str, str]:
-    """Each admin area of the context by its code and by each alias (p-codes are often kept as aliases)."""
-    t = schema.locations
-    rows = conn.execute(select(t.c.code, t.c.aliases).where(t.c.code.in_(list(ctx.members)))).all()
-    out: dict[str, str] = {}
-    for code, aliases in rows:
-        for alias in aliases or []:
-            out.setdefault(str(alias).strip().upper(), code)
-    for code in ctx.members:  # a code wins over another place's alias
-        out[code.upper()] = code
-    return out
-
-
-def _choose_context(conn: Connection, path: Path, codes: list[str], prop: str, named: str | None) -> contexts.Context:
+def _choose_context(conn: Connection, path: Path, found_file: geojson_read.Survey, named: str | None,
+                    mapping: dict[str, str]) -> contexts.Context:
+    codes, prop = found_file.codes, found_file.code_property
     if named is not None:
         ctx = contexts.resolve(conn, named)
         assert ctx is not None  # resolve raises on an unknown code
@@ -107,7 +109,11 @@ def _choose_context(conn: Connection, path: Path, codes: list[str], prop: str, n
     if not found:
         raise UserError("the store has no places yet: import the context's places file first", file=str(path))
     wanted = {c.upper() for c in codes}
-    hits = [c for c in found if wanted & set(_lookup(conn, c))]
+    hits = [c for c in found if wanted & set(boundary_match.lookup(conn, c))]
+    if not hits and mapping:  # the places a mapping names
+        hits = [c for c in found if set(mapping.values()) & c.members]
+    if not hits:  # no p-code known: the contexts whose areas the features' names fit
+        hits = boundary_match.contexts_by_name(conn, found, found_file)
     if len(hits) == 1:
         return hits[0]
     if not hits:
@@ -121,22 +127,25 @@ def _choose_context(conn: Connection, path: Path, codes: list[str], prop: str, n
 def import_boundaries(
     engine: Engine, path: Path, *, context: str | None = None, code_property: str | None = None,
     publisher: str | None = None, title: str | None = None, url: str | None = None, imported_by: str | None = None,
+    mapping: dict[str, str] | None = None,
 ) -> BoundaryReport:
-    """Check, match, simplify and store one boundaries file (whole or not at all)."""
+    """Check, match, simplify and store one boundaries file (whole or not at all). ``mapping``: p-code ->
+    place code, for areas the file's codes and names do not decide; each p-code matched by name or by
+    mapping is recorded as an alias of its place, with the file as its source."""
     found = geojson_read.survey(path, code_property)
     prop = found.code_property
+    mapping = mapping or {}
     with engine.connect() as conn:
-        ctx = _choose_context(conn, path, found.codes, prop, context)
-        lookup = _lookup(conn, ctx)
+        ctx = _choose_context(conn, path, found, context, mapping)
+        matching = boundary_match.match(conn, ctx, path, found, mapping)
     matched: dict[str, str] = {}
-    unmatched: list[str] = []
     level: int | None = None
     first_index = 0
     for index, pcode in enumerate(found.codes):
-        code = lookup.get(pcode.upper())
-        if code is None:
-            unmatched.append(pcode)
+        hit = matching.matched.get(pcode)
+        if hit is None:
             continue
+        code = hit.place
         if ctx.places[code].route is not None:
             raise geojson_read.fault(path, index, prop, "the p-code of an admin area", f"{pcode} (an entry point)")
         here = depth(code, ctx)
@@ -148,14 +157,16 @@ def import_boundaries(
         if code in matched.values():
             raise geojson_read.fault(path, index, prop, f"one feature per place, {code!r} is matched twice", pcode)
         matched[pcode] = code
+    unmatched = matching.unmatched
     if level is None:
         example = next(iter(ctx.children(ctx.code)), ctx.code)
-        raise geojson_read.fault(path, 0, prop, f"p-codes of places of context {ctx.code} (e.g. {example!r})",
-                                 found.codes[0])
+        raise geojson_read.fault(path, 0, prop, f"p-codes or names of places of context {ctx.code} (e.g. "
+                                 f"{example!r})", found.codes[0])
     missing = [c for c in peers(ctx, level, set(matched.values())) if c not in matched.values()]
     tol = simplify.tolerance(found.bounds)
     report = BoundaryReport(ctx.code, level, str(path), prop, len(found.codes), len(matched), 0, 0, unmatched,
-                            missing)
+                            missing, by_name=[m for m in matching.new_aliases if m.how != "mapping"],
+                            by_mapping=[m for m in matching.new_aliases if m.how == "mapping"])
     now = datetime.now(UTC)
     with engine.begin() as conn:
         old = conn.execute(select(boundary_sets.c.id).where(boundary_sets.c.context == ctx.code,
@@ -165,6 +176,7 @@ def import_boundaries(
             conn.execute(delete(boundary_sets).where(boundary_sets.c.id == old))
             report.replaced = True
         source_id = _source(conn, path, publisher, title, url)
+        report.aliases_recorded = place_aliases.record(conn, matching.new_aliases, path, source_id, imported_by)
         set_id = _new_id(conn, insert(boundary_sets).values(
             context=ctx.code, level=level, code_property=prop, path=str(path), sha256=sha256(path),
             source_id=source_id, imported_at=now, imported_by=imported_by, features_read=len(found.codes),

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,10 @@ MAX_FEATURE_VERTICES = 1_000_000  # one area's rings: ~0.5 GB parsed (bench/cont
 PCODE_PROPERTY = re.compile(r"^adm(\d)_pcode$", re.IGNORECASE)
 OTHER_CODE_PROPERTIES = ("pcode", "p_code", "code")
 WGS84_NAMES = ("crs84", "epsg::4326", "epsg:4326", "wgs84", "wgs 84")
+# The names COD-AB files give an area of level n (ADM2_EN, ADM2_AR, ADM2_REF, ADM2ALT1EN; newer files
+# adm2_name, adm2_name1...), used to match areas whose p-codes the context does not know.
+NAME_PROPERTY = r"^adm{n}_?(?:alt\d*)?_?(?:en|ar|fr|es|ref|name\d*)$"
+OTHER_NAME_PROPERTY = re.compile(r"^(?:name|name_[a-z]{2}|nom)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Feature:
     geometry: dict[str, Any]  # {"type": "Polygon" | "MultiPolygon", "coordinates": [...]}
     vertices: int
     bounds: tuple[float, float, float, float]  # west, south, east, north
+    names: tuple[str, ...] = ()  # the area's names (English, Arabic...), for matching by name
+    parent_names: tuple[str, ...] = ()  # the names of the level above, where the file gives them
 
 
 @dataclass
@@ -49,6 +55,8 @@ class Survey:
     codes: list[str]
     vertices: int
     bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    names: list[tuple[str, ...]] = field(default_factory=list)  # each feature's names, in the order of codes
+    parent_names: list[tuple[str, ...]] = field(default_factory=list)
 
 
 def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = None) -> BadFile:
@@ -134,7 +142,8 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                     prop = guess_code_property(path, index, props)
                 pcode = _pcode(path, index, prop, props)
                 geometry, vertices, bounds = _geometry(path, index, raw.get("geometry"))
-                yield Feature(index, prop, pcode, geometry, vertices, bounds)
+                names, parents = names_of(prop, props)
+                yield Feature(index, prop, pcode, geometry, vertices, bounds, names, parents)
                 del raw, props, geometry  # hold one area at a time, not this one while the next is parsed
         except ijson.JSONError as exc:
             raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
@@ -152,6 +161,24 @@ def guess_code_property(path: Path, index: int, props: dict[str, Any]) -> str:
             return k
     raise fault(path, index, "ADMn_PCODE", "a p-code property (ADM1_PCODE, ADM2_PCODE..., pcode or code); "
                 "name it with --code-property", sorted(props)[:6])
+
+
+def names_of(code_property: str, props: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The feature's own names and its parent's: ADMn_* beside an ADMn_PCODE, else name / name_xx."""
+    level = PCODE_PROPERTY.match(code_property)
+    if level is None:
+        own, parent = OTHER_NAME_PROPERTY, None
+    else:
+        n = int(level.group(1))
+        own = re.compile(NAME_PROPERTY.format(n=n), re.IGNORECASE)
+        parent = re.compile(NAME_PROPERTY.format(n=n - 1), re.IGNORECASE) if n > 0 else None
+
+    def texts(pattern: re.Pattern[str] | None) -> tuple[str, ...]:
+        if pattern is None:
+            return ()
+        return tuple(str(v).strip() for k, v in props.items() if pattern.match(k) and isinstance(v, str) and v.strip())
+
+    return texts(own), texts(parent)
 
 
 def _pcode(path: Path, index: int, prop: str, props: dict[str, Any]) -> str:
@@ -227,6 +254,8 @@ def survey(path: Path, code_property: str | None) -> Survey:
     """One checked pass over the file: its p-codes (each once), vertices and extent, in bounded memory."""
     check_file(path)
     codes: list[str] = []
+    found_names: list[tuple[str, ...]] = []
+    found_parents: list[tuple[str, ...]] = []
     first: dict[str, int] = {}
     vertices = 0
     bounds = EMPTY
@@ -237,7 +266,9 @@ def survey(path: Path, code_property: str | None) -> Survey:
             raise fault(path, feat.index, prop, f"each p-code once, {feat.pcode!r} is also feature {first[feat.pcode]}")
         first[feat.pcode] = feat.index
         codes.append(feat.pcode)
+        found_names.append(feat.names)
+        found_parents.append(feat.parent_names)
         vertices += feat.vertices
         bounds = _union(bounds, feat.bounds)
         del feat
-    return Survey(prop, codes, vertices, bounds)
+    return Survey(prop, codes, vertices, bounds, found_names, found_parents)

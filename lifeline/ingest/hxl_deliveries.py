@@ -19,6 +19,7 @@ from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, extra_fields, found, json_where_any, refuse, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
 from lifeline.ingest.hxl_values import DATE_SHAPES, by_distinct, date_period, number
+from lifeline.ingest.places import place_code
 
 # Any of these next to a #date makes a file a deliveries file (docs/hxl.md, "Which kind of file").
 MARKERS = (
@@ -91,7 +92,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         cell(columns, unit_at).alias("unit"),
         cell(columns, donor_at).alias("donor"),
         cell(columns, recipient_at).alias("recipient"),
-        cell(columns, area_at).alias("area"),
+        place_code(cell(columns, area_at), rules).alias("area"),  # a p-code alias -> the place's code
         **citation(frame, columns),
     )
     work = work.with_columns(

@@ -20,6 +20,7 @@ from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, found, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
 from lifeline.ingest.hxl_values import DATE_SHAPES, date_period, number
+from lifeline.ingest.places import place_code
 
 # Value tags that name their indicator (docs/hxl.md), most specific first.
 IMPLIED: list[tuple[str, str, set[str]]] = [
@@ -91,7 +92,6 @@ def is_observations(columns: Columns) -> bool:
 
 
 def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -> Parsed:
-    del rules  # observations carry their own units; no conversion rule applies
     frame = raw.frame
     values = value_columns(columns)
     status_at = columns.take("#status")
@@ -116,7 +116,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         pl.coalesce(end_end, pl.when(start != start_end).then(start_end)).alias("period_end"),
         end.alias("_end"),
         pl.coalesce(cell(columns, code_at), indicator_name).alias("_row_indicator"),
-        cell(columns, location_at).alias("location"),
+        place_code(cell(columns, location_at), rules).alias("location"),  # a p-code alias -> the place's code
         cell(columns, unit_at).alias("unit"),
         cell(columns, status_at).alias("text_value"),
         (

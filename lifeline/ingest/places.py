@@ -4,7 +4,9 @@ A crisis is set up from its own files: a locations file names its entry points (
 ``port``, ``air-route``... or an explicit ``#loc+route``) with their names and aliases, and every
 later deliveries or status file maps crossing names to those codes without any settings file. The
 crossings in ``normalisation.toml`` stay (they carry the press spellings of Gaza's crossings); a stored
-entry point adds its names to a code the settings know and brings any code they do not.
+entry point adds its names to a code the settings know and brings any code they do not. Admin areas
+lend their aliases the same way: a file keyed by p-codes a place is known by (an alias recorded by
+``lifeline boundaries import`` when it matched the p-code by name) reads onto that place's code.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import polars as pl
 from sqlalchemy import Connection, select
 
 from lifeline.assumptions import AssumptionSet
@@ -36,8 +39,37 @@ def stored_entry_points(conn: Connection) -> dict[str, dict[str, Any]]:
     }
 
 
+def area_aliases(conn: Connection) -> dict[str, str]:
+    """Each stored admin area's aliases (upper case) -> its code; an alias that is some place's code, or
+    that two areas share, is left out (a code is never read as another place, and no alias guesses)."""
+    t = schema.locations
+    rows = conn.execute(select(t.c.code, t.c.aliases, t.c.route)).all()
+    codes = {str(code).upper() for code, _a, _r in rows}
+    seen: dict[str, set[str]] = {}
+    for code, aliases, route in rows:
+        if route is None:
+            for alias in aliases or []:
+                if (key := str(alias).strip().upper()) and key not in codes:
+                    seen.setdefault(key, set()).add(code)
+    return {key: next(iter(found)) for key, found in seen.items() if len(found) == 1}
+
+
+def place_code(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
+    """A place code as a file writes it (``#adm1+code``, ``#loc+code``): an admin area's alias (such as its
+    OCHA p-code) becomes the area's code; anything else is kept as written."""
+    aliases = rules.tables.get("area_aliases") or {}
+    if not aliases:
+        return expr
+    mapped = expr.str.strip_chars().str.to_uppercase().replace_strict(aliases, default=None, return_dtype=pl.String)
+    return pl.coalesce(mapped, expr)
+
+
 def with_stored_places(rules: AssumptionSet, conn: Connection) -> AssumptionSet:
-    """``rules`` whose crossing table also holds the store's entry points (settings first, names merged)."""
+    """``rules`` whose crossing table also holds the store's entry points (settings first, names merged),
+    and whose ``area_aliases`` table maps admin areas' aliases to their codes."""
+    aliases = area_aliases(conn)
+    if aliases:
+        rules = replace(rules, tables={**rules.tables, "area_aliases": aliases})
     stored = stored_entry_points(conn)
     if not stored:
         return rules

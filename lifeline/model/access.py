@@ -99,9 +99,9 @@ def daily_frame(
     codes = sc.crossings() or crossing_codes(norm)
     coverage = _coverage(conn, sc)
     reports = status_reports(conn, sc)
-    starts = [r.start for r in reports]
-    lo = date_from or min([c[0] for c in coverage.values()] + starts, default=None)
-    hi = date_to or max([c[1] for c in coverage.values()] + starts, default=None)
+    span = default_span(coverage, reports)
+    lo = date_from or (span[0] if span else None)
+    hi = date_to or (span[1] if span else None)
     if lo is None or hi is None:
         raise UserError("nothing to show: no deliveries and no crossing status events are stored "
                         "(import line lists with `lifeline import`, and `lifeline reference load`)")
@@ -352,6 +352,37 @@ def _period_frame(daily: pl.DataFrame, by: str, publishers: list[str]) -> pl.Dat
     )
 
 
+def default_span(coverage: dict[str, tuple[date, date]],
+                 reports: list[crossing_status.Report]) -> tuple[date, date] | None:
+    """The days an access answer covers unless asked otherwise: the span of the context's delivery lists
+    (first day of the earliest to last day of the latest); without lists, its status reports' span.
+    A report from before the lists (the reference set goes back years) still sets the status on the first
+    day it stands, and the days before are reachable with ``--from``."""
+    if coverage:
+        return min(c[0] for c in coverage.values()), max(c[1] for c in coverage.values())
+    starts = [r.start for r in reports]
+    return (min(starts), max(starts)) if starts else None
+
+
+def span_notes(coverage: dict[str, tuple[date, date]], reports: list[crossing_status.Report],
+               date_from: date | None, date_to: date | None) -> list[str]:
+    """What the default span leaves out, said where it does: the status reports before or after it."""
+    span = default_span(coverage, reports)
+    if not coverage or span is None or (date_from is not None and date_to is not None):
+        return []
+    lo, hi = span
+    out = [f"days shown: the span of the delivery lists, {lo} to {hi} (--from / --to for other days)"]
+    before = sorted(r.start for r in reports if r.start < lo)
+    after = sorted(r.start for r in reports if r.start > hi)
+    if before and date_from is None:
+        out.append(f"{len(before)} status report(s) from {before[0]} to {before[-1]} fall before it: "
+                   f"--from {before[0]} shows them")
+    if after and date_to is None:
+        out.append(f"{len(after)} status report(s) from {after[0]} to {after[-1]} fall after it: "
+                   f"--to {after[-1]} shows them")
+    return out
+
+
 DAY_FIELDS = ("status_label", "basis", "reported_status", "basis_date", "age_days", "valid_until", "disputed_by")
 
 
@@ -430,7 +461,7 @@ def timeline(
         rows=rows,
         sources=_sources(conn, sc),
         notes=status_notes(acc) + [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
-        + _partial_notes(daily, acc, publishers),
+        + span_notes(coverage, status_reports(conn, sc), date_from, date_to) + _partial_notes(daily, acc, publishers),
         query={"from": date_from, "to": date_to, "crossing": crossing, "by": by, "context": sc.code},
     )
 
@@ -499,7 +530,7 @@ def closures(
     end, or when its report lapses unrenewed; days inside it on which entries were recorded are disputed."""
     acc = access_rules or load_set("access")
     sc = contexts.scope(conn, context)
-    daily, publishers, _ = daily_frame(conn, date_from, date_to, crossing, rules, acc, sc.code)
+    daily, publishers, coverage = daily_frame(conn, date_from, date_to, crossing, rules, acc, sc.code)
     shut = daily.filter(pl.col("reported_status").is_in(["closed", "restricted"]))
     window_end = daily["day"].max() if daily.height else None
     rows: list[dict[str, Any]] = []
@@ -549,7 +580,8 @@ def closures(
                "its report lapses unrenewed (status_valid_days_*); 'ongoing' = still in force on the last day shown",
                "days with no data are never counted as closed",
                "consignments recorded meanwhile are empty (n/a) for a source that does not cover the crossing "
-               "(not_covered says why), 0 only where it covers it and recorded nothing"],
+               "(not_covered says why), 0 only where it covers it and recorded nothing",
+               *span_notes(coverage, status_reports(conn, sc), date_from, date_to)],
         query={"from": date_from, "to": date_to, "crossing": crossing, "context": sc.code},
     )
 

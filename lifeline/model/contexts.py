@@ -12,11 +12,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, select, union
 
 from lifeline.errors import UserError
 from lifeline.store import schema
 from lifeline.store.scope import DeliveryScope
+from lifeline.store.tables_ingest import delivery_summary
 
 
 @dataclass(frozen=True)
@@ -125,15 +126,26 @@ def resolve(conn: Connection, code: str | None) -> Context | None:
 def dataset_contexts(conn: Connection, contexts: Iterable[Context]) -> dict[int, str]:
     """Each delivery dataset's context, where the places its rows name all belong to one."""
     where: dict[str, str] = {code: ctx.code for ctx in contexts for code in ctx.members}
-    d = schema.deliveries
-    rows = conn.execute(select(d.c.dataset_id, d.c.crossing, d.c.area).distinct()).all()
     seen: dict[int, set[str]] = {}
-    for dataset_id, crossing, area in rows:
+    for dataset_id, crossing, area in _dataset_places(conn):
         for code in (crossing, area):
             if code is not None and code in where:
                 seen.setdefault(int(dataset_id), set()).add(where[code])
     return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
+
+def _dataset_places(conn: Connection) -> list[tuple[Any, Any, Any]]:
+    """Every (dataset, crossing, area) of the stored delivery rows, current or withdrawn, read without a
+    pass over the rows: the current rows' from ``delivery_summary`` (per-day sums, kept in step by every
+    import), the withdrawn rows' through their ``withdrawn`` revisions. A small context's question then
+    costs what the store's datasets and withdrawals cost, not its millions of rows (bench/contexts.py)."""
+    d, r, s = schema.deliveries, schema.revisions, delivery_summary
+    current = select(s.c.dataset_id, s.c.crossing, s.c.area).distinct()
+    withdrawn = (select(d.c.dataset_id, d.c.crossing, d.c.area).distinct()
+                 .select_from(r.join(d, d.c.id == r.c.record_id))
+                 .where(r.c.table_name == "deliveries", r.c.action == "withdrawn",
+                        d.c.withdrawn_dataset_id.is_not(None)))
+    return [tuple(row) for row in conn.execute(union(current, withdrawn))]
 
 
 @dataclass(frozen=True)

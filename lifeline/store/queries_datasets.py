@@ -10,14 +10,19 @@ from lifeline.store import schema
 
 def dataset_places(conn: Connection) -> dict[int, set[str]]:
     """Every place code the rows of each dataset name: deliveries' crossing and area and observations' location
-    (under the dataset that first wrote the row and the one that holds it now), and the places a locations
-    file defined (through its source)."""
+    (under the dataset that first wrote the row and the one that holds it now), the places a locations
+    file defined (through its source), and the context of a boundaries file whose p-codes became aliases."""
     d, o, loc, ds = schema.deliveries, schema.observations, schema.locations, schema.datasets
     parts = [select(getattr(t.c, ref).label("dataset"), getattr(t.c, col).label("code")).distinct()
              for t, cols in ((d, ("crossing", "area")), (o, ("location",)))
              for col in cols for ref in ("dataset_id", "first_dataset_id")]
     parts.append(select(ds.c.id.label("dataset"), loc.c.code.label("code"))
                  .select_from(ds.join(loc, loc.c.source_id == ds.c.source_id)))
+    # a boundaries file's p-codes recorded as aliases (kind 'boundaries'): the places its revisions changed
+    rv = schema.revisions
+    parts.append(select(rv.c.dataset_id.label("dataset"), rv.c.new_values["code"].as_string().label("code"))
+                 .select_from(rv.join(ds, rv.c.dataset_id == ds.c.id))
+                 .where(rv.c.table_name == "locations", ds.c.kind == "boundaries"))
     out: dict[int, set[str]] = {}
     for dataset, code in conn.execute(union(*parts)):
         if dataset is not None and code is not None:

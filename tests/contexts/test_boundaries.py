@@ -87,7 +87,7 @@ def two_contexts_copy(sqlite_store: Engine, tmp_path: Path) -> Engine:
 def test_unknown_pcodes_are_reported_and_areas_without_outline_listed(zarqa: Engine, tmp_path: Path,
                                                                       lifeline: Callable[..., Ran]) -> None:
     doc = example()
-    doc["features"][2]["properties"]["ADM1_PCODE"] = "XZ09"
+    doc["features"][2]["properties"] = {"ADM1_PCODE": "XZ09", "ADM1_EN": "Far Zarqa"}  # a name of no place either
     path = write(tmp_path / "partial.geojson", doc)
     ran = lifeline(zarqa, "boundaries", "import", str(path))
     assert ran.returncode == 0, ran.stderr
