@@ -11,7 +11,7 @@
 from the checkout (a ``git archive`` export of github.com/francescochecchi/gaza_food_availability)
 with one change, the run count (``n_runs <- 1000`` in 03) set to ``--runs``; ``in/`` links the
 inputs under the names the code reads. ``scripts/studya_r_driver.R`` then sources the scripts with
-the master script's seed and writes the weekly results and the daily per-run series to ``out/``.
+the master script's seed (123, or ``--seed``) and writes the weekly results and the daily per-run series to ``out/``.
 Nothing of Study A's code or output is written into the project.
 
 ``compare`` runs Lifeline's reproduction on the same workbook and list (``--lifeline-runs``, seed
@@ -74,14 +74,15 @@ def prepare(checkout: Path, workbook: Path, unrwa: Path, cogat: Path, runs: int,
     (folder / "in" / COGAT_NAME).symlink_to(cogat.resolve())
 
 
-def run_r(folder: Path) -> float:
+def run_r(folder: Path, seed: int = 123) -> float:
     """Source the scripts through the driver; the R log goes to ``folder/r.log``. Returns wall seconds."""
     rscript = shutil.which("Rscript")
     if not rscript:
         raise Refused("Rscript: not found on PATH (install R 4.x and the packages listed in docs/validation.md)")
     t0 = time.monotonic()
     with (folder / "r.log").open("wb") as log:
-        done = subprocess.run([rscript, str(HERE / "studya_r_driver.R"), str(folder)], stdout=log, stderr=log)
+        cmd = [rscript, str(HERE / "studya_r_driver.R"), str(folder), str(seed)]
+        done = subprocess.run(cmd, stdout=log, stderr=log)
     if done.returncode != 0:
         raise Refused(f"{folder / 'r.log'}: the R run failed (exit {done.returncode}); see the log")
     return time.monotonic() - t0
@@ -195,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             s.add_argument("--cogat", type=Path, required=True, help="COGAT's aid list (script 01 reads it)")
             s.add_argument("--runs", type=int, default=100, help="R runs (the study: 1,000; default 100)")
             s.add_argument("--out", type=Path, help="run folder (default: a new temporary folder)")
+            s.add_argument("--seed", type=int, default=123, help="R seed (the study's master script: 123)")
         else:
             s.add_argument("--r-out", type=Path, required=True, help="out/ folder of a `run`")
             s.add_argument("--lifeline-runs", type=int, default=1000)
@@ -207,8 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             if a.out and a.out.exists() and any(a.out.iterdir()):
                 raise Refused(f"{a.out}: exists and is not empty")
             prepare(a.checkout, a.workbook, a.unrwa, a.cogat, a.runs, folder)
-            print(f"R run folder: {folder} ({a.runs} runs); log: {folder / 'r.log'}", flush=True)
-            wall = run_r(folder)
+            print(f"R run folder: {folder} ({a.runs} runs, seed {a.seed}); log: {folder / 'r.log'}", flush=True)
+            wall = run_r(folder, a.seed)
             print(f"done in {wall:.0f} s: outputs in {folder / 'out'}")
         else:
             compare(a.r_out, a.workbook, a.unrwa, a.lifeline_runs, a.seed, a.days)

@@ -7,11 +7,12 @@
 # place of their 00_master_script.R, which needs RStudio (rstudioapi) and Windows fonts; it loads
 # the packages scripts 01-03 use, sets the same seed, and sources the scripts unchanged.
 #
-# Usage: Rscript scripts/studya_r_driver.R RUN_FOLDER
+# Usage: Rscript scripts/studya_r_driver.R RUN_FOLDER [SEED]   (SEED: default 123, the master script's)
 
 args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 1) stop("usage: Rscript studya_r_driver.R RUN_FOLDER")
+if (!length(args) %in% 1:2) stop("usage: Rscript studya_r_driver.R RUN_FOLDER [SEED]")
 dir_path <- paste0(normalizePath(args[1]), "/")
+seed <- if (length(args) == 2) as.integer(args[2]) else 123L
 
 # The master script's package list, minus the plotting-only packages scripts 01-03 never call
 # (ggpubr, ggrepel, pammtools); the tidyverse's pieces that 02 uses are attached one by one.
@@ -31,7 +32,7 @@ suppressPackageStartupMessages({
 })
 
 suppressWarnings(dir.create(paste0(dir_path, "out")))
-set.seed(123)                     # as 00_master_script.R
+set.seed(seed)                    # 00_master_script.R: set.seed(123)
 palette_gen <- viridis(16)        # as 00_master_script.R (02's histogram uses it)
 
 timing <- data.frame()
@@ -50,5 +51,5 @@ write.csv(kcal_wk_all, paste0(o, "03_kcal_capita_all_gaza.csv"), row.names = FAL
 write.csv(out[order(out$run, out$date), ], paste0(o, "03_daily_runs.csv"), row.names = FALSE)
 # Daily, per run and area: per-capita consumption and its 7-day rolling mean, as 03 computes them.
 write.csv(kcal_capita, paste0(o, "03_kcal_capita_runs.csv"), row.names = FALSE)
-write.csv(data.frame(n_runs = n_runs), paste0(o, "runs.csv"), row.names = FALSE)
+write.csv(data.frame(n_runs = n_runs, seed = seed), paste0(o, "runs.csv"), row.names = FALSE)
 write.csv(timing, paste0(o, "timing_by_script.csv"), row.names = FALSE)
