@@ -122,6 +122,8 @@ def compare(r_out: Path, workbook: Path, unrwa: Path, runs: int, seed: int, days
     ref_daily = fidelity_daily.read_daily(r_out)
     sim = lifeline_run(workbook, unrwa, runs, seed)
     per_run, weeks = checchi.weekly_runs(sim)
+    if fidelity.reference_runs(r_out) != ref_daily.runs:
+        raise Refused(f"{r_out / fidelity.RUNS_FILE}: n_runs differs from the runs in {fidelity_daily.DAILY_FILE}")
     cells = fidelity.compare(per_run, weeks, ref_weekly, reference_runs=ref_daily.runs)
     weekly_rows = [
         {

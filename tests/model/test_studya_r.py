@@ -112,3 +112,17 @@ def test_daily_file_errors_name_the_file_and_row(tmp_path: Path) -> None:
     _write_daily(tmp_path / fidelity_daily.DAILY_FILE, 2, ["2023-10-07"], lambda s, a, r, i: "x" if r == 2 else 1.0)
     with pytest.raises(BadFile, match="row 3"):
         fidelity_daily.read_daily(tmp_path)
+
+
+def test_the_reference_run_count_comes_from_the_r_run_else_the_studys_1000(tmp_path: Path) -> None:
+    from lifeline.model.studies import fidelity
+
+    assert fidelity.reference_runs(tmp_path) == 1000  # the shared output: no runs.csv
+    (tmp_path / "runs.csv").write_text('"n_runs","seed"\n100,123\n')
+    assert fidelity.reference_runs(tmp_path) == 100
+    values = np.linspace(1000.0, 2000.0, 1000)
+    # Fewer reference runs, wider tolerance: the R figure's own noise grows as 1/sqrt(runs).
+    assert fidelity.tolerance(values, 0.5, 100) > 2 * fidelity.tolerance(values, 0.5, 1000)
+    (tmp_path / "runs.csv").write_text("n_runs\nmany\n")
+    with pytest.raises(BadFile, match="runs.csv: row 2"):
+        fidelity.reference_runs(tmp_path)
