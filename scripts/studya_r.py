@@ -113,7 +113,9 @@ def _write(path: Path, rows: list[dict]) -> None:
         w.writerows(rows)
 
 
-def compare(r_out: Path, workbook: Path, unrwa: Path, runs: int, seed: int, days: str | None) -> None:
+def compare(
+    r_out: Path, workbook: Path, unrwa: Path, runs: int, seed: int, days: str | None, week: str | None = None
+) -> None:
     import numpy as np
 
     from lifeline.model.studies import checchi, fidelity, fidelity_daily
@@ -162,6 +164,20 @@ def compare(r_out: Path, workbook: Path, unrwa: Path, runs: int, seed: int, days
     print(f"aggregation check: R's daily series through Lifeline's weekly aggregation vs R's weekly: "
           f"max |diff| {worst:.3g} kcal/person/day")
     _write(r_out / "compare_weekly.csv", weekly_rows)
+    if week:
+        day, area = week.rsplit(":", 1) if ":" in week else (week, "south-central")
+        wi, ai = [str(w) for w in weeks].index(day), list(fidelity.AREAS).index(area)
+        pc = sim.result.consumed / sim.result.population
+        ref_pc = np.stack([ref_daily.values["per_capita"][a] for a in fidelity.AREAS], axis=2)
+        cc = fidelity_daily.cap_conditional(per_run[:, wi, ai], pc[:, 0, ai], rw[:, wi, ai], ref_pc[:, 0, ai])
+        print(f"\nweek of {day}, {area}: deciles of the runs' weekly values (kcal/person/day)")
+        print("  Lifeline " + " ".join(f"{x:6.0f}" for x in cc.deciles_lifeline))
+        print("  R        " + " ".join(f"{x:6.0f}" for x in cc.deciles_reference))
+        print(
+            f"  against each run's cap (first-day consumption per person): slope Lifeline {cc.slope_lifeline:.2f}, "
+            f"R {cc.slope_reference:.2f}; R runs' mean residual from Lifeline's fit "
+            f"{cc.residual_mean:+.0f} +/- {cc.residual_se:.0f} kcal"
+        )
     first, last = (days.split(":") + [None])[:2] if days else (None, None)
     daily = fidelity_daily.compare(fidelity_daily.lifeline_daily(sim), sim.constants.days, ref_daily)
     _write(
@@ -204,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             s.add_argument("--lifeline-runs", type=int, default=1000)
             s.add_argument("--seed", type=int, default=123)
             s.add_argument("--days", help="FIRST[:LAST] ISO days to print daily (all days go to the CSV)")
+            s.add_argument("--week", help="WEEK[:AREA], e.g. 2024-01-27:south-central: deciles, cap-conditional check")
     a = p.parse_args(argv)
     try:
         if a.command == "run":
@@ -215,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
             wall = run_r(folder, a.seed)
             print(f"done in {wall:.0f} s: outputs in {folder / 'out'}")
         else:
-            compare(a.r_out, a.workbook, a.unrwa, a.lifeline_runs, a.seed, a.days)
+            compare(a.r_out, a.workbook, a.unrwa, a.lifeline_runs, a.seed, a.days, a.week)
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -126,3 +126,17 @@ def test_the_reference_run_count_comes_from_the_r_run_else_the_studys_1000(tmp_p
     (tmp_path / "runs.csv").write_text("n_runs\nmany\n")
     with pytest.raises(BadFile, match="runs.csv: row 2"):
         fidelity.reference_runs(tmp_path)
+
+
+def test_cap_conditional_check_removes_the_cap_draws_and_sees_a_real_shift() -> None:
+    g = np.random.default_rng(3)
+    cap_l, cap_r = g.normal(2770, 400, 1000), g.normal(2680, 400, 200)  # the R sample drew lower caps
+
+    def week(cap: np.ndarray, shift: float) -> np.ndarray:
+        return 4000.0 - 0.7 * cap + shift + g.normal(0, 50, len(cap))
+
+    same = fidelity_daily.cap_conditional(week(cap_l, 0.0), cap_l, week(cap_r, 0.0), cap_r)
+    assert abs(same.residual_mean) < 3 * same.residual_se and same.slope_reference == pytest.approx(-0.7, abs=0.05)
+    assert np.median(same.deciles_reference) > np.median(same.deciles_lifeline)  # medians differ by the draws alone
+    shifted = fidelity_daily.cap_conditional(week(cap_l, 0.0), cap_l, week(cap_r, 100.0), cap_r)
+    assert shifted.residual_mean > 5 * shifted.residual_se

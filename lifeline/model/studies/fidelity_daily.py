@@ -151,3 +151,37 @@ def weekly_from_daily(ref: DailyR, origin: np.datetime64, window: int = 7) -> tu
     rolled = balance.rolling_mean(pc, window)
     starts, weeks = balance.period_index(ref.days, "week", origin)
     return balance.period_mean(rolled, starts), weeks
+
+
+@dataclass(frozen=True)
+class CapConditional:
+    """One week and area, Lifeline's runs against the R runs, each run's value set against its intake cap.
+
+    A week below the cap depends on each run's cap (a lower cap leaves more stock to carry), so two
+    samples of runs that drew different caps differ even when the method is the same; the R runs'
+    mean residual from Lifeline's linear fit on the cap removes that part of the noise.
+    """
+
+    deciles_lifeline: Array
+    deciles_reference: Array
+    slope_lifeline: float
+    slope_reference: float
+    residual_mean: float  # R runs' mean distance from Lifeline's fit, kcal/person/day
+    residual_se: float
+
+
+def cap_conditional(
+    mine_weekly: Array, mine_first_day: Array, ref_weekly: Array, ref_first_day: Array
+) -> CapConditional:
+    """Per-run weekly values and first-day consumption per person (the cap: stocks exceed it on day one)."""
+    q = np.linspace(0.1, 0.9, 9)
+    fit = np.polyfit(mine_first_day, mine_weekly, 1)
+    res = ref_weekly - np.polyval(fit, ref_first_day)
+    return CapConditional(
+        np.quantile(mine_weekly, q),
+        np.quantile(ref_weekly, q),
+        float(fit[0]),
+        float(np.polyfit(ref_first_day, ref_weekly, 1)[0]),
+        float(res.mean()),
+        float(res.std(ddof=1) / np.sqrt(len(res))),
+    )
