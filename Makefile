@@ -33,7 +33,7 @@ test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)
 
 lint: install
-	$(BIN)/ruff check lifeline tests bench
+	$(BIN)/ruff check lifeline tests bench scripts
 	$(BIN)/mypy lifeline
 
 bench: install

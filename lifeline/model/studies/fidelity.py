@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 from lifeline.errors import BadFile
 
 REFERENCE_FILE = "03_kcal_capita_by_area.csv"
+RUNS_FILE = "runs.csv"
 STATS = {"est": 0.5, "lci80": 0.1, "uci80": 0.9, "lci95": 0.025, "uci95": 0.975}
 AREAS = ("north", "south-central")
 Z = 3.0
@@ -73,6 +74,23 @@ def read_reference(folder: Path) -> dict[tuple[str, str], dict[str, float]]:
             except (TypeError, ValueError) as exc:
                 raise BadFile(f"{path}: row {line}: expected numbers in {list(STATS)} ({exc})") from None
     return out
+
+
+def reference_runs(folder: Path) -> int:
+    """The reference's run count: ``runs.csv`` (``n_runs``, written by scripts/studya_r_driver.R) if present,
+    else the study's 1,000 (the shared output holds no such file)."""
+    path = folder / RUNS_FILE
+    if not path.is_file():
+        return REFERENCE_RUNS
+    with path.open(newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    try:
+        runs = int(float(rows[0]["n_runs"]))
+    except (IndexError, KeyError, TypeError, ValueError):
+        raise BadFile(f"{path}: row 2: expected a column n_runs with the R run's run count") from None
+    if runs < 2:
+        raise BadFile(f"{path}: row 2: n_runs {runs}: expected at least 2 runs")
+    return runs
 
 
 def tolerance(values: NDArray[np.float64], p: float, reference_runs: int = REFERENCE_RUNS, z: float = Z) -> float:

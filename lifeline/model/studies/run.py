@@ -163,7 +163,8 @@ def fidelity_table(
     frame, list_note = unrwa_rows(conn, unrwa_version, wb)
     sim = checchi.simulate(wb, frame, aset, runs, seed)
     per_run, weeks = checchi.weekly_runs(sim, int(aset.value("rolling_days")))
-    cells = fidelity.compare(per_run, weeks, ref)
+    ref_runs = fidelity.reference_runs(Path(reference))
+    cells = fidelity.compare(per_run, weeks, ref, reference_runs=ref_runs)
     rows = [
         {
             "week": c.week,
@@ -200,7 +201,7 @@ def fidelity_table(
         sources=[WORKBOOK_SOURCE, *queries.sources_of_deliveries(conn, source="unrwa")],
         notes=[
             f"{list_note}; {sim.runs} runs, seed {int(aset.value('seed')) if seed is None else seed}; reference "
-            f"{Path(reference) / fidelity.REFERENCE_FILE}",
+            f"{Path(reference) / fidelity.REFERENCE_FILE} ({ref_runs} runs)",
             "statistics: est = median, lci/uci = 2.5/97.5 % (95) and 10/90 % (80) bounds across runs; tolerance: "
             "3 standard errors of both figures' Monte Carlo noise, from the order statistics of Lifeline's runs "
             "(docs/validation.md)",
