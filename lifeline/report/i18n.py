@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lifeline.errors import UserError
+from lifeline.web.counted import Template, fill
 
 LANGS = ("en", "ar")
 
@@ -50,15 +52,16 @@ TEXT: dict[str, dict[str, str]] = {
     "b_trucks": {
         "en": "{source} recorded {value} trucks per day in the month from {period} ({share} of the pre-war {prewar} "
               "per day){need}{change}.",
-        "ar": "سجّلت {source} {value} شاحنة يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
-              "البالغ {prewar} يومياً){need}{change}.",
+        "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
+              "البالغ {prewar:truck} يومياً){need}{change}.",
     },
-    "b_need": {"en": "; the stated need then was {need} per day", "ar": "؛ وكانت الحاجة المعلنة آنذاك {need} يومياً"},
+    "b_need": {"en": "; the stated need then was {need} per day",
+               "ar": "؛ وكانت الحاجة المعلنة آنذاك {need:truck} يومياً"},
     "b_change": {"en": "; {change} on the month from {previous}",
                  "ar": "؛ بتغيّر {change} عن الشهر الذي يبدأ في {previous}"},
     "b_crossings": {
         "en": "On {day}, {n} of {total} crossings were open ({open}); the status of {unknown} was unknown.",
-        "ar": "في {day} كان {n} من أصل {total} معابر مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
+        "ar": "في {day} كان {n} من أصل {total:crossing+gen} مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
     },
     "b_kcal": {
         "en": "Food available in {area}: {value} kcal per person per day in the month from {period} "
@@ -68,11 +71,11 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "b_alerts": {
         "en": "{n} alerts concern the period ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
-        "ar": "تخص الفترة {n} تنبيهات ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
+        "ar": "تخص الفترة {n:alert} ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
     },
     "b_closures": {
         "en": "{n} closures of a crossing were reported in the period.",
-        "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
+        "ar": "أُبلغ عن {n:closure+gen} لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
     # The appendix's methods, one paragraph each.
@@ -142,10 +145,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "المصادر مختصرة إلى كلماتها الأولى؛ يطبعها `lifeline assumptions show SET` كاملة"},
     # Partial periods on the charts (lifeline.report.periods): "partial: COGAT 2024-09, 17 of 30 days, data to …".
     "partial": {"en": "partial", "ar": "جزئي"},
-    "of": {"en": "of", "ar": "من"},
-    "days": {"en": "days", "ar": "يوماً"},
+    "n_of_days": {"en": "{n} of {full} days", "ar": "{n} من {full:day+gen}"},
     "partial_period": {"en": "partial period (see note)", "ar": "فترة جزئية (انظر الملاحظة)"},
-    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n} شاحنة يومياً"},
+    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n:truck} يومياً"},
     "cap_label": {"en": "consumption cap ({n} kcal)", "ar": "سقف الاستهلاك ({n} سعرة)"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
@@ -153,7 +155,7 @@ TEXT: dict[str, dict[str, str]] = {
     "k_trucks": {"en": "{pub}: trucks recorded ({a} to {b})", "ar": "{pub}: الشاحنات المسجلة (من {a} إلى {b})"},
     "k_per_day": {
         "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
-        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n} شاحنة يومياً قبل الحرب",
+        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n:truck+gen} يومياً قبل الحرب",
     },
     "k_kcal": {
         "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",
@@ -215,12 +217,19 @@ TEXT: dict[str, dict[str, str]] = {
 # The core's completeness marks ("data from 2023-10-21", "data to 2024-09-17", "window from …") in the report's
 # language; dates and figures stay as they are.
 MARK_WORDS: dict[str, dict[str, str]] = {
-    "ar": {"days in the window asked": "يوماً في الفترة المطلوبة", "data from": "البيانات من", "data to": "البيانات حتى",
+    "ar": {"data from": "البيانات من", "data to": "البيانات حتى",
            "window from": "الفترة المطلوبة من", "window to": "الفترة المطلوبة حتى", " of ": " من "},
 }
 
 
+# "17 of 31 days in the window asked": the days counted in agreement (lifeline.web.counted).
+WINDOW_DAYS = re.compile(r"(\d+) of (\d+) days in the window asked")
+WINDOW_DAYS_TEXT = {"ar": "{0} من {1:day+gen} في الفترة المطلوبة"}
+
+
 def mark_text(mark: str, lang: str) -> str:
+    if lang in WINDOW_DAYS_TEXT:
+        mark = WINDOW_DAYS.sub(lambda m: fill(WINDOW_DAYS_TEXT[lang], m.group(1), m.group(2)), mark)
     for en, local in MARK_WORDS.get(lang, {}).items():
         mark = mark.replace(en, local)
     return mark
@@ -259,6 +268,6 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
         raise UserError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
 
     def t(key: str) -> str:
-        return TEXT[key][lang]
+        return Template(TEXT[key][lang])
 
     return t
