@@ -111,7 +111,10 @@ DATA_OPEN, DATA_CLOSE = "\x02", "\x03"
 def _captured(lang: str, group: str, value: str | None) -> str:
     if not value:
         return ""
-    return DATA_OPEN + value + DATA_CLOSE if group.startswith("data_") else prose(lang, value)
+    if group.startswith("data_"):
+        return DATA_OPEN + value + DATA_CLOSE
+    said = prose(lang, value)
+    return _month(lang, value) if said == value and FIGURE.fullmatch(value) else said  # "May 2024" in Arabic
 
 
 DATA_SPAN = re.compile(DATA_OPEN + "([^" + DATA_CLOSE + "]*)" + DATA_CLOSE)

@@ -124,9 +124,17 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
             return value.isoformat(sep=" ", timespec="minutes")
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}" if column.key not in ("id", "row", "dataset_id", "record_id") else str(value)
-        if lang != "en" and isinstance(value, str) and not is_data(column):
+        if lang != "en" and isinstance(value, str) and (not is_data(column) or (
+                column.hxl.startswith("#date") and not value[:1].isdigit())):  # a date column's "total" row
             return i18n.prose(lang, value)
         return _cell(value)
+
+    def own(text: Any) -> Markup | str:
+        """A source's title or publisher that Lifeline wrote itself (OWN_SOURCE_TEXT), in the page's language;
+        "" for any other, which is data shown as published."""
+        if lang == "en" or not isinstance(text, str) or not OWN_SOURCE_TEXT.fullmatch(text):
+            return ""
+        return i18n.bidi(names_in(i18n.prose(lang, text)))
 
     def prose(text: Any) -> str:
         """Core English in the page's language; data it quotes marked (``bidi`` makes the marks spans)."""
@@ -134,8 +142,9 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
     ctx: dict[str, Any] = {
         "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
-        "cell": cell, "heading": heading, "prose": prose, "is_data": is_data, "bidi": i18n.bidi if lang in i18n.RTL
-        else (lambda x: x), "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
+        "cell": cell, "heading": heading, "prose": prose, "own": own, "is_data": is_data,
+        "bidi": i18n.bidi if lang in i18n.RTL else (lambda x: x), "other_lang": other_lang(), "nav": NAV,
+        "path": request.url.path,
         "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
         "params": dict(request.query_params),
         "contexts": known if len(known) > 1 else [], "chosen_context": chosen,
@@ -147,6 +156,10 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
 # An alert row's columns that are the core's sentences naming places (its title and message): names, not codes.
 SENTENCE_COLUMNS = ("title", "message")
+# What Lifeline writes into a source's title or publisher when an import names none (lifeline.geo.boundaries):
+# translated like the core's prose; any other title or publisher is data, shown as published.
+OWN_SOURCE_TEXT = re.compile(r"Admin boundaries \([^)]*\)|not stated \(name it with --publisher\)|"
+                             r"(?:unknown \()?HXL file [^ ()]+(?: \([^)]*\))?\)?")
 
 
 @cache
