@@ -63,11 +63,12 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "On {day}, {n} of {total} crossings were open ({open}); the status of {unknown} was unknown.",
         "ar": "في {day} كان {n} من أصل {total:crossing+gen} مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
     },
+    # (U+2060, a word joiner after the interval's dash: the range is never cut across two lines)
     "b_kcal": {
         "en": "Food available in {area}: {value} kcal per person per day in the month from {period} "
               "(95 % interval {low}–{high}), {share} of the {req} kcal requirement{change}.",
         "ar": "الغذاء المتاح في {area}: {value} سعرة حرارية للفرد يومياً في الشهر الذي يبدأ في {period} "
-              "(فترة 95 %: {low}–{high})، أي {share} من احتياج {req} سعرة{change}.",
+              "(فترة 95 %: {low}–\u2060{high})، أي {share} من احتياج {req} سعرة{change}.",
     },
     "b_alerts": {
         "en": "{n} alerts concern the period ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
@@ -78,6 +79,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "أُبلغ عن {n:closure+gen} لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
+    "list_sep": {"en": ", ", "ar": "، "},  # between the names of a list inside a sentence
     # The appendix's methods, one paragraph each.
     "m_deliveries": {
         "en": "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised "

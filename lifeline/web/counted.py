@@ -101,6 +101,18 @@ def counted(value: object, noun: str, case: str = "nom") -> str:
     return f"{text} {getattr(forms, kind)}"
 
 
+def noun_after(value: object, noun: str) -> str:
+    """The noun alone as it follows a figure shown in digits (a key figure's "3 معابر", "11 معبرًا"): 1 and 0
+    take the singular, 2 the dual."""
+    forms = NOUNS[noun]
+    text = str(value).replace(",", "").strip()
+    try:
+        kind = category(float(text))
+    except ValueError:
+        return forms.other
+    return {"one": forms.other, "two": forms.two}.get(kind) or getattr(forms, kind)
+
+
 class _Counting(string.Formatter):
     def format_field(self, value: object, format_spec: str) -> str:
         noun, _, case = format_spec.partition("+")

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from lifeline.web.counted import NOUNS, Template, category, counted, fill
+from lifeline.web.counted import NOUNS, Template, category, counted, fill, noun_after
 from lifeline.web.i18n import FOLDER, prose
 
 
@@ -93,3 +93,9 @@ def test_no_wording_table_puts_a_count_beside_a_fixed_noun() -> None:
                        r"أسبوع[اًًا]?|معابر|تشغيلة|تقرير|حمولة|حالات|أشهر|شهر[اًًا]?|مصادر|شخص[اًًا]?)(?![/\w])")
     left = [t for t in texts if fixed.search(t)]
     assert not left, left
+
+
+@pytest.mark.parametrize(("n", "noun"), [(0, "معبر"), (1, "معبر"), (2, "معبران"), (3, "معابر"), (10, "معابر"),
+                                          (11, "معبرًا"), (100, "معبر"), (103, "معابر"), ("n/a", "معبر")])
+def test_noun_after_a_figure_in_digits(n: object, noun: str) -> None:
+    assert noun_after(n, "crossing") == noun
