@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable
 
 from lifeline.errors import UserError
-from lifeline.web.counted import Template, fill
+from lifeline.web.counted import Template, fill, noun_after
 
 LANGS = ("en", "ar")
 
@@ -80,6 +80,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "none": {"en": "none", "ar": "لا شيء"},
     "list_sep": {"en": ", ", "ar": "، "},  # between the names of a list inside a sentence
+    "clause_sep": {"en": "; ", "ar": "؛ "},
     # The appendix's methods, one paragraph each.
     "m_deliveries": {
         "en": "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised "
@@ -246,6 +247,18 @@ def prose(lang: str, text: str, quoted: Callable[[str], str] | None = None) -> s
     from lifeline.web import i18n as web_i18n
 
     return web_i18n.plain(web_i18n.quoted(web_i18n.prose(lang, text), quoted) if quoted else web_i18n.prose(lang, text))
+
+
+# Units that count things, and the noun each takes in Arabic after a figure (lifeline.web.counted).
+UNIT_NOUNS = {"days": "day", "trucks": "truck", "people": "person", "runs": "run", "alerts": "alert"}
+
+
+def unit_text(lang: str, value: object, unit: str) -> str:
+    """An assumption's unit after its value: in Arabic a counted noun agrees with the value ("3 أيام"), any
+    other unit goes through :func:`prose`."""
+    if lang == "ar" and unit in UNIT_NOUNS:
+        return noun_after(value, UNIT_NOUNS[unit])
+    return prose(lang, unit)
 
 
 def heading(lang: str, key: str, title: str) -> str:
