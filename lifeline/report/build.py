@@ -448,6 +448,7 @@ def build(
         labels={
             k: t(k)
             for k in (
+                "file",
                 "period",
                 "area",
                 "generated",

@@ -22,6 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",
     },
     "period": {"en": "Period", "ar": "الفترة"},
+    "file": {"en": "file", "ar": "ملف"},  # a reference's imported file: "(file unrwa-….csv)"
     "freshness": {"en": "Live sources: freshness", "ar": "المصادر المباشرة: حداثة البيانات"},
     "overdue_sources": {"en": "Overdue live sources", "ar": "مصادر مباشرة متأخرة"},
     "overdue_flag": {
