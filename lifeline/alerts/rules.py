@@ -7,6 +7,7 @@ threshold it crossed (value and source), and cites the datasets the figures come
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -413,6 +414,8 @@ def revision(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> 
         )
         for r in joined.sort("month").iter_rows(named=True):
             month = r["month"]
+            # a list without trucks (tonnes only) has no truck percentage: missing, not 0 % or nan %
+            pct_trucks, pct_kg = (None if v is None or math.isnan(v) else v for v in (r["pct_trucks"], r["pct_kg"]))
             end = (month + timedelta(days=32)).replace(day=1) - timedelta(days=1)
             cite = cites.get(series)
             out.append(
@@ -422,14 +425,15 @@ def revision(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> 
                     place=_whole(scope),
                     period_start=month,
                     period_end=end,
-                    title=f"{r['path']} revised {month:%B %Y} by {max(r['pct_trucks'] or 0, r['pct_kg'] or 0):.1f}%",
+                    title=f"{r['path']} revised {month:%B %Y} by {max(pct_trucks or 0, pct_kg or 0):.1f}%",
                     message=(
                         f"Importing {r['path']} changed or withdrew {r['rows_revised']} rows "
-                        f"dated {month:%B %Y}: trucks "
-                        f"{r['trucks_before']:,.0f} -> {r['trucks_before'] + r['d_trucks']:,.0f} "
-                        f"({r['pct_trucks'] or 0:.1f}%), "
-                        f"tonnes {r['kg_before'] / 1000:,.1f} -> {(r['kg_before'] + r['d_kg']) / 1000:,.1f} "
-                        f"({r['pct_kg'] or 0:.1f}%). Earlier values stay in `lifeline revisions`; per crossing: "
+                        f"dated {month:%B %Y}: "
+                        + (f"trucks {r['trucks_before']:,.0f} -> {r['trucks_before'] + r['d_trucks']:,.0f} "
+                           f"({pct_trucks:.1f}%), " if pct_trucks is not None else "")
+                        + (f"tonnes {r['kg_before'] / 1000:,.1f} -> {(r['kg_before'] + r['d_kg']) / 1000:,.1f} "
+                           f"({pct_kg:.1f}%)" if pct_kg is not None else "tonnes not recorded")
+                        + ". Earlier values stay in `lifeline revisions`; per crossing: "
                         f"`lifeline revisions --dataset {r['dataset_id']} --by-period month`."
                     ),
                     evidence={

@@ -27,7 +27,7 @@ from lifeline.formats import ResultTable
 from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import periods, svg
-from lifeline.report.i18n import heading, prose, rule_name, translator
+from lifeline.report.i18n import heading, prose, rule_name, translator, unit_text
 from lifeline.report.mapsvg import basis_of, crossings_map, drawn
 from lifeline.store import queries_alerts as q
 
@@ -419,7 +419,7 @@ def build(
     crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
     bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources),
                                 rule=lambda r: rule_name(lang, r))
-    appendix = _appendix(t, cites, source, overrides)
+    appendix = _appendix(t, cites, source, overrides, lang)
     seen: set[str] = set()
     for sec in [*sections, appendix]:
         _humanise(sec, name)
@@ -448,6 +448,7 @@ def build(
         labels={
             k: t(k)
             for k in (
+                "file",
                 "period",
                 "area",
                 "generated",
@@ -574,7 +575,7 @@ def _crossings_table(
     refs = cites.many([series_cite[s] for s in per["series"].unique().to_list() if s in series_cite])
     notes = [t("n_days_without")]
     if no_trucks:
-        notes.append(t("n_no_trucks").format(which="; ".join(no_trucks)))
+        notes.append(t("n_no_trucks").format(which=t("clause_sep").join(no_trucks)))
     return Table(
         t("crossings_table"),
         [t(c) for c in ("c_crossing", "c_source", "c_trucks", "c_days_with", "c_days_without", "c_last_entry")],
@@ -610,7 +611,7 @@ def _claims(conn: Connection, paths: Sequence[Path]) -> tuple[list[list[str]], l
     return rows, sources
 
 
-def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] = ()) -> Section:
+def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] = (), lang: str = "en") -> Section:
     sec = Section(t("appendix"))
     sec.paragraphs = [t("m_deliveries"), t("m_coverage").format(source=source), t("m_access"), t("m_alerts")]
     sets: list[tuple[str, AssumptionSet, list[str] | None]] = [
@@ -638,7 +639,7 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             if only is not None and a.name not in only:
                 continue
             rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
-            rows.append([name, a.name, f"{a.value:g}{rng} {a.unit}", _short(a.source)])
+            rows.append([name, a.name, f"{a.value:g}{rng} {unit_text(lang, a.value, a.unit)}", _short(a.source)])
     sec.tables.append(Table(t("appendix"), [t(c) for c in ("c_set", "c_assumption", "c_value_range_unit", "c_source")],
                             rows, notes=[t("n_sources_short")]))
     return sec

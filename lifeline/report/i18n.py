@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from lifeline.errors import UserError
+from lifeline.web.counted import Template, fill, noun_after
 
 LANGS = ("en", "ar")
 
@@ -20,6 +22,7 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",
     },
     "period": {"en": "Period", "ar": "الفترة"},
+    "file": {"en": "file", "ar": "ملف"},  # a reference's imported file: "(file unrwa-….csv)"
     "freshness": {"en": "Live sources: freshness", "ar": "المصادر المباشرة: حداثة البيانات"},
     "overdue_sources": {"en": "Overdue live sources", "ar": "مصادر مباشرة متأخرة"},
     "overdue_flag": {
@@ -50,31 +53,35 @@ TEXT: dict[str, dict[str, str]] = {
     "b_trucks": {
         "en": "{source} recorded {value} trucks per day in the month from {period} ({share} of the pre-war {prewar} "
               "per day){need}{change}.",
-        "ar": "سجّلت {source} {value} شاحنة يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
-              "البالغ {prewar} يومياً){need}{change}.",
+        "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
+              "البالغ {prewar:truck} يومياً){need}{change}.",
     },
-    "b_need": {"en": "; the stated need then was {need} per day", "ar": "؛ وكانت الحاجة المعلنة آنذاك {need} يومياً"},
+    "b_need": {"en": "; the stated need then was {need} per day",
+               "ar": "؛ وكانت الحاجة المعلنة آنذاك {need:truck} يومياً"},
     "b_change": {"en": "; {change} on the month from {previous}",
                  "ar": "؛ بتغيّر {change} عن الشهر الذي يبدأ في {previous}"},
     "b_crossings": {
         "en": "On {day}, {n} of {total} crossings were open ({open}); the status of {unknown} was unknown.",
-        "ar": "في {day} كان {n} من أصل {total} معابر مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
+        "ar": "في {day} كان {n} من أصل {total:crossing+gen} مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
     },
+    # (U+2060, a word joiner after the interval's dash: the range is never cut across two lines)
     "b_kcal": {
         "en": "Food available in {area}: {value} kcal per person per day in the month from {period} "
               "(95 % interval {low}–{high}), {share} of the {req} kcal requirement{change}.",
         "ar": "الغذاء المتاح في {area}: {value} سعرة حرارية للفرد يومياً في الشهر الذي يبدأ في {period} "
-              "(فترة 95 %: {low}–{high})، أي {share} من احتياج {req} سعرة{change}.",
+              "(فترة 95 %: {low}–\u2060{high})، أي {share} من احتياج {req} سعرة{change}.",
     },
     "b_alerts": {
         "en": "{n} alerts concern the period ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
-        "ar": "تخص الفترة {n} تنبيهات ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
+        "ar": "تخص الفترة {n:alert} ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
     },
     "b_closures": {
         "en": "{n} closures of a crossing were reported in the period.",
-        "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
+        "ar": "أُبلغ عن {n:closure+gen} لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
+    "list_sep": {"en": ", ", "ar": "، "},  # between the names of a list inside a sentence
+    "clause_sep": {"en": "; ", "ar": "؛ "},
     # The appendix's methods, one paragraph each.
     "m_deliveries": {
         "en": "Deliveries: the line lists as published, one row per consignment; trucks and tonnes are normalised "
@@ -142,10 +149,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "المصادر مختصرة إلى كلماتها الأولى؛ يطبعها `lifeline assumptions show SET` كاملة"},
     # Partial periods on the charts (lifeline.report.periods): "partial: COGAT 2024-09, 17 of 30 days, data to …".
     "partial": {"en": "partial", "ar": "جزئي"},
-    "of": {"en": "of", "ar": "من"},
-    "days": {"en": "days", "ar": "يوماً"},
+    "n_of_days": {"en": "{n} of {full} days", "ar": "{n} من {full:day+gen}"},
     "partial_period": {"en": "partial period (see note)", "ar": "فترة جزئية (انظر الملاحظة)"},
-    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n} شاحنة يومياً"},
+    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n:truck} يومياً"},
     "cap_label": {"en": "consumption cap ({n} kcal)", "ar": "سقف الاستهلاك ({n} سعرة)"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
@@ -153,7 +159,7 @@ TEXT: dict[str, dict[str, str]] = {
     "k_trucks": {"en": "{pub}: trucks recorded ({a} to {b})", "ar": "{pub}: الشاحنات المسجلة (من {a} إلى {b})"},
     "k_per_day": {
         "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
-        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n} شاحنة يومياً قبل الحرب",
+        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n:truck+gen} يومياً قبل الحرب",
     },
     "k_kcal": {
         "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",
@@ -215,12 +221,19 @@ TEXT: dict[str, dict[str, str]] = {
 # The core's completeness marks ("data from 2023-10-21", "data to 2024-09-17", "window from …") in the report's
 # language; dates and figures stay as they are.
 MARK_WORDS: dict[str, dict[str, str]] = {
-    "ar": {"days in the window asked": "يوماً في الفترة المطلوبة", "data from": "البيانات من", "data to": "البيانات حتى",
+    "ar": {"data from": "البيانات من", "data to": "البيانات حتى",
            "window from": "الفترة المطلوبة من", "window to": "الفترة المطلوبة حتى", " of ": " من "},
 }
 
 
+# "17 of 31 days in the window asked": the days counted in agreement (lifeline.web.counted).
+WINDOW_DAYS = re.compile(r"(\d+) of (\d+) days in the window asked")
+WINDOW_DAYS_TEXT = {"ar": "{0} من {1:day+gen} في الفترة المطلوبة"}
+
+
 def mark_text(mark: str, lang: str) -> str:
+    if lang in WINDOW_DAYS_TEXT:
+        mark = WINDOW_DAYS.sub(lambda m: fill(WINDOW_DAYS_TEXT[lang], m.group(1), m.group(2)), mark)
     for en, local in MARK_WORDS.get(lang, {}).items():
         mark = mark.replace(en, local)
     return mark
@@ -235,6 +248,18 @@ def prose(lang: str, text: str, quoted: Callable[[str], str] | None = None) -> s
     from lifeline.web import i18n as web_i18n
 
     return web_i18n.plain(web_i18n.quoted(web_i18n.prose(lang, text), quoted) if quoted else web_i18n.prose(lang, text))
+
+
+# Units that count things, and the noun each takes in Arabic after a figure (lifeline.web.counted).
+UNIT_NOUNS = {"days": "day", "trucks": "truck", "people": "person", "runs": "run", "alerts": "alert"}
+
+
+def unit_text(lang: str, value: object, unit: str) -> str:
+    """An assumption's unit after its value: in Arabic a counted noun agrees with the value ("3 أيام"), any
+    other unit goes through :func:`prose`."""
+    if lang == "ar" and unit in UNIT_NOUNS:
+        return noun_after(value, UNIT_NOUNS[unit])
+    return prose(lang, unit)
 
 
 def heading(lang: str, key: str, title: str) -> str:
@@ -259,6 +284,6 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
         raise UserError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
 
     def t(key: str) -> str:
-        return TEXT[key][lang]
+        return Template(TEXT[key][lang])
 
     return t

@@ -48,8 +48,8 @@ def bullets(
             opened = [name(i["place"]) for i in f.items if i.get("status") == "open"]
             unknown = [name(i["place"]) for i in f.items if i.get("status") in ("unknown", "no data")]
             out.append({"text": t("b_crossings").format(
-                day=f.period, n=_n(f.value), total=len(f.items), open=", ".join(opened) or t("none"),
-                unknown=", ".join(unknown) or t("none")), "refs": cite(f.sources)})
+                day=f.period, n=_n(f.value), total=len(f.items), open=t("list_sep").join(opened) or t("none"),
+                unknown=t("list_sep").join(unknown) or t("none")), "refs": cite(f.sources)})
         elif f.key.startswith("kcal/"):
             req = against.get("requirement")
             out.append({"text": t("b_kcal").format(

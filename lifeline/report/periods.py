@@ -75,7 +75,7 @@ def footnotes(name: str, xs: Sequence[date], points: dict[date, Point], by: str,
         if pt is None or not pt.partial:
             continue
         full = (completeness.period_end(p, by) - p).days + 1
-        n = f"{pt.days} {text('of')} {full} {text('days')}, " if pt.days is not None else ""
+        n = text("n_of_days").format(n=pt.days, full=full) + ", " if pt.days is not None else ""
         reason = mark_text(str(pt.mark).removeprefix("partial: "), lang)
         out.append(_joined(lang, text("partial"), _ltr(f"{name} {label(p, by)}", lang), f"{n}{reason}"))
     return out
@@ -102,4 +102,4 @@ def window_note(name: str, date_from: date, date_to: date, span: completeness.Sp
     full = (date_to - date_from).days + 1
     reason = mark_text(mark.removeprefix("partial: "), lang)
     return _joined(lang, text("partial"), _ltr(f"{name} {date_from} – {date_to}", lang),
-                   f"{covered} {text('of')} {full} {text('days')}, {reason}")
+                   text("n_of_days").format(n=covered, full=full) + f", {reason}")

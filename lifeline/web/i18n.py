@@ -16,6 +16,8 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from lifeline.web.counted import fill
+
 LANGS = ("en", "ar")
 RTL = {"ar"}
 FOLDER = Path(__file__).with_name("i18n")
@@ -41,7 +43,7 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
 
     def t(key: str, **values: object) -> str:
         text = table.get(key, key)
-        return text.format(**values) if values else text
+        return fill(text, **values) if values else text
 
     return t
 
@@ -87,11 +89,11 @@ def prose(lang: str, text: str) -> str:
     figures = [m.group(0) for m in FIGURE.finditer(text)]
     skeleton = FIGURE.sub(lambda m: "{" + str(figures.index(m.group(0))) + "}", text)
     if skeleton in sentences:
-        return str(sentences[skeleton]).format(*[_month(lang, f) for f in figures])
+        return fill(str(sentences[skeleton]), *[_month(lang, f) for f in figures])
     for pattern, template in table["patterns"]:  # type: ignore[attr-defined]
         found = pattern.fullmatch(text)
         if found:
-            return str(template.format(**{k: _captured(lang, k, v) for k, v in found.groupdict().items()}))
+            return fill(template, **{k: _captured(lang, k, v) for k, v in found.groupdict().items()})
     sentences_of = _top_level_parts(text, ". ")
     if len(sentences_of) > 1:
         return " ".join(prose(lang, x) for x in sentences_of)
@@ -109,7 +111,10 @@ DATA_OPEN, DATA_CLOSE = "\x02", "\x03"
 def _captured(lang: str, group: str, value: str | None) -> str:
     if not value:
         return ""
-    return DATA_OPEN + value + DATA_CLOSE if group.startswith("data_") else prose(lang, value)
+    if group.startswith("data_"):
+        return DATA_OPEN + value + DATA_CLOSE
+    said = prose(lang, value)
+    return _month(lang, value) if said == value and FIGURE.fullmatch(value) else said  # "May 2024" in Arabic
 
 
 DATA_SPAN = re.compile(DATA_OPEN + "([^" + DATA_CLOSE + "]*)" + DATA_CLOSE)

@@ -21,7 +21,7 @@ from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
 from lifeline.store import as_of, window
-from lifeline.web import i18n, mapsvg, views
+from lifeline.web import counted, i18n, mapsvg, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.autoescape = True  # every page, whatever the file suffix: data is never trusted
@@ -124,9 +124,23 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
             return value.isoformat(sep=" ", timespec="minutes")
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}" if column.key not in ("id", "row", "dataset_id", "record_id") else str(value)
-        if lang != "en" and isinstance(value, str) and not is_data(column):
+        if lang != "en" and isinstance(value, str) and (not is_data(column) or (
+                column.hxl.startswith("#date") and not value[:1].isdigit())):  # a date column's "total" row
             return i18n.prose(lang, value)
         return _cell(value)
+
+    def own(text: Any) -> Markup | str:
+        """A source's title or publisher that Lifeline wrote itself (OWN_SOURCE_TEXT), in the page's language;
+        "" for any other, which is data shown as published."""
+        if lang == "en" or not isinstance(text, str) or not OWN_SOURCE_TEXT.fullmatch(text):
+            return ""
+        return i18n.bidi(names_in(i18n.prose(lang, text)))
+
+    def unit(value: Any, text: Any) -> str:
+        """A figure's unit; in Arabic a unit that counts things (crossings) agrees with the figure."""
+        if lang == "ar" and text in COUNTED_UNITS and value is not None:
+            return counted.noun_after(value, COUNTED_UNITS[text])
+        return prose(text)
 
     def prose(text: Any) -> str:
         """Core English in the page's language; data it quotes marked (``bidi`` makes the marks spans)."""
@@ -134,8 +148,9 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
     ctx: dict[str, Any] = {
         "request": request, "lang": lang, "rtl": lang in i18n.RTL, "t": t, "user": user, "name": name, "u": u,
-        "cell": cell, "heading": heading, "prose": prose, "is_data": is_data, "bidi": i18n.bidi if lang in i18n.RTL
-        else (lambda x: x), "other_lang": other_lang(), "nav": NAV, "path": request.url.path,
+        "cell": cell, "heading": heading, "prose": prose, "own": own, "unit": unit, "is_data": is_data,
+        "bidi": i18n.bidi if lang in i18n.RTL else (lambda x: x), "other_lang": other_lang(), "nav": NAV,
+        "path": request.url.path,
         "csrf": request.state.session.csrf, "page_rows": auth.settings(request).page_rows,
         "params": dict(request.query_params),
         "contexts": known if len(known) > 1 else [], "chosen_context": chosen,
@@ -147,6 +162,12 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
 # An alert row's columns that are the core's sentences naming places (its title and message): names, not codes.
 SENTENCE_COLUMNS = ("title", "message")
+# Units of the key figures that count things, and the noun each takes in Arabic (lifeline.web.counted).
+COUNTED_UNITS = {"crossings": "crossing", "alerts": "alert", "trucks": "truck", "days": "day"}
+# What Lifeline writes into a source's title or publisher when an import names none (lifeline.geo.boundaries):
+# translated like the core's prose; any other title or publisher is data, shown as published.
+OWN_SOURCE_TEXT = re.compile(r"Admin boundaries \([^)]*\)|not stated \(name it with --publisher\)|"
+                             r"(?:unknown \()?HXL file [^ ()]+(?: \([^)]*\))?\)?")
 
 
 @cache

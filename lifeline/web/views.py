@@ -411,9 +411,13 @@ def _mark_partial_monitoring(fig: dict[str, Any], result: ResultTable, v: View) 
     fig["layout"]["shapes"] = [*fig["layout"].get("shapes", []), {
         "type": "rect", "xref": "x", "yref": "paper", "x0": marked[0], "x1": ends[marked[-1]], "y0": 0, "y1": 1,
         "fillcolor": "rgba(0,0,0,0.06)", "line": {"width": 0}, "layer": "below"}]
+    # Named at the foot of the shaded span, from its end leftwards on two lines: a label reaching right of the
+    # data would stretch the time axis (Plotly fits annotations in its range) and the top holds the cap's label.
     fig["layout"]["annotations"] = [*fig["layout"].get("annotations", []), {
-        "text": charts.text(label), "xref": "x", "x": marked[0], "xanchor": "left", "yref": "paper", "y": 1,
-        "yanchor": "top", "showarrow": False, "font": {"size": 11, "color": "#444"}}]
+        "text": charts._two_lines(charts.text(label), 24),
+        "xref": "x", "x": ends[marked[-1]], "xanchor": "right", "yref": "paper", "y": 0, "yanchor": "bottom",
+        "align": "right", "showarrow": False, "font": {"size": 11, "color": "#444"},
+        "bgcolor": "rgba(255,255,255,0.7)"}]
 
 
 def _studies(v: View) -> Block:

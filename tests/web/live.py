@@ -83,6 +83,8 @@ def browser() -> Iterator[Any]:
 
 def open_page(browser: Any, width: int = 1280, height: int = 900) -> tuple[Any, list[str]]:
     page = browser.new_page(viewport={"width": width, "height": height})
+    # the first coverage page runs its Monte Carlo on a shared machine; 30 s is not always enough
+    page.set_default_timeout(120_000)
     problems: list[str] = []
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))

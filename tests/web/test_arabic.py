@@ -91,3 +91,66 @@ def test_map_title_and_notes_follow_the_context(arabic: Served, served_maps: Ser
     assert "<h2>Zarqa Valley: areas and entry points</h2>" in served_maps.client.get("/map?context=XZ").text
     hovers = re.findall(r"<title>(.*?)</title>", zarqa.split('id="map-svg"', 1)[1].split("</svg>", 1)[0], re.S)
     assert hovers and not [h for h in hovers if re.search(r"\b(reported|basis|days old|unknown)\b", h)], hovers
+
+
+@pytest.fixture(scope="module")
+def zarqa(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """The worked example (a context that is not Gaza, its publisher a name of several words) beside Gaza's
+    reference set, its boundaries imported, and its delivery list re-published with 20 March rows doubled:
+    a revision alert in a month other than Gaza's, with no trucks in the list (tonnes only)."""
+    from lifeline.alerts.evaluate import evaluate
+    from lifeline.geo import boundaries
+    from lifeline.ingest.service import import_file
+    from lifeline.reference.load import load_all
+    from lifeline.store.engine import open_store
+    from tests.contexts.conftest import EXAMPLE, set_up_example
+
+    folder = tmp_path_factory.mktemp("zarqa-arabic")
+    engine: Engine = open_store(f"sqlite:///{folder / 'lifeline.db'}")
+    load_all(engine)
+    set_up_example(engine)
+    boundaries.import_boundaries(engine, EXAMPLE / "5-boundaries.geojson")  # no publisher, no title: Lifeline's own
+    head, tags, *data = (EXAMPLE / "3-deliveries.csv").read_text(encoding="utf-8").splitlines()
+    doubled = [",".join(str(int(float(c)) * 2) if i == 3 else c for i, c in enumerate(line.split(",")))
+               if n < 20 else line for n, line in enumerate(data)]
+    (folder / "v2").mkdir()
+    (folder / "v2" / "3-deliveries.csv").write_text("\n".join([head, tags, *doubled]) + "\n", encoding="utf-8")
+    assert import_file(engine, folder / "v2" / "3-deliveries.csv").rows_changed == 20
+    served = serve(engine, Path(folder), data=False)
+    evaluate(engine)
+    yield served
+    served.client.close()
+    engine.dispose()
+
+
+ZARQA_PAGES = ["/map", "/map?date=2025-03-20", "/", "/?alerts=all", "/access", "/coverage", "/sources", "/data"]
+
+
+@pytest.mark.parametrize("path", ZARQA_PAGES)
+def test_no_english_left_in_another_context(zarqa: Served, path: str) -> None:
+    """The Map page's notes and the boundaries' source (which Lifeline titles itself when the import names
+    none), the alerts and revisions of a context with a publisher of several words: all in Arabic."""
+    page = zarqa.client.get(path + ("&" if "?" in path else "?") + "context=XZ&lang=ar")
+    assert page.status_code == 200 and 'dir="rtl"' in page.text
+    left = english_words(page.text)
+    assert not left, f"{path}: English left in the Arabic page: {left[:12]}"
+
+
+def test_revision_alert_in_arabic_names_its_month_and_counts_its_rows(zarqa: Served) -> None:
+    from lifeline.alerts.store import list_alerts
+
+    with zarqa.engine.connect() as conn:
+        (alert,) = list_alerts(conn, rule="revision")
+    assert "March 2025" in alert["message"] and "nan" not in alert["title"] + alert["message"]
+    assert "trucks" not in alert["message"]  # the list has no trucks: no "0 -> 0"
+    html = zarqa.client.get("/?alerts=all&context=XZ&lang=ar").text
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "آذار/مارس 2025" in text and "March" not in text
+    assert "سحب 20 صفًا بتاريخ" in text
+    sources = re.findall(r'<div class="sources">.*?</div>', zarqa.client.get("/map?context=XZ&lang=ar").text, re.S)
+    shown = re.sub(r"<[^>]+>", "", " ".join(sources))
+    assert "حدود إدارية (5-boundaries.geojson)" in shown and "Admin boundaries" not in shown
+    assert "غير مذكور" in shown and "not stated" not in shown
+    english = re.sub(r"<[^>]+>", "", " ".join(re.findall(
+        r'<div class="sources">.*?</div>', zarqa.client.get("/map?context=XZ").text, re.S)))
+    assert "Admin boundaries (5-boundaries.geojson)" in english  # English pages keep it as written

@@ -7,6 +7,7 @@ Screenshots of every page, width and language go to test-artifacts/ (layout-<pag
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -18,6 +19,12 @@ pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 PAGES = {"overview": "/", "access": "/access", "coverage": "/coverage", "sources": "/sources"}
 WIDTHS = (390, 1024, 1440)
+
+def settled(page: Any) -> None:
+    """Wait until every chart has grown to fit its legend (static/app.js marks it data-fitted)."""
+    page.wait_for_function("() => Array.from(document.querySelectorAll('div.chart'))"
+                           ".every(el => !document.getElementById('fig-' + el.id.slice(6)) || el.dataset.fitted)")
+
 
 CHARTS = """() => Array.from(document.querySelectorAll('div.chart')).map(el => {
     const box = el.getBoundingClientRect();
@@ -35,6 +42,7 @@ def test_pages_fit_the_width_and_hold_their_charts(live: str, browser: Any, widt
     page, problems = open_page(browser, width, 900)
     for name, path in PAGES.items():
         page.goto(f"{live}{path}?lang={lang}", wait_until="networkidle")
+        settled(page)
         page.screenshot(path=str(ARTIFACTS / f"layout-{name}-{width}-{lang}.png"), full_page=True)
         assert page.get_attribute("html", "dir") == ("rtl" if lang == "ar" else "ltr")
         if lang == "ar":
@@ -74,6 +82,7 @@ def test_coverage_chart_names_the_cap_and_marks_partial_periods(
 ) -> None:
     page, problems = open_page(browser, width, 900)
     page.goto(f"{live}/coverage?lang={lang}", wait_until="networkidle")
+    settled(page)
     assert _visible_text(page, "chart-coverage", cap), f"the cap's label is not visible at {width}px ({lang})"
     marks = page.evaluate("""(label) => (document.getElementById('chart-coverage').data || [])
         .filter(t => (t.name || '').startsWith(label)).map(t => t.x.length)""", partial)
@@ -96,10 +105,46 @@ def test_arabic_pages_on_the_real_lists_hold_no_english(live: str, browser: Any,
     in the page's text or in what its charts draw (titles, axes, legends, labels, dates)."""
     page, problems = open_page(browser, 1440, 900)
     page.goto(f"{live}{path}{'&' if '?' in path else '?'}lang=ar", wait_until="networkidle")
+    settled(page)
     left = english_words(page.content())
     assert not left, f"{path}: English left: {left[:10]}"
     drawn = " ".join(f"<p>{t}</p>" for t in page.evaluate(CHART_TEXT))
     left = english_words(drawn)
     assert not left, f"{path}: English drawn on a chart: {left[:10]}"
+    assert not problems
+    page.close()
+
+
+LEGEND = """(id) => { const el = document.getElementById(id); const box = el.getBoundingClientRect();
+    const bg = el.querySelector('.legend rect.bg'); const lb = bg ? bg.getBoundingClientRect() : null;
+    const xs = (el.data || []).flatMap(t => (t.x || []).filter((v, i) => v !== null && (t.y || [])[i] != null));
+    return {chart: [box.left, box.top, box.right, box.bottom], legend: lb && [lb.left, lb.top, lb.right, lb.bottom],
+            plot: el._fullLayout._size.h, axisEnd: el._fullLayout.xaxis.range[1], lastX: xs.sort().slice(-1)[0],
+            entries: Array.from(el.querySelectorAll('.legend .traces')).map(t => { const r = t.getBoundingClientRect();
+                return [t.textContent, r.left, r.top, r.right, r.bottom]; })}; }"""
+
+
+@pytest.mark.parametrize(("lang", "cap"), [("en", "consumption cap"), ("ar", "سقف الاستهلاك")])
+@pytest.mark.parametrize("width", WIDTHS)
+def test_coverage_legend_reads_inside_the_chart(live: str, browser: Any, width: int, lang: str, cap: str) -> None:
+    """Every legend entry, the cap's last, lies inside the chart's box and inside the legend's own visible box
+    (a legend Plotly cannot fit scrolls, its last entry cut at the lower edge); the plot keeps its height; a
+    label on the chart does not stretch the time axis beyond the data."""
+    page, problems = open_page(browser, width, 900)
+    page.goto(f"{live}/coverage?lang={lang}", wait_until="networkidle")
+    settled(page)
+    got = page.evaluate(LEGEND, "chart-coverage")
+    entries = got["entries"]
+    assert any(cap in e[0] for e in entries), [e[0] for e in entries]
+    left, top, right, bottom = got["chart"]
+    l_left, l_top, l_right, l_bottom = got["legend"]
+    for label, x0, y0, x1, y1 in entries:
+        assert x0 >= left - 1 and x1 <= right + 1 and y0 >= top - 1 and y1 <= bottom + 1, \
+            f"{label!r} leaves the chart at {width}px ({lang}): {(x0, y0, x1, y1)} vs {got['chart']}"
+        assert y0 >= l_top - 1 and y1 <= l_bottom + 1 and x0 >= l_left - 1 and x1 <= l_right + 1, \
+            f"{label!r} is cut by the legend's box at {width}px ({lang}): {(x0, y0, x1, y1)} vs {got['legend']}"
+    assert got["plot"] >= 200, f"the plot is {got['plot']}px tall at {width}px ({lang})"
+    end, last = date.fromisoformat(got["axisEnd"][:10]), date.fromisoformat(got["lastX"][:10])
+    assert (end - last).days <= 62, f"the time axis runs to {end}, the data to {last}"
     assert not problems
     page.close()
