@@ -25,9 +25,9 @@ from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
 from lifeline.api.refusals import AuditRefusals, RefusalLog
 from lifeline.api.settings import Settings
-from lifeline.api.tables import NotAvailable
 from lifeline.api.token_use import Tokens
 from lifeline.errors import NotFound, UserError
+from lifeline.optional import NotAvailable
 from lifeline.store.engine import connect
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"

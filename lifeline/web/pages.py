@@ -20,8 +20,9 @@ from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
+from lifeline.optional import need, need_attr
 from lifeline.store import as_of, window
-from lifeline.web import i18n, mapsvg, views
+from lifeline.web import i18n, mapsvg, panels, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.autoescape = True  # every page, whatever the file suffix: data is never trusted
@@ -188,7 +189,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
     with auth.engine(request).connect() as conn, as_of.held_at(at):
         params["from"], params["to"] = window.bounded(conn, day_from, day_to)
-        view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
+        view = panels.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
     if at is not None:  # a block's downloads answer as of the same moment as the block
         for b in blocks:
@@ -331,7 +332,7 @@ CLAIMS_FORM_MAX_CHARS = 100_000
 @router.get("/claims", response_class=HTMLResponse)
 def claims_form(request: Request, _: Reader) -> HTMLResponse:
     t = i18n.translator(i18n.pick(request.query_params.get("lang")))
-    tables.need_attr("lifeline.claims.check", "check_document")
+    need_attr("lifeline.claims.check", "check_document")
     return page(request, "claims.html", title=t("nav_claims"), report=None, text=None, day=None,
                 max_chars=CLAIMS_FORM_MAX_CHARS)
 
@@ -372,7 +373,7 @@ def acknowledge_alert(
     """An editor marks an alert seen from the overview; audited like every write."""
     from lifeline.accounts import record
 
-    store = tables.need("lifeline.alerts.store")
+    store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
     with auth.engine(request).begin() as conn:
         store.acknowledge(conn, key, by=user.name)
