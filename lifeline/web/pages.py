@@ -325,8 +325,6 @@ def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -
     return RedirectResponse("/", status_code=303)
 
 
-# A statement of a few pages; the API takes up to the upload limit, the form stays reasonable.
-CLAIMS_FORM_MAX_CHARS = 100_000
 
 
 @router.get("/claims", response_class=HTMLResponse)
@@ -334,14 +332,14 @@ def claims_form(request: Request, _: Reader) -> HTMLResponse:
     t = i18n.translator(i18n.pick(request.query_params.get("lang")))
     need_attr("lifeline.claims.check", "check_document")
     return page(request, "claims.html", title=t("nav_claims"), report=None, text=None, day=None,
-                max_chars=CLAIMS_FORM_MAX_CHARS)
+                max_chars=limits.CLAIMS_FORM_MAX_CHARS)
 
 
 @router.post("/claims", response_class=HTMLResponse)
 def claims_check(
     request: Request,
     _: Reader,
-    text: Annotated[str, Form(max_length=CLAIMS_FORM_MAX_CHARS)],
+    text: Annotated[str, Form(max_length=limits.CLAIMS_FORM_MAX_CHARS)],
     date_text: Annotated[str | None, Form(alias="date", max_length=10)] = None,
 ) -> HTMLResponse:
     t = i18n.translator(i18n.pick(request.query_params.get("lang")))
@@ -352,16 +350,16 @@ def claims_check(
         except ValueError:
             raise UserError(f"the statement date expects YYYY-MM-DD, got {date_text!r}") from None
     try:
-        report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
+        report = tables.check_claims(auth.engine(request), text, day, None, limits.CLAIMS_FORM_MAX_CHARS * 4)
     except UserError as exc:  # e.g. no dateline and no date given: say so beside the form, keep the text
         message = exc.message.replace("--date", t("claims_date"))
         return page(request, "claims.html", status=400, title=t("nav_claims"), report=None, text=text,
-                    day=date_text, max_chars=CLAIMS_FORM_MAX_CHARS, error=message)
+                    day=date_text, max_chars=limits.CLAIMS_FORM_MAX_CHARS, error=message)
     from lifeline.claims.highlight import highlight_html
 
     # highlight_html escapes every character of the statement and of each explanation itself.
     return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
-                max_chars=CLAIMS_FORM_MAX_CHARS, highlighted=Markup(highlight_html(report)))
+                max_chars=limits.CLAIMS_FORM_MAX_CHARS, highlighted=Markup(highlight_html(report)))
 
 
 @router.post("/alerts/ack")
