@@ -25,9 +25,9 @@ from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
 from lifeline.api.proxies import ClientAddress, TrustedProxies, parse_networks
 from lifeline.api.refusals import AuditRefusals, RefusalLog
 from lifeline.api.settings import Settings
-from lifeline.api.tables import NotAvailable
 from lifeline.api.token_use import Tokens
 from lifeline.errors import NotFound, UserError
+from lifeline.optional import NotAvailable
 from lifeline.store.engine import connect
 
 STATIC = Path(__file__).resolve().parents[1] / "web" / "static"
@@ -104,11 +104,17 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.tokens = Tokens(app.state.engine)
     app.state.logins = LoginLimiter()
 
+    def error_page(request: Request, status: int, message: str) -> Response:
+        """The web's HTML error page: the server mounts the pages, so it hands this to the body limit too."""
+        from lifeline.web.pages import page
+
+        return page(request, "error.html", status=status, title=str(status), message=message)
+
     # Outermost first: the client's address (behind trusted proxies), then the frame (session, headers,
     # timing), the audit of refused requests, the time budget, the body limit, the response cache, and the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
     app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
-    app.add_middleware(BodyLimit, settings=settings)
+    app.add_middleware(BodyLimit, settings=settings, error_page=error_page)
     app.add_middleware(Deadline, settings=settings)
     app.state.refusals = RefusalLog(app.state.engine)
     app.add_middleware(AuditRefusals, log=app.state.refusals)
@@ -117,11 +123,6 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     def is_api(request: Request) -> bool:
         return request.url.path.startswith("/api/")
-
-    def error_page(request: Request, status: int, message: str) -> Response:
-        from lifeline.web.pages import page
-
-        return page(request, "error.html", status=status, title=str(status), message=message)
 
     @app.exception_handler(UserError)
     async def user_error(request: Request, exc: UserError) -> Response:

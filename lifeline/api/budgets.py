@@ -99,9 +99,7 @@ def budget(method: str, path: str, route: BaseRoute, settings: Settings) -> Budg
     if path == "/api/v1/claims/check":
         other.append(f"text ≤ {limits.ANONYMOUS_CLAIMS_MAX_CHARS:,} characters anonymous")
     if path == "/claims" and method == "POST":
-        from lifeline.web.pages import CLAIMS_FORM_MAX_CHARS
-
-        other.append(f"text ≤ {CLAIMS_FORM_MAX_CHARS:,} characters")
+        other.append(f"text ≤ {limits.CLAIMS_FORM_MAX_CHARS:,} characters")
     if path in ("/api/v1/imports", "/data/upload"):
         other.append(f"file ≤ {settings.max_upload_mb:g} MB, then the ingest limits (docs/importers.md)")
     if method == "GET" and path in COMPUTED:

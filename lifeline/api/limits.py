@@ -26,6 +26,8 @@ MAX_RUNS = 5000
 ANONYMOUS_MAX_RUNS = 1000
 # A statement of a few pages (the claims form's own limit); logged-in callers may send up to the upload limit.
 ANONYMOUS_CLAIMS_MAX_CHARS = 100_000
+# The web's claims form: a statement of a few pages; the API takes up to the upload limit, the form stays reasonable.
+CLAIMS_FORM_MAX_CHARS = 100_000
 
 
 class TooBusy(Exception):

@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import Engine
@@ -19,6 +20,8 @@ from lifeline.api import limits
 from lifeline.api import session as sessions
 from lifeline.api.settings import Settings
 from lifeline.store import queries_web
+
+ErrorPage = Callable[[Request, int, str], Response]  # (request, status, message) -> the HTML error page
 
 # Scripts only from this server; Plotly sets inline styles on the charts it draws.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
@@ -228,10 +231,11 @@ def body_limit(path: str, settings: Settings, anonymous: bool) -> int:
 class BodyLimit:
     """Bound every request body while it streams in: a declared Content-Length over the limit is refused
     before a byte is read, and a body that grows past it is cut off at the limit (413). Upload refusals
-    are audited for the editor who sent them (``uploads.audit_oversize``)."""
+    are audited for the editor who sent them (``uploads.audit_oversize``). A page (not ``/api/``) is refused
+    with ``error_page``, the server's HTML error page (the web's, handed in by :mod:`lifeline.api.app`)."""
 
-    def __init__(self, app: ASGIApp, settings: Settings) -> None:
-        self.app, self.settings = app, settings
+    def __init__(self, app: ASGIApp, settings: Settings, error_page: ErrorPage) -> None:
+        self.app, self.settings, self.error_page = app, settings, error_page
 
     def limit(self, scope: Scope) -> int:
         return body_limit(scope["path"], self.settings, limits.ANONYMOUS.get())
@@ -295,10 +299,7 @@ class BodyLimit:
                                     (b"content-length", str(len(body)).encode()), (b"connection", b"close")]})
             await send({"type": "http.response.body", "body": body})
             return
-        from lifeline.web.pages import page
-
-        response = await anyio.to_thread.run_sync(lambda: page(Request(scope), "error.html", status=413,
-                                                               title="413", message=message))
+        response = await anyio.to_thread.run_sync(lambda: self.error_page(Request(scope), 413, message))
         response.headers["connection"] = "close"
         await response(scope, receive, send)
 

@@ -1,8 +1,6 @@
 """The result tables the API and the pages share: thin wrappers turning core answers into ResultTables.
 
-Model modules written by other areas are imported lazily through :func:`optional`: while a module
-does not exist yet, its page shows a plain "not available yet" panel and its endpoint answers 503;
-any other import error is a bug and surfaces.
+Model modules written by other areas are imported lazily through :mod:`lifeline.optional`.
 """
 
 from __future__ import annotations
@@ -12,8 +10,6 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
-from importlib import import_module
-from types import ModuleType
 from typing import Any
 
 from sqlalchemy import Connection
@@ -21,39 +17,8 @@ from sqlalchemy import Connection
 from lifeline.api import limits
 from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.optional import need
 from lifeline.store import as_of, queries, queries_web, window
-
-
-class NotAvailable(Exception):
-    """A model module this table needs is not part of this build yet."""
-
-    def __init__(self, module: str) -> None:
-        super().__init__(f"{module} is not available yet")
-        self.module = module
-
-
-def optional(module: str) -> ModuleType | None:
-    try:
-        return import_module(module)
-    except ModuleNotFoundError as exc:
-        if exc.name and (module == exc.name or module.startswith(exc.name + ".")):
-            return None
-        raise
-
-
-def need(module: str) -> ModuleType:
-    found = optional(module)
-    if found is None:
-        raise NotAvailable(module)
-    return found
-
-
-def need_attr(module: str, attr: str) -> Callable[..., Any]:
-    """A function of another area's module, or NotAvailable while it is not written yet."""
-    found = getattr(need(module), attr, None)
-    if found is None:
-        raise NotAvailable(f"{module}.{attr}")
-    return found  # type: ignore[no-any-return]
 
 
 def check_window(date_from: date | None, date_to: date | None) -> None:

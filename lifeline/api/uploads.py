@@ -74,7 +74,7 @@ def _summary(report: ImportReport) -> dict[str, object]:
 
 def _evaluate_alerts(engine: Engine) -> None:
     """Alerts are evaluated after every import (issue 7), wherever the import came from; best effort."""
-    from lifeline.api.tables import optional
+    from lifeline.optional import optional
 
     alerts = optional("lifeline.alerts.evaluate")
     if alerts is not None:

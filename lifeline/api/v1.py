@@ -15,6 +15,7 @@ from lifeline.api import auth, limits, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
 from lifeline.errors import UserError
 from lifeline.model.as_of import ask
+from lifeline.optional import availability, need
 from lifeline.store import window
 from lifeline.store.as_of import parse as parse_moment
 from lifeline.store.queries import GROUPS
@@ -76,8 +77,6 @@ def _limit(request: Request, limit: int | None) -> int:
 
 @router.get("/health", summary="Liveness and what this build provides")
 def health(request: Request) -> dict[str, Any]:
-    from lifeline.web.panels import availability
-
     return {"status": "ok", "modules": availability(), "warm": getattr(request.app.state, "warm", "off")}
 
 
@@ -234,7 +233,7 @@ def access(
     as_of: AsOf = None, compare_now: CompareNow = False,
     context: ContextQ = None,
 ) -> Response:
-    acc = tables.need("lifeline.model.access")
+    acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by, **_context(context)}
@@ -251,7 +250,7 @@ def closures(
     offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
     context: ContextQ = None,
 ) -> Response:
-    acc = tables.need("lifeline.model.access")
+    acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "crossing": crossing, **_context(context)}
@@ -268,7 +267,7 @@ def throughput(
     compare_now: CompareNow = False,
     context: ContextQ = None,
 ) -> Response:
-    acc = tables.need("lifeline.model.access")
+    acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {**_window(conn, date_from, date_to), "by": by, **_context(context)}
@@ -287,7 +286,7 @@ def sources_compare(
     as_of: AsOf = None, compare_now: CompareNow = False,
     context: ContextQ = None,
 ) -> Response:
-    sc = tables.need("lifeline.model.sources_compare")
+    sc = need("lifeline.model.sources_compare")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to),
@@ -304,7 +303,7 @@ def series(
     offset: Offset = 0, as_of: AsOf = None, compare_now: CompareNow = False,
     context: ContextQ = None,
 ) -> Response:
-    mod = tables.need("lifeline.model.series")
+    mod = need("lifeline.model.series")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         result = ask(at, compare_now, lambda: tables.cached(
@@ -367,7 +366,7 @@ def alerts(
     include_resolved: bool = False, context: ContextQ = None, format: FmtQ = "json", limit: Limit = None,
     offset: Offset = 0,
 ) -> Response:
-    store = tables.need("lifeline.alerts.store")
+    store = need("lifeline.alerts.store")
     with auth.engine(request).connect() as conn:
         scope = tables.context_scope(conn, context)
         found = store.list_alerts(conn, state=state, include_resolved=include_resolved)
@@ -384,7 +383,7 @@ def acknowledge(
 ) -> dict[str, Any]:
     from lifeline.accounts import record
 
-    store = tables.need("lifeline.alerts.store")
+    store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
     with auth.engine(request).begin() as conn:
         row = store.acknowledge(conn, key, by=user.name)
@@ -398,7 +397,7 @@ def acknowledge(
 def reference_load(request: Request, csrf_token: Annotated[str | None, Form()] = None) -> dict[str, Any]:
     from lifeline.accounts import record
 
-    reference = tables.need("lifeline.reference.load")
+    reference = need("lifeline.reference.load")
     user = auth.writer(request, "admin", csrf_token)
     reports = reference.load_all(auth.engine(request), imported_by=user.name)
     summary = [{"path": r.path, "status": r.status, "rows_imported": r.rows_imported, "rows_changed": r.rows_changed,

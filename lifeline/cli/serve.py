@@ -141,8 +141,8 @@ def _series_and_stamp(path: Path) -> tuple[str, str]:
 
 def build_demo(db_url: str, data: Path | None, say=print) -> None:  # type: ignore[no-untyped-def]
     """Fill a fresh store: the reference set (when this build has it), then every line list in ``data``."""
-    from lifeline.api.tables import optional
     from lifeline.ingest.service import import_file
+    from lifeline.optional import optional
     from lifeline.store.engine import connect
 
     engine = connect(db_url)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection, insert, select, update
@@ -21,10 +21,8 @@ from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, found, refuse, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
 from lifeline.ingest.hxl_values import number
+from lifeline.ingest.records import ImportReport, source_row
 from lifeline.store import schema
-
-if TYPE_CHECKING:
-    from lifeline.ingest.service import ImportReport
 
 FIELDS = ["code", "type", "name_en", "name_ar", "aliases", "parent_code", "lat", "lon", "area_km2", "route", "serves"]
 CODE = ("#loc+code-parent-serves", "#adm1+code-parent-serves")
@@ -296,13 +294,11 @@ def store_locations(
     conn: Connection, parsed: Parsed, kind: str, path: Path, digest: str, imported_by: str | None = None
 ) -> ImportReport:
     """The import service's ``store`` for a locations file: one dataset row, upserts, full accounting."""
-    from lifeline.ingest import service
-
     new, changed, unchanged, refused = plan(conn, parsed)
     all_refused = rejections(
         parsed.rejections, pl.DataFrame(refused, schema={"row": pl.Int64, "column": pl.String, "reason": pl.String})
     )
-    report = service.ImportReport(
+    report = ImportReport(
         path=str(path),
         kind=kind,
         series=parsed.series,
@@ -328,7 +324,7 @@ def store_locations(
             report.status, report.dataset_id = "unchanged", int(previous[0])
             report.message = f"nothing changed: all {unchanged} locations are already stored; nothing written"
             return report
-    source_id = service._source(conn, parsed.source, path, digest)
+    source_id = source_row(conn, parsed.source, path, digest)
     dataset_id = int(
         conn.execute(  # type: ignore[index]
             insert(schema.datasets).values(

@@ -10,61 +10,27 @@ changed + rejected, always. Importing a file that changes nothing records nothin
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import polars as pl
-from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Date, Engine, Table, bindparam, func, insert, select, update
 
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.digest import sha256
 from lifeline.errors import BadFile, UserError
-from lifeline.ingest import bulk, plausible, publishers, registry, summary, tables
-from lifeline.ingest.base import Parsed, SourceInfo, rejections
+from lifeline.ingest import bulk, plausible, publishers, records, registry, summary, tables
+from lifeline.ingest.base import Parsed, rejections
+from lifeline.ingest.hxl_locations import store_locations
+from lifeline.ingest.records import ImportReport
 from lifeline.store import schema
 
 Progress = bulk.Progress
 IGNORED_IN_COMPARISON = {"source_row_id", "row_number"}
-
-
-@dataclass
-class ImportReport:
-    """What one import did; the JSON shape of ``lifeline import --format json``."""
-
-    path: str
-    kind: str
-    series: str
-    rows_read: int
-    rows_imported: int
-    rows_unchanged: int
-    rows_changed: int
-    rows_rejected: int
-    rows_flagged: int
-    rows_withdrawn: int
-    rejections: list[dict[str, Any]] = field(default_factory=list)
-    dataset_id: int | None = None
-    status: str = "imported"  # imported | updated | unchanged | dry-run
-    message: str = ""
-    parts: list[dict[str, Any]] = field(default_factory=list)  # one per publisher, when a file holds several
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def published_from_name(path: Path) -> date | None:
-    """The date stamp publishers put in file names (``...-20241111.csv``), if any."""
-    match = re.search(r"(20\d{2})(\d{2})(\d{2})(?!\d)", path.name)
-    if not match:
-        return None
-    try:
-        return date(int(match[1]), int(match[2]), int(match[3]))
-    except ValueError:
-        return None
 
 
 def parse(
@@ -151,9 +117,7 @@ def store(
     if parsed.target == "locations":  # type: ignore[comparison-overlap]  # keyed by code: upserted (HXL)
         if dry_run:
             raise UserError("--dry-run compares line lists and observations; a locations file is upserted by code")
-        from lifeline.ingest.hxl_locations import store_locations
-
-        return store_locations(conn, parsed, kind, path, digest, imported_by)  # type: ignore[no-any-return]
+        return store_locations(conn, parsed, kind, path, digest, imported_by)
     table: Table = getattr(schema, parsed.target)
     rows, refused = _fit_lengths(table, parsed.rows, parsed.rejections)
     if progress:
@@ -195,7 +159,7 @@ def store(
             report.status, report.dataset_id = "unchanged", previous
             report.message = f"nothing changed: every row is already stored (dataset {previous}); nothing written"
             return report
-    source_id = _source(conn, parsed.source, path, digest)
+    source_id = records.source_row(conn, parsed.source, path, digest)
     now = datetime.now(UTC)
     dataset_id = _new_id(
         conn,
@@ -329,29 +293,6 @@ def _fit_lengths(table: Table, rows: pl.DataFrame, refused: pl.DataFrame) -> tup
         return rows, refused
     extra = rejections(*too_long).unique("row", keep="first", maintain_order=True)
     return rows.filter(~pl.col("row_number").is_in(extra["row"].implode())), rejections(refused, extra)
-
-
-def _source(conn: Connection, info: SourceInfo, path: Path, digest: str) -> int:
-    """The source row for this published file (one per publisher, title and file hash)."""
-    t = schema.sources
-    found = conn.execute(
-        select(t.c.id).where(and_(t.c.publisher == info.publisher, t.c.title == info.title, t.c.sha256 == digest))
-    ).scalar()
-    if found is not None:
-        return int(found)
-    return _new_id(
-        conn,
-        insert(t).values(
-            publisher=info.publisher,
-            title=info.title,
-            url=info.url,
-            licence=info.licence,
-            published=info.published or published_from_name(path),
-            retrieved=date.today(),
-            sha256=digest,
-            note=info.note,
-        ),
-    )
 
 
 def _existing(conn: Connection, table: Table, series: str, columns: Iterable[str]) -> pl.DataFrame:

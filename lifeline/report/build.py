@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection
 
+from lifeline import palette
 from lifeline.alerts.config import load_config
 from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import AssumptionSet, load_set
@@ -27,88 +28,11 @@ from lifeline.formats import ResultTable
 from lifeline.model import contexts, truck_basis
 from lifeline.model.montecarlo import DEFAULT_RUNS
 from lifeline.report import periods, svg
+from lifeline.report.document import Citations, Report, Section, Table
+from lifeline.report.freshness import add_freshness
 from lifeline.report.i18n import heading, prose, rule_name, translator, unit_text
 from lifeline.report.mapsvg import basis_of, crossings_map, drawn
 from lifeline.store import queries_alerts as q
-
-
-class Citations:
-    """Numbered references, one per distinct (publisher, title, url)."""
-
-    def __init__(self) -> None:
-        self.items: list[dict[str, Any]] = []
-        self._index: dict[tuple[Any, ...], int] = {}
-
-    def add(self, src: dict[str, Any]) -> int:
-        key = (src.get("publisher"), src.get("title"), src.get("url"))
-        if key not in self._index:
-            self.items.append(src)
-            self._index[key] = len(self.items)
-        return self._index[key]
-
-    def many(self, srcs: Iterable[dict[str, Any]]) -> list[int]:
-        return sorted({self.add(s) for s in srcs})
-
-
-@dataclass
-class Table:
-    title: str
-    columns: list[str]
-    rows: list[list[str]]
-    refs: list[int] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    narrow: bool = False  # few short columns: laid out beside the next narrow table
-
-
-@dataclass
-class Section:
-    title: str
-    paragraphs: list[str] = field(default_factory=list)
-    # (caption, SVG, legend): captions and legends are HTML text (so Arabic is shaped and laid out right to left);
-    # the SVG built by lifeline.report.svg holds only numbers, dates, codes and units, its labels escaped there.
-    charts: list[tuple[str, str, list[tuple[str, str, str]]]] = field(default_factory=list)
-    chart_refs: list[int] = field(default_factory=list)
-    chart_notes: list[str] = field(default_factory=list)  # partial periods drawn (lifeline.report.periods)
-    tables: list[Table] = field(default_factory=list)
-    empty: str = ""
-
-    def table_rows(self) -> list[list[Table]]:
-        """The tables in reading order, two consecutive narrow ones side by side."""
-        out: list[list[Table]] = []
-        for tb in self.tables:
-            if tb.narrow and out and len(out[-1]) == 1 and out[-1][0].narrow:
-                out[-1].append(tb)
-            else:
-                out.append([tb])
-        return out
-
-
-@dataclass
-class Report:
-    lang: str
-    title: str
-    date_from: date
-    date_to: date
-    area: str
-    generated: str
-    key_figures: list[dict[str, Any]]
-    sections: list[Section]
-    appendix: Section
-    references: list[dict[str, Any]]
-    labels: dict[str, str]
-    as_of: str = ""  # the moment the figures were answered as of (lifeline.store.as_of), if any
-    flags: list[str] = field(default_factory=list)  # shown above the key figures: as-of, overdue sources
-    # Page 1: the Overview's key figures (lifeline.model.key_figures) and the template bullets built on them.
-    strip: list[Any] = field(default_factory=list)
-    bullets: list[dict[str, Any]] = field(default_factory=list)
-    map_svg: str = ""
-    map_caption: str = ""
-    map_names: list[str] = field(default_factory=list)  # the numbered map's key (Arabic: no words in the SVG)
-
-    @property
-    def direction(self) -> str:
-        return "rtl" if self.lang == "ar" else "ltr"
-
 
 YES_NO = {"en": ("yes", "no"), "ar": ("نعم", "لا")}
 
@@ -297,7 +221,7 @@ def build(
                 r["kcal_pp"], r.get("completeness"), r.get("days"), r["kcal_pp_low"] if band else None,
                 r["kcal_pp_high"] if band else None) for r in rows}
             series = f"{name(a)} ({source})"
-            lines.append(periods.line(series, xs, points))
+            lines.append(periods.line(series, xs, points, key=a))
             cov_section.chart_notes += periods.footnotes(series, xs, points, chart_by, t, lang)
         if lines:
             lines += _cap_line(cov_chart.rows, len(xs), t)
@@ -465,8 +389,6 @@ def build(
             )
         },
     )
-    from lifeline.report.freshness import add_freshness
-
     add_freshness(conn, report, t)
     return report
 
@@ -652,7 +574,8 @@ def _cap_line(rows: list[dict[str, Any]], n: int, t: Any) -> list[svg.Line]:
     if len(caps) != 1:
         return []
     level = float(caps.pop())  # type: ignore[arg-type]
-    return [svg.Line(t("cap_label").format(n=f"{level:,.0f}"), [level] * n, dashed=True)]
+    return [svg.Line(t("cap_label").format(n=f"{level:,.0f}"), [level] * n, dashed=True,
+                     colour=palette.REFERENCE_COLOURS["cap"])]
 
 
 def _with_interval(result: ResultTable) -> ResultTable:
@@ -704,8 +627,9 @@ def _trucks_chart(conn: Connection, access: Section, sc: contexts.Scope, date_fr
     prewar = next((r["prewar_trucks_per_day"] for r in thr.rows if r.get("prewar_trucks_per_day")), None)
     access.charts.append((t("trucks_chart"), svg.line_chart(
         xs, lines, "", y_label="trucks/day", reference=prewar, reference_label=fmt(prewar) if prewar else "",
-        x_format=periods.X_FORMAT[by], legend=False),
-        svg.legend_items(lines, t("partial_period"), t("prewar_ref").format(n=fmt(prewar)) if prewar else "")))
+        reference_colour=palette.REFERENCE_COLOURS["prewar"], x_format=periods.X_FORMAT[by], legend=False),
+        svg.legend_items(lines, t("partial_period"), t("prewar_ref").format(n=fmt(prewar)) if prewar else "",
+                         palette.REFERENCE_COLOURS["prewar"])))
     access.chart_refs = cites.many(thr.sources)
     access.chart_notes += notes
 

@@ -5,15 +5,13 @@ report's figures were answered as of (:mod:`lifeline.store.as_of`)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import Connection
 
 from lifeline.ingest.live.freshness import freshness
+from lifeline.report.document import Report, Table
 from lifeline.store import as_of
-
-if TYPE_CHECKING:
-    from lifeline.report.build import Report
 
 
 def _when(t: datetime | None) -> str:
@@ -22,8 +20,6 @@ def _when(t: datetime | None) -> str:
 
 def add_freshness(conn: Connection, report: Report, t: Any) -> None:
     """Append the live-source freshness table to the appendix and flag overdue sources; state the as-of."""
-    from lifeline.report.build import Table
-
     at = as_of.current()
     if at is not None:
         report.as_of = as_of.label(at)

@@ -1,7 +1,7 @@
 """The sitrep's small map: the context's areas in outline (imported boundaries, else Gaza's schematic) with
-each entry point coloured by the status the key figures give it (the Overview's colours), drawn as inline
-SVG so the PDF needs no tiles or network. The shapes come from the core (``lifeline.geo.drawing``), the
-same the web map draws."""
+each entry point coloured by the status the key figures give it (``lifeline.palette``, the Overview's
+colours), drawn as inline SVG so the PDF needs no tiles or network. The shapes come from the core
+(``lifeline.geo.drawing``), the same the web map draws."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from lifeline import palette
 from lifeline.geo import drawing
 from lifeline.model.contexts import Context
-from lifeline.web import charts
 
 WIDTH, HEIGHT, PAD = 520.0, 560.0, 24.0
 LABEL_ROOM = 170.0  # the entry points' names run east of the areas
@@ -43,7 +43,7 @@ def crossings_map(conn: Connection, ctx: Context | None, items: list[dict[str, A
     for a in drawn_map.areas:
         parts.append(f'<path d="{a.d}" fill="#eef3f7" fill-rule="evenodd" stroke="#7a8b99" stroke-width="1.5"/>')
     for number, p in enumerate(placed, start=1):
-        colour = charts.STATUS_COLOURS[charts.status_category(status[p.code])]
+        colour = palette.status_colour(status[p.code])
         dash = ' stroke-dasharray="3 2"' if p.position in ("approximate", "schematic") else ""
         parts.append(f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="11" fill="{colour}" stroke="#222" '
                      f'stroke-width="1.5"{dash}/>')

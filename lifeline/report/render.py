@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from lifeline.errors import UserError
-from lifeline.report.build import Report
+from lifeline.report.document import Report
 from lifeline.report.svg import swatch
 
 _env = Environment(loader=PackageLoader("lifeline.report", "templates"), autoescape=select_autoescape(["html", "j2"]))

@@ -1,6 +1,7 @@
 """Small SVG charts drawn as text, so the HTML stands alone and the PDF needs no browser.
 
-Every label is escaped; missing values are gaps in a line, never zeros.
+Every label is escaped; missing values are gaps in a line, never zeros. Colours come from
+``lifeline.palette``, the web's: a source (or area) has the same colour in the sitrep as on the pages.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from html import escape
 
-PALETTE = ("#1f5f8b", "#c0504d", "#6b8e23", "#8064a2", "#e08a1e", "#4bacc6", "#7f7f7f")
+from lifeline import palette
 
 
 @dataclass
@@ -23,6 +24,14 @@ class Line:
     dashed: bool = False
     # Points of periods the core marks partial (lifeline.model.completeness): hollow markers, dashed segments.
     partial: Sequence[bool] | None = None
+    # The series' key in the palette (a source, an area's code; never a translated name, so both languages
+    # draw it alike); by default the label.
+    key: str | None = None
+    colour: str | None = None  # a reference line's own colour (palette.REFERENCE_COLOURS), else the key's
+
+    @property
+    def hue(self) -> str:
+        return self.colour or palette.colour(self.label if self.key is None else self.key)
 
     def is_partial(self, i: int) -> bool:
         return bool(self.partial and self.partial[i])
@@ -57,6 +66,7 @@ def line_chart(
     height: int = 190,
     reference: float | None = None,
     reference_label: str = "",
+    reference_colour: str = palette.REFERENCE_COLOURS["requirement"],
     x_format: str = "%Y-%m-%d",
     partial_label: str = "partial period",
     legend: bool = True,
@@ -94,8 +104,8 @@ def line_chart(
     step = max(1, math.ceil(n / 8))
     for i in range(0, n, step):
         out.append(f'<text x="{px(i):.1f}" y="{top + h + 14}" text-anchor="middle">{x[i].strftime(x_format)}</text>')
-    for idx, ln in enumerate(lines):
-        color = PALETTE[idx % len(PALETTE)]
+    for ln in lines:
+        color = ln.hue
         if ln.low is not None and ln.high is not None:
             for seg in _segments([_ok(a) and _ok(b) for a, b in zip(ln.low, ln.high, strict=True)]):
                 pts = [f"{px(i):.1f},{py(float(ln.high[i])):.1f}" for i in seg]  # type: ignore[arg-type]
@@ -117,24 +127,25 @@ def line_chart(
     if reference is not None:
         y = py(reference)
         out.append(
-            f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="#333" stroke-dasharray="6 3"/>'
+            f'<line x1="{left}" x2="{left + w}" y1="{y:.1f}" y2="{y:.1f}" stroke="{reference_colour}" '
+            'stroke-dasharray="6 3"/>'
         )
         out.append(f'<text x="{left + w}" y="{y - 4:.1f}" text-anchor="end">{escape(reference_label)}</text>')
     if legend:
-        out += _legend(legend_items(lines, partial_label), left + 8, height - 16)
+        out += _legend(legend_items(lines, partial_label, "", reference_colour), left + 8, height - 16)
     out.append("</svg>")
     return "".join(out)
 
 
-def legend_items(lines: Sequence[Line], partial_label: str = "partial period",
-                 reference_label: str = "") -> list[tuple[str, str, str]]:
+def legend_items(lines: Sequence[Line], partial_label: str = "partial period", reference_label: str = "",
+                 reference_colour: str = palette.REFERENCE_COLOURS["requirement"]) -> list[tuple[str, str, str]]:
     """(label, colour, kind) per line, then the partial-period marker if any point is partial and the
     reference line if named; kind is "box", "dash" or "hollow"."""
-    items = [(ln.label, PALETTE[i % len(PALETTE)], "dash" if ln.dashed else "box") for i, ln in enumerate(lines)]
+    items = [(ln.label, ln.hue, "dash" if ln.dashed else "box") for ln in lines]
     if any(ln.partial and any(ln.partial) for ln in lines):
-        items.append((partial_label, "#444", "hollow"))
+        items.append((partial_label, palette.REFERENCE_COLOURS["partial"], "hollow"))
     if reference_label:
-        items.append((reference_label, "#333", "dash"))
+        items.append((reference_label, reference_colour, "dash"))
     return items
 
 
@@ -194,7 +205,8 @@ def bar_chart(
     height: int = 240,
     y_label: str = "",
 ) -> str:
-    """Grouped bars per label (e.g. crossings), one bar per series (e.g. publisher); missing = no bar."""
+    """Grouped bars per label (e.g. crossings), one bar per series (e.g. publisher, coloured as the web colours
+    it: the series' name is its palette key); missing = no bar."""
     left, right, top, bottom = 62, 12, 28, 58
     w, h = width - left - right, height - top - bottom
     vals: list[float] = [float(v) for seq in series.values() for v in seq if _ok(v)]  # type: ignore[arg-type]
@@ -218,7 +230,7 @@ def bar_chart(
             f'text-anchor="middle">{escape(y_label)}</text>'
         )
     for i, lab in enumerate(labels):
-        for j, (_name, seq) in enumerate(series.items()):
+        for j, (key, seq) in enumerate(series.items()):
             raw = seq[i]
             if raw is None or not _ok(raw):
                 continue
@@ -227,14 +239,14 @@ def bar_chart(
             x0 = left + i * slot + slot * 0.1 + j * bw
             out.append(
                 f'<rect x="{x0:.1f}" y="{top + h - bh:.1f}" width="{bw:.1f}" height="{bh:.1f}" '
-                f'fill="{PALETTE[j % len(PALETTE)]}"><title>{escape(lab)}: {_fmt(float(v))}</title></rect>'
+                f'fill="{palette.colour(key)}"><title>{escape(lab)}: {_fmt(float(v))}</title></rect>'
             )
         out.append(
             f'<text x="{left + i * slot + slot / 2:.1f}" y="{top + h + 14}" text-anchor="middle">{escape(lab)}</text>'
         )
     for j, name in enumerate(series):
         lx = left + 8 + j * 150
-        out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{PALETTE[j % len(PALETTE)]}"/>')
+        out.append(f'<rect x="{lx}" y="{height - 16}" width="10" height="10" fill="{palette.colour(name)}"/>')
         out.append(f'<text x="{lx + 14}" y="{height - 7}">{escape(name)}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -1,13 +1,13 @@
 """Plotly figure specs (plain dicts) built from ResultTables; the browser draws them with the bundled Plotly.
 
 The figures hold only numbers, dates and names; missing values stay ``None`` so Plotly leaves a gap
-rather than drawing a zero. Colours come from one palette (Okabe & Ito) and a source keeps its colour on
-every chart; a chart that would hold more than ``MAX_SERIES`` lines is drawn as small multiples instead.
+rather than drawing a zero. Colours come from ``lifeline.palette`` (Okabe & Ito, shared with the sitrep)
+and a source keeps its colour on every chart; a chart that would hold more than ``MAX_SERIES`` lines is drawn
+as small multiples instead.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -15,55 +15,17 @@ from typing import Any
 
 from lifeline.formats import ResultTable
 from lifeline.formats.writers import _plain
+from lifeline.palette import REFERENCE_COLOURS, STATUS_COLOURS, colour, status_category
 
 Namer = Callable[[Any], str]
 
-# The one palette of every chart: Okabe & Ito, "Color Universal Design" (2008), safe for the common forms of
-# colour blindness. Sources take the first six; vermillion and black are kept for reference lines (stated need,
-# requirement, consumption cap), so a line of data never looks like a threshold.
-OKABE_ITO = {"blue": "#0072B2", "orange": "#E69F00", "green": "#009E73", "purple": "#CC79A7", "sky": "#56B4E9",
-             "yellow": "#F0E442", "vermillion": "#D55E00", "black": "#000000"}
-PALETTE = list(OKABE_ITO.values())
-SERIES_COLOURS = PALETTE[:6]
-# The two lists every Gaza page compares keep fixed colours; any other source or area is placed in the palette
-# by a stable hash of its name, so it too has one colour on every chart and every page load.
-FIXED_COLOURS = {"UNRWA": OKABE_ITO["blue"], "COGAT": OKABE_ITO["orange"]}
-REFERENCE_COLOURS = {"requirement": OKABE_ITO["black"], "cap": OKABE_ITO["vermillion"],
-                     "need": OKABE_ITO["vermillion"], "prewar": "#666666", "partial": OKABE_ITO["black"]}
 # More lines than this on one axis cannot be told apart: the chart becomes one panel per crossing or area.
 MAX_SERIES = 5
 PANEL_HEIGHT = 150
 
 
-def colour(key: Any) -> str:
-    """The colour of a source (or area, or any series key): the same on every chart."""
-    if key in FIXED_COLOURS:
-        return FIXED_COLOURS[key]
-    return SERIES_COLOURS[zlib.crc32(str(key).encode("utf-8")) % len(SERIES_COLOURS)]
-
-
-# What a crossing-day looks like, by status and basis (Okabe-Ito colours): a reported opening and an opening
-# inferred from recorded entries differ, a lapsed report is "unknown", sources in conflict are "disputed".
-STATUS_COLOURS = {
-    "open (reported)": "#009E73", "open (entries recorded)": "#56B4E9", "restricted": "#E69F00",
-    "closed": "#D55E00", "disputed": "#CC79A7", "unknown": "#999999", "no data": "#d9d9d9",
-}
 # The UI string naming each category (lifeline/web/i18n/*.json).
 STATUS_KEYS = {s: "status_" + s.replace(" (", "_").replace(")", "").replace(" ", "_") for s in STATUS_COLOURS}
-
-
-def status_category(row: dict[str, Any], status: str = "status") -> str:
-    """The colour category of a timeline row, from its label (status and basis) where it has one.
-
-    An "open" with no basis counts as inferred from entries: only a report makes an opening "reported"."""
-    label = str(row.get("status_label") or "")
-    value = str(row.get(status) or "no data").replace("_", " ")
-    if value == "disputed" or label.startswith("disputed"):
-        return "disputed"
-    if value == "open":
-        return "open (reported)" if label == "open (reported)" or row.get("basis") == "reported" \
-            else "open (entries recorded)"
-    return value if value in STATUS_COLOURS else "no data"
 
 
 def status_hover(row: dict[str, Any], words: Callable[..., str] | None = None,

@@ -5,13 +5,9 @@ than its schedule, so figures that may be out of date never pass unremarked."""
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 from lifeline.ingest.live.freshness import freshness_table
-from lifeline.web.panels import Block
-
-if TYPE_CHECKING:
-    from lifeline.web.views import View
+from lifeline.web.panels import Block, View
 
 API = "/api/v1/sources/live"
 

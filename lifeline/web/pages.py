@@ -20,8 +20,9 @@ from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.writers import _cell
+from lifeline.optional import need, need_attr
 from lifeline.store import as_of, window
-from lifeline.web import counted, i18n, mapsvg, views
+from lifeline.web import counted, i18n, mapsvg, panels, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.autoescape = True  # every page, whatever the file suffix: data is never trusted
@@ -209,7 +210,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
     with auth.engine(request).connect() as conn, as_of.held_at(at):
         params["from"], params["to"] = window.bounded(conn, day_from, day_to)
-        view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
+        view = panels.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
     if at is not None:  # a block's downloads answer as of the same moment as the block
         for b in blocks:
@@ -345,23 +346,21 @@ def logout(request: Request, csrf_token: Annotated[str | None, Form()] = None) -
     return RedirectResponse("/", status_code=303)
 
 
-# A statement of a few pages; the API takes up to the upload limit, the form stays reasonable.
-CLAIMS_FORM_MAX_CHARS = 100_000
 
 
 @router.get("/claims", response_class=HTMLResponse)
 def claims_form(request: Request, _: Reader) -> HTMLResponse:
     t = i18n.translator(i18n.pick(request.query_params.get("lang")))
-    tables.need_attr("lifeline.claims.check", "check_document")
+    need_attr("lifeline.claims.check", "check_document")
     return page(request, "claims.html", title=t("nav_claims"), report=None, text=None, day=None,
-                max_chars=CLAIMS_FORM_MAX_CHARS)
+                max_chars=limits.CLAIMS_FORM_MAX_CHARS)
 
 
 @router.post("/claims", response_class=HTMLResponse)
 def claims_check(
     request: Request,
     _: Reader,
-    text: Annotated[str, Form(max_length=CLAIMS_FORM_MAX_CHARS)],
+    text: Annotated[str, Form(max_length=limits.CLAIMS_FORM_MAX_CHARS)],
     date_text: Annotated[str | None, Form(alias="date", max_length=10)] = None,
 ) -> HTMLResponse:
     t = i18n.translator(i18n.pick(request.query_params.get("lang")))
@@ -372,16 +371,16 @@ def claims_check(
         except ValueError:
             raise UserError(f"the statement date expects YYYY-MM-DD, got {date_text!r}") from None
     try:
-        report = tables.check_claims(auth.engine(request), text, day, None, CLAIMS_FORM_MAX_CHARS * 4)
+        report = tables.check_claims(auth.engine(request), text, day, None, limits.CLAIMS_FORM_MAX_CHARS * 4)
     except UserError as exc:  # e.g. no dateline and no date given: say so beside the form, keep the text
         message = exc.message.replace("--date", t("claims_date"))
         return page(request, "claims.html", status=400, title=t("nav_claims"), report=None, text=text,
-                    day=date_text, max_chars=CLAIMS_FORM_MAX_CHARS, error=message)
+                    day=date_text, max_chars=limits.CLAIMS_FORM_MAX_CHARS, error=message)
     from lifeline.claims.highlight import highlight_html
 
     # highlight_html escapes every character of the statement and of each explanation itself.
     return page(request, "claims.html", title=t("nav_claims"), report=report, text=text, day=date_text,
-                max_chars=CLAIMS_FORM_MAX_CHARS, highlighted=Markup(highlight_html(report)))
+                max_chars=limits.CLAIMS_FORM_MAX_CHARS, highlighted=Markup(highlight_html(report)))
 
 
 @router.post("/alerts/ack")
@@ -393,7 +392,7 @@ def acknowledge_alert(
     """An editor marks an alert seen from the overview; audited like every write."""
     from lifeline.accounts import record
 
-    store = tables.need("lifeline.alerts.store")
+    store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
     with auth.engine(request).begin() as conn:
         store.acknowledge(conn, key, by=user.name)

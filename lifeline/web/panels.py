@@ -1,4 +1,5 @@
-"""What each page shows, as a list of blocks (table, chart, map, or a plain "not available" panel).
+"""What each page shows, as a list of blocks (table, chart, map, or a plain "not available" panel), and the
+request's view every block builder (lifeline.web.views, lifeline.web.live_blocks) reads.
 
 Every block holds a ResultTable, so its sources and notes are shown under it and it can be
 downloaded as CSV, HXL or JSON through the matching API URL.
@@ -6,28 +7,16 @@ downloaded as CSV, HXL or JSON through the matching API URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from lifeline.api.tables import NotAvailable, optional
+from sqlalchemy import Connection
+
 from lifeline.formats import ResultTable
-
-# The modules other areas of Lifeline provide; the pages use each one as soon as it exists.
-MODULES = {
-    "reference": "lifeline.reference.load",
-    "access": "lifeline.model.access",
-    "sources_compare": "lifeline.model.sources_compare",
-    "series": "lifeline.model.series",
-    "coverage": "lifeline.model.coverage",
-    "studies": "lifeline.model.studies.compare",
-    "claims": "lifeline.claims.check",
-    "alerts": "lifeline.alerts.store",
-}
-
-
-def availability() -> dict[str, bool]:
-    return {key: optional(module) is not None for key, module in MODULES.items()}
+from lifeline.optional import NotAvailable
+from lifeline.web import i18n
 
 
 @dataclass
@@ -61,3 +50,28 @@ class Block:
 
 def unavailable(block_id: str, title: str, exc: NotAvailable) -> Block:
     return Block(block_id, title, kind="unavailable", module=exc.module)
+
+
+@dataclass
+class View:
+    """What a builder needs to know about the request."""
+
+    conn: Connection
+    lang: str
+    t: Callable[..., str]
+    name: Callable[[Any], str]
+    params: dict[str, Any]
+    workbook: str | None = None
+
+    @property
+    def rtl(self) -> bool:
+        return self.lang == "ar"
+
+    def prose(self, text: str) -> str:
+        """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
+        return i18n.plain(i18n.prose(self.lang, text))
+
+    def scoped(self) -> dict[str, Any]:
+        """The ``context`` argument of the model calls, only when the page names one (a store of one context
+        keeps its cache keys)."""
+        return {"context": self.params["context"]} if self.params.get("context") else {}

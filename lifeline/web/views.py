@@ -4,48 +4,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection
-
+from lifeline import palette
 from lifeline.api import tables
-from lifeline.api.tables import NotAvailable, need
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.model import truck_basis
 from lifeline.model.coverage import latest_complete
+from lifeline.optional import NotAvailable, need
 from lifeline.store import queries_web, window
 from lifeline.web import charts, live_blocks
-from lifeline.web.panels import Block, unavailable
-
-
-@dataclass
-class View:
-    """What a builder needs to know about the request."""
-
-    conn: Connection
-    lang: str
-    t: Callable[..., str]
-    name: Callable[[Any], str]
-    params: dict[str, Any]
-    workbook: str | None = None
-
-    @property
-    def rtl(self) -> bool:
-        return self.lang == "ar"
-
-    def prose(self, text: str) -> str:
-        """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
-        from lifeline.web import i18n
-
-        return i18n.plain(i18n.prose(self.lang, text))
-
-    def scoped(self) -> dict[str, Any]:
-        """The ``context`` argument of the model calls, only when the page names one (a store of one context
-        keeps its cache keys)."""
-        return {"context": self.params["context"]} if self.params.get("context") else {}
+from lifeline.web.panels import Block, View, unavailable
 
 
 def guarded(block_id: str, title: str, build: Callable[[], Block]) -> Block:
@@ -346,8 +317,8 @@ def _access_throughput(v: View) -> Block:
                  api="/api/v1/access/throughput", api_params={"from": p.get("from"), "to": p.get("to")})
 
 
-REFERENCE_LEVELS = (("prewar_trucks_per_day", "chart_prewar", charts.REFERENCE_COLOURS["prewar"], None),
-                    ("stated_need", "chart_stated_need", charts.REFERENCE_COLOURS["need"], "need_source"))
+REFERENCE_LEVELS = (("prewar_trucks_per_day", "chart_prewar", palette.REFERENCE_COLOURS["prewar"], None),
+                    ("stated_need", "chart_stated_need", palette.REFERENCE_COLOURS["need"], "need_source"))
 
 
 def _reference_levels(rows: list[dict[str, Any]], t: Callable[..., str] | None = None) -> list[dict[str, Any]]:
@@ -441,12 +412,12 @@ def _sources_compare(v: View, category: str = "all", block_id: str = "compare") 
     traces: list[dict[str, Any]] = []
     for pub in publishers:
         traces.append({"type": "bar", "name": charts.text(pub), "x": [str(r["period"]) for r in periods],
-                       "y": [r.get(pub) for r in periods], "marker": {"color": charts.colour(pub)}})
+                       "y": [r.get(pub) for r in periods], "marker": {"color": palette.colour(pub)}})
     for pub in [c.key for c in result.columns if c.key.startswith("ratio_")]:
         traces.append({"type": "scatter", "mode": "lines+markers", "name": charts.text(f"{pub[6:]} / UNRWA"),
                        "yaxis": "y2", "connectgaps": False,
                        "x": [str(r["period"]) for r in periods], "y": [r.get(pub) for r in periods],
-                       "line": {"color": charts.OKABE_ITO["black"], "dash": "dot"}})
+                       "line": {"color": palette.OKABE_ITO["black"], "dash": "dot"}})
     layout = charts._layout(title, v.rtl, v.t("axis_consignments"), v.t(f"axis_{params['by']}"), barmode="group")
     # The ratio's axis sits opposite the counts', its title outside its tick labels (automargin keeps both clear).
     layout["yaxis2"] = {"overlaying": "y", "side": "left" if v.rtl else "right", "rangemode": "tozero",
@@ -532,7 +503,7 @@ def map_view(v: View) -> list[Block]:
         notes=basis_note.get(drawn.basis, []) + drawn.notes + notes, query={"date": day},
     )
     return [Block("map", title, kind="map", table=table,
-                  extra={"date": day, "status_colours": charts.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS,
+                  extra={"date": day, "status_colours": palette.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS,
                          "width": f"{drawn.width:.0f}", "height": f"{drawn.height:.0f}", "basis": drawn.basis})]
 
 
@@ -576,7 +547,7 @@ def _map_point_row(v: View, code: str, drawn: Any, ctx: Any, status: dict[str, A
             "position": point.position if point else "no coordinates",
             **_map_status(status.get(code), True), "kcal_median": None, "coverage_area": None,
             "lat": point.lat if point else None, "lon": point.lon if point else None,
-            "fill": charts.STATUS_COLOURS[charts.status_category(status.get(code) or {})], "shape": point}
+            "fill": palette.status_colour(status.get(code) or {}), "shape": point}
 
 
 def _covering_area(code: str, coverage: dict[str, Any], parents: dict[str, str | None]) -> str | None:
@@ -597,7 +568,7 @@ def _map_status(row: dict[str, Any] | None, is_crossing: bool) -> dict[str, Any]
     if not is_crossing:
         return {"status": None, "status_category": None, "status_label": None, "age_days": None, "status_hover": None}
     row = row or {}
-    return {"status": row.get("status") or "no data", "status_category": charts.status_category(row),
+    return {"status": row.get("status") or "no data", "status_category": palette.status_category(row),
             "status_label": row.get("status_label") or "no data", "age_days": row.get("age_days"),
             "status_hover": charts.status_hover(row) if row else "no data"}
 

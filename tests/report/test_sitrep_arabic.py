@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine
 
 from lifeline.geo import boundaries
-from lifeline.report.build import Report, build
+from lifeline.report.build import build
+from lifeline.report.document import Report
 from lifeline.report.i18n import prose, rule_name
 from lifeline.report.render import to_html
 from tests.contexts.boundaries_files import BOUNDARIES

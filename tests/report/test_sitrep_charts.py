@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import Engine
 
+from lifeline import palette
 from lifeline.report import periods, svg
 from lifeline.report.build import build
 from lifeline.report.render import to_html
@@ -32,7 +33,25 @@ def test_a_missing_value_breaks_the_line_and_a_partial_point_is_hollow_and_dashe
     dashed = re.findall(r'<polyline class="series" points="[^"]+"[^>]*?(stroke-dasharray="4 3")?/>', chart)
     assert dashed == ['stroke-dasharray="4 3"', ""]  # dashed where it touches the partial period only
     assert chart.count('class="partial"') == 1
-    assert ("partial period", "#444", "hollow") in svg.legend_items([line])
+    assert ("partial period", palette.REFERENCE_COLOURS["partial"], "hollow") in svg.legend_items([line])
+
+
+def test_the_sitrep_colours_a_source_as_the_web_does() -> None:
+    """One palette: a source keeps its colour on the pages and in the PDF, whatever its place among the
+    lines; an area is coloured by its code (not its translated name); reference lines keep their own colour."""
+    days = [date(2024, 1, 1) + timedelta(days=i) for i in range(3)]
+    lines = [svg.Line(pub, [1.0, 2.0, 3.0]) for pub in ("WFP", "COGAT", "UNRWA")]
+    chart = svg.line_chart(days, lines, "", reference=2.5, reference_label="need",
+                           reference_colour=palette.REFERENCE_COLOURS["need"])
+    strokes = re.findall(r'<polyline class="series" [^>]*stroke="(#[0-9A-Fa-f]+)"', chart)
+    assert strokes == [palette.colour("WFP"), palette.colour("COGAT"), palette.colour("UNRWA")]
+    blue, orange = palette.OKABE_ITO["blue"], palette.OKABE_ITO["orange"]
+    assert (palette.colour("UNRWA"), palette.colour("COGAT")) == (blue, orange)
+    assert f'stroke="{palette.REFERENCE_COLOURS["need"]}" stroke-dasharray="6 3"' in chart
+    assert svg.Line("شمال غزة", [1.0], key="PS-NG").hue == svg.Line("North Gaza", [1.0], key="PS-NG").hue
+    assert svg.Line("cap", [1.0], key="x", colour="#123456").hue == "#123456"
+    bars = svg.bar_chart(["Kerem Shalom"], {"COGAT": [4.0], "UNRWA": [3.0]}, "")
+    assert f'fill="{palette.colour("COGAT")}"><title>' in bars and f'fill="{palette.colour("UNRWA")}"><title>' in bars
 
 
 def test_chart_period_follows_the_window() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lifeline import palette
 from lifeline.formats import Column, ResultTable
 from lifeline.web import charts
 
@@ -36,7 +37,7 @@ def test_status_timeline_codes_every_day_and_place() -> None:
     fig = charts.status_timeline(ResultTable("t", [], rows), "day", "crossing", "status", "title")
     trace = fig["data"][0]
     assert trace["y"] == ["erez", "rafah"] and trace["x"] == ["2024-05-01", "2024-05-02"]
-    order = list(charts.STATUS_COLOURS)
+    order = list(palette.STATUS_COLOURS)
     # an "open" with no report behind it is not a reported opening
     assert trace["z"][1] == [order.index("open (entries recorded)"), order.index("closed")]
     assert trace["z"][0] == [order.index("no data"), order.index("no data")]  # unknown day: no data, not closed
@@ -54,13 +55,13 @@ def test_status_timeline_tells_reported_from_inferred_and_shows_age() -> None:
          "status_label": "disputed: A reported closed | entries recorded by UNRWA", "age_days": 1},
     ]
     trace = charts.status_timeline(ResultTable("t", [], rows), "day", "crossing", "status", "title")["data"][0]
-    order = list(charts.STATUS_COLOURS)
+    order = list(palette.STATUS_COLOURS)
     assert trace["z"][0] == [order.index(s) for s in ("open (reported)", "open (entries recorded)", "unknown",
                                                         "disputed")]
     assert trace["text"][0][0] == "open (reported) · basis 2024-04-28 · 3 days old"
     lapsed = trace["text"][0][2]
     assert lapsed.startswith("unknown — last reported open on 2024-04-28") and "5 days old" in lapsed
-    assert len(set(charts.STATUS_COLOURS.values())) == len(charts.STATUS_COLOURS)  # every category its own colour
+    assert len(set(palette.STATUS_COLOURS.values())) == len(palette.STATUS_COLOURS)  # every category its own colour
 
 
 def test_stated_need_line_breaks_where_no_need_stands_and_names_its_unit() -> None:
@@ -121,9 +122,9 @@ def test_a_source_keeps_its_colour_on_every_chart() -> None:
     rows = [{"period": "2024-01-01", "source": s, "consignments": 1} for s in ("UNRWA", "COGAT", "WFP")]
     two = charts.lines(table(rows), "period", "consignments", ["source"], "t")
     colours = {tr["name"]: tr["line"]["color"] for tr in two["data"]}
-    assert one["data"][0]["line"]["color"] == colours["COGAT"] == charts.colour("COGAT")
-    assert len(set(colours.values())) == 3 and set(colours.values()) <= set(charts.PALETTE)
-    assert charts.colour("WFP") == charts.colour("WFP")  # stable across calls (and processes: crc32, not hash())
+    assert one["data"][0]["line"]["color"] == colours["COGAT"] == palette.colour("COGAT")
+    assert len(set(colours.values())) == 3 and set(colours.values()) <= set(palette.PALETTE)
+    assert palette.colour("WFP") == palette.colour("WFP")  # stable across calls (and processes: crc32, not hash())
 
 
 def test_crowded_series_become_one_panel_per_crossing_with_titled_axes() -> None:
@@ -138,7 +139,7 @@ def test_crowded_series_become_one_panel_per_crossing_with_titled_axes() -> None
     assert any(layout[a].get("title", {}).get("text") == "consignments (rows)" for a in axes)
     assert [a["text"] for a in layout["annotations"]] == ["<b>a</b>", "<b>b</b>", "<b>c</b>", "<b>d</b>"]
     unrwa = [tr for tr in fig["data"] if tr["name"] == "UNRWA"]
-    assert len(unrwa) == 4 and {tr["line"]["color"] for tr in unrwa} == {charts.colour("UNRWA")}
+    assert len(unrwa) == 4 and {tr["line"]["color"] for tr in unrwa} == {palette.colour("UNRWA")}
     assert sum(tr["showlegend"] for tr in unrwa) == 1  # one legend entry per source
     few = charts.lines(ResultTable("t", [], [r for r in rows if r["crossing"] == "a"]), "period", "consignments",
                        ["crossing", "source"], "t", panel="crossing")

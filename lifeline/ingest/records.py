@@ -1,0 +1,75 @@
+"""What an import records besides its rows: its accounting (:class:`ImportReport`) and the source row of the
+published file. Shared by the import service and the importers that store their own way (locations, upserted
+by code in :mod:`lifeline.ingest.hxl_locations`), so each builds the same report and the same source row."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, and_, insert, select
+
+from lifeline.ingest.base import SourceInfo
+from lifeline.store import schema
+
+
+@dataclass
+class ImportReport:
+    """What one import did; the JSON shape of ``lifeline import --format json``."""
+
+    path: str
+    kind: str
+    series: str
+    rows_read: int
+    rows_imported: int
+    rows_unchanged: int
+    rows_changed: int
+    rows_rejected: int
+    rows_flagged: int
+    rows_withdrawn: int
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    dataset_id: int | None = None
+    status: str = "imported"  # imported | updated | unchanged | dry-run
+    message: str = ""
+    parts: list[dict[str, Any]] = field(default_factory=list)  # one per publisher, when a file holds several
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def published_from_name(path: Path) -> date | None:
+    """The date stamp publishers put in file names (``...-20241111.csv``), if any."""
+    match = re.search(r"(20\d{2})(\d{2})(\d{2})(?!\d)", path.name)
+    if not match:
+        return None
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
+def source_row(conn: Connection, info: SourceInfo, path: Path, digest: str) -> int:
+    """The id of the source row for this published file (one per publisher, title and file hash), added if new."""
+    t = schema.sources
+    found = conn.execute(
+        select(t.c.id).where(and_(t.c.publisher == info.publisher, t.c.title == info.title, t.c.sha256 == digest))
+    ).scalar()
+    if found is not None:
+        return int(found)
+    key = conn.execute(
+        insert(t).values(
+            publisher=info.publisher,
+            title=info.title,
+            url=info.url,
+            licence=info.licence,
+            published=info.published or published_from_name(path),
+            retrieved=date.today(),
+            sha256=digest,
+            note=info.note,
+        )
+    ).inserted_primary_key
+    assert key is not None
+    return int(key[0])
