@@ -9,6 +9,7 @@ assert what completes while it is open rather than how fast anything is.
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from lifeline.formats import ResultTable
 from lifeline.ingest import bulk
 from lifeline.ingest.service import import_file
 from lifeline.model import deliveries as deliveries_model
+from lifeline.store.queries_web import data_version
 from tests.web.helpers import Served, bearer, serve, unrwa_csv
 
 URL = "/api/v1/deliveries"
@@ -195,3 +197,24 @@ def test_pages_show_the_published_version_whole_while_one_recomputation_runs() -
         tables.PIN.reset(token)
     cache.published = fresh.version
     assert page(("a", "b"))[0] == ["a@new", "b@new"] and made == ["a@new", "b@new"]
+
+
+def test_the_overview_shows_the_previous_version_whole_and_says_so(served: Served, tmp_path: Path) -> None:
+    """After an import, a warmed page is built from the published version (every answer of it) and
+    carries the banner naming when its figures were computed; the one recomputation is asked for."""
+    first = served.client.get("/")
+    assert first.status_code == 200 and 'id="stale-banner"' not in first.text
+    with served.engine.connect() as conn:
+        published = data_version(conn)
+    asked: list[int] = []
+    tables.CACHE.published, tables.CACHE.revalidate = published, lambda: asked.append(1)
+    # Another series within the dates already held (the page's window, hence its questions, stay the same).
+    import_file(served.engine, unrwa_csv(tmp_path / "partner-unrwa-copy-20240102.csv", days=2, first_id=900,
+                                         start=date(2024, 1, 2)), imported_by="test")
+    computed = tables.CACHE.computed
+    stale = served.client.get("/")
+    assert stale.status_code == 200 and 'id="stale-banner"' in stale.text and asked
+    assert tables.CACHE.computed == computed  # nothing recomputed for the visitor: all of it the previous version
+    tables.CACHE.published = None  # as after the recomputation: the live version
+    fresh = served.client.get("/")
+    assert fresh.status_code == 200 and 'id="stale-banner"' not in fresh.text
