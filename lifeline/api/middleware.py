@@ -255,9 +255,10 @@ class ResponseCache:
                 if hit is not None:
                     self._items.move_to_end(key)
             if hit is not None:
-                if hit.version != version:
+                stale = hit.version < version  # newer than the version last read: a replay got there first
+                if stale:
                     self._revalidate(scope, key, version)
-                await self._send(send, scope, hit, b"hit" if hit.version == version else b"stale")
+                await self._send(send, scope, hit, b"stale" if stale else b"hit")
                 return
             computing = self._computing.get(key)
             if computing is None or waited:
