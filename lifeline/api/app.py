@@ -18,7 +18,7 @@ from sqlalchemy import Engine
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from lifeline import __version__
-from lifeline.api import auth, limits, v1
+from lifeline.api import auth, limits, tables, v1
 from lifeline.api.deadline import Deadline
 from lifeline.api.login_limits import LoginLimiter
 from lifeline.api.middleware import BodyLimit, DataVersion, Frame, ResponseCache
@@ -62,19 +62,55 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _start_warming(app: FastAPI) -> None:
-    from lifeline.web.views import warm
-
     def run() -> None:
         app.state.warm = "running"
         try:
-            warm(app.state.engine, app.state.settings.study_workbook)
+            tables.CACHE.published = _warm(app)
             app.state.warm = "done"
         except Exception:  # noqa: BLE001 - the page that needs the answer shows the same error to its visitor
             app.state.warm = "failed"
             logging.getLogger("lifeline").exception("warming the answer cache failed")
         _freeze_heap()
+        revalidate = Revalidation(app)
+        tables.CACHE.revalidate = revalidate
+        app.state.version.on_change.append(lambda _version: revalidate())
 
     threading.Thread(target=run, name="lifeline-warm", daemon=True).start()
+
+
+def _warm(app: FastAPI) -> tuple[int, ...] | None:
+    from lifeline.web.views import warm
+
+    return warm(app.state.engine, app.state.settings.study_workbook)
+
+
+class Revalidation:
+    """After the data change, the pages' default answers computed again, once, in one background thread;
+    meanwhile the pages show the previous version's (``tables.AnswerCache``). Asked again while it runs,
+    it does nothing: the next page after it asks again if the data changed meanwhile."""
+
+    def __init__(self, app: FastAPI) -> None:
+        self.app = app
+        self._lock = threading.Lock()
+        self._running = False
+        self.runs = 0
+
+    def __call__(self) -> None:
+        with self._lock:
+            if self._running:
+                return
+            self._running = True
+            self.runs += 1
+        threading.Thread(target=self._run, name="lifeline-revalidate", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            tables.CACHE.published = _warm(self.app)
+        except Exception:  # noqa: BLE001 - pages go on with the previous version; the next page asks again
+            logging.getLogger("lifeline").exception("recomputing the pages' answers failed")
+        finally:
+            with self._lock:
+                self._running = False
 
 
 def _freeze_heap() -> None:
@@ -102,6 +138,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     app.state.detached = None  # the lifespan's task group, while serving
 
     app.state.tokens = Tokens(app.state.engine)
+    tables.CACHE.published, tables.CACHE.revalidate = None, None  # until this app's warm-up is done
     app.state.logins = LoginLimiter()
 
     def error_page(request: Request, status: int, message: str) -> Response:
@@ -113,7 +150,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
     # Outermost first: the client's address (behind trusted proxies), then the frame (session, headers,
     # timing), the audit of refused requests, the time budget, the body limit, the response cache, and the app.
     app.state.version = DataVersion(app.state.engine, settings.version_check_seconds)
-    app.add_middleware(ResponseCache, settings=settings, version=app.state.version)
+    app.add_middleware(ResponseCache, settings=settings, version=app.state.version, state=app.state)
     app.add_middleware(BodyLimit, settings=settings, error_page=error_page)
     app.add_middleware(Deadline, settings=settings)
     app.state.refusals = RefusalLog(app.state.engine)

@@ -3,12 +3,16 @@ sessions, security headers, Server-Timing, request body limits, and the response
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
 import gzip
 import json
+import logging
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Engine
@@ -61,22 +65,61 @@ def _bearer(scope: Scope) -> str | None:
 
 class DataVersion:
     """The store's data version, re-read at most every ``max_age`` seconds; writes through this server
-    bump it at once, writes by another process (a CLI import) show within ``max_age``."""
+    bump it at once, writes by another process (a CLI import) show within ``max_age``.
+
+    The server's event loop never waits on the store for it (``current_async``): a due re-read runs in one
+    background thread while requests go on with the version last read. During a big import the store may
+    be slow to answer (or, on PostgreSQL, a table the version reads may be locked); cached answers are still
+    served at once, for the version they were computed at, which is the one committed before the import.
+    ``on_change`` is called (in that thread) when a re-read finds a new version.
+    """
 
     def __init__(self, engine: Engine, max_age: float) -> None:
         self.engine, self.max_age = engine, max_age
         self._value: tuple[int, ...] | None = None
         self._read_at = 0.0
         self._lock = threading.Lock()
+        self._reading: threading.Thread | None = None
+        self.on_change: list[Callable[[tuple[int, ...]], None]] = []
 
     def current(self) -> tuple[int, ...]:
+        """The version, read now when it is due (blocking: for worker threads, not the event loop)."""
         now = time.monotonic()
         if self._value is None or now - self._read_at > self.max_age:
-            with self.engine.connect() as conn:
-                value = queries_web.data_version(conn)
-            with self._lock:
-                self._value, self._read_at = value, now
+            self._read()
         return self._value  # type: ignore[return-value]
+
+    async def current_async(self) -> tuple[int, ...]:
+        """The version without blocking the event loop: the first read (and the one after a bump) is awaited
+        in a thread; a due re-read starts in the background and the version last read is returned."""
+        if self._value is None:
+            import anyio.to_thread
+
+            await anyio.to_thread.run_sync(self._read)
+            return self._value  # type: ignore[return-value]
+        if time.monotonic() - self._read_at > self.max_age:
+            self._refresh_in_background()
+        return self._value
+
+    def _refresh_in_background(self) -> None:
+        with self._lock:
+            if self._reading is not None and self._reading.is_alive():
+                return
+            self._reading = threading.Thread(target=self._read, name="lifeline-data-version", daemon=True)
+        self._reading.start()
+
+    def _read(self) -> None:
+        with self.engine.connect() as conn:
+            value = queries_web.data_version(conn)
+        with self._lock:
+            before = self._value
+            self._value, self._read_at = value, time.monotonic()
+        if before is not None and before != value:
+            for call in self.on_change:
+                try:
+                    call(value)
+                except Exception:  # noqa: BLE001 - a listener's failure must not stop the version's updates
+                    logging.getLogger("lifeline").exception("a data-version listener failed")
 
     def bump(self) -> None:
         with self._lock:
@@ -123,23 +166,54 @@ class Frame:
         await self.app(scope, receive, send_with_headers)
 
 
+@dataclass
+class CachedAnswer:
+    """One whole answer as sent, the data version it was computed at, and when (for its ``Age``)."""
+
+    version: tuple[int, ...]
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+    packed: bytes | None
+    made_at: float
+
+
+# Headers the cache adds to each answer it sends, never stored with it.
+CACHE_HEADERS = (b"x-lifeline-cache", b"x-lifeline-data-version", b"age", b"set-cookie", b"server-timing")
+
+
+def _version_text(version: tuple[int, ...]) -> bytes:
+    return ".".join(str(v) for v in version).encode()
+
+
 class ResponseCache:
-    """Whole answers to public API reads, keyed by path, query and data version; bounded LRU.
+    """Whole answers to public API reads, keyed by path and query; bounded LRU; stale-while-revalidate.
 
     Only GET requests without credentials, outside private mode, to table endpoints whose answer
     depends on the store's data alone (not alerts, whose state changes without an import; not the
-    audit log; not health)."""
+    audit log; not health), and reads with a valid API token (the same answers).
+
+    An answer is kept with the data version it was computed at. A request for the current version is a
+    hit. After the data change (an import committed), the answer of the previous version is sent at once,
+    marked ``x-lifeline-cache: stale`` with its version and ``Age``, while ONE recomputation per answer runs
+    in the background (the request replayed through the app); the next requests get the new answer. An
+    answer never seen before is computed once: requests for it meanwhile wait for that one (single-flight).
+    A cached answer is sent without touching the store (the data version is re-read in the background,
+    token look-ups are remembered for a few seconds), so nothing an import locks can hold it up.
+    """
 
     SKIP = ("/api/v1/alerts", "/api/v1/audit", "/api/v1/health")
 
     def __init__(self, app: ASGIApp, settings: Settings, version: DataVersion, size: int = 512,
-                 max_body: int = 8 << 20) -> None:
+                 max_body: int = 8 << 20, state: Any = None) -> None:
         self.app, self.settings, self.version = app, settings, version
+        if state is not None:
+            state.response_cache = self  # the app's own, for its tests
         self.size, self.max_body = size, max_body
-        self._items: OrderedDict[tuple[Any, ...], tuple[list[tuple[bytes, bytes]], bytes, bytes | None]] = (
-            OrderedDict()
-        )
+        self._items: OrderedDict[tuple[str, bytes], CachedAnswer] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[tuple[str, bytes], asyncio.Event] = {}  # first computations, by key
+        self._refreshing: set[tuple[str, bytes]] = set()  # stale answers being recomputed
+        self.recomputed = 0  # recomputations of stale answers started (read by the tests)
 
     def _cacheable(self, scope: Scope) -> bool:
         """A public read (outside private mode), or any read with a valid API token: these answers do not
@@ -162,46 +236,121 @@ class ResponseCache:
         token = _bearer(scope)
         if path.startswith(self.SKIP) or token is None:
             return False
+        tokens = scope["app"].state.tokens
+        known, user = tokens.remembered(token)  # no thread, no store: a look-up made in the last seconds
+        if known:
+            return user is not None
         import anyio.to_thread
 
-        tokens = scope["app"].state.tokens
         return await anyio.to_thread.run_sync(tokens.user, token) is not None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if not self._cacheable(scope) and not await self._token_cacheable(scope):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"], self.version.current())
-        with self._lock:
-            hit = self._items.get(key)
+        key = (scope["path"], scope["query_string"])
+        version = await self.version.current_async()
+        waited = False
+        while True:
+            with self._lock:
+                hit = self._items.get(key)
+                if hit is not None:
+                    self._items.move_to_end(key)
             if hit is not None:
-                self._items.move_to_end(key)
-        if hit is not None:
-            headers, body, packed = hit
-            extra = [(b"x-lifeline-cache", b"hit"), (b"vary", b"accept-encoding")]
-            if packed is not None and _accepts_gzip(scope):
-                headers = [(k, v) for k, v in headers if k != b"content-length"]
-                extra += [(b"content-encoding", b"gzip"), (b"content-length", str(len(packed)).encode())]
-                body = packed
-            await send({"type": "http.response.start", "status": 200, "headers": [*headers, *extra]})
-            await send({"type": "http.response.body", "body": body})
-            return
+                stale = hit.version < version  # newer than the version last read: a replay got there first
+                if stale:
+                    self._revalidate(scope, key, version)
+                await self._send(send, scope, hit, b"stale" if stale else b"hit")
+                return
+            computing = self._computing.get(key)
+            if computing is None or waited:
+                break
+            await computing.wait()  # one computation of a new answer; then it is a hit (or not cacheable)
+            waited = True
+        done = self._computing.setdefault(key, asyncio.Event()) if not waited else None
+        try:
+            await self._compute(scope, receive, send, key, version)
+        finally:
+            if done is not None:
+                self._computing.pop(key, None)
+                done.set()
+
+    async def _send(self, send: Send, scope: Scope, hit: CachedAnswer, state: bytes) -> None:
+        headers = hit.headers
+        body = hit.body
+        extra = [(b"x-lifeline-cache", state), (b"x-lifeline-data-version", _version_text(hit.version)),
+                 (b"age", str(int(max(0.0, time.time() - hit.made_at))).encode()), (b"vary", b"accept-encoding")]
+        if hit.packed is not None and _accepts_gzip(scope):
+            headers = [(k, v) for k, v in headers if k != b"content-length"]
+            extra += [(b"content-encoding", b"gzip"), (b"content-length", str(len(hit.packed)).encode())]
+            body = hit.packed
+        await send({"type": "http.response.start", "status": 200, "headers": [*headers, *extra]})
+        await send({"type": "http.response.body", "body": body})
+
+    def _revalidate(self, scope: Scope, key: tuple[str, bytes], version: tuple[int, ...]) -> None:
+        """Start the one background recomputation of a stale answer (none when one is running).
+
+        It runs in a thread of its own, on an event loop of its own, so it outlives the request that
+        noticed the answer was stale, whatever server (or test client) runs the app."""
+        with self._lock:
+            if key in self._refreshing:
+                return
+            self._refreshing.add(key)
+            self.recomputed += 1
+        replay = {**scope, "state": dict(scope.get("state") or {})}
+        delivered = False
+
+        async def receive() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await asyncio.Event().wait()  # a replay has no client to disconnect
+            raise AssertionError("unreachable")
+
+        async def discard(_message: Message) -> None:
+            return None
+
+        def run() -> None:
+            try:
+                asyncio.run(self._compute(replay, receive, discard, key, version))
+            except Exception:  # noqa: BLE001 - the stale answer stays; the next request tries again
+                logging.getLogger("lifeline").exception("recomputing a cached answer failed")
+            finally:
+                with self._lock:
+                    self._refreshing.discard(key)
+
+        context = contextvars.copy_context()  # who asked (anonymous or not) bounds the computation
+        threading.Thread(target=context.run, args=(run,), name="lifeline-revalidate-answer", daemon=True).start()
+
+    def busy(self) -> bool:
+        """Whether a recomputation of a stale answer is running (the tests wait for it)."""
+        with self._lock:
+            return bool(self._refreshing)
+
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes],
+                       version: tuple[int, ...]) -> None:
+        """Run the app for this request, send its answer on, and keep it when it is a whole 200 answer."""
         started: dict[str, Any] = {}
         chunks: list[bytes] = []
+        made_at = time.time()
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 started.update(message)
+                message = {**message, "headers": [*message.get("headers", []), (b"x-lifeline-cache", b"miss"),
+                                                  (b"x-lifeline-data-version", _version_text(version))]}
             elif message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body") and started.get("status") == 200:
                     body = b"".join(chunks)
                     if len(body) <= self.max_body:
-                        keep = [(k, v) for k, v in started.get("headers", [])
-                                if k not in (b"set-cookie", b"server-timing")]
+                        keep = [(k, v) for k, v in started.get("headers", []) if k not in CACHE_HEADERS]
                         packed = gzip.compress(body, GZIP_LEVEL) if len(body) >= GZIP_FROM else None
                         with self._lock:
-                            self._items[key] = (keep, body, packed)
+                            old = self._items.get(key)
+                            if old is None or old.version <= version:
+                                self._items[key] = CachedAnswer(version, keep, body, packed, made_at)
                             while len(self._items) > self.size:
                                 self._items.popitem(last=False)
             await send(message)

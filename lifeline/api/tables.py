@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -35,21 +38,84 @@ class _Flight:
         self.error: BaseException | None = None
 
 
+@dataclass
+class Pin:
+    """The data version one page is built from, so that every answer on it is of one version.
+
+    ``fresh``: always the live version (the background recomputation; a page built again after
+    :class:`StaleVersion`). ``made_at``: when the oldest answer used was computed (the page shows it).
+    """
+
+    fresh: bool = False
+    version: tuple[int, ...] | None = None
+    live: tuple[int, ...] | None = None
+    made_at: float | None = None
+
+    @property
+    def stale(self) -> bool:
+        return self.version is not None and self.live is not None and self.version != self.live
+
+
+PIN: ContextVar[Pin | None] = ContextVar("lifeline_answer_pin", default=None)
+
+
+class StaleVersion(Exception):
+    """A page pinned to the previous version needs an answer not held at it: build the page again, fresh."""
+
+
 class AnswerCache:
     """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it.
 
     Single-flight: while one caller computes a key, the others asking for it wait for that answer
     instead of computing it again (after an import, 50 clients would otherwise start 50 coverages).
     A fresh computation for an anonymous caller takes a slot of ``limits.ANONYMOUS_BUDGET``.
+
+    Stale-while-revalidate for pages: ``published`` is the version whose pages' answers were all computed
+    (by the warm-up, then by each recomputation after a change). A page (a :data:`PIN` is set) built while
+    the data are newer than ``published`` is built from the published answers, whole, while ONE background
+    recomputation (``revalidate``, started here) computes the new version's; then ``published`` moves on.
+    A page never mixes versions: it pins the version of its first answer, and an answer it needs that is
+    not held at that version makes it start again at the live version (:class:`StaleVersion`).
     """
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self._items: OrderedDict[str, ResultTable] = OrderedDict()
+        self._items: OrderedDict[str, tuple[ResultTable, float]] = OrderedDict()
         self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
+        self.published: tuple[int, ...] | None = None
+        self.revalidate: Callable[[], None] | None = None
+        self.computed = 0  # answers computed (not found in the cache), read by the tests
+
+    def answer(self, question: str, live: tuple[int, ...], make: Callable[[], ResultTable]) -> ResultTable:
+        """The answer to ``question`` at the version the current page is pinned to (else at ``live``)."""
+        pin = PIN.get()
+        version = live
+        if pin is not None:
+            pin.live = pin.live or live
+            if pin.version is None:
+                published = self.published
+                if not pin.fresh and published is not None and published != live and self.revalidate is not None:
+                    self.revalidate()  # one recomputation of the new version's answers, in the background
+                    if self._key(question, published) in self._items:
+                        pin.version = published
+                pin.version = pin.version or live
+            version = pin.version
+            if version != live and self._key(question, version) not in self._items:
+                raise StaleVersion(question)
+        value, made_at = self._get_or_make(self._key(question, version), make)
+        if pin is not None:
+            pin.made_at = made_at if pin.made_at is None else min(pin.made_at, made_at)
+        return value
+
+    @staticmethod
+    def _key(question: str, version: tuple[int, ...]) -> str:
+        return f"{question}@{list(version)}"
 
     def get_or_make(self, key: str, make: Callable[[], ResultTable]) -> ResultTable:
+        return self._get_or_make(key, make)[0]
+
+    def _get_or_make(self, key: str, make: Callable[[], ResultTable]) -> tuple[ResultTable, float]:
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -61,12 +127,15 @@ class AnswerCache:
         if not owner:
             flight.done.wait()
             if isinstance(flight.error, limits.TooBusy) and not limits.ANONYMOUS.get():
-                return self.get_or_make(key, make)  # the owner was refused a slot this caller does not need
+                return self._get_or_make(key, make)  # the owner was refused a slot this caller does not need
             if flight.error is not None:
                 raise flight.error
             assert flight.value is not None
-            return flight.value
+            with self._lock:
+                return self._items.get(key, (flight.value, time.time()))
         try:
+            made_at = time.time()
+            self.computed += 1
             if limits.ANONYMOUS.get():
                 with limits.ANONYMOUS_BUDGET:
                     value = make()
@@ -78,10 +147,10 @@ class AnswerCache:
         else:
             flight.value = value
             with self._lock:
-                self._items[key] = value
+                self._items[key] = (value, made_at)
                 while len(self._items) > self.size:
                     self._items.popitem(last=False)
-            return value
+            return value, made_at
         finally:
             with self._lock:
                 self._flights.pop(key, None)
@@ -93,8 +162,8 @@ CACHE = AnswerCache()
 
 def cached(conn: Connection, name: str, params: dict[str, Any], make: Callable[[], ResultTable]) -> ResultTable:
     # The as-of moment in force (lifeline.store.as_of) is part of the question.
-    key = json.dumps([name, params, queries_web.data_version(conn), as_of.current()], default=str, sort_keys=True)
-    return CACHE.get_or_make(key, make)
+    question = json.dumps([name, params, as_of.current()], default=str, sort_keys=True)
+    return CACHE.answer(question, queries_web.data_version(conn), make)
 
 
 # ---------------------------------------------------------------------------------------------------

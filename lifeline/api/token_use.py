@@ -61,6 +61,23 @@ class Tokens:
         self._start()
         return found[1]
 
+    def remembered(self, token: str) -> tuple[bool, User | None]:
+        """``(True, user or None)`` when the token was looked up in the last CHECK_SECONDS (its use is
+        noted), else ``(False, None)``: then :meth:`user` must read the store. Never touches the store, so
+        the event loop may call it."""
+        key = hashlib.sha256(token.encode()).hexdigest()
+        with self._lock:
+            cached = self._known.get(key)
+        if cached is None or time.monotonic() - cached[0] > self.check_seconds:
+            return False, None
+        found = cached[1]
+        if found is None:
+            return True, None
+        with self._lock:
+            self._uses[found[0]] = datetime.now(UTC)
+        self._start()
+        return True, found[1]
+
     def forget(self) -> None:
         """Drop the cached look-ups (after a revocation through this server)."""
         with self._lock:

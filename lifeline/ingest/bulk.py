@@ -8,6 +8,7 @@ connection as the rest of the import, so an import is still whole or nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,6 +21,12 @@ from lifeline.ingest import bulk_staged
 Progress = Callable[[str, int, int], None]  # (stage, done, total); total 0 = not known yet
 CHUNK = 20_000  # rows per driver call: large enough to amortise the call, small enough for memory
 REINDEX_MIN_ROWS = 100_000  # below this, rebuilding secondary indexes costs more than it saves
+# PostgreSQL: dropping an index, the unique key or a foreign key takes ACCESS EXCLUSIVE on the table (and the
+# foreign key's drop locks `datasets` too) until the import commits, so every reader of `deliveries` and
+# `datasets` (the data version, every page) waits for the whole load (measured: docs/performance.md, "Reads
+# during an import"). Readers come first: the keys stay and rows are checked as they are copied. A load into a
+# store nobody reads (a first bulk load) may set LIFELINE_PG_BULK_REBUILD=1 to drop and rebuild them instead.
+POSTGRES_KEEP_KEYS = os.environ.get("LIFELINE_PG_BULK_REBUILD", "") != "1"
 
 
 def write_rows(
@@ -123,7 +130,8 @@ def bulk_indexes(conn: Connection, table: Table, adding: int, progress: Progress
     instead of one trigger call per row (measured: 12 s -> 5 s for COPY of a million rows). DDL is
     transactional on SQLite and PostgreSQL, so a failed import rolls the drops back too.
 
-    On PostgreSQL the unique key ``(series, source_row_id)`` is dropped and built again too:
+    On PostgreSQL nothing is dropped unless ``POSTGRES_KEEP_KEYS`` is off (readers would wait for the
+    whole load, see above). Then the unique key ``(series, source_row_id)`` is dropped and built again too:
     maintaining it row by row was about 40 % of the server's COPY time, and building it once by
     sorting refuses a duplicate all the same (the import then fails whole). On SQLite it is part
     of the table's definition and stays.
@@ -132,11 +140,14 @@ def bulk_indexes(conn: Connection, table: Table, adding: int, progress: Progress
     if adding < REINDEX_MIN_ROWS:
         yield
         return
+    postgres = conn.dialect.name == "postgresql"
+    if postgres and POSTGRES_KEEP_KEYS:
+        yield
+        return
     present = conn.execute(select(func.count()).select_from(table)).scalar() or 0
     if adding < present:
         yield
         return
-    postgres = conn.dialect.name == "postgresql"
     keys = [fk for fk in inspect(conn).get_foreign_keys(table.name) if fk["name"]] if postgres else []
     uniques = [uq for uq in inspect(conn).get_unique_constraints(table.name) if uq["name"]] if postgres else []
     quote = conn.dialect.identifier_preparer.quote

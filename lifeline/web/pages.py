@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Annotated, Any
@@ -208,10 +208,22 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         raise UserError(f"the 'by' filter expects day, week or month, got {params['by']!r}")
     at = _as_of_param(request)
     ctx = context(request)  # its own short connection: a request never holds two of the pool's connections
-    with auth.engine(request).connect() as conn, as_of.held_at(at):
-        params["from"], params["to"] = window.bounded(conn, day_from, day_to)
-        view = panels.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
-        blocks = build(view)
+    # One data version per page (tables.AnswerCache): the warmed pages may show the previous version whole
+    # while the new one is computed; any other page is built from the live version.
+    pin = tables.Pin(fresh=build not in views.WARMED)
+    token = tables.PIN.set(pin)
+    try:
+        with auth.engine(request).connect() as conn, as_of.held_at(at):
+            params["from"], params["to"] = window.bounded(conn, day_from, day_to)
+            view = panels.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
+            try:
+                blocks = build(view)
+            except tables.StaleVersion:  # an answer not held at the previous version: all of it, fresh
+                pin = tables.Pin(fresh=True)
+                tables.PIN.set(pin)
+                blocks = build(view)
+    finally:
+        tables.PIN.reset(token)
     if at is not None:  # a block's downloads answer as of the same moment as the block
         for b in blocks:
             if b.api:
@@ -220,7 +232,9 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         for block in blocks:
             if block.api:
                 block.api_params = block.api_params | {"context": params["context"]}
-    ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, **extra)
+    computed = datetime.fromtimestamp(pin.made_at, UTC).strftime("%Y-%m-%d %H:%M") if pin.made_at else None
+    ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None,
+               stale_since=computed if pin.stale else None, **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 
 

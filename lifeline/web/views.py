@@ -599,13 +599,25 @@ def _coverage_on(v: View, day: date | None) -> ResultTable:
     return ResultTable(result.title, result.columns, rows, result.sources, result.notes)
 
 
-def warm(engine: Any, workbook: str | None) -> None:
-    """Build every page's default answers once, so the answer cache holds them before the first visitor."""
+def warm(engine: Any, workbook: str | None) -> tuple[int, ...] | None:
+    """Build every page's default answers, so the answer cache holds them before the first visitor (at
+    start-up, and again after each change of the data); returns the data version they were built at."""
     from lifeline.web import i18n
 
     t = i18n.translator("en")
-    with engine.connect() as conn:
-        lo, hi = window.bounded(conn, None, None)  # as the pages ask, so their cache keys match
-        v = View(conn, "en", t, str, {"from": lo, "to": hi}, workbook)
-        for build in (overview, access, coverage, sources, map_view):
-            build(v)
+    pin = tables.Pin(fresh=True)
+    token = tables.PIN.set(pin)
+    try:
+        with engine.connect() as conn:
+            lo, hi = window.bounded(conn, None, None)  # as the pages ask, so their cache keys match
+            v = View(conn, "en", t, str, {"from": lo, "to": hi}, workbook)
+            for build in WARMED:
+                build(v)
+    finally:
+        tables.PIN.reset(token)
+    return pin.version
+
+
+# The pages whose default answers warm() computes: these may be shown at the previous data version, whole,
+# while the new version's are computed (tables.AnswerCache).
+WARMED = (overview, access, coverage, sources, map_view)

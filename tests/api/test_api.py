@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -173,13 +175,30 @@ def test_public_reads_are_cached_until_the_data_change(served: Served, tmp_path:
         r = served.client.post("/api/v1/imports", files={"file": (listing.name, fh)},
                                headers=bearer(served.editor_token))
     assert r.status_code == 201, r.text
-    after = served.client.get("/api/v1/deliveries", params={"by": "day"})
-    assert after.headers.get("x-lifeline-cache") is None and after.json()["total"] == first.json()["total"] + 2
+    # Stale-while-revalidate: the previous answer at once, marked with its version, while one recomputation runs.
+    stale = served.client.get("/api/v1/deliveries", params={"by": "day"})
+    assert stale.headers.get("x-lifeline-cache") == "stale" and stale.json() == first.json()
+    assert stale.headers["x-lifeline-data-version"] == first.headers["x-lifeline-data-version"]
+    after = _fresh_answer(served, "/api/v1/deliveries", {"by": "day"})
+    assert after.json()["total"] == first.json()["total"] + 2
+    assert after.headers["x-lifeline-data-version"] != first.headers["x-lifeline-data-version"]
     # A request with a valid token is served from the cache too (the token is checked first); a bad one is 401.
     with_token = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token))
     assert with_token.headers.get("x-lifeline-cache") == "hit" and with_token.json() == after.json()
     forged = served.client.get("/api/v1/deliveries", params={"by": "day"}, headers=bearer(served.viewer_token + "x"))
     assert forged.status_code == 401
+
+
+def _fresh_answer(served: Served, path: str, params: dict[str, str]) -> Any:
+    """The answer once the background recomputation of a stale one has finished (a hit of the new version)."""
+    cache = served.app.state.response_cache
+    for _ in range(600):
+        if not cache.busy():
+            break
+        threading.Event().wait(0.05)
+    answer = served.client.get(path, params=params)
+    assert answer.headers.get("x-lifeline-cache") == "hit", answer.headers
+    return answer
 
 
 def test_every_page_renders_on_this_backend(served: Served) -> None:

@@ -23,6 +23,12 @@ from tests.conftest import _reset_postgres, postgres_url
 pytestmark = pytest.mark.postgres
 
 
+@pytest.fixture(autouse=True)
+def _rebuild_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the drop-and-rebuild path (LIFELINE_PG_BULK_REBUILD=1); the default keeps the keys."""
+    monkeypatch.setattr(bulk, "POSTGRES_KEEP_KEYS", False)
+
+
 def _dataset(engine: Engine) -> int:
     with engine.begin() as conn:
         source = conn.execute(insert(schema.sources).values(publisher="test", title="test")).inserted_primary_key
