@@ -23,17 +23,17 @@ from lifeline.claims.report import ClaimResult, ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
 
 _lock = threading.Lock()
-_gazetteers: dict[tuple[str, tuple[Any, ...]], gazetteer.Gazetteer] = {}
+_gazetteers: dict[tuple[Any, ...], gazetteer.Gazetteer] = {}
 
 
 def context(conn: Connection, rules: Rules) -> tuple[ev.EvidenceIndex, gazetteer.Gazetteer]:
     """The evidence index and gazetteer of this store, built once per store version."""
     index = ev.load(conn)
-    key = (conn.engine.url.render_as_string(hide_password=True), index.signature)
+    key = (conn.engine.url.render_as_string(hide_password=True), index.signature, tuple(rules.files))
     with _lock:
         gaz = _gazetteers.get(key)
     if gaz is None:
-        gaz = gazetteer.build(conn, rules.default_area, rules.default_area_names)
+        gaz = gazetteer.build(conn, rules.default_area, rules.default_area_names, rules.area_aliases)
         with _lock:
             _gazetteers[key] = gaz
     return index, gaz

@@ -196,6 +196,12 @@ def _dated_context(text: str, at: int) -> bool:
         "during",
         "before",
         "after",
+        "throughout",
+        "across",
+        "over",
+        "for",
+        "to",
+        "and",
     }
 
 
@@ -338,7 +344,8 @@ class TimePhrase:
 
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", re.IGNORECASE)
 _LEAD = re.compile(
-    r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|of|for|by)\s+(?:the\s+)?"
+    r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|throughout|across|over|through|of"
+    r"|for|by)\s+(?:the\s+)?"
     r"|منذ\s*|(?<!\w)(?:في|خلال|حتى|قبل|بعد)\s+)$",
     re.IGNORECASE,
 )
@@ -380,7 +387,16 @@ def time_phrases(sentence: str, mentions: list[DateMention], doc: date, war_star
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة", re.IGNORECASE
+    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة"
+    r"|(?<!\w)و$",  # Arabic "and" written onto the figure that follows: "… 2024 و5100 شاحنة"
+    re.IGNORECASE
+)
+
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|announced|reported|stated|added|noted|according to)\b"
+    r"|(?<!\w)(?:قال|قالت|أعلن|أعلنت|أفاد|أفادت|ذكر|ذكرت|أكد|أكدت)(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -401,6 +417,8 @@ def own_phrase(
         else:
             continue
         score += 60 * len(_CLAUSE_BREAK.findall(gap))
+        if p.start >= fig_end and _REPORTING.search(gap):
+            score += 200  # "…, agencies said on Monday": the day of the saying, not of the figure
         if best is None or score < best[0]:
             best = (score, p)
     return best[1] if best else None

@@ -233,7 +233,7 @@ def _sentence(
         fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
-        lead = sentence[max(prev, q.start - 30) : q.start]
+        lead = sentence[max(prev, q.start - 60) : q.start]
         negated = bool(_NUM_NEGATION.search(lead)) or (
             kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead))
         )
@@ -287,7 +287,10 @@ def _sentence(
 _NUM_NEGATION = re.compile(
     r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?"
     r"(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
-    r"|come close to|approach(?:ed)?|more than|over)\s*$|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تصل)\S*\s*$",
+    r"|come close to|approach(?:ed)?|more than|over)\s*$"
+    # Arabic puts the verb first: "لم يتجاوز ما يتوفر للفرد 1500 سعرة", "لم تتجاوز الشاحنات … 90" (its subject
+    # between the negated verb and the figure, within the clause)
+    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s\d،,.؛;:]+){0,8}\s*$",
     re.IGNORECASE,
 )
 

@@ -229,8 +229,12 @@ def _fmt_total(total: pl.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------------------------------- rates and totals
+_TODAY = re.compile(r"^(?:today|this morning|tonight|اليوم)$", re.IGNORECASE)
+
 def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: date) -> tuple[Period, str | None]:
     p = claim.period
+    if total and p.start == p.end == doc and _TODAY.match(p.basis):
+        return p, None  # "Today, 194 trucks entered": the document day (a rate "today" is the current rate)
     if p.basis == "document date" or p.start == p.end == doc:  # the dateline is not a period
         if total:
             return Period(war_start, doc, "since the start of the war (no period stated)"), (
@@ -315,12 +319,32 @@ def _overlapping(
     return out
 
 
+# A reported average stands for the claimed period only when it covers (nearly) all of it: one for 7-28 May is
+# not May's rate. A longer span that holds the whole period is used (its span is shown); a part is shown only.
+COVER_SHARE = 0.9
+
+
+def _covering_rows(idx: EvidenceIndex, indicators: tuple[str, ...], area: str, window: Period) -> list[EvidenceRow]:
+    """Reported figures for the window: used when they cover at least COVER_SHARE of its days, else shown
+    with the days they cover and not judged on."""
+    out = []
+    for rec in _overlapping(idx, indicators, area, window, 0.0):
+        a, b = rec["date"], rec["period_end"] or rec["date"]
+        covered = (min(b, window.end) - max(a, window.start)).days + 1
+        if covered >= COVER_SHARE * window.days:
+            out.append(_obs_row(rec))
+        else:
+            note = (f"covers {covered} of the claim's {window.days} days ({a} to {b}): a figure for part of the "
+                    "period, shown, not judged on")
+            out.append(_obs_row(rec, used=False, note=note))
+    return out
+
+
 def rate(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
     window, note = _window(claim, doc, recent_days, False, war_start)
     claim.period = window
     rows, notes = _delivery_rows(claim, idx, window, per_day=True)
-    for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5):
-        rows.append(_obs_row(rec))
+    rows += _covering_rows(idx, claim.indicator.evidence, claim.area.code, window)
     if note:
         notes.insert(0, note)
     return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
@@ -374,7 +398,7 @@ def share(
     flows, notes = _delivery_rows(claim, idx, window, per_day=True, category="food" if food else None)
     if not food:  # reported averages count all aid trucks, not food trucks
         rate_names = tuple(extra.get("rate_evidence", ()))
-        flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
+        flows += _covering_rows(idx, rate_names, claim.area.code, window)
     needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
     if not needs.is_empty():  # each source's latest figure, and only figures current at the time
@@ -409,6 +433,7 @@ def share(
                     f"({need['indicator']}, {need['date']})",
                     url=need.get("url"),
                     note=f.note,
+                    used=f.used,
                 )
             )
     if note:
@@ -622,7 +647,7 @@ def kcal(
     window, note = _window(claim, doc, recent_days, False, war_start)
     claim.period = window
     notes = [note] if note else []
-    rows = [_obs_row(rec) for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5)]
+    rows = _covering_rows(idx, claim.indicator.evidence, claim.area.code, window)
     cov, cov_note = coverage_rows(conn, idx, claim.area.code, window, coverage)
     if _REQUIREMENT.search(claim.text):
         reqs = sorted({float(r["requirement"]) for r in cov if r.get("requirement")})

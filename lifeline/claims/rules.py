@@ -77,6 +77,7 @@ class Rules:
     default_area: str
     default_area_names: list[str]
     abbreviations: frozenset[str]
+    area_aliases: dict[str, list[str]] = field(default_factory=dict)
     unsupported_units: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     unsupported_topics: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
@@ -257,6 +258,10 @@ def build(aset: AssumptionSet, sets: dict[str, AssumptionSet] | None = None) -> 
         status_words=status,
         default_area=str(areas.get("default", "gaza-strip")),
         default_area_names=[str(n) for n in areas.get("default_names", [])],
+        area_aliases={
+            str(k): [str(n) for n in v]
+            for k, v in areas.get("aliases", {}).items() if isinstance(v, list)
+        },
         abbreviations=frozenset(a.lower() for a in t.get("sentences", {}).get("abbreviations", [])),
         files=list(aset.files),
     )
