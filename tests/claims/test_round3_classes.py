@@ -122,3 +122,20 @@ def test_a_reported_average_for_part_of_the_period_is_shown_not_judged(reference
 def test_the_day_of_a_reporting_clause_is_not_the_figures_period(reference_store: Engine, text: str) -> None:
     (c,) = _claims(reference_store, text)
     assert (c["indicator"], c["date"]["from"], c["date"]["to"]) == ("trucks_per_day", "2024-04-01", "2024-04-30")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Trucks per day rose from around 100 in December 2023 to about 150 in January 2024.",
+     "The daily number of aid trucks climbed from 100 in December 2023 to 150 in January 2024.",
+     "ارتفع المعدل اليومي للشاحنات من 100 في كانون الأول 2023 إلى 150 في كانون الثاني 2024."],
+)
+def test_a_rate_named_in_the_subject_reads_the_figures_after_it(reference_store: Engine, text: str) -> None:
+    got = [(c["indicator"], c["value"], c["date"]["from"]) for c in _claims(reference_store, text, date(2024, 2, 6))]
+    assert got == [("trucks_per_day", 100.0, "2023-12-01"), ("trucks_per_day", 150.0, "2024-01-01")]
+
+
+def test_a_figure_with_its_own_noun_after_a_rate_subject_is_a_count(reference_store: Engine) -> None:
+    text = "Trucks per day rose in January 2024, and 3,000 trucks entered in December 2023."
+    (c,) = _claims(reference_store, text, date(2024, 2, 6))
+    assert (c["indicator"], c["value"]) == ("trucks_total", 3000.0)
