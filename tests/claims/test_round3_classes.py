@@ -139,3 +139,19 @@ def test_a_figure_with_its_own_noun_after_a_rate_subject_is_a_count(reference_st
     text = "Trucks per day rose in January 2024, and 3,000 trucks entered in December 2023."
     (c,) = _claims(reference_store, text, date(2024, 2, 6))
     assert (c["indicator"], c["value"]) == ("trucks_total", 3000.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["أعيد فتح معبر كرم أبو سالم يوم 8 أيار 2024 بعد إغلاقه ثلاثة أيام.",
+     "Kerem Shalom reopened on 8 May 2024 after three days."],
+)
+def test_an_arabic_or_english_duration_is_not_a_count_of_trucks(reference_store: Engine, text: str) -> None:
+    claims = _claims(reference_store, text, date(2024, 5, 10))
+    assert claims and all(c["indicator"] == "crossing_status" for c in claims), [_reading(c) for c in claims]
+
+
+def test_a_duration_in_arabic_is_listed_as_one(reference_store: Engine) -> None:
+    with reference_store.connect() as conn:
+        report = check_document(conn, "دخلت 700 شاحنة خلال 7 أيام.", date=date(2024, 5, 10))
+    assert [(n.figure, n.reason) for n in report.not_checkable] == [("7", "the figure is a duration")]
