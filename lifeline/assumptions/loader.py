@@ -9,7 +9,7 @@ arrays and scalars are replaced, so one file can change one value without restat
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,14 +127,56 @@ def _assumption(name: str, raw: Mapping[str, Any], file: str) -> Assumption:
 
 def load_set(name: str = "normalisation", overrides: Iterable[str | Path] = ()) -> AssumptionSet:
     """The shipped set ``name`` (or a TOML path), with each override file merged over it in turn."""
-    first = Path(name) if name.endswith(".toml") else DATA / f"{name}.toml"
-    if not first.exists():
-        raise NotFound(f"no assumption set named {name!r}; shipped sets: {', '.join(available())}")
+    first = _path(name)
     doc = _read(first)
     files = [str(first)]
     for extra in overrides:
         doc = merge(doc, _read(Path(extra)))
         files.append(str(extra))
+    return _compose(first, doc, files)
+
+
+def _path(name: str) -> Path:
+    first = Path(name) if name.endswith(".toml") else DATA / f"{name}.toml"
+    if not first.exists():
+        raise NotFound(f"no assumption set named {name!r}; shipped sets: {', '.join(available())}")
+    return first
+
+
+def load_sets(names: Sequence[str], overrides: Iterable[str | Path] = ()) -> dict[str, AssumptionSet]:
+    """Several sets one command uses, with its override files routed among them: each assumption and each
+    table of a file goes to every set that defines it, a table none defines to the first set (the command's
+    own rules). An assumption none of them defines is refused: a misspelt name would otherwise change
+    nothing, silently. So one file changes a value the same way for every command that uses it."""
+    paths = [_path(n) for n in names]
+    docs = {n: _read(p) for n, p in zip(names, paths, strict=True)}
+    files = {n: [str(p)] for n, p in zip(names, paths, strict=True)}
+    for extra in overrides:
+        over = _read(Path(extra))
+        routed: dict[str, dict[str, Any]] = {n: {} for n in names}
+        for key, value in over.items():
+            if key == "assumptions" and isinstance(value, Mapping):
+                for aname, spec in value.items():
+                    owners = [n for n in names if aname in docs[n].get("assumptions", {})]
+                    if not owners:
+                        raise UserError(
+                            f"assumption {aname!r} is defined in none of the sets used here ({', '.join(names)})",
+                            file=str(extra),
+                        )
+                    for n in owners:
+                        routed[n].setdefault("assumptions", {})[aname] = spec
+                continue
+            owners = [n for n in names if key in docs[n] and key != "meta"] or [names[0]]
+            for n in owners:
+                routed[n][key] = value
+        for n, part in routed.items():
+            if part:
+                docs[n] = merge(docs[n], part)
+                files[n].append(str(extra))
+    return {n: _compose(p, docs[n], files[n]) for n, p in zip(names, paths, strict=True)}
+
+
+def _compose(first: Path, doc: dict[str, Any], files: list[str]) -> AssumptionSet:
     meta = doc.get("meta", {})
     assumptions = {k: _assumption(k, v, files[-1]) for k, v in doc.get("assumptions", {}).items()}
     tables = {k: v for k, v in doc.items() if k not in {"meta", "assumptions"}}

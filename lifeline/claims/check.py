@@ -14,7 +14,7 @@ from sqlalchemy import Connection
 
 from lifeline.claims import evidence as ev
 from lifeline.claims import gazetteer, match
-from lifeline.claims.dates import document_date
+from lifeline.claims.dates import Period, document_date
 from lifeline.claims.documents import Document, from_text
 from lifeline.claims.extract import Claim, Extraction, NotCheckable, extract
 from lifeline.claims.gazetteer import Gazetteer
@@ -23,17 +23,17 @@ from lifeline.claims.report import ClaimResult, ClaimsReport
 from lifeline.claims.rules import Rules, load_rules
 
 _lock = threading.Lock()
-_gazetteers: dict[tuple[str, tuple[Any, ...]], gazetteer.Gazetteer] = {}
+_gazetteers: dict[tuple[Any, ...], gazetteer.Gazetteer] = {}
 
 
 def context(conn: Connection, rules: Rules) -> tuple[ev.EvidenceIndex, gazetteer.Gazetteer]:
     """The evidence index and gazetteer of this store, built once per store version."""
     index = ev.load(conn)
-    key = (conn.engine.url.render_as_string(hide_password=True), index.signature)
+    key = (conn.engine.url.render_as_string(hide_password=True), index.signature, tuple(rules.files))
     with _lock:
         gaz = _gazetteers.get(key)
     if gaz is None:
-        gaz = gazetteer.build(conn, rules.default_area, rules.default_area_names)
+        gaz = gazetteer.build(conn, rules.default_area, rules.default_area_names, rules.area_aliases)
         with _lock:
             _gazetteers[key] = gaz
     return index, gaz
@@ -189,10 +189,13 @@ def judge_claim(
             rows, j, notes = match.total(claim, index, doc_date, recent, rules.war_start)
         elif ind.kind == "share":
             recency = int(rules.value("evidence_recency_days"))
-            rows, j, notes = match.share(claim, index, doc_date, recent, rules.war_start, recency, conn)
+            rows, j, notes = match.share(
+                claim, index, doc_date, recent, rules.war_start, recency, conn, rules.access, rules.coverage
+            )
         elif ind.kind == "coverage" and conn is not None:
-            rows, j, notes = match.kcal(claim, index, conn, doc_date, recent, rules.war_start)
+            rows, j, notes = match.kcal(claim, index, conn, doc_date, recent, rules.war_start, rules.coverage)
         else:
+            claim.period = _count_as_of_document(claim.period, doc_date)
             rows, j, notes = match.stock(claim, index, int(rules.value("evidence_recency_days")))
         if j.verdict == "no data" and ind.kind in {"stock", "rate", "total"}:
             rows, j = match.nearest(claim, index, rows, j, int(rules.value("nearest_evidence_days")))
@@ -228,6 +231,14 @@ def judge_claim(
         notes=claim.notes + notes,
         reading=claim.reading_dict(),
     )
+
+
+def _count_as_of_document(period: Period, doc_date: date) -> Period:
+    """A count of people on a date ("450,000 have fled in the past week") is the count at the time of writing:
+    the window of full days before the document date says who is counted, the count is the document date's."""
+    if not period.before_document:
+        return period
+    return Period(period.start, doc_date, f"{period.basis}; a count of people, as of the document date")
 
 
 def _round(x: float | None) -> float | None:

@@ -1,7 +1,8 @@
 """Dates in a statement: the document's own dateline, and each claim's date or period.
 
 Relative phrases ("yesterday", "since October", "last week") resolve against the document date,
-never against today's clock, so a statement checked a year later still means what it meant.
+never against today's clock, so a statement checked a year later still means what it meant; the windows
+of "the past week", "last week", "this week" … follow the one convention of ``relative``.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import calendar
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+
+from lifeline.claims.relative import RELATIVE, resolve
 
 _EN_MONTHS = {
     "january": 1,
@@ -129,6 +132,8 @@ class Period:
     start: date
     end: date
     basis: str
+    # a window of full days before the document date ("the past week"): a count of people is as of the document
+    before_document: bool = False
 
     def as_dict(self) -> dict[str, str]:
         return {"from": self.start.isoformat(), "to": self.end.isoformat(), "basis": self.basis}
@@ -191,6 +196,12 @@ def _dated_context(text: str, at: int) -> bool:
         "during",
         "before",
         "after",
+        "throughout",
+        "across",
+        "over",
+        "for",
+        "to",
+        "and",
     }
 
 
@@ -273,25 +284,7 @@ def _month_span(m: DateMention, doc: date) -> tuple[date, date]:
     return date(year, m.month, first_day), date(year, m.month, last_day)
 
 
-_REL = re.compile(
-    r"\b(?P<yesterday>yesterday)\b|\b(?P<today>today|this morning|tonight|currently|now|at present|so far)\b"
-    r"|\b(?P<pastweek>(?:the )?past week|(?:the )?last seven days)\b"
-    r"|\b(?P<lastweek>last week|previous week)\b|\b(?P<thisweek>this week)\b"
-    r"|\b(?P<lastmonth>last month|past month|previous month)\b|\b(?P<thismonth>this month)\b"
-    r"|\b(?:in|over|during|for) the (?:past|last) (?P<n>\d+|two|three|four|five|six|seven|ten)"
-    r" (?P<unit>days?|weeks?|months?)\b"
-    r"|\bsince the (?P<war>start of the war|war began|beginning of the war|war started"
-    r"|start of the hostilities|outbreak of the war)\b"
-    r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
-    r"|\b(?:in|over|during)? ?the (?:past|last) (?P<hours>24|twenty-four|48|forty-eight) hours\b"
-    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)(?<!في )(?<!في\xa0)اليوم(?!\w))"
-    r"|(?P<ar_lastweek>الأسبوع الماضي|الاسبوع الماضي)|(?P<ar_thisweek>هذا الأسبوع|الأسبوع الجاري)"
-    r"|(?P<ar_lastmonth>الشهر الماضي)|(?P<ar_thismonth>هذا الشهر|الشهر الجاري)"
-    r"|(?P<ar_war>منذ (?:بداية|بدء|اندلاع) (?:الحرب|العدوان))",
-    re.IGNORECASE,
-)
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_SMALL = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "ten": 10}
+_REL = RELATIVE
 
 
 def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_start: date) -> Period:
@@ -322,42 +315,9 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
                 return Period(start, doc, sentence[max(0, m.start - 6) : m.end].strip())
     rel = _REL.search(sentence)
     if rel:
-        g = rel.lastgroup
-        phrase = rel.group(0)
-        g = {"ar_lastweek": "lastweek", "ar_thisweek": "thisweek", "ar_lastmonth": "lastmonth",
-             "ar_thismonth": "thismonth", "ar_war": "war"}.get(g or "", g)
-        if g == "hours":
-            n = 2 if rel.group("hours") in {"48", "forty-eight"} else 1
-            return Period(doc - timedelta(days=n), doc, phrase)
-        if g in {"yesterday", "ar_yesterday"}:
-            d = doc - timedelta(days=1)
-            return Period(d, d, phrase)
-        if g == "lastweek":
-            monday = doc - timedelta(days=doc.weekday() + 7)
-            return Period(monday, monday + timedelta(days=6), phrase)
-        if g == "pastweek":
-            return Period(doc - timedelta(days=6), doc, phrase)
-        if g == "thisweek":
-            return Period(doc - timedelta(days=doc.weekday()), doc, phrase)
-        if g == "lastmonth":
-            last = doc.replace(day=1) - timedelta(days=1)
-            return Period(last.replace(day=1), last, phrase)
-        if g == "thismonth":
-            return Period(doc.replace(day=1), doc, phrase)
-        if g == "unit" or rel.group("n"):
-            n_raw = rel.group("n").lower()
-            n = int(n_raw) if n_raw.isdigit() else _SMALL[n_raw]
-            unit = rel.group("unit").lower()
-            days = n * (7 if unit.startswith("week") else 30 if unit.startswith("month") else 1)
-            return Period(doc - timedelta(days=days - 1), doc, phrase)
-        if g == "war":
-            return Period(war_start, doc, phrase)
-        if g == "weekday":
-            wanted = _WEEKDAYS.index(rel.group("weekday").lower())
-            day = doc - timedelta(days=(doc.weekday() - wanted) % 7)
-            if re.search(r"\bsince\b", low[max(0, rel.start() - 40) : rel.end()]):
-                return Period(day, doc, phrase)
-            return Period(day, day, phrase)
+        found = resolve(rel, doc, war_start, low[max(0, rel.start() - 40) : rel.end()])
+        if found is not None:
+            return Period(*found)
     for m in mentions:
         if m.day:
             d = _as_day(m, doc)
@@ -384,7 +344,8 @@ class TimePhrase:
 
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", re.IGNORECASE)
 _LEAD = re.compile(
-    r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|of|for|by)\s+(?:the\s+)?"
+    r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|throughout|across|over|through|of"
+    r"|for|by)\s+(?:the\s+)?"
     r"|منذ\s*|(?<!\w)(?:في|خلال|حتى|قبل|بعد)\s+)$",
     re.IGNORECASE,
 )
@@ -426,7 +387,16 @@ def time_phrases(sentence: str, mentions: list[DateMention], doc: date, war_star
 
 
 _CLAUSE_BREAK = re.compile(
-    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة", re.IGNORECASE
+    r"[,;:()]|\b(?:but|while|whereas|compared|against|versus|and|than)\b|،|؛|بينما|مقابل|مقارنة"
+    r"|(?<!\w)و$",  # Arabic "and" written onto the figure that follows: "… 2024 و5100 شاحنة"
+    re.IGNORECASE
+)
+
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|told|announced|reported|stated|added|noted|according to)\b"
+    r"|(?<!\w)(?:قال|قالت|أعلن|أعلنت|أفاد|أفادت|ذكر|ذكرت|أكد|أكدت)(?!\w)",
+    re.IGNORECASE,
 )
 
 
@@ -447,6 +417,8 @@ def own_phrase(
         else:
             continue
         score += 60 * len(_CLAUSE_BREAK.findall(gap))
+        if p.start >= fig_end and _REPORTING.search(gap):
+            score += 200  # "…, agencies said on Monday": the day of the saying, not of the figure
         if best is None or score < best[0]:
             best = (score, p)
     return best[1] if best else None

@@ -30,7 +30,8 @@ class EvidenceIndex:
     publisher_notes: dict[str, str] = field(default_factory=dict)
     signature: tuple[Any, ...] = ()
     _crossings: dict[str, set[str]] = field(default_factory=dict)
-    coverage_memo: dict[tuple[str, date, date], tuple[list[dict[str, Any]], str]] = field(default_factory=dict)
+    # (area, from, to, the coverage set's files) -> the engine's rows and note
+    coverage_memo: dict[tuple[Any, ...], tuple[list[dict[str, Any]], str]] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ observations
     def observations_for(self, indicators: tuple[str, ...] | list[str], location: str | None) -> pl.DataFrame:

@@ -213,6 +213,8 @@ def _sentence(
             continue
         if ind.name in {"trucks_per_day", "trucks_total"}:
             ind = _truck_reading(q, head, sentence[max(prev, q.start - 40) : q.start], rules, baseline)
+            if ind.name == "trucks_total" and _rate_subject(sentence[: q.start], head):
+                ind = rules.indicators["trucks_per_day"]
         last = ind
         reading = _reading(ind, baseline)
         # Only places in the figure's own clause (between its neighbours) can be its area.
@@ -233,7 +235,7 @@ def _sentence(
         fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
-        lead = sentence[max(prev, q.start - 30) : q.start]
+        lead = sentence[max(prev, q.start - 60) : q.start]
         negated = bool(_NUM_NEGATION.search(lead)) or (
             kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead))
         )
@@ -287,7 +289,10 @@ def _sentence(
 _NUM_NEGATION = re.compile(
     r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?"
     r"(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
-    r"|come close to|approach(?:ed)?|more than|over)\s*$|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تصل)\S*\s*$",
+    r"|come close to|approach(?:ed)?|more than|over)\s*$"
+    # Arabic puts the verb first: "لم يتجاوز ما يتوفر للفرد 1500 سعرة", "لم تتجاوز الشاحنات … 90" (its subject
+    # between the negated verb and the figure, within the clause)
+    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s\d،,.؛;:]+){0,8}\s*$",
     re.IGNORECASE,
 )
 
@@ -360,6 +365,24 @@ def _truck_reading(q: qty.Quantity, head: str, before: str, rules: Rules, baseli
     if baseline and "trucks_prewar" in rules.indicators:
         return rules.indicators["trucks_prewar"]
     return rules.indicators["trucks_per_day" if per_day else "trucks_total"]
+
+
+# The rate named once, in the subject, before the figures it takes: "Trucks per day rose from around 100 in
+# December to about 150 in January", "The daily average of trucks fell to 80", "ارتفع المعدل اليومي للشاحنات من
+# 100 إلى 150". A figure followed by its own counted noun ("… and 3,000 trucks entered") is a count of its own.
+_RATE_SUBJECT = re.compile(
+    r"\b(?:trucks?|truckloads?|lorries|(?:truck |aid )?(?:entries|arrivals|deliveries|crossings))"
+    r"\s+(?:per|a|each)\s+day\b"
+    r"|\bdaily\s+(?:[\w-]+\s+){0,2}?(?:trucks?|truckloads?|entries|arrivals|deliveries|average|number|count|rate)\b"
+    r"|\b(?:the )?(?:average|number|count) of (?:aid )?trucks (?:per|a|each) day\b"
+    r"|(?:المعدل|المتوسط|العدد) اليومي|(?:معدل|متوسط|عدد) الشاحنات (?:اليومي|يوميا|يومياً|في اليوم)",
+    re.IGNORECASE,
+)
+_OWN_NOUN = re.compile(r"^\s*(?:[\w-]+\s+)?(?:trucks?|truckloads?|lorries|شاحنة|شاحنات)(?!\w)", re.IGNORECASE)
+
+
+def _rate_subject(before: str, head: str) -> bool:
+    return bool(_RATE_SUBJECT.search(before)) and not _OWN_NOUN.match(head)
 
 
 def _reading(ind: Indicator, baseline: bool) -> str:

@@ -89,8 +89,11 @@ class Gazetteer:
         return self.labels.get(code, code)
 
 
-def build(conn: Connection | None, default_code: str, default_names: list[str]) -> Gazetteer:
-    """Names from the store's locations (en, ar, aliases) and the crossing aliases of the normalisation rules."""
+def build(
+    conn: Connection | None, default_code: str, default_names: list[str], extra: dict[str, list[str]] | None = None
+) -> Gazetteer:
+    """Names from the store's locations (en, ar, aliases), the crossing aliases of the normalisation rules and
+    ``extra`` (claims.toml [areas.aliases]: names statements use that no line list does, "maritime corridor")."""
     gaz = Gazetteer()
     territory: str | None = None
     if conn is not None:
@@ -111,6 +114,10 @@ def build(conn: Connection | None, default_code: str, default_names: list[str]) 
         for n in [spec.get("name_en"), spec.get("name_ar"), *spec.get("aliases", [])]:
             if n and n.lower() not in {"air", "ks", "the pier"}:
                 gaz.add(str(n), place)
+    for code, names in (extra or {}).items():
+        known = [p for key in list(gaz.names) for p in gaz.names[key] if p.code == code]
+        for n in names if known else []:
+            gaz.add(str(n), known[0])
     whole = Place(territory or default_code, "Gaza Strip", "territory")
     for n in default_names:
         key = " ".join(n.lower().split())

@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from sqlalchemy import Connection
 
+from lifeline.assumptions import AssumptionSet
 from lifeline.claims import judge
 from lifeline.claims.dates import Period
 from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
 from lifeline.claims.extract import Claim
 from lifeline.claims.report import EvidenceRow
+from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
@@ -226,15 +229,22 @@ def _fmt_total(total: pl.DataFrame) -> str:
 
 
 # ---------------------------------------------------------------------------------------- rates and totals
+_TODAY = re.compile(r"^(?:today|this morning|tonight|اليوم)$", re.IGNORECASE)
+
 def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: date) -> tuple[Period, str | None]:
     p = claim.period
+    if total and p.start == p.end == doc and _TODAY.match(p.basis):
+        return p, None  # "Today, 194 trucks entered": the document day (a rate "today" is the current rate)
     if p.basis == "document date" or p.start == p.end == doc:  # the dateline is not a period
         if total:
             return Period(war_start, doc, "since the start of the war (no period stated)"), (
                 "no period stated: read as the total since the start of the war (claims.toml war_start)"
             )
-        return Period(doc - timedelta(days=recent_days - 1), doc, f"last {recent_days} days (no period stated)"), (
-            f"no period stated: read as the last {recent_days} days up to the document date "
+        return Period(
+            doc - timedelta(days=recent_days), doc - timedelta(days=1),
+            f"the {recent_days} full days before the document date (no period stated)", True,
+        ), (
+            f"no period stated: read as the {recent_days} full days before the document date, as 'the past week' "
             "(claims.toml recent_window_days)"
         )
     return p, None
@@ -309,12 +319,32 @@ def _overlapping(
     return out
 
 
+# A reported average stands for the claimed period only when it covers (nearly) all of it: one for 7-28 May is
+# not May's rate. A longer span that holds the whole period is used (its span is shown); a part is shown only.
+COVER_SHARE = 0.9
+
+
+def _covering_rows(idx: EvidenceIndex, indicators: tuple[str, ...], area: str, window: Period) -> list[EvidenceRow]:
+    """Reported figures for the window: used when they cover at least COVER_SHARE of its days, else shown
+    with the days they cover and not judged on."""
+    out = []
+    for rec in _overlapping(idx, indicators, area, window, 0.0):
+        a, b = rec["date"], rec["period_end"] or rec["date"]
+        covered = (min(b, window.end) - max(a, window.start)).days + 1
+        if covered >= COVER_SHARE * window.days:
+            out.append(_obs_row(rec))
+        else:
+            note = (f"covers {covered} of the claim's {window.days} days ({a} to {b}): a figure for part of the "
+                    "period, shown, not judged on")
+            out.append(_obs_row(rec, used=False, note=note))
+    return out
+
+
 def rate(claim: Claim, idx: EvidenceIndex, doc: date, recent_days: int, war_start: date) -> Outcome:
     window, note = _window(claim, doc, recent_days, False, war_start)
     claim.period = window
     rows, notes = _delivery_rows(claim, idx, window, per_day=True)
-    for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5):
-        rows.append(_obs_row(rec))
+    rows += _covering_rows(idx, claim.indicator.evidence, claim.area.code, window)
     if note:
         notes.insert(0, note)
     return rows, _numeric(claim, rows, claim.indicator.tolerance, False), notes
@@ -350,7 +380,11 @@ def share(
     war_start: date,
     recency_days: int,
     conn: Connection | None = None,
+    access: AssumptionSet | None = None,
+    coverage: AssumptionSet | None = None,
 ) -> Outcome:
+    """Deliveries per day over the stated need or the pre-war baseline; ``access`` and ``coverage`` are the
+    sets with the claims' overrides (working_days_per_week; the coverage engine's constants for food)."""
     ind = claim.indicator
     extra = ind.extra
     baseline = claim.reading == "share of a baseline" or bool(
@@ -364,7 +398,7 @@ def share(
     flows, notes = _delivery_rows(claim, idx, window, per_day=True, category="food" if food else None)
     if not food:  # reported averages count all aid trucks, not food trucks
         rate_names = tuple(extra.get("rate_evidence", ()))
-        flows += [_obs_row(rec) for rec in _overlapping(idx, rate_names, claim.area.code, window, 0.5)]
+        flows += _covering_rows(idx, rate_names, claim.area.code, window)
     needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
     if not needs.is_empty():  # each source's latest figure, and only figures current at the time
@@ -374,14 +408,14 @@ def share(
         latest[str(rec["publisher"])] = rec
     rows: list[EvidenceRow] = []
     if food and conn is not None and not baseline:
-        cov, cov_note = coverage_rows(conn, idx, claim.area.code, window)
+        cov, cov_note = coverage_rows(conn, idx, claim.area.code, window, coverage)
         rows += _coverage_evidence(cov, window, "coverage", 100.0)
         if cov_note:
             notes.append(cov_note)
     what = "pre-war baseline" if baseline else "stated need"
     # The all-goods baseline is per working day; deliveries are per calendar day: converted as
     # `lifeline access --show throughput` converts it (access.toml working_days_per_week), so both show one share.
-    per_day, per_day_note = (1.0, "") if food or not baseline else _calendar_day_factor()
+    per_day, per_day_note = (1.0, "") if food or not baseline else _calendar_day_factor(access)
     for f in flows:
         if not isinstance(f.value, (int, float)):
             continue
@@ -399,6 +433,7 @@ def share(
                     f"({need['indicator']}, {need['date']})",
                     url=need.get("url"),
                     note=f.note,
+                    used=f.used,
                 )
             )
     if note:
@@ -520,19 +555,22 @@ def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
 _REQUIREMENT = re.compile(r"\b(?:requirement|required|minimum|need|needs|needed|standard)\b", re.IGNORECASE)
 
 
-def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Period) -> tuple[list[dict[str, Any]], str]:
+def coverage_rows(
+    conn: Connection, idx: EvidenceIndex, area: str, window: Period, aset: AssumptionSet | None = None
+) -> tuple[list[dict[str, Any]], str]:
     """kcal per person per day and coverage from the coverage engine, per source, over the window, with
     the engine's default runs and seed (the same function and parameters as ``lifeline coverage``, so a
-    claim's evidence is the CLI's figure and interval), memoised per store version."""
-    key = (area, window.start, window.end)
+    claim's evidence is the CLI's figure and interval; ``aset``: the coverage set with the claims'
+    overrides, as ``lifeline coverage --assumptions`` merges them), memoised per store version."""
+    key = (area, window.start, window.end, tuple(aset.files) if aset else ())
     if key in idx.coverage_memo:
         return idx.coverage_memo[key]
-    from lifeline.model.coverage import coverage_table
+    from lifeline.model.coverage import DEFAULT_SET, coverage_table
 
     note = ""
-    modelled, inside = _modelled_area(area)
+    modelled, inside = _modelled_area(area, aset)
     try:
-        table = coverage_table(conn, modelled, window.start, window.end, by="month")
+        table = coverage_table(conn, modelled, window.start, window.end, by="month", assumptions=aset or DEFAULT_SET)
         rows = [r for r in table.rows if r.get("kcal_pp") is not None]
         note = "; ".join([*inside, *table.notes[:1]])
     except UserError as exc:
@@ -541,15 +579,17 @@ def coverage_rows(conn: Connection, idx: EvidenceIndex, area: str, window: Perio
     return rows, note
 
 
-def _calendar_day_factor() -> tuple[float, str]:
+def _calendar_day_factor(access: AssumptionSet | None) -> tuple[float, str]:
     """Working days per calendar day for the pre-war baseline (stated per working day), and its note."""
     from lifeline.assumptions import load_set
 
-    days = float(load_set("access").value("working_days_per_week"))
-    return days / 7.0, f" per working day × {days:g}/7 (access.toml working_days_per_week)"
+    aset = access or load_set(ACCESS_SET)
+    days = float(aset.value("working_days_per_week"))
+    where = " + ".join(Path(f).name for f in aset.files)
+    return days / 7.0, f" per working day × {days:g}/7 ({where} working_days_per_week)"
 
 
-def _modelled_area(area: str) -> tuple[str, list[str]]:
+def _modelled_area(area: str, aset: AssumptionSet | None = None) -> tuple[str, list[str]]:
     """The coverage model's area for ``area``: a place inside one of the areas the default assumption set
     splits its context into (North Gaza in the north of Wadi Gaza) is computed as that area, with a note."""
     from lifeline.assumptions import load_set
@@ -557,7 +597,7 @@ def _modelled_area(area: str) -> tuple[str, list[str]]:
     from lifeline.model.destination_split import from_set
 
     try:
-        split = from_set(load_set(DEFAULT_SET))
+        split = from_set(aset or load_set(DEFAULT_SET))
     except UserError:
         return area, []
     if split is None or area in split.areas or area not in split.members:
@@ -600,12 +640,15 @@ def _interval(rows: list[dict[str, Any]], field: str, scale: float) -> str:
     return f"95 % interval {low:,.0f}–{high:,.0f}; "
 
 
-def kcal(claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_days: int, war_start: date) -> Outcome:
+def kcal(
+    claim: Claim, idx: EvidenceIndex, conn: Connection, doc: date, recent_days: int, war_start: date,
+    coverage: AssumptionSet | None = None,
+) -> Outcome:
     window, note = _window(claim, doc, recent_days, False, war_start)
     claim.period = window
     notes = [note] if note else []
-    rows = [_obs_row(rec) for rec in _overlapping(idx, claim.indicator.evidence, claim.area.code, window, 0.5)]
-    cov, cov_note = coverage_rows(conn, idx, claim.area.code, window)
+    rows = _covering_rows(idx, claim.indicator.evidence, claim.area.code, window)
+    cov, cov_note = coverage_rows(conn, idx, claim.area.code, window, coverage)
     if _REQUIREMENT.search(claim.text):
         reqs = sorted({float(r["requirement"]) for r in cov if r.get("requirement")})
         rows += [

@@ -36,6 +36,13 @@ class Quantity:
         return [self.low, None if self.high == INF else self.high]
 
 
+# Arabic writes the conjunctions و/ف and the prepositions ب/ل/ك onto the word that follows, a number too, with or
+# without a tatweel: "مقارنة بـ٥٠٠ شاحنة", "و500 شاحنة". The figure starts after them.
+_AR_ATTACHED = (
+    r"(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)[وفبلك]ـ)|(?<=(?<!\w)[وف][بلك])|(?<=(?<!\w)[وف][بلك]ـ)"
+)
+
+
 @dataclass
 class _Patterns:
     figure: re.Pattern[str]
@@ -50,7 +57,7 @@ def _patterns(
     vag = _alternation(vague)
     frac = _alternation(fractions)
     figure = re.compile(
-        rf"(?<![\w#/.,:-])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
+        rf"(?:(?<![\w#/.,:-])|{_AR_ATTACHED})(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
         rf"(?:\s*(?P<scale>{scale})\b)?"
         rf"|(?<!\w)(?P<vague>{vag})(?!\w)"
         rf"|(?<!\w)(?P<word>{word})(?!\w)(?:\s+(?P<wscale>{scale})\b)?"

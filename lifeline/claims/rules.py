@@ -14,8 +14,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from lifeline.assumptions import AssumptionSet, load_set
+from lifeline.assumptions import AssumptionSet
+from lifeline.assumptions.loader import load_sets
 from lifeline.errors import UserError
+
+ACCESS_SET = "access"  # working_days_per_week: the pre-war baseline per calendar day
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,7 @@ class Rules:
     default_area: str
     default_area_names: list[str]
     abbreviations: frozenset[str]
+    area_aliases: dict[str, list[str]] = field(default_factory=dict)
     unsupported_units: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     unsupported_topics: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
@@ -84,9 +88,31 @@ class Rules:
     rate_before: re.Pattern[str] | None = None
     events: list[Event] = field(default_factory=list)
     since_event: re.Pattern[str] | None = None
+    # the other sets whose constants the claims' figures use, with the same override files routed to them:
+    # access (working_days_per_week for shares of the pre-war flow), the coverage engine's set (kcal)
+    sets: dict[str, AssumptionSet] = field(default_factory=dict)
 
     def value(self, name: str) -> float:
         return self.assumptions.value(name)
+
+    def set_of(self, name: str) -> AssumptionSet:
+        """Another set the claims use (``access``, the coverage set), with the overrides routed to it."""
+        found = self.sets.get(name)
+        if found is None:
+            from lifeline.assumptions import load_set
+
+            return load_set(name)
+        return found
+
+    @property
+    def access(self) -> AssumptionSet:
+        return self.set_of(ACCESS_SET)
+
+    @property
+    def coverage(self) -> AssumptionSet:
+        from lifeline.model.coverage import DEFAULT_SET
+
+        return self.set_of(DEFAULT_SET)
 
     def source_of(self, name: str) -> str:
         return self.assumptions.get(name).source
@@ -115,8 +141,24 @@ def _compile(pattern: str, where: str) -> re.Pattern[str]:
         raise UserError(f"claims rule set: bad regular expression in {where}: {exc}") from None
 
 
-def build(aset: AssumptionSet) -> Rules:
-    """Compile an assumption set of the claims shape."""
+_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u066E-\u06D3]")
+
+
+def _whole_words(patterns: Iterable[str], affixes: dict[str, Any]) -> str:
+    """One alternation matching each entry as whole words only, never inside a longer word (Unicode word
+    characters, so Arabic too). An entry that starts in Arabic script may carry the attached prefixes and
+    suffixes of ``affixes`` (و/ف, ب/ل/ك, ال, لل; tanwin, plurals, pronouns): "بالجوع" is the word جوع, "رجوع"
+    is not."""
+    prefix, suffix = str(affixes.get("prefix", "")), str(affixes.get("suffix", ""))
+    parts = []
+    for pat in patterns:
+        arabic = bool(_ARABIC_LETTER.match(pat))
+        parts.append(f"(?<!\\w){prefix if arabic else ''}(?:{pat}){suffix if arabic else ''}(?!\\w)")
+    return "|".join(parts) if parts else "(?!x)x"
+
+
+def build(aset: AssumptionSet, sets: dict[str, AssumptionSet] | None = None) -> Rules:
+    """Compile an assumption set of the claims shape; ``sets`` are the other sets the claims use."""
     t = aset.tables
     qualifiers = _table(t, "qualifiers")
     kind_of: dict[str, str] = {}
@@ -156,8 +198,9 @@ def build(aset: AssumptionSet) -> Rules:
         for reason, pats in unsupported.get("units", {}).items()
         if isinstance(pats, list)
     ]
+    affixes = unsupported.get("arabic_affixes", {})
     topics = [
-        (reason, _compile("|".join(pats), f"[unsupported.topics] {reason}"))
+        (reason, _compile(_whole_words(pats, affixes), f"[unsupported.topics] {reason}"))
         for reason, pats in unsupported.get("topics", {}).items()
         if isinstance(pats, list)
     ]
@@ -193,6 +236,7 @@ def build(aset: AssumptionSet) -> Rules:
             places = tuple(str(p) for p in spec.get("places", []))
             events.append(Event(str(spec.get("label", name)), start, places, str(spec.get("source", ""))))
     return Rules(
+        sets=dict(sets or {}),
         events=events,
         since_event=_opt("since_event"),
         attributions=attributions,
@@ -214,6 +258,10 @@ def build(aset: AssumptionSet) -> Rules:
         status_words=status,
         default_area=str(areas.get("default", "gaza-strip")),
         default_area_names=[str(n) for n in areas.get("default_names", [])],
+        area_aliases={
+            str(k): [str(n) for n in v]
+            for k, v in areas.get("aliases", {}).items() if isinstance(v, list)
+        },
         abbreviations=frozenset(a.lower() for a in t.get("sentences", {}).get("abbreviations", [])),
         files=list(aset.files),
     )
@@ -221,9 +269,16 @@ def build(aset: AssumptionSet) -> Rules:
 
 @lru_cache(maxsize=8)
 def _cached(overrides: tuple[str, ...]) -> Rules:
-    return build(load_set("claims", [Path(p) for p in overrides]))
+    from lifeline.model.coverage import DEFAULT_SET
+
+    sets = load_sets(["claims", ACCESS_SET, DEFAULT_SET], [Path(p) for p in overrides])
+    own = sets.pop("claims")
+    return build(own, sets)
 
 
 def load_rules(overrides: Iterable[str | Path] = ()) -> Rules:
-    """The shipped claims rules with override files merged over them (compiled once per combination)."""
+    """The shipped claims rules with override files merged over them (compiled once per combination).
+    A file may change any constant the claims use, wherever it is defined: claims.toml, access.toml
+    (working_days_per_week) or the coverage engine's set (sphere-2100), as that command's own
+    ``--assumptions`` would."""
     return _cached(tuple(str(p) for p in overrides))

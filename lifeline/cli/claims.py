@@ -46,7 +46,12 @@ def check_cmd(
     ] = None,
     fmt: Annotated[ClaimsFormat, typer.Option("--format")] = ClaimsFormat.table,
     assumptions: Annotated[
-        list[Path] | None, typer.Option("--assumptions", help="TOML file overriding claims.toml rules.")
+        list[Path] | None,
+        typer.Option(
+            "--assumptions",
+            help="TOML file changing any constant the claims use, in the set that defines it "
+            "(claims.toml, access.toml, sphere-2100.toml).",
+        ),
     ] = None,
 ) -> None:
     """Extract each claim, match it with the store's evidence, and give a verdict with its rule."""

@@ -398,7 +398,7 @@ def coverage_table(
     date_to: date | None = None,
     by: str = "month",
     source: str | None = None,
-    assumptions: str | Path = DEFAULT_SET,
+    assumptions: str | Path | AssumptionSet = DEFAULT_SET,
     overrides: Iterable[str | Path] = (),
     runs: int = montecarlo.DEFAULT_RUNS,
     seed: int | None = None,
@@ -421,7 +421,7 @@ def coverage_tables(
     date_to: date | None = None,
     bys: Iterable[str] = ("month",),
     source: str | None = None,
-    assumptions: str | Path = DEFAULT_SET,
+    assumptions: str | Path | AssumptionSet = DEFAULT_SET,
     overrides: Iterable[str | Path] = (),
     runs: int = montecarlo.DEFAULT_RUNS,
     seed: int | None = None,
@@ -429,7 +429,8 @@ def coverage_tables(
 ) -> dict[str, ResultTable]:
     """:func:`coverage_table` for several period kinds from one set of model runs (a report needs three)."""
     bys = list(bys)
-    aset = load_set(str(assumptions), overrides)
+    # a set already composed (the claims route their override files among the sets they use) is taken as is
+    aset = assumptions if isinstance(assumptions, AssumptionSet) else load_set(str(assumptions), overrides)
     publishers: list[str] = [source] if source else _publishers(conn, date_from, date_to, context)
     rows: dict[str, list[dict[str, Any]]] = {b: [] for b in bys}
     notes: list[str] = []
