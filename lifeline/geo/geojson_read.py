@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ class Feature:
     geometry: dict[str, Any]  # {"type": "Polygon" | "MultiPolygon", "coordinates": [...]}
     vertices: int
     bounds: tuple[float, float, float, float]  # west, south, east, north
+    source: str | None = None  # the feature's own ``source`` property, where it has one
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Survey:
     codes: list[str]
     vertices: int
     bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
+    sources: list[str] = field(default_factory=list)  # distinct ``source`` properties, in file order
 
 
 def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = None) -> BadFile:
@@ -134,12 +136,22 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                     prop = guess_code_property(path, index, props)
                 pcode = _pcode(path, index, prop, props)
                 geometry, vertices, bounds = _geometry(path, index, raw.get("geometry"))
-                yield Feature(index, prop, pcode, geometry, vertices, bounds)
+                yield Feature(index, prop, pcode, geometry, vertices, bounds, _source_of(props))
                 del raw, props, geometry  # hold one area at a time, not this one while the next is parsed
         except ijson.JSONError as exc:
             raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
     if index < 0:
         raise fault(path, None, "features", "at least one feature")
+
+
+SOURCE_PROPERTIES = ("source", "publisher")  # a feature's citation, in any case (COD-AB files carry none)
+
+
+def _source_of(props: dict[str, Any]) -> str | None:
+    for key, value in props.items():
+        if str(key).lower() in SOURCE_PROPERTIES and isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def guess_code_property(path: Path, index: int, props: dict[str, Any]) -> str:
@@ -231,8 +243,11 @@ def survey(path: Path, code_property: str | None) -> Survey:
     vertices = 0
     bounds = EMPTY
     prop = code_property or ""
+    sources: list[str] = []
     for feat in features(path, code_property):
         prop = feat.code_property
+        if feat.source and feat.source not in sources and len(sources) < 10:
+            sources.append(feat.source)
         if feat.pcode in first:
             raise fault(path, feat.index, prop, f"each p-code once, {feat.pcode!r} is also feature {first[feat.pcode]}")
         first[feat.pcode] = feat.index
@@ -240,4 +255,4 @@ def survey(path: Path, code_property: str | None) -> Survey:
         vertices += feat.vertices
         bounds = _union(bounds, feat.bounds)
         del feat
-    return Survey(prop, codes, vertices, bounds)
+    return Survey(prop, codes, vertices, bounds, sources)

@@ -417,7 +417,7 @@ def build(
                         "note": ("؛ " if lang == "ar" else "; ").join(prose(lang, n) for n in f.notes)})
     now = [f for f in strip if f.key == "crossings_open"]
     crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
-    bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources),
+    bullets = narrative.bullets(t, strip, alerts, _closure_counts(closed.rows), name, cites.many, list(closed.sources),
                                 rule=lambda r: rule_name(lang, r))
     appendix = _appendix(t, cites, source, overrides)
     seen: set[str] = set()
@@ -720,3 +720,9 @@ def _short(text: str) -> str:
 
 def _ratio(value: float | None, of: float | None) -> float | None:
     return value / of if value is not None and of else None
+
+
+def _closure_counts(rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """(closures, restrictions) among the reported episodes of the closures table."""
+    statuses = [r.get("status") for r in rows]
+    return statuses.count("closed"), statuses.count("restricted")

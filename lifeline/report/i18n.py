@@ -71,8 +71,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تخص الفترة {n} تنبيهات ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
     },
     "b_closures": {
-        "en": "{n} closures of a crossing were reported in the period.",
-        "ar": "أُبلغ عن {n} حالات إغلاق لمعابر خلال الفترة.",
+        "en": "{n} closures and {r} restrictions of a crossing were reported in the period.",
+        "ar": "أُبلغ عن {n} حالات إغلاق و{r} حالات تقييد لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
     # The appendix's methods, one paragraph each.

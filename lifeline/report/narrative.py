@@ -28,7 +28,7 @@ def _change(t: Callable[[str], str], f: Figure) -> str:
 
 
 def bullets(
-    t: Callable[[str], str], figures: list[Figure], alerts: list[dict[str, Any]], closures: int,
+    t: Callable[[str], str], figures: list[Figure], alerts: list[dict[str, Any]], closures: tuple[int, int],
     name: Callable[[Any], str], cite: Cite, closure_sources: list[dict[str, Any]],
     rule: Callable[[str], str] = lambda r: r.replace("-", " "),
 ) -> list[dict[str, Any]]:
@@ -61,5 +61,6 @@ def bullets(
         out.append({"text": t("b_alerts").format(n=len(alerts), open=still, resolved=len(alerts) - still,
                                                  rule=rule(rules.most_common(1)[0][0])),
                     "refs": cite([s for a in alerts for s in (a.get("sources") or [])])})
-    out.append({"text": t("b_closures").format(n=closures), "refs": cite(closure_sources)})
+    shut, restricted = closures  # a restriction is reported as such, never counted as a closure
+    out.append({"text": t("b_closures").format(n=shut, r=restricted), "refs": cite(closure_sources)})
     return out
