@@ -228,11 +228,16 @@ def crossing_closed(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STO
     return out
 
 
-def _daily_series(daily: pl.DataFrame, series: str) -> pl.DataFrame:
+def _daily_series(daily: pl.DataFrame, series: str, by_road: frozenset[str] | None = None) -> pl.DataFrame:
     """One series' trucks per day over its whole span: a day without rows is zero recorded trucks (the list
-    covers it and recorded nothing); a day whose rows carry no truck count is missing (null), never zero."""
-    known = pl.when(pl.col("trucks").is_not_null().any()).then(pl.col("trucks").sum())  # else null: unknown
-    one = daily.filter(pl.col("series") == series).group_by("date").agg(known.alias("trucks"), pl.col("rows").sum())
+    covers it and recorded nothing); a day where a row at a road crossing (``by_road``; every crossing when
+    None) carries no truck count is missing (null), never a smaller or zero count. Air and sea rows carry
+    no trucks by nature and leave the day's count known."""
+    one = daily.filter(pl.col("series") == series)
+    road = pl.lit(True) if by_road is None else pl.col("crossing").is_null() | pl.col("crossing").is_in(list(by_road))
+    unknown = (pl.when(road).then(pl.col("untrucked")).otherwise(0).sum() > 0) | pl.col("trucks").is_null().all()
+    one = one.group_by("date").agg(pl.when(unknown).then(None).otherwise(pl.col("trucks").sum()).alias("trucks"),
+                                   pl.col("rows").sum())
     days = pl.DataFrame({"date": pl.date_range(one["date"].min(), one["date"].max(), "1d", eager=True)})  # type: ignore[arg-type]
     joined = days.join(one, on="date", how="left")
     return joined.with_columns(
@@ -266,11 +271,13 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
     baseline = _trucks_baseline(conn, cfg, scope)
     if baseline is None:
         return []
+    basis = "before October 2023" if scope.context is None else "the context's own pre-crisis baseline"
     limit = baseline * cfg.value("trucks_threshold_pct") / 100.0
     daily = _daily(conn, scope)
+    by_road = frozenset(c for c, x in _crossings(scope).items() if str(x.get("route") or "land") == "land")
     cites, out = q.series_citations(conn), []
     for series in sorted(set(daily["series"].to_list())):
-        s = _daily_series(daily, series)
+        s = _daily_series(daily, series, by_road)
         if s["trucks"].is_null().all():  # a list without truck counts (tonnes only): nothing to compare
             continue
         # a window holding a day of unknown trucks has no mean (NaN), so it never reads as "below"
@@ -295,8 +302,8 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
                     title=f"Trucks below {cfg.value('trucks_threshold_pct'):g}% of the pre-war baseline ({publisher})",
                     message=(
                         f"From {start} to {end} the {window}-day mean of trucks recorded by {publisher} stayed below "
-                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day "
-                        "before October 2023); "
+                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day, "
+                        f"{basis}); "
                         f"the period averaged {avg:.1f} trucks/day, lowest {window}-day mean {mean[i + low_at]:.1f}."
                         + _publisher_note(cite)
                     ),

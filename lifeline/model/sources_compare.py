@@ -154,7 +154,8 @@ def comparison(
     notes = [f"ratio = each source over {reference} (the UN source); flagged above {high} or below {low}, "
              f"or when it moves by more than {jump:.0%} between periods (access.toml)"] if held else [
         "no ratio column: the reference list of access.toml [compare] is not among this context's lists"]
-    notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
+    if held:  # the category note compares the reference list's categories with the others'
+        notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
     notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
     notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
     notes += _divergence_notes(rules, indicator, publishers)

@@ -19,6 +19,7 @@ from lifeline.accounts import authenticate, end_sessions, record
 from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
+from lifeline.formats.labels import publisher_label
 from lifeline.formats.writers import _cell
 from lifeline.store import as_of, window
 from lifeline.web import i18n, mapsvg, views
@@ -190,6 +191,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         params["from"], params["to"] = window.bounded(conn, day_from, day_to)
         view = views.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
         blocks = build(view)
+        # the Source filter suggests the context's own lists, never another context's
+        source_hint = ", ".join(publisher_label(p) for p in views.context_publishers(view) or [])
     if at is not None:  # a block's downloads answer as of the same moment as the block
         for b in blocks:
             if b.api:
@@ -198,7 +201,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
         for block in blocks:
             if block.api:
                 block.api_params = block.api_params | {"context": params["context"]}
-    ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, **extra)
+    ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None, source_hint=source_hint,
+               **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 
 

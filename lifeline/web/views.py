@@ -136,7 +136,7 @@ STUDY_LISTS = frozenset({"unrwa", "cogat"})
 def _holds_study_lists(v: View) -> bool:
     """Whether the studies block belongs on this page: not in a context whose deliveries come from other
     lists only (the studies are of the lists they read; their 'import COGAT first' is no answer there)."""
-    publishers = _context_publishers(v)
+    publishers = context_publishers(v)
     return not publishers or any(p.lower() in STUDY_LISTS for p in publishers)
 
 
@@ -206,13 +206,13 @@ def page_source(v: View) -> str | None:
     answer without --source). A store of several contexts without ?context= keeps UNRWA (the page asks)."""
     if v.params.get("source"):
         return str(v.params["source"])
-    publishers = _context_publishers(v)
+    publishers = context_publishers(v)
     if publishers is None or COVERAGE_SOURCE in publishers or not publishers:
         return COVERAGE_SOURCE
     return publishers[0] if len(publishers) == 1 else None
 
 
-def _context_publishers(v: View) -> list[str] | None:
+def context_publishers(v: View) -> list[str] | None:
     """The publishers of the page's context (None when the store holds several and none is named)."""
     try:
         return tables.context_publishers(v.conn, v.params.get("context"))
