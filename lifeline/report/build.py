@@ -410,9 +410,11 @@ def build(
     for f in strip:  # trucks per day against the pre-war level and the need: the Overview's figure
         if f.key.startswith("trucks_per_day/"):
             against = dict(f.compare)
-            key.append({"label": t("k_per_day").format(pub=f.key.split("/", 1)[1], n=fmt(against.get("pre-war")),
-                                                       month=(f.period or "")[:7]),
-                        "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, against.get('pre-war')))})",
+            prewar = against.get("pre-war")  # None in a context without a baseline: no share, never a dash
+            key.append({"label": t("k_per_day" if prewar is not None else "k_per_day_alone").format(
+                            pub=f.key.split("/", 1)[1], n=fmt(prewar), month=(f.period or "")[:7]),
+                        "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, prewar))})" if prewar is not None
+                        else fmt(f.value),
                         "refs": cites.many(f.sources),
                         "note": ("؛ " if lang == "ar" else "; ").join(prose(lang, n) for n in f.notes)})
     now = [f for f in strip if f.key == "crossings_open"]

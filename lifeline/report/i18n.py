@@ -53,6 +53,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "سجّلت {source} {value} شاحنة يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
               "البالغ {prewar} يومياً){need}{change}.",
     },
+    # the same without a pre-war baseline (a context that has none: nothing to compare with, never a dash)
+    "b_trucks_alone": {
+        "en": "{source} recorded {value} trucks per day in the month from {period}{need}{change}.",
+        "ar": "سجّلت {source} {value} شاحنة يومياً في الشهر الذي يبدأ في {period}{need}{change}.",
+    },
     "b_need": {"en": "; the stated need then was {need} per day", "ar": "؛ وكانت الحاجة المعلنة آنذاك {need} يومياً"},
     "b_change": {"en": "; {change} on the month from {previous}",
                  "ar": "؛ بتغيّر {change} عن الشهر الذي يبدأ في {previous}"},
@@ -154,6 +159,10 @@ TEXT: dict[str, dict[str, str]] = {
     "k_per_day": {
         "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
         "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n} شاحنة يومياً قبل الحرب",
+    },
+    "k_per_day_alone": {
+        "en": "{pub}: trucks per day in the month from {month}",
+        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}",
     },
     "k_kcal": {
         "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",

@@ -39,7 +39,8 @@ def bullets(
         against = dict(f.compare)
         if f.key.startswith("trucks_per_day/"):
             need = against.get("stated need")
-            out.append({"text": t("b_trucks").format(
+            key = "b_trucks" if against.get("pre-war") is not None else "b_trucks_alone"
+            out.append({"text": t(key).format(
                 source=f.key.split("/", 1)[1], value=_n(f.value), period=(f.period or "")[:7],
                 share=_share(f.value, against.get("pre-war")), prewar=_n(against.get("pre-war")),
                 need=t("b_need").format(need=_n(need)) if need is not None else "", change=_change(t, f)),
