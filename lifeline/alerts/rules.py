@@ -229,35 +229,61 @@ def crossing_closed(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STO
     return out
 
 
-def _daily_series(daily: pl.DataFrame, series: str) -> pl.DataFrame:
-    """One series' trucks per day over its whole span, days without rows as zero recorded trucks."""
-    one = daily.filter(pl.col("series") == series).group_by("date").agg(pl.col("trucks").sum(), pl.col("rows").sum())
+def _daily_series(daily: pl.DataFrame, series: str, by_road: frozenset[str] | None = None) -> pl.DataFrame:
+    """One series' trucks per day over its whole span: a day without rows is zero recorded trucks (the list
+    covers it and recorded nothing); a day where a row at a road crossing (``by_road``; every crossing when
+    None) carries no truck count is missing (null), never a smaller or zero count. Air and sea rows carry
+    no trucks by nature and leave the day's count known."""
+    one = daily.filter(pl.col("series") == series)
+    road = pl.lit(True) if by_road is None else pl.col("crossing").is_null() | pl.col("crossing").is_in(list(by_road))
+    unknown = (pl.when(road).then(pl.col("untrucked")).otherwise(0).sum() > 0) | pl.col("trucks").is_null().all()
+    one = one.group_by("date").agg(pl.when(unknown).then(None).otherwise(pl.col("trucks").sum()).alias("trucks"),
+                                   pl.col("rows").sum())
     days = pl.DataFrame({"date": pl.date_range(one["date"].min(), one["date"].max(), "1d", eager=True)})  # type: ignore[arg-type]
-    return days.join(one, on="date", how="left").fill_null(0).sort("date")
+    joined = days.join(one, on="date", how="left")
+    return joined.with_columns(
+        pl.when(pl.col("rows").is_null()).then(0).otherwise(pl.col("trucks")).alias("trucks"),
+        pl.col("rows").fill_null(0),
+    ).sort("date")
 
 
 def own_baseline(conn: Connection, scope: Scope) -> float | None:
-    """The latest pre-war trucks/day observed for the context (the indicator ``access.toml [baselines]``
-    names), or None: a context without one has nothing to fall below."""
+    """The latest pre-war trucks/day observed at a place of the context (the indicator ``access.toml
+    [baselines]`` names: a sourced observation the context's own files carry), or None: a context without
+    one has nothing to fall below, and never meets another context's baseline."""
     indicator = str(load_set("access").tables["baselines"]["trucks_all"])
-    obs = _observations(conn, scope, [indicator]).filter(pl.col("value").is_not_null())
+    obs = q.observations(conn, [indicator]).filter(pl.col("value").is_not_null())
+    if scope.context is not None and not obs.is_empty():
+        obs = obs.filter(pl.col("location").is_in(list(scope.context.members)))
     return None if obs.is_empty() else float(obs.sort("date")["value"][-1])
+
+
+def _trucks_baseline(conn: Connection, cfg: AlertConfig, scope: Scope) -> float | None:
+    """The baseline trucks-low compares with: the context's own where the store has places (none: no rule);
+    in a bare line list without places (the store before contexts), the ``prewar_trucks_per_day`` assumption."""
+    if scope.context is None:
+        return cfg.value("prewar_trucks_per_day")
+    return own_baseline(conn, scope)
 
 
 def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """The N-day mean of recorded trucks per day below Y% of the pre-war baseline, per line list."""
     window = int(cfg.value("trucks_window_days"))
-    baseline = cfg.value("prewar_trucks_per_day")
-    if scope.deliveries is not None:  # beside other contexts: only the context's own pre-war baseline counts
-        own = own_baseline(conn, scope)
-        if own is None:
-            return []
-        baseline = own
+    baseline = _trucks_baseline(conn, cfg, scope)
+    if baseline is None:
+        return []
+    basis = "before October 2023" if scope.context is None else "the context's own pre-crisis baseline"
     limit = baseline * cfg.value("trucks_threshold_pct") / 100.0
     daily = _daily(conn, scope)
+    by_road = frozenset(c for c, x in _crossings(scope).items() if str(x.get("route") or "land") == "land")
     cites, out = q.series_citations(conn), []
     for series in sorted(set(daily["series"].to_list())):
-        s = _daily_series(daily, series).with_columns(pl.col("trucks").rolling_mean(window).alias("mean"))
+        s = _daily_series(daily, series, by_road)
+        if s["trucks"].is_null().all():  # a list without truck counts (tonnes only): nothing to compare
+            continue
+        # a window holding a day of unknown trucks has no mean (NaN), so it never reads as "below"
+        s = s.with_columns(pl.col("trucks").cast(pl.Float64).fill_null(float("nan")).rolling_mean(window)
+                           .alias("mean"))
         mean = s["mean"].to_numpy()
         flags = np.nan_to_num(mean, nan=np.inf) < limit
         cite = cites.get(series)
@@ -266,7 +292,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
             part = s.slice(i, j - i + 1)
             low_at = int(np.argmin(mean[i : j + 1]))
             start, end = part["date"][0], part["date"][-1]
-            avg = float(part["trucks"].mean())  # type: ignore[arg-type]
+            avg = float(part["trucks"].drop_nulls().mean() or 0.0)  # type: ignore[arg-type]
             out.append(
                 Alert(
                     rule="trucks-low",
@@ -277,8 +303,8 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
                     title=f"Trucks below {cfg.value('trucks_threshold_pct'):g}% of the pre-war baseline ({publisher})",
                     message=(
                         f"From {start} to {end} the {window}-day mean of trucks recorded by {publisher} stayed below "
-                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day "
-                        "before October 2023); "
+                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day, "
+                        f"{basis}); "
                         f"the period averaged {avg:.1f} trucks/day, lowest {window}-day mean {mean[i + low_at]:.1f}."
                         + _publisher_note(cite)
                     ),
@@ -586,6 +612,8 @@ def coverage_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE)
     days = model.inputs.days.astype("datetime64[D]").astype(date)
     out = []
     for a, area in enumerate(model.inputs.areas):
+        if area in model.areas_without_data:  # no delivery recorded for it: its coverage is unknown, not 0 %
+            continue
         flags = np.nan_to_num(med[:, a], nan=np.inf) < limit
         for i, j in runs(flags):
             low = i + int(np.nanargmin(med[i : j + 1, a]))

@@ -70,6 +70,7 @@ def init_cmd(
     folder: Annotated[Path, typer.Argument(help="A folder of the context's HXL files (CSV, XLSX, JSON).")],
 ) -> None:
     """Import a folder of a context's files in the right order, then say what the context still lacks."""
+    from lifeline.cli.imports import print_details
     from lifeline.ingest.service import import_file, parse
 
     if not folder.is_dir():
@@ -85,6 +86,7 @@ def init_cmd(
     for path in ordered:
         report = import_file(store, path, imported_by="context init")
         console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
+        print_details(report)
     for path in outlines:
         from lifeline.geo.boundaries import import_boundaries
 

@@ -91,6 +91,12 @@ def _report_doc(r: ImportReport) -> dict[str, object]:
 def _print_report(r: ImportReport) -> None:
     """One file's outcome for people; file names and cell text are escaped, never read as markup."""
     console.print(f"[bold]{escape(r.path)}[/bold] ({r.kind}, series {escape(r.series)}): {r.message}", highlight=False)
+    print_details(r)
+
+
+def print_details(r: ImportReport) -> None:
+    """The lines below a file's outcome: each rejection (row, column, reason) and where its flags are
+    listed; shared by ``import`` and ``context init`` so both say the same."""
     for x in r.rejections[:20]:
         console.print(
             f"  rejected row {x['row']}, column {x['column']!r}: {x['reason']}", markup=False, highlight=False

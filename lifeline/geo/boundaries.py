@@ -175,7 +175,7 @@ def import_boundaries(
             conn.execute(delete(boundaries).where(boundaries.c.set_id == old))
             conn.execute(delete(boundary_sets).where(boundary_sets.c.id == old))
             report.replaced = True
-        source_id = _source(conn, path, publisher, title, url)
+        source_id = _source(conn, path, publisher or "; ".join(found.sources) or None, title, url)
         report.aliases_recorded = place_aliases.record(conn, matching.new_aliases, path, source_id, imported_by)
         set_id = _new_id(conn, insert(boundary_sets).values(
             context=ctx.code, level=level, code_property=prop, path=str(path), sha256=sha256(path),

@@ -45,6 +45,7 @@ class Feature:
     bounds: tuple[float, float, float, float]  # west, south, east, north
     names: tuple[str, ...] = ()  # the area's names (English, Arabic...), for matching by name
     parent_names: tuple[str, ...] = ()  # the names of the level above, where the file gives them
+    source: str | None = None  # the feature's own ``source`` property, where it has one
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Survey:
     bounds: tuple[float, float, float, float]  # min lon, min lat, max lon, max lat
     names: list[tuple[str, ...]] = field(default_factory=list)  # each feature's names, in the order of codes
     parent_names: list[tuple[str, ...]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # distinct ``source`` properties, in file order
 
 
 def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = None) -> BadFile:
@@ -143,12 +145,22 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                 pcode = _pcode(path, index, prop, props)
                 geometry, vertices, bounds = _geometry(path, index, raw.get("geometry"))
                 names, parents = names_of(prop, props)
-                yield Feature(index, prop, pcode, geometry, vertices, bounds, names, parents)
+                yield Feature(index, prop, pcode, geometry, vertices, bounds, names, parents, _source_of(props))
                 del raw, props, geometry  # hold one area at a time, not this one while the next is parsed
         except ijson.JSONError as exc:
             raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
     if index < 0:
         raise fault(path, None, "features", "at least one feature")
+
+
+SOURCE_PROPERTIES = ("source", "publisher")  # a feature's citation, in any case (COD-AB files carry none)
+
+
+def _source_of(props: dict[str, Any]) -> str | None:
+    for key, value in props.items():
+        if str(key).lower() in SOURCE_PROPERTIES and isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
 
 
 def guess_code_property(path: Path, index: int, props: dict[str, Any]) -> str:
@@ -260,8 +272,11 @@ def survey(path: Path, code_property: str | None) -> Survey:
     vertices = 0
     bounds = EMPTY
     prop = code_property or ""
+    sources: list[str] = []
     for feat in features(path, code_property):
         prop = feat.code_property
+        if feat.source and feat.source not in sources and len(sources) < 10:
+            sources.append(feat.source)
         if feat.pcode in first:
             raise fault(path, feat.index, prop, f"each p-code once, {feat.pcode!r} is also feature {first[feat.pcode]}")
         first[feat.pcode] = feat.index
@@ -271,4 +286,4 @@ def survey(path: Path, code_property: str | None) -> Survey:
         vertices += feat.vertices
         bounds = _union(bounds, feat.bounds)
         del feat
-    return Survey(prop, codes, vertices, bounds, found_names, found_parents)
+    return Survey(prop, codes, vertices, bounds, found_names, found_parents, sources)

@@ -166,6 +166,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     )
     # A file without #item+type: the category the catalogue gives the commodity (wheat flour is food),
     # flagged so the reader knows it was implied, never left empty (coverage counts only food).
+    uncertain = [t for t in kept["description"].unique().drop_nulls().to_list() if catalogue.uncertain(t)]
     known_categories = set(rules.tables.get("categories", {}))
     implied = {c: g for c, g in catalogue.groups.items() if g in known_categories}
     kept = kept.with_columns(
@@ -190,6 +191,9 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             pl.when(pl.col("_category_implied")).then(pl.lit("category-from-commodity")),
             pl.when(pl.col("description").is_not_null() & pl.col("commodity").is_null()).then(
                 pl.lit("unmapped-commodity")
+            ),
+            pl.when(pl.col("commodity").is_null() & pl.col("description").is_in(uncertain)).then(
+                pl.lit("uncertain-commodity")
             ),
         ],
         separator=",",

@@ -82,6 +82,9 @@ def kilograms(quantity: pl.Expr, unit: pl.Expr, rules: AssumptionSet) -> tuple[p
     return code, quantity * kg_per
 
 
+_WORD = re.compile(r"[^\W\d_]{3,}")  # a word of three letters or more (not a number, a unit letter)
+
+
 class CommodityCatalogue:
     """Maps free-text cargo descriptions to commodity codes, by the catalogue's ordered patterns."""
 
@@ -91,7 +94,10 @@ class CommodityCatalogue:
             (code, group, re.compile("|".join(f"(?:{p})" for p in pats), re.I)) for code, group, pats in spec
         ]
         self.groups = {code: group for code, group, _ in spec}
-        self.split = re.compile(rules.tables["commodity_rules"]["split"], re.I)
+        self.one_by_one = {code: [re.compile(p, re.I) for p in pats] for code, _group, pats in spec}
+        rule = rules.tables["commodity_rules"]
+        self.split = re.compile(rule["split"], re.I)
+        self.heads = re.compile(rule.get("modified_heads", r"(?!)"), re.I)
 
     def match_part(self, part: str) -> str | None:
         for code, _group, pattern in self.patterns:
@@ -99,12 +105,35 @@ class CommodityCatalogue:
                 return code
         return None
 
+    def _on_a_modified_head(self, part: str, code: str) -> bool:
+        """Whether ``part`` matched ``code`` only on a head word its modifier may redefine ("peanut butter" is
+        not the butter of oil-fat, "groundnut paste" not a paste of tomatoes): every hit is such a word alone
+        and a word stands before it. A rule that names the compound ("clarified butter") is confident."""
+        hits = [m for p in self.one_by_one[code] for m in p.finditer(part)]
+        if not hits or any(not self.heads.fullmatch(m.group().strip()) for m in hits):
+            return False
+        return bool(_WORD.search(part[: min(m.start() for m in hits)]))
+
+    def uncertain(self, description: str | None) -> str | None:
+        """The commodity a description would take on a modified head word alone (see ``classify``), else None."""
+        if not description:
+            return None
+        for part in (p for p in self.split.split(description) if p.strip()):
+            code = self.match_part(part)
+            if code is not None and self._on_a_modified_head(part, code):
+                return code
+        return None
+
     def classify(self, description: str | None) -> str | None:
-        """One commodity code for a description, or None when no rule matches any part."""
+        """One commodity code for a description, or None when no rule matches any part, or when a part matched
+        only on a modified head word (an uncertain match: left unmapped, so it is flagged, listed by
+        ``lifeline commodities unmapped`` and counted at the fallback density, never silently)."""
         if not description or not description.strip():
             return None
         parts = [p for p in self.split.split(description) if p.strip()]
         codes = [self.match_part(p) for p in parts]
+        if any(c is not None and self._on_a_modified_head(p, c) for p, c in zip(parts, codes, strict=True)):
+            return None
         found = {c for c in codes if c}
         if not found:
             return None

@@ -25,6 +25,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.formats.labels import publisher_label
 from lifeline.model import contexts, crossing_status, stated_needs
 from lifeline.model.series import citation, is_verified, publisher, source_entry
 from lifeline.store import queries_access
@@ -265,6 +266,11 @@ def _status_columns(
     return pl.DataFrame(out, schema=STATUS_FIELDS, orient="row") if out else pl.DataFrame(schema=STATUS_FIELDS)
 
 
+# Reported statuses that entries recorded after the report lapsed do not overturn: a restricted route passes
+# some goods by definition, so its entries are no opening (a closure's are: goods moved through it).
+HELD_AFTER_LAPSE = ("restricted",)
+
+
 def _day_status(
     level: str, key: str, day: date, who: str, covered_by: str,
     reports: list[crossing_status.Report], validity: dict[str, int],
@@ -300,6 +306,13 @@ def _day_status(
         lapsed = (f"last reported {last.status} on {last.attested} ({last.source}"
                   f"{'' if last.verified else ' [UNVERIFIED]'}), {age} days before; it lapsed after "
                   f"{last.stands_until(validity)}")
+    if who and last is not None and last.status in HELD_AFTER_LAPSE:
+        # entries through a route last reported restricted are what a restriction lets through: no sign that
+        # it opened, so the day stays restricted, on the lapsed report and the entries (docs/access.md)
+        source = f"entries recorded by {who}; {lapsed}"
+        return (last.status, "lapsed, entries recorded",
+                f"{last.status} (last reported {last.attested}, lapsed; entries recorded)",
+                f"{last.status} (lapsed report; entries recorded)", None, last.attested, age, None, source, None, None)
     if who:
         source = f"inferred from entries: {who}" + (f"; {lapsed}" if lapsed else "")
         return ("open", "entries", "open (entries recorded)", "open (entries recorded)", None, day, 0, None,
@@ -453,7 +466,7 @@ def timeline(
                 Column("status_source", "#meta+source+status", "status source")]
     for p in publishers:
         tag = p.lower().replace(" ", "_")
-        columns += [Column(f"{p}_{m}", f"#indicator+num+{m}+{tag}", f"{p} {m}") for m in MEASURES]
+        columns += [Column(f"{p}_{m}", f"#indicator+num+{m}+{tag}", f"{publisher_label(p)} {m}") for m in MEASURES]
     columns += [Column("not_covered", "#meta+na", "n/a: source does not cover"), Column("flag", "#meta+flag")]
     return ResultTable(
         title=f"Access timeline by {by}" + (f" at {crossing}" if crossing else ""),
@@ -480,8 +493,8 @@ def status_notes(acc: AssumptionSet) -> list[str]:
         "'disputed': a report in force says closed while a source recorded entries that day, or another "
         "publisher's report in force says otherwise; both sides are in disputed_by",
         "a source's count is 0 only where it covers the place and the day and recorded nothing; where it does not "
-        "cover them the cell is empty and not_covered says why (e.g. COGAT gives no crossing for its land rows, "
-        "which appear only as route:land rows, never spread over crossings)",
+        "cover them the cell is empty and not_covered says why (a list that gives a route but no crossing appears "
+        "only as route rows, never spread over crossings)",
     ]
 
 
@@ -569,7 +582,7 @@ def closures(
         Column("status_source", "#meta+source+status", "status source"),
     ]
     columns += [Column(f"{p}_consignments", f"#indicator+num+consignments+{p.lower()}",
-                       f"{p} consignments recorded meanwhile") for p in publishers]
+                       f"{publisher_label(p)} consignments recorded meanwhile") for p in publishers]
     columns += [Column("not_covered", "#meta+na", "n/a: source does not cover"), Column("flag", "#meta+flag")]
     return ResultTable(
         title="Reported closures and restrictions" + (f" at {crossing}" if crossing else ""),

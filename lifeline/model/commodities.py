@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, func, select
 
+from lifeline.assumptions import load_set
 from lifeline.formats import Column, ResultTable
+from lifeline.ingest.normalise import CommodityCatalogue
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
 
@@ -40,6 +42,7 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
         .group_by(s.c.publisher, ds.c.series, d.c.category, d.c.description)
         .order_by(tonnes.desc().nulls_last(), rows_count.desc(), s.c.publisher, d.c.description)
     )
+    catalogue = CommodityCatalogue(load_set("normalisation"))
     rows = [
         {
             "source": r.source,
@@ -50,6 +53,7 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
             "tonnes": round(float(r.tonnes), 3) if r.tonnes is not None else None,
             "rows_with_weight": int(r.rows_with_weight),
             "density": "mixed-food (fallback)" if r.category == "food" else "none (not food)",
+            "uncertain_match": catalogue.uncertain(r.description),
             "first_date": str(r.first_date)[:10],
             "last_date": str(r.last_date)[:10],
         }
@@ -58,6 +62,7 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
     total = sum(r["rows"] for r in rows)
     food = [r for r in rows if r["category"] == "food"]
     food_t = sum(r["tonnes"] or 0.0 for r in food)
+    uncertain = [r for r in rows if r["uncertain_match"]]
     return ResultTable(
         title="Cargo descriptions no commodity rule matched, by tonnage",
         columns=[
@@ -69,6 +74,7 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
             Column("tonnes", "#indicator+num+tonnes", "tonnes"),
             Column("rows_with_weight", "#indicator+num+weighed", "rows with a weight"),
             Column("density", "#meta+density", "kcal density used"),
+            Column("uncertain_match", "#item+code+uncertain", "uncertain match (not used)"),
             Column("first_date", "#date+first", "first seen"),
             Column("last_date", "#date+last", "last seen"),
         ],
@@ -78,6 +84,10 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
             "[[commodities]] in assumptions/data/normalisation.toml (override with a TOML file of the same shape)",
             f"{sum(r['rows'] for r in food)} of these rows ({food_t:,.1f} t) are in the food category: the coverage "
             "model counts them at the 'mixed-food' density of commodity-kcal.toml, flagged in its notes",
+            *([f"{sum(r['rows'] for r in uncertain)} rows ({len(uncertain)} descriptions) matched a rule only on a "
+               "head word their modifier may redefine (e.g. 'peanut butter' is not the butter of oil-fat): an "
+               "uncertain match, shown and not used; add a rule that names the compound to map them"]
+              if uncertain else []),
         ],
         query={"source": source, "category": category},
     )

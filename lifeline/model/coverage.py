@@ -45,6 +45,8 @@ class ModelRun:
     report_from: int = 0
     span: completeness.Span | None = None
     entry_days: np.ndarray | None = None  # (days,) rows recorded by the source on each day
+    # (days,) rows recorded for each area with deliveries (an area without any has none: no entries)
+    area_entry_days: dict[str, np.ndarray] | None = None
     monitoring: list[completeness.PartialMonitoring] = field(default_factory=list)
     cap_value: float | None = None
     context: str | None = None  # the context's code: the name of its whole-context row
@@ -212,7 +214,7 @@ def build_inputs(
     notes = [
         *context_notes,
         *(_split_notes(split, shown, days[int((np.datetime64(asked, "D") - days[0]).astype(np.int64))], days[-1])
-          if split else [f"deliveries without an area are counted in {default_area!r}"]),
+          if split else _default_area_note(shown, default_area)),
         f"kcal from kilograms through the commodity catalogue {cat.name!r}",
     ]
     fallback, fallback_t = kcal.fallback_rows(shown)
@@ -221,6 +223,12 @@ def build_inputs(
             f"FLAG: {fallback} food rows ({fallback_t:,.1f} t) match no catalogue entry and are counted at the "
             "'mixed-food' fallback density (list them: `lifeline commodities unmapped --category food`)"
         )
+        uncertain, uncertain_t = kcal.uncertain_rows(shown)
+        if uncertain:
+            notes.append(
+                f"FLAG: {uncertain} of these food rows ({uncertain_t:,.1f} t) matched a catalogue rule only on a head "
+                "word their modifier may redefine (e.g. 'peanut butter'): an uncertain match, not used"
+            )
     other, other_t = kcal.non_food_in_food(shown, cat)
     if other:
         notes.append(
@@ -249,11 +257,9 @@ def build_inputs(
     no_data = [a for a in areas if a not in seen]
     if no_data:
         notes.append(f"no deliveries recorded for {', '.join(no_data)} in this window: shown as missing, not as zero")
-    per_day = frame.group_by("date").agg(pl.len().alias("n"))
-    entry_days = np.zeros(len(days))
-    if per_day.height:
-        di = (per_day["date"].cast(pl.Date).to_numpy().astype("datetime64[D]") - days[0]).astype(np.int64)
-        entry_days[di] = per_day["n"].to_numpy()
+    entry_days = _rows_per_day(frame, days)
+    area_entry_days = {a: _rows_per_day(frame.filter(pl.col("area").fill_null(default_area) == a), days)
+                       for a in areas if a not in no_data}
     publisher = str(frame["source"][0]) if frame.height and frame["source"].n_unique() == 1 else source
     return ModelRun(
         areas_without_data=no_data,
@@ -266,6 +272,7 @@ def build_inputs(
         report_from=int((np.datetime64(asked, "D") - days[0]).astype(np.int64)),
         span=_recorded_span(conn, source, publisher, first, end),
         entry_days=entry_days,
+        area_entry_days=area_entry_days,
         monitoring=completeness.monitoring_for(publisher),
         cap_value=cap_value,
         context=ctx.code if ctx is not None else None,
@@ -322,6 +329,22 @@ def _split_notes(split: destination_split.Split, shown: pl.DataFrame, first: np.
         *split.notes(first, last),
         f"{split.name}: {split.source}",
     ]
+
+
+def _rows_per_day(frame: pl.DataFrame, days: np.ndarray) -> np.ndarray:
+    """Rows recorded on each of ``days`` (0 where none)."""
+    out = np.zeros(len(days))
+    per_day = frame.group_by("date").agg(pl.len().alias("n"))
+    if per_day.height:
+        di = (per_day["date"].cast(pl.Date).to_numpy().astype("datetime64[D]") - days[0]).astype(np.int64)
+        out[di] = per_day["n"].to_numpy()
+    return out
+
+
+def _default_area_note(shown: pl.DataFrame, default_area: str) -> list[str]:
+    """Say where rows without an area went, only when some did (after the entry points' own areas)."""
+    unplaced = shown.filter(pl.col("area").is_null()).height if shown.height else 0
+    return [f"{unplaced:,} rows name no area: counted in {default_area!r}"] if unplaced else []
 
 
 def _destination_from_entry_point(frame: pl.DataFrame, ctx: contexts.Context) -> tuple[pl.DataFrame, int]:
@@ -532,6 +555,12 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
             lo = max(0, starts[p] - summary.window + 1)
             gap = not entries[lo : starts[p] + 1].any()
         for a, name in enumerate(summary.areas):
+            area_mark, area_entries = mark, with_entries
+            if model.area_entry_days is not None and name not in model.area_entry_days:
+                area_entries = 0  # no row reached this area: its days have no entries, the period is not complete
+                area_mark = "n/a: no deliveries recorded for this area"
+            elif model.area_entry_days is not None:
+                area_entries = int((model.area_entry_days[name][starts[p] : starts[p] + summary.days[p]] > 0).sum())
             # montecarlo.QUANTILES order: median, 10 %, 90 %, 2.5 %, 97.5 %.
             med, low80, high80, low, high = (float(summary.per_capita[q, p, a]) for q in range(5))
             entering = float(summary.inflow_per_capita[0, p, a]) if summary.inflow_per_capita is not None else np.nan
@@ -548,8 +577,8 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
                 )
             elif not missing and model.cap_value and at_cap >= span_days / 2:
                 flags.append(f"at the cap on {at_cap:.0f} of {span_days} days: held down by the cap")
-            if mark != completeness.COMPLETE:
-                flags.append(mark)
+            if area_mark != completeness.COMPLETE:
+                flags.append(area_mark)
             monitoring = completeness.monitoring_flag(a_day, b_day, model.monitoring)
             rows.append(
                 {
@@ -558,8 +587,8 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
                     "area": name,
                     "source": model.span.publisher if model.span else cited,
                     "days": int(summary.days[p]),
-                    "days_with_entries": with_entries,
-                    "completeness": mark,
+                    "days_with_entries": area_entries,
+                    "completeness": area_mark,
                     "monitoring": monitoring,
                     "population": round(float(summary.population[p, a])),
                     "kcal_in_pp": _round(entering),
@@ -581,7 +610,9 @@ def _rows(model: ModelRun, summary: balance.Summary, aset: AssumptionSet, by: st
                 }
             )
         if summary.whole is not None:
-            rows.append(_whole_row(model, summary, p, rows[-1], gap))
+            # the whole row carries the list's completeness and entry days, not its last area's
+            whole_base = rows[-1] | {"completeness": mark, "days_with_entries": with_entries}
+            rows.append(_whole_row(model, summary, p, whole_base, gap))
     return rows
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.formats.labels import publisher_label
 from lifeline.model import contexts
 from lifeline.store import queries_access
 
@@ -113,7 +114,10 @@ def comparison(
     common_to = min([c[1] for c in coverage.values()] + ([date_to] if date_to else []), default=None)
     reference = str(rules.tables["compare"]["reference_publisher"])
     publishers = [c for c in frame.columns if c != "period"]
-    others = [p for p in publishers if p != reference]
+    # ratios are to the reference list only where the context holds it: another crisis's lists are shown
+    # side by side without a ratio to a list they are not compared with, and without its partial-period flag
+    held = reference in publishers
+    others = [p for p in publishers if p != reference] if held else []
     high, low = rules.value("ratio_flag_high"), rules.value("ratio_flag_low")
     jump = rules.value("ratio_change_flag")
     partial_from = rules.tables["dates"]["unrwa_partial_from"]["value"]
@@ -129,7 +133,8 @@ def comparison(
                 if abs(change) > jump:
                     flags.append(f"{p}/{reference} moved {change:+.0%} from the previous period")
             previous[p] = ratio
-        if reference == "UNRWA" and rec["period"] is not None and _period_touches(rec["period"], by, partial_from):
+        touches = rec["period"] is not None and _period_touches(rec["period"], by, partial_from)
+        if held and reference == "UNRWA" and touches:
             flags.append(f"UNRWA partial from {partial_from}")
         row["flag"] = "; ".join(flags) or None
         rows.append(row)
@@ -141,12 +146,16 @@ def comparison(
         total["flag"] = "; ".join(filter(None, [total["flag"], span]))
         rows.append(total)
     columns = [Column("period", f"#date+{by}", "period start")]
-    columns += [Column(p, f"#indicator+num+{indicator}+{_attr(p)}", f"{p} {indicator}") for p in publishers]
-    columns += [Column(f"ratio_{p}", f"#indicator+num+ratio+{_attr(p)}", f"{p} / {reference}") for p in others]
+    columns += [Column(p, f"#indicator+num+{indicator}+{_attr(p)}", f"{publisher_label(p)} {indicator}")
+                for p in publishers]
+    columns += [Column(f"ratio_{p}", f"#indicator+num+ratio+{_attr(p)}", f"{publisher_label(p)} / {reference}")
+                for p in others]
     columns.append(Column("flag", "#meta+flag"))
     notes = [f"ratio = each source over {reference} (the UN source); flagged above {high} or below {low}, "
-             f"or when it moves by more than {jump:.0%} between periods (access.toml)"]
-    notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
+             f"or when it moves by more than {jump:.0%} between periods (access.toml)"] if held else [
+        "no ratio column: the reference list of access.toml [compare] is not among this context's lists"]
+    if held:  # the category note compares the reference list's categories with the others'
+        notes.append(f"category {category!r}: {rules.tables['category_map'][category].get('note', '')}")
     notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
     notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
     notes += _divergence_notes(rules, indicator, publishers)

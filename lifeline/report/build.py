@@ -334,14 +334,16 @@ def build(
     for f in strip:  # trucks per day against the pre-war level and the need: the Overview's figure
         if f.key.startswith("trucks_per_day/"):
             against = dict(f.compare)
-            key.append({"label": t("k_per_day").format(pub=f.key.split("/", 1)[1], n=fmt(against.get("pre-war")),
-                                                       month=(f.period or "")[:7]),
-                        "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, against.get('pre-war')))})",
+            prewar = against.get("pre-war")  # None in a context without a baseline: no share, never a dash
+            key.append({"label": t("k_per_day" if prewar is not None else "k_per_day_alone").format(
+                            pub=f.key.split("/", 1)[1], n=fmt(prewar), month=(f.period or "")[:7]),
+                        "value": f"{fmt(f.value)} ({_pct(_ratio(f.value, prewar))})" if prewar is not None
+                        else fmt(f.value),
                         "refs": cites.many(f.sources),
                         "note": ("؛ " if lang == "ar" else "; ").join(prose(lang, n) for n in f.notes)})
     now = [f for f in strip if f.key == "crossings_open"]
     crossing_items, strip_day = (now[0].items, now[0].period) if now else ([], None)
-    bullets = narrative.bullets(t, strip, alerts, len(closed.rows), name, cites.many, list(closed.sources),
+    bullets = narrative.bullets(t, strip, alerts, _closure_counts(closed.rows), name, cites.many, list(closed.sources),
                                 rule=lambda r: rule_name(lang, r))
     appendix = _appendix(t, cites, source, overrides, lang)
     seen: set[str] = set()
@@ -645,3 +647,9 @@ def _short(text: str) -> str:
 
 def _ratio(value: float | None, of: float | None) -> float | None:
     return value / of if value is not None and of else None
+
+
+def _closure_counts(rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """(closures, restrictions) among the reported episodes of the closures table."""
+    statuses = [r.get("status") for r in rows]
+    return statuses.count("closed"), statuses.count("restricted")

@@ -56,6 +56,11 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
               "البالغ {prewar:truck} يومياً){need}{change}.",
     },
+    # the same without a pre-war baseline (a context that has none: nothing to compare with, never a dash)
+    "b_trucks_alone": {
+        "en": "{source} recorded {value} trucks per day in the month from {period}{need}{change}.",
+        "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period}{need}{change}.",
+    },
     "b_need": {"en": "; the stated need then was {need} per day",
                "ar": "؛ وكانت الحاجة المعلنة آنذاك {need:truck} يومياً"},
     "b_change": {"en": "; {change} on the month from {previous}",
@@ -76,8 +81,8 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "تخص الفترة {n:alert} ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
     },
     "b_closures": {
-        "en": "{n} closures of a crossing were reported in the period.",
-        "ar": "أُبلغ عن {n:closure+gen} لمعابر خلال الفترة.",
+        "en": "{n} closures and {r} restrictions of a crossing were reported in the period.",
+        "ar": "أُبلغ عن {n:closure+gen} و{r:restriction+gen} لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
     "list_sep": {"en": ", ", "ar": "، "},  # between the names of a list inside a sentence
@@ -160,6 +165,10 @@ TEXT: dict[str, dict[str, str]] = {
     "k_per_day": {
         "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
         "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}، ونسبتها من {n:truck+gen} يومياً قبل الحرب",
+    },
+    "k_per_day_alone": {
+        "en": "{pub}: trucks per day in the month from {month}",
+        "ar": "{pub}: الشاحنات يومياً في الشهر الذي يبدأ في {month}",
     },
     "k_kcal": {
         "en": "kcal per person per day, {area} ({source}, median and 95 % interval)",

@@ -28,7 +28,7 @@ def _change(t: Callable[[str], str], f: Figure) -> str:
 
 
 def bullets(
-    t: Callable[[str], str], figures: list[Figure], alerts: list[dict[str, Any]], closures: int,
+    t: Callable[[str], str], figures: list[Figure], alerts: list[dict[str, Any]], closures: tuple[int, int],
     name: Callable[[Any], str], cite: Cite, closure_sources: list[dict[str, Any]],
     rule: Callable[[str], str] = lambda r: r.replace("-", " "),
 ) -> list[dict[str, Any]]:
@@ -39,7 +39,8 @@ def bullets(
         against = dict(f.compare)
         if f.key.startswith("trucks_per_day/"):
             need = against.get("stated need")
-            out.append({"text": t("b_trucks").format(
+            key = "b_trucks" if against.get("pre-war") is not None else "b_trucks_alone"
+            out.append({"text": t(key).format(
                 source=f.key.split("/", 1)[1], value=_n(f.value), period=(f.period or "")[:7],
                 share=_share(f.value, against.get("pre-war")), prewar=_n(against.get("pre-war")),
                 need=t("b_need").format(need=_n(need)) if need is not None else "", change=_change(t, f)),
@@ -61,5 +62,6 @@ def bullets(
         out.append({"text": t("b_alerts").format(n=len(alerts), open=still, resolved=len(alerts) - still,
                                                  rule=rule(rules.most_common(1)[0][0])),
                     "refs": cite([s for a in alerts for s in (a.get("sources") or [])])})
-    out.append({"text": t("b_closures").format(n=closures), "refs": cite(closure_sources)})
+    shut, restricted = closures  # a restriction is reported as such, never counted as a closure
+    out.append({"text": t("b_closures").format(n=shut, r=restricted), "refs": cite(closure_sources)})
     return out

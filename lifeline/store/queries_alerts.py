@@ -22,6 +22,7 @@ DAILY_SCHEMA = {
     "rows": pl.Int64,
     "trucks": pl.Float64,
     "kg": pl.Float64,
+    "untrucked": pl.Int64,  # rows of the group without a truck count (their trucks are unknown, not 0)
 }
 
 
@@ -44,6 +45,7 @@ def daily_deliveries(
             func.sum(d.c.consignments).label("rows"),
             func.sum(d.c.trucks).label("trucks"),
             func.sum(d.c.kg).label("kg"),
+            (func.count() - func.count(d.c.trucks)).label("untrucked"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(and_(*cond))

@@ -19,6 +19,7 @@ from lifeline.accounts import authenticate, end_sessions, record
 from lifeline.api import auth, limits, tables
 from lifeline.api import session as sessions
 from lifeline.errors import UserError
+from lifeline.formats.labels import publisher_label
 from lifeline.formats.writers import _cell
 from lifeline.optional import need, need_attr
 from lifeline.store import as_of, window
@@ -222,6 +223,8 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
                 pin = tables.Pin(fresh=True)
                 tables.PIN.set(pin)
                 blocks = build(view)
+            # the Source filter suggests the context's own lists, never another context's
+            source_hint = ", ".join(publisher_label(p) for p in views.context_publishers(view) or [])
     finally:
         tables.PIN.reset(token)
     if at is not None:  # a block's downloads answer as of the same moment as the block
@@ -234,7 +237,7 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
                 block.api_params = block.api_params | {"context": params["context"]}
     computed = datetime.fromtimestamp(pin.made_at, UTC).strftime("%Y-%m-%d %H:%M") if pin.made_at else None
     ctx.update(title=t(title_key), blocks=blocks, as_of=as_of.label(at) if at else None,
-               stale_since=computed if pin.stale else None, **extra)
+               stale_since=computed if pin.stale else None, source_hint=source_hint, **extra)
     return TEMPLATES.TemplateResponse(request, "blocks.html", ctx)
 
 

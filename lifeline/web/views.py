@@ -94,10 +94,21 @@ def access(v: View) -> list[Block]:
 
 
 def coverage(v: View) -> list[Block]:
-    return [
-        guarded("coverage", v.t("coverage_title"), lambda: _coverage(v)),
-        guarded("studies", v.t("coverage_studies"), lambda: _studies(v)),
-    ]
+    blocks = [guarded("coverage", v.t("coverage_title"), lambda: _coverage(v))]
+    if _holds_study_lists(v):
+        blocks.append(guarded("studies", v.t("coverage_studies"), lambda: _studies(v)))
+    return blocks
+
+
+# The lists the published studies read (Study A: UNRWA's, via its workbook; Study B: COGAT's).
+STUDY_LISTS = frozenset({"unrwa", "cogat"})
+
+
+def _holds_study_lists(v: View) -> bool:
+    """Whether the studies block belongs on this page: not in a context whose deliveries come from other
+    lists only (the studies are of the lists they read; their 'import COGAT first' is no answer there)."""
+    publishers = context_publishers(v)
+    return not publishers or any(p.lower() in STUDY_LISTS for p in publishers)
 
 
 def sources(v: View) -> list[Block]:
@@ -160,16 +171,24 @@ COVERAGE_SET = "sphere-2100"
 COVERAGE_SOURCE = "UNRWA"
 
 
-def page_source(v: View) -> str:
-    """The list a page counts: the one asked for, else UNRWA; in a context UNRWA does not cover and one list
-    supplies, that list (it cannot count a truck twice)."""
+def page_source(v: View) -> str | None:
+    """The list a page counts: the one asked for, else UNRWA where the context holds it (Gaza); in a context
+    UNRWA does not cover, the context's one list, else none (each list on its own row, as the CLI and API
+    answer without --source). A store of several contexts without ?context= keeps UNRWA (the page asks)."""
     if v.params.get("source"):
         return str(v.params["source"])
-    if v.params.get("context"):
-        publishers = tables.context_publishers(v.conn, v.params["context"])
-        if COVERAGE_SOURCE not in publishers and len(publishers) == 1:
-            return publishers[0]
-    return COVERAGE_SOURCE
+    publishers = context_publishers(v)
+    if publishers is None or COVERAGE_SOURCE in publishers or not publishers:
+        return COVERAGE_SOURCE
+    return publishers[0] if len(publishers) == 1 else None
+
+
+def context_publishers(v: View) -> list[str] | None:
+    """The publishers of the page's context (None when the store holds several and none is named)."""
+    try:
+        return tables.context_publishers(v.conn, v.params.get("context"))
+    except UserError:
+        return None
 
 
 def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:

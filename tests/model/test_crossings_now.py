@@ -12,10 +12,11 @@ from lifeline.model.key_figures import crossings_day, crossings_now
 
 DELIVERIES = """date,crossing,item,tonnes,source
 #date,#loc+crossing+name,#item+name,#indicator+num+tonnes,#meta+source
-2024-06-09,Kerem Shalom,wheat flour,200,now test list
-2024-06-10,Kerem Shalom,wheat flour,150,now test list
+2024-08-09,Kerem Shalom,wheat flour,200,now test list
+2024-08-10,Kerem Shalom,wheat flour,150,now test list
 """
 
+# (after the reference set's last status report, the JLOTS pier's end on 17 Jul 2024)
 # A figure a year later than any list or report (as IDMC's displacement events are on the demo store).
 LATER = """location,date,population,source
 #adm1+code,#date,#population,#meta+source
@@ -34,10 +35,12 @@ def test_now_is_the_last_day_of_the_lists_not_of_the_store(sqlite_store: Engine,
         day, what = crossings_day(conn)
         # the Overview asks up to the store's last day (2025-06-20): "now" stays on the list's last day
         figure = crossings_now(conn, None, date(2025, 6, 20))
-        earlier = crossings_now(conn, None, date(2024, 6, 9))
-    assert (day, what) == (date(2024, 6, 10), "the last day of the now test list delivery list")
-    assert figure.period == "2024-06-10"
-    assert figure.notes == ["now = 2024-06-10: the last day of the now test list delivery list"]
+        earlier = crossings_now(conn, None, date(2024, 8, 9))
+    assert (day, what) == (date(2024, 8, 10), "the last day of the now test list delivery list")
+    assert figure.period == "2024-08-10"
+    assert figure.notes == ["now = 2024-08-10: the last day of the now test list delivery list"]
     status = {i["place"]: i["status"] for i in figure.items}
-    assert status["kerem-shalom"] == "open"  # entries recorded that day, not "unknown" a year later
-    assert earlier.period == "2024-06-09" and earlier.notes == ["now = 2024-06-09: the end of the window asked"]
+    # entries recorded that day, not "unknown" a year later; and as OCHA's last report (8 May 2024) said
+    # restricted, the entries are what the restriction let through, not an opening (docs/access.md)
+    assert status["kerem-shalom"] == "restricted"
+    assert earlier.period == "2024-08-09" and earlier.notes == ["now = 2024-08-09: the end of the window asked"]

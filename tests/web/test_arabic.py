@@ -150,7 +150,8 @@ def test_revision_alert_in_arabic_names_its_month_and_counts_its_rows(zarqa: Ser
     sources = re.findall(r'<div class="sources">.*?</div>', zarqa.client.get("/map?context=XZ&lang=ar").text, re.S)
     shown = re.sub(r"<[^>]+>", "", " ".join(sources))
     assert "حدود إدارية (5-boundaries.geojson)" in shown and "Admin boundaries" not in shown
-    assert "غير مذكور" in shown and "not stated" not in shown
+    # the publisher is the features' own `source` property (docs/new-context.md), never "not stated" in English
+    assert "Lifeline worked example (fictional)" in shown and "not stated" not in shown
     english = re.sub(r"<[^>]+>", "", " ".join(re.findall(
         r'<div class="sources">.*?</div>', zarqa.client.get("/map?context=XZ").text, re.S)))
     assert "Admin boundaries (5-boundaries.geojson)" in english  # English pages keep it as written

@@ -28,7 +28,9 @@ class _Visible(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = dict(attrs)
         if tag in VOID:
-            if tag == "input" and found.get("placeholder") and not any(self.hidden):
+            # a placeholder of data (the context's own publishers) is marked translate="no" like other data
+            if (tag == "input" and found.get("placeholder") and not any(self.hidden)
+                    and found.get("translate") != "no"):
                 self.parts.append(str(found["placeholder"]))
             return
         self.hidden.append(tag in SKIPPED or found.get("translate") == "no")
