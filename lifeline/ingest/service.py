@@ -24,8 +24,9 @@ from sqlalchemy import Connection, Date, Engine, Table, and_, bindparam, func, i
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.digest import sha256
 from lifeline.errors import BadFile, UserError
-from lifeline.ingest import bulk, plausible, publishers, registry, summary, tables
+from lifeline.ingest import bulk, plausible, publishers, registry, special_rows, summary, tables
 from lifeline.ingest.base import Parsed, SourceInfo, rejections
+from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.store import schema
 
 Progress = bulk.Progress
@@ -90,7 +91,11 @@ def parse(
     if progress:
         progress("normalising", 0, 0)
     rules = rules or load_set()
-    parsed = plausible.check(module.normalise(raw, rules, path), rules)
+    parsed = module.normalise(raw, rules, path)
+    if isinstance(raw, HxlRaw):
+        first = raw.column_label("c0") if raw.frame.width > 1 else "row"
+        parsed = special_rows.leave_out(parsed, special_rows.find(raw), first)
+    parsed = plausible.check(parsed, rules)
     return module, plausible.flag_rows(parsed, raw.uncached_formula_rows, plausible.FORMULA_FLAG)
 
 
