@@ -116,3 +116,10 @@ def test_refusals_leave_the_store_unchanged(fresh_store: Engine, tmp_path: Path)
         with pytest.raises(UserError):
             import_file(fresh_store, (_json if name.endswith("json") else _csv)(tmp_path / name, rows))  # type: ignore[arg-type]
     assert snapshot(fresh_store) == before
+
+
+def test_a_negative_figure_is_shown_as_written(fresh_store: Engine, tmp_path: Path) -> None:
+    rows = [HEADER, TAGS, ["2024-05-01", "Rafah", "Flour", "-3", "30"], ["2024-05-02", "Rafah", "Flour", "3", "-2.5"]]
+    report = import_file(fresh_store, _csv(tmp_path / "deliveries-hxl.csv", rows))
+    assert [r["reason"] for r in report.rejections] == ["expected zero or more, found -3",
+                                                        "expected zero or more, found -2.5"]
