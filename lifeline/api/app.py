@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 import plotly
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
@@ -176,6 +178,24 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
         if exc.status_code == 404:
             return error_page(request, 404, "no such page")
         return error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError) -> Response:
+        """A body that is not JSON at all: one line naming where it breaks (byte, line, column), 400;
+        every other validation error keeps FastAPI's 422 list of fields."""
+        broken = next((e for e in exc.errors() if e.get("type") == "json_invalid"), None)
+        if broken is None:
+            return await request_validation_exception_handler(request, exc)
+        from lifeline.ingest.json_errors import decoded_fault
+
+        body = await request.body()
+        loc = broken.get("loc", ())
+        text = body.decode("utf-8-sig", errors="replace")
+        pos = loc[1] if len(loc) > 1 and isinstance(loc[1], int) else len(text)
+        reason = str((broken.get("ctx") or {}).get("error") or "JSON decode error")
+        where, why = decoded_fault(text, pos, reason, bom=body.startswith(b"\xef\xbb\xbf"), what="body")
+        message = f"the request body is not valid JSON: {why} {where}"
+        return JSONResponse({"error": message, "file": None, "row": None, "column": None}, status_code=400)
 
     @app.exception_handler(auth.AuthRequired)
     async def auth_required(request: Request, exc: auth.AuthRequired) -> Response:

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from fastapi import Request
-from sqlalchemy import Engine
+from collections.abc import Iterator
+from contextlib import contextmanager
 
-from lifeline.accounts import User, get_user
+from fastapi import Request
+from sqlalchemy import Connection, Engine
+
+from lifeline.accounts import User, get_user, record
+from lifeline.accounts.credentials import Credential, CredentialEnded
 from lifeline.api import session as sessions
 from lifeline.api.settings import Settings
 
@@ -84,4 +88,34 @@ def writer(request: Request, role: str = "editor", csrf: str | None = None) -> U
         presented = csrf or request.headers.get(sessions.CSRF_HEADER)
         if not sessions.csrf_ok(request.state.session, presented):
             raise Forbidden("the form's CSRF token is missing or stale: reload the page and try again")
+        request.state.credential = Credential.of_session(user, role, request.state.session.generation)
+    else:
+        request.state.credential = Credential.of_token(user, role, bearer(request) or "")
     return user
+
+
+def credential(request: Request) -> Credential:
+    """The credential ``writer`` accepted for this request, to be confirmed inside the write's transaction."""
+    return request.state.credential  # type: ignore[no-any-return]
+
+
+def refused_write(engine_: Engine, who: Credential, via: str, exc: CredentialEnded, action: str,
+                  target: str | None, detail: dict[str, object] | None = None) -> AuthRequired:
+    """Audit a write whose credential ended while it ran (in its own transaction: the write's was rolled
+    back) and return the 401 to raise."""
+    with engine_.begin() as conn:
+        record(conn, who.user.name, via, action, target, {**(detail or {}), "error": str(exc)})
+    return AuthRequired(str(exc))
+
+
+@contextmanager
+def write(request: Request, action: str, target: str | None = None) -> Iterator[Connection]:
+    """The write's transaction, committed only if the writer's credential still stands at its end;
+    otherwise rolled back, audited as ``write-refused`` and answered 401."""
+    try:
+        with engine(request).begin() as conn:
+            yield conn
+            credential(request).confirm(conn)
+    except CredentialEnded as exc:
+        raise refused_write(engine(request), credential(request), request.state.via, exc, "write-refused", target,
+                            {"write": action}) from None

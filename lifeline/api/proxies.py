@@ -10,6 +10,7 @@ outside the list is the client, whatever its headers say. The default is no trus
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from ipaddress import IPv4Address, IPv4Network, IPv6Address, IPv6Network, ip_address, ip_network
 
@@ -84,10 +85,41 @@ class TrustedProxies:
         return str(current)
 
 
+# The schemes a proxy may say it received (X-Forwarded-Proto); anything else is not believed.
+SCHEMES = {"http": ("http", "ws"), "https": ("https", "wss")}
+# A host as a proxy may forward it (X-Forwarded-Host): a DNS name or an address, an optional port.
+HOST = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,62}"
+                  r"[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$")
+
+
+def _last(headers: list[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The right-most value of a (possibly repeated, comma-joined) header: the one the peer itself wrote."""
+    values = [h.strip() for k, v in headers if k == name for h in v.decode("latin-1").split(",") if h.strip()]
+    return values[-1] if values else None
+
+
+def forwarded_scheme(headers: list[tuple[bytes, bytes]], websocket: bool = False) -> str | None:
+    """The scheme X-Forwarded-Proto names (``https``/``http``, or ``wss``/``ws``), None when absent or not one."""
+    value = _last(headers, b"x-forwarded-proto")
+    pair = SCHEMES.get(value.lower()) if value else None
+    return None if pair is None else pair[1 if websocket else 0]
+
+
+def forwarded_host(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The host X-Forwarded-Host names, None when absent or not a host[:port]."""
+    value = _last(headers, b"x-forwarded-host")
+    return value if value and len(value) <= 260 and HOST.match(value) else None
+
+
 class ClientAddress:
-    """ASGI middleware: ``scope["client"]`` becomes the real client when the peer is a trusted proxy
-    (the peer is kept as ``scope["state"]["peer"]``), so everything downstream (login limits, audit)
-    keys on the client. Without trusted proxies it changes nothing."""
+    """ASGI middleware: for a request whose peer is a trusted proxy, ``scope["client"]`` becomes the real
+    client (the peer is kept as ``scope["state"]["peer"]``), ``scope["scheme"]`` the scheme the proxy
+    received (X-Forwarded-Proto) and the Host header the one it received (X-Forwarded-Host), so
+    everything downstream (login limits, audit, HSTS, Secure cookies, absolute links) keys on what the
+    visitor sent. From any other peer those headers are dropped: nothing downstream can read them.
+    Without trusted proxies only the dropping happens."""
+
+    FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto", b"x-forwarded-host")
 
     def __init__(self, app: ASGIApp, proxies: TrustedProxies) -> None:
         self.app, self.proxies = app, proxies
@@ -97,9 +129,17 @@ class ClientAddress:
             peer = scope.get("client")
             host = peer[0] if peer else None
             scope.setdefault("state", {})["peer"] = host
-            if self.proxies.networks and host is not None:
-                values = [v.decode("latin-1") for k, v in scope["headers"] if k == b"x-forwarded-for"]
+            headers: list[tuple[bytes, bytes]] = list(scope["headers"])
+            if host is not None and self.proxies.trusts(_address(host)):
+                values = [v.decode("latin-1") for k, v in headers if k == b"x-forwarded-for"]
                 client = self.proxies.client(host, values) if values else host
                 if client != host:
                     scope["client"] = (client, 0)
+                scheme = forwarded_scheme(headers, websocket=scope["type"] == "websocket")
+                if scheme is not None:
+                    scope["scheme"] = scheme
+                forwarded = forwarded_host(headers)
+                if forwarded is not None:
+                    headers = [(k, v) for k, v in headers if k != b"host"] + [(b"host", forwarded.encode())]
+            scope["headers"] = [(k, v) for k, v in headers if k not in self.FORWARDED]
         await self.app(scope, receive, send)

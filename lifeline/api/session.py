@@ -51,7 +51,10 @@ def new(user: str | None, generation: int = 0) -> Session:
 
 
 def is_https(request: Request) -> bool:
-    return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "") == "https"
+    """Over HTTPS: the connection's scheme, which a trusted proxy's X-Forwarded-Proto has set already
+    (``lifeline.api.proxies.ClientAddress``); the header itself is never read here, so a client cannot
+    claim HTTPS by sending it."""
+    return request.url.scheme in ("https", "wss")
 
 
 def save(response: Response, session: Session, request: Request, settings: Settings) -> None:

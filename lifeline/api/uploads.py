@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from starlette.requests import Request
 
 from lifeline.accounts import User, record
+from lifeline.accounts.credentials import Credential, CredentialEnded
 from lifeline.digest import sha256
 from lifeline.errors import UserError
 from lifeline.ingest.service import ImportReport, parse, store
@@ -25,12 +26,16 @@ def safe_name(name: str | None) -> str:
 
 
 def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: User, via: str,
-                  max_bytes: int, kind: str = "auto", dry_run: bool = False) -> ImportReport:
+                  max_bytes: int, kind: str = "auto", dry_run: bool = False,
+                  credential: Credential | None = None) -> ImportReport:
     """Parse outside the transaction, then store rows and the audit entry in one transaction.
 
     ``dry_run`` reports what the import would do and writes nothing but its audit entry
     (``import-dry-run``: who checked which file, when, and what an import would have done). A refused
     import is audited (``import-refused``) with the reason, a refused dry run too (marked ``dry_run``).
+    ``credential`` (the one the request was authorised by) is confirmed inside the write's transaction,
+    just before its commit: if it was revoked or ended while the file was read and stored, nothing is
+    written, the refusal is audited and ``auth.AuthRequired`` (401) raised.
     """
     name = safe_name(filename)
     with tempfile.TemporaryDirectory(prefix="lifeline-upload-") as folder:
@@ -51,16 +56,27 @@ def import_upload(engine: Engine, stream: BinaryIO, filename: str | None, user: 
                 record(conn, user.name, via, "import-refused", name, detail)
             raise
         digest = sha256(path)
-        if dry_run:
-            with engine.connect() as conn:  # never committed: the comparison writes nothing
-                report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name, dry_run=True)
+        try:
+            if dry_run:
+                with engine.connect() as conn:  # never committed: the comparison writes nothing
+                    report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name, dry_run=True)
+                with engine.begin() as conn:
+                    record(conn, user.name, via, "import-dry-run", name, {**_summary(report), "sha256": digest})
+                    if credential is not None:
+                        credential.confirm(conn)
+                report.path = name
+                return report
             with engine.begin() as conn:
-                record(conn, user.name, via, "import-dry-run", name, {**_summary(report), "sha256": digest})
-            report.path = name
-            return report
-        with engine.begin() as conn:
-            report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name)
-            record(conn, user.name, via, "import", name, {**_summary(report), "sha256": digest})
+                report = store(conn, parsed, module.KIND, path, digest, imported_by=user.name)
+                record(conn, user.name, via, "import", name, {**_summary(report), "sha256": digest})
+                if credential is not None:
+                    credential.confirm(conn)
+        except CredentialEnded as exc:
+            from lifeline.api.auth import refused_write
+
+            assert credential is not None
+            noted: dict[str, object] = {"sha256": digest, **({"dry_run": True} if dry_run else {})}
+            raise refused_write(engine, credential, via, exc, "import-refused", name, noted) from None
         report.path = name
     _evaluate_alerts(engine)
     return report

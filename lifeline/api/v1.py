@@ -11,6 +11,7 @@ from pydantic import Field
 from sqlalchemy import Connection
 
 from lifeline.accounts import User
+from lifeline.accounts.credentials import CredentialEnded
 from lifeline.api import auth, limits, respond, tables
 from lifeline.api.respond import TABLE_RESPONSES, ErrorDoc, Fmt
 from lifeline.errors import UserError
@@ -211,7 +212,7 @@ def create_import(
     user: User = auth.writer(request, "editor", csrf_token)
     report = import_upload(
         auth.engine(request), file.file, file.filename, user, request.state.via,
-        int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run,
+        int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run, auth.credential(request),
     )
     if dry_run:
         return Response(respond.dumps(report.as_dict()), media_type="application/json", status_code=200)
@@ -385,7 +386,7 @@ def acknowledge(
 
     store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
-    with auth.engine(request).begin() as conn:
+    with auth.write(request, "alert-ack", key) as conn:
         row = store.acknowledge(conn, key, by=user.name)
         record(conn, user.name, request.state.via, "alert-ack", key)
     request.app.state.version.bump()
@@ -399,10 +400,15 @@ def reference_load(request: Request, csrf_token: Annotated[str | None, Form()] =
 
     reference = need("lifeline.reference.load")
     user = auth.writer(request, "admin", csrf_token)
-    reports = reference.load_all(auth.engine(request), imported_by=user.name)
+    who = auth.credential(request)
+    try:
+        reports = reference.load_all(auth.engine(request), imported_by=user.name, before_commit=who.confirm)
+    except CredentialEnded as exc:
+        raise auth.refused_write(auth.engine(request), who, request.state.via, exc, "write-refused", None,
+                                 {"write": "reference-load"}) from None
     summary = [{"path": r.path, "status": r.status, "rows_imported": r.rows_imported, "rows_changed": r.rows_changed,
                 "dataset_id": r.dataset_id} for r in reports]
-    with auth.engine(request).begin() as conn:
+    with auth.write(request, "reference-load") as conn:
         record(conn, user.name, request.state.via, "reference-load", None, {"files": summary})
     request.app.state.version.bump()
     return {"files": summary}

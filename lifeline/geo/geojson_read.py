@@ -19,6 +19,7 @@ import ijson
 import numpy as np
 
 from lifeline.errors import BadFile
+from lifeline.ingest.json_errors import bad_json
 
 MAX_BYTES = 512 * 1024 * 1024  # OCHA's largest COD-AB admin-2 GeoJSON files are ~200 MB
 MAX_FEATURES = 50_000  # admin-3 of the largest countries has ~10,000 areas
@@ -67,11 +68,6 @@ def fault(path: Path, index: int | None, prop: str, expected: str, found: Any = 
     return BadFile(f"{where}: expected {expected}{seen}", file=str(path))
 
 
-def _first_line(exc: Exception) -> str:
-    """The parser's message without the excerpt it draws on the following lines."""
-    return (str(exc).strip().splitlines() or ["unreadable"])[0]
-
-
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -112,7 +108,7 @@ def _head(path: Path) -> tuple[Any, Any]:
                 elif prefix == "" and event in ("start_array", "string", "number", "boolean", "null"):
                     break  # not an object at the top: the type check says so
         except ijson.JSONError as exc:
-            raise BadFile(f"expected valid JSON: {_first_line(exc)}", file=str(path)) from None
+            raise BadFile(bad_json(path, exc), file=str(path)) from None
     return kind, crs
 
 
@@ -122,7 +118,7 @@ def _first(path: Path, prefix: str) -> Any:
         try:
             return next(iter(ijson.items(f, prefix, use_float=True)), None)
         except ijson.JSONError as exc:
-            raise BadFile(f"expected valid JSON: {_first_line(exc)}", file=str(path)) from None
+            raise BadFile(bad_json(path, exc), file=str(path)) from None
 
 
 def features(path: Path, code_property: str | None) -> Iterator[Feature]:
@@ -148,7 +144,7 @@ def features(path: Path, code_property: str | None) -> Iterator[Feature]:
                 yield Feature(index, prop, pcode, geometry, vertices, bounds, names, parents, _source_of(props))
                 del raw, props, geometry  # hold one area at a time, not this one while the next is parsed
         except ijson.JSONError as exc:
-            raise BadFile(f"expected valid JSON after feature {index}: {_first_line(exc)}", file=str(path)) from None
+            raise BadFile(bad_json(path, exc, f" after feature {index}"), file=str(path)) from None
     if index < 0:
         raise fault(path, None, "features", "at least one feature")
 

@@ -120,7 +120,8 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
                     work,
                     pl.col(name) < 0,
                     columns.label(index),
-                    pl.format("expected zero or more, found {}", pl.col(name)),
+                    # as written (-3, not the parsed -3.0)
+                    pl.format("expected zero or more, found {}", pl.col(name).cast(pl.String).str.replace(r"\.0$", "")),
                 )
             )
     if consignments_at is not None:

@@ -34,6 +34,8 @@ IMPLIED: list[tuple[str, str, set[str]]] = [
     ("#targeted", "targeted", set()),
     ("#reached", "reached", set()),
 ]
+# The indicators above count people: a negative count is a typing or export fault, never a figure.
+PEOPLE_COUNTS = {indicator for _pattern, indicator, _implying in IMPLIED}
 VALUE = "#indicator+num-area_km2"
 INDICATOR_HINT = "#indicator+code or #indicator+name, or a value tag such as #population"
 NOT_DISAGGREGATION = {"num", "code", "name"}
@@ -190,6 +192,11 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             pl.col("_value_text").is_null() & pl.col("text_value").is_null(),
             pl.col("_value_label"),
             pl.lit("expected a value, found nothing"),
+        ),
+        (
+            pl.col("indicator").is_in(list(PEOPLE_COUNTS)) & (pl.col("value") < 0),
+            pl.col("_value_label"),
+            pl.format("expected a count of people (zero or more), found {}", pl.col("_value_text")),
         ),
     ]
     parts = parts.with_columns(_first(checks, 1).alias("_reject_column"), _first(checks, 2).alias("_reject_reason"))

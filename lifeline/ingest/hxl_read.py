@@ -95,11 +95,21 @@ def looks_like_hxl(path: Path) -> bool:
 
 def read_hxl(path: Path) -> HxlRaw:
     if is_spreadsheet(path):
-        return _read_xlsx(path)
-    head = sniff(path).decode("utf-8-sig", errors="replace").lstrip()
-    if head.startswith(("[", "{")):
-        return _read_json(path)
-    return _read_csv(path)
+        raw = _read_xlsx(path)
+    elif sniff(path).decode("utf-8-sig", errors="replace").lstrip().startswith(("[", "{")):
+        raw = _read_json(path)
+    else:
+        raw = _read_csv(path)
+    if raw.frame.height == 0:  # a header and hashtags, nothing under them: never an empty import
+        raise BadFile(f"the file has a hashtag row (row {raw.tag_row}) but no data rows under it; expected at "
+                      "least one row of data", file=str(path), row=raw.tag_row + 1)
+    return raw
+
+
+def _kind(value: object) -> str:
+    """How a JSON value is named in messages."""
+    return {dict: "an object", list: "an array", str: "text", bool: "true/false", type(None): "null"}.get(
+        type(value), "a number")
 
 
 def _no_tag_row(path: Path) -> BadFile:
@@ -187,8 +197,12 @@ def _read_json(path: Path) -> HxlRaw:
             )
         rows = [[_text(item.get(t)) for t in tags] for item in data]
         return _from_rows(rows, tags, [""] * len(tags), first_row=1, tag_row=0)
-    if not all(isinstance(item, list) for item in data):
-        raise BadFile("expected every element of the JSON array to be an array, or every one an object", file=str(path))
+    odd = next((i for i, item in enumerate(data) if not isinstance(item, list)), None)
+    if odd is not None:
+        first = "an object" if isinstance(data[0], dict) else "an array"
+        raise BadFile(f"element {odd + 1} of the JSON array is {_kind(data[odd])}, the first is {first}; expected "
+                      "every element to be an array (a row), or every one an object keyed by hashtag",
+                      file=str(path), row=odd + 1)
     for index in range(min(2, len(data))):
         if is_tag_row(data[index]):
             tags = [_text(v) or "" for v in data[index]]

@@ -23,9 +23,10 @@ from sqlalchemy import Connection, Date, Engine, Table, bindparam, func, insert,
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.digest import sha256
 from lifeline.errors import BadFile, UserError
-from lifeline.ingest import bulk, plausible, publishers, records, registry, summary, tables
+from lifeline.ingest import bulk, plausible, publishers, records, registry, special_rows, summary, tables
 from lifeline.ingest.base import Parsed, rejections
 from lifeline.ingest.hxl_locations import store_locations
+from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.records import ImportReport
 from lifeline.store import schema
 
@@ -56,7 +57,11 @@ def parse(
     if progress:
         progress("normalising", 0, 0)
     rules = rules or load_set()
-    parsed = plausible.check(module.normalise(raw, rules, path), rules)
+    parsed = module.normalise(raw, rules, path)
+    if isinstance(raw, HxlRaw):
+        first = raw.column_label("c0") if raw.frame.width > 1 else "row"
+        parsed = special_rows.leave_out(parsed, special_rows.find(raw), first)
+    parsed = plausible.check(parsed, rules)
     return module, plausible.flag_rows(parsed, raw.uncached_formula_rows, plausible.FORMULA_FLAG)
 
 

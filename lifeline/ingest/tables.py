@@ -23,6 +23,7 @@ import polars as pl
 
 from lifeline.errors import BadFile
 from lifeline.ingest import limits
+from lifeline.ingest.json_errors import decoded_fault
 from lifeline.ingest.xlsx_check import WorkbookFacts, check_xlsx
 
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -104,10 +105,23 @@ def _looks_utf16(head: bytes) -> bool:
     return sample[1::2].count(0) > 0.9 * len(sample[1::2]) or sample[0::2].count(0) > 0.9 * len(sample[0::2])
 
 
+# Arabic letters in Windows-1256 (U+0621-U+064A): a run of them is the likely encoding of a regional export.
+_ARABIC = re.compile("[\u0621-\u064a]")
+
+
+def _likely_encoding(data: bytes, offset: int) -> str:
+    """The 8-bit encoding the bytes around ``offset`` most likely are, for the hint in the message."""
+    around = data[max(0, offset - 64):offset + 64]
+    high = [b for b in around if b >= 0x80]
+    arabic = len(_ARABIC.findall(around.decode("cp1256", errors="ignore")))
+    return "Windows-1256 (Arabic)?" if high and arabic >= 0.6 * len(high) else "latin-1 or Windows-1252?"
+
+
 def _not_utf8(path: Path, data: bytes, offset: int, lines_before: int = 0) -> BadFile:
     line = lines_before + data[:offset].count(b"\n") + 1
     return BadFile(
-        f"not UTF-8 text (byte 0x{data[offset]:02x} at line {line}; latin-1 or Windows-1252?); save it as UTF-8 CSV",
+        f"not UTF-8 text (byte 0x{data[offset]:02x} at line {line}; {_likely_encoding(data, offset)}); "
+        "save it as UTF-8 CSV",
         file=str(path),
         row=line,
     )
@@ -262,7 +276,8 @@ def load_json(path: Path) -> object:
     try:
         return json.loads(text, parse_int=lambda digits: _json_int(digits, path))
     except json.JSONDecodeError as exc:
-        raise BadFile(f"not valid JSON (JSONDecodeError: {exc})", file=str(path), row=exc.lineno) from None
+        where, why = decoded_fault(text, exc.pos, exc.msg, bom=sniff(path).startswith(codecs.BOM_UTF8))
+        raise BadFile(f"expected valid JSON: {why} {where}", file=str(path)) from None
     except (RecursionError, ValueError) as exc:  # defensive: the checks above should have caught these
         raise BadFile(f"not valid JSON ({type(exc).__name__})", file=str(path)) from None
 

@@ -9,9 +9,10 @@ becomes a revision.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from lifeline.digest import sha256
 from lifeline.ingest.service import ImportReport, parse, store
@@ -30,12 +31,17 @@ def files() -> list[Path]:
     return ordered + list(found.values())
 
 
-def load_all(engine: Engine, imported_by: str | None = "lifeline reference load") -> list[ImportReport]:
-    """Import every reference file (idempotent: unchanged files record nothing) and return the reports."""
-    return [load_file(engine, path, imported_by) for path in files()]
+def load_all(engine: Engine, imported_by: str | None = "lifeline reference load",
+             before_commit: Callable[[Connection], None] | None = None) -> list[ImportReport]:
+    """Import every reference file (idempotent: unchanged files record nothing) and return the reports.
+
+    ``before_commit`` runs inside each file's transaction just before it commits (the server confirms
+    there that the admin's credential still stands); what it raises rolls that file back and stops."""
+    return [load_file(engine, path, imported_by, before_commit) for path in files()]
 
 
-def load_file(engine: Engine, path: Path, imported_by: str | None = None) -> ImportReport:
+def load_file(engine: Engine, path: Path, imported_by: str | None = None,
+              before_commit: Callable[[Connection], None] | None = None) -> ImportReport:
     """One reference file through the HXL importer and the import service, whole or not at all.
 
     This is ``service.import_file`` with the kind fixed to HXL, except that a locations file goes to
@@ -48,5 +54,8 @@ def load_file(engine: Engine, path: Path, imported_by: str | None = None) -> Imp
             from lifeline.ingest.hxl_locations import store_locations
 
             report: ImportReport = store_locations(conn, parsed, module.KIND, path, digest, imported_by)
-            return report
-        return store(conn, parsed, module.KIND, path, digest, imported_by)
+        else:
+            report = store(conn, parsed, module.KIND, path, digest, imported_by)
+        if before_commit is not None:
+            before_commit(conn)
+        return report

@@ -295,7 +295,7 @@ def upload(
 
     user = auth.writer(request, "editor", csrf_token)
     report = import_upload(auth.engine(request), file.file, file.filename, user, "web",
-                           int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run)
+                           int(auth.settings(request).max_upload_mb * 1e6), kind, dry_run, auth.credential(request))
     if dry_run:
         checked = tables.checked_rejections(report) if report.rejections else None
         return page(request, "import_report.html", title=report.path, dataset=None, rejections=checked, report=report)
@@ -411,7 +411,7 @@ def acknowledge_alert(
 
     store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
-    with auth.engine(request).begin() as conn:
+    with auth.write(request, "alert-ack", key) as conn:
         store.acknowledge(conn, key, by=user.name)
         record(conn, user.name, "web", "alert-ack", key)
     lang = i18n.pick(request.query_params.get("lang"))

@@ -23,6 +23,7 @@ from lifeline.api.login_limits import FREE_FAILURES
 from lifeline.api.proxies import TrustedProxies, parse_networks
 from lifeline.errors import UserError
 from lifeline.store.tables_accounts import audit_log
+from tests.api.live import live
 from tests.web.helpers import PASSWORD, Served, serve
 from tests.web.test_pages import csrf_of
 
@@ -137,3 +138,58 @@ def test_a_bad_trusted_proxy_is_one_line_and_exit_2(tmp_path: Path) -> None:
     done = subprocess.run([str(LIFELINE), "serve", "--port", "1"], env=env, capture_output=True,
                           text=True, timeout=60)
     assert done.returncode == 2 and "10.0.0.0/99" in done.stderr and "Traceback" not in done.stderr
+
+
+QUERIES = ["limit=1", "limit=1&offset=0", "offset=0&limit=1", "limit=1&format=json"]
+
+
+def _origin_seen(url: str, headers: dict[str, str], case: int) -> tuple[bool, bool, str]:
+    """Through a real socket: (HSTS sent, session cookie Secure, the host and scheme of the API's next link).
+    Each case asks with another query string: the whole-answer cache keys on path and query only."""
+    with httpx.Client(base_url=url, timeout=30, follow_redirects=False) as client:
+        page = client.get("/login", headers=headers)
+        answer = client.get(f"/api/v1/deliveries?{QUERIES[case]}", headers=headers).json()
+    cookie = page.headers.get("set-cookie", "").lower()
+    return "strict-transport-security" in page.headers, "; secure" in cookie, answer["next"].split("/api/")[0]
+
+
+@pytest.mark.parametrize("trusted", [("127.0.0.1/32",), ("10.0.0.0/8",), ()])
+def test_forwarded_scheme_and_host_are_believed_only_from_a_trusted_proxy(
+    sqlite_store: Engine, tmp_path: Path, trusted: tuple[str, ...]
+) -> None:
+    """A real uvicorn on loopback: the peer is 127.0.0.1, a trusted proxy only in the first case."""
+    s = serve(sqlite_store, tmp_path)
+    app = create_app(replace(s.app.state.settings, trusted_proxies=trusted), sqlite_store)
+    claims = {"x-forwarded-proto": "https", "x-forwarded-host": "lifeline.example.org"}
+    with live(app) as url:
+        plain = _origin_seen(url, {}, 0)
+        forwarded = _origin_seen(url, claims, 1)
+        forged = _origin_seen(url, {"x-forwarded-proto": "javascript", "x-forwarded-host": "a b/c"}, 2)
+        chained = _origin_seen(url, {"x-forwarded-proto": "https, http", "x-forwarded-host": "evil.example, a.example"},
+                               3)
+    port = url.rsplit(":", 1)[1]
+    assert plain == (False, False, url)
+    if "127.0.0.1/32" in trusted:
+        assert forwarded == (True, True, "https://lifeline.example.org")
+        assert forged == (False, False, url)  # not a scheme, not a host: ignored
+        assert chained == (False, False, "http://a.example")  # the right-most value: what the proxy wrote
+    else:  # the peer is no trusted proxy: whatever it says, plain HTTP to this host
+        assert forwarded == forged == chained == (False, False, f"http://127.0.0.1:{port}")
+
+
+def test_forwarded_headers_of_an_untrusted_peer_never_reach_the_app() -> None:
+    from lifeline.api.proxies import ClientAddress
+
+    seen: dict[str, object] = {}
+
+    async def app(scope: dict[str, object], receive: object, send: object) -> None:
+        seen.update(scope)
+
+    headers = [(b"x-forwarded-proto", b"https"), (b"x-forwarded-for", b"1.2.3.4"), (b"host", b"h")]
+    import asyncio
+
+    for networks, scheme in (((), "http"), (("10.0.0.0/8",), "https")):
+        scope = {"type": "http", "client": (PROXY, 1), "scheme": "http", "headers": list(headers)}
+        asyncio.run(ClientAddress(app, proxies(*networks))(scope, None, None))  # type: ignore[arg-type]
+        assert seen["scheme"] == scheme
+        assert [k for k, _ in seen["headers"]] == [b"host"]  # type: ignore[attr-defined]

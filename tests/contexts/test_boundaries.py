@@ -237,3 +237,52 @@ def test_a_kept_drawing_follows_a_new_import_and_moved_coordinates(zarqa: Engine
     assert {a.code for a in after.areas} == {"XZ01", "XZ02"}
     gate = after.point("north-gate")
     assert gate is not None and gate.lat == 15.2
+
+
+def _broken(tmp_path: Path, name: str, damage: Callable[[bytes], tuple[bytes, int]]) -> tuple[Path, int]:
+    """The example boundaries written one feature per line, damaged; (path, byte offset of the fault)."""
+    doc = example()
+    text = ('{"type": "FeatureCollection", "features": [\n'
+            + ",\n".join(json.dumps(f) for f in doc["features"]) + "\n]}\n").encode()
+    data, offset = damage(text)
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path, offset
+
+
+def _cut(text: bytes) -> tuple[bytes, int]:
+    at = text.index(b"30.", len(text) // 2)  # inside a coordinate of a later feature: a truncated download
+    return text[:at], at
+
+
+def _stray(text: bytes) -> tuple[bytes, int]:
+    at = text.index(b"]]", len(text) // 2) + 1  # a ring's positions, then a character no JSON allows
+    return text[:at] + b" @" + text[at:], at + 1
+
+
+def _missing_comma(text: bytes) -> tuple[bytes, int]:
+    at = text.index(b"}},\n") + 2  # the comma between two features dropped
+    return text[:at] + text[at + 1:], at
+
+
+@pytest.mark.parametrize("damage", [_cut, _stray, _missing_comma], ids=["truncated", "stray-character", "no-comma"])
+def test_broken_json_names_byte_line_and_column(zarqa: Engine, tmp_path: Path, lifeline: Callable[..., Ran],
+                                                damage: Callable[[bytes], tuple[bytes, int]]) -> None:
+    """Every class of broken JSON: one line naming the byte offset and the line and column of the fault
+    (the byte the parser stopped at: exact for a cut file, at most the next token for a malformed one)."""
+    import re
+
+    path, offset = _broken(tmp_path, "districts.geojson", damage)
+    ran = lifeline(zarqa, "boundaries", "import", str(path))
+    lines = ran.stderr.strip().splitlines()
+    assert ran.returncode == 2 and len(lines) == 1 and "Traceback" not in ran.stderr, ran.stderr
+    found = re.search(r"at byte ([\d,]*\d) \(line ([\d,]*\d), column ([\d,]*\d)", lines[0])
+    assert found and "districts.geojson" in lines[0], lines[0]
+    at, at_line, at_column = (int(g.replace(",", "")) for g in found.groups())
+    assert offset <= at <= offset + 2, (lines[0], offset)
+    data = path.read_bytes()
+    assert (at_line, at_column) == (data.count(b"\n", 0, at) + 1, at - data.rfind(b"\n", 0, at)), lines[0]
+    if damage is _cut:
+        assert at == path.stat().st_size and "ends before the JSON does" in lines[0]
+    with zarqa.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(boundary_sets)).scalar() == 0

@@ -141,7 +141,7 @@ def test_bad_order_rows_are_rejected_and_bad_order_files_refused(store_url: str,
     engine = open_store(store_url)
     before = snapshot(engine)
     for name, text, expected in [
-        ("gazamaps-cut.json", json.dumps(rows)[:-40], "not valid JSON"),
+        ("gazamaps-cut.json", json.dumps(rows)[:-40], "expected valid JSON"),
         ("gazamaps-mixed.json", json.dumps([good, ["not", "an", "object"]]), "element 2 of the array is not an object"),
     ]:
         bad = tmp_path / name

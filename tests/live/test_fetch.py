@@ -303,3 +303,23 @@ def test_serve_watch_checks_sources_in_a_thread_of_the_server_process(store: Eng
         stop.set()
     with store.connect() as conn:
         assert conn.execute(select(live_fetches.c.outcome)).scalars().all() == ["new-version"]
+
+
+@pytest.mark.parametrize(
+    "body, expected",
+    [
+        (b"Date,Trucks\n#date,#indicator+num+trucks\n", "row 3: the file has a hashtag row (row 2) but no data rows"),
+        (b'[["#date", "#indicator+num+trucks"], ["2024-05-01", 3',
+         "the file ends before the JSON does (truncated?) at byte 53"),
+    ],
+)
+def test_a_fetched_file_that_does_not_import_is_named_by_its_url(store: Engine, replay: Replay, body: bytes,
+                                                                 expected: str) -> None:
+    """The error names the publisher's file as registered (the URL), never the snapshot's path on disk."""
+    name = "/deliveries-hxl.json" if body.startswith(b"[") else "/deliveries-hxl.csv"
+    url = replay.route(name, Reply(body, 200, "text/csv"))
+    register(store, "s", url)
+    (a,) = check(store).attempts
+    assert a.outcome == "error" and a.error is not None and expected in a.error, a.error
+    assert a.error.startswith(f"the file does not import: {url}") and "snapshots" not in a.error
+    assert count(store, schema.datasets) == 0

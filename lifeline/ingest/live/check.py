@@ -141,6 +141,7 @@ def settle(engine: Engine, item: Look, root: Path, normalisation: AssumptionSet 
     try:
         _import(engine, item, got, root, attempt, normalisation)
     except UserError as exc:
+        exc.file = item.url  # the publisher's file, as the user registered it, never the snapshot's path
         attempt.outcome, attempt.error = "error", f"the file does not import: {exc}"
         _record(engine, source, item, attempt)
     return attempt
