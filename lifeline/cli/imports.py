@@ -40,12 +40,19 @@ def import_cmd(
         typer.Option("--dry-run", help="Compare with the store and say what would change (rows new, changed, "
                      "withdrawn, rejected); write nothing."),
     ] = False,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Refuse a file with any rejected row (exit 2, nothing stored) instead of "
+                     "storing its other rows."),
+    ] = False,
 ) -> None:
-    """Import line lists and HXL files; each file is stored whole or not at all.
+    """Import line lists and HXL files; each file is stored in one transaction or not at all.
 
-    Files are imported in turn, each in its own transaction. A file that cannot be imported gets
-    its one line on stderr and leaves the store as it was; the other files are still imported, and
-    the command exits with status 2 at the end.
+    A row that cannot be read (a bad date, a negative count, a total row...) is left out and named
+    with its row, column and what was expected; the file's other rows are stored. With --strict such
+    a file is refused instead. Files are imported in turn, each in its own transaction. A file that
+    cannot be imported gets its one line on stderr and leaves the store as it was; the other files
+    are still imported, and the command exits with status 2 at the end.
     """
     store = engine()
     ruleset = rules(assumptions)
@@ -54,7 +61,7 @@ def import_cmd(
     for path in paths:
         try:
             report = _import_one(store, path, kind, ruleset, show_progress=fmt != Format.json and err.is_interactive,
-                                  dry_run=dry_run)
+                                  dry_run=dry_run, strict=strict)
         except UserError as exc:
             failures.append(exc)
             print(f"lifeline: error: {exc}", file=sys.stderr, flush=True)
@@ -112,7 +119,7 @@ def print_details(r: ImportReport) -> None:
 
 
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # type: ignore[no-untyped-def]
-                dry_run: bool = False) -> ImportReport:
+                dry_run: bool = False, strict: bool = False) -> ImportReport:
     started = time.monotonic()
     with Progress(
         TextColumn("{task.description}"),
@@ -148,7 +155,8 @@ def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # t
         if show_progress:
             reveal.start()
         try:
-            return import_file(store, path, kind=kind, rules=ruleset, progress=progress, dry_run=dry_run)
+            return import_file(store, path, kind=kind, rules=ruleset, progress=progress, dry_run=dry_run,
+                               strict=strict)
         except UserError:
             raise
         except OSError as exc:

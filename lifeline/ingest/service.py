@@ -83,9 +83,12 @@ def import_file(
     imported_by: str | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    strict: bool = False,
 ) -> ImportReport:
     """Import one file whole or not at all; the store is untouched when anything fails.
 
+    A row that cannot be read is left out and named in the report (``rejections``), the others stored;
+    ``strict`` refuses the whole file instead, on its first rejected row, for a user who wants all or nothing.
     ``dry_run`` compares the file with the store and reports what an import would do, writing nothing.
     """
     from lifeline.ingest.places import with_stored_places
@@ -95,7 +98,7 @@ def import_file(
     module, parsed = parse(path, kind, rules, progress)
     digest = sha256(path)
     with engine.begin() as conn:
-        return store(conn, parsed, module.KIND, path, digest, imported_by, progress, dry_run)
+        return store(conn, parsed, module.KIND, path, digest, imported_by, progress, dry_run, strict)
 
 
 def store(
@@ -107,6 +110,7 @@ def store(
     imported_by: str | None = None,
     progress: Progress | None = None,
     dry_run: bool = False,
+    strict: bool = False,
 ) -> ImportReport:
     """Write parsed rows inside the caller's transaction and return the accounting (``dry_run``: write nothing).
 
@@ -115,7 +119,7 @@ def store(
     """
     parts = publishers.split(parsed, path)
     if len(parts) > 1:
-        reports = [store(conn, part, kind, path, digest, imported_by, progress, dry_run) for part in parts]
+        reports = [store(conn, part, kind, path, digest, imported_by, progress, dry_run, strict) for part in parts]
         return _combined(parsed, reports)
     if not dry_run:
         _one_writer(conn, parsed.series)
@@ -146,6 +150,11 @@ def store(
     assert report.rows_read == (
         report.rows_imported + report.rows_unchanged + report.rows_changed + report.rows_rejected
     ), "row accounting does not balance"
+    if strict and report.rejections and not dry_run:  # before any write: the caller's transaction rolls back
+        first = report.rejections[0]
+        raise BadFile(f"{first['reason']}; --strict refuses the file on a rejected row "
+                      f"({report.rows_rejected} of {report.rows_read} rejected, nothing stored)",
+                      file=str(path), row=first["row"], column=first["column"])
     if dry_run:
         report.status = "dry-run"
         report.message = (
