@@ -27,7 +27,7 @@ from lifeline.errors import UserError
 # group's `help=`; the order here is the order of `lifeline --help`.
 COMMANDS: dict[str, tuple[str, str]] = {
     "import": ("lifeline.cli.imports",
-               "Import line lists and HXL files; each file is stored whole or not at all."),
+               "Import line lists and HXL files; each file is stored in one transaction or not at all."),
     "datasets": ("lifeline.cli.datasets", "Every import: file, kind, when, and the row accounting."),
     "deliveries": ("lifeline.cli.deliveries",
                    "What entered, per period and crossing / category / commodity / source / route."),
