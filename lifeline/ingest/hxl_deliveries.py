@@ -33,6 +33,9 @@ MARKERS = (
     "#indicator+num+consignments",
 )
 DATE = "#date-reported"
+# What publishers write in a figure's cell for "not recorded" (HDX and COGAT exports use "-"): missing, never a
+# rejection and never zero, so the consignment is kept and its weight left unknown (flagged as weightless rows are).
+MISSING_MARKS = ("-", "\u2013", "\u2014", "n/a", "N/A", "na", "NA", "..", "?")
 
 
 def is_deliveries(columns: Columns) -> bool:
@@ -42,13 +45,17 @@ def is_deliveries(columns: Columns) -> bool:
 def _numeric(
     work: pl.DataFrame, columns: Columns, index: int | None, name: str
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Parse one numeric column into ``name``; refuse text that is not a number, and negative values."""
+    """Parse one numeric column into ``name``; a "not recorded" mark (``MISSING_MARKS``) is missing; refuse
+    other text that is not a number, and negative values."""
     given = f"_{name.lstrip('_')}_text"
     if index is None:
         return work.with_columns(
             pl.lit(None, dtype=pl.String).alias(given), pl.lit(None, dtype=pl.Float64).alias(name)
         ), []
-    work = work.with_columns(cell(columns, index).alias(given))
+    text = cell(columns, index)
+    work = work.with_columns(
+        pl.when(text.str.strip_chars().is_in(MISSING_MARKS)).then(None).otherwise(text).alias(given)
+    )
     work = work.with_columns(by_distinct(work, given, number).alias(name))
     label = columns.label(index)
     bad = refuse(

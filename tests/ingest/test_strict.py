@@ -45,3 +45,20 @@ def test_without_strict_the_other_rows_are_stored_and_the_bad_one_named(tmp_path
     assert result.returncode == 0
     assert "rejected row 4" in result.stdout
     assert _deliveries(url) == 2
+
+
+def test_a_not_recorded_mark_in_a_weight_cell_is_missing_not_a_rejection(tmp_path: Path) -> None:
+    """HDX and COGAT exports write "-" for a figure not recorded: the consignment stays, its weight unknown."""
+    rows = ["date,crossing,item,trucks,tonnes,source",
+            "#date,#loc+crossing+name,#item+name,#indicator+num+trucks,#indicator+num+tonnes,#meta+source",
+            "2024-06-01,Kerem Shalom,rice,1,-,marks test", "2024-06-02,Kerem Shalom,rice,1,\u2014,marks test",
+            "2024-06-03,Kerem Shalom,rice,1,n/a,marks test", "2024-06-04,Kerem Shalom,rice,1,abc,marks test"]
+    url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "marks.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = run_cli(url, "import", str(path))
+    assert result.returncode == 0 and "rejected row 6" in result.stdout and "rejected row 3" not in result.stdout
+    engine = open_store(url)
+    with engine.connect() as conn:
+        kept = conn.execute(select(schema.deliveries.c.kg, schema.deliveries.c.flags)).all()
+    engine.dispose()
+    assert len(kept) == 3 and all(t is None and "no-weight" in (f or "") for t, f in kept)
