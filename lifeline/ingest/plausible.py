@@ -5,7 +5,8 @@ date of year 0 or 9999 (which made queries over "the whole period" allocate giga
 quantity of 1e309 (stored as infinity, then answered as a 500 or as ``Infinity``, which is not
 JSON). The bounds are data (``[plausible]`` and the ``max_*`` assumptions of the normalisation
 set), overridable with ``--assumptions FILE``. Out-of-bounds values are row rejections naming the
-file's row and column; a truck carrying more than ``max_kg_per_truck`` is kept and flagged.
+file's row and column; a truck carrying more than ``max_kg_per_truck``, or less than
+``min_kg_per_truck`` (a month's trucks on a daily row, trucks and tonnes swapped), is kept and flagged.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ DATE_COLUMNS = ("date", "period_end", "cited_date")
 DELIVERY_NUMBERS = {"quantity": "max_count_per_row", "trucks": "max_count_per_row", "kg": "max_kg_per_row"}
 OBSERVATION_NUMBERS = {"value": "max_observation_value"}
 HEAVY_FLAG = "over-100t-per-truck"
+LIGHT_FLAG = "under-0.5t-per-truck"
 _INDEX = "_plausible_index"
 
 
@@ -71,7 +73,7 @@ def check(parsed: Parsed, rules: AssumptionSet) -> Parsed:
     bad = marked.filter(pl.col("reason").is_not_null())
     kept = indexed.filter(~pl.col(_INDEX).is_in(bad[_INDEX].implode())).drop(_INDEX) if bad.height else rows
     if parsed.target == "deliveries":
-        kept = _flag_heavy_trucks(kept, rules)
+        kept = _flag_truck_loads(kept, rules)
     if bad.height == 0 and kept is rows:
         return parsed
     refused = rejections(parsed.rejections, bad.select(pl.col("row_number").alias("row"), "column", "reason"))
@@ -88,15 +90,20 @@ def _date_text(expr: pl.Expr) -> pl.Expr:
     )
 
 
-def _flag_heavy_trucks(rows: pl.DataFrame, rules: AssumptionSet) -> pl.DataFrame:
-    """Add the heavy-truck flag where kilograms per truck exceed the ceiling (kept: a figure to check, not refuse)."""
+def _flag_truck_loads(rows: pl.DataFrame, rules: AssumptionSet) -> pl.DataFrame:
+    """Flag rows whose kilograms per truck lie outside [min_kg_per_truck, max_kg_per_truck]: kept, a figure
+    to check, not refuse."""
     if not {"kg", "trucks", "flags"} <= set(rows.columns):
         return rows
-    heavy = (pl.col("trucks") > 0) & (pl.col("kg") / pl.col("trucks") > rules.value("max_kg_per_truck"))
-    if not rows.select(heavy.fill_null(False).any()).item():
-        return rows
-    flagged = pl.when(pl.col("flags").is_null()).then(pl.lit(HEAVY_FLAG)).otherwise(pl.col("flags") + "," + HEAVY_FLAG)
-    return rows.with_columns(pl.when(heavy.fill_null(False)).then(flagged).otherwise(pl.col("flags")).alias("flags"))
+    per_truck = pl.col("kg") / pl.col("trucks")
+    for flag, outside in ((HEAVY_FLAG, per_truck > rules.value("max_kg_per_truck")),
+                          (LIGHT_FLAG, per_truck < rules.value("min_kg_per_truck"))):
+        hit = ((pl.col("trucks") > 0) & outside).fill_null(False)
+        if not rows.select(hit.any()).item():
+            continue
+        flagged = pl.when(pl.col("flags").is_null()).then(pl.lit(flag)).otherwise(pl.col("flags") + "," + flag)
+        rows = rows.with_columns(pl.when(hit).then(flagged).otherwise(pl.col("flags")).alias("flags"))
+    return rows
 
 
 FORMULA_FLAG = "formula-without-value"

@@ -268,3 +268,15 @@ def test_cogat_excerpt_that_made_polars_panic_is_read(store: tuple[str, Engine],
     report = json.loads(result.stdout)["datasets"][0]
     assert [(r["row"], r["column"]) for r in report["rejections"]] == [(586, "Date"), (587, "Date")]
     assert snapshot(engine) == before
+
+
+def test_a_month_of_trucks_on_a_daily_row_is_kept_and_flagged(tmp_path: Path) -> None:
+    """1,500 trucks for 30 t (20 kg a truck): a period's total written on a daily row, flagged, never silent."""
+    rows = [list(ROWS[3])]
+    rows[0][4], rows[0][6] = "30", "1500"
+    _, parsed = parse(write_csv(tmp_path / "light.csv", rows))
+    assert parsed.rows.height == 1 and "under-0.5t-per-truck" in (parsed.rows["flags"][0] or "")
+    ordinary = [list(ROWS[3])]
+    ordinary[0][4], ordinary[0][6] = "40", "2"
+    _, parsed = parse(write_csv(tmp_path / "ordinary.csv", ordinary))
+    assert "per-truck" not in (parsed.rows["flags"][0] or "")
