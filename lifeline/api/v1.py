@@ -8,7 +8,6 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import Field
-from sqlalchemy import Connection
 
 from lifeline.accounts import User
 from lifeline.accounts.credentials import CredentialEnded
@@ -47,9 +46,11 @@ def _day(value: str | None, name: str) -> date | None:
     return day
 
 
-def _window(conn: Connection, date_from: str | None, date_to: str | None) -> dict[str, date | None]:
-    """The query's window, checked and clamped to the data present (lifeline.store.window.bounded)."""
-    lo, hi = window.bounded(conn, _day(date_from, "from"), _day(date_to, "to"))
+def _window(date_from: str | None, date_to: str | None) -> dict[str, date | None]:
+    """The query's window, checked; a bound not given is the model's own default, clamped by the model
+    (lifeline.store.window.span), as on the CLI and the pages."""
+    lo, hi = _day(date_from, "from"), _day(date_to, "to")
+    window.check(lo, hi)
     return {"date_from": lo, "date_to": hi}
 Source = Annotated[str | None, Query(max_length=200, description="publisher (UNRWA, COGAT...) or series name")]
 AsOf = Annotated[str | None, Query(max_length=40, description="answer with the versions held at YYYY-MM-DD (end of "
@@ -98,7 +99,7 @@ def deliveries(
 ) -> Response:
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), **_context(context)}
+        params = {**_window(date_from, date_to), **_context(context)}
         result = ask(at, compare_now, lambda: tables.deliveries(conn, by=by, group=group, source=source, **params),
                      "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -237,7 +238,7 @@ def access(
     acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing, "by": by, **_context(context)}
+        params = {**_window(date_from, date_to), "crossing": crossing, "by": by, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "timeline", params,
                                                             lambda: acc.timeline(conn, **params)), "'as_of'")
     result = tables.without(result, "sources") if format != "json" else result
@@ -254,7 +255,7 @@ def closures(
     acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "crossing": crossing, **_context(context)}
+        params = {**_window(date_from, date_to), "crossing": crossing, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "closures", params,
                                                             lambda: acc.closures(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -271,7 +272,7 @@ def throughput(
     acc = need("lifeline.model.access")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {**_window(conn, date_from, date_to), "by": by, **_context(context)}
+        params = {**_window(date_from, date_to), "by": by, **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "throughput", params,
                                                       lambda: acc.throughput(conn, **params)), "'as_of'")
     return respond.table(request, result, format, _limit(request, limit), offset)
@@ -290,7 +291,7 @@ def sources_compare(
     sc = need("lifeline.model.sources_compare")
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
-        params = {"indicator": indicator, "category": category, "by": by, **_window(conn, date_from, date_to),
+        params = {"indicator": indicator, "category": category, "by": by, **_window(date_from, date_to),
                   **_context(context)}
         result = ask(at, compare_now, lambda: tables.cached(conn, "compare", params,
                                                             lambda: sc.comparison(conn, **params)), "'as_of'")
@@ -332,7 +333,7 @@ def coverage(
     at = _at(as_of)
     with auth.engine(request).connect() as conn:
         chosen = tables.coverage_set(set)
-        params: dict[str, Any] = {"area": area, **_window(conn, date_from, date_to),
+        params: dict[str, Any] = {"area": area, **_window(date_from, date_to),
                                   "by": by, "source": source,
                                   "assumptions": chosen}
         if context is not None:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Engine
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.errors import UserError
 from lifeline.store.engine import connect
-from lifeline.store.window import bounded
+from lifeline.store.window import check
 
 
 def engine() -> Engine:
@@ -31,10 +31,12 @@ def parse_date(value: str | None, option: str) -> date | None:
 def window(
     conn: Connection, date_from: str | date | None, date_to: str | date | None
 ) -> tuple[date | None, date | None]:
-    """--from / --to parsed, checked and clamped to the data present, as the API and the pages do."""
+    """--from / --to parsed and checked, as the API and the pages do; a bound not given is left to the model,
+    which takes its own default span and clamps it (lifeline.store.window.span)."""
     lo = date_from if isinstance(date_from, date) or date_from is None else parse_date(date_from, "--from")
     hi = date_to if isinstance(date_to, date) or date_to is None else parse_date(date_to, "--to")
-    return bounded(conn, lo, hi, ("--from", "--to"))
+    check(lo, hi, ("--from", "--to"))
+    return lo, hi
 
 
 def rules(assumptions: list[Path] | None) -> AssumptionSet:

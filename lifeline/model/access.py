@@ -28,7 +28,7 @@ from lifeline.formats import Column, ResultTable
 from lifeline.formats.labels import publisher_label
 from lifeline.model import contexts, crossing_status, stated_needs
 from lifeline.model.series import citation, is_verified, publisher, source_entry
-from lifeline.store import queries_access
+from lifeline.store import queries_access, window
 
 STATUS_INDICATOR = "crossing_status"
 # A ``#status`` file naming no indicator imports as ``status``; at an entry point it is the crossing's status.
@@ -100,9 +100,8 @@ def daily_frame(
     codes = sc.crossings() or crossing_codes(norm)
     coverage = _coverage(conn, sc)
     reports = status_reports(conn, sc)
-    span = default_span(coverage, reports)
-    lo = date_from or (span[0] if span else None)
-    hi = date_to or (span[1] if span else None)
+    shown = window.span(default_span(coverage, reports), date_from, date_to)
+    lo, hi = shown.first, shown.last
     if lo is None or hi is None:
         raise UserError("nothing to show: no deliveries and no crossing status events are stored "
                         "(import line lists with `lifeline import`, and `lifeline reference load`)")
@@ -379,12 +378,14 @@ def default_span(coverage: dict[str, tuple[date, date]],
 
 def span_notes(coverage: dict[str, tuple[date, date]], reports: list[crossing_status.Report],
                date_from: date | None, date_to: date | None) -> list[str]:
-    """What the default span leaves out, said where it does: the status reports before or after it."""
-    span = default_span(coverage, reports)
-    if not coverage or span is None or (date_from is not None and date_to is not None):
+    """Which days are shown when a bound is not asked for (the default span, clamped by
+    :func:`lifeline.store.window.span`), and the status reports they leave out."""
+    shown = window.span(default_span(coverage, reports), date_from, date_to)
+    said = shown.note("the delivery lists" if coverage else "the status reports")
+    if said is None or shown.first is None or shown.last is None:
         return []
-    lo, hi = span
-    out = [f"days shown: the span of the delivery lists, {lo} to {hi} (--from / --to for other days)"]
+    out = [said]
+    lo, hi = shown.first, shown.last
     before = sorted(r.start for r in reports if r.start < lo)
     after = sorted(r.start for r in reports if r.start > hi)
     if before and date_from is None:
@@ -635,8 +636,10 @@ def throughput(
     if not coverage:
         raise UserError("nothing to show: no deliveries are stored" + (f" for context {sc.code!r}" if sc.deliveries
                         else "") + " (import line lists with `lifeline import`)")
-    lo = date_from or min(c[0] for c in coverage.values())
-    hi = date_to or max(c[1] for c in coverage.values())
+    shown = window.span((min(c[0] for c in coverage.values()), max(c[1] for c in coverage.values())),
+                        date_from, date_to)
+    lo, hi = shown.first, shown.last
+    assert lo is not None and hi is not None  # a default span always gives both
     entries = _entries(conn, lo, hi, norm.value("kg_per_tonne"), sc)
     period = pl.col("date").dt.truncate(TRUNCATE[by]).alias("period")
     agg = (
@@ -711,6 +714,8 @@ def throughput(
                  "later one is made; none is shown where none stands (statements dated only by month or year are "
                  "listed by `lifeline series` but not used)")
     notes.append("pre-war baseline: the level before 7 October 2023, shown for comparison, not a current need")
+    if shown.cut:
+        notes.append(str(shown.note("the delivery lists")))
     notes.append("UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
                  "`lifeline sources compare`")
     return ResultTable(

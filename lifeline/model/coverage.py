@@ -55,9 +55,11 @@ class ModelRun:
 
 def _window(
     frame: pl.DataFrame, date_from: date | None, date_to: date | None, source: str | None
-) -> tuple[date, date, date]:
-    """(first day of the balance, first day asked about, last day): the balance runs from the list's
-    first recorded day and stops at its last, so no day outside what the source covers is modelled."""
+) -> tuple[date, date, date, str | None]:
+    """(first day of the balance, first day asked about, last day, the note when the list's span was cut):
+    the balance runs from the list's first recorded day and stops at its last, so no day outside what the
+    source covers is modelled; without --from / --to the days shown are the list's span, clamped by
+    :func:`lifeline.store.window.span` (a list reaching over more than MAX_WINDOW_DAYS keeps its latest)."""
     if frame.is_empty():
         where = f" from {source}" if source else ""
         raise UserError(
@@ -66,8 +68,9 @@ def _window(
         )
     first: date = frame["date"].min()  # type: ignore[assignment]
     last: date = frame["date"].max()  # type: ignore[assignment]
-    start = max(date_from, first) if date_from else first
-    end = min(date_to, last) if date_to else last
+    shown = window.span((first, last), date_from, date_to)
+    assert shown.first is not None and shown.last is not None  # a default span always gives both
+    start, end = max(shown.first, first), min(shown.last, last)
     # The stock carried into the period asked comes from at most MAX_WINDOW_DAYS before it: a stored row dated
     # 0001-01-01 must not make the balance run for two thousand years (memory grows with the days).
     first = max(first, start - timedelta(days=window.MAX_WINDOW_DAYS))
@@ -76,7 +79,7 @@ def _window(
             f"the {source or 'deliveries'} list covers {first} to {last}: nothing recorded in the window asked "
             f"({date_from or first} to {date_to or last}); that is no coverage, not zero"
         )
-    return first, start, end
+    return first, start, end, shown.note(f"the {source or 'deliveries'} list") if shown.cut else None
 
 
 def daily_kg_by_code(
@@ -160,7 +163,7 @@ def build_inputs(
     # The whole list, not the window: its first and last recorded days bound the balance, so a window that
     # ends before the list does still counts its last days (and the stock carried into them).
     history = scoped_deliveries(conn, sc, source)
-    first, asked, end = _window(history, date_from, date_to, source)
+    first, asked, end, cut = _window(history, date_from, date_to, source)
     frame = history.filter((pl.col("date") <= end) & (pl.col("date") >= first))
     days = population.day_range(first, end)
     areas = [s.area for s in series]
@@ -243,6 +246,8 @@ def build_inputs(
     if unweighed:
         notes.append(f"{unweighed} food rows have no weight (counts of items or unknown tonnage) and add no kcal")
     notes += [f"other inflow - {c}" for c in extra_cited]
+    if cut:
+        notes.append(cut)
     if first < asked:
         notes.append(
             f"the balance runs from the list's first recorded day ({first}; at most {window.MAX_WINDOW_DAYS:,} days "

@@ -8,7 +8,7 @@ from sqlalchemy import Connection
 
 from lifeline.formats import Column, ResultTable
 from lifeline.model import completeness, contexts, truck_basis
-from lifeline.store import queries
+from lifeline.store import queries, window
 
 GROUP_HXL = {
     "crossing": "#loc+code+crossing",
@@ -31,6 +31,8 @@ def delivery_table(
 ) -> ResultTable:
     """Deliveries per period and group, of one context (default: the store's only one)."""
     sc = contexts.scope(conn, context)
+    days = window.fallback(conn, date_from, date_to)  # every stored row, unless they reach beyond the limits
+    date_from, date_to = days.first, days.last
     rows = queries.delivery_totals(conn, by, group, date_from, date_to, source, scope=sc.deliveries)
     spans = completeness.spans(conn, source, sc.deliveries)
     bases = truck_basis.bases()
@@ -79,6 +81,7 @@ def delivery_table(
             "a period cut by a source's first or last recorded day (or by the window asked) is marked partial: "
             "its total is not comparable with whole periods and is never a 'latest period' headline",
             *truck_basis.notes({r["source"] for r in out}, last),
+            *([str(days.note("the stored delivery lists"))] if days.cut else []),
         ],
         query={"by": by, "group": group, "from": date_from, "to": date_to, "source": source, "context": sc.code},
     )

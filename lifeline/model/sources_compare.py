@@ -21,6 +21,7 @@ from lifeline.formats import Column, ResultTable
 from lifeline.formats.labels import publisher_label
 from lifeline.model import contexts
 from lifeline.store import queries_access
+from lifeline.store.window import fallback
 
 INDICATORS = ("consignments", "trucks", "tonnes")
 TRUNCATE = {"day": "1d", "week": "1w", "month": "1mo"}
@@ -102,6 +103,8 @@ def comparison(
     sc = contexts.scope(conn, context)
     if by not in TRUNCATE:
         raise UserError(f"--by expects one of week, month; got {by!r}")
+    days = fallback(conn, date_from, date_to)  # every stored row, unless they reach beyond the limits
+    date_from, date_to = days.first, days.last
     daily = compare_frame(conn, indicator, category, "day", date_from, date_to, rules, context=sc.code)
     sums = [_sum_or_null(c) for c in daily.columns if c != "period"]
     frame = (
@@ -159,6 +162,8 @@ def comparison(
     notes += [f"{p} covers {first} to {last}" for p, (first, last) in sorted(coverage.items())]
     notes.append("the total row sums only the days every source covers, so the ratio compares like with like")
     notes += _divergence_notes(rules, indicator, publishers)
+    if days.cut:
+        notes.append(str(days.note("the stored delivery lists")))
     return ResultTable(
         title=f"Sources compared: {indicator}, category {category}, by {by}",
         columns=columns,

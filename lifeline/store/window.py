@@ -1,11 +1,18 @@
-"""The window of days any question may cover: clamped to the data present and to a documented maximum.
+"""The window of days any question may cover: clamped to a documented maximum and to the data present.
 
 Daily models build one row per day (and crossing, area, run) of their window, and take the window from
 the data when the caller gives none. One stored row dated 0001-01-01 or 9999-12-31 would then ask for
 millions of days (23 GB for the access timeline, 27 GiB for coverage's arrays) or for day 10000-01-01.
-Every face (API, pages, CLI) passes its ``from`` / ``to`` through :func:`bounded` before calling a model,
-so no stored value can widen a question beyond these limits. When the data is within them and the caller
-gives no window, the bounds stay empty and each model keeps choosing its own (narrower) range.
+Two rules keep every question inside these limits:
+
+- every face (API, pages, CLI) checks the ``from`` / ``to`` a caller gives with :func:`check` and passes
+  them on as given: a missing bound is the model's to choose, so every face shows the same days;
+- a model with a default of its own (the access timeline: its delivery lists' span; coverage: its list's
+  span) takes its days from :func:`span`, which clamps only that default to MAX_WINDOW_DAYS (the most
+  recent days kept, or those after an explicit ``from``) and to EARLIEST_DAY..LATEST_DAY, and says so
+  (:meth:`Span.note`). A model with none (the deliveries table, the sources comparison: every stored row)
+  falls back on :func:`bounded`, which fills a missing bound only where the store's delivery lists reach
+  beyond the limits.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import Connection, Engine, String, cast, func, select
@@ -89,32 +97,30 @@ class _Extents:
 
 
 def _raw_extent(conn: Connection) -> tuple[date | None, date | None]:
-    """Smallest and largest stored day, read as text (so out-of-range values are clipped, not raised on)."""
-    firsts: list[object] = []
-    lasts: list[object] = []
-    for column in (schema.deliveries.c.date, schema.observations.c.date, schema.observations.c.period_end):
-        lo, hi = conn.execute(select(cast(func.min(column), String), cast(func.max(column), String))).one()
-        firsts.append(lo)
-        lasts.append(hi)
-    days_lo = [d for d in map(_day, firsts) if d is not None]
-    days_hi = [d for d in map(_day, lasts) if d is not None]
-    return (min(days_lo) if days_lo else None), (max(days_hi) if days_hi else None)
+    """Smallest and largest stored delivery day, read as text (so out-of-range values are clipped, not raised
+    on). Observations do not count: they are dated figures (a capacity, a population estimate, a report, an
+    event), and no model without a default of its own spreads them over days; a 2012 capacity figure must not
+    stretch the window of a 2024 list."""
+    column = schema.deliveries.c.date
+    lo, hi = conn.execute(select(cast(func.min(column), String), cast(func.max(column), String))).one()
+    return _day(lo), _day(hi)
 
 
 _EXTENTS = _Extents()
 
 
 def extent(conn: Connection) -> tuple[date | None, date | None]:
-    """First and last stored day of deliveries and observations, each clipped to EARLIEST_DAY..LATEST_DAY."""
+    """First and last stored delivery day (the store's daily series), each clipped to EARLIEST_DAY..LATEST_DAY."""
     return _EXTENTS.get(conn)
 
 
 def bounded(
     conn: Connection, date_from: date | None, date_to: date | None, names: tuple[str, str] = ("'from'", "'to'")
 ) -> tuple[date | None, date | None]:
-    """The window to ask a model for: the caller's, checked, with any missing bound filled in only where
-    the stored data would otherwise take the model outside EARLIEST_DAY..LATEST_DAY or beyond
-    MAX_WINDOW_DAYS (then the most recent MAX_WINDOW_DAYS are kept, or those after an explicit ``from``)."""
+    """The fallback window of a model with no default of its own: the caller's, checked, with any missing
+    bound filled in only where the stored delivery lists would otherwise take the model outside
+    EARLIEST_DAY..LATEST_DAY or beyond MAX_WINDOW_DAYS (then the most recent MAX_WINDOW_DAYS are kept, or
+    those after an explicit ``from``). A model with a default of its own uses :func:`span` instead."""
     check(date_from, date_to, names)
     if date_from is not None and date_to is not None:
         return date_from, date_to
@@ -135,3 +141,70 @@ def bounded(
         else:
             lo, hi = max(span_hi - timedelta(days=MAX_WINDOW_DAYS), EARLIEST_DAY), span_hi
     return lo, hi
+
+
+def fallback(conn: Connection, date_from: date | None, date_to: date | None) -> Span:
+    """:func:`bounded` as a :class:`Span` whose default is the store's extent, so a model with no default of
+    its own can say which days it kept (``Span.note`` when ``Span.cut``)."""
+    lo, hi = bounded(conn, date_from, date_to)
+    first, last = extent(conn)
+    return Span(lo, hi, (first, last) if first and last else None, (date_from, date_to))
+
+
+@dataclass(frozen=True)
+class Span:
+    """The days a model answers for: the caller's bounds where given, the rest from the model's own default,
+    clamped. ``default`` is that default as the data gives it, ``asked`` the caller's bounds."""
+
+    first: date | None
+    last: date | None
+    default: tuple[date, date] | None
+    asked: tuple[date | None, date | None]
+
+    @property
+    def cut(self) -> bool:
+        """Whether the days shown are fewer than the default's (it was longer than a window may be, or
+        reached outside EARLIEST_DAY..LATEST_DAY)."""
+        if self.default is None or self.first is None or self.last is None:
+            return False
+        lo, hi = self.default
+        return (self.asked[0] is None and self.first > lo) or (self.asked[1] is None and self.last < hi)
+
+    def note(self, what: str) -> str | None:
+        """Which days are shown and why, for a model whose default is the span of ``what`` ("the delivery
+        lists"); None when the caller gave both bounds (the days are the ones asked for)."""
+        if self.default is None or self.first is None or self.last is None or None not in self.asked:
+            return None
+        lo, hi = self.default
+        start = f"{self.first} (asked)" if self.asked[0] else str(self.first)
+        end = f"{self.last} (asked)" if self.asked[1] else str(self.last)
+        if not self.cut and self.asked == (None, None):
+            return f"days shown: the span of {what}, {lo} to {hi} (--from / --to for other days)"
+        if not self.cut:
+            return f"days shown: {start} to {end} (the span of {what}: {lo} to {hi}; --from / --to for other days)"
+        kept = ("the days from --from on" if self.asked[0] else "the days up to --to" if self.asked[1]
+                else "the most recent days")
+        return (f"days shown: {start} to {end}, of the span of {what}, {lo} to {hi}, which is more than a window "
+                f"may cover ({MAX_WINDOW_DAYS:,} days within {EARLIEST_DAY} to {LATEST_DAY}): {kept} are kept "
+                "(--from / --to for other days)")
+
+
+def span(default: tuple[date, date] | None, date_from: date | None, date_to: date | None) -> Span:
+    """The days to answer for: ``date_from`` / ``date_to`` where given (a face has checked them), each missing
+    one from the model's ``default`` span, which alone is clamped to EARLIEST_DAY..LATEST_DAY and to
+    MAX_WINDOW_DAYS: the most recent days are kept, or those after an explicit ``from``, or those up to an
+    explicit ``to``. Without a default the bounds stay as given (the model says there is nothing to show)."""
+    asked = (date_from, date_to)
+    if default is None or (date_from is not None and date_to is not None):
+        return Span(date_from, date_to, default, asked)
+    lo = date_from or _within_limits(default[0])
+    hi = date_to or _within_limits(default[1])
+    if date_from is not None:
+        hi = min(hi, date_from + timedelta(days=MAX_WINDOW_DAYS))
+    else:
+        lo = max(lo, hi - timedelta(days=MAX_WINDOW_DAYS))
+    return Span(lo, hi, default, asked)
+
+
+def _within_limits(day: date) -> date:
+    return min(max(day, EARLIEST_DAY), LATEST_DAY)

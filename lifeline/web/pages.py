@@ -22,7 +22,7 @@ from lifeline.errors import UserError
 from lifeline.formats.labels import publisher_label
 from lifeline.formats.writers import _cell
 from lifeline.optional import need, need_attr
-from lifeline.store import as_of, window
+from lifeline.store import as_of
 from lifeline.web import counted, i18n, mapsvg, panels, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
@@ -215,7 +215,6 @@ def _blocks_page(request: Request, title_key: str, build: Any, **extra: Any) -> 
     token = tables.PIN.set(pin)
     try:
         with auth.engine(request).connect() as conn, as_of.held_at(at):
-            params["from"], params["to"] = window.bounded(conn, day_from, day_to)
             view = panels.View(conn, lang, t, ctx["name"], params, auth.settings(request).study_workbook)
             try:
                 blocks = build(view)

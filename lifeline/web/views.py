@@ -14,7 +14,7 @@ from lifeline.formats import Column, ResultTable
 from lifeline.model import truck_basis
 from lifeline.model.coverage import latest_complete
 from lifeline.optional import NotAvailable, need
-from lifeline.store import queries_web, window
+from lifeline.store import queries_web
 from lifeline.web import charts, live_blocks
 from lifeline.web.panels import Block, View, unavailable
 
@@ -200,7 +200,7 @@ def _coverage_table(v: View, by: str = "month", **extra: Any) -> ResultTable:
 
 def _timeline(v: View, **params: Any) -> ResultTable:
     acc = need("lifeline.model.access")
-    # The page's window (bounded by the store's extent) unless the block asks for its own days.
+    # The page's window (none asked: the model's own default) unless the block asks for its own days.
     params = {key: v.params[name] for key, name in (("date_from", "from"), ("date_to", "to"))
               if v.params.get(name) is not None} | v.scoped() | params
     return tables.cached(v.conn, "timeline", params, lambda: acc.timeline(v.conn, **params))
@@ -628,8 +628,8 @@ def warm(engine: Any, workbook: str | None) -> tuple[int, ...] | None:
     token = tables.PIN.set(pin)
     try:
         with engine.connect() as conn:
-            lo, hi = window.bounded(conn, None, None)  # as the pages ask, so their cache keys match
-            v = View(conn, "en", t, str, {"from": lo, "to": hi}, workbook)
+            # no window, as the pages ask without one (each model takes its own default), so the keys match
+            v = View(conn, "en", t, str, {"from": None, "to": None}, workbook)
             for build in WARMED:
                 build(v)
     finally:
