@@ -192,6 +192,26 @@ def test_a_2012_capacity_figure_leaves_the_2024_lists_span(
         served.client.close()
 
 
+def test_the_warmed_answers_are_the_ones_the_pages_ask_for(sqlite_store: Engine, tmp_path: Path) -> None:
+    """warm() asks with no window, as a visitor's page does: the pages then compute nothing of their own."""
+    from lifeline.web import views
+
+    capacity = tmp_path / "capacity.csv"
+    capacity.write_text(CAPACITY_2012, encoding="utf-8")
+    import_file(sqlite_store, capacity)
+    served = serve(sqlite_store, tmp_path)
+    try:
+        views.warm(sqlite_store, None)
+        warmed = set(tables.CACHE._items)
+        assert any('"timeline"' in key for key in warmed) and any('"coverage"' in key for key in warmed)
+        for path in ("/", "/access", "/coverage", "/sources", "/map"):
+            page(served, path)
+        # (an answer the model refuses, such as a study without its data, is never kept: not counted here)
+        assert set(tables.CACHE._items) == warmed, set(tables.CACHE._items) - warmed
+    finally:
+        served.client.close()
+
+
 # ---------------------------------------------------------------------------------------------------
 # Rows across 1948-2100: every face still bounded, the note saying which days
 
