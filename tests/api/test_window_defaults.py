@@ -216,6 +216,7 @@ def test_the_warmed_answers_are_the_ones_the_pages_ask_for(sqlite_store: Engine,
 # Rows across 1948-2100: every face still bounded, the note saying which days
 
 
+@pytest.mark.slow  # ten years of days per crossing on five faces: about 30 s on a busy machine
 def test_rows_across_1948_to_2100_stay_bounded_on_every_face(
     sqlite_store: Engine, tmp_path: Path, lifeline: Lifeline  # noqa: F811
 ) -> None:
