@@ -387,8 +387,8 @@ def acknowledge(
     store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
     with auth.write(request, "alert-ack", key) as conn:
-        row = store.acknowledge(conn, key, by=user.name)
-        record(conn, user.name, request.state.via, "alert-ack", key)
+        row = store.acknowledge(conn, key, by=user.name)  # its short id, or the older key it had (an alias)
+        record(conn, user.name, request.state.via, "alert-ack", row["key"])
     request.app.state.version.bump()
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 
