@@ -184,6 +184,8 @@ class ImportDoc(respond.BaseModel):
     kind: str
     series: str
     status: str
+    outcome: str = Field(description="stored | stored-with-rejections | would-store | "
+                         "would-store-with-rejections (the CLI's exit status 0 / 1)")
     dataset_id: int | None
     rows_read: int
     rows_imported: int

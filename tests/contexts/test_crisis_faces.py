@@ -224,13 +224,13 @@ def test_context_init_prints_each_rejection_as_import_does(tmp_path: Path, lifel
         f.write(f"2025-04-30,South road,Lentils,Food,abc,1,XJ02,{PUBLISHER}\n")
     engine = open_store(f"sqlite:///{tmp_path / 'init.db'}")
     ran = lifeline(engine, "context", "init", str(folder))
-    assert ran.returncode == 0, ran.stderr
+    assert ran.returncode == 1, ran.stderr  # stored with a rejected row, as `import` says it (docs/importers.md)
     line = "rejected row 106, column 'tonnes (#indicator+num+tonnes)': expected a number, found abc"
     out = " ".join(ran.stdout.split())  # the console wraps long lines
     assert "1 rejected" in out and line in out
     assert "rows kept with flags (see `lifeline flags --series amr-deliveries-hxl`)" in out
     again = lifeline(engine, "import", "--dry-run", str(folder / "amr-deliveries-hxl.csv"))
-    assert line in " ".join(again.stdout.split())  # the same line on both commands
+    assert again.returncode == 1 and line in " ".join(again.stdout.split())  # the same line on both commands
     engine.dispose()
 
 
