@@ -68,8 +68,7 @@ def import_cmd(
     """
     store = engine()
     ruleset = rules(assumptions)
-    reports: list[ImportReport] = []
-    written: dict[int, Path | None] = {}
+    reports: list[tuple[ImportReport, Path | None]] = []  # each stored file and its rejections file, if any
     failures: list[UserError] = []
     for path in paths:
         try:
@@ -79,18 +78,18 @@ def import_cmd(
             failures.append(exc)
             print(f"lifeline: error: {exc}", file=sys.stderr, flush=True)
             continue
-        reports.append(report)
-        written[id(report)] = keep_rejections(report, rejections_dir)
+        written = keep_rejections(report, rejections_dir)
+        reports.append((report, written))
         if fmt != Format.json:  # say what a file did as soon as it is stored
-            _print_report(report, written[id(report)])
+            _print_report(report, written)
     if reports and not dry_run:
         evaluate_after_import(store)  # issue 7: alerts are evaluated after every import; never fails it
     if fmt == Format.json:
-        doc: dict[str, object] = {"datasets": [_report_doc(r, written[id(r)]) for r in reports]}
+        doc: dict[str, object] = {"datasets": [_report_doc(r, written) for r, written in reports]}
         if failures:  # the issue's shape is {"datasets": [...]}; errors are added only when there are some
             doc["errors"] = [e.as_dict() for e in failures]
         print(json.dumps(doc, ensure_ascii=False, default=str))
-    status = exit_status([REFUSED] * bool(failures) + [r.exit_status for r in reports])
+    status = exit_status([REFUSED] * bool(failures) + [r.exit_status for r, _ in reports])
     if status:
         raise typer.Exit(status)
 
@@ -98,6 +97,8 @@ def import_cmd(
 def keep_rejections(report: ImportReport, where: Path | None) -> Path | None:
     """Write the rejections file of a stored file with rejected rows; a folder that cannot be written is
     said on stderr (the import is committed and its exit status stays 1), never a traceback."""
+    if not report.rejections or report.status == "dry-run":
+        return None  # nothing to list (a dry run writes nothing)
     folder = rejections_file.folder(where)
     try:
         return rejections_file.write(report, folder)
