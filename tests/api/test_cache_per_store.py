@@ -45,6 +45,11 @@ def test_two_stores_served_by_one_process_answer_their_own_figures(tmp_path: Pat
         assert (first, second) == (4, 18), url  # 2 days x 2 crossings; 9 days x 2 crossings
         assert _total(one.client, url) == 4 and _total(other.client, url) == 18  # and again, from the cache
     assert tables.CACHE.computed == 4  # each store's answer computed once, then kept apart
+    for served, engine in ((one, small), (other, big)):  # the whole answers too, each under its store
+        with engine.connect() as conn:
+            store = identity(conn)
+        keys = list(served.app.state.response_cache._items)
+        assert keys and {k[0] for k in keys} == {store}
     for served in (one, other):
         served.client.close()
         served.engine.dispose()
