@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,10 @@ from sqlalchemy import Engine, create_engine, text
 from lifeline.store.engine import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
+# Rejections files of the CLI's imports go to one folder of this test session, never the user's data directory.
+_REJECTIONS = tempfile.mkdtemp(prefix="lifeline-test-rejections-")
+os.environ["LIFELINE_REJECTIONS_DIR"] = _REJECTIONS
+atexit.register(shutil.rmtree, _REJECTIONS, True)
 SHARED_DATA = ROOT.parent / "shared" / "data"
 PG_ENV = "LIFELINE_TEST_PG"
 

@@ -114,7 +114,8 @@ def record(
             if not a.ongoing:
                 history = _step(history, "resolved", now, a.period_end, "condition ended")
             new_id = conn.execute(
-                insert(alerts).values(key=key, rule=a.rule, state="open" if a.ongoing else "resolved",
+                insert(alerts).values(key=key, legacy_key=a.legacy_key, rule=a.rule,
+                                      state="open" if a.ongoing else "resolved",
                                       first_seen=now, last_seen=now, history=history, **ended, **values)
             ).inserted_primary_key[0]  # type: ignore[index]
             result.new.append(key)
@@ -188,7 +189,10 @@ def list_alerts(
 
 
 def get(conn: Connection, key: str) -> dict[str, Any]:
+    """The alert with this short id or, for links and acknowledgements made before short ids, this old key."""
     row = conn.execute(select(alerts).where(alerts.c.key == key)).first()
+    if row is None and "/" in key:  # only old keys hold a '/'
+        row = conn.execute(select(alerts).where(alerts.c.legacy_key == key).limit(1)).first()
     if row is None:
         raise NotFound(f"no alert with key {key!r} (see `lifeline alerts list`)")
     return dict(row._mapping)
@@ -198,10 +202,10 @@ def acknowledge(conn: Connection, key: str, by: str | None = None, now: datetime
     """Mark an alert seen; an acknowledged alert stays until its condition no longer holds."""
     row = get(conn, key)
     if row["state"] == "resolved":
-        raise UserError(f"alert {key!r} is already resolved; nothing to acknowledge")
+        raise UserError(f"alert {row['key']!r} is already resolved; nothing to acknowledge")
     conn.execute(
         update(alerts)
         .where(alerts.c.id == row["id"])
         .values(state="acknowledged", acknowledged_at=now or datetime.now(UTC), acknowledged_by=by)
     )
-    return get(conn, key)
+    return get(conn, row["key"])

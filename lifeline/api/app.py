@@ -67,7 +67,7 @@ def _start_warming(app: FastAPI) -> None:
     def run() -> None:
         app.state.warm = "running"
         try:
-            tables.CACHE.published = _warm(app)
+            _publish(app, _warm(app))
             app.state.warm = "done"
         except Exception:  # noqa: BLE001 - the page that needs the answer shows the same error to its visitor
             app.state.warm = "failed"
@@ -78,6 +78,15 @@ def _start_warming(app: FastAPI) -> None:
         app.state.version.on_change.append(lambda _version: revalidate())
 
     threading.Thread(target=run, name="lifeline-warm", daemon=True).start()
+
+
+def _publish(app: FastAPI, version: tuple[int, ...] | None) -> None:
+    """The version whose pages' answers are all computed, and the store it is of (the cache is the process's)."""
+    from lifeline.store.identity import identity
+
+    with app.state.engine.connect() as conn:
+        tables.CACHE.published_store = identity(conn)
+    tables.CACHE.published = version
 
 
 def _warm(app: FastAPI) -> tuple[int, ...] | None:
@@ -107,7 +116,7 @@ class Revalidation:
 
     def _run(self) -> None:
         try:
-            tables.CACHE.published = _warm(self.app)
+            _publish(self.app, _warm(self.app))
         except Exception:  # noqa: BLE001 - pages go on with the previous version; the next page asks again
             logging.getLogger("lifeline").exception("recomputing the pages' answers failed")
         finally:
@@ -141,6 +150,7 @@ def create_app(settings: Settings | None = None, engine: Engine | None = None) -
 
     app.state.tokens = Tokens(app.state.engine)
     tables.CACHE.published, tables.CACHE.revalidate = None, None  # until this app's warm-up is done
+    tables.CACHE.published_store = None
     app.state.logins = LoginLimiter()
 
     def error_page(request: Request, status: int, message: str) -> Response:

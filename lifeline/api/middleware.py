@@ -24,6 +24,7 @@ from lifeline.api import limits
 from lifeline.api import session as sessions
 from lifeline.api.settings import Settings
 from lifeline.store import queries_web
+from lifeline.store.identity import identity
 
 ErrorPage = Callable[[Request, int, str], Response]  # (request, status, message) -> the HTML error page
 
@@ -63,6 +64,10 @@ def _bearer(scope: Scope) -> str | None:
     return None
 
 
+# A whole answer's key: the store it is about (lifeline.store.identity), the path and the query string.
+AnswerKey = tuple[str, str, bytes]
+
+
 class DataVersion:
     """The store's data version, re-read at most every ``max_age`` seconds; writes through this server
     bump it at once, writes by another process (a CLI import) show within ``max_age``.
@@ -77,6 +82,7 @@ class DataVersion:
     def __init__(self, engine: Engine, max_age: float) -> None:
         self.engine, self.max_age = engine, max_age
         self._value: tuple[int, ...] | None = None
+        self.store = ""  # the store's identity, read with the version (part of every cached answer's key)
         self._read_at = 0.0
         self._lock = threading.Lock()
         self._reading: threading.Thread | None = None
@@ -111,9 +117,10 @@ class DataVersion:
     def _read(self) -> None:
         with self.engine.connect() as conn:
             value = queries_web.data_version(conn)
+            store = identity(conn)
         with self._lock:
             before = self._value
-            self._value, self._read_at = value, time.monotonic()
+            self._value, self._read_at, self.store = value, time.monotonic(), store
         if before is not None and before != value:
             for call in self.on_change:
                 try:
@@ -186,7 +193,7 @@ def _version_text(version: tuple[int, ...]) -> bytes:
 
 
 class ResponseCache:
-    """Whole answers to public API reads, keyed by path and query; bounded LRU; stale-while-revalidate.
+    """Whole answers to public API reads, keyed by store, path and query; bounded LRU; stale-while-revalidate.
 
     Only GET requests without credentials, outside private mode, to table endpoints whose answer
     depends on the store's data alone (not alerts, whose state changes without an import; not the
@@ -209,10 +216,10 @@ class ResponseCache:
         if state is not None:
             state.response_cache = self  # the app's own, for its tests
         self.size, self.max_body = size, max_body
-        self._items: OrderedDict[tuple[str, bytes], CachedAnswer] = OrderedDict()
+        self._items: OrderedDict[AnswerKey, CachedAnswer] = OrderedDict()
         self._lock = threading.Lock()
-        self._computing: dict[tuple[str, bytes], asyncio.Event] = {}  # first computations, by key
-        self._refreshing: set[tuple[str, bytes]] = set()  # stale answers being recomputed
+        self._computing: dict[AnswerKey, asyncio.Event] = {}  # first computations, by key
+        self._refreshing: set[AnswerKey] = set()  # stale answers being recomputed
         self.recomputed = 0  # recomputations of stale answers started (read by the tests)
 
     def _cacheable(self, scope: Scope) -> bool:
@@ -248,8 +255,8 @@ class ResponseCache:
         if not self._cacheable(scope) and not await self._token_cacheable(scope):
             await self.app(scope, receive, send)
             return
-        key = (scope["path"], scope["query_string"])
         version = await self.version.current_async()
+        key = (self.version.store, scope["path"], scope["query_string"])
         waited = False
         while True:
             with self._lock:
@@ -287,7 +294,7 @@ class ResponseCache:
         await send({"type": "http.response.start", "status": 200, "headers": [*headers, *extra]})
         await send({"type": "http.response.body", "body": body})
 
-    def _revalidate(self, scope: Scope, key: tuple[str, bytes], version: tuple[int, ...]) -> None:
+    def _revalidate(self, scope: Scope, key: AnswerKey, version: tuple[int, ...]) -> None:
         """Start the one background recomputation of a stale answer (none when one is running).
 
         It runs in a thread of its own, on an event loop of its own, so it outlives the request that
@@ -328,7 +335,7 @@ class ResponseCache:
         with self._lock:
             return bool(self._refreshing)
 
-    async def _compute(self, scope: Scope, receive: Receive, send: Send, key: tuple[str, bytes],
+    async def _compute(self, scope: Scope, receive: Receive, send: Send, key: AnswerKey,
                        version: tuple[int, ...]) -> None:
         """Run the app for this request, send its answer on, and keep it when it is a whole 200 answer."""
         started: dict[str, Any] = {}

@@ -22,6 +22,7 @@ from lifeline.errors import NotFound, UserError
 from lifeline.formats import Column, ResultTable
 from lifeline.optional import need
 from lifeline.store import as_of, queries, queries_web, window
+from lifeline.store.identity import identity
 
 
 def check_window(date_from: date | None, date_to: date | None) -> None:
@@ -64,7 +65,11 @@ class StaleVersion(Exception):
 
 
 class AnswerCache:
-    """Small LRU of answers keyed by (question, parameters, data version): any import invalidates it.
+    """Small LRU of answers keyed by (store, question, parameters, data version): any import invalidates it.
+
+    The store is its identity (``lifeline.store.identity``: engine URL and the store's own id), so one
+    process serving two stores (the API pointed at another URL, the tests) never answers one store's
+    question with the other's figures, whatever their data versions.
 
     Single-flight: while one caller computes a key, the others asking for it wait for that answer
     instead of computing it again (after an import, 50 clients would otherwise start 50 coverages).
@@ -84,17 +89,21 @@ class AnswerCache:
         self._flights: dict[str, _Flight] = {}
         self._lock = threading.Lock()
         self.published: tuple[int, ...] | None = None
+        self.published_store: str | None = None  # whose ``published`` it is (None: the only store served)
         self.revalidate: Callable[[], None] | None = None
         self.computed = 0  # answers computed (not found in the cache), read by the tests
 
-    def answer(self, question: str, live: tuple[int, ...], make: Callable[[], ResultTable]) -> ResultTable:
-        """The answer to ``question`` at the version the current page is pinned to (else at ``live``)."""
+    def answer(self, question: str, live: tuple[int, ...], make: Callable[[], ResultTable],
+               store: str = "") -> ResultTable:
+        """The answer to ``question`` about ``store`` at the version the current page is pinned to (else at
+        ``live``)."""
+        question = f"{store}|{question}"
         pin = PIN.get()
         version = live
         if pin is not None:
             pin.live = pin.live or live
             if pin.version is None:
-                published = self.published
+                published = self.published if self.published_store in (None, store) else None
                 if not pin.fresh and published is not None and published != live and self.revalidate is not None:
                     self.revalidate()  # one recomputation of the new version's answers, in the background
                     if self._key(question, published) in self._items:
@@ -163,7 +172,7 @@ CACHE = AnswerCache()
 def cached(conn: Connection, name: str, params: dict[str, Any], make: Callable[[], ResultTable]) -> ResultTable:
     # The as-of moment in force (lifeline.store.as_of) is part of the question.
     question = json.dumps([name, params, as_of.current()], default=str, sort_keys=True)
-    return CACHE.answer(question, queries_web.data_version(conn), make)
+    return CACHE.answer(question, queries_web.data_version(conn), make, store=identity(conn))
 
 
 # ---------------------------------------------------------------------------------------------------

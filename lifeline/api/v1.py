@@ -185,6 +185,8 @@ class ImportDoc(respond.BaseModel):
     kind: str
     series: str
     status: str
+    outcome: str = Field(description="stored | stored-with-rejections | would-store | "
+                         "would-store-with-rejections (the CLI's exit status 0 / 1)")
     dataset_id: int | None
     rows_read: int
     rows_imported: int
@@ -388,8 +390,8 @@ def acknowledge(
     store = need("lifeline.alerts.store")
     user = auth.writer(request, "editor", csrf_token)
     with auth.write(request, "alert-ack", key) as conn:
-        row = store.acknowledge(conn, key, by=user.name)
-        record(conn, user.name, request.state.via, "alert-ack", key)
+        row = store.acknowledge(conn, key, by=user.name)  # its short id, or the older key it had (an alias)
+        record(conn, user.name, request.state.via, "alert-ack", row["key"])
     request.app.state.version.bump()
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in row.items()}
 

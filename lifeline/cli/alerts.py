@@ -86,7 +86,7 @@ def list_cmd(
 
 @alerts_app.command("ack")
 def ack_cmd(
-    key: Annotated[str, typer.Argument(help="The alert's key (see `lifeline alerts list`).")],
+    key: Annotated[str, typer.Argument(help="The alert's id (see `lifeline alerts list`), or its older, longer key.")],
     by: Annotated[str | None, typer.Option("--by", help="Who acknowledges.")] = None,
 ) -> None:
     """Acknowledge an alert: it stays listed, marked as seen, until its condition clears."""

@@ -68,9 +68,19 @@ def show_cmd(
 @group.command("init")
 def init_cmd(
     folder: Annotated[Path, typer.Argument(help="A folder of the context's HXL files (CSV, XLSX, JSON).")],
+    rejections_dir: Annotated[
+        Path | None,
+        typer.Option("--rejections", metavar="DIR",
+                     help="Folder for the rejections file of a file stored with rejected rows (as `import`)."),
+    ] = None,
 ) -> None:
-    """Import a folder of a context's files in the right order, then say what the context still lacks."""
-    from lifeline.cli.imports import print_details
+    """Import a folder of a context's files in the right order, then say what the context still lacks.
+
+    Exit status as `lifeline import`: 0 every row stored, 1 stored with rejected rows (listed in a
+    rejections file), 2 a file refused (nothing of the folder is imported after it).
+    """
+    from lifeline.cli.imports import keep_rejections, print_details
+    from lifeline.ingest.records import exit_status
     from lifeline.ingest.service import import_file, parse
 
     if not folder.is_dir():
@@ -83,10 +93,12 @@ def init_cmd(
     ordered = sorted(files, key=lambda p: (ORDER.get(parse(p)[1].target, 3), p.name))  # refuses a bad file first
     store = engine()
     before = {c.code for c in _contexts(store)}
+    statuses = []
     for path in ordered:
         report = import_file(store, path, imported_by="context init")
         console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
-        print_details(report)
+        print_details(report, keep_rejections(report, rejections_dir))
+        statuses.append(report.exit_status)
     for path in outlines:
         from lifeline.geo.boundaries import import_boundaries
 
@@ -101,6 +113,8 @@ def init_cmd(
                       f"{len(ctx.entry_points)} entry points", markup=False, highlight=False)
         for line in missing or ["nothing missing"]:
             console.print(f"  {line}", markup=False, highlight=False)
+    if exit_status(statuses):
+        raise typer.Exit(exit_status(statuses))
 
 
 def _contexts(store: Any) -> list[contexts.Context]:

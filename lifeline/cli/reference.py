@@ -12,6 +12,7 @@ from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
 from lifeline.formats import Column, ResultTable
+from lifeline.ingest.records import exit_status
 from lifeline.reference import load as reference
 
 group = typer.Typer(
@@ -24,7 +25,11 @@ app.add_typer(group, name="reference")
 
 @group.command("load")
 def load_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) -> None:
-    """Import every reference file through the HXL importer (loading again changes nothing)."""
+    """Import every reference file through the HXL importer (loading again changes nothing).
+
+    Exit status as `lifeline import`: 0 every row stored, 1 rows rejected (the table counts them; the
+    bundled set should reject none), 2 a file refused.
+    """
     store = engine()
     reports = reference.load_all(store)
     evaluate_after_import(store)  # crossing-status and facility alerts need the reference events; never fails
@@ -48,6 +53,9 @@ def load_cmd(fmt: Annotated[Format, typer.Option("--format")] = Format.table) ->
         ),
         fmt,
     )
+    status = exit_status([r.exit_status for r in reports])
+    if status:
+        raise typer.Exit(status)
 
 
 @group.command("files")

@@ -173,6 +173,9 @@ def build_demo(db_url: str, data: Path | None, say=print) -> None:  # type: igno
             say(f"note: skipped {path.name}: {exc.message}")
             continue
         say(f"imported {path.name} ({report.kind}): {report.message or report.status}")
+        if report.rows_rejected:  # the demo starts all the same: its rows are listed, not a reason to stop
+            say(f"  {report.rows_rejected} rows of {path.name} rejected, listed at "
+                f"/api/v1/datasets/{report.dataset_id}/rejections")
     alerts = optional("lifeline.alerts.evaluate")
     if alerts is not None and files:
         result = alerts.evaluate_after_import(engine)

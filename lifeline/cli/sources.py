@@ -118,7 +118,11 @@ def fetch_cmd(
     ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
-    """Check sources now: fetch what changed, import each new version, then evaluate alerts."""
+    """Check sources now: fetch what changed, import each new version, then evaluate alerts.
+
+    Exit status: 0 every check ended well and every new version was stored whole; 1 a check failed
+    (network, publisher) or a new version was stored with rejected rows; 2 a fetched file was refused.
+    """
     from lifeline.ingest.live import registry, scheduler
 
     store = engine()
@@ -128,8 +132,8 @@ def fetch_cmd(
                 registry.get(conn, n)  # an unknown name is the user's mistake, said before any request
     run = scheduler.check_sources(store, scheduler.due(store, names=names))
     emit(attempts_table(run.as_dict()["attempts"]), fmt)
-    if any(a.outcome == "error" for a in run.attempts):
-        raise typer.Exit(1)
+    if run.exit_status:
+        raise typer.Exit(run.exit_status)
 
 
 @group.command("remove")
@@ -152,10 +156,12 @@ def attempts_table(attempts: list[dict[str, object]]) -> ResultTable:
             Column("http_status", "#meta+status", "HTTP"),
             Column("bytes", "#indicator+bytes"),
             Column("dataset_id", "#meta+dataset", "dataset"),
+            Column("rows_rejected", "#indicator+num+rejected", "rejected"),
             Column("finished_at", "#date+checked", "checked"),
             Column("error", "#status+error"),
         ],
         rows=[{k: v for k, v in a.items() if k != "import"} for a in attempts],
         notes=["new-version: imported (see `lifeline revisions --since`); unchanged: same bytes as before; "
-               "not-modified: the publisher said so (304, or HDX's last_modified)"],
+               "not-modified: the publisher said so (304, or HDX's last_modified); "
+               "rejected: rows of a new version left out, listed by GET /api/v1/datasets/{dataset}/rejections"],
     )

@@ -30,7 +30,7 @@ def watch_cmd(
         run = scheduler.check_sources(store, scheduler.due(store))
         scheduler.deliver_alerts(store)
         emit(attempts_table(run.as_dict()["attempts"]), fmt)
-        raise typer.Exit(1 if any(a.outcome == "error" for a in run.attempts) else 0)
+        raise typer.Exit(run.exit_status)  # as `sources fetch`: 0 all well, 1 a failed check or rejections, 2 refused
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())

@@ -36,8 +36,32 @@ class ImportReport:
     message: str = ""
     parts: list[dict[str, Any]] = field(default_factory=list)  # one per publisher, when a file holds several
 
+    @property
+    def outcome(self) -> str:
+        """What became of the file's rows: ``stored`` (every row read is in the store, new or already there)
+        or ``stored-with-rejections`` (the others are; the rejected rows are named, not stored); a dry run
+        says ``would-store`` / ``would-store-with-rejections``. A refused file has no report (it raised)."""
+        prefix = "would-store" if self.status == "dry-run" else "stored"
+        return f"{prefix}-with-rejections" if self.rows_rejected else prefix
+
+    @property
+    def exit_status(self) -> int:
+        """The command line's status for this file: 0 when every row was stored, 1 when the file was stored
+        but rows were rejected (a dry run: would be); a refusal, 2, is raised as a ``UserError`` instead."""
+        return STORED_WITH_REJECTIONS if self.rows_rejected else STORED_WHOLE
+
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self) | {"outcome": self.outcome}
+
+
+# The exit statuses of every command that imports (import, context init, sources fetch, watch --once):
+# decided for issue 15 so that a script tells a whole file from one stored with rejected rows.
+STORED_WHOLE, STORED_WITH_REJECTIONS, REFUSED = 0, 1, 2
+
+
+def exit_status(statuses: list[int]) -> int:
+    """One status for several files: the worst of them (a refusal beats rejections beats a clean import)."""
+    return max(statuses, default=STORED_WHOLE)
 
 
 def published_from_name(path: Path) -> date | None:

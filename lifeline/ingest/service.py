@@ -171,7 +171,12 @@ def store(
         ).scalar()
         if previous is not None:
             report.status, report.dataset_id = "unchanged", previous
-            report.message = f"nothing changed: every row is already stored (dataset {previous}); nothing written"
+            report.message = (
+                f"nothing changed: every row is already stored (dataset {previous}); nothing written"
+                if not report.rows_rejected else
+                f"nothing changed: every row that could be read is already stored (dataset {previous}), "
+                f"{report.rows_rejected} rejected; nothing written"
+            )
             return report
     source_id = records.source_row(conn, parsed.source, path, digest)
     now = datetime.now(UTC)

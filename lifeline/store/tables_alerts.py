@@ -1,7 +1,8 @@
 """Tables of the early-warning area: alerts (one row per stable key) and the delivery outbox.
 
 An alert's ``key`` is derived from its rule, place and the start of the episode it describes, so
-evaluating the same data twice, or re-importing a file, finds the same row instead of adding one.
+evaluating the same data twice, or re-importing a file, finds the same row instead of adding one. It is a
+short, URL-safe id; ``legacy_key``, the longer key alerts had before, stays as its alias.
 The outbox holds one row per alert and channel until a channel confirms delivery; it lives in the
 store, so a process that stops before delivering leaves the work for the next one.
 """
@@ -16,7 +17,8 @@ alerts = Table(
     "alerts",
     metadata,
     Column("id", Integer, primary_key=True),
-    Column("key", String(200), nullable=False, unique=True),
+    Column("key", String(200), nullable=False, unique=True),  # the short id (lifeline.alerts.model.short_key)
+    Column("legacy_key", Text, index=True),  # the key before short ids, still accepted wherever a key is
     Column("rule", String(64), nullable=False),
     Column("state", String(16), nullable=False),  # open | acknowledged | resolved
     Column("severity", String(16), nullable=False),

@@ -10,6 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from lifeline.alerts.model import short_key
 from tests.cli.helpers import run_cli, unrwa_csv, unrwa_row
 
 D0 = date(2024, 4, 1)
@@ -39,7 +40,7 @@ def test_import_raises_alerts_once_and_the_commands_speak_json(tmp_path: Path) -
     assert listed.returncode == 0, listed.stderr
     doc = json.loads(listed.stdout)
     keys = [r["key"] for r in doc["rows"]]
-    gap = "crossing-gap/rafah/2024-05-05/unrwa-commodities-received"
+    gap = short_key("crossing-gap/rafah/2024-05-05/unrwa-commodities-received")
     assert gap in keys
     row = next(r for r in doc["rows"] if r["key"] == gap)
     assert row["evidence"]["days_without_entries"] == 6 and row["state"] == "open"

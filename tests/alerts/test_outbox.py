@@ -15,7 +15,7 @@ from sqlalchemy import Engine, func, select
 
 from lifeline.alerts import outbox
 from lifeline.alerts.config import load_config
-from lifeline.alerts.model import Alert
+from lifeline.alerts.model import Alert, short_key
 from lifeline.alerts.store import acknowledge, list_alerts, record
 from lifeline.store.tables_alerts import alert_outbox, alerts
 from tests.alerts.receivers import smtp_receiver, webhook_receiver
@@ -58,7 +58,7 @@ def test_same_episode_is_stored_once_and_queued_once(store: Engine) -> None:
     assert _count(store, alert_outbox) == 1  # console only, by default
     with store.begin() as conn:  # the episode grows: same key, updated, no new message
         res = record(conn, [_alert(end=date(2024, 6, 1))], ["crossing-gap"])
-    assert res.updated == ["crossing-gap/rafah/2024-05-07"] and not res.new
+    assert res.updated == [short_key("crossing-gap/rafah/2024-05-07")] and not res.new
     with store.connect() as conn:
         (row,) = list_alerts(conn)
     assert row["period_end"] == date(2024, 6, 1) and row["state"] == "open"
@@ -104,7 +104,7 @@ def test_webhook_signed_retried_after_failure_then_delivered(
     expected = "sha256=" + hmac.new(b"s3cret", stamp.encode() + b"." + body, hashlib.sha256).hexdigest()
     assert got["headers"]["X-Lifeline-Signature"] == expected
     doc = json.loads(body)
-    assert doc["key"] == "crossing-gap/rafah/2024-05-07" and doc["evidence"] == {"days": 14}
+    assert doc["key"] == short_key("crossing-gap/rafah/2024-05-07") and doc["evidence"] == {"days": 14}
     with store.connect() as conn:
         (row,) = outbox.outbox_rows(conn)
     assert (row["status"], row["attempts"]) == ("sent", 3)
@@ -144,7 +144,7 @@ def test_email_through_local_smtp(sqlite_store: Engine, tmp_path: Path) -> None:
     (env,) = messages
     assert sorted(env.rcpt_tos) == ["desk@example.org", "ops@example.org"]
     text = env.content.decode()
-    assert "No recorded entries at Rafah" in text and "crossing-gap/rafah/2024-05-07" in text
+    assert "No recorded entries at Rafah" in text and short_key("crossing-gap/rafah/2024-05-07") in text
 
 
 def test_nothing_lost_on_restart_a_new_process_delivers(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine, func, insert, select, update
 
 from lifeline.alerts.config import load_config
 from lifeline.alerts.evaluate import evaluate
+from lifeline.alerts.model import short_key
 from lifeline.alerts.rules import (
     coverage_low,
     crossing_closed,
@@ -93,13 +94,13 @@ def test_confirmations_extend_one_closure_and_a_reported_end_date_stops_it(store
         )
     with store.connect() as conn:
         got = {a.key: a for a in crossing_closed(conn, load_config())}
-    rafah = got["crossing-closed/rafah/2024-05-07"]
+    rafah = got[short_key("crossing-closed/rafah/2024-05-07")]
     assert rafah.period_end == date(2024, 5, 29) and [s["publisher"] for s in rafah.sources] == ["OCHA", "UN"]
     assert "confirmed by 1 later report" in rafah.message
     # The pier: closed 12-20 May as reported (9 days); the 25-26 May report is a new, 2-day episode (< 3 days).
-    pier = got["crossing-closed/jlots/2024-05-12"]
+    pier = got[short_key("crossing-closed/jlots/2024-05-12")]
     assert pier.period_end == date(2024, 5, 20) and "the end date reported" in pier.message
-    assert "crossing-closed/jlots/2024-05-25" not in got
+    assert short_key("crossing-closed/jlots/2024-05-25") not in got
 
 
 def test_trucks_low_episode_uses_the_window_mean(store: Engine) -> None:
@@ -220,17 +221,17 @@ def test_real_line_lists_show_the_may_2024_gaps_and_source_divergence(sqlite_sto
     with sqlite_store.connect() as conn:
         got = {a["key"]: a for a in list_alerts(conn, include_resolved=True)}
         still_open = {a["key"] for a in list_alerts(conn)}
-    rafah = got["crossing-gap/rafah/2024-05-05/unrwa-commodities-received"]
+    rafah = got[short_key("crossing-gap/rafah/2024-05-05/unrwa-commodities-received")]
     assert rafah["period_end"] == date(2024, 9, 30) and "partial" in rafah["message"]  # the publisher's caveat
     assert rafah["state"] == "open" and rafah["key"] in still_open  # no entries up to the end of the list
-    ks = got["crossing-gap/kerem-shalom/2024-05-06/unrwa-commodities-received"]
+    ks = got[short_key("crossing-gap/kerem-shalom/2024-05-06/unrwa-commodities-received")]
     assert ks["period_end"] == date(2024, 5, 10)
     # entries resumed on 11 May: the gap has ended and its alert is resolved on its last day, kept, not listed
     assert (ks["state"], ks["resolved_on"], ks["resolution"]) == ("resolved", date(2024, 5, 10), "condition ended")
     assert ks["key"] not in still_open
-    div = got["sources-diverge/gaza-strip/2024-05-06/COGAT/UNRWA"]
+    div = got[short_key("sources-diverge/gaza-strip/2024-05-06/COGAT/UNRWA")]
     assert 1.9 < div["evidence"]["trucks_COGAT"] / div["evidence"]["trucks_UNRWA"] < 2.4
-    may = [a for k, a in got.items() if k.startswith("coverage-low/gaza-strip/2024-05")]
+    may = [a for k, a in got.items() if k.startswith("coverage-low.gaza-strip.2024-05")]
     assert may and all(a["evidence"]["lowest_coverage"] < 0.8 for a in may)  # the coverage drops after 6 May
     again = evaluate(sqlite_store)
     assert again.result.new == []

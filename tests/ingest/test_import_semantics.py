@@ -145,7 +145,7 @@ def test_progress_reports_each_stage_in_order(fresh_store: Engine, tmp_path: Pat
 
 def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path: Path) -> None:
     result = run_cli(store_url, "import", "--format", "json", str(_v1(tmp_path)), str(_v2(tmp_path)))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # v2 holds a rejected row: stored with rejections
     doc = json.loads(result.stdout)  # exactly one JSON document, nothing else on stdout
     assert list(doc) == ["datasets"] and len(doc["datasets"]) == 2
     required = [
@@ -166,7 +166,7 @@ def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path:
 
 @pytest.mark.slow
 def test_revisions_command_lists_changes_with_old_and_new_values(store_url: str, tmp_path: Path) -> None:
-    assert run_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 0
+    assert run_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 1  # v2: a row rejected
     result = run_cli(store_url, "revisions", "--format", "json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
@@ -476,7 +476,7 @@ def test_dry_run_reports_what_an_update_would_do_and_writes_nothing(store_url: s
     import_file(engine, _v1(tmp_path))
     before = snapshot(engine)
     result = run_cli(store_url, "import", "--dry-run", "--format", "json", str(_v2(tmp_path)))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # v2 would be stored with a rejected row
     checked = json.loads(result.stdout)["datasets"][0]
     assert checked["status"] == "dry-run" and checked["dataset_id"] is None
     assert snapshot(engine) == before

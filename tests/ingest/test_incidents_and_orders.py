@@ -131,9 +131,10 @@ def test_bad_order_rows_are_rejected_and_bad_order_files_refused(store_url: str,
     path = tmp_path / "gazamaps-orders.json"
     path.write_text(json.dumps(rows))
     result = run_cli(store_url, "import", "--format", "json", str(path))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # stored with 2 rows rejected
     imported = json.loads(result.stdout)["datasets"][0]
     assert (imported["rows_read"], imported["rows_imported"], imported["rows_rejected"]) == (4, 2, 2)
+    assert imported["outcome"] == "stored-with-rejections" and imported["rejections_file"]
     assert [(r["row"], r["column"]) for r in imported["rejections"]] == [(2, "date"), (3, "area_sq_km_displacement")]
 
     from lifeline.store.engine import open_store

@@ -221,7 +221,7 @@ def test_implausible_values_are_row_rejections_naming_row_and_column(
     path = make(tmp_path)
     before = snapshot(engine)
     result = run_cli(url, "import", "--dry-run", "--format", "json", str(path))
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 1, result.stderr  # would be stored with these rows rejected
     assert "Infinity" not in result.stdout
     report = json.loads(result.stdout)["datasets"][0]
     found = [(r["row"], r["column"], r["reason"]) for r in report["rejections"]]
@@ -264,7 +264,7 @@ def test_cogat_excerpt_that_made_polars_panic_is_read(store: tuple[str, Engine],
     url, engine = store
     before = snapshot(engine)
     result = run_cli(url, "import", "--dry-run", "--format", "json", str(path))
-    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # two rows would be rejected
     report = json.loads(result.stdout)["datasets"][0]
     assert [(r["row"], r["column"]) for r in report["rejections"]] == [(586, "Date"), (587, "Date")]
     assert snapshot(engine) == before

@@ -42,8 +42,8 @@ def test_without_strict_the_other_rows_are_stored_and_the_bad_one_named(tmp_path
     url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "lenient.csv"
     path.write_text(FILE, encoding="utf-8")
     result = run_cli(url, "import", str(path))
-    assert result.returncode == 0
-    assert "rejected row 4" in result.stdout
+    assert result.returncode == 1  # stored, with its rejected row named (exit 1, docs/importers.md)
+    assert "rejected row 4" in result.stdout and "1 of 3 rows rejected, not stored" in result.stdout
     assert _deliveries(url) == 2
 
 
@@ -56,7 +56,7 @@ def test_a_not_recorded_mark_in_a_weight_cell_is_missing_not_a_rejection(tmp_pat
     url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "marks.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     result = run_cli(url, "import", str(path))
-    assert result.returncode == 0 and "rejected row 6" in result.stdout and "rejected row 3" not in result.stdout
+    assert result.returncode == 1 and "rejected row 6" in result.stdout and "rejected row 3" not in result.stdout
     engine = open_store(url)
     with engine.connect() as conn:
         kept = conn.execute(select(schema.deliveries.c.kg, schema.deliveries.c.flags)).all()

@@ -115,3 +115,27 @@ def test_watch_once_with_credentials_that_never_show(db: str, replay: Replay, tm
     assert hdx_key not in seen.getvalue() and token not in seen.getvalue()
     private = next(r for r in json.loads(listed.stdout)["rows"] if r["name"] == "private")
     assert private["last_outcome"] == "error" and "HTTP 500" in private["last_error"]
+
+
+def test_fetch_exits_as_import_does_1_for_rejections_2_for_a_refused_file(db: str, replay: Replay,
+                                                                          tmp_path: Path) -> None:
+    """A new version stored with rejected rows is exit 1 (its count in the table); a file that does not
+    import is exit 2 (nothing of it stored); as `lifeline import` (docs/importers.md)."""
+    mixed = tmp_path / "mixed.csv"
+    mixed.write_text("date,crossing,item,trucks,source\n"
+                     "#date,#loc+crossing+name,#item+name,#indicator+num+trucks,#meta+source\n"
+                     "2024-06-01,Kerem Shalom,rice,3,live test\n2024-06-02,Kerem Shalom,rice,-2,live test\n",
+                     encoding="utf-8")
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_text("not,a,known\nkind,of,file\n", encoding="utf-8")
+    assert run_cli(db, "sources", "add", "mixed", replay.route("/mixed.csv", Reply(mixed.read_bytes()))).returncode == 0
+    stored = run_cli(db, "sources", "fetch", "--format", "json")
+    assert stored.returncode == 1, stored.stdout + stored.stderr
+    (attempt,) = json.loads(stored.stdout)["rows"]
+    assert (attempt["outcome"], attempt["rows_rejected"]) == ("new-version", 1)
+    garbage_url = replay.route("/garbage.csv", Reply(garbage.read_bytes()))
+    assert run_cli(db, "sources", "add", "garbage", garbage_url).returncode == 0
+    refused = run_cli(db, "sources", "fetch", "garbage", "--format", "json")
+    assert refused.returncode == 2, refused.stdout + refused.stderr
+    (attempt,) = json.loads(refused.stdout)["rows"]
+    assert attempt["outcome"] == "error" and "does not import" in attempt["error"] and attempt["rows_rejected"] is None

@@ -120,7 +120,7 @@ def test_month_of_real_data_report(sqlite_store: Engine, shared, tmp_path: Path)
     text = _pdf_text(pdf.read_bytes(), tmp_path)
     assert f"{unrwa_may:,.0f}" in text  # the UNRWA total for May, computed here independently
     flat = text.replace("\n", "")
-    assert "crossing-gap/rafah" not in flat and "Rafah crossing" in flat  # the alert by its place, never its key
+    assert "crossing-gap.rafah" not in flat and "Rafah crossing" in flat  # the alert by its place, never its key
     assert "https://www.unrwa.org" in text.replace("\n", "")
     claims = next(s for s in rep.sections if s.title == "Claims checked")
     from lifeline.claims.report import VERDICTS  # the checker's own list, never a copy kept here

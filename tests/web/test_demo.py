@@ -56,6 +56,20 @@ def test_demo_builds_a_store_and_notes_what_it_skips(tmp_path: Path) -> None:
     engine.dispose()
 
 
+def test_demo_starts_when_a_list_has_rejected_rows(tmp_path: Path) -> None:
+    """`lifeline demo` is not an import command: a list stored with rejected rows is said, and the demo
+    goes on (exit 0), where `lifeline import` would exit 1 (docs/importers.md)."""
+    data = tmp_path / "data"
+    data.mkdir()
+    unrwa_csv(data / "unrwa-commodities-received-20240201.csv", bad_rows=2)
+    db = f"sqlite:///{tmp_path / 'demo.db'}"
+    done = subprocess.run([str(LIFELINE), "--db", db, "demo", "--data", str(data), "--no-serve"],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "2 rows of unrwa-commodities-received-20240201.csv rejected, listed at /api/v1/datasets/" in done.stderr
+    assert f"demo database: {db}" in done.stdout
+
+
 def test_demo_refuses_a_missing_folder(tmp_path: Path) -> None:
     done = subprocess.run([str(LIFELINE), "--db", f"sqlite:///{tmp_path / 'd.db'}", "demo", "--data",
                            str(tmp_path / "nope"), "--no-serve"], capture_output=True, text=True, timeout=120)

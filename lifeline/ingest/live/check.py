@@ -25,6 +25,7 @@ from lifeline.ingest import service
 from lifeline.ingest.live import hdx, snapshots
 from lifeline.ingest.live.http import Download, FetchError, download
 from lifeline.ingest.live.registry import parse_location
+from lifeline.ingest.records import REFUSED, STORED_WHOLE, STORED_WITH_REJECTIONS
 from lifeline.store import schema
 from lifeline.store.tables_live import live_fetches, live_files
 
@@ -60,9 +61,24 @@ class Attempt:
     dataset_id: int | None = None
     error: str | None = None
     report: dict[str, Any] | None = field(default=None, repr=False)
+    refused: bool = False  # the file was fetched but does not import (an error of the file, not the fetch)
+
+    @property
+    def rows_rejected(self) -> int | None:
+        """Rows of a new version left out (named in the store's rejections); None without an import."""
+        return int(self.report["rows_rejected"]) if self.report else None
+
+    @property
+    def exit_status(self) -> int:
+        """As ``lifeline import``: 2 a file refused, 1 a version stored with rejected rows or a check that
+        failed (network, publisher), 0 otherwise."""
+        if self.refused:
+            return REFUSED
+        return STORED_WITH_REJECTIONS if self.outcome == "error" or self.rows_rejected else STORED_WHOLE
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in self.__dict__.items() if k != "report"} | {"import": self.report}
+        return ({k: v for k, v in self.__dict__.items() if k not in ("report", "refused")}
+                | {"rows_rejected": self.rows_rejected, "import": self.report})
 
 
 def _files(conn: Connection, source_id: int) -> dict[str, dict[str, Any]]:
@@ -142,7 +158,7 @@ def settle(engine: Engine, item: Look, root: Path, normalisation: AssumptionSet 
         _import(engine, item, got, root, attempt, normalisation)
     except UserError as exc:
         exc.file = item.url  # the publisher's file, as the user registered it, never the snapshot's path
-        attempt.outcome, attempt.error = "error", f"the file does not import: {exc}"
+        attempt.outcome, attempt.error, attempt.refused = "error", f"the file does not import: {exc}", True
         _record(engine, source, item, attempt)
     return attempt
 

@@ -23,6 +23,7 @@ from sqlalchemy import Engine, or_, select, update
 from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.ingest.live import snapshots
 from lifeline.ingest.live.check import Attempt, Look, _files, look, settle
+from lifeline.ingest.records import exit_status
 from lifeline.store.tables_live import live_sources
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,11 @@ class Run:
     @property
     def new_versions(self) -> int:
         return sum(a.outcome == "new-version" for a in self.attempts)
+
+    @property
+    def exit_status(self) -> int:
+        """The pass's status for ``sources fetch`` and ``watch --once``: the worst of its attempts'."""
+        return exit_status([a.exit_status for a in self.attempts])
 
     def as_dict(self) -> dict[str, Any]:
         return {"attempts": [a.as_dict() for a in self.attempts], "new_versions": self.new_versions,
