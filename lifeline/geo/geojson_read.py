@@ -197,6 +197,8 @@ def _pcode(path: Path, index: int, prop: str, props: dict[str, Any]) -> str:
 
 
 def _geometry(path: Path, index: int, geometry: Any) -> tuple[dict[str, Any], int, Bounds]:
+    if geometry is None:  # GeoJSON allows a feature without a location; an admin area needs its shape
+        raise fault(path, index, "geometry", "a Polygon or MultiPolygon, found null (the feature has no geometry)")
     if not isinstance(geometry, dict):
         raise fault(path, index, "geometry", "a Polygon or MultiPolygon", geometry)
     kind = geometry.get("type")

@@ -18,7 +18,7 @@ from lifeline.ingest.base import Parsed, conform, rejections, series_name
 from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, extra_fields, found, json_where_any, refuse, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
-from lifeline.ingest.hxl_values import DATE_SHAPES, by_distinct, date_period, number
+from lifeline.ingest.hxl_values import DATE_SHAPES, by_distinct, column_numbers, date_period
 from lifeline.ingest.places import place_code
 
 # Any of these next to a #date makes a file a deliveries file (docs/hxl.md, "Which kind of file").
@@ -43,9 +43,10 @@ def is_deliveries(columns: Columns) -> bool:
 
 
 def _numeric(
-    work: pl.DataFrame, columns: Columns, index: int | None, name: str
+    work: pl.DataFrame, columns: Columns, index: int | None, name: str, path: Path
 ) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    """Parse one numeric column into ``name``; a "not recorded" mark (``MISSING_MARKS``) is missing; refuse
+    """Parse one numeric column into ``name``, in the number format of the whole column (a decimal comma or a
+    thousands comma, ``column_numbers``); a "not recorded" mark (``MISSING_MARKS``) is missing; refuse
     other text that is not a number, and negative values."""
     given = f"_{name.lstrip('_')}_text"
     if index is None:
@@ -56,8 +57,8 @@ def _numeric(
     work = work.with_columns(
         pl.when(text.str.strip_chars().is_in(MISSING_MARKS)).then(None).otherwise(text).alias(given)
     )
-    work = work.with_columns(by_distinct(work, given, number).alias(name))
     label = columns.label(index)
+    work = work.with_columns(column_numbers(work, given, label, str(path), ROW).alias(name))
     bad = refuse(
         work,
         pl.col(given).is_not_null() & pl.col(name).is_null(),
@@ -118,7 +119,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         (trucks_at, "trucks"),
         (consignments_at, "_consignments"),
     ):
-        work, bad = _numeric(work, columns, index, name)
+        work, bad = _numeric(work, columns, index, name, path)
         problems += bad
     for index, name in ((tonnes_at, "_tonnes"), (kg_at, "_kg"), (trucks_at, "trucks")):
         if index is not None:
@@ -159,7 +160,16 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     kept = kept.with_columns(
         by_distinct(kept, "unit", lambda unit: norm.map_values(unit, spelling)).alias("_unit_code")
     )
-    unit_kg = pl.col("quantity") * pl.col("_unit_code").replace_strict(factor, default=None, return_dtype=pl.Float64)
+    # A unit that counts trucks ("3 trucks") gives the truck count, not a weight (docs/ingest.md, "Units").
+    truck_units = [code for code, spec in rules.tables["units"].items() if spec.get("counts") == "trucks"]
+    in_trucks = pl.col("_unit_code").is_in(truck_units) & pl.col("quantity").is_not_null()
+    weighed = {code: kg for code, kg in factor.items() if code not in truck_units}
+    unit_kg = pl.col("quantity") * pl.col("_unit_code").replace_strict(weighed, default=None, return_dtype=pl.Float64)
+    kept = kept.with_columns(
+        pl.when(in_trucks).then(pl.coalesce(pl.col("trucks"), pl.col("quantity"))).otherwise(pl.col("trucks"))
+        .alias("trucks"),
+        in_trucks.alias("_in_trucks"),
+    )
     catalogue = norm.CommodityCatalogue(rules)
     described = pl.Series("d", catalogue.column(pl.col("description"), kept))
     kept = kept.with_columns(
@@ -188,6 +198,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         [
             pl.when(pl.col("quantity") <= 0).then(pl.lit("quantity<=0")),
             pl.when(pl.col("kg").is_null()).then(pl.lit("no-weight")),
+            pl.when(pl.col("_in_trucks")).then(pl.lit("quantity-in-trucks")),
             pl.when(pl.col("_crossing_text").is_not_null() & pl.col("crossing").is_null()).then(
                 pl.lit("unknown-crossing")
             ),

@@ -8,6 +8,7 @@ observation, so rows read are counted per (row, value column) pair.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, cast
@@ -15,11 +16,12 @@ from typing import Any, cast
 import polars as pl
 
 from lifeline.assumptions import AssumptionSet
+from lifeline.ingest import pcodes, status_words
 from lifeline.ingest.base import Parsed, conform, rejections, series_name
 from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, found, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
-from lifeline.ingest.hxl_values import DATE_SHAPES, date_period, number
+from lifeline.ingest.hxl_values import DATE_SHAPES, column_numbers, date_period
 from lifeline.ingest.places import place_code
 
 # Value tags that name their indicator (docs/hxl.md), most specific first.
@@ -139,7 +141,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         how="left",
         maintain_order="left",
     )
-    parts = _long(base, columns, values, status_at)
+    parts = _long(base, columns, values, status_at, str(path))
     reported_at = columns.find("#date+reported")
     date_shape = f"expected a date ({DATE_SHAPES}), found {{}}"
     indicator_label = (
@@ -199,11 +201,14 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             pl.format("expected a count of people (zero or more), found {}", pl.col("_value_text")),
         ),
     ]
+    more, status_word = _place_and_status_checks(parts, columns, rules, location_at, status_at)
+    checks += more
+    parts = parts.with_columns(status_word.alias("_status_word"))
     parts = parts.with_columns(_first(checks, 1).alias("_reject_column"), _first(checks, 2).alias("_reject_reason"))
     refused = parts.filter(pl.col("_reject_reason").is_not_null()).select(
         pl.col(ROW).alias("row"), pl.col("_reject_column").alias("column"), pl.col("_reject_reason").alias("reason")
     )
-    kept = parts.filter(pl.col("_reject_reason").is_null())
+    kept = _status_as_read(parts.filter(pl.col("_reject_reason").is_null()))
     return Parsed(
         target="observations",
         rows=conform(kept, "observations"),
@@ -220,6 +225,55 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     )
 
 
+def _place_and_status_checks(
+    parts: pl.DataFrame, columns: Columns, rules: AssumptionSet, location_at: int | None, status_at: int | None
+) -> tuple[list[tuple[pl.Expr, pl.Expr | str, pl.Expr]], pl.Expr]:
+    """Rejections for a p-code that is no stored place (the likely code named, ``pcodes``) and for a crossing
+    status word outside the vocabulary, and the word of the vocabulary each crossing status reads as."""
+    out: list[tuple[pl.Expr, pl.Expr | str, pl.Expr]] = []
+    known = rules.tables.get("admin_codes") or []
+    if location_at is not None and known and re.match(r"^#adm\d", columns.tag(location_at)):
+        reasons = pcodes.unknown_reasons(parts["location"], known)
+        if reasons:
+            reason = pl.col("location").replace_strict(reasons, default=None, return_dtype=pl.String)
+            out.append((reason.is_not_null(), columns.label(location_at), reason))
+    if status_at is not None:
+        entry_points = list(rules.tables.get("crossings", {}))
+        is_crossing = (pl.col("indicator") == "crossing_status") | (
+            (pl.col("indicator") == "status") & pl.col("location").is_in(entry_points)
+        )
+        word = status_words.read(pl.col("text_value"), rules)
+        out.append(
+            (
+                is_crossing & pl.col("text_value").is_not_null() & word.is_null(),
+                columns.label(status_at),
+                pl.format(
+                    f"expected a crossing status ({status_words.accepted(rules)}), found {{}}", pl.col("text_value")
+                ),
+            )
+        )
+        return out, pl.when(is_crossing).then(word)
+    return out, pl.lit(None, dtype=pl.String)
+
+
+def _status_as_read(kept: pl.DataFrame) -> pl.DataFrame:
+    """Crossing statuses stored as the vocabulary's word (مغلق -> closed), the word as written kept in the note."""
+    written = pl.col("_status_word").is_not_null() & (pl.col("text_value").str.strip_chars() != pl.col("_status_word"))
+    return kept.with_columns(
+        pl.coalesce(pl.col("_status_word"), pl.col("text_value")).alias("text_value"),
+        pl.when(written)
+        .then(
+            pl.concat_str(
+                [pl.format("status as written: {}", pl.col("text_value")), pl.col("note")],
+                separator=" | ",
+                ignore_nulls=True,
+            )
+        )
+        .otherwise(pl.col("note"))
+        .alias("note"),
+    )
+
+
 def _first(checks: list[tuple[pl.Expr, pl.Expr | str, pl.Expr]], part: int) -> pl.Expr:
     """The column (part 1) or reason (part 2) of the first check that fails, null when all pass."""
 
@@ -233,8 +287,11 @@ def _first(checks: list[tuple[pl.Expr, pl.Expr | str, pl.Expr]], part: int) -> p
     return cast(pl.Expr, chain.otherwise(None))
 
 
-def _long(base: pl.DataFrame, columns: Columns, values: list[ValueColumn], status_at: int | None) -> pl.DataFrame:
-    """One frame row per (file row, value column); a status-only file gives one per file row."""
+def _long(
+    base: pl.DataFrame, columns: Columns, values: list[ValueColumn], status_at: int | None, file: str
+) -> pl.DataFrame:
+    """One frame row per (file row, value column); a status-only file gives one per file row. Each value
+    column's figures are read in that column's one number format (``column_numbers``)."""
     several = len(values) > 1
     pieces = []
     specs: list[ValueColumn | None] = list(values) or [None]
@@ -251,10 +308,10 @@ def _long(base: pl.DataFrame, columns: Columns, values: list[ValueColumn], statu
             indicator = pl.lit(spec.indicator) if spec.indicator else pl.col("_row_indicator")
             disaggregation = pl.lit(spec.disaggregation, dtype=pl.String)
             suffix = f"/{columns.tag(spec.index)}" if several else ""
+        piece = base.with_columns(value_text.alias("_value_text"))
         pieces.append(
-            base.with_columns(
-                value_text.alias("_value_text"),
-                number(value_text).alias("value"),
+            piece.with_columns(
+                column_numbers(piece, "_value_text", label, file, ROW).alias("value"),
                 pl.lit(label).alias("_value_label"),
                 indicator.alias("indicator"),
                 disaggregation.alias("disaggregation"),

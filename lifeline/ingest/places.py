@@ -54,6 +54,12 @@ def area_aliases(conn: Connection) -> dict[str, str]:
     return {key: next(iter(found)) for key, found in seen.items() if len(found) == 1}
 
 
+def admin_codes(conn: Connection) -> list[str]:
+    """The codes of the store's admin areas (locations without a route): the p-codes a file may name."""
+    t = schema.locations
+    return sorted(str(c) for (c,) in conn.execute(select(t.c.code).where(t.c.route.is_(None))).all())
+
+
 def place_code(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
     """A place code as a file writes it (``#adm1+code``, ``#loc+code``): an admin area's alias (such as its
     OCHA p-code) becomes the area's code; anything else is kept as written."""
@@ -66,10 +72,14 @@ def place_code(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
 
 def with_stored_places(rules: AssumptionSet, conn: Connection) -> AssumptionSet:
     """``rules`` whose crossing table also holds the store's entry points (settings first, names merged),
-    and whose ``area_aliases`` table maps admin areas' aliases to their codes."""
+    whose ``area_aliases`` table maps admin areas' aliases to their codes, and whose ``admin_codes`` lists
+    the stored admin areas (a p-code that is none of them is rejected, ``pcodes``)."""
     aliases = area_aliases(conn)
     if aliases:
         rules = replace(rules, tables={**rules.tables, "area_aliases": aliases})
+    areas = admin_codes(conn)
+    if areas:
+        rules = replace(rules, tables={**rules.tables, "admin_codes": areas})
     stored = stored_entry_points(conn)
     if not stored:
         return rules

@@ -155,6 +155,10 @@ def store(
         raise BadFile(f"{first['reason']}; --strict refuses the file on a rejected row "
                       f"({report.rows_rejected} of {report.rows_read} rejected, nothing stored)",
                       file=str(path), row=first["row"], column=first["column"])
+    if report.rows_read and report.rows_rejected == report.rows_read and not dry_run:
+        first = report.rejections[0]  # a file no row of which can be read is refused, never an empty import
+        raise BadFile(f"{first['reason']}; every row of the file was rejected ({report.rows_rejected} of "
+                      f"{report.rows_read}), nothing stored", file=str(path), row=first["row"], column=first["column"])
     if dry_run:
         report.status = "dry-run"
         report.message = (

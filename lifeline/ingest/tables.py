@@ -69,7 +69,8 @@ def check_text(path: Path) -> None:
     if not head.strip():
         raise BadFile("the file is empty; expected a header row and data rows", file=str(path))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        raise BadFile("the file is UTF-16 text; save it as UTF-8 CSV", file=str(path), row=1)
+        kind = {".json": "JSON", ".geojson": "GeoJSON", ".tsv": "TSV"}.get(path.suffix.lower(), "CSV")
+        raise BadFile(f"the file is UTF-16 text; save it as UTF-8 {kind}", file=str(path), row=1)
     if b"\x00" in head:
         raise BadFile("the file is binary, not CSV text", file=str(path))
     try:

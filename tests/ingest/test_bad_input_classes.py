@@ -119,7 +119,8 @@ def test_refusals_leave_the_store_unchanged(fresh_store: Engine, tmp_path: Path)
 
 
 def test_a_negative_figure_is_shown_as_written(fresh_store: Engine, tmp_path: Path) -> None:
-    rows = [HEADER, TAGS, ["2024-05-01", "Rafah", "Flour", "-3", "30"], ["2024-05-02", "Rafah", "Flour", "3", "-2.5"]]
+    rows = [HEADER, TAGS, ["2024-05-01", "Rafah", "Flour", "-3", "30"], ["2024-05-02", "Rafah", "Flour", "3", "-2.5"],
+            DATA[0]]  # one good row: a file no row of which can be read is refused whole
     report = import_file(fresh_store, _csv(tmp_path / "deliveries-hxl.csv", rows))
     assert [r["reason"] for r in report.rejections] == ["expected zero or more, found -3",
                                                         "expected zero or more, found -2.5"]
