@@ -576,9 +576,6 @@ def _window_sum(x: np.ndarray, window: int) -> np.ndarray:
 def coverage_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """The N-day coverage of an area (kcal consumed / person-days / requirement) below X %, from the coverage
     engine on one line list (so no truck is counted twice); the median over Monte Carlo runs decides."""
-    from lifeline.model import balance
-    from lifeline.model.coverage import build_inputs
-
     spec = cfg.rule("coverage-low")
     window = int(cfg.value("coverage_window_days"))
     limit = cfg.value("coverage_threshold_pct") / 100.0
@@ -590,15 +587,23 @@ def coverage_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE)
         chosen = daily.filter(
             (pl.col("publisher").str.to_lowercase() == wanted) | (pl.col("series").str.to_lowercase() == wanted)
         )
-        publishers = daily["publisher"].unique().to_list()
-        if chosen.is_empty() and scope.context is not None and len(publishers) == 1:
-            # a context the configured list does not cover, supplied by one publisher only: no truck can be
-            # counted twice, so that publisher's list is the one (its own files, docs/early-warning.md)
-            source = publishers[0]
-            chosen = daily
+        publishers = sorted(str(p) for p in daily["publisher"].drop_nulls().unique().to_list())
+        if chosen.is_empty() and scope.context is not None and publishers:
+            # a context the configured list does not cover: each of its own publishers' lists alone (so no
+            # truck is counted twice), one evaluation per publisher (docs/early-warning.md)
+            return [a for name in publishers for a in _coverage_low_of(conn, cfg, scope, name, window, limit, n_runs)]
         daily = chosen
     if daily.is_empty():  # nothing from that list yet: nothing to judge, not an error
         return []
+    return _coverage_low_of(conn, cfg, scope, str(source) if source else None, window, limit, n_runs)
+
+
+def _coverage_low_of(conn: Connection, cfg: AlertConfig, scope: Scope, source: str | None, window: int,
+                     limit: float, n_runs: int) -> list[Alert]:
+    """coverage-low on one line list (``source``, or every list when None) in ``scope``."""
+    from lifeline.model import balance
+    from lifeline.model.coverage import build_inputs
+
     model = build_inputs(conn, source=str(source) if source else None, runs=n_runs, context=scope.code)
     res = balance.run(model.inputs)
     req = model.inputs.requirement_kcal

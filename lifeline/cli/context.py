@@ -19,9 +19,9 @@ group = typer.Typer(rich_markup_mode=None,
                     no_args_is_help=True)
 app.add_typer(group, name="context")
 
-# The order a context's files must be imported in: places first (crossings and areas are then known to
-# every later file), then observations (population, statuses, needs), then deliveries.
-ORDER = {"locations": 0, "observations": 1, "deliveries": 2}
+# The order a context's files are imported in: its locations files first (entry points and areas are then
+# known to every later file), then its boundaries (which may record the areas' p-codes as aliases that later
+# files are keyed by), then every other file in the folder's own order (by name: number them to choose).
 
 
 @group.command("list")
@@ -79,31 +79,30 @@ def init_cmd(
     Exit status as `lifeline import`: 0 every row stored, 1 stored with rejected rows (listed in a
     rejections file), 2 a file refused (nothing of the folder is imported after it).
     """
-    from lifeline.cli.imports import keep_rejections, print_details
     from lifeline.ingest.records import exit_status
-    from lifeline.ingest.service import import_file, parse
+    from lifeline.ingest.service import parse
 
     if not folder.is_dir():
         raise UserError("expected a folder of HXL files", file=str(folder))
     found = sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
     if not found:
         raise UserError("the folder holds no files", file=str(folder))
-    outlines = [p for p in found if p.suffix.lower() == ".geojson"]  # boundaries, once the places are in
+    outlines = [p for p in found if p.suffix.lower() == ".geojson"]
     files = [p for p in found if p not in outlines]
-    ordered = sorted(files, key=lambda p: (ORDER.get(parse(p)[1].target, 3), p.name))  # refuses a bad file first
+    kinds = {p: parse(p)[1].target for p in files}  # refuses a bad file before anything is imported
     store = engine()
     before = {c.code for c in _contexts(store)}
-    statuses = []
-    for path in ordered:
-        report = import_file(store, path, imported_by="context init")
-        console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
-        print_details(report, keep_rejections(report, rejections_dir))
-        statuses.append(report.exit_status)
+    statuses: list[int] = []
+    flagged: list[str] = []
+    for path in [p for p in files if kinds[p] == "locations"]:
+        statuses.append(_import_one(store, path, flagged, rejections_dir))
     for path in outlines:
         from lifeline.geo.boundaries import import_boundaries
 
         for line in import_boundaries(store, path, imported_by="context init").lines():
             console.print(line, markup=False, highlight=False, soft_wrap=True)
+    for path in [p for p in files if kinds[p] != "locations"]:
+        statuses.append(_import_one(store, path, flagged, rejections_dir))
     for ctx in _contexts(store):
         if ctx.code in before:
             continue
@@ -111,10 +110,26 @@ def init_cmd(
             missing = context_gaps.gaps(conn, ctx)
         console.print(f"context {ctx.code} ({ctx.name_en}): {len(ctx.areas)} areas, "
                       f"{len(ctx.entry_points)} entry points", markup=False, highlight=False)
-        for line in missing or ["nothing missing"]:
+        for line in [*missing, *flagged] or ["nothing missing"]:
             console.print(f"  {line}", markup=False, highlight=False)
     if exit_status(statuses):
         raise typer.Exit(exit_status(statuses))
+
+
+def _import_one(store: Any, path: Path, flagged: list[str], rejections_dir: Path | None) -> int:
+    """Import one file, print what it did, and note its flagged rows (the summary counts every one);
+    its exit status as `lifeline import`'s."""
+    from lifeline.cli.imports import keep_rejections, print_details
+    from lifeline.ingest.service import import_file
+
+    report = import_file(store, path, imported_by="context init")
+    console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
+    print_details(report, keep_rejections(report, rejections_dir))
+    if report.rows_flagged:
+        series = " or ".join(f"lifeline flags --series {p['series']}" for p in report.parts) or \
+            f"lifeline flags --series {report.series}"
+        flagged.append(f"{path.name}: {report.rows_flagged} rows kept with flags (see `{series}`)")
+    return report.exit_status
 
 
 def _contexts(store: Any) -> list[contexts.Context]:

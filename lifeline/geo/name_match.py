@@ -24,6 +24,9 @@ ARTICLES = frozenset({"al", "el", "il", "ul", "ad", "ed", "ar", "er", "as", "es"
 KIND_WORDS = frozenset({"governorate", "district", "province", "region", "county", "muhafazat", "muhafazah",
                         "mohafazat", "wilayat", "locality", "محافظة", "محافظه", "مديرية", "مديريه", "ولاية", "ولايه",
                         "محلية", "محليه"})
+# Words naming the kind of entry point, which a list writes ("Jawlat al-Qasr crossing") or leaves out.
+ENTRY_WORDS = frozenset({"crossing", "checkpoint", "road", "gate", "border", "point", "terminal", "معبر", "حاجز",
+                         "طريق", "بوابة", "بوابه", "منفذ"})
 ARABIC_FOLD = str.maketrans({"ة": "ه", "ى": "ي", "ـ": None, "ؤ": "و", "ئ": "ي"})
 APOSTROPHES = re.compile(r"['’‘`ʿʾ]")
 SEPARATORS = re.compile(r"[\s\-_.,;:/()\[\]+&]+")
@@ -49,6 +52,12 @@ def _words(name: str) -> list[str]:
 def strict_key(name: str) -> str:
     """The name without case, accents, articles, separators and kind-of-area words."""
     return " ".join(_words(name))
+
+
+def entry_point_key(name: str) -> str:
+    """The strict key without the words naming a kind of entry point: "Jawlat al-Qasr crossing" and
+    "Jawlat al-Qasr" (or "معبر جولة القصر" and "جولة القصر") meet."""
+    return " ".join(w for w in _words(name) if w not in ENTRY_WORDS)
 
 
 def loose_key(name: str) -> str:

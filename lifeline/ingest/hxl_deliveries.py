@@ -19,7 +19,7 @@ from lifeline.ingest.hxl_read import HxlRaw
 from lifeline.ingest.hxl_rows import ROW, citation, extra_fields, found, json_where_any, refuse, row_ids, source_of
 from lifeline.ingest.hxl_tags import Columns, cell
 from lifeline.ingest.hxl_values import DATE_SHAPES, by_distinct, column_numbers, date_period
-from lifeline.ingest.places import place_code
+from lifeline.ingest.places import destination
 
 # Any of these next to a #date makes a file a deliveries file (docs/hxl.md, "Which kind of file").
 MARKERS = (
@@ -86,7 +86,9 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     consignments_at = columns.take("#indicator+num+consignments")
     donor_at = columns.take("#org+donor")
     recipient_at = columns.take("#org+recipient")
-    area_at = columns.take("#adm1+code")
+    area_cells = [cell(columns, columns.take(tag)) for tag in ("#adm3+code", "#adm2+code", "#adm1+code")
+                  if columns.has(tag)]
+    area, area_unknown = destination(area_cells, rules)
 
     crossing_text = pl.coalesce(cell(columns, crossing_code_at), cell(columns, crossing_name_at))
     work = frame.with_columns(
@@ -100,7 +102,8 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
         cell(columns, unit_at).alias("unit"),
         cell(columns, donor_at).alias("donor"),
         cell(columns, recipient_at).alias("recipient"),
-        place_code(cell(columns, area_at), rules).alias("area"),  # a p-code alias -> the place's code
+        area.alias("area"),  # a p-code alias -> the place's code, at the level the stored areas are at
+        area_unknown.alias("_area_unknown"),
         **citation(frame, columns),
     )
     work = work.with_columns(
@@ -172,6 +175,9 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     )
     catalogue = norm.CommodityCatalogue(rules)
     described = pl.Series("d", catalogue.column(pl.col("description"), kept))
+    overruled = _food_overrules(described, kept, catalogue, rules)
+    described = pl.Series("d", described).zip_with(~overruled, pl.Series([None] * len(described), dtype=pl.String))
+    kept = kept.with_columns(overruled.alias("_guess_over_type"))
     kept = kept.with_columns(
         pl.coalesce(pl.col("_route"), norm.crossing_route(pl.col("crossing"), rules)).alias("route"),
         pl.coalesce(pl.col("_commodity_code"), described).alias("commodity"),
@@ -187,12 +193,20 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     uncertain = [t for t in kept["description"].unique().drop_nulls().to_list() if catalogue.uncertain(t)]
     known_categories = set(rules.tables.get("categories", {}))
     implied = {c: g for c, g in catalogue.groups.items() if g in known_categories}
+    # An item the catalogue does not know in a file without #item+type takes the category the rules name
+    # (food: a list of deliveries to a besieged place is mostly food; counted at the fallback density, flagged
+    # and listed, so its kcal is neither 0 nor hidden); an empty setting leaves it without a category.
+    assumed = rules.tables["commodity_rules"].get("untyped_unknown_category") or None
+    untyped_unknown = (pl.col("_category_text").is_null() & pl.col("category").is_null()
+                       & pl.col("commodity").is_null() & pl.col("description").is_not_null())
     kept = kept.with_columns(
         pl.when(pl.col("_category_text").is_null() & pl.col("category").is_null())
-        .then(pl.col("commodity").replace_strict(implied, default=None, return_dtype=pl.String))
+        .then(pl.coalesce(pl.col("commodity").replace_strict(implied, default=None, return_dtype=pl.String),
+                          pl.when(untyped_unknown).then(pl.lit(assumed, dtype=pl.String))))
         .otherwise(pl.col("category"))
         .alias("category"),
         (pl.col("_category_text").is_null() & pl.col("commodity").is_in(list(implied))).alias("_category_implied"),
+        (untyped_unknown & pl.lit(assumed is not None)).alias("_category_assumed"),
     )
     flags = pl.concat_str(
         [
@@ -202,15 +216,18 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             pl.when(pl.col("_crossing_text").is_not_null() & pl.col("crossing").is_null()).then(
                 pl.lit("unknown-crossing")
             ),
+            pl.when(pl.col("_area_unknown")).then(pl.lit("unknown-destination")),
             pl.when(pl.col("_route_text").is_not_null() & pl.col("_route").is_null()).then(pl.lit("unknown-route")),
             pl.when(pl.col("_category_text").is_not_null() & pl.col("category").is_null()).then(
                 pl.lit("unknown-category")
             ),
             pl.when(pl.col("unit").is_not_null() & pl.col("_unit_code").is_null()).then(pl.lit("unknown-unit")),
             pl.when(pl.col("_category_implied")).then(pl.lit("category-from-commodity")),
+            pl.when(pl.col("_category_assumed")).then(pl.lit("category-assumed")),
             pl.when(pl.col("description").is_not_null() & pl.col("commodity").is_null()).then(
                 pl.lit("unmapped-commodity")
             ),
+            pl.when(pl.col("commodity").is_null() & pl.col("_guess_over_type")).then(pl.lit("type-over-commodity")),
             pl.when(pl.col("commodity").is_null() & pl.col("description").is_in(uncertain)).then(
                 pl.lit("uncertain-commodity")
             ),
@@ -243,6 +260,16 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             },
         ),
     )
+
+
+def _food_overrules(described: pl.Series, kept: pl.DataFrame, catalogue: norm.CommodityCatalogue,
+                    rules: AssumptionSet) -> pl.Series:
+    """Rows their file types Food whose item only a non-food rule matched: there the declared type wins and
+    the item is left unmapped (flagged, listed, counted at the fallback density; never 0 kcal silently)."""
+    keeps = set(rules.tables["commodity_rules"].get("declared_food_keeps", []))
+    non_food = [c for c, g in catalogue.groups.items() if g != "food" and g not in keeps]
+    typed_food = kept["_category_text"].is_not_null() & (kept["category"] == "food")
+    return (typed_food & described.is_in(non_food)).fill_null(False).alias("_guess_over_type")
 
 
 def _labels(columns: Columns, at: dict[str, int | None]) -> dict[str, str]:

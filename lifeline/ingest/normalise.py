@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from lifeline.assumptions import AssumptionSet
+from lifeline.geo.name_match import entry_point_key
 
 
 def _key(expr: pl.Expr) -> pl.Expr:
@@ -42,7 +43,18 @@ def area(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
 
 
 def crossing(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
-    return map_values(expr, _alias_map(rules.tables["crossings"], "aliases"))
+    """A crossing's code from a name as written: exactly (case and spaces aside) a name or alias of a known
+    entry point, else by the name without articles and kind words ("Jawlat al-Qasr" is the place "Jawlat
+    al-Qasr crossing", as ``boundaries import`` matches admin names); a key two entry points share is
+    left out, so nothing guesses between them."""
+    names = _alias_map(rules.tables["crossings"], "aliases")
+    by_key: dict[str, set[str]] = {}
+    for name, code in names.items():
+        if key := entry_point_key(name):
+            by_key.setdefault(key, set()).add(code)
+    keyed = {key: next(iter(codes)) for key, codes in by_key.items() if len(codes) == 1}
+    loose = expr.map_elements(entry_point_key, return_dtype=pl.String, skip_nulls=True)
+    return pl.coalesce(map_values(expr, names), loose.replace_strict(keyed, default=None, return_dtype=pl.String))
 
 
 def crossing_route(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:

@@ -60,6 +60,21 @@ def admin_codes(conn: Connection) -> list[str]:
     return sorted(str(c) for (c,) in conn.execute(select(t.c.code).where(t.c.route.is_(None))).all())
 
 
+def destination(cells: list[pl.Expr], rules: AssumptionSet) -> tuple[pl.Expr, pl.Expr]:
+    """A delivery's destination area from its admin code columns, finest level first (``#adm3+code``,
+    ``#adm2+code``, ``#adm1+code``): the first that names a stored area, else the first written, so a file
+    keyed at whatever level the context's areas are at reads onto them. Also whether the destination was
+    written but names no stored area (only when the store knows areas): such rows are flagged, never dropped."""
+    codes = sorted({str(c).upper() for c in rules.tables.get("admin_codes") or []})
+    mapped = [place_code(c, rules) for c in cells]
+    written = pl.coalesce(*mapped) if mapped else pl.lit(None, dtype=pl.String)
+    if not codes:
+        return written, pl.lit(False)
+    known = [pl.when(m.str.to_uppercase().is_in(codes)).then(m) for m in mapped]
+    chosen = pl.coalesce(*known, written)
+    return chosen, written.is_not_null() & ~chosen.str.to_uppercase().is_in(codes)
+
+
 def place_code(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
     """A place code as a file writes it (``#adm1+code``, ``#loc+code``): an admin area's alias (such as its
     OCHA p-code) becomes the area's code; anything else is kept as written."""
@@ -73,7 +88,8 @@ def place_code(expr: pl.Expr, rules: AssumptionSet) -> pl.Expr:
 def with_stored_places(rules: AssumptionSet, conn: Connection) -> AssumptionSet:
     """``rules`` whose crossing table also holds the store's entry points (settings first, names merged),
     whose ``area_aliases`` table maps admin areas' aliases to their codes, and whose ``admin_codes`` lists
-    the stored admin areas (a p-code that is none of them is rejected, ``pcodes``)."""
+    the stored admin areas (an observation's p-code that is none of them is rejected, ``pcodes``; a
+    delivery's destination that is none of them is flagged, ``destination``)."""
     aliases = area_aliases(conn)
     if aliases:
         rules = replace(rules, tables={**rules.tables, "area_aliases": aliases})

@@ -639,9 +639,13 @@ def _whole_row(model: ModelRun, summary: balance.Summary, p: int, last: dict[str
         flags.append(f"n/a: no deliveries recorded for {', '.join(model.areas_without_data)}")
     if missing:
         med = low80 = high80 = low = high = entering = float("nan")
-    if last["completeness"] != completeness.COMPLETE:
-        flags.append(str(last["completeness"]))
+    mark = str(last["completeness"])
+    if mark != completeness.COMPLETE:
+        flags.append(mark)
+    if model.areas_without_data:  # the figures are missing, so the mark says n/a as they do
+        mark = f"n/a: no deliveries recorded for {', '.join(model.areas_without_data)}"
     return last | {
+        "completeness": mark,
         "area": model.context if model.context and model.context not in summary.areas else "all areas",
         "population": round(float(whole.population[p])),
         "kcal_in_pp": _round(entering),

@@ -174,6 +174,7 @@ def build(
     publishers = per_pub["publisher"].to_list()
     if sc.context is not None and source not in publishers and len(publishers) == 1:
         source = publishers[0]  # a context the named list does not cover, supplied by one list: that one
+    several = sc.context is not None and source not in publishers and len(publishers) > 1
     # --- Coverage (the coverage engine, one source to avoid double counting).
     from lifeline.model.coverage import coverage_tables
 
@@ -182,6 +183,9 @@ def build(
     chart_by = periods.chart_by(date_from, date_to)
     xs = periods.starts(date_from, date_to, chart_by)
     try:  # one set of model runs for the three period kinds
+        if several:  # the context's own lists, never a list it lacks, never summed (each alone, by --source)
+            source = " or ".join(publishers)
+            raise UserError(t("cov_several").format(n=len(publishers), publishers="; ".join(publishers)))
         cov = coverage_tables(
             conn, area, date_from, date_to, bys=sorted({"all", chart_by, "month"}), source=source, runs=runs,
             overrides=overrides, context=context,

@@ -94,6 +94,11 @@ TEXT: dict[str, dict[str, str]] = {
               "are excluded and kept in the revision history.",
         "ar": "الإدخالات: القوائم كما نُشرت، صف لكل شحنة؛ تُوحَّد الشاحنات والأطنان بالافتراضات المسماة أدناه "
               "(كغ لكل منصة، كغ لكل شاحنة). تُستبعد الصفوف المسحوبة من قائمة أعيد نشرها وتُحفظ في سجل التعديلات."},
+    "cov_several": {
+        "en": "{n} publishers report deliveries for this context ({publishers}): coverage counts one list at a time, "
+              "so no truck is counted twice; write the report for one of them with --source.",
+        "ar": "تنشر {n} جهات إدخالات لهذا السياق ({publishers}): تُحسب التغطية من قائمة واحدة في كل مرة، فلا "
+              "تُحسب شاحنة مرتين؛ اكتب التقرير لإحداها بالخيار ‎--source."},
     "m_coverage": {
         "en": "Coverage: kcal entering per day from the {source} list (one list, so no truck is counted twice), "
               "through the commodity energy catalogue, against the population; consumption is capped per person per "
