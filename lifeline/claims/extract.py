@@ -84,6 +84,8 @@ class Claim:
     reading: str = "count"  # count | total | per day | share | baseline per day | baseline | status
     attribution: Attribution | None = None
     negated: bool = False
+    share_of: float | None = None  # "half of the 200 trucks a day that … needs": the whole the statement names
+    share_of_figure: str | None = None
 
     def reading_dict(self) -> dict[str, Any]:
         """What the figure was judged as, so a reader can see a misreading."""
@@ -99,6 +101,9 @@ class Claim:
             "area_basis": self.area_basis,
             "attribution": self.attribution.name if self.attribution else None,
             "negated": self.negated,
+            "share_of": (
+                {"figure": self.share_of_figure, "value": self.share_of} if self.share_of is not None else None
+            ),
         }
 
 
@@ -217,6 +222,16 @@ def _sentence(
                 ind = rules.indicators["trucks_per_day"]
         last = ind
         reading = _reading(ind, baseline)
+        if ind.name == "kcal_per_person" and _requirement_phrase(_own_before(before), own_head):
+            reading = "requirement per person per day"  # "the 2,100 minimum", "a requirement of 2,100 kcal"
+        share_of = _named_whole(sentence, q, figures[i + 1] if i + 1 < len(figures) else None, rules)
+        if share_of is not None and ind.kind == "share":
+            notes.append(
+                f"a share of the {share_of.text} trucks a day the statement itself names: judged against that figure, "
+                "not the store's need or baseline"
+            )
+        if q.qualifier_kind == "range":
+            notes.append(f"read as one claim, the range {qty.fmt_bound(q.low)} to {qty.fmt_bound(q.high)}")
         # Only places in the figure's own clause (between its neighbours) can be its area.
         place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz)
         found = True
@@ -235,7 +250,7 @@ def _sentence(
         fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
-        lead = sentence[max(prev, q.start - 60) : q.start]
+        lead = sentence[max(prev, q.start - 90) : q.start]
         negated = bool(_NUM_NEGATION.search(lead)) or (
             kind == "lower" and bool(re.search(r"\bnot\s*$|(?<!\w)لا\s*$", lead))
         )
@@ -262,6 +277,8 @@ def _sentence(
                 reading=reading,
                 attribution=_nearest_attribution(attributions, q.start),
                 negated=negated,
+                share_of=share_of.value if share_of is not None and ind.kind == "share" else None,
+                share_of_figure=share_of.text if share_of is not None and ind.kind == "share" else None,
             )
         )
     found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims, state) or found
@@ -292,7 +309,7 @@ _NUM_NEGATION = re.compile(
     r"|come close to|approach(?:ed)?|more than|over)\s*$"
     # Arabic puts the verb first: "لم يتجاوز ما يتوفر للفرد 1500 سعرة", "لم تتجاوز الشاحنات … 90" (its subject
     # between the negated verb and the figure, within the clause)
-    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s\d،,.؛;:]+){0,8}\s*$",
+    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s،,.؛;:]+){0,10}\s*$",
     re.IGNORECASE,
 )
 
@@ -516,6 +533,9 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
         own = _own_before(before) + " " + q.text + head
         if any(p.search(own) for p in need.patterns):  # "we need 500 trucks a day", "يحتاج إلى 500 شاحنة"
             return need
+    if any(f is not None and f.name in {"trucks_per_day", "trucks_total"} for f in found) and need is not None:
+        if _NEED_LEAD.search(_own_before(before)):  # "…, while the minimum needed is 500 a day"
+            return need
     for i, ind in enumerate(found):
         if ind is None:
             continue
@@ -525,6 +545,49 @@ def _classify(q: qty.Quantity, head: str, before: str, sentence: str, rules: Rul
                 return specific[0]
         return ind
     return None
+
+
+# A requirement named in the figure's own clause, right before it: "the minimum needed is 500 a day", "the
+# minimum required is", "الحد الأدنى المطلوب 500 شاحنة". One in another clause names another figure.
+_NEED_LEAD = re.compile(
+    r"\b(?:minimum|needed|required|requirement|requirements|necessary|needs?)\b(?:\s+(?:is|are|of|at|stands at|would be"
+    r"|was|be|some|about|around|roughly|at least))*\s*$"
+    r"|(?:المطلوب|الحد الأدنى|اللازم|الاحتياج|الحاجة)(?:\s+(?:هو|هي|يبلغ|تبلغ|من|نحو|حوالي))*\s*$",
+    re.IGNORECASE,
+)
+# A requirement word in the figure's own noun phrase, not in a later clause ("1,600 calories a day, well short of
+# the 2,100 minimum": the 2,100 is the requirement, the 1,600 is not).
+_REQUIREMENT_BEFORE = re.compile(
+    r"\b(?:requirement|required|minimum|need|needs|needed|standard|require|requires)\b(?:\s+[^\s,;،؛]+){0,3}\s*$"
+    r"|(?:الحد الأدنى|المطلوب|الاحتياج|حاجة|يحتاج|تحتاج|معيار)(?:\s+[^\s,;،؛]+){0,3}\s*$",
+    re.IGNORECASE,
+)
+_REQUIREMENT_AFTER = re.compile(
+    r"^(?:\s*[^\s,;،؛.]+){0,6}?\s*\b(?:requirement|required|minimum|needed|standard)\b"
+    r"|^(?:\s*[^\s,;،؛.]+){0,6}?\s*(?:المطلوبة|اللازمة|كحد أدنى|الحد الأدنى)",
+    re.IGNORECASE,
+)
+
+
+# "half of the 200 trucks a day …", "a third of the 500 trucks that entered daily before the war", "نصف الـ200
+# شاحنة يومياً": a share whose whole is a per-day truck figure written right after it.
+_OF_NAMED = re.compile(r"\s*(?:of\s+(?:the\s+|an?\s+)?|من\s+|(?=ال))$", re.IGNORECASE)
+
+
+def _named_whole(sentence: str, q: qty.Quantity, nxt: qty.Quantity | None, rules: Rules) -> qty.Quantity | None:
+    if not q.percent or nxt is None or nxt.percent or nxt.qualifier is not None:
+        return None
+    gap = sentence[q.end : nxt.start]
+    if not _OF_NAMED.fullmatch(gap) and not re.fullmatch(r"\s*(?:ال|الـ)", gap):
+        return None
+    head = sentence[nxt.end : nxt.end + 60]
+    if not _OWN_NOUN.match(head) or not (rules.rate_after and rules.rate_after.search(head)):
+        return None  # only a per-day truck figure is a whole a daily flow can be a share of
+    return nxt
+
+
+def _requirement_phrase(own_before: str, own_head: str) -> bool:
+    return bool(_REQUIREMENT_BEFORE.search(own_before) or _REQUIREMENT_AFTER.search(own_head))
 
 
 def _first(window: str, rules: Rules) -> Indicator | None:

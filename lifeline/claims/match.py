@@ -406,16 +406,20 @@ def share(
         needs = needs.filter(pl.col("as_of") >= newest - timedelta(days=recency_days))  # type: ignore[operator]
     for rec in needs.sort("as_of").iter_rows(named=True):
         latest[str(rec["publisher"])] = rec
+    named = claim.share_of is not None
+    if named:  # the statement names the whole ("half of the 200 trucks a day … needs"): that figure, no other
+        latest = {"the statement": {"publisher": "the statement", "value": claim.share_of, "url": None,
+                                    "indicator": f"its own figure '{claim.share_of_figure}'", "date": "as stated"}}
     rows: list[EvidenceRow] = []
     if food and conn is not None and not baseline:
         cov, cov_note = coverage_rows(conn, idx, claim.area.code, window, coverage)
         rows += _coverage_evidence(cov, window, "coverage", 100.0)
         if cov_note:
             notes.append(cov_note)
-    what = "pre-war baseline" if baseline else "stated need"
+    what = ("figure the statement names" if named else "pre-war baseline" if baseline else "stated need")
     # The all-goods baseline is per working day; deliveries are per calendar day: converted as
     # `lifeline access --show throughput` converts it (access.toml working_days_per_week), so both show one share.
-    per_day, per_day_note = (1.0, "") if food or not baseline else _calendar_day_factor(access)
+    per_day, per_day_note = (1.0, "") if food or named or not baseline else _calendar_day_factor(access)
     for f in flows:
         if not isinstance(f.value, (int, float)):
             continue
@@ -438,10 +442,11 @@ def share(
             )
     if note:
         notes.insert(0, note)
-    notes.append(
-        f"share computed against the {what} ({', '.join(need_names) or 'none'}) in the reference set; "
-        "trucks counted by different sources differ (UN vs COGAT counting)"
+    against = (
+        f"the {claim.share_of_figure} trucks a day the statement names (not the reference set's need or baseline)"
+        if named else f"the {what} ({', '.join(need_names) or 'none'}) in the reference set"
     )
+    notes.append(f"share computed against {against}; trucks counted by different sources differ (UN vs COGAT counting)")
     return rows, _numeric(claim, rows, ind.tolerance, True), notes
 
 
@@ -552,9 +557,6 @@ def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
 
 
 # ---------------------------------------------------------------------------------------- food energy (coverage engine)
-_REQUIREMENT = re.compile(r"\b(?:requirement|required|minimum|need|needs|needed|standard)\b", re.IGNORECASE)
-
-
 def coverage_rows(
     conn: Connection, idx: EvidenceIndex, area: str, window: Period, aset: AssumptionSet | None = None
 ) -> tuple[list[dict[str, Any]], str]:
@@ -649,7 +651,7 @@ def kcal(
     notes = [note] if note else []
     rows = _covering_rows(idx, claim.indicator.evidence, claim.area.code, window)
     cov, cov_note = coverage_rows(conn, idx, claim.area.code, window, coverage)
-    if _REQUIREMENT.search(claim.text):
+    if claim.reading.startswith("requirement"):  # the requirement words of the figure's own phrase (extract)
         reqs = sorted({float(r["requirement"]) for r in cov if r.get("requirement")})
         rows += [
             EvidenceRow(

@@ -31,6 +31,7 @@ class Quantity:
     percent: bool
     denominator: float | None = None  # "12 of 36 hospitals"
     in_words: bool = False  # "two", "a dozen": often not a figure at all ("one of the crossings")
+    scale: float = 1.0  # the multiplier of its scale word ("5 million": 1e6), 1 without one
 
     def bounds(self) -> list[float | None]:
         return [self.low, None if self.high == INF else self.high]
@@ -40,6 +41,7 @@ class Quantity:
 # without a tatweel: "مقارنة بـ٥٠٠ شاحنة", "و500 شاحنة". The figure starts after them.
 _AR_ATTACHED = (
     r"(?<=(?<!\w)[وفبلك])|(?<=(?<!\w)[وفبلك]ـ)|(?<=(?<!\w)[وف][بلك])|(?<=(?<!\w)[وف][بلك]ـ)"
+    r"|(?<=(?<!\w)ال)|(?<=(?<!\w)الـ)"  # the article on a figure: "نصف الـ200 شاحنة"
 )
 
 
@@ -57,7 +59,7 @@ def _patterns(
     vag = _alternation(vague)
     frac = _alternation(fractions)
     figure = re.compile(
-        rf"(?:(?<![\w#/.,:-])|{_AR_ATTACHED})(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
+        rf"(?:(?<![\w#/.,:-])|(?<=\d-)|{_AR_ATTACHED})(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
         rf"(?:\s*(?P<scale>{scale})\b)?"
         rf"|(?<!\w)(?P<vague>{vag})(?!\w)"
         rf"|(?<!\w)(?P<word>{word})(?!\w)(?:\s+(?P<wscale>{scale})\b)?"
@@ -106,6 +108,7 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
         g = m.groupdict()
         percent = False
         denominator: float | None = None
+        scale = 1.0
         if g["num"]:
             raw = g["num"].replace(",", "")
             value = float(raw)
@@ -117,7 +120,8 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
                 scale_word = g["scale"].lower()
                 if scale_word in {"m", "k"} and re.match(r"^[²2]|^\s*(?:long|wide|high|deep)\b", after):
                     continue  # metres / lengths
-                value *= rules.scales[scale_word]
+                scale = rules.scales[scale_word]
+                value *= scale
             low = high = value
         elif g["vague"]:
             low, high = rules.vague[g["vague"].lower()]
@@ -167,9 +171,78 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
                 percent=percent,
                 denominator=denominator,
                 in_words=bool(g["word"]) and not g["wscale"],
+                scale=scale,
             )
         )
+    return _ranges(sentence, out)
+
+
+# Two figures joined as one range: "120 to 150 trucks", "100-150", "100–150", "between 4,000 and 5,000", "from 100
+# to 150", "من 100 إلى 150 شاحنة", "بين 4000 و5000". A change ("rose from 100 to 150", "ارتفع من 100 إلى 150") is
+# two figures, and so is a pair whose first is not below the second.
+_RANGE_JOIN = re.compile(r"\s*(?:to|through|-|–|—|إلى|الى|حتى)\s*|\s*-?\s*(?:and|و)\s*", re.IGNORECASE)
+_RANGE_AND = re.compile(r"\s*-?\s*(?:and|و)\s*$", re.IGNORECASE)
+_RANGE_LEAD = re.compile(r"(?:\bbetween|(?<!\w)بين|\bfrom|(?<!\w)من)\s+$", re.IGNORECASE)
+_CHANGE = re.compile(
+    r"\b(?:rose|rise[sn]?|rising|fell|fall(?:s|en|ing)?|increas\w*|decreas\w*|dropp?\w*|declin\w*|grew|grow\w*"
+    r"|jump\w*|climb\w*|went (?:up|down)|plummet\w*|plung\w*|surg\w*|slump\w*|doubl\w*|halv\w*|shr[aiu]nk\w*"
+    r"|recover\w*|up|down)\b(?:\s+\S+){0,8}\s*$"
+    r"|(?<!\w)[وف]?(?:ارتفع|انخفض|تراجع|زاد|ازداد|هبط|قفز|تضاعف|تقلص|ارتفاع|انخفاض|تراجع|زيادة)\S*(?:\s+\S+){0,8}\s*$",
+    re.IGNORECASE,
+)
+
+
+def _ranges(sentence: str, figures: list[Quantity]) -> list[Quantity]:
+    """Adjacent figures that state one range become one figure with a low and a high bound (kind "range")."""
+    out: list[Quantity] = []
+    for q in figures:
+        prev = out[-1] if out else None
+        joined = _range_of(sentence, prev, q) if prev is not None else None
+        if joined is not None:
+            out[-1] = joined
+        else:
+            out.append(q)
     return out
+
+
+def _range_of(sentence: str, a: Quantity, b: Quantity) -> Quantity | None:
+    if a.qualifier_kind == "range" or a.denominator is not None or a.in_words or b.in_words:
+        return None
+    gap = sentence[a.end : b.start] + (b.qualifier or "" if b.qualifier in {"حتى", "up to"} else "")
+    if b.qualifier not in {None, "حتى", "up to"} or not _RANGE_JOIN.fullmatch(gap):
+        return None
+    lead = sentence[max(0, a.start - 80) : a.start]
+    if _RANGE_AND.fullmatch(gap) and not _RANGE_LEAD.search(lead):
+        return None  # "120 and 150" is two figures unless "between" introduces them
+    if _RANGE_LEAD.search(lead) and re.search(r"(?:from|من)\s+$", lead, re.IGNORECASE):
+        if _CHANGE.search(lead[: _RANGE_LEAD.search(lead).start()]):  # type: ignore[union-attr]
+            return None  # "rose from 100 to 150": a change, two figures
+    scale = b.scale if a.scale == 1.0 and b.scale != 1.0 else 1.0  # "4 to 5 million": both millions
+    low_a, val_a = a.low * scale, a.value * scale
+    if not val_a < b.value:
+        return None
+    low = min(low_a, val_a)
+    high = b.high
+    return Quantity(
+        start=a.start,
+        end=b.end,
+        text=sentence[a.start : b.end].strip(),
+        value=(val_a + b.value) / 2,
+        low=low,
+        high=high,
+        qualifier=a.qualifier,
+        qualifier_kind="range",
+        percent=a.percent or b.percent,
+        denominator=b.denominator,
+        scale=b.scale,
+    )
+
+
+def fmt_bound(v: float) -> str:
+    """A bound as a person writes it: 4,000; 12.5; "no limit" above."""
+    if v == INF:
+        return "no limit"
+    return f"{v:,.0f}" if float(v).is_integer() else f"{v:,.1f}"
 
 
 def _qualifier(before: str, rules: Rules) -> tuple[str | None, str, int | None]:
