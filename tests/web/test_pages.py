@@ -160,7 +160,7 @@ def test_security_headers(served: Served) -> None:
 def test_every_ui_string_has_an_arabic_version() -> None:
     import json
 
-    from lifeline.web.i18n import FOLDER
+    from lifeline.i18n.wording import FOLDER
 
     english = json.loads((FOLDER / "en.json").read_text(encoding="utf-8"))
     arabic = json.loads((FOLDER / "ar.json").read_text(encoding="utf-8"))
