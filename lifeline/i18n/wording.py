@@ -153,3 +153,18 @@ def bidi(text: object) -> Markup:
 def marked(html: str) -> str:
     """Escaped text whose data marks become <span translate="no">."""
     return html.replace(DATA_OPEN, '<span translate="no">').replace(DATA_CLOSE, "</span>")
+
+
+# A left-to-right run inside right-to-left text: figures ("45 %", "1,388–2,741", "-23%", "2024-05-06"), URLs,
+# codes and English words or titles ("UNRWA Situation Report #120"), spaces and joining punctuation inside it,
+# a URL's closing slash, never a trailing comma or full stop (which belong to the sentence).
+LTR_RUN = re.compile(r"(?:[+\-−](?=\d))?[A-Za-z0-9](?:[A-Za-z0-9%]|[.,:/\-–_#?=&@~+'’\u2060]+(?=[A-Za-z0-9%])"
+                     r"| (?=[A-Za-z0-9%#]))*(?: ?%|/+)?")
+LRI, PDI = "\u2066", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """``text`` with each left-to-right run between the Unicode isolates LRI … PDI, so a percentage, a date, a
+    URL or an English title keeps its order inside an Arabic sentence wherever ``<bdi>`` and
+    ``unicode-bidi: isolate`` are not honoured (WeasyPrint honours the characters; docs/report.md)."""
+    return LTR_RUN.sub(lambda m: LRI + m.group(0) + PDI, text)
