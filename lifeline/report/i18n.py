@@ -6,20 +6,22 @@ import re
 from collections.abc import Callable
 
 from lifeline.errors import UserError
-from lifeline.web.counted import Template, fill, noun_after
+from lifeline.i18n import wording
+from lifeline.i18n.counted import Template, fill, noun_after
 
 LANGS = ("en", "ar")
 
 TEXT: dict[str, dict[str, str]] = {
-    # A context's own name (docs/new-context.md) replaces Gaza's in the title and the area line.
+    # The context's own name (docs/new-context.md) in the title and the area line; a store without places
+    # (no context) names no place at all, never Gaza's.
     "title_of": {
         "en": "Situation report: humanitarian access and food supply, {place}",
         "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، {place}",
     },
     "all_areas_of": {"en": "whole {place}", "ar": "كامل {place}"},
     "title": {
-        "en": "Situation report: humanitarian access and food supply, Gaza Strip",
-        "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية، قطاع غزة",
+        "en": "Situation report: humanitarian access and food supply",
+        "ar": "تقرير الوضع: الوصول الإنساني والإمدادات الغذائية",
     },
     "period": {"en": "Period", "ar": "الفترة"},
     "file": {"en": "file", "ar": "ملف"},  # a reference's imported file: "(file unrwa-….csv)"
@@ -51,14 +53,14 @@ TEXT: dict[str, dict[str, str]] = {
               "position), on",
         "ar": "المعابر حسب الحالة في إحداثياتها (لم تُستورد حدود المناطق؛ المتقطع: موقع تقريبي)، في"},
     "b_trucks": {
-        "en": "{source} recorded {value} trucks per day in the month from {period} ({share} of the pre-war {prewar} "
+        "en": "{source} recorded {value:truck} per day in the month from {period} ({share} of the pre-war {prewar} "
               "per day){need}{change}.",
         "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period} ({share} من مستوى ما قبل الحرب "
               "البالغ {prewar:truck} يومياً){need}{change}.",
     },
     # the same without a pre-war baseline (a context that has none: nothing to compare with, never a dash)
     "b_trucks_alone": {
-        "en": "{source} recorded {value} trucks per day in the month from {period}{need}{change}.",
+        "en": "{source} recorded {value:truck} per day in the month from {period}{need}{change}.",
         "ar": "سجّلت {source} {value:truck} يومياً في الشهر الذي يبدأ في {period}{need}{change}.",
     },
     "b_need": {"en": "; the stated need then was {need} per day",
@@ -66,7 +68,7 @@ TEXT: dict[str, dict[str, str]] = {
     "b_change": {"en": "; {change} on the month from {previous}",
                  "ar": "؛ بتغيّر {change} عن الشهر الذي يبدأ في {previous}"},
     "b_crossings": {
-        "en": "On {day}, {n} of {total} crossings were open ({open}); the status of {unknown} was unknown.",
+        "en": "On {day}, {n} of {total:crossing} open ({open}); the status of {unknown} was unknown.",
         "ar": "في {day} كان {n} من أصل {total:crossing+gen} مفتوحة ({open})؛ وكانت حالة {unknown} غير معروفة.",
     },
     # (U+2060, a word joiner after the interval's dash: the range is never cut across two lines)
@@ -77,11 +79,11 @@ TEXT: dict[str, dict[str, str]] = {
               "(فترة 95 %: {low}–\u2060{high})، أي {share} من احتياج {req} سعرة{change}.",
     },
     "b_alerts": {
-        "en": "{n} alerts concern the period ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
+        "en": "Alerts of the period: {n:alert} ({open} open, {resolved} resolved); the most frequent rule is {rule}.",
         "ar": "تخص الفترة {n:alert} ({open} مفتوحة، {resolved} محلولة)؛ القاعدة الأكثر تكراراً: {rule}.",
     },
     "b_closures": {
-        "en": "{n} closures and {r} restrictions of a crossing were reported in the period.",
+        "en": "{n:closure} and {r:restriction} of a crossing were reported in the period.",
         "ar": "أُبلغ عن {n:closure+gen} و{r:restriction+gen} لمعابر خلال الفترة.",
     },
     "none": {"en": "none", "ar": "لا شيء"},
@@ -118,7 +120,7 @@ TEXT: dict[str, dict[str, str]] = {
     "m_alerts": {
         "en": "Alerts: rules and thresholds of the 'alerts' assumption set; each alert keeps its evidence and sources.",
         "ar": "التنبيهات: قواعد مجموعة الافتراضات «alerts» وعتباتها؛ ويحتفظ كل تنبيه بأدلته ومصادره."},
-    # Column headers the report writes itself (the core's own come through lifeline.web.i18n, see heading()).
+    # Column headers the report writes itself (the core's own come through lifeline.i18n.wording, see heading()).
     "c_crossing": {"en": "crossing", "ar": "المعبر"},
     "c_source": {"en": "source", "ar": "المصدر"},
     "c_trucks": {"en": "trucks", "ar": "الشاحنات"},
@@ -159,13 +161,13 @@ TEXT: dict[str, dict[str, str]] = {
         "ar": "المصادر مختصرة إلى كلماتها الأولى؛ يطبعها `lifeline assumptions show SET` كاملة"},
     # Partial periods on the charts (lifeline.report.periods): "partial: COGAT 2024-09, 17 of 30 days, data to …".
     "partial": {"en": "partial", "ar": "جزئي"},
-    "n_of_days": {"en": "{n} of {full} days", "ar": "{n} من {full:day+gen}"},
+    "n_of_days": {"en": "{n} of {full:day}", "ar": "{n} من {full:day+gen}"},
     "partial_period": {"en": "partial period (see note)", "ar": "فترة جزئية (انظر الملاحظة)"},
-    "prewar_ref": {"en": "pre-war level, {n} trucks/day", "ar": "مستوى ما قبل الحرب، {n:truck} يومياً"},
+    "prewar_ref": {"en": "pre-war level, {n:truck}/day", "ar": "مستوى ما قبل الحرب، {n:truck} يومياً"},
     "cap_label": {"en": "consumption cap ({n} kcal)", "ar": "سقف الاستهلاك ({n} سعرة)"},
     "area": {"en": "Area", "ar": "المنطقة"},
     "generated": {"en": "Generated", "ar": "تاريخ الإعداد"},
-    "all_areas": {"en": "whole Gaza Strip", "ar": "كامل قطاع غزة"},
+    "all_areas": {"en": "all areas", "ar": "جميع المناطق"},
     "k_trucks": {"en": "{pub}: trucks recorded ({a} to {b})", "ar": "{pub}: الشاحنات المسجلة (من {a} إلى {b})"},
     "k_per_day": {
         "en": "{pub}: trucks per day in the month from {month}, share of the pre-war {n}/day",
@@ -240,14 +242,14 @@ MARK_WORDS: dict[str, dict[str, str]] = {
 }
 
 
-# "17 of 31 days in the window asked": the days counted in agreement (lifeline.web.counted).
+# "17 of 31 days in the window asked": the days counted in agreement (lifeline.i18n.counted).
 WINDOW_DAYS = re.compile(r"(\d+) of (\d+) days in the window asked")
 WINDOW_DAYS_TEXT = {"ar": "{0} من {1:day+gen} في الفترة المطلوبة"}
 
 
 def mark_text(mark: str, lang: str) -> str:
     if lang in WINDOW_DAYS_TEXT:
-        mark = WINDOW_DAYS.sub(lambda m: fill(WINDOW_DAYS_TEXT[lang], m.group(1), m.group(2)), mark)
+        mark = WINDOW_DAYS.sub(lambda m: fill(WINDOW_DAYS_TEXT[lang], m.group(1), m.group(2), lang=lang), mark)
     for en, local in MARK_WORDS.get(lang, {}).items():
         mark = mark.replace(en, local)
     return mark
@@ -255,16 +257,14 @@ def mark_text(mark: str, lang: str) -> str:
 
 def prose(lang: str, text: str, quoted: Callable[[str], str] | None = None) -> str:
     """The core's English (notes, alert titles, statuses, marks) in ``lang`` through the web's table
-    (lifeline/web/i18n/<lang>-prose.json), so both faces say the same; what it does not know stays as written.
+    (lifeline/i18n/<lang>-prose.json), so both faces say the same; what it does not know stays as written.
     ``quoted`` turns the data a sentence quotes (a place's English name) into the reader's."""
     if lang == "en" or not text:
         return text
-    from lifeline.web import i18n as web_i18n
-
-    return web_i18n.plain(web_i18n.quoted(web_i18n.prose(lang, text), quoted) if quoted else web_i18n.prose(lang, text))
+    return wording.plain(wording.quoted(wording.prose(lang, text), quoted) if quoted else wording.prose(lang, text))
 
 
-# Units that count things, and the noun each takes in Arabic after a figure (lifeline.web.counted).
+# Units that count things, and the noun each takes in Arabic after a figure (lifeline.i18n.counted).
 UNIT_NOUNS = {"days": "day", "trucks": "truck", "people": "person", "runs": "run", "alerts": "alert"}
 
 
@@ -281,10 +281,8 @@ def heading(lang: str, key: str, title: str) -> str:
     through :func:`prose` (the Overview's tables and the report's read the same)."""
     if lang == "en":
         return title
-    from lifeline.web import i18n as web_i18n
-
-    found = web_i18n.strings(lang).get("col_" + key)
-    return found if found and found != web_i18n.strings("en").get("col_" + key) else prose(lang, title)
+    found = wording.strings(lang).get("col_" + key)
+    return found if found and found != wording.strings("en").get("col_" + key) else prose(lang, title)
 
 
 def rule_name(lang: str, rule: str) -> str:
@@ -298,6 +296,6 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
         raise UserError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
 
     def t(key: str) -> str:
-        return Template(TEXT[key][lang])
+        return Template.of(TEXT[key][lang], lang)
 
     return t

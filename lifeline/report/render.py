@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html as html_text
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 
 from lifeline.errors import UserError
+from lifeline.i18n.wording import isolated
 from lifeline.report.document import Report
 from lifeline.report.svg import swatch
 
@@ -43,8 +47,38 @@ _env.filters["ltr"] = lambda text, rtl: f"\u2066{text}\u2069" if rtl else text
 
 
 def to_html(report: Report) -> str:
-    """The whole report as one HTML document: styles inline, charts as inline SVG, no external files."""
-    return _env.get_template("sitrep.html.j2").render(r=report)
+    """The whole report as one HTML document: styles inline, charts as inline SVG, no external files. In a
+    right-to-left report every left-to-right run of its text is isolated (:func:`isolate_runs`)."""
+    html = _env.get_template("sitrep.html.j2").render(r=report)
+    return isolate_runs(html) if report.direction == "rtl" else html
+
+
+_TAG = re.compile(r"(<[^>]*>)")
+_TAG_NAME = re.compile(r"<(/?)\s*([A-Za-z][\w-]*)")
+_UNTOUCHED = {"style", "script", "svg"}  # CSS, code, and charts' SVG text (laid out by its own anchors)
+
+
+def isolate_runs(html: str) -> str:
+    """Every text of ``html`` (outside tags, styles and SVG) with its left-to-right runs between the Unicode
+    isolates (:func:`lifeline.i18n.wording.isolated`): the one place figures, URLs and English titles meet
+    Arabic sentences, whichever template or wording put them there. WeasyPrint ignores ``<bdi>`` and
+    ``unicode-bidi: isolate`` but honours the characters."""
+    out, inside, depth = [], "", 0
+    for part in _TAG.split(html):
+        tag = _TAG_NAME.match(part) if part.startswith("<") else None
+        if tag:
+            closing, name = tag.group(1) == "/", tag.group(2).lower()
+            if not inside and not closing and name in _UNTOUCHED and not part.endswith("/>"):
+                inside, depth = name, 1
+            elif inside == name and not part.endswith("/>"):
+                depth += -1 if closing else 1
+                inside = "" if depth == 0 else inside
+            out.append(part)
+        elif inside or not part.strip() or part.startswith("<"):
+            out.append(part)
+        else:
+            out.append(str(escape(isolated(html_text.unescape(part)))))
+    return "".join(out)
 
 
 def to_pdf(html: str) -> bytes:

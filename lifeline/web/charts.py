@@ -15,6 +15,7 @@ from typing import Any
 
 from lifeline.formats import ResultTable
 from lifeline.formats.writers import _plain
+from lifeline.i18n.counted import plural
 from lifeline.palette import REFERENCE_COLOURS, STATUS_COLOURS, colour, status_category
 
 Namer = Callable[[Any], str]
@@ -24,7 +25,7 @@ MAX_SERIES = 5
 PANEL_HEIGHT = 150
 
 
-# The UI string naming each category (lifeline/web/i18n/*.json).
+# The UI string naming each category (lifeline/i18n/*.json).
 STATUS_KEYS = {s: "status_" + s.replace(" (", "_").replace(")", "").replace(" ", "_") for s in STATUS_COLOURS}
 
 
@@ -40,7 +41,7 @@ def status_hover(row: dict[str, Any], words: Callable[..., str] | None = None,
     if basis_date is not None and not label.startswith("unknown — last reported"):
         parts.append(words("hover_basis", day=basis_date) if words else f"basis {basis_date}")
     if age is not None:
-        parts.append(words("kf_age", n=age) if words else f"{age} day{'s' if age != 1 else ''} old")
+        parts.append(words("kf_age", n=age) if words else f"{plural(age, 'day')} old")
     return text(" · ".join(parts))
 
 

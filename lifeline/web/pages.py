@@ -21,9 +21,11 @@ from lifeline.api import session as sessions
 from lifeline.errors import UserError
 from lifeline.formats.labels import publisher_label
 from lifeline.formats.writers import _cell
+from lifeline.i18n import counted
+from lifeline.i18n import wording as i18n
 from lifeline.optional import need, need_attr
 from lifeline.store import as_of
-from lifeline.web import counted, i18n, mapsvg, panels, views
+from lifeline.web import mapsvg, panels, views
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).with_name("templates")))
 TEMPLATES.env.autoescape = True  # every page, whatever the file suffix: data is never trusted
@@ -164,7 +166,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
 
 # An alert row's columns that are the core's sentences naming places (its title and message): names, not codes.
 SENTENCE_COLUMNS = ("title", "message")
-# Units of the key figures that count things, and the noun each takes in Arabic (lifeline.web.counted).
+# Units of the key figures that count things, and the noun each takes in Arabic (lifeline.i18n.counted).
 COUNTED_UNITS = {"crossings": "crossing", "alerts": "alert", "trucks": "truck", "days": "day"}
 # What Lifeline writes into a source's title or publisher when an import names none (lifeline.geo.boundaries):
 # translated like the core's prose; any other title or publisher is data, shown as published.

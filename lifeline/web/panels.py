@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from sqlalchemy import Connection
 
 from lifeline.formats import ResultTable
+from lifeline.i18n import wording as i18n
 from lifeline.optional import NotAvailable
-from lifeline.web import i18n
 
 
 @dataclass
@@ -68,7 +68,7 @@ class View:
         return self.lang == "ar"
 
     def prose(self, text: str) -> str:
-        """A sentence or label the core wrote in English, in the page's language (lifeline/web/i18n)."""
+        """A sentence or label the core wrote in English, in the page's language (lifeline/i18n)."""
         return i18n.plain(i18n.prose(self.lang, text))
 
     def scoped(self) -> dict[str, Any]:

@@ -621,7 +621,7 @@ def _coverage_on(v: View, day: date | None) -> ResultTable:
 def warm(engine: Any, workbook: str | None) -> tuple[int, ...] | None:
     """Build every page's default answers, so the answer cache holds them before the first visitor (at
     start-up, and again after each change of the data); returns the data version they were built at."""
-    from lifeline.web import i18n
+    from lifeline.i18n import wording as i18n
 
     t = i18n.translator("en")
     pin = tables.Pin(fresh=True)

@@ -28,11 +28,6 @@ SHARED_LAYERS = {
     ("lifeline.web.pages", "lifeline.api.auth"), ("lifeline.web.pages", "lifeline.api.session"),
     ("lifeline.web.pages", "lifeline.api.limits"), ("lifeline.web.pages", "lifeline.api.tables"),
     ("lifeline.web.pages", "lifeline.api.uploads"), ("lifeline.web.views", "lifeline.api.tables"),
-    # The sitrep says the core's English in Arabic through the web's wording tables (lifeline/web/i18n), so both
-    # faces say the same.
-    ("lifeline.report.i18n", "lifeline.web.i18n"),
-    # ... and counts its nouns in Arabic with the same rule (lifeline/web/counted), so "5 أيام" reads alike in both.
-    ("lifeline.report.i18n", "lifeline.web.counted"),
 }
 ALLOWED_BETWEEN_FACES = COMPOSITION | SHARED_LAYERS
 

@@ -251,9 +251,9 @@ def test_lapsed_restriction_with_entries_stays_restricted_on_every_face(
     with amar.connect() as conn:
         report = build(conn, date(2025, 4, 1), date(2025, 4, 30), runs=1)
     html = to_html(report).split(report.appendix.title)[0]
-    assert "2 closures and 1 restrictions" in html  # a restriction is not a closure
+    assert "2 closures and 1 restriction of a crossing" in html  # a restriction is not a closure
     assert "of the pre-war" not in html  # no baseline of its own: nothing to compare with, no dash
-    assert "South road crossing" not in re.findall(r"crossings were open \(([^)]*)\)", html)[0]
+    assert "South road crossing" not in re.findall(r"crossings? open \(([^)]*)\)", html)[0]
     assert not _leaks(html), _leaks(html)
 
 

@@ -84,3 +84,30 @@ def test_map_caption_follows_the_basis_drawn(sqlite_store: Engine) -> None:
         assert "schematic" not in reps["en"].map_caption and "مخطط" not in reps["ar"].map_caption
     assert "coordinates" in before["en"].map_caption and "إحداثيات" in before["ar"].map_caption
     assert "boundaries" in after["en"].map_caption and "حدود" in after["ar"].map_caption
+
+
+@pytest.mark.parametrize(("text", "runs"), [
+    ("بلغت 45 % من الاحتياج", ["45 %"]),
+    ("تغيّر -23% عن (فترة 95 %: 1,388–\u20602,741).", ["-23%", "95 %", "1,388–\u20602,741"]),
+    ("وفق UNRWA Situation Report #120، https://www.unrwa.org/a/، 2024-05-06.",
+     ["UNRWA Situation Report #120", "https://www.unrwa.org/a/", "2024-05-06"]),
+    ("معبر Kerem Shalom، Rafah (2024-05-06)", ["Kerem Shalom", "Rafah", "2024-05-06"]),
+    ("لا أرقام هنا", []),
+])
+def test_left_to_right_runs_are_isolated_whole(text: str, runs: list[str]) -> None:
+    from lifeline.i18n.wording import LRI, PDI, isolated
+
+    out = isolated(text)
+    assert re.findall(LRI + "([^" + PDI + "]*)" + PDI, out) == runs
+    assert out.replace(LRI, "").replace(PDI, "") == text
+
+
+def test_isolates_touch_text_only() -> None:
+    from lifeline.report.render import isolate_runs
+
+    html = ('<p class="x1" id="ref-2">وفق UNRWA في 2024-05-06</p><style>p { margin: 2px; }</style>'
+            '<svg><text x="10">45 %</text><svg><text>7</text></svg><text>8</text></svg><a href="#r-1">[1]</a>')
+    out = isolate_runs(html)
+    assert '<p class="x1" id="ref-2">وفق \u2066UNRWA\u2069 في \u20662024-05-06\u2069</p>' in out
+    assert "<style>p { margin: 2px; }</style>" in out and '<text x="10">45 %</text>' in out
+    assert "<text>8</text>" in out and '<a href="#r-1">[\u20661\u2069]</a>' in out

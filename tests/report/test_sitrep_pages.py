@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from lifeline.report.build import build
 from lifeline.report.render import to_html, write
 from lifeline.store import queries_web
+from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 URL = re.compile(r"https?://\S+")
@@ -150,3 +151,40 @@ def test_arabic_sitrep_names_rules_and_headers_in_arabic(may: dict[str, Any]) ->
     en_rep, _ = may["en"]
     assert not {h for h in headers if arabic.search(h) is None} & {"rule", "state", "crossing", "trucks"}
     assert en_rep.map_caption.startswith("Crossings by status (schematic") and "مخطط" in rep.map_caption
+
+
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def _flat_text(pdf: Path) -> str:
+    """The PDF's text in reading order (pdftotext, no layout), bidi controls and line breaks taken out."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return BIDI_CONTROLS.sub("", text)
+
+
+def _reversed_runs(text: str) -> list[str]:
+    """Percentages read "% 45" and dates "06-05-2024": left-to-right runs reordered by the Arabic around them."""
+    return re.findall(r"(?<![\d,.])%\s?\d+(?![\d,.%])|\b\d{2}-\d{2}-\d{4}\b", text)
+
+
+def test_arabic_pdf_keeps_percentages_and_dates_in_order_and_urls_whole(may: dict[str, Any]) -> None:
+    """WeasyPrint ignores <bdi> and unicode-bidi: isolate; the isolate characters the sitrep writes around
+    each left-to-right run (render.isolate_runs) keep "45 %" and "2024-05-06" in order in the PDF's text, and
+    each reference's URL is isolated whole. The same report laid out without them shows the reversals, so the
+    check can tell the two apart."""
+    from lifeline.i18n.wording import LRI, PDI
+    from lifeline.report.render import _env, to_pdf
+
+    rep, pdf = may["ar"]
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(ROOT / "test-artifacts" / "sitrep-ar-isolated")], check=True)
+    text = _flat_text(pdf)
+    assert re.search(r"\d+ %", text) and re.search(r"\b\d{4}-\d{2}-\d{2}\b", text)
+    assert not _reversed_runs(text), _reversed_runs(text)[:5]
+    html = to_html(rep)
+    urls = [s["url"] for s in rep.references if s.get("url")]
+    assert urls and all(LRI + u + PDI in html for u in urls), [u for u in urls if LRI + u + PDI not in html]
+    bare = may["folder"] / "bare-ar.pdf"
+    bare.write_bytes(to_pdf(_env.get_template("sitrep.html.j2").render(r=rep)))
+    assert _reversed_runs(_flat_text(bare)), "without the isolates nothing reverses: the check proves nothing"

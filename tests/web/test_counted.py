@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from lifeline.web.counted import NOUNS, Template, category, counted, fill, noun_after
-from lifeline.web.i18n import FOLDER, prose
+from lifeline.i18n.counted import ENGLISH, NOUNS, Template, category, counted, fill, noun_after, plural
+from lifeline.i18n.wording import FOLDER, prose
 
 
 @pytest.mark.parametrize(("n", "kind"), [
@@ -99,3 +99,37 @@ def test_no_wording_table_puts_a_count_beside_a_fixed_noun() -> None:
                                           (11, "معبرًا"), (100, "معبر"), (103, "معابر"), ("n/a", "معبر")])
 def test_noun_after_a_figure_in_digits(n: object, noun: str) -> None:
     assert noun_after(n, "crossing") == noun
+
+
+@pytest.mark.parametrize(("n", "said"), [(1, "1 restriction"), ("1", "1 restriction"), (0, "0 restrictions"),
+                                         (2, "2 restrictions"), (1.5, "1.5 restrictions"),
+                                         ("1,388", "1,388 restrictions"), ("n/a", "n/a restrictions")])
+def test_english_plural(n: object, said: str) -> None:
+    assert plural(n, "restriction") == said
+
+
+def test_every_counted_noun_has_its_english() -> None:
+    assert set(ENGLISH) == set(NOUNS)
+    assert plural(1, "person") == "1 person" and plural(3, "person") == "3 people"
+
+
+def test_english_templates_fill_in_english() -> None:
+    from lifeline.report.i18n import translator
+
+    t = translator("en")
+    assert t("b_closures").format(n=1, r=1) == "1 closure and 1 restriction of a crossing were reported in the period."
+    assert t("b_closures").format(n=0, r=3).startswith("0 closures and 3 restrictions ")
+    assert fill("{n:alert}", n=1, lang="en") == "1 alert"
+    assert "4 تنبيهات" in translator("ar")("b_alerts").format(n=4, open=1, resolved=3, rule="x")
+
+
+def test_no_english_wording_pastes_a_count_before_a_fixed_plural() -> None:
+    """"{n} restrictions" reads "1 restrictions" for one: every English count beside a noun names its noun."""
+    from lifeline.report.i18n import TEXT
+
+    texts = list(json.loads((FOLDER / "en.json").read_text(encoding="utf-8")).values())
+    texts += [v["en"] for v in TEXT.values()]
+    nouns = "|".join(sorted({many for _, many in ENGLISH.values()}, key=len, reverse=True))
+    fixed = re.compile(r"\{\w*\} (?:" + nouns + r")\b")
+    left = [t for t in texts if fixed.search(t)]
+    assert not left, left

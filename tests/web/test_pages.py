@@ -160,7 +160,7 @@ def test_security_headers(served: Served) -> None:
 def test_every_ui_string_has_an_arabic_version() -> None:
     import json
 
-    from lifeline.web.i18n import FOLDER
+    from lifeline.i18n.wording import FOLDER
 
     english = json.loads((FOLDER / "en.json").read_text(encoding="utf-8"))
     arabic = json.loads((FOLDER / "ar.json").read_text(encoding="utf-8"))
@@ -226,11 +226,11 @@ def test_overview_crossings_show_each_status_with_basis_and_age(served: Served) 
         if first:
             rows[first[1]] = row
     erez = next(r for name, r in rows.items() if "Erez" in name and "West" not in name)
-    assert "unknown — last reported open on 2023-12-10" in erez and "<td dir=\"auto\">27</td>" in erez
+    assert "unknown — last reported open on 2023-12-10" in erez and re.search(r"<td[^>]*>27</td>", erez)
     rafah = next(r for name, r in rows.items() if "Rafah" in name)
     assert "disputed" in rafah and "entries recorded by UNRWA" in rafah
     kerem = next(r for name, r in rows.items() if "Kerem" in name)
-    assert "open (reported)" in kerem and "<td dir=\"auto\">2</td>" in kerem and "2024-01-18" in kerem
+    assert "open (reported)" in kerem and re.search(r"<td[^>]*>2</td>", kerem) and "2024-01-18" in kerem
 
 
 def test_map_colours_crossings_by_status_and_basis(served: Served) -> None:

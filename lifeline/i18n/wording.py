@@ -1,7 +1,7 @@
 """UI strings in English and Arabic; Arabic pages are right-to-left. Place names come from the store.
 
 The core writes its notes, labels and alert messages in English. ``prose`` gives them in the page's language
-through the patterns of ``i18n/<lang>-prose.json``: each an anchored regular expression over the English
+through the patterns of ``<lang>-prose.json`` (beside this module): each an anchored regular expression over the English
 sentence and a template that keeps the figures, dates, codes and names it captured. A sentence no pattern
 matches is shown as the core wrote it (tests/web/test_arabic.py fails on any that reaches an Arabic page).
 """
@@ -16,11 +16,11 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from lifeline.web.counted import fill
+from lifeline.i18n.counted import fill
 
 LANGS = ("en", "ar")
 RTL = {"ar"}
-FOLDER = Path(__file__).with_name("i18n")
+FOLDER = Path(__file__).parent
 # Runs of digits (figures, dates, periods, ranges, percentages) are isolated in right-to-left text, so
 # "2024-05-06" or "1,388–2,741" keep their order inside an Arabic sentence.
 NUMBER_RUN = re.compile(r"(?<![\w\-])[+\-−]?\d[\d,.\-–/:%]*\d%?|(?<![\w\-])\d%?")
@@ -43,7 +43,7 @@ def translator(lang: str):  # type: ignore[no-untyped-def]
 
     def t(key: str, **values: object) -> str:
         text = table.get(key, key)
-        return fill(text, **values) if values else text
+        return fill(text, lang=lang, **values) if values else text
 
     return t
 
@@ -89,11 +89,11 @@ def prose(lang: str, text: str) -> str:
     figures = [m.group(0) for m in FIGURE.finditer(text)]
     skeleton = FIGURE.sub(lambda m: "{" + str(figures.index(m.group(0))) + "}", text)
     if skeleton in sentences:
-        return fill(str(sentences[skeleton]), *[_month(lang, f) for f in figures])
+        return fill(str(sentences[skeleton]), *[_month(lang, f) for f in figures], lang=lang)
     for pattern, template in table["patterns"]:  # type: ignore[attr-defined]
         found = pattern.fullmatch(text)
         if found:
-            return fill(template, **{k: _captured(lang, k, v) for k, v in found.groupdict().items()})
+            return fill(template, lang=lang, **{k: _captured(lang, k, v) for k, v in found.groupdict().items()})
     sentences_of = _top_level_parts(text, ". ")
     if len(sentences_of) > 1:
         return " ".join(prose(lang, x) for x in sentences_of)
@@ -153,3 +153,18 @@ def bidi(text: object) -> Markup:
 def marked(html: str) -> str:
     """Escaped text whose data marks become <span translate="no">."""
     return html.replace(DATA_OPEN, '<span translate="no">').replace(DATA_CLOSE, "</span>")
+
+
+# A left-to-right run inside right-to-left text: figures ("45 %", "1,388–2,741", "-23%", "2024-05-06"), URLs,
+# codes and English words or titles ("UNRWA Situation Report #120"), spaces and joining punctuation inside it,
+# a URL's closing slash, never a trailing comma or full stop (which belong to the sentence).
+LTR_RUN = re.compile(r"(?:[+\-−](?=\d))?[A-Za-z0-9](?:[A-Za-z0-9%]|[.,:/\-–_#?=&@~+'’\u2060]+(?=[A-Za-z0-9%])"
+                     r"| (?=[A-Za-z0-9%#]))*(?: ?%|/+)?")
+LRI, PDI = "\u2066", "\u2069"
+
+
+def isolated(text: str) -> str:
+    """``text`` with each left-to-right run between the Unicode isolates LRI … PDI, so a percentage, a date, a
+    URL or an English title keeps its order inside an Arabic sentence wherever ``<bdi>`` and
+    ``unicode-bidi: isolate`` are not honoured (WeasyPrint honours the characters; docs/report.md)."""
+    return LTR_RUN.sub(lambda m: LRI + m.group(0) + PDI, text)

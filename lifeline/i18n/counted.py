@@ -1,4 +1,5 @@
-"""Counted nouns in Arabic: the form a noun takes after a number ("5 أيام", not "5 يوماً").
+"""Counted nouns: the form a noun takes after a number, in Arabic ("5 أيام", not "5 يوماً") and in English
+("1 restriction", "3 restrictions", never "1 restrictions").
 
 Arabic chooses the counted noun's form by the number: 1 the singular with "واحد" after it, 2 the dual alone
 (its case shows: "يومان" as a subject, "يومين" after a preposition or as an object), 3–10 the plural
@@ -7,9 +8,12 @@ Arabic chooses the counted noun's form by the number: 1 the singular with "وا�
 fraction ("2.5") takes the singular genitive. Figures stay in Western digits (docs/web.md, "Arabic"), so the
 polarity of the number words never arises.
 
-Every template that puts a count in Arabic names its noun in the placeholder, ``{n:day}`` or
-``{n:day+gen}``, and is filled by :func:`fill`, used by the pages' strings, the prose table (notes, alert
-and revision messages) and the sitrep. A placeholder without a noun is filled as ``str.format`` would.
+English takes the singular for exactly 1 and the plural for every other count (0, 2, 1.5, "n/a").
+
+Every template that puts a count beside a noun names its noun in the placeholder, ``{n:day}`` or
+``{n:day+gen}`` (the case matters in Arabic only), and is filled by :func:`fill` in the template's language,
+used by the pages' strings, the prose table (notes, alert and revision messages) and the sitrep. A
+placeholder without a noun is filled as ``str.format`` would.
 """
 
 from __future__ import annotations
@@ -67,6 +71,18 @@ NOUNS: dict[str, Noun] = {
                     "مجموعات بيانات", "مجموعة بيانات", "مجموعة بيانات"),
 }
 
+# The same nouns in English: (singular, plural). Every noun of NOUNS has its English (tests/web/test_counted.py).
+ENGLISH: dict[str, tuple[str, str]] = {
+    "day": ("day", "days"), "week": ("week", "weeks"), "month": ("month", "months"),
+    "truck": ("truck", "trucks"), "truckload": ("truckload", "truckloads"),
+    "consecutive_week": ("consecutive week", "consecutive weeks"), "crossing": ("crossing", "crossings"),
+    "alert": ("alert", "alerts"), "source": ("source", "sources"), "row": ("row", "rows"),
+    "food_row": ("food row", "food rows"), "run": ("run", "runs"), "closure": ("closure", "closures"),
+    "restriction": ("restriction", "restrictions"), "report": ("report", "reports"),
+    "later_report": ("later report", "later reports"), "person": ("person", "people"),
+    "area": ("area", "areas"), "version": ("version", "versions"), "dataset": ("dataset", "datasets"),
+}
+
 _NUMBER = re.compile(r"[+\-−]?\d[\d,]*(?:\.\d+)?")
 
 
@@ -115,25 +131,46 @@ def noun_after(value: object, noun: str) -> str:
     return {"one": forms.other, "two": forms.two}.get(kind) or getattr(forms, kind)
 
 
+def plural(value: object, noun: str) -> str:
+    """``value`` with ``noun`` in English: the singular after exactly 1, the plural after any other count
+    ("0 alerts", "1.5 days", "1,388 trucks") or a value that is not a number ("n/a days")."""
+    one, many = ENGLISH[noun]
+    text = str(value).strip()
+    found = _NUMBER.fullmatch(text)
+    is_one = found is not None and float(text.replace(",", "").replace("−", "-")) == 1
+    return f"{text} {one if is_one else many}"
+
+
 class _Counting(string.Formatter):
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
     def format_field(self, value: object, format_spec: str) -> str:
         noun, _, case = format_spec.partition("+")
         if noun in NOUNS:
-            return counted(value, noun, case or "nom")
+            return counted(value, noun, case or "nom") if self.lang == "ar" else plural(value, noun)
         return super().format_field(value, format_spec)
 
 
-_FORMATTER = _Counting()
+_FORMATTERS = {"ar": _Counting("ar"), "en": _Counting("en")}
 
 
-def fill(template: str, *args: object, **kwargs: object) -> str:
+def fill(template: str, /, *args: object, lang: str = "ar", **kwargs: object) -> str:
     """``template.format(*args, **kwargs)``, a placeholder naming a noun (``{n:day}``, ``{0:truck+gen}``)
-    filled with the count and the noun in agreement."""
-    return _FORMATTER.vformat(template, args, kwargs)
+    filled with the count and the noun in agreement in ``lang`` (the template's language)."""
+    return _FORMATTERS[lang].vformat(template, args, kwargs)
 
 
 class Template(str):
-    """A wording whose ``format`` is :func:`fill` (the sitrep's texts, formatted where they are used)."""
+    """A wording in ``lang`` whose ``format`` is :func:`fill` (the sitrep's texts, formatted where used)."""
 
-    def format(self, *args: object, **kwargs: object) -> str:
-        return fill(self, *args, **kwargs)
+    lang = "ar"
+
+    @classmethod
+    def of(cls, text: str, lang: str) -> Template:
+        made = cls(text)
+        made.lang = lang
+        return made
+
+    def format(self, *args: object, **kwargs: object) -> str:  # type: ignore[override]
+        return fill(self, *args, lang=self.lang, **kwargs)
