@@ -105,3 +105,24 @@ def sqlite_store(tmp_path: Path) -> Iterator[Engine]:
     engine = open_store(f"sqlite:///{tmp_path / 'lifeline.db'}")
     yield engine
     engine.dispose()
+
+
+# Test modules that share a package-scoped fixture (tests/web/live.py: the served demo store and Chromium):
+# one scheduling unit under `-n N --dist loadscope`, so the fixture is built once, not once per worker.
+_ONE_UNIT = {"tests/web/test_browser.py": "tests/web::live", "tests/web/test_browser_layout.py": "tests/web::live"}
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """Under ``--dist loadscope`` a module is one unit (its module-scoped fixture is built once), and the
+    modules of :data:`_ONE_UNIT` share one unit."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ModuleScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return _ONE_UNIT.get(module, module)
+
+    return ModuleScheduling(config, log)

@@ -12,6 +12,7 @@ import calendar
 import json
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -53,6 +54,23 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Store:
     return Store(url, engine, client)
 
 
+@pytest.fixture(scope="module")
+def report_of(demo: Store) -> Callable[[date, date, str], Any]:
+    """The PDF report's model for a window and source, built once for the module: the deliveries, coverage
+    and throughput questions of one month read the same report (a build runs the Monte Carlo, 3-4 s)."""
+    from lifeline.report.build import build
+
+    built: dict[tuple[date, date, str], Any] = {}
+
+    def report(lo: date, hi: date, source: str) -> Any:
+        if (lo, hi, source) not in built:
+            with demo.engine.connect() as conn:
+                built[lo, hi, source] = build(conn, lo, hi, source=source)
+        return built[lo, hi, source]
+
+    return report
+
+
 def cli_json(store: Store, *args: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
     monkeypatch.setattr(sys, "argv", ["lifeline", "--db", store.url, *args, "--format", "json"])
     try:
@@ -78,8 +96,8 @@ def formatted(value: float) -> str:
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize(("year", "month"), MONTHS)
 def test_trucks_and_tonnes_of_a_month_are_one_figure_on_every_face(
-    demo: Store, year: int, month: int, source: str, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    demo: Store, report_of: Callable[[date, date, str], Any], year: int, month: int, source: str,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     lo, hi = _month(year, month)
     window = ("--from", lo.isoformat(), "--to", hi.isoformat())
@@ -93,10 +111,7 @@ def test_trucks_and_tonnes_of_a_month_are_one_figure_on_every_face(
     (api_row,) = [r for r in api["rows"] if r["source"] == source]
     assert (api_row["trucks"], api_row["tonnes"]) == (trucks, tonnes), "API"
 
-    from lifeline.report.build import build
-
-    with demo.engine.connect() as conn:
-        report = build(conn, lo, hi, source=source)
+    report = report_of(lo, hi, source)
     shown = [k for k in report.key_figures if k["label"].startswith(f"{source}: trucks recorded")]
     assert shown and number(shown[0]["value"]) == round(trucks), ("report", shown, trucks)
 
@@ -111,8 +126,8 @@ def test_trucks_and_tonnes_of_a_month_are_one_figure_on_every_face(
 @pytest.mark.parametrize("source", SOURCES)
 @pytest.mark.parametrize(("year", "month"), MONTHS)
 def test_kcal_per_person_of_a_month_does_not_depend_on_the_window_or_the_face(
-    demo: Store, year: int, month: int, source: str, monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    demo: Store, report_of: Callable[[date, date, str], Any], year: int, month: int, source: str,
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A month's kcal/person/day (median and 95 % interval) asked for alone, inside the whole record, on
     the API, the Coverage page, the map and in the report's key figures."""
@@ -137,10 +152,7 @@ def test_kcal_per_person_of_a_month_does_not_depend_on_the_window_or_the_face(
     mapped = demo.client.get("/map", params={"date": lo.replace(day=15), "source": source}).text
     assert median in mapped, ("map", median)
 
-    from lifeline.report.build import build
-
-    with demo.engine.connect() as conn:
-        report = build(conn, lo, hi, source=source)
+    report = report_of(lo, hi, source)
     # the whole Strip's figure (the report also shows the north and the south beside it)
     (kcal,) = [k for k in report.key_figures
                if k["label"].startswith("kcal per person per day") and "Gaza Strip" in k["label"]]
@@ -196,16 +208,14 @@ def test_the_key_figures_are_the_clis_figures_on_the_overview(
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_the_reports_trucks_per_day_are_the_key_figures(
-    demo: Store, source: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    demo: Store, report_of: Callable[[date, date, str], Any], source: str, monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A May 2024 report gives May's trucks/day per source as `lifeline access --show throughput --by month`."""
-    from lifeline.report.build import build
-
     cli = cli_json(demo, "access", "--show", "throughput", "--by", "month", "--from", "2024-05-01", "--to",
                    "2024-05-31", monkeypatch=monkeypatch, capsys=capsys)
     (row,) = [r for r in cli["rows"] if r["source"] == source]
-    with demo.engine.connect() as conn:
-        report = build(conn, date(2024, 5, 1), date(2024, 5, 31), source=source)
+    report = report_of(date(2024, 5, 1), date(2024, 5, 31), source)
     (shown,) = [k for k in report.key_figures if k["label"].startswith(f"{source}: trucks per day in the month")]
     assert number(shown["value"]) == round(row["trucks_per_day"]), (shown, row)
 
