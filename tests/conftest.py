@@ -109,7 +109,8 @@ def sqlite_store(tmp_path: Path) -> Iterator[Engine]:
 
 # Test modules that share a package-scoped fixture (tests/web/live.py: the served demo store and Chromium):
 # one scheduling unit under `-n N --dist loadscope`, so the fixture is built once, not once per worker.
-_ONE_UNIT = {"tests/web/test_browser.py": "tests/web::live", "tests/web/test_browser_layout.py": "tests/web::live"}
+_ONE_UNIT = {f"tests/web/{name}.py": "tests/web::live"
+             for name in ("test_browser", "test_browser_layout", "test_phone_tables")}
 
 
 @pytest.hookimpl(optionalhook=True)
