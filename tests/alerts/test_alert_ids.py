@@ -5,7 +5,7 @@ migration 0022a gives alerts already stored their short id without losing their 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 from alembic import command
@@ -16,7 +16,7 @@ from lifeline.alerts.model import alert_key, legacy_key, short_key
 from lifeline.ingest.service import import_file
 from lifeline.store.engine import alembic_config, open_store
 from lifeline.store.tables_alerts import alerts
-from tests.cli.helpers import unrwa_csv, unrwa_row
+from tests.cli.helpers import rafah_gap_listing
 from tests.web.helpers import bearer, serve
 
 SENTENCE = "SYNTHETIC test data (round 3) - not real figures, published by a partner / cluster for testing"
@@ -36,22 +36,11 @@ def test_a_short_id_is_url_safe_readable_and_stable() -> None:
     assert len(long_place) <= 200 and URL_SAFE.match(long_place)
 
 
-def _gap_file(tmp_path: Path) -> Path:
-    rows, n = [], 0
-    for d in range(40):  # Rafah has nothing recorded from day 30 to the end: an open crossing-gap alert
-        day = (date(2024, 4, 1) + timedelta(days=d)).isoformat()
-        for crossing in ("Kerem Shalom", "Rafah"):
-            if crossing == "Rafah" and d >= 30:
-                continue
-            n += 1
-            rows.append(unrwa_row(n, day=day, crossing=crossing, quantity=20))
-    return unrwa_csv(tmp_path / "unrwa-commodities-received-20240601.csv", rows)
-
 
 def test_a_real_alert_is_acknowledged_by_its_id_and_by_its_old_key(tmp_path: Path) -> None:
     served = serve(open_store(f"sqlite:///{tmp_path / 'store.db'}"), tmp_path)
     auth = bearer(served.editor_token)
-    listing = _gap_file(tmp_path)
+    listing = rafah_gap_listing(tmp_path)
     with listing.open("rb") as fh:
         uploaded = served.client.post("/api/v1/imports", files={"file": (listing.name, fh)}, headers=auth)
     assert uploaded.status_code == 201 and uploaded.json()["outcome"] == "stored"
@@ -80,7 +69,7 @@ def test_the_migration_gives_stored_alerts_their_id_and_keeps_their_state(tmp_pa
     """A store with an alert recorded (and acknowledged) under its old key, before migration 0022a."""
     url = f"sqlite:///{tmp_path / 'store.db'}"
     engine = open_store(url)
-    import_file(engine, _gap_file(tmp_path), imported_by="test")
+    import_file(engine, rafah_gap_listing(tmp_path), imported_by="test")
     evaluate(engine)
     with engine.connect() as conn:
         found = conn.execute(select(alerts.c.key, alerts.c.legacy_key)).all()

@@ -7,7 +7,6 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -89,17 +88,9 @@ def test_the_answer_cache_computes_a_key_once_for_concurrent_callers() -> None:
 
 
 def test_a_real_alert_is_acknowledged_through_the_api(small: Served, tmp_path: Path) -> None:
-    from tests.cli.helpers import unrwa_csv, unrwa_row
+    from tests.cli.helpers import rafah_gap_listing
 
-    rows, n = [], 0
-    for d in range(40):  # Rafah has nothing recorded from day 30 to the end: an open crossing-gap alert
-        day = (date(2024, 4, 1) + timedelta(days=d)).isoformat()
-        for crossing in ("Kerem Shalom", "Rafah"):
-            if crossing == "Rafah" and d >= 30:
-                continue
-            n += 1
-            rows.append(unrwa_row(n, day=day, crossing=crossing, quantity=20))
-    listing = unrwa_csv(tmp_path / "unrwa-commodities-received-20240601.csv", rows)
+    listing = rafah_gap_listing(tmp_path)
     auth = {"Authorization": f"Bearer {small.editor_token}"}
     with listing.open("rb") as fh:
         assert small.client.post("/api/v1/imports", files={"file": (listing.name, fh)}, headers=auth).status_code == 201

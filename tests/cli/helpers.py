@@ -85,6 +85,22 @@ def unrwa_csv(path: Path, rows: Sequence[dict[str, Any]], encoding: str = "utf-8
     return path
 
 
+def rafah_gap_listing(tmp_path: Path) -> Path:
+    """An UNRWA list of 40 days from 1 April 2024 at Kerem Shalom and Rafah, Rafah with nothing from day 30 on:
+    its import raises an open crossing-gap alert for Rafah."""
+    from datetime import date, timedelta
+
+    rows, n = [], 0
+    for d in range(40):
+        day = (date(2024, 4, 1) + timedelta(days=d)).isoformat()
+        for crossing in ("Kerem Shalom", "Rafah"):
+            if crossing == "Rafah" and d >= 30:
+                continue
+            n += 1
+            rows.append(unrwa_row(n, day=day, crossing=crossing, quantity=20))
+    return unrwa_csv(tmp_path / "unrwa-commodities-received-20240601.csv", rows)
+
+
 @contextmanager
 def private_postgres(server_url: str) -> Iterator[str]:
     """A new, empty database on the test server for one test; dropped afterwards."""

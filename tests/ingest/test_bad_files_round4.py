@@ -18,7 +18,6 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, select
 
 from lifeline.errors import BadFile, UserError
@@ -27,6 +26,7 @@ from lifeline.ingest.pcodes import nearest
 from lifeline.ingest.service import import_file
 from lifeline.store import schema
 from tests.cli.helpers import run_cli, snapshot
+from tests.ingest.sheets import csv_file, xlsx_file
 
 SOURCE = "Test monitoring cell (fictional figures)"
 DELIVERY_HEADER = ["Date", "Crossing", "Item", "Tonnes", "Trucks", "Source"]
@@ -34,20 +34,8 @@ DELIVERY_TAGS = ["#date", "#loc+crossing+name", "#item+name", "#indicator+num+to
                  "#meta+source"]
 
 
-def _csv(path: Path, rows: list[list[str]]) -> Path:
-    def quoted(value: str) -> str:
-        return f'"{value}"' if "," in value else value
-
-    path.write_text("".join(",".join(quoted(v) for v in r) + "\n" for r in rows), encoding="utf-8")
-    return path
 
 
-def _xlsx(path: Path, rows: list[list[str]]) -> Path:
-    book = Workbook()
-    for r in rows:
-        book.active.append(r)  # type: ignore[union-attr]
-    book.save(path)
-    return path
 
 
 def _deliveries(path: Path, tonnes: list[str], trucks: list[str] | None = None, dates: list[str] | None = None
@@ -75,9 +63,9 @@ def test_number_reads_arabic_indic_and_persian_digits(written: str, value: float
     assert pl.select(number(pl.lit(written))).item() == value
 
 
-@pytest.mark.parametrize("writer", [_csv, _xlsx])
+@pytest.mark.parametrize("writer", [csv_file, xlsx_file])
 def test_arabic_indic_figures_import_as_numbers(sqlite_store: Engine, tmp_path: Path, writer: object) -> None:
-    suffix = "csv" if writer is _csv else "xlsx"
+    suffix = "csv" if writer is csv_file else "xlsx"
     rows = _deliveries(tmp_path, ["١٢٠٠", "۱۵۰", "1٬200", "٢٢٫٥"], ["٦٠", "۸", "60", "١"])
     report = import_file(sqlite_store, writer(tmp_path / f"deliveries-hxl.{suffix}", rows))  # type: ignore[operator]
     assert (report.rows_imported, report.rows_rejected) == (4, 0)
@@ -86,7 +74,7 @@ def test_arabic_indic_figures_import_as_numbers(sqlite_store: Engine, tmp_path: 
 
 
 def test_arabic_indic_population_imports_as_a_number(sqlite_store: Engine, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "population-hxl.csv", [["Area", "Date", "Population", "Source"],
+    path = csv_file(tmp_path / "population-hxl.csv", [["Area", "Date", "Population", "Source"],
                                                    ["#adm1+code", "#date", "#population", "#meta+source"],
                                                    ["XQ01", "٢٠٢٤-٠٧-٠١", "١١٧٬٠٠٠", SOURCE]])
     report = import_file(sqlite_store, path)
@@ -123,14 +111,14 @@ def test_the_number_format_is_decided_for_the_whole_column(values: list[str], de
 
 def test_a_decimal_comma_column_is_read_as_decimals(sqlite_store: Engine, tmp_path: Path) -> None:
     rows = _deliveries(tmp_path, ["1\u00a0200,5", "12,5", "1\u202f200", "٣٠"])
-    import_file(sqlite_store, _csv(tmp_path / "deliveries-hxl.csv", rows))
+    import_file(sqlite_store, csv_file(tmp_path / "deliveries-hxl.csv", rows))
     assert _stored(sqlite_store, "kg") == [1_200_500.0, 12_500.0, 1_200_000.0, 30_000.0]
 
 
 @pytest.mark.parametrize("cells", [["12,5", "40"], ["2,75"], ["1,234.5", "1.234,5"]])
 def test_an_ambiguous_column_is_refused_naming_both_readings(tmp_path: Path, cells: list[str]) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
-    path = _csv(tmp_path / "deliveries-hxl.csv", _deliveries(tmp_path, cells))
+    path = csv_file(tmp_path / "deliveries-hxl.csv", _deliveries(tmp_path, cells))
     result = run_cli(db, "import", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -141,7 +129,7 @@ def test_an_ambiguous_column_is_refused_naming_both_readings(tmp_path: Path, cel
 
 
 def test_an_ambiguous_observation_value_is_refused(sqlite_store: Engine, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "needs-hxl.csv", [["Area", "Date", "Share", "Source"],
+    path = csv_file(tmp_path / "needs-hxl.csv", [["Area", "Date", "Share", "Source"],
                                               ["#adm1+code", "#date", "#indicator+num+share", "#meta+source"],
                                               ["XQ01", "2024-07-01", "12,5", SOURCE]])
     with pytest.raises(BadFile, match=r"row 3, column 'Share \(#indicator\+num\+share\)': .*12\.5 with a decimal "
@@ -151,10 +139,10 @@ def test_an_ambiguous_observation_value_is_refused(sqlite_store: Engine, tmp_pat
 
 # --- 3. Excel serial dates; a file of which no row can be read ----------------------------------------------
 
-@pytest.mark.parametrize("writer", [_csv, _xlsx])
+@pytest.mark.parametrize("writer", [csv_file, xlsx_file])
 def test_excel_serial_dates_are_read_in_the_1900_system(sqlite_store: Engine, tmp_path: Path,
                                                         writer: object) -> None:
-    suffix = "csv" if writer is _csv else "xlsx"
+    suffix = "csv" if writer is csv_file else "xlsx"
     rows = _deliveries(tmp_path, ["30", "40", "50"], dates=["45413", "45444.0", "2024-06-02"])
     report = import_file(sqlite_store, writer(tmp_path / f"deliveries-hxl.{suffix}", rows))  # type: ignore[operator]
     assert report.rows_rejected == 0
@@ -163,7 +151,7 @@ def test_excel_serial_dates_are_read_in_the_1900_system(sqlite_store: Engine, tm
 
 def test_a_five_digit_number_outside_the_serial_range_is_no_date(sqlite_store: Engine, tmp_path: Path) -> None:
     rows = _deliveries(tmp_path, ["30", "40"], dates=["12345", "2024-05-02"])
-    report = import_file(sqlite_store, _csv(tmp_path / "deliveries-hxl.csv", rows))
+    report = import_file(sqlite_store, csv_file(tmp_path / "deliveries-hxl.csv", rows))
     assert [(r["row"], r["reason"].split(",")[0]) for r in report.rejections] == [(3, "expected a date (YYYY-MM-DD")]
 
 
@@ -175,7 +163,7 @@ def test_a_file_whose_every_row_is_rejected_is_refused_and_nothing_recorded(tmp_
     else:
         rows = [["Area", "Date", "Population", "Source"], ["#adm1+code", "#date", "#population", "#meta+source"],
                 ["XQ01", "soon", "100", SOURCE], ["XQ02", "later", "200", SOURCE]]
-    path = _csv(tmp_path / f"{target}-hxl.csv", rows)
+    path = csv_file(tmp_path / f"{target}-hxl.csv", rows)
     result = run_cli(db, "import", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
@@ -198,7 +186,7 @@ PLACES = [
 
 
 def _with_places(engine: Engine, tmp_path: Path) -> None:
-    import_file(engine, _csv(tmp_path / "places-hxl.csv", PLACES))
+    import_file(engine, csv_file(tmp_path / "places-hxl.csv", PLACES))
 
 
 @pytest.mark.parametrize(
@@ -214,7 +202,7 @@ def test_the_nearest_known_code_is_named(given: str, meant: str, why: str) -> No
 def test_population_at_a_code_that_is_no_place_is_rejected_naming_the_likely_code(sqlite_store: Engine,
                                                                                    tmp_path: Path) -> None:
     _with_places(sqlite_store, tmp_path)
-    path = _csv(tmp_path / "population-hxl.csv", [
+    path = csv_file(tmp_path / "population-hxl.csv", [
         ["District", "P-code", "Date", "Population", "Source"],
         ["#adm2+name", "#adm2+code", "#date", "#population", "#meta+source"],
         ["South", "XQ1519", "2024-07-01", "1000", SOURCE],
@@ -239,7 +227,7 @@ def test_status_words_in_english_and_arabic_are_read_and_unknown_ones_rejected(s
                                                                                tmp_path: Path) -> None:
     _with_places(sqlite_store, tmp_path)
     words = ["Open", "مغلق", "مقيّد", "Partially  open", "مغلق جزئياً", "intermittent", "مفتوح"]
-    path = _csv(tmp_path / "status-hxl.csv", [
+    path = csv_file(tmp_path / "status-hxl.csv", [
         ["Entry point", "Status", "Date", "Source"], ["#loc+code", "#status", "#date", "#meta+source"],
         *[["west-gate", w, f"2024-07-{i + 1:02d}", SOURCE] for i, w in enumerate(words)],
     ])
@@ -258,7 +246,7 @@ def test_status_words_in_english_and_arabic_are_read_and_unknown_ones_rejected(s
 def test_a_status_at_a_place_that_is_no_entry_point_keeps_its_own_words(sqlite_store: Engine,
                                                                          tmp_path: Path) -> None:
     _with_places(sqlite_store, tmp_path)
-    path = _csv(tmp_path / "facilities-hxl.csv", [
+    path = csv_file(tmp_path / "facilities-hxl.csv", [
         ["Area", "Status", "Date", "Source"], ["#loc+code", "#status", "#date", "#meta+source"],
         ["XQ0512", "functional", "2024-07-01", SOURCE],
     ])
@@ -269,7 +257,7 @@ def test_a_status_at_a_place_that_is_no_entry_point_keeps_its_own_words(sqlite_s
 # --- 6. a quantity in trucks --------------------------------------------------------------------------------
 
 def test_a_quantity_in_trucks_is_a_truck_count_with_no_weight(sqlite_store: Engine, tmp_path: Path) -> None:
-    path = _csv(tmp_path / "deliveries-hxl.csv", [
+    path = csv_file(tmp_path / "deliveries-hxl.csv", [
         ["Date", "Crossing", "Item", "Quantity", "Unit", "Source"],
         ["#date", "#loc+crossing+name", "#item+name", "#indicator+num+quantity", "#indicator+unit", "#meta+source"],
         ["2024-05-01", "Rafah", "Wheat flour", "3", "trucks", SOURCE],

@@ -15,7 +15,6 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
 from lifeline.errors import UserError
@@ -23,6 +22,7 @@ from lifeline.ingest.service import import_file
 from lifeline.store import schema
 from tests.cli import helpers
 from tests.cli.helpers import run_cli, snapshot
+from tests.ingest.sheets import xlsx_file
 
 store_url = helpers.store_url
 fresh_store = helpers.fresh_store
@@ -37,12 +37,6 @@ def _csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-def _xlsx(path: Path, rows: list[list[str]]) -> Path:
-    book = Workbook()
-    for r in rows:
-        book.active.append(r)  # type: ignore[union-attr]
-    book.save(path)
-    return path
 
 
 def _json(path: Path, rows: list[list[str]]) -> Path:
@@ -50,7 +44,7 @@ def _json(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-WRITERS = {"csv": _csv, "xlsx": _xlsx, "json": _json}
+WRITERS = {"csv": _csv, "xlsx": xlsx_file, "json": _json}
 
 
 @pytest.mark.parametrize("fmt", list(WRITERS))
