@@ -1,7 +1,7 @@
 """Which place of a context each feature of a boundaries file outlines.
 
 In order: a mapping the user gave (``--match CODE=PLACE``, or a CSV of code,place), the place's code or
-one of its aliases (ignoring case), then the feature's names (:mod:`lifeline.geo.name_match`) among the
+one of its aliases (ignoring case), then the feature's names (:mod:`lifeline.place_names`) among the
 context's admin areas no code claimed. A name that fits several places, or two features that fit one
 place, refuses the file with one line asking for an explicit mapping: nothing is guessed. Matches made
 by name or by mapping are returned so the caller can record each p-code as an alias of its place.
@@ -16,8 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, select
 
+from lifeline import place_names
 from lifeline.errors import BadFile, UserError
-from lifeline.geo import geojson_read, name_match
+from lifeline.geo import geojson_read
 from lifeline.model import contexts
 from lifeline.store import schema
 
@@ -78,13 +79,13 @@ def lookup(conn: Connection, ctx: contexts.Context) -> dict[str, str]:
     return out
 
 
-def candidates(conn: Connection, ctx: contexts.Context, exclude: set[str]) -> list[name_match.Candidate]:
+def candidates(conn: Connection, ctx: contexts.Context, exclude: set[str]) -> list[place_names.Candidate]:
     """The context's admin areas (not entry points) with every name they are known by, and their parent's."""
     t = schema.locations
     rows = conn.execute(select(t.c.code, t.c.name_en, t.c.name_ar, t.c.aliases)
                         .where(t.c.code.in_(list(ctx.members)))).all()
     names = {code: tuple(n for n in (en, ar, *(aliases or [])) if n) for code, en, ar, aliases in rows}
-    return [name_match.Candidate(code, names.get(code, ()), names.get(ctx.places[code].parent or "", ()))
+    return [place_names.Candidate(code, names.get(code, ()), names.get(ctx.places[code].parent or "", ()))
             for code in ctx.areas if code not in exclude]
 
 
@@ -94,7 +95,7 @@ def contexts_by_name(conn: Connection, found: list[contexts.Context], survey: ge
     p-codes none knows)."""
     hits = []
     for ctx in found:
-        matcher = name_match.Matcher(candidates(conn, ctx, set()))
+        matcher = place_names.Matcher(candidates(conn, ctx, set()))
         if any(matcher.match(n, p).place for n, p in zip(survey.names, survey.parent_names, strict=True)):
             hits.append(ctx)
     return hits
@@ -128,9 +129,9 @@ def match(conn: Connection, ctx: contexts.Context, path: Path, survey: geojson_r
         elif (code := known.get(pcode.upper())) is not None:
             out.matched[pcode] = Matched(pcode, code, "code" if code.upper() == pcode.upper() else "alias")
     claimed = {m.place for m in out.matched.values()}
-    matcher = name_match.Matcher(candidates(conn, ctx, claimed))
+    matcher = place_names.Matcher(candidates(conn, ctx, claimed))
     by_place: dict[str, list[int]] = {}
-    ambiguous: list[tuple[int, name_match.NameMatch]] = []
+    ambiguous: list[tuple[int, place_names.NameMatch]] = []
     for index, pcode in enumerate(survey.codes):
         if pcode in out.matched:
             continue

@@ -13,7 +13,7 @@ from typing import Any
 import polars as pl
 
 from lifeline.assumptions import AssumptionSet
-from lifeline.geo.name_match import entry_point_key
+from lifeline.place_names import entry_point_key
 
 
 def _key(expr: pl.Expr) -> pl.Expr:

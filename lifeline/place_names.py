@@ -1,4 +1,5 @@
-"""Match a boundaries file's areas to a context's places by name, when their codes differ.
+"""Place names compared as keys: a boundaries file's areas matched to a context's places when their codes
+differ, and a crossing named without its kind word (ingest). No lifeline imports: any layer may use it.
 
 A COD-AB file keys its areas by OCHA p-codes, a context may code the same areas otherwise (Gaza's
 governorates by ISO 3166-2). Names then decide, compared as keys that ignore what spellings of one
