@@ -57,11 +57,11 @@ def _run(db_url: str, host: str, port: int, workbook: Path | None = None, watch:
 
 def _start_watching(db_url: str) -> threading.Event:
     """Check registered sources on their schedule in a thread of the server process (``serve --watch``)."""
-    from lifeline.ingest.live import scheduler
+    from lifeline.alerts import watching
     from lifeline.store.engine import open_store
 
     stop = threading.Event()
-    threading.Thread(target=scheduler.watch, args=(open_store(db_url), stop), name="lifeline-watch",
+    threading.Thread(target=watching.watch, args=(open_store(db_url), stop), name="lifeline-watch",
                      daemon=True).start()
     print("watching registered sources in the background (see `lifeline sources list`)", flush=True)
     return stop

@@ -123,6 +123,7 @@ def fetch_cmd(
     Exit status: 0 every check ended well and every new version was stored whole; 1 a check failed
     (network, publisher) or a new version was stored with rejected rows; 2 a fetched file was refused.
     """
+    from lifeline.alerts import watching
     from lifeline.ingest.live import registry, scheduler
 
     store = engine()
@@ -130,7 +131,7 @@ def fetch_cmd(
         with store.connect() as conn:
             for n in names:
                 registry.get(conn, n)  # an unknown name is the user's mistake, said before any request
-    run = scheduler.check_sources(store, scheduler.due(store, names=names))
+    run = watching.check_and_alert(store, scheduler.due(store, names=names))
     emit(attempts_table(run.as_dict()["attempts"]), fmt)
     if run.exit_status:
         raise typer.Exit(run.exit_status)

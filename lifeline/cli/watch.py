@@ -22,18 +22,19 @@ def watch_cmd(
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Fetch due sources on schedule, import new versions, alert on revisions, deliver the outbox."""
+    from lifeline.alerts import watching
     from lifeline.cli.sources import attempts_table
     from lifeline.ingest.live import scheduler
 
     store = engine()
     if once:
-        run = scheduler.check_sources(store, scheduler.due(store))
-        scheduler.deliver_alerts(store)
+        run = watching.check_and_alert(store, scheduler.due(store))
+        watching.deliver_alerts(store)
         emit(attempts_table(run.as_dict()["attempts"]), fmt)
         raise typer.Exit(run.exit_status)  # as `sources fetch`: 0 all well, 1 a failed check or rejections, 2 refused
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     print("watching registered sources (Ctrl+C to stop)", flush=True)
-    scheduler.watch(store, stop, on_run=lambda run: emit(attempts_table(run.as_dict()["attempts"]), fmt),
+    watching.watch(store, stop, on_run=lambda run: emit(attempts_table(run.as_dict()["attempts"]), fmt),
                     max_sleep=max_sleep)

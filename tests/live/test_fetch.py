@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select, update
 
+from lifeline.alerts import watching
 from lifeline.assumptions import load_set
 from lifeline.ingest.live import registry, scheduler, snapshots
 from lifeline.store import schema
@@ -55,8 +56,7 @@ def register(store: Engine, name: str, location: str, every: str = "6h", **kw: A
 
 
 def check(store: Engine, *names: str, settings: Any = None) -> scheduler.Run:
-    return scheduler.check_sources(store, scheduler.due(store, names=names or None), settings or fast(),
-                                   alerts=False)
+    return scheduler.check_sources(store, scheduler.due(store, names=names or None), settings or fast())
 
 
 def count(store: Engine, table: Any) -> int:
@@ -268,7 +268,7 @@ def test_watch_loop_checks_what_is_due_and_stops_when_told(store: Engine, replay
                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
 
-    monkeypatch.setattr(scheduler, "deliver_alerts", lambda _engine: None)  # no channels in this test
+    monkeypatch.setattr(watching, "deliver_alerts", lambda _engine: None)  # no channels in this test
     url = replay.route(f"/{SERIES}-20240911.csv", Reply(v1(tmp_path), etag='"a"'))
     register(store, "unrwa", url, every="1h")
     stop, runs = threading.Event(), []
@@ -277,7 +277,7 @@ def test_watch_loop_checks_what_is_due_and_stops_when_told(store: Engine, replay
         runs.append(run)
         stop.set()
 
-    worker = threading.Thread(target=scheduler.watch, args=(store, stop, seen, 0.5, fast()))
+    worker = threading.Thread(target=watching.watch, args=(store, stop, seen, 0.5, fast()))
     worker.start()
     worker.join(timeout=30)
     assert not worker.is_alive()
@@ -292,7 +292,7 @@ def test_serve_watch_checks_sources_in_a_thread_of_the_server_process(store: Eng
 
     from lifeline.cli import serve
 
-    monkeypatch.setattr(scheduler, "deliver_alerts", lambda _engine: None)
+    monkeypatch.setattr(watching, "deliver_alerts", lambda _engine: None)
     register(store, "unrwa", replay.route(f"/{SERIES}-20240911.csv", Reply(v1(tmp_path))))
     stop = serve._start_watching(str(store.url))
     try:

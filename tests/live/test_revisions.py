@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, select
 
+from lifeline.alerts import watching
 from lifeline.alerts.store import list_alerts
 from lifeline.assumptions import load_set
 from lifeline.ingest.live import scheduler
@@ -49,7 +50,7 @@ def republished(store: Engine, replay: Replay, tmp_path: Path) -> Engine:
                        Reply(_csv(tmp_path, "b.csv", _v2()), etag='"2"'))
     register(store, "unrwa", url)
     for _ in range(2):
-        run = scheduler.check_sources(store, scheduler.due(store, names=["unrwa"]), fast())
+        run = watching.check_and_alert(store, scheduler.due(store, names=["unrwa"]), fast())
         assert [a.outcome for a in run.attempts] == ["new-version"]
     return store
 
@@ -126,8 +127,7 @@ def test_the_two_published_unrwa_lists_served_one_after_the_other(store: Engine,
     register(store, "unrwa", replay.route("/unrwa/commodities-received", *replies))
     outcomes, reports = [], []
     for _ in range(3):
-        run = scheduler.check_sources(store, scheduler.due(store, names=["unrwa"]), fast(timeout_seconds=120),
-                                      alerts=False)
+        run = scheduler.check_sources(store, scheduler.due(store, names=["unrwa"]), fast(timeout_seconds=120))
         outcomes += [a.outcome for a in run.attempts]
         reports += [a.report for a in run.attempts]
     assert outcomes == ["new-version", "new-version", "not-modified"]

@@ -9,8 +9,7 @@ publisher never holds up another, and a failure only moves that source's next ch
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -78,8 +77,9 @@ class Run:
 
 
 def check_sources(engine: Engine, sources: list[dict[str, Any]], settings: AssumptionSet | None = None,
-                  normalisation: AssumptionSet | None = None, alerts: bool = True) -> Run:
-    """Check ``sources``: ask every publisher at once, then record and import one file at a time."""
+                  normalisation: AssumptionSet | None = None) -> Run:
+    """Check ``sources``: ask every publisher at once, then record and import one file at a time (the alert
+    rules that follow a new version are the caller's, ``lifeline.alerts.watching``)."""
     settings = settings or rules()
     root = snapshots.folder()
     snapshots.clear_partials(root)
@@ -105,11 +105,6 @@ def check_sources(engine: Engine, sources: list[dict[str, Any]], settings: Assum
                                     error=f"{exc.__class__.__name__}: {exc}"))
         _update_source(engine, source, mine, settings)
         run.attempts += mine
-    if alerts and run.new_versions:
-        from lifeline.alerts.evaluate import evaluate_after_import
-
-        evaluation = evaluate_after_import(engine)
-        run.alerts = evaluation.as_dict() if evaluation else {"error": "alert evaluation failed (see the log)"}
     return run
 
 
@@ -143,26 +138,3 @@ def next_due(engine: Engine) -> datetime | None:
                             .limit(1)).scalar()
     return _aware(when)
 
-
-def watch(engine: Engine, stop: threading.Event, on_run: Callable[[Run], None] | None = None,
-          max_sleep: float = 60.0, settings: AssumptionSet | None = None) -> None:
-    """Run due checks until ``stop`` is set; sleeps until the next source is due (at most ``max_sleep``)."""
-    while not stop.is_set():
-        try:
-            run = check_sources(engine, due(engine), settings)
-            if on_run is not None and run.attempts:
-                on_run(run)
-            deliver_alerts(engine)
-        except Exception:  # noqa: BLE001 - the watcher survives a bad pass and tries again
-            log.exception("a watch pass failed")
-        upcoming = next_due(engine)
-        wait = max_sleep if upcoming is None else (upcoming - datetime.now(UTC)).total_seconds()
-        stop.wait(min(max(wait, 0.5), max_sleep))
-
-
-def deliver_alerts(engine: Engine) -> None:
-    """Send what the outbox holds (new revision alerts included) through the configured channels."""
-    from lifeline.alerts.config import load_config
-    from lifeline.alerts.outbox import deliver
-
-    deliver(engine, load_config())
