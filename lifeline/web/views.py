@@ -231,10 +231,11 @@ def _overview_coverage(v: View) -> Block:
 
 
 def _coverage_trend(rows: list[dict[str, Any]], latest: str) -> dict[str, str]:
-    """Change of the median against the previous period, as a signed percentage."""
+    """Change of the median against the previous period, as a signed percentage (none when either is n/a).
+    Sorted by period alone: a period's figure may be n/a (None), which does not compare with a number."""
     out: dict[str, str] = {}
     for area in {r["area"] for r in rows}:
-        series = sorted((str(r["period"]), r["kcal_pp"]) for r in rows if r["area"] == area)
+        series = sorted(((str(r["period"]), r["kcal_pp"]) for r in rows if r["area"] == area), key=lambda p: p[0])
         if len(series) >= 2 and series[-1][0] == latest and series[-2][1] and series[-1][1] is not None:
             change = series[-1][1] / series[-2][1] - 1.0
             out[area] = f"{change:+.0%}"

@@ -113,8 +113,21 @@ def test_coverage_low_fires_for_each_of_the_contexts_publishers(sahm: tuple[str,
     db, _ = sahm
     _cli(db, "alerts", "check")
     listed = _cli(db, "alerts", "list", "--format", "csv")
-    lows = [line for line in listed.splitlines() if line.startswith("coverage-low/")]
+    lows = [line for line in listed.splitlines() if line.startswith("coverage-low.")]
     assert any(CELL in line for line in lows) and any(TRADERS in line for line in lows), listed
+
+
+def test_the_overview_of_the_window_answers_with_an_area_n_a(sahm: tuple[str, str], tmp_path: Path) -> None:
+    """An area n/a in one period beside figures in another: the Overview's trend skips it (it once failed
+    to sort None beside a number and answered 500)."""
+    from lifeline.store.engine import open_store
+    from tests.web.helpers import serve
+
+    db, _ = sahm
+    served = serve(open_store(db), tmp_path, data=False)
+    for lang in ("en", "ar"):
+        page = served.client.get(f"/?context=XW&from=2025-05-01&to=2025-05-10&lang={lang}")
+        assert page.status_code == 200, (lang, page.text[:500])
 
 
 def test_the_sitrep_names_the_contexts_own_publishers(sahm: tuple[str, str]) -> None:
@@ -151,4 +164,4 @@ def test_the_taiz_folder_end_to_end(tmp_path: Path) -> None:
         assert abs(got[key] - value) <= 0.5, (key, got[key], value)
     assert "unknown-crossing" not in _cli(db, "flags", "--series", "3a-deliveries-wfp-2024-06", "--format", "csv")
     _cli(db, "alerts", "check")
-    assert "coverage-low/YE1518" in _cli(db, "alerts", "list", "--format", "csv")
+    assert "coverage-low.YE1518." in _cli(db, "alerts", "list", "--format", "csv")
