@@ -284,22 +284,24 @@ def _day_status(
     rep = reading.report
     age = reading.age(day)
     if rep is not None:
+        basis_date, later = rep.basis_on(day), rep.reported_after(day)
         standing = (f"reported {age} day{'s' if age != 1 else ''} before, stands until {reading.valid_until}"
                     if age else f"stands until {reading.valid_until}")
-        source = f"reported: {rep.source}{'' if rep.verified else ' [UNVERIFIED]'} ({standing})"
+        said = f"reported later, on {later}" if later else "reported"
+        source = f"{said}: {rep.source}{'' if rep.verified else ' [UNVERIFIED]'} ({standing})"
         against = [f"{r.publisher} reported {r.describe()}" for r in reading.contradicted_by]
         if rep.status == "closed" and who:
             against.append(f"entries recorded by {who}")
         if against:
             sides = f"{rep.publisher} reported {rep.status} | " + " | ".join(against)
             flag = f"entries recorded on a day reported closed: {who}" if rep.status == "closed" and who else None
-            return ("disputed", "disputed", f"disputed: {sides}", "disputed", rep.status, rep.attested, age,
+            return ("disputed", "disputed", f"disputed: {sides}", "disputed", rep.status, basis_date, age,
                     reading.valid_until, source, sides, flag)
-        label = f"{rep.status} (reported)"
+        label = f"{rep.status} ({said})"
         if who:
             source += f"; entries recorded by {who}"
         return (rep.status, "reported", label, f"{rep.status} (reported)" if rep.status == "open" else rep.status,
-                rep.status, rep.attested, age, reading.valid_until, source, None, None)
+                rep.status, basis_date, age, reading.valid_until, source, None, None)
     last = reading.last
     lapsed = None
     if last is not None:
