@@ -111,3 +111,14 @@ def test_gaza_with_both_lists_keeps_its_notes(real_with_reference: Engine) -> No
         notes = access.throughput(conn, date(2024, 5, 1), date(2024, 5, 31)).notes
     assert "pre-war baseline: the level on 2023-10-06, shown for comparison, not a current need" in notes
     assert any(n.startswith("UNRWA and COGAT count different things") for n in notes)
+
+
+def test_the_key_figures_note_names_no_gaza_list_in_another_context(sahm: Engine) -> None:
+    from lifeline.model import key_figures
+
+    cell = "Wadi Sahm monitoring cell (fictional test data) - not real figures; compiled for Lifeline's tests"
+    with sahm.connect() as conn:
+        notes = key_figures.key_figures(conn, date(2025, 5, 1), date(2025, 5, 10), source=cell).notes
+    assert notes and not _leaks(" ".join(notes)), notes
+    assert "another publisher's list may record the same trucks" in " ".join(notes)
+    assert key_figures._same_trucks("UNRWA").startswith("UNRWA and COGAT")
