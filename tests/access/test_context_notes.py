@@ -122,3 +122,14 @@ def test_the_key_figures_note_names_no_gaza_list_in_another_context(sahm: Engine
     assert notes and not _leaks(" ".join(notes)), notes
     assert "another publisher's list may record the same trucks" in " ".join(notes)
     assert key_figures._same_trucks("UNRWA").startswith("UNRWA and COGAT")
+
+
+def test_reported_figures_notes_are_the_context_checks(sahm: Engine, real_with_reference: Engine) -> None:
+    from lifeline.model import sources_compare
+
+    with sahm.connect() as conn:
+        own = sources_compare.reported_vs_recorded(conn).notes
+    assert own and not _leaks(" ".join(own)) and "JLOTS" not in " ".join(own), own
+    with real_with_reference.connect() as conn:
+        gaza = " ".join(sources_compare.reported_vs_recorded(conn).notes)
+    assert "JLOTS pier" in gaza and "(COGAT land rows)" in gaza
