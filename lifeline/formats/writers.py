@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -33,12 +34,17 @@ def _plain(value: Any) -> Any:
 # Excel in East Asian locales.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 TEXT_MARK = "'"  # OWASP's neutraliser: a leading single quote makes the cell text
+# A signed number written as text ("-5", "+0.25", "-1,234.5", "-2e3"): a spreadsheet reads it as the
+# number, which can run nothing, so it is left as it is.
+NUMBER_TEXT = re.compile(r"[+\-](?:\d[\d,]*(?:\.\d*)?|\.\d+)(?:[eE][+\-]?\d+)?%?")
 
 
 def spreadsheet_text(text: str) -> str:
     """``text`` a spreadsheet shows and never runs: a single quote before a formula's first character.
-    Only text goes through here; a number (-5) stays a number."""
-    return TEXT_MARK + text if text.startswith(FORMULA_STARTS) else text
+    A number (-5), stored as a number or written as one, stays a number."""
+    if text.startswith(FORMULA_STARTS) and not NUMBER_TEXT.fullmatch(text):
+        return TEXT_MARK + text
+    return text
 
 
 def to_json(table: ResultTable) -> str:

