@@ -23,6 +23,7 @@ from lifeline.alerts.model import Alert
 from lifeline.assumptions import load_set
 from lifeline.model.contexts import Scope
 from lifeline.store import queries_alerts as q
+from lifeline.store import window
 
 # Each rule answers about one context (``scope``): its deliveries, observations and crossings only.
 Rule = Callable[[Connection, AlertConfig, Scope], list[Alert]]
@@ -239,7 +240,14 @@ def _daily_series(daily: pl.DataFrame, series: str, by_road: frozenset[str] | No
     unknown = (pl.when(road).then(pl.col("untrucked")).otherwise(0).sum() > 0) | pl.col("trucks").is_null().all()
     one = one.group_by("date").agg(pl.when(unknown).then(None).otherwise(pl.col("trucks").sum()).alias("trucks"),
                                    pl.col("rows").sum())
-    days = pl.DataFrame({"date": pl.date_range(one["date"].min(), one["date"].max(), "1d", eager=True)})  # type: ignore[arg-type]
+    if one.is_empty():
+        return one.with_columns(pl.col("rows").cast(pl.Int64)).sort("date")
+    # the series' span, bounded as the models bound theirs (store/window.py): a stray 1948 or 2100 row
+    # cannot stretch the day range to tens of thousands of days; the most recent days are kept
+    shown = window.span((one["date"].min(), one["date"].max()), None, None)  # type: ignore[arg-type]
+    assert shown.first is not None and shown.last is not None  # a default span always gives both
+    one = one.filter(pl.col("date").is_between(shown.first, shown.last))
+    days = pl.DataFrame({"date": pl.date_range(shown.first, shown.last, "1d", eager=True)})
     joined = days.join(one, on="date", how="left")
     return joined.with_columns(
         pl.when(pl.col("rows").is_null()).then(0).otherwise(pl.col("trucks")).alias("trucks"),

@@ -49,7 +49,7 @@ def write(report: ImportReport, where: Path) -> Path | None:
         rows=[{k: r.get(k) for k in ("row", "column", "reason")} for r in report.rejections],
     )
     where.mkdir(parents=True, exist_ok=True)
-    path.write_text(to_csv(table, hashtags=True, bom=True), encoding="utf-8")
+    path.write_text(to_csv(table, hashtags=True, bom=True, safe=True), encoding="utf-8")  # opened in Excel
     return path
 
 

@@ -2,8 +2,9 @@
 sources on a second, so the figures stay a clean rectangle an analyst can filter and sum.
 
 Numbers are stored as numbers (rounded to their precision, with a matching number format), dates
-as dates, missing as empty cells (never 0). Text that Excel would read as a formula is stored as
-text, so an untrusted cell cannot run anything when the file is opened.
+as dates, missing as empty cells (never 0). Every text cell is stored as text and, where it begins like
+a formula, with OWASP's leading single quote (:func:`lifeline.formats.writers.spreadsheet_text`), so an
+untrusted cell cannot run anything when the file is opened, nor after it is saved again as CSV.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 
 from lifeline.formats.precision import decimals, rounded
 from lifeline.formats.table import ResultTable
-from lifeline.formats.writers import _plain
+from lifeline.formats.writers import _plain, spreadsheet_text
 
 
 def to_xlsx(table: ResultTable) -> bytes:
@@ -26,7 +27,7 @@ def to_xlsx(table: ResultTable) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "data"
-    sheet.append([c.title for c in table.columns])
+    sheet.append([spreadsheet_text(c.title) for c in table.columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     places = [decimals(c) for c in table.columns]
@@ -64,5 +65,6 @@ def _put(sheet: Any, row: int, column: int, value: Any) -> None:
         sheet.cell(row=row, column=column, value=value)
         return
     plain = _plain(value)
-    cell = sheet.cell(row=row, column=column, value=plain if isinstance(plain, str) else str(plain))
+    text = spreadsheet_text(plain if isinstance(plain, str) else str(plain))
+    cell = sheet.cell(row=row, column=column, value=text)
     cell.data_type = "s"  # "=HYPERLINK(...)" in a source file stays text, never a formula

@@ -104,7 +104,8 @@ def daily_frame(
     lo, hi = shown.first, shown.last
     if lo is None or hi is None:
         raise UserError("nothing to show: no deliveries and no crossing status events are stored "
-                        "(import line lists with `lifeline import`, and `lifeline reference load`)")
+                        + (f"for context {sc.code!r} (import its files with `lifeline import`)" if sc.context
+                           else "(import line lists with `lifeline import`, and `lifeline reference load`)"))
     if hi < lo:
         if date_from and date_to:
             raise UserError(f"--from {lo} is after --to {hi}")
@@ -283,22 +284,24 @@ def _day_status(
     rep = reading.report
     age = reading.age(day)
     if rep is not None:
+        basis_date, later = rep.basis_on(day), rep.reported_after(day)
         standing = (f"reported {age} day{'s' if age != 1 else ''} before, stands until {reading.valid_until}"
                     if age else f"stands until {reading.valid_until}")
-        source = f"reported: {rep.source}{'' if rep.verified else ' [UNVERIFIED]'} ({standing})"
+        said = f"reported later, on {later}" if later else "reported"
+        source = f"{said}: {rep.source}{'' if rep.verified else ' [UNVERIFIED]'} ({standing})"
         against = [f"{r.publisher} reported {r.describe()}" for r in reading.contradicted_by]
         if rep.status == "closed" and who:
             against.append(f"entries recorded by {who}")
         if against:
             sides = f"{rep.publisher} reported {rep.status} | " + " | ".join(against)
             flag = f"entries recorded on a day reported closed: {who}" if rep.status == "closed" and who else None
-            return ("disputed", "disputed", f"disputed: {sides}", "disputed", rep.status, rep.attested, age,
+            return ("disputed", "disputed", f"disputed: {sides}", "disputed", rep.status, basis_date, age,
                     reading.valid_until, source, sides, flag)
-        label = f"{rep.status} (reported)"
+        label = f"{rep.status} ({said})"
         if who:
             source += f"; entries recorded by {who}"
         return (rep.status, "reported", label, f"{rep.status} (reported)" if rep.status == "open" else rep.status,
-                rep.status, rep.attested, age, reading.valid_until, source, None, None)
+                rep.status, basis_date, age, reading.valid_until, source, None, None)
     last = reading.last
     lapsed = None
     if last is not None:
@@ -703,7 +706,7 @@ def throughput(
     notes = [f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
              f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
              f"{acc.get('working_days_per_week').source})" if prewar_row else
-             (f"no pre-war baseline is stored for context {sc.code!r}" if sc.deliveries else
+             (f"no pre-war baseline is stored for context {sc.code!r}" if sc.context is not None else
               "no pre-war baseline is stored: run `lifeline reference load`")]
     if base["trucks_food"]:
         notes.append(f"pre-war food trucks: {base['trucks_food']['value']:.0f}/day ({citation(base['trucks_food'])})")
@@ -713,11 +716,10 @@ def throughput(
                  "when a "
                  "later one is made; none is shown where none stands (statements dated only by month or year are "
                  "listed by `lifeline series` but not used)")
-    notes.append("pre-war baseline: the level before 7 October 2023, shown for comparison, not a current need")
+    notes += baseline_period_note(prewar_row)
     if shown.cut:
         notes.append(str(shown.note("the delivery lists")))
-    notes.append("UNRWA and COGAT count different things (trucks collected vs trucks crossing); compare them with "
-                 "`lifeline sources compare`")
+    notes += publishers_note(sorted({r["source"] for r in rows if r["source"]}))
     return ResultTable(
         title=f"Throughput by {by} against the pre-war baseline and the stated need",
         columns=columns,
@@ -727,6 +729,33 @@ def throughput(
         notes=notes,
         query={"from": date_from, "to": date_to, "by": by, "context": sc.code},
     )
+
+
+def baseline_period_note(row: dict[str, Any] | None) -> list[str]:
+    """When the context's stored baseline was observed (its own row's date or period), or nothing without one:
+    never another crisis's date."""
+    if row is None or row.get("date") is None:
+        return []
+    start, end = row["date"], row.get("period_end")
+    when = f"from {start} to {end}" if end and end != start else f"on {start}"
+    return [f"pre-war baseline: the level {when}, shown for comparison, not a current need"]
+
+
+# Lists whose difference is documented (docs/access.md): UNRWA counts trucks collected, COGAT trucks crossing.
+KNOWN_DIFFERENCE = ({"UNRWA", "COGAT"},
+                    "UNRWA and COGAT count different things (trucks collected vs trucks crossing)")
+
+
+def publishers_note(publishers: list[str]) -> list[str]:
+    """How the lists in the answer differ: the documented difference when both its lists are shown, a
+    reminder naming the publishers shown when there are several, nothing for one list."""
+    if len(publishers) < 2:
+        return []
+    pair, said = KNOWN_DIFFERENCE
+    if pair <= set(publishers):
+        return [f"{said}; compare them with `lifeline sources compare`"]
+    names = ", ".join(publisher_label(p) for p in publishers)
+    return [f"the lists of {names} may count different things; compare them with `lifeline sources compare`"]
 
 
 def period_end(start: date, by: str) -> date:

@@ -8,6 +8,8 @@ A report is a ``crossing_status`` observation: a status (open / closed / restric
 - A report *attests* its status from ``start`` up to the day it was published (``attested`` = the later of
   ``start`` and ``reported``): a report published on 30 May that the pier has operated since 17 May speaks
   of 17-30 May.
+- Seen from a day before its publication, a report speaks of that day itself: its basis date is the day
+  (age 0, never negative, never the later publication date) and the day says "reported later, on D".
 - After that it *stands* for the validity of its kind (``status_valid_days_<kind>`` in ``access.toml``,
   e.g. 14 days) and then lapses: the day becomes "unknown — last reported …". A later report renews it. A report with an
   end date stands until that end, no longer and no shorter.
@@ -50,6 +52,16 @@ class Report:
         day = max(self.start, self.reported or self.start)
         return min(day, self.end) if self.end else day
 
+    def basis_on(self, day: date) -> date:
+        """The last day the report speaks of, seen from ``day``: never after it. A report published after
+        ``day`` that dates its status from before it speaks of ``day`` itself (age 0), and says it was
+        reported later (:meth:`reported_after`)."""
+        return min(self.attested, day)
+
+    def reported_after(self, day: date) -> date | None:
+        """The publication date when the report was made after ``day``, else None."""
+        return self.reported if self.reported is not None and self.reported > day else None
+
     def stands_until(self, validity: dict[str, int]) -> date:
         if self.end is not None:
             return self.end
@@ -69,9 +81,10 @@ class Reading:
     last: Report | None  # of the reports dated on or before the day, the one published last (standing or not)
 
     def age(self, day: date) -> int | None:
-        """Days between the report's last attested day and ``day`` (0 while the report speaks of the day)."""
+        """Days between the report's last attested day and ``day`` (0 while the report speaks of the day, also
+        when it was published later): never negative."""
         shown = self.report or self.last
-        return max(0, (day - shown.attested).days) if shown else None
+        return (day - shown.basis_on(day)).days if shown else None
 
 
 def validity_days(rules: AssumptionSet) -> dict[str, int]:

@@ -215,7 +215,15 @@ def key_figures(
         title="Key figures (latest complete period)", columns=COLUMNS, rows=rows,
         sources=_unique([s for f in found for s in f.sources]),
         notes=["a period cut by the first or last day of a list is partial and never a headline",
-               f"kcal per person per day computed from the {source} list alone (UNRWA and COGAT record the same "
-               "trucks; adding them double counts)"],
+               f"kcal per person per day computed from the {source} list alone ({_same_trucks(source)}; adding "
+               "them double counts)"],
         query={"from": date_from, "to": date_to, "source": source, "context": context},
     )
+
+
+def _same_trucks(source: str) -> str:
+    """Why lists are never added: Gaza's two lists by name where the figure is one of them, else in general
+    (another context's answer never names UNRWA or COGAT)."""
+    if source in ("UNRWA", "COGAT"):
+        return "UNRWA and COGAT record the same trucks"
+    return "another publisher's list may record the same trucks"

@@ -85,9 +85,13 @@ def series_table(conn: Connection, indicator: str, area: str | None = None,
     sc = contexts.scope(conn, context)
     rows = [o for o in queries_access.observations(conn, indicator, area) if sc.keeps(o["location"])]
     if not rows:
-        known = [r["indicator"] for r in queries_access.indicators(conn)]
+        if sc.deliveries is None:  # one context (or none): every indicator held is its own
+            known = [r["indicator"] for r in queries_access.indicators(conn)]
+        else:  # beside other contexts: only the indicators observed at its places
+            known = sorted({o["indicator"] for o in queries_access.observations(conn) if sc.keeps(o["location"])})
         hint = (f"; indicators held: {', '.join(known)}" if known
-                else "; nothing is loaded (try `lifeline reference load`)")
+                else f"; nothing is loaded for context {sc.code!r} (import its files with `lifeline import`)"
+                if sc.context is not None else "; nothing is loaded (try `lifeline reference load`)")
         where = f" at {area!r}" if area else ""
         raise NotFound(f"no observations of indicator {indicator!r}{where}{hint}")
     publishers = sorted({publisher(r) for r in rows})

@@ -265,9 +265,11 @@ def reported_vs_recorded(conn: Connection, rules: AssumptionSet | None = None,
         columns=columns,
         rows=rows,
         sources=queries_access.delivery_sources(conn, scope=sc.deliveries) + [_cite(o) for o in reported],
-        notes=[f"{ind}: {spec.get('note', '')}" for ind, spec in checks.items()]
+        # only the checks of figures the context reports (another context's answer never reads Gaza's)
+        notes=[f"{ind}: {spec.get('note', '')}" for ind, spec in checks.items()
+               if any(o["indicator"] == ind for o in reported)]
         + ["a line list gives no figure where it does not cover the whole period or has no crossing breakdown "
-           "for the location asked (COGAT land rows)"]
+           "for the location asked" + (" (COGAT land rows)" if "COGAT" in publishers else "")]
         + _divergence_notes(rules, "trucks", publishers),
         query={"context": sc.code},
     )

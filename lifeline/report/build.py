@@ -269,7 +269,7 @@ def build(
     timeline = access_model.timeline(conn, date_from, date_to, by="week", context=context)
     crossing_rows = [r for r in timeline.rows if r.get("level") == "crossing"]
     if crossing_rows:
-        counts = ["UNRWA_trucks", "COGAT_trucks"]
+        counts = [c.key for c in timeline.columns if c.key.endswith("_trucks")]  # the context's own lists
         # Week by crossing ran over four pages: the sitrep keeps each crossing's days per status over the
         # period (the CLI's `lifeline access --by week` has the weeks).
         timeline.rows = _period_totals(crossing_rows, TIMELINE_DAY_COUNTS + tuple(counts))

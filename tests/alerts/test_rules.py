@@ -275,3 +275,49 @@ def test_revision_rule_on_a_republished_list_through_the_import_service(sqlite_s
     assert a["period_start"] == date(2024, 4, 1) and a["evidence"]["rows_revised"] == 12
     assert a["evidence"]["pct_tonnes"] == pytest.approx(40.0) and ev.result.new == [a["key"]]
     assert "unrwa-commodities-received-20240701.csv" in a["title"]
+
+
+def _with_stray_rows(engine: Engine, *stray: date) -> None:
+    """The trucks-low store above (150, then 50 for 20 days, then 150 trucks a day) plus stray rows."""
+    with engine.begin() as conn:
+        ds = data.dataset(conn, "un-list", "UNRWA")
+        rows = data.every_day(D0, 30, "kerem-shalom", 150) + data.every_day(
+            D0 + timedelta(days=30), 20, "kerem-shalom", 50
+        )
+        rows += data.every_day(D0 + timedelta(days=50), 20, "kerem-shalom", 150)
+        rows += [(day, "kerem-shalom", 150.0) for day in stray]
+        data.deliveries(conn, ds, "un-list", rows)
+
+
+def test_a_stray_early_row_neither_stretches_the_day_range_nor_hides_the_episode(store: Engine) -> None:
+    from lifeline.alerts.rules import _daily, _daily_series
+    from lifeline.model.contexts import Scope
+    from lifeline.store.window import MAX_WINDOW_DAYS
+
+    _with_stray_rows(store, date(1948, 1, 1))
+    with store.connect() as conn:
+        days = _daily_series(_daily(conn, Scope(None)), "un-list")
+        found = trucks_low(conn, load_config())
+    assert days.height == MAX_WINDOW_DAYS + 1 and days["date"].max() == D0 + timedelta(days=69)
+    first = D0 + timedelta(days=69 - MAX_WINDOW_DAYS)  # the most recent days are kept, as the models keep them
+    assert days["date"].min() == first
+    # the list's own episode is found as without the stray row; the days the stray row claims the list covers
+    # (recorded nothing: zero trucks) make another, inside the window, never reaching back to 1948
+    assert (D0 + timedelta(days=33), D0 + timedelta(days=52)) in {(a.period_start, a.period_end) for a in found}
+    assert all(a.period_start >= first for a in found)
+
+
+@pytest.mark.parametrize("stray", [[date(2100, 12, 31)], [date(1948, 1, 1), date(2100, 12, 31)]])
+def test_a_stray_late_row_bounds_the_range_to_a_window(store: Engine, stray: list[date]) -> None:
+    from lifeline.alerts.rules import _daily, _daily_series
+    from lifeline.model.contexts import Scope
+    from lifeline.store.window import LATEST_DAY, MAX_WINDOW_DAYS
+
+    _with_stray_rows(store, *stray)
+    with store.connect() as conn:
+        days = _daily_series(_daily(conn, Scope(None)), "un-list")
+        found = trucks_low(conn, load_config())
+    assert days.height == MAX_WINDOW_DAYS + 1 and days["date"].max() == LATEST_DAY
+    assert days["date"].is_sorted() and days["date"].n_unique() == days.height
+    first = LATEST_DAY - timedelta(days=MAX_WINDOW_DAYS)
+    assert all(first <= x.period_start <= x.period_end <= LATEST_DAY for x in found)
