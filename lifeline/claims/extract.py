@@ -14,6 +14,7 @@ from lifeline.claims import quantities as qty
 from lifeline.claims.gazetteer import Gazetteer, Mention, Place
 from lifeline.claims.rules import Attribution, Indicator, Rules
 from lifeline.claims.sentences import split
+from lifeline.claims.unknown_places import unknown_places
 
 # A sentence is only examined when it has a figure-like token or a crossing-status word.
 _TRIGGER = re.compile(
@@ -234,6 +235,10 @@ def _sentence(
             notes.append(f"read as one claim, the range {qty.fmt_bound(q.low)} to {qty.fmt_bound(q.high)}")
         # Only places in the figure's own clause (between its neighbours) can be its area.
         place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz)
+        unknown = unknown_places(sentence[prev:cut], _shifted(places, prev), rules) if basis == "default" else []
+        if unknown:
+            skipped.append(NotCheckable(sentence, span, q.text, _unknown_reason(unknown, place), q.value))
+            continue
         found = True
         own = dt.own_phrase(sentence, phrases, prev, q.start, q.end, nxt)
         if baseline and ind.kind != "share":
@@ -301,6 +306,18 @@ def _sentence(
                     NotCheckable(sentence, span, None, f"speaks of {ind.label} but states no figure or status to check")
                 )
                 break
+
+
+def _shifted(places: list[Mention], by: int) -> list[Mention]:
+    """The mentions with their offsets counted from ``by`` (the start of a clause)."""
+    return [Mention(m.start - by, m.end - by, m.text, m.places, m.crossing_word) for m in places]
+
+
+def _unknown_reason(names: list[str], default: Place) -> str:
+    return (
+        f"a place not in the store ({', '.join(names)}): the figure may be about another crisis, so it is not "
+        f"judged against the {default.name}'s figures (import that context's places to check it)"
+    )
 
 
 _NUM_NEGATION = re.compile(

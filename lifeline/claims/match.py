@@ -261,7 +261,7 @@ def _delivery_rows(
     if not is_crossing and claim.area.type != "territory":
         notes.append(f"the line lists record the crossing of entry, not the destination area ({claim.area.name})")
         return rows, notes
-    for pub in idx.publishers():
+    for pub in idx.publishers(claim.area.code):
         crossing = None
         if is_crossing:
             if not idx.breaks_down(pub, claim.area.code):

@@ -1,0 +1,129 @@
+"""Classes of held-out set 4's misses, each on sentences of its own, English and Arabic where the class exists:
+a place of another crisis is never judged against Gaza, and a second context in the store is judged against
+its own data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from lifeline.claims.check import check_document
+
+SAHM = Path(__file__).resolve().parents[1] / "contexts" / "crisis" / "wadi-sahm"
+SAHM_FILES = ("1-places.csv", "2-population.csv", "3-deliveries-cell.csv", "4-deliveries-traders.csv")
+CELL, TRADERS = "Wadi Sahm monitoring cell", "Wadi Sahm traders' committee"
+
+
+def _report(engine: Engine, text: str, doc: date) -> dict[str, Any]:
+    with engine.connect() as conn:
+        return dict(check_document(conn, text, date=doc).as_dict())
+
+
+@pytest.fixture(scope="module")
+def two_contexts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """Gaza's reference set beside the fictional Wadi Sahm context (its places and both its line lists)."""
+    from lifeline.ingest.service import import_file
+    from lifeline.reference.load import load_all
+    from lifeline.store.engine import open_store
+
+    engine = open_store(f"sqlite:///{tmp_path_factory.mktemp('claims-two') / 'two.db'}")
+    load_all(engine)
+    for name in SAHM_FILES:
+        import_file(engine, SAHM / name)
+    yield engine
+    engine.dispose()
+
+
+# ------------------------------------------------------------------------------- places of another crisis
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("About 250 aid trucks reached El Fasher from Tine over the past week, OCHA said.", ["El Fasher", "Tine"]),
+        ("More than 40 trucks a day crossed into Sudan through the Adre crossing in July.", ["Sudan", "Adre"]),
+        ("Only 90 trucks arrived in Mariupol last week.", ["Mariupol"]),
+        ("وصلت 120 شاحنة إلى مدينة الفاشر خلال الأسبوع الماضي.", ["الفاشر"]),
+        ("عبرت نحو 60 شاحنة معبر أدري يوميا في تموز.", ["أدري"]),
+        ("دخلت 80 شاحنة عبر طريق الضالع الأسبوع الماضي.", ["الضالع"]),
+    ],
+)
+def test_a_place_the_store_does_not_know_is_not_judged_as_gaza(
+    reference_store: Engine, text: str, names: list[str]
+) -> None:
+    out = _report(reference_store, text, date(2024, 8, 20))
+    assert out["claims"] == []
+    reasons = [n["reason"] for n in out["not_checkable"]]
+    assert reasons and all("a place not in the store" in r for r in reasons), reasons
+    for name in names:
+        assert name in reasons[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "More than 300 trucks entered from Egypt over the past week, according to the Logistics Cluster.",
+        "Some 200 trucks a day entered last week, according to Israeli authorities.",
+        "In July, 2,000 trucks entered Gaza from Egypt and Jordan, the UN said.",
+        "دخلت 300 شاحنة من مصر خلال الأسبوع الماضي.",
+    ],
+)
+def test_origins_sources_and_months_are_not_unknown_places(reference_store: Engine, text: str) -> None:
+    out = _report(reference_store, text, date(2024, 8, 20))
+    assert [c["area"] for c in out["claims"]] == ["gaza-strip"], out["not_checkable"]
+
+
+# ------------------------------------------------------------------------------- a second context
+def _sources(claim: dict[str, Any]) -> dict[str, float]:
+    return {e["source"].split(" (")[0]: e["value"] for e in claim["evidence"] if "line list" in e["source"]}
+
+
+@pytest.mark.parametrize(
+    ("text", "area", "cell", "traders"),
+    [
+        # cell: Bab al-Sahel 1 a day 1-10 May + 2 rows to XW03/XW09 = 12; traders: 1 a day = 10
+        ("Between 1 and 10 May 2025, 10 trucks came in through Bab al-Sahel.", "bab-sahel", 12.0, 10.0),
+        ("Between 1 and 10 May 2025, 22 trucks entered Wadi Sahm.", "XW", 23.0, 20.0),
+        ("بين 1 و10 أيار 2025 دخلت 11 شاحنة عبر معبر تل نصر.", "tal-nasr", 11.0, 10.0),
+    ],
+)
+def test_places_of_a_second_context_are_judged_on_its_own_lists(
+    two_contexts: Engine, text: str, area: str, cell: float, traders: float
+) -> None:
+    (claim,) = _report(two_contexts, text, date(2025, 5, 11))["claims"]
+    assert claim["area"] == area
+    assert _sources(claim) == {CELL: cell, TRADERS: traders}
+
+
+def test_gaza_totals_never_count_another_contexts_trucks(two_contexts: Engine) -> None:
+    (claim,) = _report(two_contexts, "Between 1 and 10 May 2025, 22 trucks entered the Gaza Strip.", date(2025, 5, 11))[
+        "claims"
+    ]
+    assert claim["area"] == "gaza-strip"
+    assert _sources(claim) == {}
+    assert claim["verdict"] == "no data"
+
+
+# ------------------------------------------------------------------------------- a count of none
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Not one aid truck came in through Rafah between 8 and 20 May 2024, a UN official said.",
+        "No trucks crossed at Rafah on 15 May 2024.",
+        "Not a single truck used the Rafah crossing from 10 to 20 May 2024.",
+        "Zero trucks passed through Rafah between 8 and 20 May 2024.",
+        "لم تعبر أي شاحنة من معبر رفح بين 8 و20 أيار 2024.",
+        "ولا شاحنة واحدة دخلت عبر معبر رفح يوم 15 أيار 2024.",
+    ],
+)
+def test_a_count_of_no_trucks_is_zero(reference_store: Engine, text: str) -> None:
+    claims = [c for c in _report(reference_store, text, date(2024, 5, 26))["claims"] if c["indicator"] == "trucks_total"]
+    assert [(c["value"], c["bounds"], c["area"]) for c in claims] == [(0.0, [0.0, 0.0], "rafah")]
+
+
+def test_one_truck_is_still_one(reference_store: Engine) -> None:
+    (claim,) = _report(reference_store, "One truck entered through Rafah on 15 May 2024.", date(2024, 5, 26))["claims"]
+    assert claim["value"] == 1.0
