@@ -120,7 +120,8 @@ def test_gaza_totals_never_count_another_contexts_trucks(two_contexts: Engine) -
     ],
 )
 def test_a_count_of_no_trucks_is_zero(reference_store: Engine, text: str) -> None:
-    claims = [c for c in _report(reference_store, text, date(2024, 5, 26))["claims"] if c["indicator"] == "trucks_total"]
+    found = _report(reference_store, text, date(2024, 5, 26))["claims"]
+    claims = [c for c in found if c["indicator"] == "trucks_total"]
     assert [(c["value"], c["bounds"], c["area"]) for c in claims] == [(0.0, [0.0, 0.0], "rafah")]
 
 
