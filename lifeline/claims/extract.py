@@ -234,7 +234,8 @@ def _sentence(
         if q.qualifier_kind == "range":
             notes.append(f"read as one claim, the range {qty.fmt_bound(q.low)} to {qty.fmt_bound(q.high)}")
         # Only places in the figure's own clause (between its neighbours) can be its area.
-        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz)
+        own_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, prev, q.start)), default=prev)
+        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz, own_lo)
         unknown = unknown_places(sentence[prev:cut], _shifted(places, prev), rules) if basis == "default" else []
         if unknown:
             skipped.append(NotCheckable(sentence, span, q.text, _unknown_reason(unknown, place), q.value))
@@ -280,7 +281,7 @@ def _sentence(
                 denominator=q.denominator,
                 notes=notes,
                 reading=reading,
-                attribution=_nearest_attribution(attributions, q.start),
+                attribution=_nearest_attribution(attributions, q.start, sentence),
                 negated=negated,
                 share_of=share_of.value if share_of is not None and ind.kind == "share" else None,
                 share_of_figure=share_of.text if share_of is not None and ind.kind == "share" else None,
@@ -449,10 +450,22 @@ def _attributions(sentence: str, rules: Rules) -> list[tuple[int, Attribution]]:
     return out
 
 
-def _nearest_attribution(found: list[tuple[int, Attribution]], at: int) -> Attribution | None:
+# Words that set one clause's source against another's: "UNRWA recorded 4,400 … while COGAT put it at 5,200".
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|however)\b|(?<!\w)(?:بينما|فيما|لكن|في حين)(?!\w)", re.IGNORECASE)
+
+
+def _nearest_attribution(found: list[tuple[int, Attribution]], at: int, sentence: str = "") -> Attribution | None:
+    """The source of the figure's own clause, else the nearest one not across a contrast ("…, while COGAT …"):
+    attribution ends at a clause break."""
     if not found:
         return None
-    return min(found, key=lambda p: abs(p[0] - at))[1]
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)), default=0)
+    hi = _clause_end(sentence, at, len(sentence))
+    own = [p for p in found if lo <= p[0] < hi]
+    reachable = own or [
+        p for p in found if not _CONTRAST.search(sentence[min(p[0], at) : max(p[0], at)])
+    ]
+    return min(reachable, key=lambda p: abs(p[0] - at))[1] if reachable else None
 
 
 def _nearest_before(sentence: str, before: list[dt.DateMention]) -> list[dt.DateMention]:
@@ -616,10 +629,22 @@ def _first(window: str, rules: Rules) -> Indicator | None:
     return None
 
 
-def _area(places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer) -> tuple[Place, str]:
+def _area(
+    places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer, own_lo: int = 0
+) -> tuple[Place, str]:
     prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "trucks_prewar", "crossing_status"}
     if not prefer_crossing:  # "the Rafah crossing" is not where people live
         places = [m for m in places if not (m.crossing_word or all(p.type == "crossing" for p in m.places))]
+    named_crossings = [
+        m for m in places
+        if m.start >= own_lo  # in the figure's own clause: "X is open, and 200 trucks entered Gaza" is Gaza's
+        and any(p.type == "crossing" for p in m.places)
+        and (m.crossing_word or all(p.type == "crossing" for p in m.places))
+    ]
+    if prefer_crossing and ind.name != "crossing_status" and named_crossings:
+        # Trucks are counted where they enter: "600 trucks entered northern Gaza through the Western Erez crossing",
+        # "trucks went north through Gate 96" are the crossing's, not the area's or the direction's.
+        places = named_crossings
     if places:
         # A place named after the figure ("... people in Rafah") binds tighter than one before it.
         nearest = min(places, key=lambda m: abs(m.start - at) - (200 if m.start >= at else 0))
@@ -727,7 +752,7 @@ def _status_claims(
                     status=status,
                     notes=notes,
                     reading="status",
-                    attribution=_nearest_attribution(_attributions(sentence, rules), start),
+                    attribution=_nearest_attribution(_attributions(sentence, rules), start, sentence),
                 )
             )
             found = True

@@ -128,3 +128,96 @@ def test_a_count_of_no_trucks_is_zero(reference_store: Engine, text: str) -> Non
 def test_one_truck_is_still_one(reference_store: Engine) -> None:
     (claim,) = _report(reference_store, "One truck entered through Rafah on 15 May 2024.", date(2024, 5, 26))["claims"]
     assert claim["value"] == 1.0
+
+
+# ------------------------------------------------------------------------------- "since it opened on DATE"
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("Since it reopened on 8 May, about 2,000 trucks have entered through Kerem Shalom.", "2024-05-08"),
+        ("More than 400 trucks have used Zikim since the crossing was opened on 12 May.", "2024-05-12"),
+        ("Since the pier began operating on 17 May, some 300 trucks have come ashore through Kerem Shalom.",
+         "2024-05-17"),
+        ("منذ إعادة فتح معبر كرم أبو سالم يوم 8 أيار دخلت نحو 2,000 شاحنة.", "2024-05-08"),
+        ("دخلت نحو 400 شاحنة عبر معبر زيكيم منذ افتتاحه في 12 أيار.", "2024-05-12"),
+    ],
+)
+def test_since_an_event_on_a_date_runs_to_the_document_date(reference_store: Engine, text: str, start: str) -> None:
+    found = _report(reference_store, text, date(2024, 6, 1))["claims"]
+    claims = [c for c in found if c["indicator"] == "trucks_total"]
+    assert [(c["date"]["from"], c["date"]["to"]) for c in claims] == [(start, "2024-06-01")]
+
+
+def test_a_plain_date_after_on_is_still_one_day(reference_store: Engine) -> None:
+    (claim,) = _report(reference_store, "On 12 May, 40 trucks entered through Zikim.", date(2024, 6, 1))["claims"]
+    assert (claim["date"]["from"], claim["date"]["to"]) == ("2024-05-12", "2024-05-12")
+
+
+# ------------------------------------------------------------------------------- a named crossing wins
+@pytest.mark.parametrize(
+    ("text", "area"),
+    [
+        ("In July, 300 trucks went north through Zikim.", "western-erez"),
+        ("In July, 300 trucks reached northern Gaza via the Western Erez crossing.", "western-erez"),
+        ("In July, some 50 trucks headed south through Kerem Shalom to Rafah.", "kerem-shalom"),
+        ("دخلت 300 شاحنة إلى شمال غزة عبر معبر زيكيم في تموز.", "western-erez"),
+        ("In July, 300 trucks entered North Gaza.", "PS-NGZ"),
+    ],
+)
+def test_a_named_crossing_wins_over_an_area_or_direction_for_trucks(
+    reference_store: Engine, text: str, area: str
+) -> None:
+    found = _report(reference_store, text, date(2024, 8, 5))["claims"]
+    (claim,) = [c for c in found if c["indicator"] == "trucks_total"]
+    assert claim["area"] == area
+
+
+# ------------------------------------------------------------------------------- attribution ends at a clause break
+@pytest.mark.parametrize(
+    ("text", "sources"),
+    [
+        ("UNRWA counted 4,300 trucks in January, while COGAT put the number at 5,100.", ["UNRWA", "COGAT"]),
+        ("COGAT recorded 5,100 trucks in January, whereas UNRWA recorded 4,300.", ["COGAT", "UNRWA"]),
+        ("The UN registered 4,300 trucks in January but Israeli authorities said 5,100.", ["the UN", "COGAT"]),
+        ("أحصت الأونروا 4,300 شاحنة في كانون الثاني، بينما قالت كوغات إن العدد بلغ 5,100 شاحنة.", ["UNRWA", "COGAT"]),
+        ("In January, 4,300 trucks entered Gaza according to UNRWA.", ["UNRWA"]),
+    ],
+)
+def test_each_clause_keeps_its_own_source(reference_store: Engine, text: str, sources: list[str]) -> None:
+    claims = _report(reference_store, text, date(2024, 2, 5))["claims"]
+    assert [c["reading"]["attribution"] for c in claims] == sources
+
+
+# ------------------------------------------------------------------------------- names of COGAT and the pier
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال مكتب تنسيق أعمال الحكومة الإسرائيلية في المناطق إن 6,300 شاحنة دخلت غزة في نيسان.",
+        "أفاد مكتب تنسيق أعمال الحكومة الإسرائيلية في المناطق (كوغات) بدخول 6,300 شاحنة إلى القطاع في نيسان.",
+        "وبحسب منسق أعمال الحكومة في المناطق، دخلت 6,300 شاحنة إلى غزة في نيسان.",
+    ],
+)
+def test_cogats_arabic_name_is_cogat(reference_store: Engine, text: str) -> None:
+    (claim,) = _report(reference_store, text, date(2024, 5, 2))["claims"]
+    assert claim["reading"]["attribution"] == "COGAT"
+
+
+def test_ochas_arabic_name_stays_ocha(reference_store: Engine) -> None:
+    text = "قال مكتب تنسيق الشؤون الإنسانية إن 6,300 شاحنة دخلت غزة في نيسان."
+    (claim,) = _report(reference_store, text, date(2024, 5, 2))["claims"]
+    assert claim["reading"]["attribution"] == "OCHA"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "عاد العمل إلى طبيعته بعدما استؤنف العمل في الرصيف العائم يوم 20 أيار.",
+        "استأنف الرصيف البحري العائم عمله يوم 20 أيار.",
+        "Operations at the floating pier resumed on 20 May.",
+        "Deliveries through the pier resumed on 20 May.",
+    ],
+)
+def test_the_pier_resumed_is_an_opening(reference_store: Engine, text: str) -> None:
+    found = _report(reference_store, text, date(2024, 5, 30))["claims"]
+    claims = [c for c in found if c["indicator"] == "crossing_status"]
+    assert [(c["area"], c["value"], c["date"]["from"]) for c in claims] == [("jlots", "open", "2024-05-20")]
