@@ -467,7 +467,7 @@ def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
     open_elsewhere = []
     for rec in others.group_by("location").agg(pl.all().last()).iter_rows(named=True):
         still = rec["period_end"] is None or rec["period_end"] >= day
-        if still and judge.same_status("open", str(rec["text_value"] or "")):
+        if still and judge.allows_entry(str(rec["text_value"] or "")):
             open_elsewhere.append(rec)
             rows.append(_obs_row(rec, value=str(rec["text_value"]), note="another crossing's reported state"))
     if open_elsewhere and j.verdict != "contradicted":

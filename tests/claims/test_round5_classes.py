@@ -221,3 +221,32 @@ def test_the_pier_resumed_is_an_opening(reference_store: Engine, text: str) -> N
     found = _report(reference_store, text, date(2024, 5, 30))["claims"]
     claims = [c for c in found if c["indicator"] == "crossing_status"]
     assert [(c["area"], c["value"], c["date"]["from"]) for c in claims] == [("jlots", "open", "2024-05-20")]
+
+
+# ------------------------------------------------------------------------------- restricted is not open; past states
+def test_open_is_not_consistent_with_a_report_of_restricted(reference_store: Engine) -> None:
+    # the reference set reports Kerem Shalom restricted on 8 May 2024 (OCHA: "recorded as restricted, not open")
+    out = _report(reference_store, "Kerem Shalom was open on 8 May 2024.", date(2024, 5, 9))
+    (claim,) = out["claims"]
+    assert (claim["value"], claim["verdict"]) == ("open", "contradicted")
+    out = _report(reference_store, "Kerem Shalom was restricted on 8 May 2024.", date(2024, 5, 9))
+    assert [c["verdict"] for c in out["claims"]] == ["consistent"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("Kerem Shalom reopened on 8 May after being closed for three days.", ("2024-05-05", "2024-05-07")),
+        ("Kerem Shalom reopened on 8 May after being shut for 3 days.", ("2024-05-05", "2024-05-07")),
+        ("أعيد فتح معبر كرم أبو سالم يوم 8 أيار بعد إغلاقه ثلاثة أيام.", ("2024-05-05", "2024-05-07")),
+        ("Kerem Shalom reopened on 8 May following two days closed.", None),
+    ],
+)
+def test_a_past_closure_is_about_the_days_before(
+    reference_store: Engine, text: str, span: tuple[str, str] | None
+) -> None:
+    claims = _report(reference_store, text, date(2024, 5, 9))["claims"]
+    opened = [c for c in claims if c["value"] == "open"]
+    closed = [(c["date"]["from"], c["date"]["to"]) for c in claims if c["value"] == "closed"]
+    assert [(c["date"]["from"], c["date"]["to"]) for c in opened] == [("2024-05-08", "2024-05-08")]
+    assert closed == ([span] if span else [])
