@@ -407,6 +407,11 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# The "to" of a change between two figures ("from X in April to Y in June", "من X في نيسان إلى Y في حزيران"): a time
+# phrase before it is the earlier figure's.
+_CHANGE_TO = re.compile(r"(?<!\w)(?:to|إلى|الى)(?!\w)", re.IGNORECASE)
+
+
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|announced|reported|stated|added|noted|according to)\b"
     r"|(?<!\w)(?:قال|قالت|أعلن|أعلنت|أفاد|أفادت|ذكر|ذكرت|أكد|أكدت)(?!\w)",
@@ -428,6 +433,8 @@ def own_phrase(
         elif p.end <= fig_start and p.end > lo:
             gap = sentence[p.end : fig_start]
             score = float(len(gap))
+            if _CHANGE_TO.search(gap):  # "من 5,700 في نيسان إلى 2,600 في حزيران": April is the first figure's
+                score += 60
         else:
             continue
         score += 60 * len(_CLAUSE_BREAK.findall(gap))

@@ -250,3 +250,56 @@ def test_a_past_closure_is_about_the_days_before(
     closed = [(c["date"]["from"], c["date"]["to"]) for c in claims if c["value"] == "closed"]
     assert [(c["date"]["from"], c["date"]["to"]) for c in opened] == [("2024-05-08", "2024-05-08")]
     assert closed == ([span] if span else [])
+
+
+# ------------------------------------------------------------------------------- "from X in M1 to Y in M2"
+@pytest.mark.parametrize(
+    ("text", "months"),
+    [
+        ("ارتفع عدد الشاحنات من 3,000 شاحنة في كانون الثاني إلى 5,000 شاحنة في آذار.", ["2024-01", "2024-03"]),
+        ("انخفض عدد الشاحنات التي دخلت القطاع من نحو 4,000 شاحنة في شباط إلى أقل من 2,500 شاحنة في نيسان.",
+         ["2024-02", "2024-04"]),
+        ("Deliveries rose from 3,000 trucks in January to 5,000 trucks in March.", ["2024-01", "2024-03"]),
+        ("In April, the number of trucks fell to 2,600.", ["2024-04"]),
+    ],
+)
+def test_each_figure_of_a_change_keeps_its_own_month(reference_store: Engine, text: str, months: list[str]) -> None:
+    claims = _report(reference_store, text, date(2024, 7, 3))["claims"]
+    assert [c["date"]["from"][:7] for c in claims] == months
+
+
+# ------------------------------------------------------------------------------- the need in force
+@pytest.mark.parametrize(
+    "text",
+    [
+        "In March 2024, deliveries met less than half of what the UN says Gaza needs.",
+        "Aid in April 2024 covered only 40% of needs.",
+        "لم تغطِّ المساعدات في آذار 2024 سوى 40 في المئة من احتياجات القطاع.",
+    ],
+)
+def test_a_need_dated_only_by_its_year_is_never_the_need_in_force(reference_store: Engine, text: str) -> None:
+    # the reference set's needs: UNRWA 200/day stated 28 Nov 2023 for two months (to 28 Jan 2024), WFP 300/day
+    # dated "2024" only (docs/access.md: listed, never in force), so none stands in February-April 2024
+    (claim,) = [c for c in _report(reference_store, text, date(2024, 5, 2))["claims"]
+                if c["indicator"] == "share_of_needs"]
+    assert claim["verdict"] == "no data"
+    assert not any("300" in e["title"] for e in claim["evidence"])
+    assert any("no stated need stands" in n for n in claim["notes"])
+
+
+def test_the_need_in_force_is_the_one_the_access_face_uses(reference_store: Engine) -> None:
+    from lifeline.assumptions import load_set
+    from lifeline.model import stated_needs
+
+    with reference_store.connect() as conn:
+        from lifeline.store import queries_access
+
+        access = load_set("access")
+        rows = queries_access.observations(conn, access.tables["baselines"]["need"])
+    found_needs = stated_needs.statements(rows, int(access.value("stated_need_valid_days")))
+    standing = stated_needs.in_force(found_needs, date(2023, 12, 1), date(2023, 12, 20))
+    assert standing is not None
+    found = _report(reference_store, "Deliveries in December met only 40% of needs.", date(2023, 12, 20))["claims"]
+    (claim,) = [c for c in found if c["indicator"] == "share_of_needs"]
+    assert claim["evidence"] == [] or all(f"of {standing[0].value:g}/day" in e["title"] for e in claim["evidence"])
+    assert any(f"the stated need in force: {standing[0].value:g}" in n for n in claim["notes"])
