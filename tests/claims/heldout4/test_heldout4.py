@@ -23,8 +23,11 @@ STATEMENTS = HERE / "statements.toml"
 # Scores through `lifeline claims check - --format json` on a `lifeline demo` store, 35 items, this scoring:
 #   the writer's run (results-as-received.md, h-unseen4):           19/35 readings, 20/35 verdicts (own scoring)
 #   this branch when the set arrived (before any round-4 fix):      24/35 readings, 21/35 verdicts
-READING_FLOOR = 24 / 35
-VERDICT_FLOOR = 21 / 35
+#   after the round-4 classes (other crises, "not one", "since it opened on", crossing over area, clause-bound
+#   attribution, Arabic names of COGAT and the pier, restricted != open, Arabic "from X in M1 to Y in M2",
+#   the need in force):                                             32/35 readings, 31/35 verdicts
+READING_FLOOR = 32 / 35
+VERDICT_FLOOR = 31 / 35
 
 # No expectation is disputed yet (none reviewed case by case before the deadline).
 DISPUTED: dict[str, str] = {}
