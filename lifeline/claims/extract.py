@@ -316,8 +316,9 @@ def _shifted(places: list[Mention], by: int) -> list[Mention]:
 
 def _unknown_reason(names: list[str], default: Place) -> str:
     return (
-        f"a place not in the store ({', '.join(names)}): the figure may be about another crisis, so it is not "
-        f"judged against the {default.name}'s figures (import that context's places to check it)"
+        f"a place not in the store ({', '.join(names)}): the figure is about a place the store does not hold (or "
+        f"another crisis), so it is not judged against the {default.name}'s figures (import that place or "
+        "context to check it)"
     )
 
 

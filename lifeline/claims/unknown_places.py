@@ -18,13 +18,13 @@ from lifeline.claims.dates import MONTHS
 from lifeline.claims.gazetteer import Mention
 from lifeline.claims.rules import Rules
 
-_NAME = r"[A-Z][\w'’-]*(?:\s+(?:al-|el-|as-|ad-|ash-)?[A-Z][\w'’-]*)*"
+_NAME = r"(?:al-|el-|as-|ad-|ash-)?[A-Z][\w'’-]*(?:\s+(?:al-|el-|as-|ad-|ash-)?[A-Z][\w'’-]*)*"
 _EN_LEAD = re.compile(
     r"\b(?:in|into|from|to|through|via|at|across|near|towards?|inside|reach(?:ed|es|ing)?)\s+(?:the\s+)?"
     rf"(?P<name>{_NAME})"
 )
 _EN_HEAD = re.compile(
-    rf"(?P<name>{_NAME})\s+(?:crossing|border crossing|border|camp|town|city|region|province|governorate"
+    rf"(?P<name>{_NAME})\s+(?i:crossing|border crossing|border|camp|town|city|region|province|governorate"
     r"|district|state|road|corridor|port)\b"
 )
 _AR_HEAD = re.compile(
@@ -70,7 +70,8 @@ def _is_place(name: str, outside: set[str], rules: Rules) -> bool:
     first = low.split()[0]
     if low in outside or first in _NOT_PLACES or first in _WEEKDAYS or first in MONTHS:
         return False
-    if name.isupper() and len(name) <= 6:  # an acronym: UN, WFP, OCHA
+    lead = name.split()[0]
+    if lead.isupper() and len(lead) <= 6:  # an acronym, or a body named after one: UN, WFP, "UN Women"
         return False
     if low.split()[-1] in _BODIES:  # "the Logistics Cluster", "the Health Ministry"
         return False

@@ -49,6 +49,8 @@ def two_contexts(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
         ("وصلت 120 شاحنة إلى مدينة الفاشر خلال الأسبوع الماضي.", ["الفاشر"]),
         ("عبرت نحو 60 شاحنة معبر أدري يوميا في تموز.", ["أدري"]),
         ("دخلت 80 شاحنة عبر طريق الضالع الأسبوع الماضي.", ["الضالع"]),
+        ("About 60,000 people are sheltering in al-Qusayr.", ["al-Qusayr"]),
+        ("Around 90 trucks a day used Jisr al-Shughur Road last week.", ["Jisr al-Shughur"]),
     ],
 )
 def test_a_place_the_store_does_not_know_is_not_judged_as_gaza(
@@ -69,6 +71,8 @@ def test_a_place_the_store_does_not_know_is_not_judged_as_gaza(
         "Some 200 trucks a day entered last week, according to Israeli authorities.",
         "In July, 2,000 trucks entered Gaza from Egypt and Jordan, the UN said.",
         "دخلت 300 شاحنة من مصر خلال الأسبوع الماضي.",
+        "Some 200 trucks a day entered in March 2024, according to UN Women.",
+        "About 400 trucks entered on Monday, the Palestinian Red Crescent Society said.",
     ],
 )
 def test_origins_sources_and_months_are_not_unknown_places(reference_store: Engine, text: str) -> None:
