@@ -235,7 +235,7 @@ def _sentence(
             notes.append(f"read as one claim, the range {qty.fmt_bound(q.low)} to {qty.fmt_bound(q.high)}")
         # Only places in the figure's own clause (between its neighbours) can be its area.
         own_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, prev, q.start)), default=prev)
-        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz, own_lo)
+        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz, own_lo, sentence)
         unknown = unknown_places(sentence[prev:cut], _shifted(places, prev), rules) if basis == "default" else []
         if unknown:
             skipped.append(NotCheckable(sentence, span, q.text, _unknown_reason(unknown, place), q.value))
@@ -630,8 +630,16 @@ def _first(window: str, rules: Rules) -> Indicator | None:
     return None
 
 
+# The way trucks took, written before a crossing's name: "through (the) Western Erez", "via Zikim", "عبر معبر زيكيم".
+_ROUTE_BEFORE = re.compile(
+    r"(?:\bthrough|\bvia|\bat|\bacross|\busing|\bused|\bcrossed|\bby way of|(?<!\w)عبر|من خلال|(?<!\w)من)\s+"
+    r"(?:the\s+)?(?:معبر\s+|حاجز\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _area(
-    places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer, own_lo: int = 0
+    places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer, own_lo: int = 0, sentence: str = ""
 ) -> tuple[Place, str]:
     prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "trucks_prewar", "crossing_status"}
     if not prefer_crossing:  # "the Rafah crossing" is not where people live
@@ -639,6 +647,7 @@ def _area(
     named_crossings = [
         m for m in places
         if m.start >= own_lo  # in the figure's own clause: "X is open, and 200 trucks entered Gaza" is Gaza's
+        and _ROUTE_BEFORE.search(sentence[max(0, m.start - 24) : m.start])  # not "after the Rafah crossing began"
         and any(p.type == "crossing" for p in m.places)
         and (m.crossing_word or all(p.type == "crossing" for p in m.places))
     ]
@@ -723,7 +732,8 @@ def _status_claims(
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
         when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
-        if _PAST_STATE.search(sentence[max(0, start - 40) : start]):
+        past = _PAST_STATE.search(sentence[max(0, start - 40) : start])
+        if past and (not past.group("ar") or sentence[end : end + 1] == "ه"):
             # "reopened on Wednesday after being closed for three days": the closure is the days before
             days = _duration_days(sentence[end : end + 40], rules)
             if days is None:
@@ -770,9 +780,11 @@ def _status_claims(
 
 # A state a crossing was in before what the sentence reports: "after being closed for three days", "following a
 # two-day closure", "بعد إغلاقه ثلاثة أيام", "بعد توقفه يومين".
+# Only the crossing's own state: "after Israel closed Rafah on 7 May" is a closure claimed, not a past state; in
+# Arabic the pronoun on the verbal noun says so ("بعد إغلاقه", "بعد إغلاقها").
 _PAST_STATE = re.compile(
-    r"\b(?:after|following)\s+(?:being\s+|having\s+been\s+|it\s+was\s+|its\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}$"
-    r"|(?<!\w)(?:بعد|عقب)\s+(?:\S+\s+)?$",
+    r"\b(?:after|following)\s+(?:(?:being|having\s+been|it\s+was|it\s+had\s+been|its|a|an)\s+(?:[\w-]+\s+)?)?$"
+    r"|(?<!\w)(?P<ar>بعد|عقب)\s+$",
     re.IGNORECASE,
 )
 _DURATION = re.compile(r"^(?:ه|ها)?\s*(?:for\s+)?(?:(?P<n>\d+)|(?P<w>[^\s\d]+))[\s-]+(?:days?|أيام|يوما|يوماً)(?!\w)"

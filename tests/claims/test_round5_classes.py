@@ -166,6 +166,7 @@ def test_a_plain_date_after_on_is_still_one_day(reference_store: Engine) -> None
         ("In July, some 50 trucks headed south through Kerem Shalom to Rafah.", "kerem-shalom"),
         ("دخلت 300 شاحنة إلى شمال غزة عبر معبر زيكيم في تموز.", "western-erez"),
         ("In July, 300 trucks entered North Gaza.", "PS-NGZ"),
+        ("In July, 300 trucks entered North Gaza after the Zikim crossing reopened.", "PS-NGZ"),
     ],
 )
 def test_a_named_crossing_wins_over_an_area_or_direction_for_trucks(
@@ -243,7 +244,8 @@ def test_open_is_not_consistent_with_a_report_of_restricted(reference_store: Eng
         ("Kerem Shalom reopened on 8 May after being closed for three days.", ("2024-05-05", "2024-05-07")),
         ("Kerem Shalom reopened on 8 May after being shut for 3 days.", ("2024-05-05", "2024-05-07")),
         ("أعيد فتح معبر كرم أبو سالم يوم 8 أيار بعد إغلاقه ثلاثة أيام.", ("2024-05-05", "2024-05-07")),
-        ("Kerem Shalom reopened on 8 May following two days closed.", None),
+        ("Kerem Shalom reopened on 8 May following a two-day closure.", None),
+        ("فتح معبر كرم أبو سالم يوم 8 أيار بعد إغلاقه.", None),
     ],
 )
 def test_a_past_closure_is_about_the_days_before(
@@ -307,3 +309,9 @@ def test_the_need_in_force_is_the_one_the_access_face_uses(reference_store: Engi
     (claim,) = [c for c in found if c["indicator"] == "share_of_needs"]
     assert claim["evidence"] == [] or all(f"of {standing[0].value:g}/day" in e["title"] for e in claim["evidence"])
     assert any(f"the stated need in force: {standing[0].value:g}" in n for n in claim["notes"])
+
+
+def test_another_crossings_closure_after_after_is_still_claimed(reference_store: Engine) -> None:
+    text = "فتح معبر كرم أبو سالم يوم 8 أيار 2024 بعد إغلاق معبر رفح."
+    claims = _report(reference_store, text, date(2024, 5, 9))["claims"]
+    assert ("rafah", "closed") in {(c["area"], c["value"]) for c in claims}

@@ -35,6 +35,9 @@ DISPUTED = {
     "both sources consistent, so 'consistent', not the expected 'sources disagree'",
     "ar-08-dateline-past-seven-days": "'the past seven days' is the 7 full days before the document date (8-14 "
     "Mar for 15 Mar, the documented convention); the set expects 9-15 Mar",
+    "ar-10-kerem-reopened-egyptian-month": "the reference set reports Kerem Shalom restricted on 8 May 2024 (OCHA "
+    "#163: 'recorded as restricted, not open'); 'restricted' is not 'open' (held-out set 4, en-08, and "
+    "docs/claims.md), so a reopening that day is contradicted, not consistent",
 }
 
 
