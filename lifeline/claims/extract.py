@@ -12,6 +12,7 @@ from typing import Any
 from lifeline.claims import dates as dt
 from lifeline.claims import quantities as qty
 from lifeline.claims.gazetteer import Gazetteer, Mention, Place
+from lifeline.claims.past_states import days_before, is_past_state
 from lifeline.claims.rules import Attribution, Indicator, Rules
 from lifeline.claims.sentences import split
 from lifeline.claims.unknown_places import unknown_places
@@ -732,15 +733,12 @@ def _status_claims(
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
         when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
-        past = _PAST_STATE.search(sentence[max(0, start - 40) : start])
-        if past and (not past.group("ar") or sentence[end : end + 1] == "ه"):
+        if is_past_state(sentence, start, end):
             # "reopened on Wednesday after being closed for three days": the closure is the days before
-            days = _duration_days(sentence[end : end + 40], rules)
-            if days is None:
+            earlier = days_before(sentence, start, end, when, rules)
+            if earlier is None:
                 continue
-            before = when.start - timedelta(days=1)
-            when = dt.Period(before - timedelta(days=days - 1), before,
-                             f"a past state ('{sentence[start:end]}' for {days} days): the days before {when.start}")
+            when = earlier
         for place in [m.pick(True) for m in _conjoined(sentence, mention, crossings)]:
             key = (place.code, status, when.start, when.end)
             if key in seen:
@@ -776,30 +774,6 @@ def _status_claims(
             )
             found = True
     return found
-
-
-# A state a crossing was in before what the sentence reports: "after being closed for three days", "following a
-# two-day closure", "بعد إغلاقه ثلاثة أيام", "بعد توقفه يومين".
-# Only the crossing's own state: "after Israel closed Rafah on 7 May" is a closure claimed, not a past state; in
-# Arabic the pronoun on the verbal noun says so ("بعد إغلاقه", "بعد إغلاقها").
-_PAST_STATE = re.compile(
-    r"\b(?:after|following)\s+(?:(?:being|having\s+been|it\s+was|it\s+had\s+been|its|a|an)\s+(?:[\w-]+\s+)?)?$"
-    r"|(?<!\w)(?P<ar>بعد|عقب)\s+$",
-    re.IGNORECASE,
-)
-_DURATION = re.compile(r"^(?:ه|ها)?\s*(?:for\s+)?(?:(?P<n>\d+)|(?P<w>[^\s\d]+))[\s-]+(?:days?|أيام|يوما|يوماً)(?!\w)"
-                       r"|^(?:ه|ها)?\s*(?P<two>يومين)", re.IGNORECASE)
-
-
-def _duration_days(after: str, rules: Rules) -> int | None:
-    """The number of days a past state lasted ("for three days", "ثلاثة أيام", "يومين"), or None."""
-    m = _DURATION.match(after)
-    if m is None:
-        return None
-    if m.group("two"):
-        return 2
-    value = float(m.group("n")) if m.group("n") else rules.number_words.get(m.group("w").lower())
-    return int(value) if value and 0 < value <= 366 else None
 
 
 _STATUS_GAP = re.compile(

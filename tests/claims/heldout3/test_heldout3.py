@@ -25,8 +25,9 @@ STATEMENTS = HERE / "statements.toml"
 #   this branch before the round-3 fixes (items 1-3 done):    22/34 readings, 20/34 verdicts
 #   after the round-3 fixes:                                   29/34 readings, 27/34 verdicts
 #   after ranges, fractions as shares, requirement by clause:  33/34 readings, 31/34 verdicts
+#   restricted is not open (ar-10's expected 'consistent' disputed, see DISPUTED): 33/34 readings, 30/34 verdicts
 READING_FLOOR = 33 / 34
-VERDICT_FLOOR = 31 / 34
+VERDICT_FLOOR = 30 / 34
 
 # Cases where this project thinks the set's expected value is wrong (the reasoning is a comment in
 # statements.toml beside each): scored as misses above, and each an xfail asserting the set's expectation.
