@@ -29,8 +29,11 @@ STATEMENTS = HERE / "statements.toml"
 READING_FLOOR = 32 / 35
 VERDICT_FLOOR = 31 / 35
 
-# No expectation is disputed yet (none reviewed case by case before the deadline).
-DISPUTED: dict[str, str] = {}
+# Expectations this project reads otherwise, each with its reason (a comment in statements.toml too).
+DISPUTED: dict[str, str] = {
+    "ar-05-rafah-still-closed-ordinal": "'لا يزال … مغلقا … منذ السابع من أيار' asserts the closure over 7-22 May, "
+    "read so (consistent); the set expects the document day only, and its writer calls the span the better reading",
+}
 
 
 def _heldout2() -> ModuleType:
