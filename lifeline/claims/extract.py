@@ -21,7 +21,7 @@ from lifeline.claims.unknown_places import unknown_places
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
     r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
-    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح",
+    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -329,7 +329,7 @@ _NUM_NEGATION = re.compile(
     r"|come close to|approach(?:ed)?|more than|over)\s*$"
     # Arabic puts the verb first: "لم يتجاوز ما يتوفر للفرد 1500 سعرة", "لم تتجاوز الشاحنات … 90" (its subject
     # between the negated verb and the figure, within the clause)
-    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s،,.؛;:]+){0,10}\s*$",
+    r"|(?<!\w)(?:لم|لا)\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s،,.؛;:]+){0,10}\s*$",
     re.IGNORECASE,
 )
 

@@ -315,3 +315,21 @@ def test_another_crossings_closure_after_after_is_still_claimed(reference_store:
     text = "فتح معبر كرم أبو سالم يوم 8 أيار 2024 بعد إغلاق معبر رفح."
     claims = _report(reference_store, text, date(2024, 5, 9))["claims"]
     assert ("rafah", "closed") in {(c["area"], c["value"]) for c in claims}
+
+
+# ------------------------------------------------------------------------------- Arabic fractions under a negated verb
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("لا تتجاوز المساعدات التي تصل القطاع حاليا ثلث ما كان يدخل قبل الحرب.", [0.0, 33.3]),
+        ("لم تتجاوز الشاحنات التي دخلت غزة في أيار 2024 ربع ما كان يدخل قبل الحرب.", [0.0, 25.0]),
+        ("يدخل القطاع اليوم نصف ما كان يدخل قبل الحرب.", [50.0, 50.0]),
+    ],
+)
+def test_an_arabic_fraction_of_the_prewar_flow_is_a_share(
+    reference_store: Engine, text: str, bounds: list[float]
+) -> None:
+    found = _report(reference_store, text, date(2024, 6, 15))["claims"]
+    (claim,) = [c for c in found if c["indicator"] == "share_of_needs"]
+    assert claim["bounds"] == bounds
+    assert claim["reading"]["reading"] == "share of a baseline"
