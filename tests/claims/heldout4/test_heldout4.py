@@ -26,8 +26,9 @@ STATEMENTS = HERE / "statements.toml"
 #   after the round-4 classes (other crises, "not one", "since it opened on", crossing over area, clause-bound
 #   attribution, Arabic names of COGAT and the pier, restricted != open, Arabic "from X in M1 to Y in M2",
 #   the need in force):                                             32/35 readings, 31/35 verdicts
-READING_FLOOR = 32 / 35
-VERDICT_FLOOR = 31 / 35
+#   and Arabic fraction words under "لا تتجاوز" (ar-04):              33/35 readings, 32/35 verdicts
+READING_FLOOR = 33 / 35
+VERDICT_FLOOR = 32 / 35
 
 # Expectations this project reads otherwise, each with its reason (a comment in statements.toml too).
 DISPUTED: dict[str, str] = {
