@@ -309,10 +309,12 @@ def resolve_period(sentence: str, mentions: list[DateMention], doc: date, war_st
                 return Period(start, end, sentence[a.start : b.end].strip())
     for m in mentions:
         before = low[max(0, m.start - 12) : m.start]
-        if re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", before) or re.search(r"منذ\s*$", before):
+        since = _SINCE_EVENT.search(low[max(0, m.start - 64) : m.start])
+        if re.search(r"\b(?:since|from|after)\s+(?:the\s+)?$", before) or re.search(r"منذ\s*$", before) or since:
             start = _as_day(m, doc) if m.day else _month_span(m, doc)[0]
             if start <= doc:
-                return Period(start, doc, sentence[max(0, m.start - 6) : m.end].strip())
+                lead = len(since.group(0)) if since else 6
+                return Period(start, doc, sentence[max(0, m.start - lead) : m.end].strip())
     rel = _REL.search(sentence)
     if rel:
         found = resolve(rel, doc, war_start, low[max(0, rel.start() - 40) : rel.end()])
@@ -342,6 +344,16 @@ class TimePhrase:
     period: Period
 
 
+# "since it opened on 12 May", "since the pier reopened on 12 May", "منذ افتتاحه في 12 أيار": a running count from
+# the date an event is said to have happened, to the document date (not that one day).
+_SINCE_EVENT = re.compile(
+    r"\bsince\s+(?:[\w'’-]+\s+){0,3}?(?:(?:was|were|had\s+been|been)\s+)?"
+    r"(?:re)?(?:open(?:ed|ing)?|began|begun|beginning|start(?:ed|ing)?|resum(?:ed|ing)|launch(?:ed|ing)?"
+    r"|clos(?:ed|ing|ure)|shut|seiz(?:ed|ing)|captur(?:ed|ing)|took\s+control|arriv(?:ed|al))(?:\s+(?:operat|work|function)\w*)?\s+(?:on|in)\s+(?:the\s+)?$"
+    r"|(?<!\w)منذ\s+(?:\S+\s+){0,2}?(?:افتتاح|فتح|إعادة\s+فتح|اعادة\s+فتح|بدء|بداية|إغلاق|اغلاق|سيطرة|استئناف)\S*"
+    r"(?:\s+\S+){0,4}?\s+(?:في|يوم)\s+$",
+    re.IGNORECASE,
+)
 _RANGE_JOIN = re.compile(r"^\s*(?:to|until|till|and|-|–|through|إلى|الى|حتى|و)\s*$", re.IGNORECASE)
 _LEAD = re.compile(
     r"(?:\b(?:since|from|after|before|until|till|up to|prior to|between|in|on|during|throughout|across|over|through|of"
@@ -359,7 +371,9 @@ def time_phrases(sentence: str, mentions: list[DateMention], doc: date, war_star
         group = [mentions[i]]
         if i + 1 < len(mentions) and _RANGE_JOIN.match(sentence[mentions[i].end : mentions[i + 1].start]):
             group.append(mentions[i + 1])
-        lead = _LEAD.search(sentence[max(0, group[0].start - 16) : group[0].start])
+        lead = _SINCE_EVENT.search(sentence[max(0, group[0].start - 64) : group[0].start]) or _LEAD.search(
+            sentence[max(0, group[0].start - 16) : group[0].start]
+        )
         lo = group[0].start - (len(lead.group(0)) if lead else 0)
         hi = group[-1].end
         clause = sentence[lo:hi]
@@ -393,6 +407,11 @@ _CLAUSE_BREAK = re.compile(
 )
 
 
+# The "to" of a change between two figures ("from X in April to Y in June", "من X في نيسان إلى Y في حزيران"): a time
+# phrase before it is the earlier figure's.
+_CHANGE_TO = re.compile(r"(?<!\w)(?:to|إلى|الى)(?!\w)", re.IGNORECASE)
+
+
 _REPORTING = re.compile(
     r"\b(?:said|says|say|told|announced|reported|stated|added|noted|according to)\b"
     r"|(?<!\w)(?:قال|قالت|أعلن|أعلنت|أفاد|أفادت|ذكر|ذكرت|أكد|أكدت)(?!\w)",
@@ -414,6 +433,8 @@ def own_phrase(
         elif p.end <= fig_start and p.end > lo:
             gap = sentence[p.end : fig_start]
             score = float(len(gap))
+            if _CHANGE_TO.search(gap):  # "من 5,700 في نيسان إلى 2,600 في حزيران": April is the first figure's
+                score += 60
         else:
             continue
         score += 60 * len(_CLAUSE_BREAK.findall(gap))

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, func, select
 
 from lifeline.assumptions import load_set
 from lifeline.store import schema
+from lifeline.store.tables_ingest import delivery_summary
 
 
 @dataclass
@@ -30,6 +31,9 @@ class EvidenceIndex:
     publisher_notes: dict[str, str] = field(default_factory=dict)
     signature: tuple[Any, ...] = ()
     _crossings: dict[str, set[str]] = field(default_factory=dict)
+    # publisher -> the contexts (roots of the location tree) its rows' crossings and areas belong to
+    publisher_contexts: dict[str, frozenset[str]] = field(default_factory=dict)
+    place_contexts: dict[str, str] = field(default_factory=dict)  # location code -> its context's root
     # (area, from, to, the coverage set's files) -> the engine's rows and note
     coverage_memo: dict[tuple[Any, ...], tuple[list[dict[str, Any]], str]] = field(default_factory=dict)
 
@@ -61,8 +65,14 @@ class EvidenceIndex:
         sub = d.filter(cond)
         return float(sub["trucks"].sum() or 0.0), int(sub["consignments"].sum() or 0)
 
-    def publishers(self) -> list[str]:
-        return sorted(self.coverage)
+    def publishers(self, place: str | None = None) -> list[str]:
+        """Every publisher of deliveries, or those whose lists are about ``place``'s context (in a store of
+        several contexts, Gaza's totals never count another crisis's trucks; a list that names no place of
+        any context is kept only in a store of one)."""
+        if place is None or len(set(self.place_contexts.values())) < 2:
+            return sorted(self.coverage)
+        root = self.place_contexts.get(place)
+        return sorted(p for p in self.coverage if root in self.publisher_contexts.get(p, frozenset()))
 
     def breaks_down(self, publisher: str, crossing: str) -> bool:
         """Whether a publisher's list says which crossing each of its entries on that crossing's route
@@ -191,7 +201,32 @@ def build(conn: Connection) -> EvidenceIndex:
         for p, n in conn.execute(select(s.c.publisher, s.c.note).where(s.c.note.is_not(None))).all()
         if p in coverage
     }
-    return EvidenceIndex(observations, deliveries, coverage, notes)
+    roots = _place_contexts(conn)
+    return EvidenceIndex(observations, deliveries, coverage, notes, publisher_contexts=_publisher_contexts(conn, roots),
+                         place_contexts=roots)
+
+
+def _place_contexts(conn: Connection) -> dict[str, str]:
+    """Each stored location's context: the root of its parent chain (model.contexts, one rule for every face)."""
+    from lifeline.model.contexts import all_contexts
+
+    return {code: ctx.code for ctx in all_contexts(conn) for code in ctx.members}
+
+
+def _publisher_contexts(conn: Connection, roots: dict[str, str]) -> dict[str, frozenset[str]]:
+    """The contexts each publisher's current rows are about, read from the per-day summary (no pass over rows)."""
+    if len(set(roots.values())) < 2:
+        return {}
+    d, ds, s = delivery_summary, schema.datasets, schema.sources
+    rows = conn.execute(
+        select(s.c.publisher, d.c.crossing, d.c.area).distinct()
+        .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
+    ).all()
+    found: dict[str, set[str]] = {}
+    for publisher, crossing, area in rows:
+        mine = found.setdefault(str(publisher), set())
+        mine.update(roots[c] for c in (crossing, area) if c in roots)
+    return {p: frozenset(v) for p, v in found.items()}
 
 
 def as_of(frame: pl.DataFrame) -> pl.Series:

@@ -12,14 +12,16 @@ from typing import Any
 from lifeline.claims import dates as dt
 from lifeline.claims import quantities as qty
 from lifeline.claims.gazetteer import Gazetteer, Mention, Place
+from lifeline.claims.past_states import days_before, is_past_state
 from lifeline.claims.rules import Attribution, Indicator, Rules
 from lifeline.claims.sentences import split
+from lifeline.claims.unknown_places import unknown_places
 
 # A sentence is only examined when it has a figure-like token or a crossing-status word.
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
     r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
-    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح",
+    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -233,7 +235,12 @@ def _sentence(
         if q.qualifier_kind == "range":
             notes.append(f"read as one claim, the range {qty.fmt_bound(q.low)} to {qty.fmt_bound(q.high)}")
         # Only places in the figure's own clause (between its neighbours) can be its area.
-        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz)
+        own_lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, prev, q.start)), default=prev)
+        place, basis = _area([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz, own_lo, sentence)
+        unknown = unknown_places(sentence[prev:cut], _shifted(places, prev), rules) if basis == "default" else []
+        if unknown:
+            skipped.append(NotCheckable(sentence, span, q.text, _unknown_reason(unknown, place), q.value))
+            continue
         found = True
         own = dt.own_phrase(sentence, phrases, prev, q.start, q.end, nxt)
         if baseline and ind.kind != "share":
@@ -275,7 +282,7 @@ def _sentence(
                 denominator=q.denominator,
                 notes=notes,
                 reading=reading,
-                attribution=_nearest_attribution(attributions, q.start),
+                attribution=_nearest_attribution(attributions, q.start, sentence),
                 negated=negated,
                 share_of=share_of.value if share_of is not None and ind.kind == "share" else None,
                 share_of_figure=share_of.text if share_of is not None and ind.kind == "share" else None,
@@ -303,13 +310,26 @@ def _sentence(
                 break
 
 
+def _shifted(places: list[Mention], by: int) -> list[Mention]:
+    """The mentions with their offsets counted from ``by`` (the start of a clause)."""
+    return [Mention(m.start - by, m.end - by, m.text, m.places, m.crossing_word) for m in places]
+
+
+def _unknown_reason(names: list[str], default: Place) -> str:
+    return (
+        f"a place not in the store ({', '.join(names)}): the figure is about a place the store does not hold (or "
+        f"another crisis), so it is not judged against the {default.name}'s figures (import that place or "
+        "context to check it)"
+    )
+
+
 _NUM_NEGATION = re.compile(
     r"(?:\bnot|n't|\bnever|\bfailed to|\bno)\s+(?:even\s+)?"
     r"(?:reach(?:ed)?|exceed(?:ed)?|top(?:ped)?|surpass(?:ed)?|pass(?:ed)?"
     r"|come close to|approach(?:ed)?|more than|over)\s*$"
     # Arabic puts the verb first: "لم يتجاوز ما يتوفر للفرد 1500 سعرة", "لم تتجاوز الشاحنات … 90" (its subject
     # between the negated verb and the figure, within the clause)
-    r"|(?<!\w)لم\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s،,.؛;:]+){0,10}\s*$",
+    r"|(?<!\w)(?:لم|لا)\s+(?:\S+\s+)?(?:يتجاوز|يتعد|يصل|تتجاوز|تتعد|تصل|يزد|تزد)\S*(?:\s+[^\s،,.؛;:]+){0,10}\s*$",
     re.IGNORECASE,
 )
 
@@ -432,10 +452,22 @@ def _attributions(sentence: str, rules: Rules) -> list[tuple[int, Attribution]]:
     return out
 
 
-def _nearest_attribution(found: list[tuple[int, Attribution]], at: int) -> Attribution | None:
+# Words that set one clause's source against another's: "UNRWA recorded 4,400 … while COGAT put it at 5,200".
+_CONTRAST = re.compile(r"\b(?:while|whereas|but|however)\b|(?<!\w)(?:بينما|فيما|لكن|في حين)(?!\w)", re.IGNORECASE)
+
+
+def _nearest_attribution(found: list[tuple[int, Attribution]], at: int, sentence: str = "") -> Attribution | None:
+    """The source of the figure's own clause, else the nearest one not across a contrast ("…, while COGAT …"):
+    attribution ends at a clause break."""
     if not found:
         return None
-    return min(found, key=lambda p: abs(p[0] - at))[1]
+    lo = max((m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, at)), default=0)
+    hi = _clause_end(sentence, at, len(sentence))
+    own = [p for p in found if lo <= p[0] < hi]
+    reachable = own or [
+        p for p in found if not _CONTRAST.search(sentence[min(p[0], at) : max(p[0], at)])
+    ]
+    return min(reachable, key=lambda p: abs(p[0] - at))[1] if reachable else None
 
 
 def _nearest_before(sentence: str, before: list[dt.DateMention]) -> list[dt.DateMention]:
@@ -599,10 +631,31 @@ def _first(window: str, rules: Rules) -> Indicator | None:
     return None
 
 
-def _area(places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer) -> tuple[Place, str]:
+# The way trucks took, written before a crossing's name: "through (the) Western Erez", "via Zikim", "عبر معبر زيكيم".
+_ROUTE_BEFORE = re.compile(
+    r"(?:\bthrough|\bvia|\bat|\bacross|\busing|\bused|\bcrossed|\bby way of|(?<!\w)عبر|من خلال|(?<!\w)من)\s+"
+    r"(?:the\s+)?(?:معبر\s+|حاجز\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _area(
+    places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer, own_lo: int = 0, sentence: str = ""
+) -> tuple[Place, str]:
     prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "trucks_prewar", "crossing_status"}
     if not prefer_crossing:  # "the Rafah crossing" is not where people live
         places = [m for m in places if not (m.crossing_word or all(p.type == "crossing" for p in m.places))]
+    named_crossings = [
+        m for m in places
+        if m.start >= own_lo  # in the figure's own clause: "X is open, and 200 trucks entered Gaza" is Gaza's
+        and _ROUTE_BEFORE.search(sentence[max(0, m.start - 24) : m.start])  # not "after the Rafah crossing began"
+        and any(p.type == "crossing" for p in m.places)
+        and (m.crossing_word or all(p.type == "crossing" for p in m.places))
+    ]
+    if prefer_crossing and ind.name != "crossing_status" and named_crossings:
+        # Trucks are counted where they enter: "600 trucks entered northern Gaza through the Western Erez crossing",
+        # "trucks went north through Gate 96" are the crossing's, not the area's or the direction's.
+        places = named_crossings
     if places:
         # A place named after the figure ("... people in Rafah") binds tighter than one before it.
         nearest = min(places, key=lambda m: abs(m.start - at) - (200 if m.start >= at else 0))
@@ -680,6 +733,12 @@ def _status_claims(
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
         when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
+        if is_past_state(sentence, start, end):
+            # "reopened on Wednesday after being closed for three days": the closure is the days before
+            earlier = days_before(sentence, start, end, when, rules)
+            if earlier is None:
+                continue
+            when = earlier
         for place in [m.pick(True) for m in _conjoined(sentence, mention, crossings)]:
             key = (place.code, status, when.start, when.end)
             if key in seen:
@@ -710,7 +769,7 @@ def _status_claims(
                     status=status,
                     notes=notes,
                     reading="status",
-                    attribution=_nearest_attribution(_attributions(sentence, rules), start),
+                    attribution=_nearest_attribution(_attributions(sentence, rules), start, sentence),
                 )
             )
             found = True

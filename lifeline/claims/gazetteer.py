@@ -89,6 +89,21 @@ class Gazetteer:
         return self.labels.get(code, code)
 
 
+# The kind word of an entry point's name, at its end in English and its start in Arabic.
+_KIND_WORD = re.compile(
+    r"\s+(?:crossing|border crossing|gate|checkpoint|terminal|port|pier)$|^(?:معبر|حاجز|بوابة|ميناء)\s+", re.IGNORECASE
+)
+
+
+def _kind(type_: str, route: str | None, parent: str | None) -> str:
+    """A place's kind for claims: every entry point (a location with a route: crossing, checkpoint, sea or air
+    route) is a crossing; a root of the location tree (a context: a territory, a besieged town) a territory."""
+    low = type_.lower()
+    if route or any(w in low for w in ("crossing", "route", "entry", "pier")):
+        return "crossing"
+    return "territory" if parent is None else low
+
+
 def build(
     conn: Connection | None, default_code: str, default_names: list[str], extra: dict[str, list[str]] | None = None
 ) -> Gazetteer:
@@ -98,16 +113,20 @@ def build(
     territory: str | None = None
     if conn is not None:
         loc = schema.locations
-        rows = conn.execute(select(loc.c.code, loc.c.type, loc.c.name_en, loc.c.name_ar, loc.c.aliases)).all()
-        for code, type_, name_en, name_ar, aliases in rows:
-            low = str(type_).lower()  # crossings, sea and air routes are all ways in
-            kind = "crossing" if any(w in low for w in ("crossing", "route", "entry", "pier")) else low
+        rows = conn.execute(
+            select(loc.c.code, loc.c.type, loc.c.name_en, loc.c.name_ar, loc.c.aliases, loc.c.route, loc.c.parent_code)
+        ).all()
+        for code, type_, name_en, name_ar, aliases, route, parent in rows:
+            kind = _kind(str(type_), route, parent)
             place = Place(code, name_en, kind)
             if territory is None and name_en and name_en.strip().lower() == "gaza strip":
                 territory = code
             for n in [name_en, name_ar, *(aliases if isinstance(aliases, list) else [])]:
                 if n:
                     gaz.add(str(n), place)
+                    bare = _KIND_WORD.sub("", str(n)).strip() if kind == "crossing" else ""
+                    if bare and bare != n:  # "Bab al-Sahel gate" is written "Bab al-Sahel", "معبر تل نصر" "تل نصر"
+                        gaz.add(bare, place)
     crossings = load_set("normalisation").tables.get("crossings", {})
     for code, spec in crossings.items():
         place = Place(code, str(spec.get("name_en", code)), "crossing")

@@ -99,15 +99,22 @@ def _outside(tolerance: float, band: str) -> str:
 
 
 STATUS_RULE = (
-    "consistent if every reported status in effect during the claim's dates matches the claim ('restricted' "
-    "counts as open: some entry was possible); contradicted if one does not; without a reported status, "
+    "consistent if every reported status in effect during the claim's dates matches the claim ('restricted' is "
+    "not 'open': a crossing reported restricted was not open as the claim says, though some entry was possible); "
+    "contradicted if one does not; without a reported status, "
     "trucks recorded through the crossing contradict 'closed' and support 'open'; no report and no record "
     "is no data, never closed"
 )
 
 
 def same_status(claimed: str, reported: str) -> bool:
+    """Whether a reported state is the claimed one: open is open, restricted (or partially open) is restricted."""
     reported = reported.strip().lower()
-    if claimed == "closed":
-        return reported == "closed"
-    return reported in {"open", "restricted", "partially open"}
+    if claimed == "restricted":
+        return reported in {"restricted", "partially open"}
+    return reported == claimed
+
+
+def allows_entry(reported: str) -> bool:
+    """Whether a reported state let anything in (open or restricted): another way in for "the only crossing"."""
+    return reported.strip().lower() in {"open", "restricted", "partially open"}

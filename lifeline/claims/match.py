@@ -17,6 +17,7 @@ from lifeline.claims import judge
 from lifeline.claims.dates import Period
 from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
 from lifeline.claims.extract import Claim
+from lifeline.claims.needs import need_in_force
 from lifeline.claims.report import EvidenceRow
 from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
@@ -261,7 +262,7 @@ def _delivery_rows(
     if not is_crossing and claim.area.type != "territory":
         notes.append(f"the line lists record the crossing of entry, not the destination area ({claim.area.name})")
         return rows, notes
-    for pub in idx.publishers():
+    for pub in idx.publishers(claim.area.code):
         crossing = None
         if is_crossing:
             if not idx.breaks_down(pub, claim.area.code):
@@ -399,13 +400,18 @@ def share(
     if not food:  # reported averages count all aid trucks, not food trucks
         rate_names = tuple(extra.get("rate_evidence", ()))
         flows += _covering_rows(idx, rate_names, claim.area.code, window)
-    needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
     latest: dict[str, dict[str, Any]] = {}
-    if not needs.is_empty():  # each source's latest figure, and only figures current at the time
-        newest = needs["as_of"].max()
-        needs = needs.filter(pl.col("as_of") >= newest - timedelta(days=recency_days))  # type: ignore[operator]
-    for rec in needs.sort("as_of").iter_rows(named=True):
-        latest[str(rec["publisher"])] = rec
+    if baseline:
+        needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
+        if not needs.is_empty():  # each source's latest figure, and only figures current at the time
+            newest = needs["as_of"].max()
+            needs = needs.filter(pl.col("as_of") >= newest - timedelta(days=recency_days))  # type: ignore[operator]
+        for rec in needs.sort("as_of").iter_rows(named=True):
+            latest[str(rec["publisher"])] = rec
+    elif claim.share_of is None:  # the need in force over the period, as the access face reads it
+        standing, need_note = need_in_force(idx, need_names, claim.area.code, window, access)
+        latest = {str(standing["publisher"]): standing} if standing else {}
+        notes.append(need_note)
     named = claim.share_of is not None
     if named:  # the statement names the whole ("half of the 200 trucks a day … needs"): that figure, no other
         latest = {"the statement": {"publisher": "the statement", "value": claim.share_of, "url": None,
@@ -467,7 +473,7 @@ def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
     open_elsewhere = []
     for rec in others.group_by("location").agg(pl.all().last()).iter_rows(named=True):
         still = rec["period_end"] is None or rec["period_end"] >= day
-        if still and judge.same_status("open", str(rec["text_value"] or "")):
+        if still and judge.allows_entry(str(rec["text_value"] or "")):
             open_elsewhere.append(rec)
             rows.append(_obs_row(rec, value=str(rec["text_value"]), note="another crossing's reported state"))
     if open_elsewhere and j.verdict != "contradicted":

@@ -98,7 +98,8 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
     pats = _patterns(
         id(rules), tuple(rules.scales), tuple(rules.number_words), tuple(rules.vague), tuple(rules.fractions)
     )
-    out: list[Quantity] = []
+    out = _zeros(sentence, masked)
+    masked = [*masked, *((z.start, z.end) for z in out)]
     for m in pats.figure.finditer(sentence):
         s, e = m.start(), m.end()
         if any(a <= s < b or a < e <= b for a, b in masked):
@@ -174,7 +175,31 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
                 scale=scale,
             )
         )
-    return _ranges(sentence, out)
+    return _ranges(sentence, sorted(out, key=lambda q: q.start))
+
+
+# "Not one truck", "not a single truck", "no trucks", "zero trucks", "لم تدخل أي شاحنة", "ولا شاحنة واحدة": a count
+# of none, the figure 0 (never "one" read as 1).
+_ZERO = re.compile(
+    r"(?<!\w)(?P<z>not\s+(?:a\s+single|one(?:\s+single)?|any)|no|zero|none\s+of\s+the)"
+    r"(?=\s+(?:[\w-]+\s+)?(?:trucks?|truckloads?|lorries)\b)"
+    r"|(?<!\w)(?:لم|لا|ولم|ولا)\s+(?:\S+\s+){0,2}?(?P<za>أي|أية|أيّ)(?=\s+(?:\S+\s+)?شاحن)"
+    r"|(?<!\w)و?لا\s+(?P<zw>شاحنة\s+واحدة)",
+    re.IGNORECASE,
+)
+
+
+def _zeros(sentence: str, masked: list[tuple[int, int]]) -> list[Quantity]:
+    out: list[Quantity] = []
+    for m in _ZERO.finditer(sentence):
+        name = next(n for n in ("z", "za", "zw") if m.group(n))
+        s, e = m.span(name)
+        if name == "za":  # the negated verb is part of the figure: "لم تدخل أي"
+            s = m.start()
+        if any(a <= s < b for a, b in masked):
+            continue
+        out.append(Quantity(s, e, m.group(name), 0.0, 0.0, 0.0, None, "exact", False))
+    return out
 
 
 # Two figures joined as one range: "120 to 150 trucks", "100-150", "100–150", "between 4,000 and 5,000", "from 100

@@ -45,8 +45,9 @@ def test_one_matching_source_does_not_hide_the_others() -> None:
 
 @pytest.mark.parametrize(
     ("claimed", "reported", "same"),
-    [("closed", "closed", True), ("closed", "restricted", False), ("open", "restricted", True),
-     ("open", "closed", False), ("open", "open", True)],
+    [("closed", "closed", True), ("closed", "restricted", False), ("open", "restricted", False),
+     ("open", "closed", False), ("open", "open", True), ("restricted", "restricted", True),
+     ("restricted", "partially open", True), ("restricted", "open", False)],
 )
 def test_status_match(claimed: str, reported: str, same: bool) -> None:
     assert judge.same_status(claimed, reported) is same

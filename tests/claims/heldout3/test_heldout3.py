@@ -25,8 +25,9 @@ STATEMENTS = HERE / "statements.toml"
 #   this branch before the round-3 fixes (items 1-3 done):    22/34 readings, 20/34 verdicts
 #   after the round-3 fixes:                                   29/34 readings, 27/34 verdicts
 #   after ranges, fractions as shares, requirement by clause:  33/34 readings, 31/34 verdicts
+#   restricted is not open (ar-10's expected 'consistent' disputed, see DISPUTED): 33/34 readings, 30/34 verdicts
 READING_FLOOR = 33 / 34
-VERDICT_FLOOR = 31 / 34
+VERDICT_FLOOR = 30 / 34
 
 # Cases where this project thinks the set's expected value is wrong (the reasoning is a comment in
 # statements.toml beside each): scored as misses above, and each an xfail asserting the set's expectation.
@@ -35,6 +36,9 @@ DISPUTED = {
     "both sources consistent, so 'consistent', not the expected 'sources disagree'",
     "ar-08-dateline-past-seven-days": "'the past seven days' is the 7 full days before the document date (8-14 "
     "Mar for 15 Mar, the documented convention); the set expects 9-15 Mar",
+    "ar-10-kerem-reopened-egyptian-month": "the reference set reports Kerem Shalom restricted on 8 May 2024 (OCHA "
+    "#163: 'recorded as restricted, not open'); 'restricted' is not 'open' (held-out set 4, en-08, and "
+    "docs/claims.md), so a reopening that day is contradicted, not consistent",
 }
 
 

@@ -23,11 +23,18 @@ STATEMENTS = HERE / "statements.toml"
 # Scores through `lifeline claims check - --format json` on a `lifeline demo` store, 35 items, this scoring:
 #   the writer's run (results-as-received.md, h-unseen4):           19/35 readings, 20/35 verdicts (own scoring)
 #   this branch when the set arrived (before any round-4 fix):      24/35 readings, 21/35 verdicts
-READING_FLOOR = 24 / 35
-VERDICT_FLOOR = 21 / 35
+#   after the round-4 classes (other crises, "not one", "since it opened on", crossing over area, clause-bound
+#   attribution, Arabic names of COGAT and the pier, restricted != open, Arabic "from X in M1 to Y in M2",
+#   the need in force):                                             32/35 readings, 31/35 verdicts
+#   and Arabic fraction words under "لا تتجاوز" (ar-04):              33/35 readings, 32/35 verdicts
+READING_FLOOR = 33 / 35
+VERDICT_FLOOR = 32 / 35
 
-# No expectation is disputed yet (none reviewed case by case before the deadline).
-DISPUTED: dict[str, str] = {}
+# Expectations this project reads otherwise, each with its reason (a comment in statements.toml too).
+DISPUTED: dict[str, str] = {
+    "ar-05-rafah-still-closed-ordinal": "'لا يزال … مغلقا … منذ السابع من أيار' asserts the closure over 7-22 May, "
+    "read so (consistent); the set expects the document day only, and its writer calls the span the better reading",
+}
 
 
 def _heldout2() -> ModuleType:
