@@ -127,3 +127,13 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             return _ONE_UNIT.get(module, module)
 
     return ModuleScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse two tests with one node id: the two-worker scheduler keys its work by node id, so it would run
+    one of them and drop the others without a word (schemathesis' own parametrisation once did that)."""
+    from collections import Counter
+
+    twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
+    if twice:
+        raise pytest.UsageError(f"tests share a node id (give each its own id): {twice[:5]}")
