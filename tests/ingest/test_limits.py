@@ -235,7 +235,9 @@ def test_a_file_of_only_implausible_dates_stores_nothing(store: tuple[str, Engin
     url, engine = store
     path = _hxl_rows("only-bad.csv", _dates("0001-01-01", "9999-12-31"))(tmp_path)
     result = run_cli(url, "import", str(path))
-    assert "2 rejected" in result.stdout and "0 imported" in result.stdout, result.stdout
+    # Every row rejected: the file is refused (exit 2, one line naming the first bad cell), not recorded empty.
+    assert result.returncode == 2 and "every row of the file was rejected (2 of 2)" in result.stderr, result.stderr
+    assert "found 0001-01-01" in result.stderr and "Traceback" not in result.stderr
     with engine.connect() as conn:
         stored = conn.execute(
             select(func.count()).select_from(schema.deliveries).where(schema.deliveries.c.series == "only-bad")
