@@ -8,13 +8,11 @@ says why and the case is listed in DISPUTED (xfail with the reason), never "fixe
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-import tomllib
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+
+from tests.claims import heldout_scoring as scoring
 
 HERE = Path(__file__).resolve().parent
 STATEMENTS = HERE / "statements.toml"
@@ -42,49 +40,16 @@ DISPUTED = {
 }
 
 
-def _heldout2() -> ModuleType:
-    """The scoring of held-out set 2 (tests/claims/heldout2/test_heldout2.py), one rule for both sets."""
-    path = HERE.parent / "heldout2" / "test_heldout2.py"
-    spec = importlib.util.spec_from_file_location("claims_heldout2_scoring", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-H2 = _heldout2()
-store = H2.store  # the module-scoped fixture: a demo store built from ../shared/data
+store = scoring.H2.store  # the module-scoped fixture: a demo store built from ../shared/data
 
 
 def test_statements_file_is_well_formed() -> None:
-    statements = tomllib.loads(STATEMENTS.read_text(encoding="utf-8"))["statement"]
-    assert len(statements) == 30  # 26 with expected claims (30 of them), 4 where nothing should be judged
-    assert sum(len(s.get("claims", [])) for s in statements) + sum(1 for s in statements if s.get("no_claim")) >= 30
-    for s in statements:
-        for claim in s.get("claims", []):
-            assert {"figure", "indicator", "period", "place", "unit", "sources", "verdict", "working"} <= set(claim)
+    scoring.assert_well_formed(STATEMENTS, 30, 30)  # 26 with claims (30), 4 with none
 
 
 @pytest.mark.slow  # about two minutes: one CLI run per statement against a store built from ../shared/data
 def test_heldout3_reading_rate(store: str) -> None:
-    statements = tomllib.loads(STATEMENTS.read_text(encoding="utf-8"))["statement"]
-    scores = [score for s in statements for score in H2._score_statement(s, H2._check(store, s))]
-    reading = sum(s.reading_ok for s in scores) / len(scores)
-    verdict = sum(s.verdict_ok for s in scores) / len(scores)
-    print("\n" + H2._table(scores))
-    print(
-        f"\nreading rate {sum(s.reading_ok for s in scores)}/{len(scores)} = {reading:.0%}; "
-        f"verdict accuracy {sum(s.verdict_ok for s in scores)}/{len(scores)} = {verdict:.0%}"
-    )
-    assert reading >= READING_FLOOR, f"reading rate {reading:.0%} fell below the floor {READING_FLOOR:.0%}"
-    assert verdict >= VERDICT_FLOOR, f"verdict accuracy {verdict:.0%} fell below the floor {VERDICT_FLOOR:.0%}"
-
-
-def _statement(sid: str) -> dict:  # type: ignore[type-arg]
-    statements = tomllib.loads(STATEMENTS.read_text(encoding="utf-8"))["statement"]
-    (found,) = [s for s in statements if s["id"] == sid]
-    return found  # type: ignore[no-any-return]
+    scoring.assert_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR)
 
 
 @pytest.mark.slow
@@ -92,6 +57,4 @@ def _statement(sid: str) -> dict:  # type: ignore[type-arg]
     "sid", [pytest.param(k, marks=pytest.mark.xfail(reason=v, strict=True)) for k, v in DISPUTED.items()]
 )
 def test_disputed_expectation(store: str, sid: str) -> None:
-    statement = _statement(sid)
-    scores = H2._score_statement(statement, H2._check(store, statement))
-    assert all(s.reading_ok and s.verdict_ok for s in scores), H2._table(scores)
+    scoring.assert_as_expected(STATEMENTS, store, sid)
