@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +18,6 @@ from typing import Any
 import pytest
 
 HERE = Path(__file__).resolve().parent
-PROJECT = HERE.parents[2]
-SHARED_DATA = PROJECT.parent / "shared" / "data"
 STATEMENTS = HERE / "statements.toml"
 
 # Measured on this branch when the set was written (see the report printed with -s).
@@ -41,36 +37,28 @@ class Score:
     verdict_ok: bool
 
 
-def _lifeline() -> list[str]:
-    exe = Path(sys.executable).with_name("lifeline")
-    return [str(exe)] if exe.exists() else [sys.executable, "-m", "lifeline"]
-
-
 def _digits(text: str) -> str:
     return re.sub(r"[,٬\s]", "", text.translate(ARABIC_INDIC))
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"{SHARED_DATA} is absent: the held-out set is scored against the real line lists")
-    db = f"sqlite:///{tmp_path_factory.mktemp('heldout2') / 'l.db'}"
-    subprocess.run(
-        [*_lifeline(), "--db", db, "demo", "--data", str(SHARED_DATA), "--no-serve"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=600,
-    )
-    return db
+@pytest.fixture
+def store(heldout_store: str) -> str:
+    """The demo store of every held-out set (tests/claims/conftest.py), built once."""
+    return heldout_store
 
 
 def _check(db: str, statement: dict[str, Any]) -> dict[str, Any]:
-    args = [*_lifeline(), "--db", db, "claims", "check", "-", "--format", "json"]
+    """``lifeline claims check - --format json`` on the statement, in this process (the same command a user
+    runs; a process per statement cost about a second each)."""
+    from typer.testing import CliRunner
+
+    from lifeline.cli.app import app
+
+    args = ["--db", db, "claims", "check", "-", "--format", "json"]
     if statement["date"]:
         args += ["--date", statement["date"]]
-    done = subprocess.run(args, input=statement["text"], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 0, f"{statement['id']}: exit {done.returncode}: {done.stderr.strip()}"
+    done = CliRunner().invoke(app, args, input=statement["text"])
+    assert done.exit_code == 0, f"{statement['id']}: exit {done.exit_code}: {done.output.strip()}"
     result: dict[str, Any] = json.loads(done.stdout)
     return result
 
