@@ -85,7 +85,8 @@ AR_ORDINAL_DAYS.update({f"{w} والعشرين": 20 + i + 1 for i, w in enumerat
 _AR_ORD = "|".join(re.escape(w) for w in sorted(AR_ORDINAL_DAYS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?<!النصف )(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?<!النصف )(?P<ard>{_AR_ORD})(?=\s+من\s))"
+    rf"(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
     rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?![,.]\d)(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
     rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,

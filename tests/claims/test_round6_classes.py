@@ -47,7 +47,8 @@ def test_a_part_of_a_month_is_its_days(reference_store: Engine, text: str, doc: 
 
 
 def test_the_first_half_so_far_ends_on_the_document_date(reference_store: Engine) -> None:
-    claim = _only(reference_store, "In the first half of April, 2,000 trucks entered Gaza.", date(2024, 4, 9), "trucks_total")
+    text = "In the first half of April, 2,000 trucks entered Gaza."
+    claim = _only(reference_store, text, date(2024, 4, 9), "trucks_total")
     assert (claim["date"]["from"], claim["date"]["to"]) == ("2024-04-01", "2024-04-09")
 
 
