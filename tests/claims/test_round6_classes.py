@@ -55,3 +55,31 @@ def test_the_first_half_so_far_ends_on_the_document_date(reference_store: Engine
 def test_half_of_the_needs_is_still_a_share(reference_store: Engine) -> None:
     out = _report(reference_store, "In April, aid deliveries met less than half of the needs.", date(2024, 5, 2))
     assert [c for c in out["claims"] if c["indicator"] == "share_of_needs"]
+
+
+# ------------------------------------------------------------------------------- B. compound number words
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("On 3 March, two hundred aid trucks entered Gaza.", [200, 200]),
+        ("On 3 March, three hundred and forty aid trucks entered Gaza.", [340, 340]),
+        ("On 3 March, some three hundred trucks entered Gaza.", [270, 330]),
+        ("In March, four thousand two hundred trucks entered Gaza.", [4200, 4200]),
+        ("In March, more than five thousand six hundred and fifty trucks entered Gaza.", [5650, None]),
+        ("On 3 March, between one hundred and two hundred trucks entered Gaza.", [100, 200]),
+        ("دخلت مئتان وثلاثون شاحنة إلى غزة في 3 آذار.", [230, 230]),
+        ("دخلت أربعة آلاف وثلاثمئة شاحنة إلى غزة خلال آذار.", [4300, 4300]),
+        ("دخلت نحو ثلاثمئة شاحنة إلى غزة في 3 آذار.", [270, 330]),
+    ],
+)
+def test_compound_number_words_are_one_figure(reference_store: Engine, text: str, bounds: list[float | None]) -> None:
+    out = _report(reference_store, text, date(2024, 4, 2))
+    (claim,) = [c for c in out["claims"] if c["indicator"] == "trucks_total"]
+    low, high = claim["bounds"]
+    assert low == pytest.approx(bounds[0])
+    assert high is None if bounds[1] is None else high == pytest.approx(bounds[1])
+
+
+def test_a_range_of_number_words_is_not_one_sum(reference_store: Engine) -> None:
+    out = _report(reference_store, "دخلت ما بين مئة ومئتين شاحنة إلى غزة في 3 آذار.", date(2024, 4, 2))
+    assert all(c["value"] != 300 for c in out["claims"])
