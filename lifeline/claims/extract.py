@@ -21,7 +21,7 @@ from lifeline.claims.unknown_places import unknown_places
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
     r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
-    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
+    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|افتت|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -722,7 +722,7 @@ def _status_claims(
     seen: set[tuple[str, str, date, date]] = set()
     previous: tuple[int, str, str] | None = None  # end, crossing, status of the last assertion
     for start, end, status in kept:
-        mention = min(crossings, key=lambda m: min(abs(start - m.end), abs(m.start - end)))
+        mention = min(crossings, key=lambda m: _status_distance(sentence, start, end, m))
         if min(abs(start - mention.end), abs(mention.start - end)) > 80:
             continue
         code = mention.pick(True).code
@@ -774,6 +774,16 @@ def _status_claims(
             )
             found = True
     return found
+
+
+_STATUS_CLAUSE_BREAK = re.compile(r"[,;:،؛]")
+
+
+def _status_distance(sentence: str, start: int, end: int, m: Mention) -> int:
+    """How far a status word is from a crossing's name; a name across a clause break (a comma) counts as
+    farther, so "X remains closed, and Y …" gives the closure to X however long the words are."""
+    gap = sentence[m.end : start] if m.end <= start else sentence[end : m.start]
+    return min(abs(start - m.end), abs(m.start - end)) + (60 if _STATUS_CLAUSE_BREAK.search(gap) else 0)
 
 
 _STATUS_GAP = re.compile(

@@ -70,10 +70,20 @@ def _patterns(
 
 
 _PERCENT = re.compile(r"^\s*(?:%|per ?cent\b|percent\b|في المئة|بالمئة|٪)", re.IGNORECASE)
+# A qualifier after the figure, its counted noun and its rate ("500 trucks a day at least", "500 شاحنة يوميا على
+# الأقل", "200 trucks or more", "50 أو أقل"), never one that leads the next figure ("… and at least 40 tankers").
+_AFTER_WORDS = r"^\s*(?:[^\s\d.,،؛;:()]+\s+){0,3}?"
+_AFTER_END = r"(?!\w)(?!\s*\d)"
 _AFTER_LOWER = re.compile(
-    r"^\s*(?:\+|plus\b|(?:[\w-]+\s+){0,2}(?:or more|and more|or above|and above|and counting)\b)", re.IGNORECASE
+    r"^\s*(?:\+|plus\b)|" + _AFTER_WORDS + r"(?P<q>or more|and more|or above|and above|and counting|at least"
+    r"|at the least|أو أكثر|او أكثر|او اكثر|أو يزيد|فأكثر|وأكثر|على الأقل|على الاقل|كحد أدنى)" + _AFTER_END,
+    re.IGNORECASE,
 )
-_AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
+_AFTER_UPPER = re.compile(
+    _AFTER_WORDS + r"(?P<q>or (?:fewer|less)|at most|at the most|at the maximum"
+    r"|أو أقل|او أقل|او اقل|على الأكثر|على الاكثر|كحد أقصى)" + _AFTER_END,
+    re.IGNORECASE,
+)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
 # Arabic puts "only" after the counted noun: "١٬٩٠٠ شاحنة مساعدات فقط", "12 مستشفى فقط من أصل 36".
 _AFTER_ONLY = re.compile(r"^\s*(?:[^\s\d.,،؛;]+\s+){0,3}?(?P<q>فقط|لا غير)(?!\w)")
@@ -237,7 +247,7 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
         for trailing, trailing_kind in ((_AFTER_LOWER, "lower"), (_AFTER_UPPER, "upper"), (_AFTER_APPROX, "approx")):
             tm = trailing.match(after)
             if tm:  # "200 trucks or more", "50 or fewer", "300 or so"
-                kind, qualifier = trailing_kind, tm.group(0).strip()
+                kind, qualifier = trailing_kind, (tm.groupdict().get("q") or tm.group(0)).strip()
                 break
         low, high = _bounds(kind, value, low, high, rules)
         qs = s - len(before) + q_at if q_at is not None else s

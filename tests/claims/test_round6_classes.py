@@ -83,3 +83,66 @@ def test_compound_number_words_are_one_figure(reference_store: Engine, text: str
 def test_a_range_of_number_words_is_not_one_sum(reference_store: Engine) -> None:
     out = _report(reference_store, "دخلت ما بين مئة ومئتين شاحنة إلى غزة في 3 آذار.", date(2024, 4, 2))
     assert all(c["value"] != 300 for c in out["claims"])
+
+
+# ------------------------------------------------------------------------------- D. Arabic opening verbs
+@pytest.mark.parametrize(
+    "text",
+    [
+        "افتتح معبر كرم أبو سالم صباح اليوم أمام شاحنات المساعدات.",
+        "افتُتح معبر كرم أبو سالم اليوم.",
+        "تم افتتاح معبر كرم أبو سالم اليوم أمام الشاحنات.",
+        "أعيد فتح معبر كرم أبو سالم اليوم.",
+        "فُتِحَ معبر كرم أبو سالم اليوم.",
+        "أُعِيدَ فَتْحُ معبر كرم أبو سالم اليوم.",
+    ],
+)
+def test_arabic_opening_verbs_are_an_open_status(reference_store: Engine, text: str) -> None:
+    claim = _only(reference_store, text, date(2024, 5, 20), "crossing_status")
+    assert claim["value"] == "open"
+    assert claim["area"] == "kerem-shalom"
+
+
+def test_vowel_marks_do_not_hide_a_closure(reference_store: Engine) -> None:
+    claim = _only(reference_store, "لا يزال معبر رفح مُغْلَقًا اليوم.", date(2024, 5, 20), "crossing_status")
+    assert claim["value"] == "closed"
+
+
+def test_a_status_belongs_to_the_crossing_of_its_clause(reference_store: Engine) -> None:
+    out = _report(reference_store, "قال إن معبر كرم أبو سالم ما زال مغلقا، وإن معبر رفح مغلق كذلك.", date(2024, 5, 20))
+    assert {(c["area"], c["value"]) for c in out["claims"]} == {("kerem-shalom", "closed"), ("rafah", "closed")}
+
+
+def test_a_figure_with_vowel_marks_is_read(reference_store: Engine) -> None:
+    claim = _only(reference_store, "دَخَلَتْ 1200 شَاحِنَةٍ إلى غزة خلال آذار.", date(2024, 4, 2), "trucks_total")
+    assert claim["value"] == 1200
+
+
+# ------------------------------------------------------------------------------- E. a qualifier after the figure
+@pytest.mark.parametrize(
+    ("text", "bounds"),
+    [
+        ("In March, 4,000 aid trucks at least entered Gaza.", [4000, None]),
+        ("In March, 4,000 aid trucks or more entered Gaza.", [4000, None]),
+        ("In March, 6,000 aid trucks at most entered Gaza.", [0, 6000]),
+        ("دخلت 4000 شاحنة مساعدات على الأقل إلى غزة خلال آذار.", [4000, None]),
+        ("دخلت 4000 شاحنة أو أكثر إلى غزة خلال آذار.", [4000, None]),
+        ("دخلت 6000 شاحنة على الأكثر إلى غزة خلال آذار.", [0, 6000]),
+    ],
+)
+def test_a_qualifier_after_the_figure_bounds_it(reference_store: Engine, text: str, bounds: list[float | None]) -> None:
+    claim = _only(reference_store, text, date(2024, 4, 2), "trucks_total")
+    assert claim["bounds"] == bounds
+
+
+def test_a_trailing_qualifier_after_a_daily_rate(reference_store: Engine) -> None:
+    for text in ("Gaza needs 600 trucks a day at least.", "يحتاج قطاع غزة إلى 600 شاحنة يوميا على الأقل."):
+        claim = _only(reference_store, text, date(2024, 6, 3), "trucks_needed")
+        assert claim["bounds"] == [600, None]
+
+
+def test_a_qualifier_leading_the_next_figure_is_not_the_first_ones(reference_store: Engine) -> None:
+    text = "In March, 4,000 aid trucks and at least 300 fuel tankers entered Gaza."
+    out = _report(reference_store, text, date(2024, 4, 2))
+    (claim,) = [c for c in out["claims"] if c["value"] == 4000]
+    assert claim["bounds"] == [4000, 4000]
