@@ -4,9 +4,12 @@ a share's evidence listed once per source, and a status dated by the document ra
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from sqlalchemy import Engine
 
@@ -146,3 +149,55 @@ def test_a_qualifier_leading_the_next_figure_is_not_the_first_ones(reference_sto
     out = _report(reference_store, text, date(2024, 4, 2))
     (claim,) = [c for c in out["claims"] if c["value"] == 4000]
     assert claim["bounds"] == [4000, 4000]
+
+
+# ------------------------------------------------------------------------------- F. evidence once per source
+@pytest.fixture(scope="module")
+def two_lists(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    """The reference set (two sources state the pre-war baseline) and two small line lists, 1-4 May 2024."""
+    from lifeline.ingest.base import Parsed, SourceInfo, conform, rejections
+    from lifeline.ingest.service import store
+    from lifeline.reference.load import load_all
+    from lifeline.store.engine import open_store
+
+    engine = open_store(f"sqlite:///{tmp_path_factory.mktemp('claims-lists') / 'l.db'}")
+    load_all(engine)
+    for publisher, per_day in (("UNRWA", 100), ("COGAT", 140)):
+        rows = [
+            {"source_row_id": f"{publisher}-{d}-{i}", "date": date(2024, 5, 1 + d), "crossing": "kerem-shalom",
+             "route": "land", "trucks": 1.0, "consignments": 1}
+            for d in range(4) for i in range(per_day)
+        ]
+        frame = pl.DataFrame(rows).with_row_index("row_number", offset=2).cast({"row_number": pl.Int64})
+        parsed = Parsed(
+            target="deliveries", rows=conform(frame, "deliveries"), rejections=rejections(), rows_read=frame.height,
+            source=SourceInfo(publisher=publisher, title=f"{publisher} test list"), series=f"test-{publisher}",
+        )
+        with engine.begin() as conn:
+            store(conn, parsed, publisher.lower(), Path(f"test-{publisher}.csv"), publisher[0] * 64)
+    yield engine
+    engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Between 1 and 4 May, aid trucks entering Gaza were less than a third of the pre-war flow.",
+        "بين 1 و4 أيار، لم تتجاوز الشاحنات التي دخلت غزة ثلث ما كان يدخل قبل الحرب.",
+    ],
+)
+def test_a_share_of_the_prewar_flow_lists_each_source_once(two_lists: Engine, text: str) -> None:
+    from lifeline.model.access import baseline_in_force
+    from lifeline.store import queries_access
+
+    out = _report(two_lists, text, date(2024, 5, 5))
+    (claim,) = [c for c in out["claims"] if c["indicator"] == "share_of_needs"]
+    sources = [s["source"] for s in claim["sources"]]
+    flows = [s.split(" ÷ ")[0] for s in sources]
+    assert len(flows) == len(set(flows)), sources  # one row per truck list, not one per stated baseline
+    assert {"COGAT line list (computed)", "UNRWA line list (computed)"} <= set(flows)
+    with two_lists.connect() as conn:
+        chosen = baseline_in_force(queries_access.observations(conn, "trucks_per_day_prewar"))
+    assert chosen is not None
+    assert {s.split(" ÷ ")[1] for s in sources} == {chosen["cited_publisher"] or chosen["dataset_publisher"]}
+    assert "also stated" in str(out)  # the other source's baseline is named
