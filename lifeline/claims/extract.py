@@ -822,6 +822,25 @@ def _conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> lis
     return ordered[lo : hi + 1]
 
 
+# A day that dates the cause of a status, not the status: "after Sunday's rocket fire", "following the strike on
+# Monday", "بعد القصف الصاروخي يوم الأحد", "إثر هجوم أمس".
+_CAUSE_LEAD = re.compile(
+    r"\b(?:after|following|since|amid)\s+(?:the\s+|a\s+)(?:[\w-]+\s+){1,3}(?:(?:on|of)\s+)?$"
+    r"|(?<!\w)(?:بعد|إثر|اثر|عقب|جراء|بسبب|منذ)\s+(?:ال)?(?:قصف|هجوم|هجمات|غارة|غارات|إطلاق|اطلاق|استهداف|انفجار)\S*"
+    r"(?:\s+\S+){0,2}?\s+(?:يوم\s+)?$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^['’]s\b")
+
+
+def _dates_a_cause(sentence: str, start: int, end: int) -> bool:
+    """The time phrase at ``start:end`` dates an event the status follows ("after Sunday's shelling")."""
+    before = sentence[max(0, start - 60) : start]
+    if _POSSESSIVE.match(sentence[end : end + 3]):
+        return bool(re.search(r"\b(?:after|following|since|due to|because of|amid)\s+$", before, re.IGNORECASE))
+    return bool(_CAUSE_LEAD.search(before))  # "since Sunday" alone is the status's own date
+
+
 def _status_period(
     sentence: str,
     start: int,
@@ -843,11 +862,15 @@ def _status_period(
     if mention.start > end:
         hi = max(hi, mention.end)
     every = dt.time_phrases(sentence, mentions, doc, rules.war_start)
+    causes = [p for p in every if _dates_a_cause(sentence, p.start, p.end)]
+    every = [p for p in every if p not in causes]
     phrases = [p for p in every if lo <= p.start and p.end <= hi]
     after = [p for p in phrases if p.start >= end]
     nearest = after[:1] or phrases[-1:]  # "closed on 5 May ... and reopened on 8 May"
     if nearest:
         return nearest[0].period
+    if causes and not every:  # "remains closed after Sunday's rocket fire": the status is the document's
+        return dt.Period(doc, doc, f"document date ('{sentence[causes[0].start:causes[0].end]}' dates the cause)")
     if len(hits) > 1 or (every and all(p.start >= hi for p in every)):
         return dt.Period(doc, doc, "document date")
     return period

@@ -201,3 +201,29 @@ def test_a_share_of_the_prewar_flow_lists_each_source_once(two_lists: Engine, te
     assert chosen is not None
     assert {s.split(" ÷ ")[1] for s in sources} == {chosen["cited_publisher"] or chosen["dataset_publisher"]}
     assert "also stated" in str(out)  # the other source's baseline is named
+
+
+# ------------------------------------------------------------------------------- C. a status dated by its cause
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kerem Shalom remains closed after Saturday's mortar fire.",
+        "The Kerem Shalom crossing is still shut following Saturday's attack.",
+        "Kerem Shalom stays closed after the rocket attack on Saturday, officials said.",
+        "لا يزال معبر كرم أبو سالم مغلقا بعد القصف الصاروخي يوم السبت.",
+        "لا يزال معبر كرم أبو سالم مغلقا إثر هجوم السبت.",
+    ],
+)
+def test_a_status_dated_by_its_cause_is_the_documents(reference_store: Engine, text: str) -> None:
+    claim = _only(reference_store, text, date(2024, 5, 6), "crossing_status")  # a Monday
+    assert (claim["date"]["from"], claim["date"]["to"]) == ("2024-05-06", "2024-05-06")
+
+
+def test_a_status_dated_by_its_own_day_keeps_it(reference_store: Engine) -> None:
+    claim = _only(reference_store, "Kerem Shalom was closed on Saturday.", date(2024, 5, 6), "crossing_status")
+    assert claim["date"]["from"] == "2024-05-04"
+
+
+def test_since_a_day_alone_still_dates_the_status(reference_store: Engine) -> None:
+    claim = _only(reference_store, "Kerem Shalom has been closed since Saturday.", date(2024, 5, 8), "crossing_status")
+    assert claim["date"]["from"] == "2024-05-04"
