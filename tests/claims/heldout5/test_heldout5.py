@@ -22,8 +22,11 @@ STATEMENTS = HERE / "statements.toml"
 # Scores through `lifeline claims check - --format json` on a `lifeline demo` store, 35 items:
 #   the writer's run (results-as-received.md, after the writer's corrections): 30/35 readings, 32/35 verdicts
 #   main 54ddf1b, this scoring:                                                30/35 readings, 32/35 verdicts
-READING_FLOOR = 30 / 35
-VERDICT_FLOOR = 32 / 35
+#   after the round-5 classes (part of a month, compound number words, Arabic opening verbs and vowel marks, a
+#   qualifier after the figure, one baseline per share, a status dated by its cause):  34/35 readings, 33/35 verdicts
+#   (left: en-11 disputed below; en-17 "Israeli officials said" read as COGAT, which the writer did not expect)
+READING_FLOOR = 34 / 35
+VERDICT_FLOOR = 33 / 35
 
 # Expectations this project reads otherwise, each with its reason.
 DISPUTED: dict[str, str] = {
