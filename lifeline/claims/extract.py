@@ -418,8 +418,20 @@ _RATE_SUBJECT = re.compile(
 _OWN_NOUN = re.compile(r"^\s*(?:[\w-]+\s+)?(?:trucks?|truckloads?|lorries|شاحنة|شاحنات)(?!\w)", re.IGNORECASE)
 
 
+_GAP_BREAK = re.compile(r"[,،;؛.]|\band\b|(?<!\w)و(?=\S)|(?<!\w)و\s", re.IGNORECASE)
+
+
 def _rate_subject(before: str, head: str) -> bool:
-    return bool(_RATE_SUBJECT.search(before)) and not _OWN_NOUN.match(head)
+    """The figure is the rate its subject names; a counted noun after it makes it a count of its own unless it
+    completes that subject directly ("لا يتجاوز عدد الشاحنات اليومي 100 شاحنة", "the daily number of trucks
+    was 80 trucks")."""
+    found = list(_RATE_SUBJECT.finditer(before))
+    if not found:
+        return False
+    if not _OWN_NOUN.match(head):
+        return True
+    gap = before[found[-1].end() :]
+    return not _GAP_BREAK.search(gap) and len(gap.split()) <= 6
 
 
 def _reading(ind: Indicator, baseline: bool) -> str:

@@ -227,3 +227,23 @@ def test_a_status_dated_by_its_own_day_keeps_it(reference_store: Engine) -> None
 def test_since_a_day_alone_still_dates_the_status(reference_store: Engine) -> None:
     claim = _only(reference_store, "Kerem Shalom has been closed since Saturday.", date(2024, 5, 8), "crossing_status")
     assert claim["date"]["from"] == "2024-05-04"
+
+
+# ------------------------------------------------------------------------------- the daily number as subject
+@pytest.mark.parametrize(
+    "text",
+    [
+        "لا يتجاوز عدد الشاحنات اليومي 100 شاحنة منذ بداية أيار.",
+        "لم يتجاوز المعدل اليومي في آذار 150 شاحنة.",
+        "The daily number of aid trucks in March was 150 trucks.",
+    ],
+)
+def test_the_daily_number_named_as_subject_is_a_rate(reference_store: Engine, text: str) -> None:
+    out = _report(reference_store, text, date(2024, 5, 20))
+    assert [c["indicator"] for c in out["claims"]] == ["trucks_per_day"]
+
+
+def test_a_count_after_a_rate_clause_is_its_own(reference_store: Engine) -> None:
+    text = "The daily number of aid trucks fell to 80 in March, and 2,400 trucks entered in all."
+    out = _report(reference_store, text, date(2024, 4, 2))
+    assert {(c["value"], c["indicator"]) for c in out["claims"]} >= {(2400, "trucks_total")}
