@@ -147,7 +147,7 @@ def _compound_value(words: list[str], rules: Rules) -> float | None:
 
 def _compounds(sentence: str, rules: Rules) -> dict[int, tuple[int, float]]:
     """Where each compound number word starts: its end and its value."""
-    tokens = tuple(w for w in (*rules.number_words, *rules.scales) if len(w) > 2 and not w.startswith("a "))
+    tokens = tuple(w for w in (*rules.number_words, *rules.scales) if len(w) > 2)
     word_re = _word_re(tokens)
     out: dict[int, tuple[int, float]] = {}
     for m in _compound_re(tokens).finditer(sentence):

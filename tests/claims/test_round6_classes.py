@@ -70,6 +70,7 @@ def test_half_of_the_needs_is_still_a_share(reference_store: Engine) -> None:
         ("In March, four thousand two hundred trucks entered Gaza.", [4200, 4200]),
         ("In March, more than five thousand six hundred and fifty trucks entered Gaza.", [5650, None]),
         ("On 3 March, between one hundred and two hundred trucks entered Gaza.", [100, 200]),
+        ("On 3 March, a hundred and fifty trucks entered Gaza.", [150, 150]),
         ("دخلت مئتان وثلاثون شاحنة إلى غزة في 3 آذار.", [230, 230]),
         ("دخلت أربعة آلاف وثلاثمئة شاحنة إلى غزة خلال آذار.", [4300, 4300]),
         ("دخلت نحو ثلاثمئة شاحنة إلى غزة في 3 آذار.", [270, 330]),
