@@ -85,8 +85,9 @@ AR_ORDINAL_DAYS.update({f"{w} والعشرين": 20 + i + 1 for i, w in enumerat
 _AR_ORD = "|".join(re.escape(w) for w in sorted(AR_ORDINAL_DAYS, key=len, reverse=True))
 DATE_RE = re.compile(
     rf"(?P<iso>\b(?P<iy>20\d\d|19\d\d)-(?P<im>[01]\d)-(?P<id>[0-3]\d)\b)"
-    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?P<ard>{_AR_ORD})(?=\s+من\s))(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
-    rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
+    rf"|(?P<dmy>(?:(?:\b|(?<=(?<!\w)و))(?P<d1>[0-3]?\d){_ORD}|(?<!\w)(?<!النصف )(?P<ard>{_AR_ORD})(?=\s+من\s))"
+    rf"(?:\s*(?:-|–|to|and|إلى|الى|حتى|و)\s*(?P<d1b>[0-3]?\d){_ORD})?\s+{_DAY_OF}(?P<m1>{_MM})(?!\w)\.?(?:,?\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y1>{_Y}))?)"
+    rf"|(?P<mdy>\b(?P<m2>{_MM})\b\.?\s+(?P<d2>[0-3]?\d){_ORD}\b(?![,.]\d)(?:\s*(?:-|–|to|and)\s*(?P<d2b>[0-3]?\d){_ORD}\b)?(?:,?\s+(?P<y2>{_Y}))?)"
     rf"|(?P<my>(?<!\w)(?P<m3>{_MM})(?!\w)\.?(?:\s+(?:(?:من\s+)?(?:عام|العام)\s+)?(?P<y3>{_Y}))?)",
     re.IGNORECASE,
 )
@@ -107,7 +108,19 @@ def _year(text: str | None) -> int | None:
     return int(text[:4]) if text else None
 
 
-_PART = re.compile(r"\b(early|mid|late|end of|beginning of|start of)[\s-]+$", re.IGNORECASE)
+_PART = re.compile(
+    r"(?<!\w)(early|mid|late|end of|beginning of|start of|(?:the )?(?:first|second) half of"
+    r"|النصف الأول من|النصف الثاني من|أوائل|مطلع|بداية|منتصف|أواسط|أواخر|نهاية)[\s-]+$",
+    re.IGNORECASE,
+)
+# The part of the month each phrase names (the day spans are _month_span's).
+_PART_KEYS = {
+    "beginning of": "early", "start of": "early", "أوائل": "early", "مطلع": "early", "بداية": "early",
+    "منتصف": "mid", "أواسط": "mid", "أواخر": "late", "end of": "end", "نهاية": "end",
+    "first half of": "first half", "the first half of": "first half", "النصف الأول من": "first half",
+    "second half of": "second half", "the second half of": "second half", "النصف الثاني من": "second half",
+}  # fmt: skip
+_PART_LOOKBACK = 24
 # Month names that are also ordinary words are only dates with a day or a year beside them.
 _AMBIGUOUS_BARE = {"may", "march", "mar", "jan", "jun", "jul", "aug", "sep", "oct", "nov", "dec", "feb", "apr"}
 
@@ -162,14 +175,14 @@ def find_dates(text: str) -> list[DateMention]:
                     continue
                 if month.lower() in _ABBREVIATIONS and not g["y3"] and month.isupper():
                     continue  # "MAY" in a shouted headline, "OCT" as a label
-                part = _PART.search(text[max(0, m.start() - 16) : m.start()])
+                part = _PART.search(text[max(0, m.start() - _PART_LOOKBACK) : m.start()])
                 if month.lower() == "may" and not g["y3"] and not part and not _dated_context(text, m.start()):
                     continue
                 year = _year(g["y3"])
                 if part:
                     word = part.group(1).lower()
-                    key = "early" if word in {"beginning of", "start of"} else "end" if word == "end of" else word
-                    start = m.start() - (len(text[max(0, m.start() - 16) : m.start()]) - part.start())
+                    key = _PART_KEYS.get(word, word)
+                    start = m.start() - (len(text[max(0, m.start() - _PART_LOOKBACK) : m.start()]) - part.start())
                     out.append(DateMention(start, m.end(), _month_of(month), None, year, part=key))
                 else:
                     out.append(DateMention(m.start(), m.end(), _month_of(month), None, year))
@@ -275,12 +288,19 @@ def _as_day(m: DateMention, doc: date) -> date:
 
 
 def _month_span(m: DateMention, doc: date) -> tuple[date, date]:
-    """The month, or its part: early = days 1-10, mid = 11-20, late = 21 to the end, end = last 5 days."""
+    """The month, or its part: early = days 1-10, mid = 11-20, late = 21 to the end, end = last 5 days,
+    first half = 1-15, second half = 16 to the end (docs/claims.md)."""
     year = m.year or _year_for(m.month, 1, doc)
     last = calendar.monthrange(year, m.month)[1]
-    first_day, last_day = {"early": (1, 10), "mid": (11, 20), "late": (21, last), "end": (last - 4, last)}.get(
-        m.part or "", (1, last)
-    )
+    parts = {
+        "early": (1, 10),
+        "mid": (11, 20),
+        "late": (21, last),
+        "end": (last - 4, last),
+        "first half": (1, 15),
+        "second half": (16, last),
+    }
+    first_day, last_day = parts.get(m.part or "", (1, last))
     return date(year, m.month, first_day), date(year, m.month, last_day)
 
 

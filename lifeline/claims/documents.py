@@ -132,9 +132,15 @@ def looks_like_html(text: str) -> bool:
     )
 
 
+# Arabic vowel and recitation marks (tashkeel): "فُتِحَ" is "فتح" to every pattern. Tatweel (ـ) is kept: the
+# figure patterns read "بـ٥٠٠".
+_TASHKEEL = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06DC\u06DF-\u06E4\u06E7\u06E8\u06EA-\u06ED]")
+
+
 def normalise_text(text: str) -> str:
-    """Arabic-Indic digits to ASCII and no NULs; one character for one, so spans stay valid."""
-    return text.translate(_ARABIC_DIGITS).replace("\x00", " ")
+    """Arabic-Indic digits to ASCII, no vowel marks, no NULs: the one normalisation of the text checked (the
+    report's spans index this text)."""
+    return _TASHKEEL.sub("", text.translate(_ARABIC_DIGITS).replace("\x00", " "))
 
 
 def from_bytes(data: bytes, name: str = "-", max_bytes: int | None = None) -> Document:

@@ -21,7 +21,7 @@ from lifeline.claims.unknown_places import unknown_places
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
     r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
-    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
+    r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|افتت|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
     re.IGNORECASE,
 )
 _NEGATION = re.compile(
@@ -418,8 +418,20 @@ _RATE_SUBJECT = re.compile(
 _OWN_NOUN = re.compile(r"^\s*(?:[\w-]+\s+)?(?:trucks?|truckloads?|lorries|شاحنة|شاحنات)(?!\w)", re.IGNORECASE)
 
 
+_GAP_BREAK = re.compile(r"[,،;؛.]|\band\b|(?<!\w)و(?=\S)|(?<!\w)و\s", re.IGNORECASE)
+
+
 def _rate_subject(before: str, head: str) -> bool:
-    return bool(_RATE_SUBJECT.search(before)) and not _OWN_NOUN.match(head)
+    """The figure is the rate its subject names; a counted noun after it makes it a count of its own unless it
+    completes that subject directly ("لا يتجاوز عدد الشاحنات اليومي 100 شاحنة", "the daily number of trucks
+    was 80 trucks")."""
+    found = list(_RATE_SUBJECT.finditer(before))
+    if not found:
+        return False
+    if not _OWN_NOUN.match(head):
+        return True
+    gap = before[found[-1].end() :]
+    return not _GAP_BREAK.search(gap) and len(gap.split()) <= 6
 
 
 def _reading(ind: Indicator, baseline: bool) -> str:
@@ -722,7 +734,7 @@ def _status_claims(
     seen: set[tuple[str, str, date, date]] = set()
     previous: tuple[int, str, str] | None = None  # end, crossing, status of the last assertion
     for start, end, status in kept:
-        mention = min(crossings, key=lambda m: min(abs(start - m.end), abs(m.start - end)))
+        mention = min(crossings, key=lambda m: _status_distance(sentence, start, end, m))
         if min(abs(start - mention.end), abs(mention.start - end)) > 80:
             continue
         code = mention.pick(True).code
@@ -776,6 +788,16 @@ def _status_claims(
     return found
 
 
+_STATUS_CLAUSE_BREAK = re.compile(r"[,;:،؛]")
+
+
+def _status_distance(sentence: str, start: int, end: int, m: Mention) -> int:
+    """How far a status word is from a crossing's name; a name across a clause break (a comma) counts as
+    farther, so "X remains closed, and Y …" gives the closure to X however long the words are."""
+    gap = sentence[m.end : start] if m.end <= start else sentence[end : m.start]
+    return min(abs(start - m.end), abs(m.start - end)) + (60 if _STATUS_CLAUSE_BREAK.search(gap) else 0)
+
+
 _STATUS_GAP = re.compile(
     r"^\s*(?:(?:is|was|has been|had been|remains?|remained|stays?|stayed|now|still|being|كان|لا يزال|ما زال)\s+){0,2}$"
 )
@@ -812,6 +834,25 @@ def _conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> lis
     return ordered[lo : hi + 1]
 
 
+# A day that dates the cause of a status, not the status: "after Sunday's rocket fire", "following the strike on
+# Monday", "بعد القصف الصاروخي يوم الأحد", "إثر هجوم أمس".
+_CAUSE_LEAD = re.compile(
+    r"\b(?:after|following|since|amid)\s+(?:the\s+|a\s+)(?:[\w-]+\s+){1,3}(?:(?:on|of)\s+)?$"
+    r"|(?<!\w)(?:بعد|إثر|اثر|عقب|جراء|بسبب|منذ)\s+(?:ال)?(?:قصف|هجوم|هجمات|غارة|غارات|إطلاق|اطلاق|استهداف|انفجار)\S*"
+    r"(?:\s+\S+){0,2}?\s+(?:يوم\s+)?$",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^['’]s\b")
+
+
+def _dates_a_cause(sentence: str, start: int, end: int) -> bool:
+    """The time phrase at ``start:end`` dates an event the status follows ("after Sunday's shelling")."""
+    before = sentence[max(0, start - 60) : start]
+    if _POSSESSIVE.match(sentence[end : end + 3]):
+        return bool(re.search(r"\b(?:after|following|since|due to|because of|amid)\s+$", before, re.IGNORECASE))
+    return bool(_CAUSE_LEAD.search(before))  # "since Sunday" alone is the status's own date
+
+
 def _status_period(
     sentence: str,
     start: int,
@@ -833,11 +874,15 @@ def _status_period(
     if mention.start > end:
         hi = max(hi, mention.end)
     every = dt.time_phrases(sentence, mentions, doc, rules.war_start)
+    causes = [p for p in every if _dates_a_cause(sentence, p.start, p.end)]
+    every = [p for p in every if p not in causes]
     phrases = [p for p in every if lo <= p.start and p.end <= hi]
     after = [p for p in phrases if p.start >= end]
     nearest = after[:1] or phrases[-1:]  # "closed on 5 May ... and reopened on 8 May"
     if nearest:
         return nearest[0].period
+    if causes and not every:  # "remains closed after Sunday's rocket fire": the status is the document's
+        return dt.Period(doc, doc, f"document date ('{sentence[causes[0].start:causes[0].end]}' dates the cause)")
     if len(hits) > 1 or (every and all(p.start >= hi for p in every)):
         return dt.Period(doc, doc, "document date")
     return period

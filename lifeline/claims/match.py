@@ -21,6 +21,7 @@ from lifeline.claims.needs import need_in_force
 from lifeline.claims.report import EvidenceRow
 from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
+from lifeline.model.access import baseline_in_force
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
 _FOOD = re.compile(r"\bfood\b|غذا", re.IGNORECASE)
@@ -401,13 +402,22 @@ def share(
         rate_names = tuple(extra.get("rate_evidence", ()))
         flows += _covering_rows(idx, rate_names, claim.area.code, window)
     latest: dict[str, dict[str, Any]] = {}
-    if baseline:
+    if baseline:  # one baseline, chosen as the access face chooses it; the others named in a note
         needs = _stock_frame(idx, need_names, claim.area.code, window.end, ind.lookback_days, 31, True)
-        if not needs.is_empty():  # each source's latest figure, and only figures current at the time
-            newest = needs["as_of"].max()
-            needs = needs.filter(pl.col("as_of") >= newest - timedelta(days=recency_days))  # type: ignore[operator]
-        for rec in needs.sort("as_of").iter_rows(named=True):
-            latest[str(rec["publisher"])] = rec
+        stated = [{**r, "id": i} for i, r in enumerate(needs.to_dicts())]
+        chosen = baseline_in_force(stated)
+        if chosen is not None:
+            latest = {str(chosen["publisher"]): chosen}
+            others = [r for r in stated if r is not chosen and r.get("value") is not None]
+            if others:
+                notes.append(
+                    f"pre-war baseline: {fmt_num(chosen['value'])}/day ({chosen['publisher']}, cited "
+                    f"{chosen.get('cited_date') or chosen['date']}), the latest cited, as `lifeline access` uses it; "
+                    "also stated: " + "; ".join(
+                        f"{fmt_num(r['value'])}/day ({r['publisher']}, cited {r.get('cited_date') or r['date']})"
+                        for r in others
+                    )
+                )
     elif claim.share_of is None:  # the need in force over the period, as the access face reads it
         standing, need_note = need_in_force(idx, need_names, claim.area.code, window, access)
         latest = {str(standing["publisher"]): standing} if standing else {}

@@ -70,10 +70,20 @@ def _patterns(
 
 
 _PERCENT = re.compile(r"^\s*(?:%|per ?cent\b|percent\b|في المئة|بالمئة|٪)", re.IGNORECASE)
+# A qualifier after the figure, its counted noun and its rate ("500 trucks a day at least", "500 شاحنة يوميا على
+# الأقل", "200 trucks or more", "50 أو أقل"), never one that leads the next figure ("… and at least 40 tankers").
+_AFTER_WORDS = r"^\s*(?:[^\s\d.,،؛;:()]+\s+){0,3}?"
+_AFTER_END = r"(?!\w)(?!\s*\d)"
 _AFTER_LOWER = re.compile(
-    r"^\s*(?:\+|plus\b|(?:[\w-]+\s+){0,2}(?:or more|and more|or above|and above|and counting)\b)", re.IGNORECASE
+    r"^\s*(?:\+|plus\b)|" + _AFTER_WORDS + r"(?P<q>or more|and more|or above|and above|and counting|at least"
+    r"|at the least|أو أكثر|او أكثر|او اكثر|أو يزيد|فأكثر|وأكثر|على الأقل|على الاقل|كحد أدنى)" + _AFTER_END,
+    re.IGNORECASE,
 )
-_AFTER_UPPER = re.compile(r"^\s*(?:or (?:fewer|less)|at most|at the most)\b", re.IGNORECASE)
+_AFTER_UPPER = re.compile(
+    _AFTER_WORDS + r"(?P<q>or (?:fewer|less)|at most|at the most|at the maximum"
+    r"|أو أقل|او أقل|او اقل|على الأكثر|على الاكثر|كحد أقصى)" + _AFTER_END,
+    re.IGNORECASE,
+)
 _AFTER_APPROX = re.compile(r"^\s*(?:or so|odd|-odd|approximately|roughly)\b", re.IGNORECASE)
 # Arabic puts "only" after the counted noun: "١٬٩٠٠ شاحنة مساعدات فقط", "12 مستشفى فقط من أصل 36".
 _AFTER_ONLY = re.compile(r"^\s*(?:[^\s\d.,،؛;]+\s+){0,3}?(?P<q>فقط|لا غير)(?!\w)")
@@ -93,6 +103,80 @@ _LABEL_BEFORE = re.compile(
 _TIME_AFTER = re.compile(r"^\s*(?:a\.?m\.?|p\.?m\.?|hrs|GMT|UTC|local time)\b", re.IGNORECASE)
 
 
+# Number words written as one figure: "two hundred and fifty", "three thousand five hundred", "twenty-five",
+# "مئتان وخمسون", "ثلاثة آلاف وخمسمئة". Words joined by a space, a hyphen, "and" or the Arabic و.
+_COMPOUND_JOIN = r"(?:\s+and\s+|\s*-\s*|\s+و\s*|\s+)"
+_HUNDRED_WORDS = {"hundred", "مئة", "مائة"}  # after a unit they multiply it ("two hundred", "ثلاث مئة")
+
+
+@lru_cache(maxsize=8)
+def _compound_re(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    tok = _alternation(tokens)
+    return re.compile(rf"(?<!\w)(?:{tok})(?:{_COMPOUND_JOIN}(?:{tok}))+(?!\w)", re.IGNORECASE)
+
+
+def _compound_value(words: list[str], rules: Rules) -> float | None:
+    """The value of number words read as one figure, or None when they are not one (a range "مئة ومئتين",
+    a list "one two"): each added part must be smaller than the one before it."""
+    total, current, last_scale, last_part = 0.0, 0.0, INF, INF
+    for word in words:
+        w = word.lower()
+        if w in rules.scales and w not in rules.number_words:
+            scale = rules.scales[w]
+            if scale >= last_scale:
+                return None
+            total += (current or 1) * scale
+            current, last_scale, last_part = 0.0, scale, scale
+            continue
+        v = rules.number_words.get(w)
+        if v is None:
+            return None
+        if w in _HUNDRED_WORDS and 0 < current < 10:
+            current, last_part = current * 100, 100
+        elif v >= 1000:
+            if v >= last_scale or current:
+                return None
+            total, last_scale, last_part = total + v, v, v
+        elif v < last_part or (current < 10 and v in {20, 30, 40, 50, 60, 70, 80, 90} and last_part < 10):
+            current, last_part = current + v, v  # "خمسة وعشرون": Arabic puts the unit before the tens
+        else:
+            return None
+    value = total + current
+    return value if value >= 10 else None
+
+
+def _compounds(sentence: str, rules: Rules) -> dict[int, tuple[int, float]]:
+    """Where each compound number word starts: its end and its value."""
+    tokens = tuple(w for w in (*rules.number_words, *rules.scales) if len(w) > 2)
+    word_re = _word_re(tokens)
+    out: dict[int, tuple[int, float]] = {}
+    for m in _compound_re(tokens).finditer(sentence):
+        words = list(word_re.finditer(sentence, m.start(), m.end()))
+        i = 0
+        while i < len(words) - 1:  # the longest run from each word that reads as one figure
+            for j in range(len(words), i + 1, -1):
+                if j < len(words) and _multiplies(words[j].group(0), rules):
+                    continue  # "one hundred and | two hundred": the unit before a multiplier is its own
+                value = _compound_value([w.group(0) for w in words[i:j]], rules)
+                if value is not None:
+                    out[words[i].start()] = (words[j - 1].end(), value)
+                    i = j
+                    break
+            else:
+                i += 1
+    return out
+
+
+def _multiplies(word: str, rules: Rules) -> bool:
+    w = word.lower()
+    return w in _HUNDRED_WORDS or (w in rules.scales and w not in rules.number_words)
+
+
+@lru_cache(maxsize=8)
+def _word_re(tokens: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\sو-])(?:{_alternation(tokens)})(?!\w)", re.IGNORECASE)
+
+
 def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> list[Quantity]:  # type: ignore[assignment]
     """Every figure in ``sentence`` outside the ``masked`` spans (dates, place names)."""
     pats = _patterns(
@@ -100,17 +184,25 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
     )
     out = _zeros(sentence, masked)
     masked = [*masked, *((z.start, z.end) for z in out)]
+    compounds = _compounds(sentence, rules)
     for m in pats.figure.finditer(sentence):
         s, e = m.start(), m.end()
         if any(a <= s < b or a < e <= b for a, b in masked):
             continue
+        if any(a < s < b for a, (b, _) in compounds.items()):
+            continue  # a word inside a compound figure
+        compound = compounds.get(s)
+        if compound is not None:
+            e = compound[0]
         after = sentence[e : e + 40]
         before = sentence[max(0, s - 40) : s]
         g = m.groupdict()
         percent = False
         denominator: float | None = None
         scale = 1.0
-        if g["num"]:
+        if compound is not None:
+            value = low = high = compound[1]
+        elif g["num"]:
             raw = g["num"].replace(",", "")
             value = float(raw)
             if _ORDINAL.match(after) or _LABEL_BEFORE.search(before) or _TIME_AFTER.match(after):
@@ -155,7 +247,7 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
         for trailing, trailing_kind in ((_AFTER_LOWER, "lower"), (_AFTER_UPPER, "upper"), (_AFTER_APPROX, "approx")):
             tm = trailing.match(after)
             if tm:  # "200 trucks or more", "50 or fewer", "300 or so"
-                kind, qualifier = trailing_kind, tm.group(0).strip()
+                kind, qualifier = trailing_kind, (tm.groupdict().get("q") or tm.group(0)).strip()
                 break
         low, high = _bounds(kind, value, low, high, rules)
         qs = s - len(before) + q_at if q_at is not None else s
@@ -171,7 +263,7 @@ def find(sentence: str, rules: Rules, masked: list[tuple[int, int]] = ()) -> lis
                 qualifier_kind=kind,
                 percent=percent,
                 denominator=denominator,
-                in_words=bool(g["word"]) and not g["wscale"],
+                in_words=bool(g["word"]) and not g["wscale"] and compound is None,
                 scale=scale,
             )
         )

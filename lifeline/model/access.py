@@ -778,10 +778,16 @@ def _baselines(conn: Connection, acc: AssumptionSet, sc: contexts.Scope) -> dict
 
     out: dict[str, Any] = {}
     for key in ("trucks_all", "trucks_food"):
-        rows = [r for r in own(names[key]) if r["value"] is not None]
-        out[key] = max(rows, key=lambda r: (r["cited_date"] or date.min, r["id"])) if rows else None
+        out[key] = baseline_in_force(own(names[key]))
     out["need"] = stated_needs.statements(own(names["need"]), int(acc.value("stated_need_valid_days")))
     return out
+
+
+def baseline_in_force(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The one baseline figure compared with when several sources state one: the latest cited, then the latest
+    stored (``id``). The claims checker uses it too, so a share of the pre-war flow is one figure everywhere."""
+    valued = [r for r in rows if r.get("value") is not None]
+    return max(valued, key=lambda r: (r.get("cited_date") or date.min, r.get("id") or 0)) if valued else None
 
 
 def _baseline_rows(base: dict[str, Any]) -> list[dict[str, Any]]:
