@@ -155,7 +155,7 @@ def test_statements_file_is_well_formed() -> None:
             } <= set(claim), s["id"]
 
 
-@pytest.mark.slow  # about two minutes: one CLI run per statement against a store built from ../shared/data
+@pytest.mark.slow  # the CLI on every statement, against the demo store over ../shared/data
 def test_heldout2_reading_rate(store: str) -> None:
     statements = tomllib.loads(STATEMENTS.read_text(encoding="utf-8"))["statement"]
     scores = [score for s in statements for score in _score_statement(s, _check(store, s))]

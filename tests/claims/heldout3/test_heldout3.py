@@ -40,14 +40,14 @@ DISPUTED = {
 }
 
 
-store = scoring.H2.store  # the module-scoped fixture: a demo store built from ../shared/data
+store = scoring.H2.store  # the held-out sets' one demo store over ../shared/data (tests/claims/conftest.py)
 
 
 def test_statements_file_is_well_formed() -> None:
     scoring.assert_well_formed(STATEMENTS, 30, 30)  # 26 with claims (30), 4 with none
 
 
-@pytest.mark.slow  # about two minutes: one CLI run per statement against a store built from ../shared/data
+@pytest.mark.slow  # the CLI on every statement, against the demo store over ../shared/data
 def test_heldout3_reading_rate(store: str) -> None:
     scoring.assert_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR)
 

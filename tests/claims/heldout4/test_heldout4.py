@@ -35,14 +35,14 @@ DISPUTED: dict[str, str] = {
 }
 
 
-store = scoring.H2.store  # the module-scoped fixture: a demo store built from ../shared/data
+store = scoring.H2.store  # the held-out sets' one demo store over ../shared/data (tests/claims/conftest.py)
 
 
 def test_statements_file_is_well_formed() -> None:
     scoring.assert_well_formed(STATEMENTS, 30, 30)  # 25 with claims (30), 5 with none
 
 
-@pytest.mark.slow  # about three minutes: one CLI run per statement against a store built from ../shared/data
+@pytest.mark.slow  # the CLI on every statement, against the demo store over ../shared/data
 def test_heldout4_reading_rate(store: str) -> None:
     scoring.assert_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR)
 

@@ -36,16 +36,16 @@ DISPUTED: dict[str, str] = {
 }
 
 
-store = scoring.H2.store  # the module-scoped fixture: a demo store built from ../shared/data
+store = scoring.H2.store  # the held-out sets' one demo store over ../shared/data (tests/claims/conftest.py)
 
 
 def test_statements_file_is_well_formed() -> None:
     scoring.assert_well_formed(STATEMENTS, 30, 35)  # 25 with claims (30), 5 with none
 
 
-@pytest.mark.slow  # about three minutes: one CLI run per statement against a store built from ../shared/data
+@pytest.mark.slow  # the CLI on every statement, against the demo store over ../shared/data
 def test_heldout5_reading_rate(store: str) -> None:
-    scoring.assert_bounded_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR)
+    scoring.assert_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR, scoring.score_bounded)
 
 
 @pytest.mark.slow
@@ -53,4 +53,4 @@ def test_heldout5_reading_rate(store: str) -> None:
     "sid", [pytest.param(k, marks=pytest.mark.xfail(reason=v, strict=True)) for k, v in DISPUTED.items()]
 )
 def test_disputed_expectation(store: str, sid: str) -> None:
-    scoring.assert_bounded_as_expected(STATEMENTS, store, sid)
+    scoring.assert_as_expected(STATEMENTS, store, sid, scoring.score_bounded)
