@@ -14,13 +14,13 @@ import pytest
 from sqlalchemy import Engine
 
 from lifeline.claims.check import check_document
+from tests.claims.checked import report
 
 DOC = date(2024, 6, 10)
 
 
 def _claims(engine: Engine, text: str, doc: date = DOC) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        return list(check_document(conn, text, date=doc).as_dict()["claims"])
+    return list(report(engine, text, doc)["claims"])
 
 
 def _reading(c: dict[str, Any]) -> tuple[Any, ...]:
@@ -153,5 +153,5 @@ def test_an_arabic_or_english_duration_is_not_a_count_of_trucks(reference_store:
 
 def test_a_duration_in_arabic_is_listed_as_one(reference_store: Engine) -> None:
     with reference_store.connect() as conn:
-        report = check_document(conn, "دخلت 700 شاحنة خلال 7 أيام.", date=date(2024, 5, 10))
-    assert [(n.figure, n.reason) for n in report.not_checkable] == [("7", "the figure is a duration")]
+        answer = check_document(conn, "دخلت 700 شاحنة خلال 7 أيام.", date=date(2024, 5, 10))
+    assert [(n.figure, n.reason) for n in answer.not_checkable] == [("7", "the figure is a duration")]

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from lifeline.claims.check import check_document
+from tests.claims.checked import report
 
 DOC = date(2024, 4, 10)
 
 
 def _claims(engine: Engine, text: str, doc: date = DOC) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        return list(check_document(conn, text, date=doc).as_dict()["claims"])
+    return list(report(engine, text, doc)["claims"])
 
 
 # ---------------------------------------------------------------------------------------------------- ranges

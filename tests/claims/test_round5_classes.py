@@ -12,16 +12,11 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine
 
-from lifeline.claims.check import check_document
+from tests.claims.checked import report as _report
 
 SAHM = Path(__file__).resolve().parents[1] / "contexts" / "crisis" / "wadi-sahm"
 SAHM_FILES = ("1-places.csv", "2-population.csv", "3-deliveries-cell.csv", "4-deliveries-traders.csv")
 CELL, TRADERS = "Wadi Sahm monitoring cell", "Wadi Sahm traders' committee"
-
-
-def _report(engine: Engine, text: str, doc: date) -> dict[str, Any]:
-    with engine.connect() as conn:
-        return dict(check_document(conn, text, date=doc).as_dict())
 
 
 @pytest.fixture(scope="module")

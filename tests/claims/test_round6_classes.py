@@ -13,12 +13,7 @@ import polars as pl
 import pytest
 from sqlalchemy import Engine
 
-from lifeline.claims.check import check_document
-
-
-def _report(engine: Engine, text: str, doc: date) -> dict[str, Any]:
-    with engine.connect() as conn:
-        return dict(check_document(conn, text, date=doc).as_dict())
+from tests.claims.checked import report as _report
 
 
 def _only(engine: Engine, text: str, doc: date, indicator: str) -> dict[str, Any]:
