@@ -64,8 +64,11 @@ def _layout(title: str, rtl: bool, y_title: str | None = None, x_title: str | No
         "yaxis": {"rangemode": "tozero", "side": "right" if rtl else "left", "automargin": True},
         "height": 380,
     }
-    if rtl:  # Plotly names months in English only: an Arabic page reads its dates as numbers
-        layout["xaxis"] |= {"tickformat": "%Y-%m", "hoverformat": "%Y-%m-%d"}
+    if rtl:  # Plotly names months in English only: an Arabic page reads its dates as numbers, to the day
+        # when ticks are days apart (a week's chart once read "2024-05 2024-05 2024-05"), to the month beyond.
+        layout["xaxis"] |= {"tickformatstops": [{"dtickrange": [None, "M1"], "value": "%Y-%m-%d"},
+                                                {"dtickrange": ["M1", None], "value": "%Y-%m"}],
+                            "hoverformat": "%Y-%m-%d"}
     if y_title:
         layout["yaxis"]["title"] = {"text": y_title}
     if x_title:

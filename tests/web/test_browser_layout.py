@@ -148,3 +148,22 @@ def test_coverage_legend_reads_inside_the_chart(live: str, browser: Any, width: 
     assert (end - last).days <= 62, f"the time axis runs to {end}, the data to {last}"
     assert not problems
     page.close()
+
+
+@pytest.mark.parametrize(("window", "shape"), [
+    ("from=2024-05-15&to=2024-05-20", r"\d{4}-\d{2}-\d{2}"),  # ticks days apart: read to the day
+    ("from=2024-01-01&to=2024-08-31", r"\d{4}-\d{2}"),  # ticks months apart: to the month
+])
+def test_arabic_date_ticks_name_distinct_days_or_months(live: str, browser: Any, window: str, shape: str) -> None:
+    """An Arabic chart writes its dates as numbers; over a week they once all read "2024-05"."""
+    import re
+
+    page, problems = open_page(browser, width=390)
+    page.goto(f"{live}/access?{window}&lang=ar")
+    settled(page)
+    ticks = page.evaluate("Array.from(document.querySelectorAll('div.chart')[0].querySelectorAll('.xtick text'))"
+                          ".map(t => t.textContent)")
+    page.close()
+    assert len(ticks) >= 2 and len(set(ticks)) == len(ticks), ticks
+    assert all(re.fullmatch(shape, t) for t in ticks), ticks
+    assert not problems, problems
