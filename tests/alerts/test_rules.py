@@ -290,13 +290,14 @@ def _with_stray_rows(engine: Engine, *stray: date) -> None:
 
 
 def test_a_stray_early_row_neither_stretches_the_day_range_nor_hides_the_episode(store: Engine) -> None:
-    from lifeline.alerts.rules import _daily, _daily_series
+    from lifeline.alerts.rules.reading import daily_rows
+    from lifeline.alerts.rules.trucks import _daily_series
     from lifeline.model.contexts import Scope
     from lifeline.store.window import MAX_WINDOW_DAYS
 
     _with_stray_rows(store, date(1948, 1, 1))
     with store.connect() as conn:
-        days = _daily_series(_daily(conn, Scope(None)), "un-list")
+        days = _daily_series(daily_rows(conn, Scope(None)), "un-list")
         found = trucks_low(conn, load_config())
     assert days.height == MAX_WINDOW_DAYS + 1 and days["date"].max() == D0 + timedelta(days=69)
     first = D0 + timedelta(days=69 - MAX_WINDOW_DAYS)  # the most recent days are kept, as the models keep them
@@ -309,13 +310,14 @@ def test_a_stray_early_row_neither_stretches_the_day_range_nor_hides_the_episode
 
 @pytest.mark.parametrize("stray", [[date(2100, 12, 31)], [date(1948, 1, 1), date(2100, 12, 31)]])
 def test_a_stray_late_row_bounds_the_range_to_a_window(store: Engine, stray: list[date]) -> None:
-    from lifeline.alerts.rules import _daily, _daily_series
+    from lifeline.alerts.rules.reading import daily_rows
+    from lifeline.alerts.rules.trucks import _daily_series
     from lifeline.model.contexts import Scope
     from lifeline.store.window import LATEST_DAY, MAX_WINDOW_DAYS
 
     _with_stray_rows(store, *stray)
     with store.connect() as conn:
-        days = _daily_series(_daily(conn, Scope(None)), "un-list")
+        days = _daily_series(daily_rows(conn, Scope(None)), "un-list")
         found = trucks_low(conn, load_config())
     assert days.height == MAX_WINDOW_DAYS + 1 and days["date"].max() == LATEST_DAY
     assert days["date"].is_sorted() and days["date"].n_unique() == days.height
