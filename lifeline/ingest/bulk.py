@@ -231,11 +231,17 @@ def _may_skip_triggers(conn: Connection, table: Table) -> bool:
         return False
     found = conn.exec_driver_sql(
         "SELECT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(%(name)s) AND NOT tgisinternal), "
-        "current_setting('is_superuser') = 'on' OR (current_setting('server_version_num')::int >= 150000 "
-        "AND has_parameter_privilege('session_replication_role', 'SET'))",
+        "current_setting('is_superuser') = 'on', current_setting('server_version_num')::int",
         {"name": table.name},
     ).first()
-    return found is not None and not found[0] and bool(found[1])
+    if found is None or found[0]:
+        return False
+    if found[1]:
+        return True
+    if found[2] < 150000:  # has_parameter_privilege and GRANT SET ON PARAMETER came with PostgreSQL 15
+        return False
+    granted = conn.exec_driver_sql("SELECT has_parameter_privilege('session_replication_role', 'SET')").scalar()
+    return bool(granted)
 
 
 @contextmanager

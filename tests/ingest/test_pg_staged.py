@@ -10,6 +10,7 @@ SQLite import of the same generated file (first load and a revised version), and
 from __future__ import annotations
 
 import csv
+import uuid
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -190,3 +191,32 @@ def test_the_unique_key_and_the_foreign_keys_still_refuse_a_staged_load(pg_store
         assert conn.execute(select(func.count()).select_from(schema.deliveries)).scalar() == len(ids)
         low, high = conn.execute(text("SELECT min(id), max(id) FROM deliveries")).one()  # the failed loads used ids
         assert high - low + 1 == len(ids)
+
+
+def test_a_role_that_may_not_skip_the_checks_loads_the_same_rows(pg_store: Engine) -> None:
+    """A plain role (not a superuser, no grant) keeps the per-row checks and still loads; granted
+    ``SET`` on ``session_replication_role`` it skips them. Run in one transaction rolled back (the role too)."""
+    role = f"lifeline_plain_{uuid.uuid4().hex[:8]}"
+    ids = [f"r{i}" for i in range(bulk.PG_STAGE_MIN_ROWS)]
+    with pg_store.connect() as conn:
+        transaction = conn.begin()
+        dataset = _dataset(conn)
+        constants = {"series": "s", "dataset_id": dataset, "first_dataset_id": dataset}
+        for statement in (
+            f"CREATE ROLE {role}",
+            f"GRANT SELECT, INSERT ON deliveries, datasets TO {role}",
+            f"GRANT USAGE ON SEQUENCE deliveries_id_seq TO {role}",
+            f"SET LOCAL ROLE {role}",
+        ):
+            conn.exec_driver_sql(statement)
+        assert not bulk._may_skip_triggers(conn, schema.deliveries)
+        bulk.write_rows(conn, schema.deliveries, _frame(ids), constants, None)
+        conn.exec_driver_sql("RESET ROLE")
+        conn.exec_driver_sql(f"GRANT SET ON PARAMETER session_replication_role TO {role}")
+        conn.exec_driver_sql(f"SET LOCAL ROLE {role}")
+        assert bulk._may_skip_triggers(conn, schema.deliveries)
+        bulk.write_rows(conn, schema.deliveries, _frame([f"g{i}" for i in range(len(ids))]), constants, None)
+        assert conn.exec_driver_sql("SHOW session_replication_role").scalar() == "origin"
+        conn.exec_driver_sql("RESET ROLE")
+        assert conn.execute(select(func.count()).select_from(schema.deliveries)).scalar() == 2 * len(ids)
+        transaction.rollback()
