@@ -393,6 +393,7 @@ def main() -> int:
         if args.compare:
             base = baseline_tree(args.compare, folder / "baseline")
             trees.insert(0, (f"baseline {args.compare} ({_head(ROOT, args.compare)})", base))
+        runs: list[tuple[str, str, ImportRun]] = []
         backends = [] if args.no_sqlite else ["SQLite"]
         if args.pg and not args.no_pg:
             backends.append("PostgreSQL")
@@ -408,7 +409,35 @@ def main() -> int:
                     if backend == "PostgreSQL":
                         drop_postgres(args.pg, database)
                 print("\n".join(table(backend, label, result, args)), end="\n\n", flush=True)
+                runs.append((backend, label, result))
+        print("\n".join(side_by_side(runs, args)), flush=True)
     return 0
+
+
+def side_by_side(runs: list[tuple[str, str, ImportRun]], args: argparse.Namespace) -> list[str]:
+    """One table of every run: the cached reads idle against during the import, each backend and tree."""
+    lines = [
+        f"Cached reads ({', '.join(CACHED)}), idle and during the {args.rows:,}-row import "
+        f"(target during: p95 < {P95_TARGET_MS:.0f} ms, 0 time-outs):",
+        "",
+        "| backend | code | import wall s | idle p50 / p95 ms | idle time-outs | import p50 / p95 ms | import max ms "
+        "| import time-outs | load avg |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for backend, label, result in runs:
+        idle: dict[str, Samples] = result.idle  # type: ignore[attr-defined]
+        a = [ms for path in CACHED for ms in idle[path].ms]
+        b = [ms for path in CACHED for ms in result.seen[path].ms]
+
+        def cell(values: list[float]) -> str:
+            return f"{statistics.median(values):.0f} / {pct(values, 0.95):.0f}" if values else "n/a"
+
+        lines.append(
+            f"| {backend} | {label} | {result.seconds:.1f} | {cell(a)} | {sum(idle[p].timeouts for p in CACHED)} | "
+            f"{cell(b)} | {max(b) if b else float('nan'):.0f} | {sum(result.seen[p].timeouts for p in CACHED)} | "
+            f"{result.load[0]:.1f} → {result.load[1]:.1f} |"
+        )
+    return lines
 
 
 def _head(root: Path, ref: str = "HEAD") -> str:
