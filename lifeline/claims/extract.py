@@ -13,6 +13,7 @@ from lifeline.claims import dates as dt
 from lifeline.claims import quantities as qty
 from lifeline.claims.gazetteer import Gazetteer, Mention, Place
 from lifeline.claims.past_states import days_before, is_past_state
+from lifeline.claims.relative import AR_WEEKDAY
 from lifeline.claims.rules import Attribution, Indicator, Rules
 from lifeline.claims.sentences import split
 from lifeline.claims.unknown_places import unknown_places
@@ -144,6 +145,9 @@ def extract(text: str, doc_date: date, gaz: Gazetteer, rules: Rules) -> Extracti
     state: dict[str, Any] = {}
     head = dt.dateline(text)
     state["dateline"] = (head[0].start, head[0].end) if head else None
+    if head:  # "Thursday 23 May 2024 —": the weekday is the dateline's, never a figure's period
+        lead = _DATELINE_WEEKDAY.search(text, max(0, head[0].start - 16), head[0].start)
+        state["dateline_weekday"] = (lead.start(), lead.end()) if lead else None
     for start, end in split(text, rules.abbreviations, int(rules.value("max_sentence_chars"))):
         sentence = text[start:end]
         if not _TRIGGER.search(sentence):
@@ -174,8 +178,9 @@ def _sentence(
     head_span = state.get("dateline")
     if head_span:  # the dateline dates the document; it is not the period of the figure after it
         mentions = [m for m in mentions if (offset + m.start, offset + m.end) != tuple(head_span)]
-    period = dt.resolve_period(sentence, mentions, doc, rules.war_start)
-    phrases = dt.time_phrases(sentence, mentions, doc, rules.war_start)
+    timed = _without_dateline_weekday(sentence, offset, state.get("dateline_weekday"))
+    period = dt.resolve_period(timed, mentions, doc, rules.war_start)
+    phrases = dt.time_phrases(timed, mentions, doc, rules.war_start)
     attributions = _attributions(sentence, rules)
     found = False
     last: Indicator | None = None
@@ -255,6 +260,9 @@ def _sentence(
         else:
             fig_period = period
         fig_period = _since_event(sentence[prev:cut], place.code, fig_period, doc, rules)
+        if fig_period.start > doc:
+            skipped.append(NotCheckable(sentence, span, q.text, _future_reason(fig_period), q.value))
+            continue
         low, high = q.low, None if q.high == qty.INF else q.high
         kind, qualifier = q.qualifier_kind, q.qualifier
         lead = sentence[max(prev, q.start - 90) : q.start]
@@ -288,7 +296,9 @@ def _sentence(
                 share_of_figure=share_of.text if share_of is not None and ind.kind == "share" else None,
             )
         )
-    found = _status_claims(sentence, offset, span, places, mentions, period, doc, rules, claims, state) or found
+    found = _status_claims(
+        sentence, offset, span, places, mentions, period, doc, rules, claims, state, skipped, timed
+    ) or found
     if not found and not figures and _FAMINE.search(sentence):
         skipped.append(
             NotCheckable(
@@ -308,6 +318,27 @@ def _sentence(
                     NotCheckable(sentence, span, None, f"speaks of {ind.label} but states no figure or status to check")
                 )
                 break
+
+
+_DATELINE_WEEKDAY = re.compile(
+    r"(?:(?<!\w)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)|(?<!\w)" + AR_WEEKDAY + r")[\s,،]*$",
+    re.IGNORECASE,
+)
+
+
+def _without_dateline_weekday(sentence: str, offset: int, weekday: tuple[int, int] | None) -> str:
+    """The sentence with the dateline's weekday blanked (same length, so every offset holds) for the time words."""
+    if weekday is None or not offset <= weekday[0] < offset + len(sentence):
+        return sentence
+    a, b = weekday[0] - offset, min(weekday[1] - offset, len(sentence))
+    return sentence[:a] + " " * (b - a) + sentence[b:]
+
+
+def _future_reason(period: dt.Period) -> str:
+    return (
+        f"about a time after the document date ({period.basis}): a plan or a forecast, which the store's records "
+        "of what happened cannot check"
+    )
 
 
 def _shifted(places: list[Mention], by: int) -> list[Mention]:
@@ -510,9 +541,17 @@ _IPC = ("ipc_phase5", "ipc_phase4", "ipc_phase3plus")
 _OTHER_COUNT = "a count of something"
 
 
+_CURRENCY_BEFORE = re.compile(r"(?<![^\s(])(\w{0,3}[$€£₪])\s*$")
+
+
 def _unsupported(head: str, before: str, rules: Rules) -> str | None:
     """Why a figure cannot be checked, if it cannot: its unit, else its topic. A generic count
     ("four soldiers") yields to a topic beside it ("killed four soldiers" is a casualty figure)."""
+    sign = _CURRENCY_BEFORE.search(before)
+    if sign:  # "US$2.8 billion", "€40 million": the unit is written before the figure
+        for reason, pat in rules.unsupported_units:
+            if pat.match(sign.group(1)):
+                return reason
     other = None
     for reason, pat in rules.unsupported_units:
         if pat.search(head):
@@ -691,6 +730,8 @@ def _status_claims(
     rules: Rules,
     claims: list[Claim],
     state: dict[str, Any] | None = None,
+    skipped: list[NotCheckable] | None = None,
+    timed: str | None = None,
 ) -> bool:
     """Crossing open/closed assertions: a crossing named next to a status word, or a later sentence's
     "the crossing" / "the closure" speaking of the crossing named last."""
@@ -744,7 +785,12 @@ def _status_claims(
         previous = (end, code, status)
         if _NEGATION.search(sentence[max(0, start - 24) : start]):
             status = {"open": "closed", "closed": "open", "restricted": "closed"}[status]
-        when = _status_period(sentence, start, end, mention, kept, mentions, period, doc, rules)
+        when = _status_period(timed or sentence, start, end, mention, kept, mentions, period, doc, rules)
+        if when.start > doc:  # "will reopen next Monday"
+            if skipped is not None:
+                skipped.append(NotCheckable(sentence, span, sentence[start:end], _future_reason(when)))
+            found = True
+            continue
         if is_past_state(sentence, start, end):
             # "reopened on Wednesday after being closed for three days": the closure is the days before
             earlier = days_before(sentence, start, end, when, rules)
