@@ -3,8 +3,8 @@ who had not read the code, from the docs and ../shared/data only, scored through
 
 statements.toml is the set as received (expected.json, converted to held-out set 5's fields; its header says how);
 results-as-received.md is the writer's run on main. It is scored as set 5 is (heldout_scoring.score_bounded). Where
-this project reads an expected value otherwise, it is listed in DISPUTED (xfail with the reason), never "fixed" in the
-code to match. The set is never tuned on after it was added: its floors only rise.
+this project reads an expected value otherwise, it would be listed as disputed (an xfail with the reason, as set 5
+does), never "fixed" in the code to match; none is. The set is never tuned on after it was added: its floors only rise.
 """
 
 from __future__ import annotations
@@ -26,8 +26,7 @@ STATEMENTS = HERE / "statements.toml"
 READING_FLOOR = 30 / 30
 VERDICT_FLOOR = 30 / 30
 
-# Expectations this project reads otherwise, each with its reason.
-DISPUTED: dict[str, str] = {}
+# No expectation is disputed: every one agrees with the data and docs/claims.md's conventions.
 
 
 store = scoring.H2.store  # the held-out sets' one demo store over ../shared/data (tests/claims/conftest.py)
@@ -41,10 +40,3 @@ def test_statements_file_is_well_formed() -> None:
 def test_heldout6_reading_rate(store: str) -> None:
     scoring.assert_floors(STATEMENTS, store, READING_FLOOR, VERDICT_FLOOR, scoring.score_bounded)
 
-
-@pytest.mark.slow
-@pytest.mark.parametrize(
-    "sid", [pytest.param(k, marks=pytest.mark.xfail(reason=v, strict=True)) for k, v in DISPUTED.items()]
-)
-def test_disputed_expectation(store: str, sid: str) -> None:
-    scoring.assert_as_expected(STATEMENTS, store, sid, scoring.score_bounded)
