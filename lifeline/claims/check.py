@@ -188,9 +188,8 @@ def judge_claim(
         elif ind.kind == "total":
             rows, j, notes = match.total(claim, index, doc_date, recent, rules.war_start)
         elif ind.kind == "share":
-            recency = int(rules.value("evidence_recency_days"))
             rows, j, notes = match.share(
-                claim, index, doc_date, recent, rules.war_start, recency, conn, rules.access, rules.coverage
+                claim, index, doc_date, recent, rules.war_start, conn, rules.access, rules.coverage
             )
         elif ind.kind == "coverage" and conn is not None:
             rows, j, notes = match.kcal(claim, index, conn, doc_date, recent, rules.war_start, rules.coverage)

@@ -18,6 +18,7 @@ from lifeline.claims.dates import Period
 from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
 from lifeline.claims.extract import Claim
 from lifeline.claims.needs import need_in_force
+from lifeline.claims.relative import DAY_NAMED
 from lifeline.claims.report import EvidenceRow
 from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
@@ -167,6 +168,7 @@ def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
             (pl.col("as_of") - pl.lit(end)).dt.total_days().abs().alias("gap"),
             (pl.col("as_of") > pl.lit(end)).alias("after"),
         ).sort(["after", "gap"])
+        replaced = _replaced_analyses(frame, end) if ind.extra.get("later_analysis_supersedes") else {}
         seen: set[tuple[str, str]] = set()
         for rec in frame.iter_rows(named=True):
             key = (str(rec["publisher"]), str(rec["indicator"]))
@@ -176,10 +178,34 @@ def stock(claim: Claim, idx: EvidenceIndex, recency_days: int) -> Outcome:
             note = None
             if stale:
                 note = f"superseded: more than {recency_days} days older than the newest figure"
+            elif _analysis_key(rec) in replaced:
+                stale, note = True, replaced[_analysis_key(rec)]
             elif not first:
                 note = "an earlier figure from the same source"
             rows.append(_obs_row(rec, used=first and not stale, note=note or rec.get("note")))
     return rows, _numeric(claim, rows, ind.tolerance, False), notes
+
+
+def _analysis_key(rec: dict[str, Any]) -> tuple[Any, ...]:
+    return rec["publisher"], rec["indicator"], rec["date"], rec["period_end"]
+
+
+def _replaced_analyses(frame: pl.DataFrame, end: date) -> dict[tuple[Any, ...], str]:
+    """The analyses a later one replaces on ``end``: of the figures whose period covers that day, those whose period
+    starts before the latest such start (a projection made in March, once June's analysis covers the same day)."""
+    covering = [
+        r for r in frame.iter_rows(named=True)
+        if r["date"] is not None and r["date"] <= end and (r["period_end"] or r["date"]) >= end
+    ]
+    if len(covering) < 2:
+        return {}
+    latest = max(covering, key=lambda r: r["date"])
+    return {
+        _analysis_key(r): (
+            f"superseded by the later analysis ({latest['publisher']}, {latest['date']} to {latest['period_end']})"
+        )
+        for r in covering if r["date"] < latest["date"]
+    }
 
 
 def _stock_frame(
@@ -235,7 +261,7 @@ _TODAY = re.compile(r"^(?:today|this morning|tonight|اليوم)$", re.IGNORECAS
 
 def _window(claim: Claim, doc: date, recent_days: int, total: bool, war_start: date) -> tuple[Period, str | None]:
     p = claim.period
-    if total and p.start == p.end == doc and _TODAY.match(p.basis):
+    if total and p.start == p.end == doc and (_TODAY.match(p.basis) or p.basis.endswith(DAY_NAMED)):
         return p, None  # "Today, 194 trucks entered": the document day (a rate "today" is the current rate)
     if p.basis == "document date" or p.start == p.end == doc:  # the dateline is not a period
         if total:
@@ -380,13 +406,16 @@ def share(
     doc: date,
     recent_days: int,
     war_start: date,
-    recency_days: int,
     conn: Connection | None = None,
     access: AssumptionSet | None = None,
     coverage: AssumptionSet | None = None,
 ) -> Outcome:
     """Deliveries per day over the stated need or the pre-war baseline; ``access`` and ``coverage`` are the
-    sets with the claims' overrides (working_days_per_week; the coverage engine's constants for food)."""
+    sets with the claims' overrides (working_days_per_week; the coverage engine's constants for food).
+
+    No recency cut (``evidence_recency_days``) applies here: a pre-war baseline describes a fixed time before the
+    war however long ago it was cited, so it is chosen as the access face chooses it (the latest cited), and a
+    stated need by the period it stands over (``need_in_force``), not by its age beside the newest figure."""
     ind = claim.indicator
     extra = ind.extra
     baseline = claim.reading == "share of a baseline" or bool(

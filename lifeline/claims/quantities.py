@@ -62,7 +62,7 @@ def _patterns(
         rf"(?:(?<![\w#/.,:-])|(?<=\d-)|{_AR_ATTACHED})(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d/:])"
         rf"(?:\s*(?P<scale>{scale})\b)?"
         rf"|(?<!\w)(?P<vague>{vag})(?!\w)"
-        rf"|(?<!\w)(?P<word>{word})(?!\w)(?:\s+(?P<wscale>{scale})\b)?"
+        rf"|(?:(?<!\w)|(?<=(?<!\w)و))(?P<word>{word})(?!\w)(?:\s+(?P<wscale>{scale})\b)?"
         rf"|(?<!\w)(?P<frac>{frac})(?!\w)",
         re.IGNORECASE,
     )
@@ -323,12 +323,14 @@ def _ranges(sentence: str, figures: list[Quantity]) -> list[Quantity]:
 
 
 def _range_of(sentence: str, a: Quantity, b: Quantity) -> Quantity | None:
-    if a.qualifier_kind == "range" or a.denominator is not None or a.in_words or b.in_words:
+    if a.qualifier_kind == "range" or a.denominator is not None:
         return None
     gap = sentence[a.end : b.start] + (b.qualifier or "" if b.qualifier in {"حتى", "up to"} else "")
     if b.qualifier not in {None, "حتى", "up to"} or not _RANGE_JOIN.fullmatch(gap):
         return None
     lead = sentence[max(0, a.start - 80) : a.start]
+    if (a.in_words or b.in_words) and not _RANGE_LEAD.search(lead):
+        return None  # "one to two" alone is loose talk; "between fifty and seventy", "ما بين مئة ومئتين" is a range
     if _RANGE_AND.fullmatch(gap) and not _RANGE_LEAD.search(lead):
         return None  # "120 and 150" is two figures unless "between" introduces them
     if _RANGE_LEAD.search(lead) and re.search(r"(?:from|من)\s+$", lead, re.IGNORECASE):

@@ -29,6 +29,14 @@ _AR_PAST = r"(?:الماضية|الماضيه|الأخيرة|الاخيرة)"
 _AR_DUAL = {"اليومين": 2, "الأسبوعين": 14, "الاسبوعين": 14, "الشهرين": -2}
 _AR_OVER = r"(?:خلال|على مدى|على مدار|طوال|طيلة|في غضون)"
 
+# Arabic weekday names, Monday first as in _WEEKDAYS, each with its spellings (hamza written or not).
+_AR_WEEKDAY_NAMES = (
+    ("الاثنين", "الإثنين"), ("الثلاثاء",), ("الأربعاء", "الاربعاء"), ("الخميس",), ("الجمعة", "الجمعه"),
+    ("السبت",), ("الأحد", "الاحد"),
+)
+AR_WEEKDAY = _AR_WEEKDAY = "(?:" + "|".join(n for names in _AR_WEEKDAY_NAMES for n in names) + ")"
+_AR_WEEKDAY_BARE = "(?:" + "|".join(n for names in _AR_WEEKDAY_NAMES[1:6] for n in names) + ")"
+
 RELATIVE = re.compile(
     r"\b(?P<yesterday>yesterday)\b|\b(?P<today>today|this morning|tonight|currently|now|at present|so far)\b"
     r"|\b(?P<pastweek>(?:the )?past week|(?:the )?last seven days|(?:the )?past fortnight)\b"
@@ -39,7 +47,8 @@ RELATIVE = re.compile(
     r" (?P<unit>days?|weeks?|months?)\b"
     r"|\bsince the (?P<war>start of the war|war began|beginning of the war|war started"
     r"|start of the hostilities|outbreak of the war)\b"
-    r"|\b(?:on |since |last )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
+    r"|\b(?P<nextday>(?:next|coming|this coming) (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday))\b"
+    r"|\b(?:on |since |last |this past |past )?(?P<weekday>monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b"
     r"|\b(?:in|over|during)? ?the (?:past|last) (?P<hours>24|twenty-four|48|forty-eight) hours\b"
     # Arabic: windows of a length before the calendar units, so "خلال الأسبوع الماضي" is the past week
     rf"|(?P<ar_hours>(?:الساعات\s+(?:الـ\s?)?(?P<arh1>24|٢٤|48|٤٨|الأربع والعشرين|الثماني والأربعين)\s+{_AR_PAST}"
@@ -50,7 +59,13 @@ RELATIVE = re.compile(
     rf"|(?P<ar_dual>(?<!\w)(?P<ard>اليومين|الأسبوعين|الاسبوعين|الشهرين)\s+(?:الماضيين|الأخيرين|الاخيرين))"
     rf"|(?P<ar_pastweek>{_AR_OVER}\s+(?:الأسبوع|الاسبوع)\s+(?:الماضي|المنصرم|الأخير))"
     rf"|(?P<ar_pastmonth>{_AR_OVER}\s+الشهر\s+(?:الماضي|المنصرم|الأخير))"
-    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?!\w))|(?P<ar_today>(?<!\w)(?<!في )(?<!في\xa0)اليوم(?!\w))"
+    # a weekday: "يوم الأربعاء", "الأربعاء الماضي", "أمس الثلاثاء" (yesterday, named); "الأربعاء المقبل" is to come.
+    # "الأحد" and "الاثنين" are also "the one" and "the two": bare, they are weekdays only with "الماضي" after them.
+    rf"|(?P<ar_nextday>(?<!\w)(?:يوم\s+)?{_AR_WEEKDAY}\s+(?:المقبل|القادم|المقبلة|القادمة))"
+    r"|(?P<ar_yesterday>(?<!\w)(?:أمس|الأمس|البارحة)(?:\s+" + _AR_WEEKDAY + r")?(?!\w))"
+    rf"|(?P<ar_weekday>(?<!\w)(?:(?:منذ\s+)?(?:يوم|صباح|مساء|ليلة|فجر|ظهر)\s+{_AR_WEEKDAY}"
+    rf"|{_AR_WEEKDAY}\s+(?:الماضي|المنصرم|الفائت|الماضية|الفائتة)|{_AR_WEEKDAY_BARE})(?!\w))"
+    r"|(?P<ar_today>(?<!\w)(?<!في )(?<!في\xa0)اليوم(?!\w))"
     r"|(?P<ar_lastweek>(?:الأسبوع|الاسبوع) (?:الماضي|المنصرم|السابق))|(?P<ar_thisweek>هذا الأسبوع|الأسبوع الجاري)"
     r"|(?P<ar_lastmonth>الشهر (?:الماضي|المنصرم|السابق))|(?P<ar_thismonth>هذا الشهر|الشهر الجاري)"
     r"|(?P<ar_war>منذ (?:بداية|بدء|اندلاع) (?:الحرب|العدوان))",
@@ -144,13 +159,39 @@ def resolve(rel: re.Match[str], doc: date, war_start: date, context: str) -> Win
         return _full_months(doc, -size, phrase) if size < 0 else _full_days(doc, size, phrase)
     if g == "war":
         return war_start, doc, phrase, False
-    if g == "weekday":
-        wanted = _WEEKDAYS.index(rel.group("weekday").lower())
-        day = doc - timedelta(days=(doc.weekday() - wanted) % 7)
-        if re.search(r"\bsince\b", context):
-            return day, doc, phrase, False
-        return day, day, phrase, False
+    if g in {"weekday", "ar_weekday"}:
+        wanted = _weekday_of(phrase)
+        back = (doc.weekday() - wanted) % 7
+        if back == 0 and _LAST_WEEKDAY.search(phrase):
+            back = 7  # "last Wednesday" written on a Wednesday is a week before: that day itself would be "today"
+        day = doc - timedelta(days=back)
+        named = DAY_NAMED if back < 7 else DAY_NAMED.replace("on or before", "before")
+        if re.search(r"\bsince\b|(?<!\w)منذ(?!\w)", context):
+            return day, doc, f"{phrase}: from {named.removeprefix(': ')} to it", False
+        return day, day, phrase + named, False
+    if g in {"nextday", "ar_nextday"}:
+        wanted = _weekday_of(phrase)
+        day = doc + timedelta(days=(wanted - doc.weekday() - 1) % 7 + 1)
+        return day, day, f"{phrase}: the first such day after the document date (to come)", False
     return None
+
+
+# The basis of a day a weekday names: the latest such day on or before the document date (before it after "last",
+# "الماضي"). A total "on Wednesday" in a statement dated that Wednesday is that day's, not an unstated period.
+DAY_NAMED = ": the latest such day on or before the document date"
+_LAST_WEEKDAY = re.compile(r"\b(?:last|past)\b|(?<!\w)(?:الماضي|المنصرم|الفائت|الماضية|الفائتة)(?!\w)", re.IGNORECASE)
+
+
+def _weekday_of(phrase: str) -> int:
+    """Monday = 0 … Sunday = 6, from an English or Arabic weekday phrase."""
+    low = phrase.lower()
+    for i, name in enumerate(_WEEKDAYS):
+        if name in low:
+            return i
+    for i, names in enumerate(_AR_WEEKDAY_NAMES):
+        if any(n in phrase for n in names):
+            return i
+    raise ValueError(f"no weekday in {phrase!r}")
 
 
 def _arabic_window(rel: re.Match[str], doc: date, phrase: str) -> Window:

@@ -91,6 +91,11 @@ def _near(a: Any, b: Any) -> bool:
     return abs(a - b) <= max(1e-6, 0.01 * max(abs(a), abs(b)))
 
 
+def _source_name(name: str) -> str:
+    """A source as named, without a leading article: the checker's "the IPC" is the writer's "IPC"."""
+    return name.lower().removeprefix("the ").strip()
+
+
 def _bounds(claim: dict[str, Any]) -> list[Any]:
     found = claim.get("bounds")
     if not found:
@@ -113,7 +118,7 @@ def _reading_misses(expected: dict[str, Any], claim: dict[str, Any]) -> list[str
     if claim.get("area") not in AREA_CODES.get(expected["place"], {expected["place"]}):
         misses.append(f"area {claim.get('area')}")
     attribution = (claim.get("reading") or {}).get("attribution") or ""
-    if attribution != (expected.get("attributed") or ""):
+    if _source_name(attribution) != _source_name(expected.get("attributed") or ""):
         misses.append(f"attribution {attribution or 'none'}")
     return misses
 
