@@ -159,6 +159,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         "params": dict(request.query_params),
         "contexts": known if len(known) > 1 else [], "chosen_context": chosen,
         "tagline": _tagline(t, lang, known, chosen),
+        "long_date": lambda value: i18n.long_date(lang, value),
     }
     ctx.update(extra)
     return ctx
