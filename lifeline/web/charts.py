@@ -133,7 +133,7 @@ def lines(
     every_x = _calendar(sorted({str(_plain(r.get(x))) for r in table.rows}))
     panels: list[Any] = [None]
     # Route totals (rows without a crossing) never share an axis with per-crossing lines: a panel of their own.
-    mixed = bool(panel) and len({row.get(panel) is None for row in table.rows}) > 1
+    mixed = panel is not None and len({row.get(panel) is None for row in table.rows}) > 1
     if panel and (len(groups) > MAX_SERIES or mixed):
         panels = sorted({row.get(panel) for row in table.rows}, key=lambda p: (p is None, str(p)))
     axis_of = {p: ("" if i == 0 else str(i + 1)) for i, p in enumerate(panels)}

@@ -3,8 +3,9 @@
 Visible text is every text node outside <script>, <style> and elements marked translate="no" (data shown
 as published: names, source titles, files, codes), plus input placeholders. A Latin-script token is allowed
 when it is a code or unit (an acronym such as UNRWA or HXL, a token with a digit, a hyphen, an underscore, a
-slash, a colon or a dot, such as sphere-2100 or route:land, a unit such as kcal, something in quotes or
-backticks); any other Latin word is English left untranslated.
+slash, a colon or a dot, such as sphere-2100 or route:land, a unit such as kcal, something in quotes, guillemets or
+backticks, the title of an English-language source in ENGLISH_SOURCE_TITLES); any other Latin word is English left
+untranslated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ UNITS = {"kcal", "km", "kg", "t", "OpenAPI", "p", "d"}
 # Titles and publishers of English-language sources a sentence names in passing (not as a marked data value):
 # read as published, in Latin script, by Arabic readers too. Keep this short: anything else is translated.
 ENGLISH_SOURCE_TITLES = ("Insecurity Insight",)
-QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|https?://\S+")
+QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|«[^»]*»|https?://\S+")
 LATIN = re.compile(r"[A-Za-z]")
 
 
