@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from tests.conftest import shared_file
 from tests.web.helpers import PASSWORD, unrwa_csv
+from tests.web.live import demo_store
 from tests.web.test_pages import csrf_of
 from tests.web.visible import english_words
 
@@ -43,18 +44,10 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     from lifeline.accounts import add_user
     from lifeline.api.app import create_app
     from lifeline.api.settings import Settings
-    from lifeline.cli.serve import build_demo
     from lifeline.store.engine import open_store
 
-    files = [shared_file(name) for name in LISTS]
     workbook = shared_file(WORKBOOK)
-    folder = tmp_path_factory.mktemp("arabic-demo")
-    data = folder / "data"
-    data.mkdir()
-    for f in files:
-        (data / f.name).symlink_to(f)
-    url = f"sqlite:///{folder / 'demo.db'}"
-    build_demo(url, data, say=lambda _msg: None)
+    url = demo_store(tmp_path_factory.mktemp("arabic-demo"), [shared_file(name) for name in LISTS])
     engine = open_store(url)
     with engine.begin() as conn:
         add_user(conn, "ad", "admin", PASSWORD)
