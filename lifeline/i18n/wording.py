@@ -140,6 +140,22 @@ def _month(lang: str, figure: str) -> str:
     return figure
 
 
+def long_date(lang: str, value: str | None) -> str | None:
+    """An ISO day (or moment) written out with its month's name in ``lang`` ("15 أيلول/سبتمبر 2024"), for a
+    reader whose date control shows only digits; None when ``value`` is not an ISO date."""
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+    short = MONTHS[day.month - 1]
+    months = _table(lang)["months"] if lang != "en" else {}
+    assert isinstance(months, dict)
+    clock = str(value)[11:16] if len(str(value)) > 10 else ""
+    return f"{day.day} {months.get(short, short)} {day.year}" + (f" {clock}" if clock else "")
+
+
 def bidi(text: object) -> Markup:
     """Escaped text with each run of digits in <bdi>, so numbers and dates read in their own order in RTL."""
     raw, out, at = str(text), [], 0

@@ -569,7 +569,7 @@ def _appendix(t: Any, cites: Citations, source: str, overrides: Sequence[Path] =
             rng = f" [{a.low:g}–{a.high:g}]" if a.is_ranged else ""
             rows.append([name, a.name, f"{a.value:g}{rng} {unit_text(lang, a.value, a.unit)}", _short(a.source)])
     sec.tables.append(Table(t("appendix"), [t(c) for c in ("c_set", "c_assumption", "c_value_range_unit", "c_source")],
-                            rows, notes=[t("n_sources_short")]))
+                            rows, notes=[t("n_sources_short")], data_columns=(0, 1, 3)))
     return sec
 
 

@@ -35,6 +35,8 @@ class Table:
     refs: list[int] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     narrow: bool = False  # few short columns: laid out beside the next narrow table
+    # columns quoted as written (codes, an assumption's English source): marked translate="no" in the HTML
+    data_columns: tuple[int, ...] = ()
 
 
 @dataclass

@@ -37,7 +37,7 @@ TEXT: dict[str, dict[str, str]] = {
     },
     "as_of_flag": {
         "en": "As of {at}: the figures are those Lifeline would have given with the versions it held then.",
-        "ar": "حتى {at}: الأرقام هي ما كان Lifeline سيقدمه بالنسخ التي كانت لديه حينها.",
+        "ar": "حتى {at}: الأرقام هي ما كان لايفلاين سيقدمه بالنسخ التي كانت لديه حينها.",
     },
     "yes": {"en": "yes", "ar": "نعم"},
     "no": {"en": "no", "ar": "لا"},
@@ -228,7 +228,7 @@ TEXT: dict[str, dict[str, str]] = {
     "disclaimer": {
         "en": "Figures are computed by Lifeline from the published files cited; no recorded entries is not a "
         "closure, and missing values are shown as missing, never as zero.",
-        "ar": "الأرقام محسوبة بواسطة Lifeline من الملفات المنشورة المذكورة؛ غياب الإدخالات المسجلة لا يعني "
+        "ar": "الأرقام محسوبة بواسطة لايفلاين من الملفات المنشورة المذكورة؛ غياب الإدخالات المسجلة لا يعني "
         "إغلاق المعبر، والقيم المفقودة تظهر مفقودة ولا تُعامل كصفر.",
     },
 }

@@ -132,7 +132,9 @@ def lines(
         groups[tuple(row.get(k) for k in series)].append(row)
     every_x = _calendar(sorted({str(_plain(r.get(x))) for r in table.rows}))
     panels: list[Any] = [None]
-    if panel and len(groups) > MAX_SERIES:
+    # Route totals (rows without a crossing) never share an axis with per-crossing lines: a panel of their own.
+    mixed = panel is not None and len({row.get(panel) is None for row in table.rows}) > 1
+    if panel and (len(groups) > MAX_SERIES or mixed):
         panels = sorted({row.get(panel) for row in table.rows}, key=lambda p: (p is None, str(p)))
     axis_of = {p: ("" if i == 0 else str(i + 1)) for i, p in enumerate(panels)}
     traces: list[dict[str, Any]] = []
@@ -187,6 +189,8 @@ def _panel_axes(layout: dict[str, Any], titles: list[str], rtl: bool, y_title: s
         axis = "yaxis" + ("" if i == 0 else str(i + 1))
         layout[axis] = {"domain": [max(0.0, top - span), top], "rangemode": "tozero", "automargin": True,
                         "side": "right" if rtl else "left", "nticks": 4}
+        if i:  # one shared value scale: panels compare by height, not by each axis's own range
+            layout[axis]["matches"] = "y"
         if y_title and i == n // 2:
             layout[axis]["title"] = {"text": y_title}
         annotations.append({"text": f"<b>{title}</b>", "xref": "paper", "yref": "paper", "x": 1 if rtl else 0,
@@ -345,12 +349,15 @@ def status_timeline(
     trace = {
         "type": "heatmap", "x": days, "y": [text(name(p)) for p in places], "z": z, "zmin": -0.5, "zmax": n - 0.5,
         "colorscale": scale, "text": hover, "hovertemplate": "%{y} %{x}: %{text}<extra></extra>",
-        "colorbar": {"tickvals": list(range(n)), "ticktext": [(labels or {}).get(s, s) for s in order],
-                     "orientation": "h", "y": -0.12, "yanchor": "top", "thickness": 12, "len": 0.6},
-        "xgap": 0, "ygap": 2,
+        "showscale": False, "xgap": 0, "ygap": 2,
     }
+    # The key is a legend of square swatches, one entry per category, wrapped in rows below the chart: a
+    # horizontal colour bar's seven labels rotated and were clipped on a phone, most in Arabic (issue 16).
+    key = [{"type": "scatter", "mode": "markers", "x": [None], "y": [None], "name": (labels or {}).get(s, s),
+            "marker": {"symbol": "square", "size": 12, "color": STATUS_COLOURS[s]}, "hoverinfo": "skip",
+            "showlegend": True} for s in order]
     layout = _layout(title, rtl, x_title=x_title, hovermode="closest", height=max(260, 110 + 34 * len(places)))
-    layout["margin"]["b"] = 80
+    layout["margin"]["b"] = 60
     # Room for the longest crossing name beside the rows (automargin alone cannot widen a narrow phone chart's
     # margin enough, and clipped the names in RTL).
     labels_y = [_two_lines(text(name(p))) for p in places]
@@ -360,4 +367,6 @@ def status_timeline(
     layout["margin"]["r" if rtl else "l"] = min(170, 16 + 7 * longest)
     trace["y"] = labels_y
     layout["yaxis"] = {"automargin": True, "side": "right" if rtl else "left"}
-    return {"data": [trace], "layout": layout}
+    layout["legend"] = {"orientation": "h", "x": 1 if rtl else 0, "xanchor": "right" if rtl else "left",
+                        "y": -0.15, "yanchor": "top", "itemclick": False, "itemdoubleclick": False}
+    return {"data": [trace, *key], "layout": layout}

@@ -36,8 +36,9 @@ NAV = [("/", "nav_overview"), ("/access", "nav_access"), ("/coverage", "nav_cove
 CODE_TAGS = ("#loc+code", "#adm1+code")
 # Columns whose cells are data quoted as published (names, titles, files, codes, URLs, a source's own note):
 # shown as they are in every language, marked translate="no"; every other text cell is Lifeline's own wording.
-DATA_TAGS = ("#org", "#meta+title", "#meta+file", "#meta+series", "#meta+url", "#meta+licence", "#meta+id",
-             "#meta+source", "#meta+kind", "#meta+table", "#meta+old", "#meta+new", "#meta+dataset", "#meta+target",
+DATA_TAGS = ("#org", "#meta+title", "#meta+file", "#meta+column", "#meta+series", "#meta+url", "#meta+licence",
+             "#meta+id", "#meta+source", "#meta+kind", "#meta+table", "#meta+old", "#meta+new", "#meta+dataset",
+             "#meta+target",
              "#meta+channel", "#contact", "#description", "#loc+name", "#geo", "#date", "#indicator+name",
              "#meta+record", "#item", "#sector")
 Reader = Annotated[Any, Depends(auth.reader)]
@@ -159,6 +160,7 @@ def context(request: Request, **extra: Any) -> dict[str, Any]:
         "params": dict(request.query_params),
         "contexts": known if len(known) > 1 else [], "chosen_context": chosen,
         "tagline": _tagline(t, lang, known, chosen),
+        "long_date": lambda value: i18n.long_date(lang, value),
     }
     ctx.update(extra)
     return ctx

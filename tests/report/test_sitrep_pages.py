@@ -188,3 +188,22 @@ def test_arabic_pdf_keeps_percentages_and_dates_in_order_and_urls_whole(may: dic
     bare = may["folder"] / "bare-ar.pdf"
     bare.write_bytes(to_pdf(_env.get_template("sitrep.html.j2").render(r=rep)))
     assert _reversed_runs(_flat_text(bare)), "without the isolates nothing reverses: the check proves nothing"
+
+
+# Notes that quote an English-language source as published (an assumption's sourcing text, marked "as stated in
+# the source", and a stated need's report title), and the north share's sourcing, still written only in English in
+# lifeline/assumptions/data/ (not yet translated: named here so the gap stays visible).
+QUOTED_NOTES = re.compile(r"<p[^>]*>(?:(?!</p>).)*(?:كما ورد في المصدر|الحاجة المعلنة:|حصة الشمال:)(?:(?!</p>).)*</p>",
+                          re.S)
+
+
+def test_arabic_sitrep_holds_no_english_beyond_codes_units_and_quoted_sources(may: dict[str, Any]) -> None:
+    """The Arabic sitrep's HTML (the PDF's source) as the pages are checked (tests/web/visible.py): every heading,
+    key figure, bullet, table, legend and note in Arabic; source titles and codes marked as data."""
+    from tests.web.visible import english_words
+
+    rep, _ = may["ar"]
+    html = to_html(rep)
+    left = english_words(QUOTED_NOTES.sub("", html))
+    assert not left, f"English left in the Arabic sitrep: {left[:8]}"
+    assert 'translate="no"' in html.split('class="references"', 1)[1]  # the sources' titles are data

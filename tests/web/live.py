@@ -32,17 +32,22 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="package")
-def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`lifeline serve` on a free loopback port over a store with the real line lists."""
-    files = [shared_file("unrwa-commodities-received-20241111.csv"), shared_file("cogat-gaza-aid-data-20240924.csv")]
-    folder = tmp_path_factory.mktemp("live")
+def demo_store(folder: Path, files: list[Path]) -> str:
+    """A SQLite store in ``folder`` built as `lifeline demo` builds one from ``files`` (linked, not copied)."""
     data = folder / "data"
     data.mkdir()
     for f in files:
         (data / f.name).symlink_to(f)
-    url = f"sqlite:///{folder / 'live.db'}"
+    url = f"sqlite:///{folder / 'demo.db'}"
     build_demo(url, data, say=lambda _msg: None)
+    return url
+
+
+@pytest.fixture(scope="package")
+def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`lifeline serve` on a free loopback port over a store with the real line lists."""
+    files = [shared_file("unrwa-commodities-received-20241111.csv"), shared_file("cogat-gaza-aid-data-20240924.csv")]
+    url = demo_store(tmp_path_factory.mktemp("live"), files)
     engine = open_store(url)
     with engine.begin() as conn:
         add_user(conn, "editor1", "editor", PASSWORD)

@@ -155,3 +155,18 @@ def test_revision_alert_in_arabic_names_its_month_and_counts_its_rows(zarqa: Ser
     english = re.sub(r"<[^>]+>", "", " ".join(re.findall(
         r'<div class="sources">.*?</div>', zarqa.client.get("/map?context=XZ").text, re.S)))
     assert "Admin boundaries (5-boundaries.geojson)" in english  # English pages keep it as written
+
+
+def test_as_of_control_reads_in_arabic_and_submits_iso(arabic: Served) -> None:
+    """A browser's date picker writes mm/dd/yyyy whatever the page's language: the Arabic page gives an ISO text
+    field with its format in Arabic and, once chosen, the day written out with its Arabic month."""
+    html = arabic.client.get("/access?lang=ar").text
+    field = re.search(r'<input[^>]*name="as_of"[^>]*>', html)
+    assert field and 'type="text"' in field.group(0) and 'placeholder="YYYY-MM-DD"' in field.group(0)
+    assert re.search(r'id="as-of-hint">بصيغة سنة-شهر-يوم', html)
+    chosen = arabic.client.get("/access?lang=ar&as_of=2030-09-15").text
+    hint = re.search(r'id="as-of-hint">(.*?)</span>', chosen, re.S)
+    assert hint and "أيلول/سبتمبر" in hint.group(1) and "<bdi>2030</bdi>" in hint.group(1)
+    assert 'value="2030-09-15"' in chosen and "as_of=2030-09-15" in chosen  # submitted and kept as ISO
+    english = arabic.client.get("/access").text
+    assert re.search(r'<input type="date"[^>]*name="as_of"', english)

@@ -178,7 +178,7 @@ def test_statuses_shown_as_current_carry_their_basis_and_age(live: str, browser:
     assert any(h.startswith("open (reported)") and "days old" in h for h in hovers)
     assert any(h.startswith("open (entries recorded)") for h in hovers)
     assert any(h.startswith("unknown — last reported") for h in hovers)
-    legend = page.evaluate("() => document.getElementById('chart-timeline').data[0].colorbar.ticktext")
+    legend = page.evaluate("() => document.getElementById('chart-timeline').data.slice(1).map(t => t.name)")
     assert "open (reported)" in legend and "open (entries recorded)" in legend and "disputed" in legend
     assert not problems
     page.close()

@@ -144,6 +144,36 @@ def test_crowded_series_become_one_panel_per_crossing_with_titled_axes() -> None
     few = charts.lines(ResultTable("t", [], [r for r in rows if r["crossing"] == "a"]), "period", "consignments",
                        ["crossing", "source"], "t", panel="crossing")
     assert "yaxis2" not in few["layout"]  # two series read on one axis
+    # the panels share one value scale, so a busier crossing reads taller
+    assert all(layout[a]["matches"] == "y" for a in axes if a != "yaxis") and "matches" not in layout["yaxis"]
+
+
+def test_route_totals_never_share_an_axis_with_per_crossing_lines() -> None:
+    """COGAT's land rows name a route, not a crossing: even with few series they get a panel of their own,
+    titled as route totals, instead of a line beside UNRWA's per-crossing ones on one axis."""
+    rows = [{"period": f"2024-01-0{d}", "crossing": c, "source": s, "consignments": d}
+            for d in (1, 2) for c, s in (("kerem-shalom", "UNRWA"), ("rafah", "UNRWA"), (None, "COGAT"))]
+    fig = charts.lines(ResultTable("t", [], rows), "period", "consignments", ["crossing", "source"], "t",
+                       panel="crossing", colour_by="source", no_panel="route totals (no crossing breakdown)")
+    titles = [a["text"] for a in fig["layout"]["annotations"]]
+    assert titles == ["<b>kerem-shalom</b>", "<b>rafah</b>", "<b>route totals (no crossing breakdown)</b>"]
+    cogat = next(tr for tr in fig["data"] if tr["name"] == "COGAT")
+    assert cogat["yaxis"] == "y3" and {tr["yaxis"] for tr in fig["data"] if tr["name"] == "UNRWA"} == {"y", "y2"}
+
+
+def test_status_key_is_a_legend_below_not_a_colour_bar() -> None:
+    """A colour bar's seven labels rotated and were clipped at 390 px in Arabic: the key is one legend entry
+    per category, in the page's language, wrapping below the chart."""
+    rows = [{"day": "2024-05-01", "crossing": "rafah", "status": "open"}]
+    labels = {s: f"label {s}" for s in palette.STATUS_COLOURS}
+    fig = charts.status_timeline(ResultTable("t", [], rows), "day", "crossing", "status", "t", rtl=True,
+                                 labels=labels)
+    heat, *key = fig["data"]
+    assert heat["showscale"] is False and "colorbar" not in heat
+    assert [k["name"] for k in key] == list(labels.values())
+    assert [k["marker"]["color"] for k in key] == list(palette.STATUS_COLOURS.values())
+    legend = fig["layout"]["legend"]
+    assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["xanchor"] == "right"
 
 
 def test_coverage_band_names_the_cap_on_the_chart_and_marks_partial_periods() -> None:

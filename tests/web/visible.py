@@ -3,8 +3,9 @@
 Visible text is every text node outside <script>, <style> and elements marked translate="no" (data shown
 as published: names, source titles, files, codes), plus input placeholders. A Latin-script token is allowed
 when it is a code or unit (an acronym such as UNRWA or HXL, a token with a digit, a hyphen, an underscore, a
-slash, a colon or a dot, such as sphere-2100 or route:land, a unit such as kcal, something in quotes or
-backticks); any other Latin word is English left untranslated.
+slash, a colon or a dot, such as sphere-2100 or route:land, a unit such as kcal, something in quotes, guillemets or
+backticks, the title of an English-language source in ENGLISH_SOURCE_TITLES); any other Latin word is English left
+untranslated.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ from html.parser import HTMLParser
 SKIPPED = {"script", "style"}
 VOID = {"br", "img", "input", "meta", "link", "hr", "source", "wbr", "area", "col", "embed", "param", "track"}
 UNITS = {"kcal", "km", "kg", "t", "OpenAPI", "p", "d"}
-QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|https?://\S+")
+# Titles and publishers of English-language sources a sentence names in passing (not as a marked data value):
+# read as published, in Latin script, by Arabic readers too. Keep this short: anything else is translated.
+ENGLISH_SOURCE_TITLES = ("Insecurity Insight",)
+QUOTED = re.compile(r"`[^`]*`|'[^']*'|\"[^\"]*\"|«[^»]*»|https?://\S+")
 LATIN = re.compile(r"[A-Za-z]")
 
 
@@ -51,7 +55,7 @@ def visible_text(html: str) -> list[str]:
 
 
 def _allowed(token: str) -> bool:
-    word = token.strip("()[]{},;:.!?·—–«»%+")
+    word = token.strip("()[]{},;:.!?·—–«»%+\u2066\u2067\u2068\u2069")  # the sitrep's bidi isolates too
     if not LATIN.search(word):
         return True
     if any(ch.isdigit() for ch in word) or any(ch in word for ch in "-_/:.@#&+="):
@@ -64,6 +68,8 @@ def english_words(html: str) -> list[str]:
     out = []
     for part in visible_text(html):
         bare = QUOTED.sub(" ", part)
+        for title in ENGLISH_SOURCE_TITLES:
+            bare = bare.replace(title, " ")
         if any(not _allowed(token) for token in bare.split()):
             out.append(part)
     return out
