@@ -145,6 +145,23 @@ def long_field_csv(chars: int = 200_000, name: str = "long-field.csv") -> Builde
     return make
 
 
+def quoted_field_over_lines(total: int, name: str = "quoted-field.csv") -> Builder:
+    """An HXL CSV with one quoted field of about ``total`` bytes in lines of 512 KB (each under the line limit)."""
+
+    def make(folder: Path) -> Path:
+        path = folder / name
+        row = [str(cell) for cell in ROWS[0]]
+        with path.open("w", encoding="utf-8") as fh:
+            fh.write(",".join(HEADER) + "\n" + ",".join(TAGS) + "\n" + ",".join(row[:3]) + ',"')
+            line = "q" * (512 * 1024 - 1) + "\n"
+            for _ in range(-(-total // len(line))):
+                fh.write(line)
+            fh.write('",' + ",".join(row[4:]) + "\n")
+        return path
+
+    return make
+
+
 def text_file(name: str, content: str) -> Builder:
     def make(folder: Path) -> Path:
         path = folder / name
@@ -192,4 +209,5 @@ ISSUE_SIZES: dict[str, tuple[Builder, str]] = {
     "json: an integer of 5,000 digits": (LONG_INTEGER, "5,000 digits"),
     "csv: a 200,000-character field": (long_field_csv(), "200,000 characters"),
     "csv: one 200 MB field": (long_field_csv(200 * 2**20, "field-200mb.csv"), "a line is longer than 1 MB"),
+    "csv: one quoted 200 MB field over 400 lines": (quoted_field_over_lines(200 * 2**20), "quoted field runs on"),
 }

@@ -52,6 +52,9 @@ REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
     "sheet cell beyond Excel's cell limit": (hostile.long_cell_in_sheet(), "characters"),
     "one shared string beyond Excel's cell limit": (hostile.one_huge_shared_string, "more than 32,767 characters"),
     "csv field beyond the csv module's limit": (hostile.long_field_csv(), "200,000 characters"),
+    "csv quoted field over lines beyond the cell limit": (
+        hostile.quoted_field_over_lines(2 * 2**20), "row 3: a quoted field runs on"
+    ),
     "csv line beyond the line limit": (hostile.long_field_csv(2 * 2**20, "long-line.csv"), "line is longer than 1 MB"),
     "json nested 10,000 deep": (hostile.DEEP_JSON, "nested 10,001 levels"),
     "json integer of 5,000 digits": (hostile.LONG_INTEGER, "5,000 digits"),
