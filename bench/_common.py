@@ -14,8 +14,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,29 +47,90 @@ def report_from_child(rows: int, seconds: float, note: str = "") -> None:
     print(RESULT_PREFIX + json.dumps({"rows": rows, "seconds": seconds, "note": note}), flush=True)
 
 
+# Run by a small interpreter of its own: a child's ru_maxrss starts from the size of the process that
+# forked it (Linux keeps the forker's high-water mark across exec), so a child of pytest or of a bench
+# that has loaded polars would report that size, not its own. This launcher is ~10 MB; it runs the
+# step, polls its resident memory (to stop it at a ceiling), reaps it with wait4 for the exact peak and
+# writes the figures to a file.
+_LAUNCHER = r"""
+import json, os, signal, subprocess, sys, time
+spec = json.loads(sys.argv[1])
+with open(spec["stdout"], "w") as out, open(spec["stderr"], "w") as err:
+    started = time.perf_counter()
+    proc = subprocess.Popen(spec["argv"], stdout=out, stderr=err, cwd=spec["cwd"])
+    stopped = ""
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        rss = 0
+        try:
+            with open(f"/proc/{proc.pid}/status") as fh:
+                rss = next((int(l.split()[1]) for l in fh if l.startswith("VmRSS:")), 0)
+        except OSError:
+            pass
+        if not stopped and spec["ceiling_kb"] and rss > spec["ceiling_kb"]:
+            ceiling = spec["ceiling_kb"] * 1024 / 1e6
+            stopped = f"stopped at {rss * 1024 / 1e6:,.0f} MB resident (ceiling {ceiling:,.0f} MB)"
+            proc.kill()
+        elif not stopped and time.perf_counter() - started > spec["timeout"]:
+            stopped = f"stopped after {spec['timeout']:g} s"
+            proc.kill()
+        time.sleep(0.01)
+    wall = time.perf_counter() - started
+with open(spec["result"], "w") as fh:
+    json.dump({"status": os.waitstatus_to_exitcode(status), "maxrss_kb": usage.ru_maxrss, "wall": wall,
+               "stopped": stopped}, fh)
+"""
+
+
+@dataclass
+class Measured:
+    """One child process's exit status, output, exact peak resident memory and wall time."""
+
+    returncode: int  # negative: killed by that signal
+    stdout: str
+    stderr: str
+    peak_mb: float  # ru_maxrss of that process alone, decimal MB
+    seconds: float  # wall time of the whole process, interpreter start-up included
+    stopped: str  # why the launcher stopped it (over the ceiling, over the time), or ""
+
+
+def run_measured(
+    argv: Sequence[str], ceiling_mb: float | None = None, timeout: float = 900, cwd: Path = ROOT
+) -> Measured:
+    """Run ``argv`` in a child of a small launcher; stop it above ``ceiling_mb`` resident or after ``timeout`` s.
+
+    The resident size is polled every 10 ms, so a child may pass the ceiling by what it allocates in
+    that time before it is stopped; ``peak_mb`` is the exact peak either way (from ``wait4``).
+    """
+    with tempfile.TemporaryDirectory(prefix="lifeline-measure-") as tmp:
+        folder = Path(tmp)
+        spec = {
+            "argv": list(argv), "cwd": str(cwd), "timeout": timeout,
+            "ceiling_kb": int(ceiling_mb * 1e6 / 1024) if ceiling_mb else 0,
+            "stdout": str(folder / "out"), "stderr": str(folder / "err"), "result": str(folder / "result.json"),
+        }  # fmt: skip
+        subprocess.run([sys.executable, "-I", "-S", "-c", _LAUNCHER, json.dumps(spec)], check=True)
+        result = json.loads((folder / "result.json").read_text())
+        stdout = (folder / "out").read_text(errors="replace")
+        stderr = (folder / "err").read_text(errors="replace")
+    return Measured(
+        int(result["status"]), stdout, stderr, result["maxrss_kb"] * 1024 / 1e6, float(result["wall"]),
+        result["stopped"],
+    )  # fmt: skip
+
+
 def run_child(name: str, argv: Sequence[str], target: str = "", timeout: float = 900) -> StepResult:
     """Run ``argv`` as a child process and measure its peak memory; a failed step is reported, not raised."""
-    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
-        started = time.perf_counter()
-        proc = subprocess.Popen(list(argv), stdout=out, stderr=err, text=True, cwd=ROOT)
-        timer = threading.Timer(timeout, proc.kill)
-        timer.start()
-        # Reap the child ourselves: os.wait4 returns that one child's rusage (ru_maxrss in KiB on Linux).
-        _pid, status, usage = os.wait4(proc.pid, 0)
-        timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        err.seek(0)
-        stdout, stderr = out.read(), err.read()
-    peak_mb = usage.ru_maxrss * 1024 / 1e6  # decimal megabytes, the unit of the issue's "500 MB"
-    measured = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
-    if proc.returncode != 0 or not measured:
-        last = (stderr.strip().splitlines() or ["no output"])[-1]
-        return StepResult(name, None, None, peak_mb, f"failed (exit {proc.returncode}): {last[:160]}", target)
+    run = run_measured(argv, timeout=timeout)
+    measured = [line for line in run.stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if run.returncode != 0 or not measured:
+        last = (run.stderr.strip().splitlines() or [run.stopped or "no output"])[-1]
+        return StepResult(name, None, None, run.peak_mb, f"failed (exit {run.returncode}): {last[:160]}", target)
     data: dict[str, Any] = json.loads(measured[-1][len(RESULT_PREFIX):])
-    note = data.get("note") or f"process wall {wall:.2f} s"
-    return StepResult(name, int(data["rows"]), float(data["seconds"]), peak_mb, note, target)
+    note = data.get("note") or f"process wall {run.seconds:.2f} s"
+    return StepResult(name, int(data["rows"]), float(data["seconds"]), run.peak_mb, note, target)
 
 
 def python_child(script: Path, *args: str) -> list[str]:

@@ -1,39 +1,30 @@
 """Implausible values and files beyond the limits: each class refused with one line, exit 2, store unchanged.
 
-Every file here is built in ``tmp_path``. The spreadsheets are real xlsx archives whose sheet XML
-is rewritten to place a cell far away or to carry one huge shared string, as a careless export or
-a hostile upload would; the reader must never see them (it would allocate the whole grid).
+Every file here is built in ``tmp_path`` (``tests/ingest/hostile.py``); the reader must never see
+the spreadsheets among them (it would allocate the whole grid).
 """
 
 from __future__ import annotations
 
-import csv
 import json
-import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import Engine, func, select
 
+from lifeline.errors import BadFile
 from lifeline.ingest import limits
 from lifeline.ingest.service import import_file, parse
+from lifeline.ingest.tables import check_line_lengths
 from lifeline.store import schema
 from lifeline.store.engine import open_store
 from tests.cli.helpers import run_cli, snapshot, unrwa_csv, unrwa_row
 from tests.conftest import shared_file
-from tests.ingest.test_hxl import HEADER, ROWS, TAGS, write_csv
+from tests.ingest import hostile
+from tests.ingest.test_hxl import ROWS, write_csv
 
 COGAT = "cogat-gaza-aid-data-20240924.csv"
-
-SHEET = "xl/worksheets/sheet1.xml"
-SST = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-SHEET_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{rows}</sheetData>'
-    "</worksheet>"
-)
 
 
 @pytest.fixture(scope="module")
@@ -47,57 +38,6 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Engin
     engine.dispose()
 
 
-def _xlsx_with_sheet(path: Path, sheet_xml: str, shared: bytes | None = None) -> Path:
-    """A valid workbook (openpyxl) whose first sheet's XML (and shared strings) are replaced."""
-    book = Workbook()
-    book.active.append(["Date", "Qty"])  # type: ignore[union-attr]
-    source = path.with_suffix(".base.xlsx")
-    book.save(source)
-    with zipfile.ZipFile(source) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as out:
-        for item in src.infolist():
-            if item.filename == SHEET:
-                out.writestr(SHEET, sheet_xml)
-            elif item.filename != "xl/sharedStrings.xml" or shared is None:
-                out.writestr(item, src.read(item))
-        if shared is not None:
-            out.writestr("xl/sharedStrings.xml", shared)
-    source.unlink()
-    return path
-
-
-def _far_cell(reference: str) -> Callable[[Path], Path]:
-    def make(folder: Path) -> Path:
-        row = "".join(ch for ch in reference if ch.isdigit())
-        xml = SHEET_XML.format(
-            rows=f'<row r="1"><c r="A1" t="inlineStr"><is><t>Date</t></is></c></row>'
-            f'<row r="{row}"><c r="{reference}"><v>1</v></c></row>'
-        )
-        return _xlsx_with_sheet(folder / f"far-{reference}.xlsx", xml)
-
-    return make
-
-
-def _huge_shared_string(folder: Path) -> Path:
-    one = b"<si><t>" + b"x" * 1000 + b"</t></si>"  # each string within the cell limit; all of them beyond
-    many = one * (limits.MAX_SHARED_STRINGS_BYTES // len(one) + 1000)
-    shared = SST + many + b"</sst>"
-    xml = SHEET_XML.format(rows='<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
-    return _xlsx_with_sheet(folder / "shared.xlsx", xml, shared)
-
-
-def _one_huge_shared_string(folder: Path) -> Path:
-    text = b"x" * (16 * 2**20)  # one string: refused by the cell limit while the archive is read
-    shared = SST + b"<si><t>" + text + b"</t></si></sst>"
-    xml = SHEET_XML.format(rows='<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
-    return _xlsx_with_sheet(folder / "one-shared.xlsx", xml, shared)
-
-
-def _long_cell_in_sheet(folder: Path) -> Path:
-    long = "y" * (limits.MAX_CELL_CHARS * 4 + 10)  # beyond the limit in any encoding: refused in the archive
-    xml = SHEET_XML.format(rows=f'<row r="1"><c r="A1" t="inlineStr"><is><t>{long}</t></is></c></row>')
-    return _xlsx_with_sheet(folder / "long-cell.xlsx", xml)
-
-
 def _hxl_rows(name: str, change: Callable[[list[list[str]]], list[list[str]]]) -> Callable[[Path], Path]:
     def make(folder: Path) -> Path:
         return write_csv(folder / name, change([list(r) for r in ROWS]))
@@ -105,65 +45,21 @@ def _hxl_rows(name: str, change: Callable[[list[list[str]]], list[list[str]]]) -
     return make
 
 
-def _text(name: str, content: str) -> Callable[[Path], Path]:
-    def make(folder: Path) -> Path:
-        path = folder / name
-        path.write_text(content, encoding="utf-8")
-        return path
-
-    return make
-
-
-def _hxl_json(body: str) -> str:
-    return f'[{HEADER[:5]!r}, {TAGS[:5]!r}, {body}]'.replace("'", '"')
-
-
-def _long_field_csv(folder: Path) -> Path:
-    path = folder / "long-field.csv"
-    with path.open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(HEADER)
-        out.writerow(TAGS)
-        row = list(ROWS[0])
-        row[3] = "z" * 200_000  # beyond the csv module's field limit (131,072) and the cell limit
-        out.writerow(row)
-    return path
-
-
-def _json_bad_byte_late(folder: Path) -> Path:
-    path = folder / "late-byte.json"
-    rows = ", ".join('["2024-05-01", "Rafah", "Food", "Flour", 3]' for _ in range(400))  # past the 8 KB sniff
-    path.write_bytes(_hxl_json(rows).encode()[:-1] + b', ["\x80"]]')
-    return path
-
-
-def _damaged_deflate(folder: Path) -> Path:
-    """A workbook whose sheet's compressed bytes are overwritten (found by fuzzing: a zlib error escaped)."""
-    rows = "".join(f'<row r="{i}"><c r="A{i}"><v>{i}</v></c></row>' for i in range(1, 2000))
-    path = _xlsx_with_sheet(folder / "damaged.xlsx", SHEET_XML.format(rows=rows))
-    with zipfile.ZipFile(path) as archive:
-        info = archive.getinfo(SHEET)
-    raw = bytearray(path.read_bytes())
-    start = info.header_offset + 30 + len(info.filename) + len(info.extra) + 40
-    raw[start : start + 8] = b"~o\xbcN\xb9\xb3\x8bb"
-    path.write_bytes(bytes(raw))
-    return path
-
-
 REFUSED: dict[str, tuple[Callable[[Path], Path], str]] = {
-    "cell at XFD1048576": (_far_cell("XFD1048576"), "cells"),
-    "cell at ZZ200000": (_far_cell("ZZ200000"), "cells"),
-    "shared strings beyond the limit": (_huge_shared_string, "shared text inflates"),
-    "sheet cell beyond Excel's cell limit": (_long_cell_in_sheet, "characters"),
-    "one shared string beyond Excel's cell limit": (_one_huge_shared_string, "more than 32,767 characters"),
-    "csv field beyond the csv module's limit": (_long_field_csv, "200,000 characters"),
-    "json nested 10,000 deep": (_text("deep.json", _hxl_json("[" * 10_000 + "]" * 10_000)), "nested 10,001 levels"),
-    "json integer of 5,000 digits": (
-        _text("digits.json", _hxl_json('["2024-05-01", "Rafah", "Food", "Flour", ' + "9" * 5000 + "]")),
-        "5,000 digits",
+    "cell at XFD1048576": (hostile.far_cell("XFD1048576"), "cells"),
+    "cell at ZZ200000": (hostile.far_cell("ZZ200000"), "cells"),
+    "shared strings beyond the limit": (hostile.huge_shared_string, "shared text inflates"),
+    "sheet cell beyond Excel's cell limit": (hostile.long_cell_in_sheet(), "characters"),
+    "one shared string beyond Excel's cell limit": (hostile.one_huge_shared_string, "more than 32,767 characters"),
+    "csv field beyond the csv module's limit": (hostile.long_field_csv(), "200,000 characters"),
+    "csv quoted field over lines beyond the cell limit": (
+        hostile.quoted_field_over_lines(2 * 2**20), "row 3: a quoted field runs on"
     ),
-    "json not UTF-8 beyond the first bytes": (_json_bad_byte_late, "not UTF-8"),
-    "xlsx with damaged compressed data": (_damaged_deflate, "damaged"),
+    "csv line beyond the line limit": (hostile.long_field_csv(2 * 2**20, "long-line.csv"), "line is longer than 1 MB"),
+    "json nested 10,000 deep": (hostile.DEEP_JSON, "nested 10,001 levels"),
+    "json integer of 5,000 digits": (hostile.LONG_INTEGER, "5,000 digits"),
+    "json not UTF-8 beyond the first bytes": (hostile.json_bad_byte_late, "not UTF-8"),
+    "xlsx with damaged compressed data": (hostile.damaged_deflate, "damaged"),
 }
 
 
@@ -282,3 +178,14 @@ def test_a_month_of_trucks_on_a_daily_row_is_kept_and_flagged(tmp_path: Path) ->
     ordinary[0][4], ordinary[0][6] = "40", "2"
     _, parsed = parse(write_csv(tmp_path / "ordinary.csv", ordinary))
     assert "per-truck" not in (parsed.rows["flags"][0] or "")
+
+
+def test_a_csv_line_at_the_line_limit_is_read(tmp_path: Path) -> None:
+    """Refused only beyond ``MAX_CSV_LINE_BYTES``: a line of exactly the limit goes on to the cell check."""
+    path = tmp_path / "at-limit.csv"
+    path.write_bytes(b"a\n" + b"b" * limits.MAX_CSV_LINE_BYTES + b"\n")
+    check_line_lengths(path)
+    path.write_bytes(b"a\n" + b"b" * (limits.MAX_CSV_LINE_BYTES + 1) + b"\n")
+    with pytest.raises(BadFile, match="line is longer") as refused:
+        check_line_lengths(path)
+    assert refused.value.row == 2
