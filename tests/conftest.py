@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from lifeline.store.engine import open_store
@@ -20,6 +21,17 @@ _REJECTIONS = tempfile.mkdtemp(prefix="lifeline-test-rejections-")
 os.environ["LIFELINE_REJECTIONS_DIR"] = _REJECTIONS
 atexit.register(shutil.rmtree, _REJECTIONS, True)
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# Hypothesis profiles (docs/performance.md, "Test suite"): property tests that take their example count from
+# the profile (no `max_examples` of their own) run DEFAULT_EXAMPLES cases under `make test`, and
+# FUZZ_EXAMPLES under `make fuzz` (`--hypothesis-profile=lifeline-fuzz`, which also selects them: they are
+# marked `property` below). What each case checks is the same in both tiers. No deadline: the shared
+# 2-core machine's load, not the code, decides how long one case takes.
+DEFAULT_EXAMPLES = 25
+FUZZ_EXAMPLES = 500
+settings.register_profile("lifeline", max_examples=DEFAULT_EXAMPLES, deadline=None)
+settings.register_profile("lifeline-fuzz", max_examples=FUZZ_EXAMPLES, deadline=None)
+settings.load_profile("lifeline")  # `--hypothesis-profile` (hypothesis' pytest plugin) overrides it
 PG_ENV = "LIFELINE_TEST_PG"
 
 
@@ -132,9 +144,16 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse two tests with one node id: the two-worker scheduler keys its work by node id, so it would run
-    one of them and drop the others without a word (schemathesis' own parametrisation once did that)."""
+    """Mark every hypothesis test `property` (`make fuzz` runs them again with the fuzz profile), and refuse
+    two tests with one node id: the two-worker scheduler keys its work by node id, so it would run one of
+    them and drop the others without a word (schemathesis' own parametrisation once did that)."""
     from collections import Counter
+
+    from hypothesis import is_hypothesis_test
+
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.property)
 
     twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
     if twice:
