@@ -54,13 +54,14 @@ def run_cli(db: str, *args: str, timeout: float = 120) -> subprocess.CompletedPr
     )
 
 
-def invoke_cli(db: str | None, *args: str, timeout: float | None = None,
-               env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def invoke_cli(db: str | None, *args: str, timeout: float | None = None, env: dict[str, str] | None = None,
+               stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``lifeline [--db DB] ARGS...`` in-process, as :func:`run_cli` does in a subprocess.
 
     The console-script function itself runs (a ``UserError`` is one line and status 2, usage errors
-    status 2), with stdout and stderr captured apart and ``COLUMNS``/``NO_COLOR`` as :func:`run_cli`
-    sets them; ``timeout`` is accepted for the same signature and not enforced (pytest-timeout is).
+    status 2), with stdout and stderr captured apart, ``stdin`` as its standard input and
+    ``COLUMNS``/``NO_COLOR`` as :func:`run_cli` sets them; ``timeout`` is accepted for the same
+    signature and not enforced (pytest-timeout is).
     An unexpected exception propagates to the test, which fails with its traceback.
     """
     from click.testing import CliRunner
@@ -72,7 +73,7 @@ def invoke_cli(db: str | None, *args: str, timeout: float | None = None,
     argv = ["lifeline", *(["--db", db] if db is not None else []), *args]
     saved = sys.argv
     code: int = 0
-    with CliRunner().isolation(env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}) as (out, err, _):
+    with CliRunner().isolation(input=stdin, env={"COLUMNS": "200", "NO_COLOR": "1", **(env or {})}) as (out, err, _):
         sys.argv = argv
         try:
             run()
