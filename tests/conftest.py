@@ -125,10 +125,23 @@ _ONE_UNIT = {f"tests/web/{name}.py": "tests/web::live"
              for name in ("test_browser", "test_browser_layout", "test_phone_tables")}
 
 
+# The longest scheduling units, longest first, from the durations run of the default suite (two workers,
+# docs/performance.md "Test suite"): they are handed out before every other unit (which go by number of
+# tests, xdist's order), so no long unit starts last while the other worker has nothing left to do.
+LONG_UNITS: tuple[str, ...] = (
+    "tests/cli/test_readme.py",  # the README walk-through and `make demo` (3 tests: xdist put it last)
+    "tests/claims::heldout",
+    "tests/report/test_sitrep_pages.py",
+    "tests/faces/test_one_answer.py",
+    "tests/web::live",
+    "tests/ingest/test_fuzz.py",
+)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """Under ``--dist loadscope`` a module is one unit (its module-scoped fixture is built once), and the
-    modules of :data:`_ONE_UNIT` share one unit."""
+    """Under ``--dist loadscope`` a module is one unit (its module-scoped fixture is built once), the
+    modules of :data:`_ONE_UNIT` share one unit, and the units of :data:`LONG_UNITS` go first."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -139,6 +152,14 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
             if module.startswith("tests/claims/heldout"):  # one demo store for every held-out set
                 return "tests/claims::heldout"
             return _ONE_UNIT.get(module, module)
+
+        def _assign_work_unit(self, node: object) -> None:
+            if not getattr(self, "_long_first", False):  # once, on the first assignment: the queue is full
+                self._long_first = True
+                for scope in reversed(LONG_UNITS):
+                    if scope in self.workqueue:
+                        self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
 
     return ModuleScheduling(config, log)
 
