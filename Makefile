@@ -23,6 +23,7 @@ demo: install
 
 # The whole suite, with a real PostgreSQL server and Chromium installed and started when absent. The
 # 10,000-case fuzz runs are left to `make fuzz` (half an hour on 2 cores); their 200-case twins run here.
+# `make fuzz` also reruns every hypothesis test with 500 cases (profile lifeline-fuzz, tests/conftest.py).
 # Two pytest workers (`make test PYTEST_WORKERS=0` runs in one process); tests that share a module- or
 # package-scoped fixture stay on one worker (tests/conftest.py), so it is built once.
 PYTEST_WORKERS ?= 2
@@ -31,7 +32,7 @@ test: install lint
 	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q -m "not fuzz" -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 fuzz: install
-	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q -m fuzz --timeout 7200 $(PYTEST_ARGS)
+	eval "$$(scripts/test-services.sh)" && $(BIN)/python -m pytest -q -m "fuzz or property" --hypothesis-profile=lifeline-fuzz --timeout 7200 $(PYTEST_ARGS)
 
 test-fast: install
 	$(BIN)/python -m pytest -q -m "not slow" $(PYTEST_ARGS)

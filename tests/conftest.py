@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import Engine, create_engine, text
 
 from lifeline.store.engine import open_store
@@ -20,6 +21,17 @@ _REJECTIONS = tempfile.mkdtemp(prefix="lifeline-test-rejections-")
 os.environ["LIFELINE_REJECTIONS_DIR"] = _REJECTIONS
 atexit.register(shutil.rmtree, _REJECTIONS, True)
 SHARED_DATA = ROOT.parent / "shared" / "data"
+
+# Hypothesis profiles (docs/performance.md, "Test suite"): property tests that take their example count from
+# the profile (no `max_examples` of their own) run DEFAULT_EXAMPLES cases under `make test`, and
+# FUZZ_EXAMPLES under `make fuzz` (`--hypothesis-profile=lifeline-fuzz`, which also selects them: they are
+# marked `property` below). What each case checks is the same in both tiers. No deadline: the shared
+# 2-core machine's load, not the code, decides how long one case takes.
+DEFAULT_EXAMPLES = 25
+FUZZ_EXAMPLES = 500
+settings.register_profile("lifeline", max_examples=DEFAULT_EXAMPLES, deadline=None)
+settings.register_profile("lifeline-fuzz", max_examples=FUZZ_EXAMPLES, deadline=None)
+settings.load_profile("lifeline")  # `--hypothesis-profile` (hypothesis' pytest plugin) overrides it
 PG_ENV = "LIFELINE_TEST_PG"
 
 
@@ -113,10 +125,23 @@ _ONE_UNIT = {f"tests/web/{name}.py": "tests/web::live"
              for name in ("test_browser", "test_browser_layout", "test_phone_tables")}
 
 
+# The longest scheduling units, longest first, from the durations run of the default suite (two workers,
+# docs/performance.md "Test suite"): they are handed out before every other unit (which go by number of
+# tests, xdist's order), so no long unit starts last while the other worker has nothing left to do.
+LONG_UNITS: tuple[str, ...] = (
+    "tests/cli/test_readme.py",  # the README walk-through and `make demo` (3 tests: xdist put it last)
+    "tests/claims::heldout",
+    "tests/report/test_sitrep_pages.py",
+    "tests/faces/test_one_answer.py",
+    "tests/web::live",
+    "tests/ingest/test_fuzz.py",
+)
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """Under ``--dist loadscope`` a module is one unit (its module-scoped fixture is built once), and the
-    modules of :data:`_ONE_UNIT` share one unit."""
+    """Under ``--dist loadscope`` a module is one unit (its module-scoped fixture is built once), the
+    modules of :data:`_ONE_UNIT` share one unit, and the units of :data:`LONG_UNITS` go first."""
     if config.getvalue("dist") != "loadscope":
         return None
     from xdist.scheduler import LoadScopeScheduling
@@ -128,13 +153,28 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
                 return "tests/claims::heldout"
             return _ONE_UNIT.get(module, module)
 
+        def _assign_work_unit(self, node: object) -> None:
+            if not getattr(self, "_long_first", False):  # once, on the first assignment: the queue is full
+                self._long_first = True
+                for scope in reversed(LONG_UNITS):
+                    if scope in self.workqueue:
+                        self.workqueue.move_to_end(scope, last=False)
+            super()._assign_work_unit(node)
+
     return ModuleScheduling(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Refuse two tests with one node id: the two-worker scheduler keys its work by node id, so it would run
-    one of them and drop the others without a word (schemathesis' own parametrisation once did that)."""
+    """Mark every hypothesis test `property` (`make fuzz` runs them again with the fuzz profile), and refuse
+    two tests with one node id: the two-worker scheduler keys its work by node id, so it would run one of
+    them and drop the others without a word (schemathesis' own parametrisation once did that)."""
     from collections import Counter
+
+    from hypothesis import is_hypothesis_test
+
+    for item in items:
+        if is_hypothesis_test(getattr(item, "obj", None)):
+            item.add_marker(pytest.mark.property)
 
     twice = sorted(nodeid for nodeid, n in Counter(item.nodeid for item in items).items() if n > 1)
     if twice:

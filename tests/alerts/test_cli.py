@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from lifeline.alerts.model import short_key
-from tests.cli.helpers import run_cli, unrwa_csv, unrwa_row
+from tests.cli.helpers import invoke_cli, run_cli, unrwa_csv, unrwa_row
 
 D0 = date(2024, 4, 1)
 
@@ -33,10 +33,10 @@ def _list_with_a_gap(folder: Path, stamp: str = "20240601") -> Path:
 def test_import_raises_alerts_once_and_the_commands_speak_json(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'l.db'}"
     path = _list_with_a_gap(tmp_path)
-    imp = run_cli(db, "import", str(path), "--format", "json")
+    imp = invoke_cli(db, "import", str(path), "--format", "json")
     assert imp.returncode == 0, imp.stderr
     json.loads(imp.stdout)  # the import's own JSON is untouched by the alert hook
-    listed = run_cli(db, "alerts", "list", "--format", "json")
+    listed = invoke_cli(db, "alerts", "list", "--format", "json")
     assert listed.returncode == 0, listed.stderr
     doc = json.loads(listed.stdout)
     keys = [r["key"] for r in doc["rows"]]
@@ -46,19 +46,19 @@ def test_import_raises_alerts_once_and_the_commands_speak_json(tmp_path: Path) -
     assert row["evidence"]["days_without_entries"] == 6 and row["state"] == "open"
     assert any(s["publisher"] == "UNRWA" for s in doc["sources"])
     # Re-import (same file) and an explicit check: still one alert per key.
-    assert run_cli(db, "import", str(path)).returncode == 0
-    check = run_cli(db, "alerts", "check", "--format", "json")
+    assert invoke_cli(db, "import", str(path)).returncode == 0
+    check = invoke_cli(db, "alerts", "check", "--format", "json")
     assert json.loads(check.stdout)["new"] == 0
-    again = json.loads(run_cli(db, "alerts", "list", "--format", "json").stdout)
+    again = json.loads(invoke_cli(db, "alerts", "list", "--format", "json").stdout)
     assert sorted(r["key"] for r in again["rows"]) == sorted(keys)
     # Acknowledge; then an unknown key is one line on stderr and exit status 2.
-    assert run_cli(db, "alerts", "ack", gap, "--by", "desk").returncode == 0
-    acked = json.loads(run_cli(db, "alerts", "list", "--state", "acknowledged", "--format", "json").stdout)
+    assert invoke_cli(db, "alerts", "ack", gap, "--by", "desk").returncode == 0
+    acked = json.loads(invoke_cli(db, "alerts", "list", "--state", "acknowledged", "--format", "json").stdout)
     assert [r["key"] for r in acked["rows"]] == [gap]
-    bad = run_cli(db, "alerts", "ack", "no/such/key")
+    bad = invoke_cli(db, "alerts", "ack", "no/such/key")
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no alert with key" in bad.stderr
     # Console delivery of what the import queued.
-    sent = run_cli(db, "alerts", "deliver", "--format", "json")
+    sent = invoke_cli(db, "alerts", "deliver", "--format", "json")
     assert json.loads(sent.stdout)["sent"] == len(keys) and "No recorded entries at Rafah" in sent.stderr
 
 

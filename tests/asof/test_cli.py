@@ -13,7 +13,7 @@ from lifeline.cli.app import app
 from lifeline.store import queries
 from lifeline.store.engine import open_store
 from tests.asof.conftest import load_versions
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import invoke_cli
 
 POPULATION = """
 [assumptions.consumption_cap_kcal]
@@ -88,7 +88,7 @@ def test_every_query_command_takes_as_of(db: tuple[str, Any], command: list[str]
 @pytest.mark.parametrize("value", ["2024-02-30", "soon", "2024-09-15T10"])
 def test_a_bad_as_of_is_one_line_and_exit_2(db: tuple[str, Any], value: str) -> None:
     url, _ = db
-    result = run_cli(url, "deliveries", "--as-of", value)
+    result = invoke_cli(url, "deliveries", "--as-of", value)
     assert result.returncode == 2
     assert "--as-of" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and result.stdout == ""
@@ -96,7 +96,7 @@ def test_a_bad_as_of_is_one_line_and_exit_2(db: tuple[str, Any], value: str) -> 
 
 def test_compare_now_needs_as_of(db: tuple[str, Any]) -> None:
     url, _ = db
-    result = run_cli(url, "deliveries", "--compare-now")
+    result = invoke_cli(url, "deliveries", "--compare-now")
     assert result.returncode == 2 and "--as-of" in result.stderr
 
 

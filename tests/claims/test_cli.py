@@ -12,19 +12,26 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from tests.cli.helpers import invoke_cli
+
 STATEMENTS = Path(__file__).with_name("statements")
 LIFELINE = [sys.executable, "-c", "from lifeline.cli.app import run; run()"]
 
 
-def run(engine: Engine, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def run(engine: Engine, *args: str, stdin: str | None = None,
+        process: bool = False) -> subprocess.CompletedProcess[str]:
+    """``lifeline --db URL claims check ARGS``: the entry point in-process (tests/cli/helpers.invoke_cli), or
+    with ``process`` in a subprocess of its own (the JSON test keeps one, for the real entry point)."""
     url = engine.url.render_as_string(hide_password=False)
+    if not process:
+        return invoke_cli(url, "claims", "check", *args, stdin=stdin)
     return subprocess.run(
         [*LIFELINE, "--db", url, "claims", "check", *args], input=stdin, capture_output=True, text=True, timeout=120
     )
 
 
 def test_json_is_one_document(reference_store: Engine) -> None:
-    out = run(reference_store, str(STATEMENTS / "06-news-wire.txt"), "--format", "json")
+    out = run(reference_store, str(STATEMENTS / "06-news-wire.txt"), "--format", "json", process=True)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
     assert doc["document"]["date"] == "2024-05-14"

@@ -115,7 +115,8 @@ def run_pipeline(conn: Connection, text: str, when: date | None) -> int:
     return len(report.claims)
 
 
-_FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The example count is the hypothesis profile's (tests/conftest.py: 25 under `make test`, 500 under `make fuzz`).
+_FAST = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @_FAST
@@ -150,21 +151,23 @@ def test_any_bytes_read_or_refuse_in_one_line(conn: Connection, data: bytes) -> 
 
 
 @pytest.mark.slow
-def test_ten_thousand_generated_documents(conn: Connection) -> None:
-    """10,000 documents drawn from the same forms (claim forms, spliced noise, HTML pages, bare
-    noise; a third without a date): no exception."""
+@pytest.mark.parametrize("count", [1_000, pytest.param(10_000, marks=pytest.mark.fuzz)])
+def test_generated_documents(conn: Connection, count: int) -> None:
+    """COUNT documents drawn from the same forms (claim forms, spliced noise, HTML pages, bare noise; a
+    third without a date): no exception. `make test` runs the first 1,000 of the seeded sequence (18 s),
+    `make fuzz` all 10,000 (about 130 s)."""
     rng = random.Random(13)
     failures: list[str] = []
     with_claims = 0
-    for i in range(10_000):
+    for i in range(count):
         text = _draw(rng)
         when = None if i % 3 == 0 else date(2024, 5, 20)
         try:
             with_claims += bool(run_pipeline(conn, text, when))
         except Exception as exc:  # noqa: BLE001 - the test counts every exception
             failures.append(f"{type(exc).__name__}: {exc} on {text[:120]!r}")
-    assert failures == [], f"{len(failures)} of 10,000 documents raised; first: {failures[:3]}"
-    assert with_claims >= 3_000, "the generated documents reach matching and judging, not only extraction"
+    assert failures == [], f"{len(failures)} of {count:,} documents raised; first: {failures[:3]}"
+    assert with_claims >= 0.3 * count, "the generated documents reach matching and judging, not only extraction"
 
 
 def _draw(rng: random.Random) -> str:

@@ -22,14 +22,7 @@ from lifeline.errors import UserError
 from lifeline.ingest.service import import_file
 from lifeline.store.engine import open_store
 from tests.cli import helpers
-from tests.cli.helpers import (
-    UNRWA_HEADER,
-    private_postgres,
-    run_cli,
-    snapshot,
-    unrwa_csv,
-    unrwa_row,
-)
+from tests.cli.helpers import UNRWA_HEADER, invoke_cli, private_postgres, snapshot, unrwa_csv, unrwa_row
 from tests.conftest import postgres_url
 
 fresh_store = helpers.fresh_store  # fixture: a fresh store on SQLite and on a private PostgreSQL database
@@ -205,7 +198,7 @@ def test_cli_bad_file_one_line_exit_2_store_untouched(name: str, sqlite_db, tmp_
     case = CASES[name]
     path = case.make(tmp_path)
     before = snapshot(engine)
-    result = run_cli(url, "import", str(path))
+    result = invoke_cli(url, "import", str(path))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -232,7 +225,7 @@ def test_postgres_bad_file_user_error_store_untouched(name: str, postgres_db: En
 def test_json_format_error_is_one_line_on_stderr_and_listed_in_the_document(sqlite_db, tmp_path: Path) -> None:
     url, _engine = sqlite_db
     path = _binary(tmp_path)
-    result = run_cli(url, "import", "--format", "json", str(path))
+    result = invoke_cli(url, "import", "--format", "json", str(path))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     doc = json.loads(result.stdout)  # still exactly one JSON document on stdout
@@ -244,7 +237,7 @@ def test_wrong_kind_named_explicitly(sqlite_db, tmp_path: Path) -> None:
     url, engine = sqlite_db
     path = unrwa_csv(tmp_path / "unrwa.csv", _good_rows(3))
     before = snapshot(engine)
-    result = run_cli(url, "import", "--kind", "cogat", str(path))
+    result = invoke_cli(url, "import", "--kind", "cogat", str(path))
     assert result.returncode == 2
     expected = f"lifeline: error: {path}, row 1: does not look like a cogat file (its columns do not match)"
     assert result.stderr.strip().splitlines() == [expected]
@@ -258,7 +251,7 @@ def test_a_bad_file_among_several_is_refused_and_the_others_imported(sqlite_db, 
     good = unrwa_csv(tmp_path / "unrwa-commodities-received-20240301.csv", _good_rows(3, start=500))
     later = unrwa_csv(tmp_path / "another-list-20240302.csv", _good_rows(2, start=600))
     bad = _binary(tmp_path)
-    result = run_cli(url, "import", str(good), str(bad), str(later))
+    result = invoke_cli(url, "import", str(good), str(bad), str(later))
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and str(bad) in result.stderr
     assert f"{good}" in result.stdout and "3 imported" in result.stdout  # the good files are reported
@@ -364,6 +357,6 @@ def test_over_long_code_is_a_rejection_on_both_backends(fresh_store: Engine, tmp
 
 def test_file_names_are_shown_as_text_not_markup(tmp_path: Path) -> None:
     path = unrwa_csv(tmp_path / "[bold]unrwa[dim].csv", _good_rows(2))
-    result = run_cli(f"sqlite:///{tmp_path / 's.db'}", "import", str(path))
+    result = invoke_cli(f"sqlite:///{tmp_path / 's.db'}", "import", str(path))
     assert result.returncode == 0, result.stderr
     assert "[bold]unrwa[dim].csv" in result.stdout

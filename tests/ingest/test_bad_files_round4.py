@@ -25,7 +25,7 @@ from lifeline.ingest.hxl_values import number, number_format
 from lifeline.ingest.pcodes import nearest
 from lifeline.ingest.service import import_file
 from lifeline.store import schema
-from tests.cli.helpers import run_cli, snapshot
+from tests.cli.helpers import invoke_cli, snapshot
 from tests.ingest.sheets import csv_file, xlsx_file
 
 SOURCE = "Test monitoring cell (fictional figures)"
@@ -119,12 +119,12 @@ def test_a_decimal_comma_column_is_read_as_decimals(sqlite_store: Engine, tmp_pa
 def test_an_ambiguous_column_is_refused_naming_both_readings(tmp_path: Path, cells: list[str]) -> None:
     db = f"sqlite:///{tmp_path / 'store.db'}"
     path = csv_file(tmp_path / "deliveries-hxl.csv", _deliveries(tmp_path, cells))
-    result = run_cli(db, "import", str(path))
+    result = invoke_cli(db, "import", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "column 'Tonnes (#indicator+num+tonnes)'" in lines[0] and "row 3" in lines[0], lines[0]
     assert "with a decimal comma" in lines[0] and "with a thousands comma" in lines[0], lines[0]
-    listed = run_cli(db, "datasets", "--format", "csv")
+    listed = invoke_cli(db, "datasets", "--format", "csv")
     assert listed.stdout.strip().count("\n") == 0, listed.stdout  # the header alone: nothing recorded
 
 
@@ -164,11 +164,11 @@ def test_a_file_whose_every_row_is_rejected_is_refused_and_nothing_recorded(tmp_
         rows = [["Area", "Date", "Population", "Source"], ["#adm1+code", "#date", "#population", "#meta+source"],
                 ["XQ01", "soon", "100", SOURCE], ["XQ02", "later", "200", SOURCE]]
     path = csv_file(tmp_path / f"{target}-hxl.csv", rows)
-    result = run_cli(db, "import", str(path))
+    result = invoke_cli(db, "import", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "row 3" in lines[0] and "every row of the file was rejected (2 of 2), nothing stored" in lines[0]
-    listed = run_cli(db, "datasets", "--format", "csv")
+    listed = invoke_cli(db, "datasets", "--format", "csv")
     assert listed.stdout.strip().count("\n") == 0, listed.stdout
 
 

@@ -21,7 +21,7 @@ from lifeline.errors import UserError
 from lifeline.ingest.service import import_file
 from lifeline.store import schema
 from tests.cli import helpers
-from tests.cli.helpers import run_cli, snapshot
+from tests.cli.helpers import invoke_cli, snapshot
 from tests.ingest.sheets import xlsx_file
 
 store_url = helpers.store_url
@@ -50,7 +50,7 @@ WRITERS = {"csv": _csv, "xlsx": xlsx_file, "json": _json}
 @pytest.mark.parametrize("fmt", list(WRITERS))
 def test_hashtags_without_data_are_refused_naming_the_row(store_url: str, tmp_path: Path, fmt: str) -> None:
     path = WRITERS[fmt](tmp_path / f"deliveries-hxl.{fmt}", [HEADER, TAGS])
-    result = run_cli(store_url, "import", str(path))
+    result = invoke_cli(store_url, "import", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     assert "row 3" in lines[0] and "hashtag row (row 2) but no data rows" in lines[0], lines[0]
@@ -98,7 +98,7 @@ def test_arabic_in_windows_1256_is_named_as_such(store_url: str, tmp_path: Path)
     path = tmp_path / "deliveries-hxl.csv"
     text = "التاريخ,المعبر,الشاحنات\n#date,#loc+crossing+name,#indicator+num+trucks\n2024-05-01,رفح,3\n"
     path.write_bytes(text.encode("cp1256"))
-    result = run_cli(store_url, "import", str(path))
+    result = invoke_cli(store_url, "import", str(path))
     assert result.returncode == 2 and "Windows-1256 (Arabic)?" in result.stderr and "row 1" in result.stderr, \
         result.stderr
     assert len(result.stderr.strip().splitlines()) == 1

@@ -30,7 +30,7 @@ from lifeline.model.deliveries import delivery_table
 from lifeline.store import queries, schema
 from lifeline.store.engine import open_store
 from tests.cli import helpers
-from tests.cli.helpers import private_postgres, run_cli, snapshot, unrwa_csv, unrwa_row
+from tests.cli.helpers import invoke_cli, private_postgres, run_cli, snapshot, unrwa_csv, unrwa_row
 from tests.conftest import postgres_url
 
 fresh_store = helpers.fresh_store  # fixture: a fresh store on SQLite and on a private PostgreSQL database
@@ -145,7 +145,7 @@ def test_progress_reports_each_stage_in_order(fresh_store: Engine, tmp_path: Pat
 
 
 def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path: Path) -> None:
-    result = run_cli(store_url, "import", "--format", "json", str(_v1(tmp_path)), str(_v2(tmp_path)))
+    result = invoke_cli(store_url, "import", "--format", "json", str(_v1(tmp_path)), str(_v2(tmp_path)))
     assert result.returncode == 1, result.stderr  # v2 holds a rejected row: stored with rejections
     doc = json.loads(result.stdout)  # exactly one JSON document, nothing else on stdout
     assert list(doc) == ["datasets"] and len(doc["datasets"]) == 2
@@ -167,8 +167,8 @@ def test_import_json_has_the_shape_the_issue_specifies(store_url: str, tmp_path:
 
 @pytest.mark.slow
 def test_revisions_command_lists_changes_with_old_and_new_values(store_url: str, tmp_path: Path) -> None:
-    assert run_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 1  # v2: a row rejected
-    result = run_cli(store_url, "revisions", "--format", "json")
+    assert invoke_cli(store_url, "import", str(_v1(tmp_path)), str(_v2(tmp_path))).returncode == 1  # v2: a row rejected
+    result = invoke_cli(store_url, "revisions", "--format", "json")
     assert result.returncode == 0, result.stderr
     doc = json.loads(result.stdout)
     rows = doc["rows"]
@@ -182,11 +182,11 @@ def test_revisions_command_lists_changes_with_old_and_new_values(store_url: str,
     assert json.loads(rows[0]["new_values"])["quantity"] == 25.0
     assert rows[1]["new_values"] is None and json.loads(rows[1]["old_values"])["quantity"] == 30.0
 
-    only = json.loads(run_cli(store_url, "revisions", "--dataset", "1", "--format", "json").stdout)
+    only = json.loads(invoke_cli(store_url, "revisions", "--dataset", "1", "--format", "json").stdout)
     assert only["rows"] == []  # the first import changed nothing that was stored before
-    as_csv = run_cli(store_url, "revisions", "--format", "csv").stdout
+    as_csv = invoke_cli(store_url, "revisions", "--format", "csv").stdout
     assert [r["action"] for r in csv.DictReader(io.StringIO(as_csv))] == ["changed", "withdrawn"]
-    table = run_cli(store_url, "revisions")
+    table = invoke_cli(store_url, "revisions")
     assert table.returncode == 0 and "withdrawn" in table.stdout
 
 
@@ -254,7 +254,7 @@ def test_every_group_and_period_gives_identical_results(two_backends) -> None:  
 def test_cli_deliveries_prints_the_same_on_both_backends(two_backends, fmt: str) -> None:  # type: ignore[no-untyped-def]
     urls, _engines = two_backends
     args = ["deliveries", "--by", "week", "--group", "category", "--from", "2024-01-01", "--format", fmt]
-    outputs = [run_cli(url, *args) for url in urls.values()]
+    outputs = [invoke_cli(url, *args) for url in urls.values()]
     assert all(o.returncode == 0 for o in outputs), [o.stderr for o in outputs]
     assert outputs[0].stdout == outputs[1].stdout
     if fmt == "json":
@@ -480,12 +480,12 @@ def test_dry_run_reports_what_an_update_would_do_and_writes_nothing(store_url: s
     engine = open_store(store_url)
     import_file(engine, _v1(tmp_path))
     before = snapshot(engine)
-    result = run_cli(store_url, "import", "--dry-run", "--format", "json", str(_v2(tmp_path)))
+    result = invoke_cli(store_url, "import", "--dry-run", "--format", "json", str(_v2(tmp_path)))
     assert result.returncode == 1, result.stderr  # v2 would be stored with a rejected row
     checked = json.loads(result.stdout)["datasets"][0]
     assert checked["status"] == "dry-run" and checked["dataset_id"] is None
     assert snapshot(engine) == before
-    table = run_cli(store_url, "import", "--dry-run", str(_v2(tmp_path)))
+    table = invoke_cli(store_url, "import", "--dry-run", str(_v2(tmp_path)))
     said = " ".join(table.stdout.split())  # the console wraps long lines
     assert "would import 1, change 1, leave 3 unchanged, reject 1, withdraw 1; nothing written" in said
     assert snapshot(engine) == before

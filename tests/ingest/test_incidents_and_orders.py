@@ -16,7 +16,7 @@ from lifeline.ingest.service import import_file
 from lifeline.model.series import series_table
 from lifeline.store import schema
 from tests.cli import helpers
-from tests.cli.helpers import run_cli, snapshot
+from tests.cli.helpers import invoke_cli, snapshot
 from tests.conftest import shared_file
 
 fresh_store = helpers.fresh_store  # fixture: a fresh store on SQLite and on a private PostgreSQL database
@@ -130,7 +130,7 @@ def test_bad_order_rows_are_rejected_and_bad_order_files_refused(store_url: str,
     rows = [good, dict(good, id=2, date="6 May"), dict(good, id=3, area_sq_km_displacement="-1"), dict(good, id=4)]
     path = tmp_path / "gazamaps-orders.json"
     path.write_text(json.dumps(rows))
-    result = run_cli(store_url, "import", "--format", "json", str(path))
+    result = invoke_cli(store_url, "import", "--format", "json", str(path))
     assert result.returncode == 1, result.stderr  # stored with 2 rows rejected
     imported = json.loads(result.stdout)["datasets"][0]
     assert (imported["rows_read"], imported["rows_imported"], imported["rows_rejected"]) == (4, 2, 2)
@@ -147,7 +147,7 @@ def test_bad_order_rows_are_rejected_and_bad_order_files_refused(store_url: str,
     ]:
         bad = tmp_path / name
         bad.write_text(text)
-        result = run_cli(store_url, "import", "--kind", "gazamaps", str(bad))
+        result = invoke_cli(store_url, "import", "--kind", "gazamaps", str(bad))
         assert result.returncode == 2
         assert expected in result.stderr and "Traceback" not in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
@@ -157,7 +157,7 @@ def test_bad_order_rows_are_rejected_and_bad_order_files_refused(store_url: str,
 
 def test_study_a_workbook_is_named_and_sent_to_the_study_command(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 's.db'}"
-    result = run_cli(url, "import", str(shared_file("lshtm-gaza_food_data-v1-20241016.xlsx")))
+    result = invoke_cli(url, "import", str(shared_file("lshtm-gaza_food_data-v1-20241016.xlsx")))
     assert result.returncode == 2
     assert "Study A's parameter workbook" in result.stderr
     assert "lifeline study checchi-2024 --workbook" in result.stderr
@@ -182,7 +182,7 @@ def test_every_shared_file_through_lifeline_import(tmp_path: Path) -> None:
     files = sorted(p for p in folder.iterdir() if p.is_file())  # folders (Study A's R outputs) are not imports
     assert [p.name for p in files] == sorted(expected), "../shared/data has files this test lacks"
     for name, (status, *counts) in expected.items():
-        result = run_cli(url, "import", "--format", "json", str(folder / name), timeout=300)
+        result = invoke_cli(url, "import", "--format", "json", str(folder / name), timeout=300)
         assert result.returncode == status, (name, result.stderr)
         if status:
             assert len(result.stderr.strip().splitlines()) == 1, name
@@ -198,7 +198,7 @@ def test_every_shared_file_through_lifeline_import(tmp_path: Path) -> None:
         assert conn.execute(select(func.count()).select_from(schema.datasets)).scalar() == 6  # the xlsx wrote nothing
     engine.dispose()
     # All at once, as `lifeline import ../shared/data/*`: the workbooks are refused, everything else imported.
-    together = run_cli(f"sqlite:///{tmp_path / 'all.db'}", "import", "--format", "json",
+    together = invoke_cli(f"sqlite:///{tmp_path / 'all.db'}", "import", "--format", "json",
                        *(str(p) for p in files), timeout=600)
     assert together.returncode == 2
     doc = json.loads(together.stdout)

@@ -17,7 +17,7 @@ import pytest
 
 from lifeline.ingest.json_errors import char_position, position_in
 from tests.cli import helpers
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import invoke_cli
 
 store_url = helpers.store_url
 
@@ -64,7 +64,7 @@ def test_a_broken_json_file_names_its_byte_line_and_column(store_url: str, tmp_p
     data, offset = _damaged(kind, text)
     path = tmp_path / name
     path.write_bytes(data)
-    result = run_cli(store_url, "import", "--kind", "gazamaps" if reader == "gazamaps" else "hxl", str(path))
+    result = invoke_cli(store_url, "import", "--kind", "gazamaps" if reader == "gazamaps" else "hxl", str(path))
     lines = result.stderr.strip().splitlines()
     assert result.returncode == 2 and len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
     found = WHERE.search(lines[0])

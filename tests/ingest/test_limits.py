@@ -19,7 +19,7 @@ from lifeline.ingest.service import import_file, parse
 from lifeline.ingest.tables import check_line_lengths
 from lifeline.store import schema
 from lifeline.store.engine import open_store
-from tests.cli.helpers import run_cli, snapshot, unrwa_csv, unrwa_row
+from tests.cli.helpers import invoke_cli, snapshot, unrwa_csv, unrwa_row
 from tests.conftest import shared_file
 from tests.ingest import hostile
 from tests.ingest.test_hxl import ROWS, write_csv
@@ -69,7 +69,7 @@ def test_file_beyond_a_limit_is_refused_in_one_line(name: str, store: tuple[str,
     make, says = REFUSED[name]
     path = make(tmp_path)
     before = snapshot(engine)
-    result = run_cli(url, "import", str(path))
+    result = invoke_cli(url, "import", str(path))
     assert result.returncode == 2, result.stderr
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
@@ -116,7 +116,7 @@ def test_implausible_values_are_row_rejections_naming_row_and_column(
     make, expected = IMPLAUSIBLE[name]
     path = make(tmp_path)
     before = snapshot(engine)
-    result = run_cli(url, "import", "--dry-run", "--format", "json", str(path))
+    result = invoke_cli(url, "import", "--dry-run", "--format", "json", str(path))
     assert result.returncode == 1, result.stderr  # would be stored with these rows rejected
     assert "Infinity" not in result.stdout
     report = json.loads(result.stdout)["datasets"][0]
@@ -130,7 +130,7 @@ def test_implausible_values_are_row_rejections_naming_row_and_column(
 def test_a_file_of_only_implausible_dates_stores_nothing(store: tuple[str, Engine], tmp_path: Path) -> None:
     url, engine = store
     path = _hxl_rows("only-bad.csv", _dates("0001-01-01", "9999-12-31"))(tmp_path)
-    result = run_cli(url, "import", str(path))
+    result = invoke_cli(url, "import", str(path))
     # Every row rejected: the file is refused (exit 2, one line naming the first bad cell), not recorded empty.
     assert result.returncode == 2 and "every row of the file was rejected (2 of 2)" in result.stderr, result.stderr
     assert "found 0001-01-01" in result.stderr and "Traceback" not in result.stderr
@@ -161,7 +161,7 @@ def test_cogat_excerpt_that_made_polars_panic_is_read(store: tuple[str, Engine],
     path.write_text("\n".join([lines[0], *excerpt]) + "\n", encoding="utf-8")
     url, engine = store
     before = snapshot(engine)
-    result = run_cli(url, "import", "--dry-run", "--format", "json", str(path))
+    result = invoke_cli(url, "import", "--dry-run", "--format", "json", str(path))
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr  # two rows would be rejected
     report = json.loads(result.stdout)["datasets"][0]
     assert [(r["row"], r["column"]) for r in report["rejections"]] == [(586, "Date"), (587, "Date")]

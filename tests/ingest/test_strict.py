@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lifeline.store import schema
 from lifeline.store.engine import open_store
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import invoke_cli
 
 FILE = """date,crossing,item,trucks,tonnes,source
 #date,#loc+crossing+name,#item+name,#indicator+num+trucks,#indicator+num+tonnes,#meta+source
@@ -30,7 +30,7 @@ def _deliveries(url: str) -> int:
 def test_strict_refuses_the_file_on_its_first_rejected_row(tmp_path: Path) -> None:
     url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "strict.csv"
     path.write_text(FILE, encoding="utf-8")
-    result = run_cli(url, "import", "--strict", str(path))
+    result = invoke_cli(url, "import", "--strict", str(path))
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "row 4" in lines[0] and "trucks" in lines[0] and "--strict" in lines[0]
@@ -41,7 +41,7 @@ def test_strict_refuses_the_file_on_its_first_rejected_row(tmp_path: Path) -> No
 def test_without_strict_the_other_rows_are_stored_and_the_bad_one_named(tmp_path: Path) -> None:
     url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "lenient.csv"
     path.write_text(FILE, encoding="utf-8")
-    result = run_cli(url, "import", str(path))
+    result = invoke_cli(url, "import", str(path))
     assert result.returncode == 1  # stored, with its rejected row named (exit 1, docs/importers.md)
     assert "rejected row 4" in result.stdout and "1 of 3 rows rejected, not stored" in result.stdout
     assert _deliveries(url) == 2
@@ -55,7 +55,7 @@ def test_a_not_recorded_mark_in_a_weight_cell_is_missing_not_a_rejection(tmp_pat
             "2024-06-03,Kerem Shalom,rice,1,n/a,marks test", "2024-06-04,Kerem Shalom,rice,1,abc,marks test"]
     url, path = f"sqlite:///{tmp_path / 'store.db'}", tmp_path / "marks.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = run_cli(url, "import", str(path))
+    result = invoke_cli(url, "import", str(path))
     assert result.returncode == 1 and "rejected row 6" in result.stdout and "rejected row 3" not in result.stdout
     engine = open_store(url)
     with engine.connect() as conn:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, select
 
-from tests.cli.helpers import run_cli
+from tests.cli.helpers import invoke_cli, run_cli
 from tests.live.replay import Replay, Reply
 from tests.live.test_fetch import SERIES, v1, v2
 
@@ -63,14 +63,14 @@ def test_add_list_fetch_remove(db: str, replay: Replay, tmp_path: Path) -> None:
     ],
 )
 def test_mistakes_are_one_line_and_status_2(db: str, args: list[str], says: str) -> None:
-    done = run_cli(db, *args)
+    done = invoke_cli(db, *args)
     assert done.returncode == 2, (done.stdout, done.stderr)
     assert says in done.stderr and len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
 
 
 def test_a_name_is_registered_once(db: str) -> None:
-    assert run_cli(db, "sources", "add", "x", "hdx:some-data").returncode == 0
-    twice = run_cli(db, "sources", "add", "x", "hdx:other-data")
+    assert invoke_cli(db, "sources", "add", "x", "hdx:some-data").returncode == 0
+    twice = invoke_cli(db, "sources", "add", "x", "hdx:other-data")
     assert twice.returncode == 2 and "already registered" in twice.stderr
 
 
@@ -86,10 +86,10 @@ def test_watch_once_with_credentials_that_never_show(db: str, replay: Replay, tm
                                  "last_modified": "2024-09-11T10:00:00", "format": "CSV"}])
     b_url = replay.route(f"/private/{SERIES}-20240912.csv", Reply(b"", 500, "text/plain"),
                          Reply(v2(tmp_path)))
-    assert run_cli(db, "sources", "add", "hdx-gaza", "hdx:gaza-aid").returncode == 0
-    assert run_cli(db, "sources", "add", "private", b_url, "--token-env", "UNRWA_TOKEN").returncode == 0
+    assert invoke_cli(db, "sources", "add", "hdx-gaza", "hdx:gaza-aid").returncode == 0
+    assert invoke_cli(db, "sources", "add", "private", b_url, "--token-env", "UNRWA_TOKEN").returncode == 0
 
-    first = run_cli(db, "watch", "--once", "--format", "json")
+    first = invoke_cli(db, "watch", "--once", "--format", "json")
     outcomes = {r["source"]: r["outcome"] for r in json.loads(first.stdout)["rows"]}
     assert outcomes == {"hdx-gaza": "new-version", "private": "error"}  # one failure blocks nothing
     assert first.returncode == 1
@@ -100,7 +100,7 @@ def test_watch_once_with_credentials_that_never_show(db: str, replay: Replay, tm
 
     seen = io.StringIO()
     seen.write(first.stdout + first.stderr)
-    listed = run_cli(db, "sources", "list", "--format", "json")
+    listed = invoke_cli(db, "sources", "list", "--format", "json")
     seen.write(listed.stdout + listed.stderr)
     engine = create_engine(db)
     meta = MetaData()
@@ -128,14 +128,15 @@ def test_fetch_exits_as_import_does_1_for_rejections_2_for_a_refused_file(db: st
                      encoding="utf-8")
     garbage = tmp_path / "garbage.csv"
     garbage.write_text("not,a,known\nkind,of,file\n", encoding="utf-8")
-    assert run_cli(db, "sources", "add", "mixed", replay.route("/mixed.csv", Reply(mixed.read_bytes()))).returncode == 0
-    stored = run_cli(db, "sources", "fetch", "--format", "json")
+    mixed_url = replay.route("/mixed.csv", Reply(mixed.read_bytes()))
+    assert invoke_cli(db, "sources", "add", "mixed", mixed_url).returncode == 0
+    stored = invoke_cli(db, "sources", "fetch", "--format", "json")
     assert stored.returncode == 1, stored.stdout + stored.stderr
     (attempt,) = json.loads(stored.stdout)["rows"]
     assert (attempt["outcome"], attempt["rows_rejected"]) == ("new-version", 1)
     garbage_url = replay.route("/garbage.csv", Reply(garbage.read_bytes()))
-    assert run_cli(db, "sources", "add", "garbage", garbage_url).returncode == 0
-    refused = run_cli(db, "sources", "fetch", "garbage", "--format", "json")
+    assert invoke_cli(db, "sources", "add", "garbage", garbage_url).returncode == 0
+    refused = invoke_cli(db, "sources", "fetch", "garbage", "--format", "json")
     assert refused.returncode == 2, refused.stdout + refused.stderr
     (attempt,) = json.loads(refused.stdout)["rows"]
     assert attempt["outcome"] == "error" and "does not import" in attempt["error"] and attempt["rows_rejected"] is None

@@ -115,7 +115,7 @@ def test_mixture_inflow_equals_its_product_and_is_cut_by_area() -> None:
 
 
 @given(st.integers(1, 3), st.integers(1, 40), st.integers(1, 3), st.floats(0, 1e9), st.integers(0, 2**32 - 1))
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)  # example count: the hypothesis profile (tests/conftest.py)
 def test_carry_over_matches_recursion_for_any_shape(runs: int, days: int, areas: int, scale: float, seed: int) -> None:
     gen = np.random.default_rng(seed)
     inflow = gen.uniform(0, 1, (runs, days, areas)) * scale * (gen.uniform(0, 1, (runs, days, areas)) < 0.3)
