@@ -51,3 +51,35 @@ def unknown_reason(names: list[str], default: Place) -> str:
         f"another crisis), so it is not judged against the {default.name}'s figures (import that place or "
         "context to check it)"
     )
+
+
+_CONJUNCTION = re.compile(r"\s*(?:,|and|&|or|nor|و)\s*(?:the\s+)?", re.IGNORECASE)
+
+
+def conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> list[Mention]:
+    """The crossing a status word speaks of and those listed with it ("Kerem Shalom and Rafah crossings")."""
+    ordered = sorted(crossings, key=lambda m: m.start)
+    i = ordered.index(mention)
+    lo = hi = i
+    while lo > 0 and _CONJUNCTION.fullmatch(sentence[ordered[lo - 1].end : ordered[lo].start]):
+        lo -= 1
+    while hi + 1 < len(ordered) and _CONJUNCTION.fullmatch(sentence[ordered[hi].end : ordered[hi + 1].start]):
+        hi += 1
+    return ordered[lo : hi + 1]
+
+
+_TRUCK_INDICATORS = frozenset({"trucks_per_day", "trucks_total", "trucks_prewar"})
+
+
+def crossings_with(places: list[Mention], place: Place, ind: Indicator, sentence: str) -> tuple[Place, ...]:
+    """The other crossings a truck figure counts with its own: "180 trucks entered through the Mellit Road
+    checkpoint and Kabkabiya Road gate" is the two crossings' total, not the first one's."""
+    if ind.name not in _TRUCK_INDICATORS or place.type != "crossing":
+        return ()
+    crossings = [m for m in places if any(p.type == "crossing" for p in m.places)
+                 and (m.crossing_word or all(p.type == "crossing" for p in m.places))]
+    own = next((m for m in crossings if m.pick(True) == place), None)
+    if own is None:
+        return ()
+    listed = [m.pick(True) for m in conjoined(sentence, own, crossings)]
+    return tuple(dict.fromkeys(p for p in listed if p != place))

@@ -217,7 +217,7 @@ def judge_claim(
         indicator=ind.name,
         indicator_label=ind.label,
         area=claim.area.code,
-        area_name=claim.area.name,
+        area_name=claim.area_name,
         area_basis=claim.area_basis,
         date=claim.period.as_dict(),
         value=claim.status if ind.kind == "status" else claim.value,

@@ -12,7 +12,7 @@ from typing import Any
 
 from lifeline.claims import dates as dt
 from lifeline.claims import quantities as qty
-from lifeline.claims.areas import area_of, unknown_reason
+from lifeline.claims.areas import area_of, crossings_with, unknown_reason
 from lifeline.claims.attribution import find_attributions, nearest_attribution
 from lifeline.claims.clauses import CLAUSE_BREAK, clause_end, own_before, own_clause, shifted_mentions, words_after
 from lifeline.claims.gazetteer import Gazetteer
@@ -37,13 +37,19 @@ from lifeline.claims.unsupported import unsupported_reason
 
 __all__ = ["Claim", "Extraction", "NotCheckable", "extract"]
 
-# A sentence is only examined when it has a figure-like token or a crossing-status word.
+# A sentence is only examined when it has a figure-like token, a topic word, or one of the crossing-status words
+# of claims.toml (_examined): "The South road is restricted." holds none of the words below.
 _TRIGGER = re.compile(
     r"\d|\b(?:dozens?|hundreds|thousands|millions|scores|handful|half|third|quarter|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty)\b"
     r"|clos|open|shut|seal|block|crossing|border|hospital|truck|displac|fled|flee|cal(?:orie)?s?\b"
     r"|معبر|مستشف|عشرات|مئات|آلاف|مليون|أغلق|مغلق|فتح|افتت|شاحن|نازح|نزح|نصف|ثلث|ربع|أرباع",
     re.IGNORECASE,
 )
+
+
+
+def _examined(sentence: str, rules: Rules) -> bool:
+    return bool(_TRIGGER.search(sentence)) or any(p.search(sentence) for p in rules.status_words.values())
 
 
 _DENOM_PHRASE = re.compile(r"^" + qty.DENOM_LEAD + r"[\d,]+", re.IGNORECASE)
@@ -86,7 +92,7 @@ def extract(text: str, doc_date: date, gaz: Gazetteer, rules: Rules) -> Extracti
         state["dateline_weekday"] = (lead.start(), lead.end()) if lead else None
     for start, end in split(text, rules.abbreviations, int(rules.value("max_sentence_chars"))):
         sentence = text[start:end]
-        if not _TRIGGER.search(sentence):
+        if not _examined(sentence, rules):
             continue
         _sentence(sentence, start, doc_date, gaz, rules, claims, skipped, state)
         if len(claims) + len(skipped) >= limit:
@@ -178,6 +184,7 @@ def _sentence(
         # Only places in the figure's own clause (between its neighbours) can be its area.
         own_lo = max((m.end() for m in CLAUSE_BREAK.finditer(sentence, prev, q.start)), default=prev)
         place, basis = area_of([m for m in places if prev <= m.start < cut], q.start, ind, rules, gaz, own_lo, sentence)
+        also = crossings_with([m for m in places if prev <= m.start < cut], place, ind, sentence)
         own_places = shifted_mentions(places, prev)
         unknown = unknown_places(sentence[prev:cut], own_places, rules) if basis == "default" else []
         if unknown:
@@ -231,6 +238,7 @@ def _sentence(
                 negated=negated,
                 share_of=share_of.value if share_of is not None and ind.kind == "share" else None,
                 share_of_figure=share_of.text if share_of is not None and ind.kind == "share" else None,
+                also=also,
             )
         )
     found = status_claims(

@@ -289,14 +289,17 @@ def _delivery_rows(
     if not is_crossing and claim.area.type != "territory":
         notes.append(f"the line lists record the crossing of entry, not the destination area ({claim.area.name})")
         return rows, notes
+    named = [claim.area.code, *(p.code for p in claim.also)] if is_crossing else [None]
     for pub in idx.publishers(claim.area.code):
-        crossing = None
-        if is_crossing:
-            if not idx.breaks_down(pub, claim.area.code):
-                notes.append(f"{pub} records no crossing breakdown for this route: not used for a crossing-level claim")
-                continue
-            crossing = claim.area.code  # a list with a crossing breakdown that never names it counts zero
-        got = idx.trucks(pub, window.start, window.end, crossing, category)
+        if is_crossing and not all(idx.breaks_down(pub, c) for c in named if c is not None):
+            notes.append(f"{pub} records no crossing breakdown for this route: not used for a crossing-level claim")
+            continue
+        # a list with a crossing breakdown that never names a crossing counts zero there; a joint total
+        # ("through A and B") is the sum of each named crossing's, and unknown if any of them is
+        each = [idx.trucks(pub, window.start, window.end, c, category) for c in named]
+        got = None if any(g is None for g in each) else (
+            sum(g[0] for g in each if g), sum(g[1] for g in each if g))
+        crossing = "+".join(c for c in named if c) or None
         if got is None:
             first, last = idx.coverage[pub]
             notes.append(
@@ -758,7 +761,7 @@ def nearest(
         )
         return rows, judge.Judgement(
             "no data",
-            f"No source has a figure for {claim.area.name} {why}; the nearest in the store is {gap} days away "
+            f"No source has a figure for {claim.area_name} {why}; the nearest in the store is {gap} days away "
             "(shown, not used).",
             j.rule,
         )

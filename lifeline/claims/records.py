@@ -37,6 +37,13 @@ class Claim:
     negated: bool = False
     share_of: float | None = None  # "half of the 200 trucks a day that … needs": the whole the statement names
     share_of_figure: str | None = None
+    also: tuple[Place, ...] = ()  # the other crossings a truck figure is the total of, with ``area``
+
+    @property
+    def area_name(self) -> str:
+        """The place as a reader names it: "Mellit Road checkpoint and Kabkabiya Road gate" for a joint total."""
+        names = [self.area.name, *(p.name for p in self.also)]
+        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
     def reading_dict(self) -> dict[str, Any]:
         """What the figure was judged as, so a reader can see a misreading."""
@@ -48,8 +55,9 @@ class Claim:
             "bounds_kind": self.qualifier_kind,
             "period": self.period.as_dict(),
             "area": self.area.code,
-            "area_name": self.area.name,
+            "area_name": self.area_name,
             "area_basis": self.area_basis,
+            "with_crossings": [p.code for p in self.also],
             "attribution": self.attribution.name if self.attribution else None,
             "negated": self.negated,
             "share_of": (

@@ -10,6 +10,7 @@ from datetime import date
 from typing import Any
 
 from lifeline.claims import dates as dt
+from lifeline.claims.areas import conjoined
 from lifeline.claims.attribution import find_attributions, nearest_attribution
 from lifeline.claims.clauses import clause_end
 from lifeline.claims.gazetteer import Mention, Place
@@ -120,7 +121,7 @@ def status_claims(
             if earlier is None:
                 continue
             when = earlier
-        for place in [m.pick(True) for m in _conjoined(sentence, mention, crossings)]:
+        for place in [m.pick(True) for m in conjoined(sentence, mention, crossings)]:
             key = (place.code, status, when.start, when.end)
             if key in seen:
                 continue
@@ -188,21 +189,6 @@ def _status_beside(sentence: str, m: Mention, places: list[Mention], rules: Rule
         if hit and _STATUS_GAP.match(rest[: hit.start()]):
             return True
     return False
-
-
-_CONJUNCTION = re.compile(r"\s*(?:,|and|&|or|nor|و)\s*(?:the\s+)?", re.IGNORECASE)
-
-
-def _conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> list[Mention]:
-    """The crossing a status word speaks of and those listed with it ("Kerem Shalom and Rafah crossings")."""
-    ordered = sorted(crossings, key=lambda m: m.start)
-    i = ordered.index(mention)
-    lo = hi = i
-    while lo > 0 and _CONJUNCTION.fullmatch(sentence[ordered[lo - 1].end : ordered[lo].start]):
-        lo -= 1
-    while hi + 1 < len(ordered) and _CONJUNCTION.fullmatch(sentence[ordered[hi].end : ordered[hi + 1].start]):
-        hi += 1
-    return ordered[lo : hi + 1]
 
 
 # A day that dates the cause of a status, not the status: "after Sunday's rocket fire", "following the strike on

@@ -43,3 +43,25 @@ def test_a_closure_in_a_plain_status_file_is_evidence(amar: Engine) -> None:
     assert claim["verdict"] == "consistent", claim
     assert any(e.get("value") == "closed" for e in claim["evidence"]), claim["evidence"]
 
+
+
+def test_two_status_statements_are_two_claims(amar: Engine) -> None:
+    got = _claims(amar, "The East road was closed on 25 April 2025. The South road was restricted on 10 April 2025.")
+    assert [c["figure"] for c in got] == ["closed", "restricted"], got
+
+
+def test_an_undated_status_after_a_dated_one_is_a_claim_of_its_own(amar: Engine) -> None:
+    got = _claims(amar, "The East road was closed on 25 April 2025. The South road is restricted.")
+    assert [(c["figure"], c["area"]) for c in got] == [("closed", "east-road"), ("restricted", "south-road")], got
+
+
+def test_a_total_through_two_crossings_is_their_sum(amar: Engine) -> None:
+    (both,) = _claims(amar, "In April 2025, about 90 trucks entered through the East road and the South road.")
+    assert both["reading"]["with_crossings"] == ["south-road"], both["reading"]
+    assert both["area_name"] == "East road checkpoint and South road crossing"
+    (east,) = _claims(amar, "In April 2025, about 90 trucks entered through the East road.")
+    (south,) = _claims(amar, "In April 2025, about 90 trucks entered through the South road.")
+    assert east["reading"]["with_crossings"] == [] and south["reading"]["with_crossings"] == []
+    values = [[s["value"] for s in c["sources"]] for c in (both, east, south)]
+    assert values[0] == [values[1][0] + values[2][0]] and values[2][0] > 0, values
+    assert both["verdict"] == "consistent" and east["verdict"] == "overstated", (both, east)
