@@ -180,7 +180,7 @@ def judge_claim(
     ind = claim.indicator
     recent = int(rules.value("recent_window_days"))
     if ind.kind == "status":
-        rows, j, notes = match.status(claim, index)
+        rows, j, notes = match.status(claim, index, rules.access)
         tol: dict[str, Any] = {"kind": "status", "value": None, "rule": j.rule}
     else:
         if ind.kind == "rate":

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 from sqlalchemy import Connection
 
-from lifeline.assumptions import AssumptionSet
+from lifeline.assumptions import AssumptionSet, load_set
 from lifeline.claims import judge
 from lifeline.claims.dates import Period
 from lifeline.claims.evidence import EvidenceIndex, as_of, window_days
@@ -22,6 +22,7 @@ from lifeline.claims.relative import DAY_NAMED
 from lifeline.claims.report import EvidenceRow
 from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
+from lifeline.model import crossing_status
 from lifeline.model.access import baseline_in_force
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
@@ -503,10 +504,10 @@ def fmt_num(v: Any) -> str:
 
 
 # ---------------------------------------------------------------------------------------- crossing status
-def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
+def status(claim: Claim, idx: EvidenceIndex, access: AssumptionSet | None = None) -> Outcome:
     """A crossing's claimed state against reported status events, then recorded entries; "the only
     crossing open" is also checked against every other crossing's reported state on that day."""
-    rows, j, notes = _status_own(claim, idx)
+    rows, j, notes = _status_own(claim, idx, access)
     if claim.status != "open" or not any("only crossing" in n for n in claim.notes):
         return rows, j, notes
     day = claim.period.end
@@ -533,17 +534,33 @@ def status(claim: Claim, idx: EvidenceIndex) -> Outcome:
     return rows, j, notes
 
 
-def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
+def _standing_until(rec: dict[str, Any], validity: dict[str, int]) -> date:
+    """The last day a reported status stands, by the access face's rule (model/crossing_status.py): its end
+    date, else its last attested day plus the validity of its kind (access.toml status_valid_days_*)."""
+    if rec.get("period_end") is not None:
+        return rec["period_end"]  # type: ignore[no-any-return]
+    attested = max(rec["date"], rec.get("cited_date") or rec["date"])
+    word = str(rec.get("text_value") or "").strip().lower()
+    return attested + timedelta(days=validity.get(word, validity.get("default", 0)))  # type: ignore[no-any-return]
+
+
+def _status_own(claim: Claim, idx: EvidenceIndex, access: AssumptionSet | None = None) -> Outcome:
     claimed = claim.status or "open"
     window = claim.period
     events = idx.observations_for(claim.indicator.evidence, claim.area.code).sort("date")
     rows: list[EvidenceRow] = []
     in_effect: list[dict[str, Any]] = []
+    lapsed: list[str] = []
     prior = events.filter(pl.col("date") <= window.start)
     if not prior.is_empty():
         last = prior.row(-1, named=True)
-        if last["period_end"] is None or last["period_end"] >= window.start:
+        until = _standing_until(last, crossing_status.validity_days(access or load_set(ACCESS_SET)))
+        if until >= window.start:
             in_effect.append(last)
+        else:  # a stale report is shown, never taken as the state on a later day (the access face says "unknown")
+            rows.append(_obs_row(last, value=str(last.get("text_value") or ""), used=False,
+                                 note=f"lapsed: it stood until {until} (access.toml status_valid_days_*)"))
+            lapsed.append(f"the last report, {last.get('text_value')} on {last['date']}, lapsed after {until}")
     in_effect += events.filter((pl.col("date") > window.start) & (pl.col("date") <= window.end)).to_dicts()
     for rec in in_effect:
         rows.append(_obs_row(rec, value=str(rec.get("text_value") or "")))
@@ -597,6 +614,8 @@ def _status_own(claim: Claim, idx: EvidenceIndex) -> Outcome:
         if counted
         else "and no line list covers it"
     )
+    if lapsed:
+        why = f"{lapsed[0]}; {why}"
     return (
         rows,
         judge.Judgement("no data", f"No status is reported for {place} on {when}, {why}.", judge.STATUS_RULE),

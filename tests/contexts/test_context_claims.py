@@ -65,3 +65,14 @@ def test_a_total_through_two_crossings_is_their_sum(amar: Engine) -> None:
     values = [[s["value"] for s in c["sources"]] for c in (both, east, south)]
     assert values[0] == [values[1][0] + values[2][0]] and values[2][0] > 0, values
     assert both["verdict"] == "consistent" and east["verdict"] == "overstated", (both, east)
+
+
+def test_a_lapsed_report_is_shown_never_taken_as_the_state_later(amar: Engine) -> None:
+    # the airstrip was reported closed on 12 April; a closure stands 14 days (access.toml
+    # status_valid_days_closed): on 20 April it stands, on 28 April the access face says "unknown"
+    (standing,) = _claims(amar, "The Amar airstrip was closed on 20 April 2025.")
+    assert standing["verdict"] == "consistent", standing
+    (stale,) = _claims(amar, "The Amar airstrip was closed on 28 April 2025.")
+    assert stale["verdict"] == "no data", stale
+    assert "lapsed after 2025-04-26" in stale["explanation"], stale["explanation"]
+    assert [e["used"] for e in stale["evidence"] if e["value"] == "closed"] == [False], stale["evidence"]
