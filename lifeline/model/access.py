@@ -626,8 +626,9 @@ def throughput(
 ) -> ResultTable:
     """Trucks per day by source and period against the pre-war baseline and the stated need in force.
 
-    Per-day rates divide by the days of the period the source covers. The baseline is per working
-    day, converted to calendar days with the ``working_days_per_week`` assumption. Baselines and stated
+    Per-day rates divide by the days of the period the source covers. A baseline stated per working day
+    is converted to calendar days with the ``working_days_per_week`` assumption (``calendar_day_factor``);
+    one stated per day is used as stated. Baselines and stated
     needs are the context's own observations (at its root or one of its places).
     """
     if by not in TRUNCATE:
@@ -655,7 +656,7 @@ def throughput(
         .sort("period", "publisher")
     )
     base = _baselines(conn, acc, sc)
-    per_day = acc.value("working_days_per_week") / 7.0
+    per_day, per_day_why = calendar_day_factor(base["trucks_all"], acc)
     rows: list[dict[str, Any]] = []
     for rec in agg.iter_rows(named=True):
         first, last = coverage[rec["publisher"]]
@@ -703,9 +704,8 @@ def throughput(
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
     prewar_row = base["trucks_all"]
-    notes = [f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
-             f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
-             f"{acc.get('working_days_per_week').source})" if prewar_row else
+    notes = [f"pre-war baseline: {prewar_row['value']:g} trucks {per_day_why} ({citation(prewar_row)})"
+             if prewar_row else
              (f"no pre-war baseline is stored for context {sc.code!r}" if sc.context is not None else
               "no pre-war baseline is stored: run `lifeline reference load`")]
     if base["trucks_food"]:
@@ -781,6 +781,37 @@ def _baselines(conn: Connection, acc: AssumptionSet, sc: contexts.Scope) -> dict
         out[key] = baseline_in_force(own(names[key]))
     out["need"] = stated_needs.statements(own(names["need"]), int(acc.value("stated_need_valid_days")))
     return out
+
+
+# A baseline's unit naming a working day ("trucks/working day", Gaza's reference rows): converted to calendar days.
+WORKING_DAY_UNIT = "working day"
+
+
+def calendar_day_factor(row: dict[str, Any] | None, acc: AssumptionSet | None = None) -> tuple[float, str]:
+    """Calendar days' worth of one baseline day, and why: ``working_days_per_week``/7 only where the baseline's
+    own unit says per working day (Gaza's 500 trucks per working day); a figure stated per calendar day
+    (``trucks/day``) is used as stated, never shrunk by another crisis's working week."""
+    unit = str((row or {}).get("unit") or "")
+    if WORKING_DAY_UNIT not in unit.replace("_", " ").replace("-", " ").lower():
+        return 1.0, f"per day as stated ({unit or 'unit not given'})"
+    aset = acc or load_set("access")
+    days = float(aset.value("working_days_per_week"))
+    return days / 7.0, (f"per working day (unit {unit!r}) x {days:g}/7 per calendar day (assumption "
+                        f"working_days_per_week: {aset.get('working_days_per_week').source})")
+
+
+def prewar_per_day(conn: Connection, sc: contexts.Scope,
+                   acc: AssumptionSet | None = None) -> tuple[float, dict[str, Any], str] | None:
+    """The context's pre-war trucks per calendar day every face compares with (throughput, overview, report,
+    alerts): the baseline in force, converted only when stated per working day; with its row and a note naming
+    value, unit, source and conversion. None without one: a context never meets another's baseline."""
+    aset = acc or load_set("access")
+    row = _baselines(conn, aset, sc)["trucks_all"]
+    if row is None:
+        return None
+    factor, why = calendar_day_factor(row, aset)
+    note = f"pre-war baseline: {row['value']:g} trucks {why} ({citation(row)})"
+    return float(row["value"]) * factor, row, note
 
 
 def baseline_in_force(rows: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -1,0 +1,110 @@
+"""A second crisis beside Gaza shows its own numbers on every face (round 6's El Fasher findings, as classes).
+
+The store: Gaza's reference set (500 trucks per *working* day) and a tiny fictional context "Wadi Sela" (XW)
+written here, whose own baseline is 60 trucks per *calendar* day. Hand figures, January 2025:
+- list "Wadi cell": North pass 2 trucks a day on 1-10 Jan (20), 2 rows with no truck count on 11-12 Jan;
+- list "Wadi WFP": North pass 1 truck a day on 1-5 Jan, lentils only;
+- West gate reported restricted on 10 Jan (stands 14 days: to 23 Jan), entries on 25 and 27 Jan.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine
+
+from lifeline.ingest.service import import_file
+from tests.contexts.conftest import Ran
+
+SRC = "Wadi Sela cell (fictional test data)"
+WFP = "Wadi WFP (fictional test data)"
+PLACES = f"""code,type,name_en,name_ar,parent,serves,source
+#loc+code,#loc+type,#loc+name+i_en,#loc+name+i_ar,#loc+code+parent,#loc+code+serves,#meta+source
+XW,region,Wadi Sela (fictional),وادي سيلا,,,{SRC}
+XW01,district,Upper wadi,الوادي الأعلى,XW,,{SRC}
+XW02,district,Lower wadi,الوادي الأسفل,XW,,{SRC}
+north-pass,checkpoint,North pass,الممر الشمالي,XW,XW01,{SRC}
+west-gate,checkpoint,West gate,البوابة الغربية,XW,XW02,{SRC}
+"""
+POPULATION = f"""district,date,population,source
+#adm1+code,#date,#population,#meta+source
+XW01,2025-01-01,10000,{SRC}
+XW02,2025-01-01,20000,{SRC}
+"""
+BASELINE = f"""id,indicator,location,date,value,unit,source
+#meta+id,#indicator+code,#loc+code,#date+start,#indicator+num,#indicator+unit,#meta+source
+xw-base,trucks_per_day_prewar,XW,2024-06-01,60,trucks/day,{SRC}
+"""
+STATUS = f"""crossing,date,status,source
+#loc+code,#date,#status,#meta+source
+west-gate,2025-01-10,restricted,{SRC}
+"""
+HEAD = "date,crossing,item,tonnes,trucks,destination,source\n" \
+       "#date,#loc+crossing+name,#item+name,#indicator+num+tonnes,#indicator+num+trucks,#adm1+code,#meta+source\n"
+
+
+def _cell() -> str:
+    rows = [f"2025-01-{d:02d},North pass,sorghum,20,2,XW01,{SRC}" for d in range(1, 11)]
+    rows += [f"2025-01-{d:02d},North pass,sorghum,20,,XW01,{SRC}" for d in (11, 12)]
+    rows += [f"2025-01-{d:02d},West gate,sorghum,10,1,XW02,{SRC}" for d in (25, 27)]
+    return HEAD + "\n".join(rows) + "\n"
+
+
+def _wfp() -> str:
+    return HEAD + "\n".join(f"2025-01-{d:02d},North pass,lentils,10,1,XW01,{WFP}" for d in range(1, 6)) + "\n"
+
+
+@pytest.fixture(scope="module")
+def sela(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Engine]:
+    from lifeline.reference.load import load_all
+    from lifeline.store.engine import open_store
+
+    folder = tmp_path_factory.mktemp("sela")
+    engine = open_store(f"sqlite:///{folder / 'lifeline.db'}")
+    load_all(engine)
+    files = {"1-places.csv": PLACES, "2-population.csv": POPULATION, "3-deliveries.csv": _cell(),
+             "4-deliveries-wfp.csv": _wfp(), "5-status.csv": STATUS, "6-baseline.csv": BASELINE}
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+        import_file(engine, folder / name)
+    yield engine
+    engine.dispose()
+
+
+def _json(ran: Ran) -> dict:  # type: ignore[type-arg]
+    assert ran.returncode == 0, ran.stderr
+    return json.loads(ran.stdout)  # type: ignore[no-any-return]
+
+
+def test_a_baseline_per_calendar_day_is_used_as_stated_and_gazas_per_working_day_is_converted(
+    sela: Engine, lifeline: Callable[..., Ran]
+) -> None:
+    from lifeline.model import access, contexts
+
+    got = _json(lifeline(sela, "access", "--context", "XW", "--show", "throughput", "--format", "json"))
+    assert {r["prewar_trucks_per_day"] for r in got["rows"]} == {60}  # not 60 x 6/7 = 51.4
+    assert not any("working_days_per_week" in n for n in got["notes"])
+    with sela.connect() as conn:
+        xw = access.prewar_per_day(conn, contexts.scope(conn, "XW"))
+        gaza = access.prewar_per_day(conn, contexts.scope(conn, "gaza-strip"))
+    assert xw is not None and xw[0] == 60
+    assert gaza is not None and gaza[0] == pytest.approx(500 * 6 / 7) and "working_days_per_week" in gaza[2]
+
+
+def test_trucks_low_compares_with_and_cites_the_context_own_baseline(sela: Engine) -> None:
+    from lifeline.alerts.config import load_config
+    from lifeline.alerts.rules import trucks_low
+    from lifeline.model.contexts import scope
+
+    with sela.connect() as conn:
+        alerts = trucks_low(conn, load_config(), scope(conn, "XW"))
+    assert alerts
+    for alert in alerts:
+        assert alert.evidence["limit_trucks_per_day"] == pytest.approx(12.0)  # 20 % of 60
+        cited = alert.evidence["thresholds"]
+        assert "prewar_trucks_per_day" not in {c.get("assumption") for c in cited}  # Gaza's 500, before
+        (base,) = [c for c in cited if c.get("observation") == "trucks_per_day_prewar"]
+        assert base["value"] == 60 and SRC in base["source"] and "OCHA" not in base["source"]
