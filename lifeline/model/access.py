@@ -67,9 +67,21 @@ def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_
     rows = queries_access.daily_deliveries(conn, date_from, date_to, scope=scope.deliveries)
     schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
               "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
-              "kg": pl.Float64, "rows_with_weight": pl.Int64}
+              "kg": pl.Float64, "rows_with_weight": pl.Int64, "rows": pl.Int64, "rows_with_trucks": pl.Int64}
     frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
     return frame.with_columns((pl.col("kg") / kg_per_tonne).alias("tonnes"))
+
+
+def untrucked_note(publisher: str, rows: int, with_trucks: int) -> str | None:
+    """Where some of a list's rows carry no truck count: said beside the figure, one rule on every face
+    (docs/access.md "Rows without a truck count"): its trucks and trucks/day count the other rows only, so
+    they are a lower bound ("at least"), and a lower bound never shows a rate below a threshold (trucks-low
+    has no mean over a window holding such a day)."""
+    missing = rows - with_trucks
+    if missing <= 0 or with_trucks == 0:
+        return None
+    return (f"{missing} of {rows} rows of {publisher} have no truck count: its trucks and trucks/day count the "
+            "other rows only, a lower bound (at least)")
 
 
 def _sum_or_null(name: str) -> pl.Expr:
@@ -652,6 +664,7 @@ def throughput(
         .agg(
             pl.col("consignments").sum(), _sum_or_null("trucks"), _sum_or_null("tonnes"),
             pl.col("trucks").filter(pl.col("category") == "food").sum().alias("food_trucks"),
+            pl.col("rows").sum(), pl.col("rows_with_trucks").sum(),
         )
         .sort("period", "publisher")
     )
@@ -672,6 +685,9 @@ def throughput(
         rows.append({
             "period": rec["period"], "source": rec["publisher"], "days": days,
             "trucks": _round(rec["trucks"]), "trucks_per_day": _round(trucks_day),
+            "rows_without_trucks": int(rec["rows"] - rec["rows_with_trucks"]),
+            "trucks_bound": "at least" if rec["trucks"] is not None and rec["rows_with_trucks"] < rec["rows"]
+            else None,
             "food_trucks_per_day": _round(food_day),
             "prewar_trucks_per_day": _round(prewar),
             "share_of_prewar": _round(trucks_day / prewar) if trucks_day is not None and prewar else None,
@@ -690,6 +706,8 @@ def throughput(
         Column("period", f"#date+{by}", "period start"), Column("source", "#meta+source"),
         Column("days", "#indicator+num+days", "days covered"), Column("trucks", "#indicator+num+trucks"),
         Column("trucks_per_day", "#indicator+num+trucks+per_day", "trucks/day"),
+        Column("rows_without_trucks", "#indicator+num+rows+untrucked", "rows without a truck count"),
+        Column("trucks_bound", "#meta+bound+trucks", "trucks: exact or at least"),
         Column("food_trucks_per_day", "#indicator+num+trucks+food+per_day", "food trucks/day"),
         Column("prewar_trucks_per_day", "#indicator+num+trucks+baseline", "pre-war trucks/day"),
         Column("share_of_prewar", "#indicator+num+pct+baseline", "share of pre-war"),
@@ -720,6 +738,9 @@ def throughput(
     if shown.cut:
         notes.append(str(shown.note("the delivery lists")))
     notes += publishers_note(sorted({r["source"] for r in rows if r["source"]}))
+    totals = entries.group_by("publisher").agg(pl.col("rows").sum(), pl.col("rows_with_trucks").sum())
+    notes += [n for t in totals.sort("publisher").iter_rows(named=True)
+              if (n := untrucked_note(str(t["publisher"]), int(t["rows"]), int(t["rows_with_trucks"])))]
     return ResultTable(
         title=f"Throughput by {by} against the pre-war baseline and the stated need",
         columns=columns,

@@ -677,3 +677,47 @@ def _round(x: float, nd: int = 0) -> float | None:
     if not np.isfinite(x):
         return None
     return round(x, nd) if nd else float(round(x))
+
+
+# The list coverage is computed from when none is named and the context holds it: the UN's (Gaza).
+DEFAULT_LIST = "UNRWA"
+
+
+def context_lists(conn: Connection, context: str | None) -> list[str]:
+    """The publishers whose deliveries belong to the context (every publisher in a store of one context)."""
+    from lifeline.store.queries_access import delivery_coverage
+
+    return [str(r["publisher"]) for r in delivery_coverage(conn, scope=contexts.scope(conn, context).deliveries)]
+
+
+def default_list(publishers: list[str] | None) -> str | None:
+    """The list coverage is computed from by default, one rule for the coverage and map pages and the sitrep:
+    ``DEFAULT_LIST`` where the context holds it (or the store holds several contexts and none is named:
+    ``None`` publishers), else the context's one list, else none (each list on its own row, as the CLI and API
+    answer without --source)."""
+    if publishers is None or DEFAULT_LIST in publishers or not publishers:
+        return DEFAULT_LIST
+    return publishers[0] if len(publishers) == 1 else None
+
+
+def named_list(conn: Connection, context: str | None, source: str) -> str:
+    """The publisher of the context's line list ``source`` names as ``deliveries --source`` accepts it
+    (publisher, series or kind, any case); an unknown name is refused with the lists the context holds."""
+    from sqlalchemy import distinct, select
+
+    from lifeline.store import schema
+
+    sc = contexts.scope(conn, context)
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (select(distinct(s.c.publisher)).select_from(d.join(ds, d.c.dataset_id == ds.c.id)
+                                                        .join(s, ds.c.source_id == s.c.id))
+            .where(*queries.current_deliveries_filter(None, None, source, d, sc.deliveries)))
+    found = sorted(str(p) for p in conn.execute(stmt).scalars())
+    if len(found) == 1:
+        return found[0]
+    held = context_lists(conn, context)
+    if not found:
+        where = f" in context {sc.code!r}" if sc.context is not None else ""
+        raise UserError(f"--source {source!r}: no line list of that publisher, series or kind{where}; "
+                        f"lists held: {'; '.join(held) or 'none'}")
+    raise UserError(f"--source {source!r} names {len(found)} lists ({'; '.join(found)}): name one publisher")

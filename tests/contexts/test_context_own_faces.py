@@ -10,6 +10,7 @@ written here, whose own baseline is 60 trucks per *calendar* day. Hand figures, 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import Engine
 
 from lifeline.ingest.service import import_file
 from tests.contexts.conftest import Ran
+from tests.web.helpers import Served
 
 SRC = "Wadi Sela cell (fictional test data)"
 WFP = "Wadi WFP (fictional test data)"
@@ -108,3 +110,66 @@ def test_trucks_low_compares_with_and_cites_the_context_own_baseline(sela: Engin
         assert "prewar_trucks_per_day" not in {c.get("assumption") for c in cited}  # Gaza's 500, before
         (base,) = [c for c in cited if c.get("observation") == "trucks_per_day_prewar"]
         assert base["value"] == 60 and SRC in base["source"] and "OCHA" not in base["source"]
+
+
+@pytest.fixture(scope="module")
+def served(sela: Engine, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    from tests.web.helpers import serve
+
+    s = serve(sela, tmp_path_factory.mktemp("served-sela"), data=False)
+    yield s
+    s.client.close()
+
+
+def test_report_source_is_refused_when_unknown_and_defaults_to_the_context_list(
+    sela: Engine, lifeline: Callable[..., Ran], tmp_path: Path
+) -> None:
+    out = str(tmp_path / "r.pdf")
+    for bad in ("nosuch", "UNRWA"):  # UNRWA was the default, and this context has no UNRWA list
+        ran = lifeline(sela, "report", "--context", "XW", "--source", bad, "-o", out)
+        assert ran.returncode == 2 and "no line list" in ran.stderr and "Traceback" not in ran.stderr, ran.stderr
+    # a series name is accepted, as `deliveries --source` accepts it
+    assert lifeline(sela, "deliveries", "--context", "XW", "--source", "4-deliveries-wfp").returncode == 0
+    from lifeline.model.coverage import named_list
+
+    with sela.connect() as conn:
+        assert named_list(conn, "XW", "4-deliveries-wfp") == WFP
+        assert named_list(conn, "XW", "wadi wfp (fictional test data)") == WFP
+
+
+def test_map_names_the_list_it_colours_and_offers_the_picker(served: Served) -> None:
+    page = served.client.get("/map?context=XW&lang=en").text
+    assert 'name="source"' in page  # the picker, as on the coverage page
+    # two lists and none named: the map colours by neither (the coverage page shows each on its own row)
+    assert "2 line lists cover this context" in page and "coverage from the line list" not in page
+    one = served.client.get("/map?context=XW&lang=en&source=3-deliveries").text
+    assert f"coverage from the line list of {SRC} (one of 2 lists" in one
+
+
+def test_overview_freshness_and_series_picker_list_only_the_context_own(served: Served) -> None:
+    api = served.client.get("/api/v1/sources/latest?context=XW").json()["rows"]
+    assert {r["series"] for r in api} >= {"3-deliveries", "4-deliveries-wfp"}
+    assert not [r for r in api if str(r["series"]).startswith("lifeline-reference")]  # Gaza's reference files
+    overview = served.client.get("/?context=XW&lang=en").text
+    assert "3-deliveries" in overview and "lifeline-reference-needs" not in overview
+    page = served.client.get("/sources?context=XW&lang=en").text
+    picker = re.search(r'<select[^>]*name="indicator".*?</select>', page, flags=re.S)
+    assert picker is not None and "trucks_per_day_prewar" in picker.group(0)
+    assert "food_trucks_per_day_prewar" not in picker.group(0)  # Gaza's indicator, not observed in XW
+    gaza = served.client.get("/sources?context=gaza-strip&lang=en").text
+    assert "food_trucks_per_day_prewar" in gaza
+
+
+def test_rows_without_a_truck_count_are_said_where_trucks_are_shown(sela: Engine, lifeline: Callable[..., Ran]) -> None:
+    window = ("--from", "2025-01-01", "--to", "2025-01-31")
+    thr = _json(lifeline(sela, "access", "--context", "XW", "--show", "throughput", *window, "--format", "json"))
+    (cell,) = [r for r in thr["rows"] if r["source"] == SRC]
+    assert cell["trucks"] == 22 and cell["rows_without_trucks"] == 2 and cell["trucks_bound"] == "at least"
+    (wfp,) = [r for r in thr["rows"] if r["source"] == WFP]
+    assert wfp["rows_without_trucks"] == 0 and wfp["trucks_bound"] is None
+    said = f"2 of 14 rows of {SRC} have no truck count"
+    assert any(said in n for n in thr["notes"])
+    dl = _json(lifeline(sela, "deliveries", "--context", "XW", *window, "--group", "crossing", "--format", "json"))
+    assert any(said in n for n in dl["notes"])
+    assert {r["crossing"]: r["rows_without_trucks"] for r in dl["rows"] if r["source"] == SRC} == {
+        "north-pass": 2, "west-gate": 0}
