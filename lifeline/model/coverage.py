@@ -292,6 +292,30 @@ def _publishers(conn: Connection, date_from: date | None, date_to: date | None, 
                    queries.sources_of_deliveries(conn, date_from, date_to, scope=sc.deliveries)})
 
 
+def lists_note(conn: Connection, publishers: list[str], date_from: date | None, date_to: date | None,
+               context: str | None) -> str:
+    """Why several lists are computed each on its own: "the same flows counted differently" only where they
+    overlap (a crossing and commodity recorded by two of them on one day); lists that never overlap (different
+    commodities, as El Fasher's two) may add up, said so, and are still not summed by Lifeline."""
+    from lifeline.model.access import KNOWN_DIFFERENCE
+
+    names = ", ".join(publishers)
+    frame = scoped_deliveries(conn, contexts.scope(conn, context), None, date_from, date_to)
+    keys = frame.filter(pl.col("source").is_in(publishers)).select("date", "crossing", "commodity", "source").unique()
+    pairs = keys.join(keys, on=["date", "commodity"], suffix="_b").filter(
+        (pl.col("source") < pl.col("source_b"))  # a row naming no crossing may be at any of them
+        & (pl.col("crossing").is_null() | pl.col("crossing_b").is_null() | (pl.col("crossing") == pl.col("crossing_b"))))
+    shared = pairs.select("date", "commodity").unique().height
+    if KNOWN_DIFFERENCE[0] <= set(publishers):  # documented: UNRWA and COGAT count the same entries
+        return (f"{names} record the same flows counted differently: each is computed on its own "
+                "(one row per source), never summed; pick one with --source")
+    if shared:
+        return (f"{names} record the same flows counted differently ({shared} commodity-days at one crossing in common): "
+                "each is computed on its own (one row per source), never summed; pick one with --source")
+    return (f"{names} share no crossing, commodity and day in this window, so their lists may add up; each is "
+            "still computed on its own (one row per source), Lifeline does not sum lists; pick one with --source")
+
+
 def scoped_deliveries(conn: Connection, sc: contexts.Scope, source: str | None = None,
                       date_from: date | None = None, date_to: date | None = None) -> pl.DataFrame:
     """The delivery rows coverage counts for a question's scope: the same SQL condition every store query
@@ -464,10 +488,7 @@ def coverage_tables(
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
     if len(publishers) > 1:
-        notes.append(
-            f"{', '.join(publishers)} record the same flows counted differently: each is computed on its own "
-            "(one row per source), never summed; pick one with --source"
-        )
+        notes.append(lists_note(conn, publishers, date_from, date_to, context))
     window = daily_window(aset)
     model = None
     for publisher in publishers or [""]:  # no deliveries at all: build_inputs says so

@@ -173,3 +173,21 @@ def test_rows_without_a_truck_count_are_said_where_trucks_are_shown(sela: Engine
     assert any(said in n for n in dl["notes"])
     assert {r["crossing"]: r["rows_without_trucks"] for r in dl["rows"] if r["source"] == SRC} == {
         "north-pass": 2, "west-gate": 0}
+
+
+def test_coverage_says_same_flows_only_where_the_lists_overlap(sela: Engine, tmp_path: Path) -> None:
+    from lifeline.model.coverage import lists_note
+    from lifeline.store.engine import open_store
+
+    with sela.connect() as conn:  # sorghum (cell) and lentils (WFP): no commodity-day at one crossing shared
+        apart = lists_note(conn, [SRC, WFP], None, None, "XW")
+    assert "may add up" in apart and "same flows" not in apart
+    engine = open_store(f"sqlite:///{tmp_path / 'overlap.db'}")
+    files = {"1-places.csv": PLACES, "3-deliveries.csv": _cell(), "4-both.csv": _wfp().replace("lentils", "sorghum")}
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        import_file(engine, tmp_path / name)
+    with engine.connect() as conn:
+        same = lists_note(conn, [SRC, WFP], None, None, None)
+    assert "same flows counted differently (5 commodity-days" in same
+    engine.dispose()
