@@ -278,11 +278,6 @@ def _status_columns(
     return pl.DataFrame(out, schema=STATUS_FIELDS, orient="row") if out else pl.DataFrame(schema=STATUS_FIELDS)
 
 
-# Reported statuses that entries recorded after the report lapsed do not overturn: a restricted route passes
-# some goods by definition, so its entries are no opening (a closure's are: goods moved through it).
-HELD_AFTER_LAPSE = ("restricted",)
-
-
 def _day_status(
     level: str, key: str, day: date, who: str, covered_by: str,
     reports: list[crossing_status.Report], validity: dict[str, int],
@@ -320,14 +315,8 @@ def _day_status(
         lapsed = (f"last reported {last.status} on {last.attested} ({last.source}"
                   f"{'' if last.verified else ' [UNVERIFIED]'}), {age} days before; it lapsed after "
                   f"{last.stands_until(validity)}")
-    if who and last is not None and last.status in HELD_AFTER_LAPSE:
-        # entries through a route last reported restricted are what a restriction lets through: no sign that
-        # it opened, so the day stays restricted, on the lapsed report and the entries (docs/access.md)
-        source = f"entries recorded by {who}; {lapsed}"
-        return (last.status, "lapsed, entries recorded",
-                f"{last.status} (last reported {last.attested}, lapsed; entries recorded)",
-                f"{last.status} (lapsed report; entries recorded)", None, last.attested, age, None, source, None, None)
-    if who:
+    if who:  # after a lapse too, whatever the last report said: the closures table ends the report there
+        # (docs/access.md rule 3), so the timeline, the closures table and the sitrep count the same days
         source = f"inferred from entries: {who}" + (f"; {lapsed}" if lapsed else "")
         return ("open", "entries", "open (entries recorded)", "open (entries recorded)", None, day, 0, None,
                 source, None, None)

@@ -304,14 +304,15 @@ def lists_note(conn: Connection, publishers: list[str], date_from: date | None, 
     keys = frame.filter(pl.col("source").is_in(publishers)).select("date", "crossing", "commodity", "source").unique()
     pairs = keys.join(keys, on=["date", "commodity"], suffix="_b").filter(
         (pl.col("source") < pl.col("source_b"))  # a row naming no crossing may be at any of them
-        & (pl.col("crossing").is_null() | pl.col("crossing_b").is_null() | (pl.col("crossing") == pl.col("crossing_b"))))
+        & (pl.col("crossing").is_null() | pl.col("crossing_b").is_null()
+           | (pl.col("crossing") == pl.col("crossing_b"))))
     shared = pairs.select("date", "commodity").unique().height
     if KNOWN_DIFFERENCE[0] <= set(publishers):  # documented: UNRWA and COGAT count the same entries
         return (f"{names} record the same flows counted differently: each is computed on its own "
                 "(one row per source), never summed; pick one with --source")
     if shared:
-        return (f"{names} record the same flows counted differently ({shared} commodity-days at one crossing in common): "
-                "each is computed on its own (one row per source), never summed; pick one with --source")
+        return (f"{names} record the same flows counted differently ({shared} commodity-days at one crossing in "
+                "common): each is computed on its own (one row per source), never summed; pick one with --source")
     return (f"{names} share no crossing, commodity and day in this window, so their lists may add up; each is "
             "still computed on its own (one row per source), Lifeline does not sum lists; pick one with --source")
 

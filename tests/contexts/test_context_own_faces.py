@@ -191,3 +191,17 @@ def test_coverage_says_same_flows_only_where_the_lists_overlap(sela: Engine, tmp
         same = lists_note(conn, [SRC, WFP], None, None, None)
     assert "same flows counted differently (5 commodity-days" in same
     engine.dispose()
+
+
+def test_timeline_and_closures_count_the_same_restricted_days_after_a_lapse(
+    sela: Engine, lifeline: Callable[..., Ran]
+) -> None:
+    window = ("--from", "2025-01-01", "--to", "2025-01-31")
+    days = _json(lifeline(sela, "access", "--context", "XW", "--crossing", "west-gate", *window, "--by", "day",
+                          "--format", "json"))["rows"]
+    status = {r["period"]: r["status"] for r in days}
+    closures = _json(lifeline(sela, "access", "--context", "XW", "--show", "closures", *window, "--format", "json"))
+    (restriction,) = [r for r in closures["rows"] if r["crossing"] == "west-gate"]
+    assert sum(s == "restricted" for s in status.values()) == restriction["days"]
+    # entries after the report lapsed: entries recorded (docs/access.md rule 3), never restricted
+    assert status["2025-01-25"] == status["2025-01-27"] == "open" and status["2025-01-26"] == "unknown"
