@@ -658,7 +658,7 @@ def throughput(
         .sort("period", "publisher")
     )
     base = _baselines(conn, acc, sc)
-    per_day, per_day_why = calendar_day_factor(base["trucks_all"], acc)
+    per_day, _why = calendar_day_factor(base["trucks_all"], acc)
     rows: list[dict[str, Any]] = []
     for rec in agg.iter_rows(named=True):
         first, last = coverage[rec["publisher"]]
@@ -711,8 +711,7 @@ def throughput(
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
     prewar_row = base["trucks_all"]
-    notes = [f"pre-war baseline: {prewar_row['value']:g} trucks {per_day_why} ({citation(prewar_row)})"
-             if prewar_row else
+    notes = [baseline_note(prewar_row, acc) if prewar_row else
              (f"no pre-war baseline is stored for context {sc.code!r}" if sc.context is not None else
               "no pre-war baseline is stored: run `lifeline reference load`")]
     if base["trucks_food"]:
@@ -803,11 +802,10 @@ def calendar_day_factor(row: dict[str, Any] | None, acc: AssumptionSet | None = 
     (``trucks/day``) is used as stated, never shrunk by another crisis's working week."""
     unit = str((row or {}).get("unit") or "")
     if WORKING_DAY_UNIT not in unit.replace("_", " ").replace("-", " ").lower():
-        return 1.0, f"per day as stated ({unit or 'unit not given'})"
+        return 1.0, "per day, as stated"
     aset = acc or load_set("access")
     days = float(aset.value("working_days_per_week"))
-    return days / 7.0, (f"per working day (unit {unit!r}) x {days:g}/7 per calendar day (assumption "
-                        f"working_days_per_week: {aset.get('working_days_per_week').source})")
+    return days / 7.0, "per working day"
 
 
 def prewar_per_day(conn: Connection, sc: contexts.Scope,
@@ -819,9 +817,18 @@ def prewar_per_day(conn: Connection, sc: contexts.Scope,
     row = _baselines(conn, aset, sc)["trucks_all"]
     if row is None:
         return None
-    factor, why = calendar_day_factor(row, aset)
-    note = f"pre-war baseline: {row['value']:g} trucks {why} ({citation(row)})"
-    return float(row["value"]) * factor, row, note
+    factor, _why = calendar_day_factor(row, aset)
+    return float(row["value"]) * factor, row, baseline_note(row, aset)
+
+
+def baseline_note(row: dict[str, Any], acc: AssumptionSet) -> str:
+    """The baseline's value, unit, source and (where stated per working day) its conversion, in one line."""
+    factor, why = calendar_day_factor(row, acc)
+    if factor == 1.0:
+        return f"pre-war baseline: {row['value']:.0f} trucks {why} ({citation(row)})"
+    return (f"pre-war baseline: {row['value']:.0f} trucks {why} ({citation(row)}), "
+            f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
+            f"{acc.get('working_days_per_week').source})")
 
 
 def baseline_in_force(rows: list[dict[str, Any]]) -> dict[str, Any] | None:
