@@ -278,12 +278,21 @@ def sources(conn: Connection) -> ResultTable:
     )
 
 
-def freshness(conn: Connection) -> ResultTable:
-    return cached(conn, "freshness", {}, lambda: _freshness(conn))
+def freshness(conn: Connection, context: str | None = None) -> ResultTable:
+    return cached(conn, "freshness", {"context": context}, lambda: _freshness(conn, context))
 
 
-def _freshness(conn: Connection) -> ResultTable:
+def _freshness(conn: Connection, context: str | None = None) -> ResultTable:
+    """The newest file and data of each series; of one context's datasets when the store holds several
+    (``model.dataset_versions.datasets_in``: its places' files and files about no place), never another's."""
+    from lifeline.model.dataset_versions import datasets_in
+    from lifeline.store import queries
+
     rows = queries_web.last_update_per_series(conn)
+    own = datasets_in(conn, context)
+    if own is not None:
+        series = {str(r["series"]) for r in queries.datasets(conn) if int(r["id"]) in own}
+        rows = [r for r in rows if str(r["series"]) in series]
     return ResultTable(
         title="Last data update per source",
         columns=[

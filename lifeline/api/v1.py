@@ -142,9 +142,10 @@ def sources(request: Request, format: FmtQ = "json", limit: Limit = None, offset
 
 
 @router.get("/sources/latest", responses=TABLE_RESPONSES, summary="Last data update per source series")
-def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0) -> Response:
+def sources_latest(request: Request, format: FmtQ = "json", limit: Limit = None, offset: Offset = 0,
+                   context: ContextQ = None) -> Response:
     with auth.engine(request).connect() as conn:
-        result = tables.freshness(conn)
+        result = tables.freshness(conn, context)
     return respond.table(request, result, format, _limit(request, limit), offset)
 
 

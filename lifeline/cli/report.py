@@ -28,7 +28,9 @@ def report_cmd(
     ] = None,
     area: Annotated[str | None, typer.Option("--area", help="Area of the coverage figures (default: all).")] = None,
     lang: Annotated[str, typer.Option("--lang", help="en or ar (Arabic, right to left).")] = "en",
-    source: Annotated[str, typer.Option("--source", help="Line list the coverage is computed from.")] = "UNRWA",
+    source: Annotated[str | None, typer.Option(
+        "--source", help="Line list the coverage is computed from: publisher or series name (default: UNRWA where the "
+        "context holds it, else its one list).")] = None,
     runs: Annotated[
         int, typer.Option("--runs", help="Monte Carlo runs for the intervals (default: the coverage engine's).")
     ] = DEFAULT_RUNS,

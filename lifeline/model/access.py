@@ -67,9 +67,21 @@ def _entries(conn: Connection, date_from: date | None, date_to: date | None, kg_
     rows = queries_access.daily_deliveries(conn, date_from, date_to, scope=scope.deliveries)
     schema = {"date": pl.Date, "crossing": pl.String, "route": pl.String, "category": pl.String,
               "commodity": pl.String, "publisher": pl.String, "consignments": pl.Float64, "trucks": pl.Float64,
-              "kg": pl.Float64, "rows_with_weight": pl.Int64}
+              "kg": pl.Float64, "rows_with_weight": pl.Int64, "rows": pl.Int64, "rows_with_trucks": pl.Int64}
     frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
     return frame.with_columns((pl.col("kg") / kg_per_tonne).alias("tonnes"))
+
+
+def untrucked_note(publisher: str, rows: int, with_trucks: int) -> str | None:
+    """Where some of a list's rows carry no truck count: said beside the figure, one rule on every face
+    (docs/access.md "Rows without a truck count"): its trucks and trucks/day count the other rows only, so
+    they are a lower bound ("at least"), and a lower bound never shows a rate below a threshold (trucks-low
+    has no mean over a window holding such a day)."""
+    missing = rows - with_trucks
+    if missing <= 0 or with_trucks == 0:
+        return None
+    return (f"{missing} of {rows} rows of {publisher} have no truck count: its trucks and trucks/day count the "
+            "other rows only, a lower bound (at least)")
 
 
 def _sum_or_null(name: str) -> pl.Expr:
@@ -266,11 +278,6 @@ def _status_columns(
     return pl.DataFrame(out, schema=STATUS_FIELDS, orient="row") if out else pl.DataFrame(schema=STATUS_FIELDS)
 
 
-# Reported statuses that entries recorded after the report lapsed do not overturn: a restricted route passes
-# some goods by definition, so its entries are no opening (a closure's are: goods moved through it).
-HELD_AFTER_LAPSE = ("restricted",)
-
-
 def _day_status(
     level: str, key: str, day: date, who: str, covered_by: str,
     reports: list[crossing_status.Report], validity: dict[str, int],
@@ -308,14 +315,8 @@ def _day_status(
         lapsed = (f"last reported {last.status} on {last.attested} ({last.source}"
                   f"{'' if last.verified else ' [UNVERIFIED]'}), {age} days before; it lapsed after "
                   f"{last.stands_until(validity)}")
-    if who and last is not None and last.status in HELD_AFTER_LAPSE:
-        # entries through a route last reported restricted are what a restriction lets through: no sign that
-        # it opened, so the day stays restricted, on the lapsed report and the entries (docs/access.md)
-        source = f"entries recorded by {who}; {lapsed}"
-        return (last.status, "lapsed, entries recorded",
-                f"{last.status} (last reported {last.attested}, lapsed; entries recorded)",
-                f"{last.status} (lapsed report; entries recorded)", None, last.attested, age, None, source, None, None)
-    if who:
+    if who:  # after a lapse too, whatever the last report said: the closures table ends the report there
+        # (docs/access.md rule 3), so the timeline, the closures table and the sitrep count the same days
         source = f"inferred from entries: {who}" + (f"; {lapsed}" if lapsed else "")
         return ("open", "entries", "open (entries recorded)", "open (entries recorded)", None, day, 0, None,
                 source, None, None)
@@ -626,8 +627,9 @@ def throughput(
 ) -> ResultTable:
     """Trucks per day by source and period against the pre-war baseline and the stated need in force.
 
-    Per-day rates divide by the days of the period the source covers. The baseline is per working
-    day, converted to calendar days with the ``working_days_per_week`` assumption. Baselines and stated
+    Per-day rates divide by the days of the period the source covers. A baseline stated per working day
+    is converted to calendar days with the ``working_days_per_week`` assumption (``calendar_day_factor``);
+    one stated per day is used as stated. Baselines and stated
     needs are the context's own observations (at its root or one of its places).
     """
     if by not in TRUNCATE:
@@ -651,11 +653,12 @@ def throughput(
         .agg(
             pl.col("consignments").sum(), _sum_or_null("trucks"), _sum_or_null("tonnes"),
             pl.col("trucks").filter(pl.col("category") == "food").sum().alias("food_trucks"),
+            pl.col("rows").sum(), pl.col("rows_with_trucks").sum(),
         )
         .sort("period", "publisher")
     )
     base = _baselines(conn, acc, sc)
-    per_day = acc.value("working_days_per_week") / 7.0
+    per_day, _why = calendar_day_factor(base["trucks_all"], acc)
     rows: list[dict[str, Any]] = []
     for rec in agg.iter_rows(named=True):
         first, last = coverage[rec["publisher"]]
@@ -671,6 +674,9 @@ def throughput(
         rows.append({
             "period": rec["period"], "source": rec["publisher"], "days": days,
             "trucks": _round(rec["trucks"]), "trucks_per_day": _round(trucks_day),
+            "rows_without_trucks": int(rec["rows"] - rec["rows_with_trucks"]),
+            "trucks_bound": "at least" if rec["trucks"] is not None and rec["rows_with_trucks"] < rec["rows"]
+            else None,
             "food_trucks_per_day": _round(food_day),
             "prewar_trucks_per_day": _round(prewar),
             "share_of_prewar": _round(trucks_day / prewar) if trucks_day is not None and prewar else None,
@@ -689,6 +695,8 @@ def throughput(
         Column("period", f"#date+{by}", "period start"), Column("source", "#meta+source"),
         Column("days", "#indicator+num+days", "days covered"), Column("trucks", "#indicator+num+trucks"),
         Column("trucks_per_day", "#indicator+num+trucks+per_day", "trucks/day"),
+        Column("rows_without_trucks", "#indicator+num+rows+untrucked", "rows without a truck count"),
+        Column("trucks_bound", "#meta+bound+trucks", "trucks: exact or at least"),
         Column("food_trucks_per_day", "#indicator+num+trucks+food+per_day", "food trucks/day"),
         Column("prewar_trucks_per_day", "#indicator+num+trucks+baseline", "pre-war trucks/day"),
         Column("share_of_prewar", "#indicator+num+pct+baseline", "share of pre-war"),
@@ -703,9 +711,7 @@ def throughput(
         Column("need_source", "#meta+source+need", "need stated by"),
     ]
     prewar_row = base["trucks_all"]
-    notes = [f"pre-war baseline: {prewar_row['value']:.0f} trucks per working day ({citation(prewar_row)}), "
-             f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
-             f"{acc.get('working_days_per_week').source})" if prewar_row else
+    notes = [baseline_note(prewar_row, acc) if prewar_row else
              (f"no pre-war baseline is stored for context {sc.code!r}" if sc.context is not None else
               "no pre-war baseline is stored: run `lifeline reference load`")]
     if base["trucks_food"]:
@@ -720,6 +726,9 @@ def throughput(
     if shown.cut:
         notes.append(str(shown.note("the delivery lists")))
     notes += publishers_note(sorted({r["source"] for r in rows if r["source"]}))
+    totals = entries.group_by("publisher").agg(pl.col("rows").sum(), pl.col("rows_with_trucks").sum())
+    notes += [n for t in totals.sort("publisher").iter_rows(named=True)
+              if (n := untrucked_note(str(t["publisher"]), int(t["rows"]), int(t["rows_with_trucks"])))]
     return ResultTable(
         title=f"Throughput by {by} against the pre-war baseline and the stated need",
         columns=columns,
@@ -781,6 +790,45 @@ def _baselines(conn: Connection, acc: AssumptionSet, sc: contexts.Scope) -> dict
         out[key] = baseline_in_force(own(names[key]))
     out["need"] = stated_needs.statements(own(names["need"]), int(acc.value("stated_need_valid_days")))
     return out
+
+
+# A baseline's unit naming a working day ("trucks/working day", Gaza's reference rows): converted to calendar days.
+WORKING_DAY_UNIT = "working day"
+
+
+def calendar_day_factor(row: dict[str, Any] | None, acc: AssumptionSet | None = None) -> tuple[float, str]:
+    """Calendar days' worth of one baseline day, and why: ``working_days_per_week``/7 only where the baseline's
+    own unit says per working day (Gaza's 500 trucks per working day); a figure stated per calendar day
+    (``trucks/day``) is used as stated, never shrunk by another crisis's working week."""
+    unit = str((row or {}).get("unit") or "")
+    if WORKING_DAY_UNIT not in unit.replace("_", " ").replace("-", " ").lower():
+        return 1.0, "per day, as stated"
+    aset = acc or load_set("access")
+    days = float(aset.value("working_days_per_week"))
+    return days / 7.0, "per working day"
+
+
+def prewar_per_day(conn: Connection, sc: contexts.Scope,
+                   acc: AssumptionSet | None = None) -> tuple[float, dict[str, Any], str] | None:
+    """The context's pre-war trucks per calendar day every face compares with (throughput, overview, report,
+    alerts): the baseline in force, converted only when stated per working day; with its row and a note naming
+    value, unit, source and conversion. None without one: a context never meets another's baseline."""
+    aset = acc or load_set("access")
+    row = _baselines(conn, aset, sc)["trucks_all"]
+    if row is None:
+        return None
+    factor, _why = calendar_day_factor(row, aset)
+    return float(row["value"]) * factor, row, baseline_note(row, aset)
+
+
+def baseline_note(row: dict[str, Any], acc: AssumptionSet) -> str:
+    """The baseline's value, unit, source and (where stated per working day) its conversion, in one line."""
+    factor, why = calendar_day_factor(row, acc)
+    if factor == 1.0:
+        return f"pre-war baseline: {row['value']:.0f} trucks {why} ({citation(row)})"
+    return (f"pre-war baseline: {row['value']:.0f} trucks {why} ({citation(row)}), "
+            f"x {acc.value('working_days_per_week'):.0f}/7 per calendar day (assumption working_days_per_week: "
+            f"{acc.get('working_days_per_week').source})")
 
 
 def baseline_in_force(rows: list[dict[str, Any]]) -> dict[str, Any] | None:

@@ -292,6 +292,31 @@ def _publishers(conn: Connection, date_from: date | None, date_to: date | None, 
                    queries.sources_of_deliveries(conn, date_from, date_to, scope=sc.deliveries)})
 
 
+def lists_note(conn: Connection, publishers: list[str], date_from: date | None, date_to: date | None,
+               context: str | None) -> str:
+    """Why several lists are computed each on its own: "the same flows counted differently" only where they
+    overlap (a crossing and commodity recorded by two of them on one day); lists that never overlap (different
+    commodities, as El Fasher's two) may add up, said so, and are still not summed by Lifeline."""
+    from lifeline.model.access import KNOWN_DIFFERENCE
+
+    names = ", ".join(publishers)
+    frame = scoped_deliveries(conn, contexts.scope(conn, context), None, date_from, date_to)
+    keys = frame.filter(pl.col("source").is_in(publishers)).select("date", "crossing", "commodity", "source").unique()
+    pairs = keys.join(keys, on=["date", "commodity"], suffix="_b").filter(
+        (pl.col("source") < pl.col("source_b"))  # a row naming no crossing may be at any of them
+        & (pl.col("crossing").is_null() | pl.col("crossing_b").is_null()
+           | (pl.col("crossing") == pl.col("crossing_b"))))
+    shared = pairs.select("date", "commodity").unique().height
+    if KNOWN_DIFFERENCE[0] <= set(publishers):  # documented: UNRWA and COGAT count the same entries
+        return (f"{names} record the same flows counted differently: each is computed on its own "
+                "(one row per source), never summed; pick one with --source")
+    if shared:
+        return (f"{names} record the same flows counted differently ({shared} commodity-days at one crossing in "
+                "common): each is computed on its own (one row per source), never summed; pick one with --source")
+    return (f"{names} share no crossing, commodity and day in this window, so their lists may add up; each is "
+            "still computed on its own (one row per source), Lifeline does not sum lists; pick one with --source")
+
+
 def scoped_deliveries(conn: Connection, sc: contexts.Scope, source: str | None = None,
                       date_from: date | None = None, date_to: date | None = None) -> pl.DataFrame:
     """The delivery rows coverage counts for a question's scope: the same SQL condition every store query
@@ -464,10 +489,7 @@ def coverage_tables(
     notes: list[str] = []
     sources: list[dict[str, Any]] = []
     if len(publishers) > 1:
-        notes.append(
-            f"{', '.join(publishers)} record the same flows counted differently: each is computed on its own "
-            "(one row per source), never summed; pick one with --source"
-        )
+        notes.append(lists_note(conn, publishers, date_from, date_to, context))
     window = daily_window(aset)
     model = None
     for publisher in publishers or [""]:  # no deliveries at all: build_inputs says so
@@ -677,3 +699,47 @@ def _round(x: float, nd: int = 0) -> float | None:
     if not np.isfinite(x):
         return None
     return round(x, nd) if nd else float(round(x))
+
+
+# The list coverage is computed from when none is named and the context holds it: the UN's (Gaza).
+DEFAULT_LIST = "UNRWA"
+
+
+def context_lists(conn: Connection, context: str | None) -> list[str]:
+    """The publishers whose deliveries belong to the context (every publisher in a store of one context)."""
+    from lifeline.store.queries_access import delivery_coverage
+
+    return [str(r["publisher"]) for r in delivery_coverage(conn, scope=contexts.scope(conn, context).deliveries)]
+
+
+def default_list(publishers: list[str] | None) -> str | None:
+    """The list coverage is computed from by default, one rule for the coverage and map pages and the sitrep:
+    ``DEFAULT_LIST`` where the context holds it (or the store holds several contexts and none is named:
+    ``None`` publishers), else the context's one list, else none (each list on its own row, as the CLI and API
+    answer without --source)."""
+    if publishers is None or DEFAULT_LIST in publishers or not publishers:
+        return DEFAULT_LIST
+    return publishers[0] if len(publishers) == 1 else None
+
+
+def named_list(conn: Connection, context: str | None, source: str) -> str:
+    """The publisher of the context's line list ``source`` names as ``deliveries --source`` accepts it
+    (publisher, series or kind, any case); an unknown name is refused with the lists the context holds."""
+    from sqlalchemy import distinct, select
+
+    from lifeline.store import schema
+
+    sc = contexts.scope(conn, context)
+    d, ds, s = schema.deliveries, schema.datasets, schema.sources
+    stmt = (select(distinct(s.c.publisher)).select_from(d.join(ds, d.c.dataset_id == ds.c.id)
+                                                        .join(s, ds.c.source_id == s.c.id))
+            .where(*queries.current_deliveries_filter(None, None, source, d, sc.deliveries)))
+    found = sorted(str(p) for p in conn.execute(stmt).scalars())
+    if len(found) == 1:
+        return found[0]
+    held = context_lists(conn, context)
+    if not found:
+        where = f" in context {sc.code!r}" if sc.context is not None else ""
+        raise UserError(f"--source {source!r}: no line list of that publisher, series or kind{where}; "
+                        f"lists held: {'; '.join(held) or 'none'}")
+    raise UserError(f"--source {source!r} names {len(found)} lists ({'; '.join(found)}): name one publisher")

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import Connection
 
 from lifeline.formats import Column, ResultTable
-from lifeline.model import completeness, contexts, truck_basis
+from lifeline.model import access, completeness, contexts, truck_basis
 from lifeline.store import queries, window
 
 GROUP_HXL = {
@@ -52,6 +52,7 @@ def delivery_table(
                 "trucks_flag": truck_basis.flag(r["source"], end, bases),
                 "tonnes": round(float(r["tonnes"]), 3) if r["tonnes"] is not None else None,
                 "rows_with_weight": int(r["rows_with_weight"]),
+                "rows_without_trucks": int(r["rows"]) - int(r["rows_with_trucks"]),
             }
         )
     last = max((date.fromisoformat(r["period_end"]) for r in out), default=None)
@@ -69,7 +70,12 @@ def delivery_table(
         Column("trucks_flag", "#meta+flag+trucks", "trucks basis"),
         Column("tonnes", "#indicator+num+tonnes"),
         Column("rows_with_weight", "#indicator+num+weighed", "rows with a weight"),
+        Column("rows_without_trucks", "#indicator+num+rows+untrucked", "rows without a truck count"),
     ]
+    untrucked: dict[str, list[int]] = {}
+    for r in rows:
+        seen = untrucked.setdefault(str(r["source"]), [0, 0])
+        seen[0], seen[1] = seen[0] + int(r["rows"]), seen[1] + int(r["rows_with_trucks"])
     return ResultTable(
         title=f"Deliveries by {by} and {group}",
         columns=columns,
@@ -81,6 +87,8 @@ def delivery_table(
             "a period cut by a source's first or last recorded day (or by the window asked) is marked partial: "
             "its total is not comparable with whole periods and is never a 'latest period' headline",
             *truck_basis.notes({r["source"] for r in out}, last),
+            *[n for pub, (n_rows, n_trucked) in sorted(untrucked.items())
+              if (n := access.untrucked_note(pub, n_rows, n_trucked))],
             *([str(days.note("the stored delivery lists"))] if days.cut else []),
         ],
         query={"by": by, "group": group, "from": date_from, "to": date_to, "source": source, "context": sc.code},

@@ -124,7 +124,7 @@ def build(
     date_to: date | None = None,
     area: str | None = None,
     lang: str = "en",
-    source: str = "UNRWA",
+    source: str | None = None,
     runs: int = DEFAULT_RUNS,  # the coverage engine's default, so the report's intervals are the CLI's
     claims: Sequence[Path] = (),
     overrides: Sequence[Path] = (),
@@ -136,6 +136,10 @@ def build(
     t = translator(lang)
     sc = contexts.scope(conn, context)
     context = sc.code
+    # the list named as `deliveries --source` accepts it (unknown: refused), else the coverage page's default
+    from lifeline.model.coverage import DEFAULT_LIST, context_lists, default_list, named_list
+
+    source = named_list(conn, context, source) if source else default_list(context_lists(conn, context)) or DEFAULT_LIST
     if date_from is None or date_to is None:
         d0, d1 = default_window(conn, sc)
         date_from, date_to = date_from or d0, date_to or d1

@@ -69,6 +69,8 @@ def delivery_totals(
             func.sum(d.c.trucks).label("trucks"),
             (func.sum(d.c.kg) / 1000.0).label("tonnes"),
             func.count(d.c.kg).label("rows_with_weight"),
+            func.count().label("rows"),
+            func.count(d.c.trucks).label("rows_with_trucks"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(and_(*current_deliveries_filter(date_from, date_to, source, d, scope)))

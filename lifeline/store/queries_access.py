@@ -6,6 +6,7 @@ Every function returns plain rows (dicts); withdrawn rows are never returned.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -44,16 +45,19 @@ def observations(conn: Connection, indicator: str | None = None, location: str |
     return [dict(r._mapping) for r in conn.execute(stmt)]
 
 
-def indicators(conn: Connection, as_of: datetime | None = None) -> list[dict[str, Any]]:
-    """Each indicator held (at ``as_of``), with how many current observations and locations it has."""
+def indicators(conn: Connection, as_of: datetime | None = None,
+               locations: Iterable[str] | None = None) -> list[dict[str, Any]]:
+    """Each indicator held (at ``as_of``; observed at one of ``locations`` when given: one context's), with how
+    many current observations and locations it has."""
     o = as_of_store.observations(conn, as_of)
+    where = _current_observations(rows=o) + ([o.c.location.in_(sorted(locations))] if locations is not None else [])
     stmt = (
         select(
             o.c.indicator,
             func.count().label("observations"),
             func.count(func.distinct(o.c.location)).label("locations"),
         )
-        .where(and_(*_current_observations(rows=o)))
+        .where(and_(*where))
         .group_by(o.c.indicator)
         .order_by(o.c.indicator)
     )
@@ -82,6 +86,8 @@ def daily_deliveries(
             func.sum(d.c.trucks).label("trucks"),
             func.sum(d.c.kg).label("kg"),
             func.count(d.c.kg).label("rows_with_weight"),
+            func.count().label("rows"),
+            func.count(d.c.trucks).label("rows_with_trucks"),
         )
         .select_from(d.join(ds, d.c.dataset_id == ds.c.id).join(s, ds.c.source_id == s.c.id))
         .where(and_(*cond))

@@ -11,8 +11,9 @@ from lifeline import palette
 from lifeline.api import tables
 from lifeline.errors import UserError
 from lifeline.formats import Column, ResultTable
+from lifeline.formats.labels import publisher_label
 from lifeline.model import truck_basis
-from lifeline.model.coverage import latest_complete
+from lifeline.model.coverage import DEFAULT_LIST, latest_complete
 from lifeline.optional import NotAvailable, need
 from lifeline.store import queries_web
 from lifeline.web import charts, live_blocks
@@ -57,7 +58,7 @@ def overview(v: View) -> list[Block]:
         guarded("coverage", t("overview_coverage"), lambda: _overview_coverage(v)),
         guarded("alerts", t("overview_alerts"), lambda: _overview_alerts(v)),
     ]
-    fresh = tables.freshness(v.conn)
+    fresh = tables.freshness(v.conn, v.params.get("context"))
     blocks.append(Block("freshness", t("overview_freshness"), table=fresh, api="/api/v1/sources/latest",
                         kind="table" if fresh.rows else "nodata", extra={"folded": True}))
     deliveries = deliveries_chart(v, "deliveries", t("overview_deliveries"), "month", "source", ["source"])
@@ -168,19 +169,17 @@ def _kept(table: ResultTable, key: str, ids: set[int] | None) -> ResultTable:
 COVERAGE_SET = "sphere-2100"
 # Pages count one source at a time: UNRWA and COGAT record the same trucks, so adding them double counts.
 # UNRWA is the default as the list Study A uses; the Source filter switches to COGAT.
-COVERAGE_SOURCE = "UNRWA"
+COVERAGE_SOURCE = DEFAULT_LIST  # the coverage default where the context holds it (model/coverage.py)
 
 
 def page_source(v: View) -> str | None:
-    """The list a page counts: the one asked for, else UNRWA where the context holds it (Gaza); in a context
-    UNRWA does not cover, the context's one list, else none (each list on its own row, as the CLI and API
-    answer without --source). A store of several contexts without ?context= keeps UNRWA (the page asks)."""
+    """The list a page counts: the one asked for, else the coverage default (``model.coverage.default_list``,
+    the sitrep's too): UNRWA where the context holds it, else the context's one list, else none."""
     if v.params.get("source"):
         return str(v.params["source"])
-    publishers = context_publishers(v)
-    if publishers is None or COVERAGE_SOURCE in publishers or not publishers:
-        return COVERAGE_SOURCE
-    return publishers[0] if len(publishers) == 1 else None
+    from lifeline.model.coverage import default_list
+
+    return default_list(context_publishers(v))
 
 
 def context_publishers(v: View) -> list[str] | None:
@@ -455,7 +454,10 @@ SERIES_SHOWN = ("population", "displaced", "trucks_per_day")
 def _series(v: View) -> Block:
     series = need("lifeline.model.series")
     queries_access = need("lifeline.store.queries_access")
-    held = [r["indicator"] for r in queries_access.indicators(v.conn)]
+    sc = tables.context_scope(v.conn, v.params.get("context"))
+    # the picker offers the context's own indicators (beside others, those observed at its places)
+    members = sc.context.members if sc.deliveries is not None and sc.context is not None else None
+    held = [r["indicator"] for r in queries_access.indicators(v.conn, locations=members)]
     if not held:
         return Block("series", v.t("sources_series"), kind="nodata")
     default = next((i for i in SERIES_SHOWN if i in held), held[0])
@@ -495,12 +497,21 @@ def map_view(v: View) -> list[Block]:
         sources += status_table.sources
     except (NotAvailable, UserError) as exc:
         notes.append(f"crossing status: {exc}")
-    try:
-        cov = _coverage_on(v, day)
-        coverage_by_area = {r["area"]: (r.get("kcal_median"), r.get("requirement")) for r in cov.rows}
-        sources += cov.sources
-    except (NotAvailable, UserError) as exc:
-        notes.append(f"coverage: {exc}")
+    listed, lists = page_source(v), context_publishers(v) or []
+    if listed is None:  # several lists, none named: one colour per area cannot show two lists, never summed
+        notes.append(f"coverage: {len(lists)} line lists cover this context ({'; '.join(lists)}); the map shows "
+                     "one at a time, as the coverage page computes each on its own: name one in the Source filter")
+    else:
+        try:
+            cov = _coverage_on(v, day)
+            coverage_by_area = {r["area"]: (r.get("kcal_median"), r.get("requirement")) for r in cov.rows}
+            sources += cov.sources
+            shown = sorted({str(r["source"]) for r in cov.rows if r.get("source")}) or [listed]
+            notes.append(f"coverage from the line list of {'; '.join(shown)}"
+                         + (f" (one of {len(lists)} lists of this context; pick another in the Source filter)"
+                            if len(lists) > 1 else ""))
+        except (NotAvailable, UserError) as exc:
+            notes.append(f"coverage: {exc}")
     parents = {r["code"]: r["parent_code"] for r in queries_web.locations(v.conn)}
     ctx = tables.context_scope(v.conn, v.params.get("context")).context
     drawn = drawing.drawing(v.conn, ctx, mapsvg.WIDTH, mapsvg.HEIGHT, mapsvg.PAD)
@@ -524,7 +535,8 @@ def map_view(v: View) -> list[Block]:
     )
     return [Block("map", title, kind="map", table=table,
                   extra={"date": day, "status_colours": palette.STATUS_COLOURS, "status_keys": charts.STATUS_KEYS,
-                         "width": f"{drawn.width:.0f}", "height": f"{drawn.height:.0f}", "basis": drawn.basis})]
+                         "width": f"{drawn.width:.0f}", "height": f"{drawn.height:.0f}", "basis": drawn.basis,
+                         "source_hint": ", ".join(publisher_label(p) for p in lists)})]
 
 
 def _map_areas(drawn: Any, ctx: Any) -> list[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -19,7 +20,7 @@ from lifeline.alerts.rules.reading import (
     publisher_note,
     whole_place,
 )
-from lifeline.assumptions import load_set
+from lifeline.model import access
 from lifeline.model.contexts import Scope
 from lifeline.store import queries_alerts as q
 from lifeline.store import window
@@ -51,30 +52,35 @@ def _daily_series(daily: pl.DataFrame, series: str, by_road: frozenset[str] | No
 
 
 def own_baseline(conn: Connection, scope: Scope) -> float | None:
-    """The latest pre-war trucks/day observed at a place of the context (the indicator ``access.toml
-    [baselines]`` names: a sourced observation the context's own files carry), or None: a context without
-    one has nothing to fall below, and never meets another context's baseline."""
-    indicator = str(load_set("access").tables["baselines"]["trucks_all"])
-    obs = q.observations(conn, [indicator]).filter(pl.col("value").is_not_null())
-    if scope.context is not None and not obs.is_empty():
-        obs = obs.filter(pl.col("location").is_in(list(scope.context.members)))
-    return None if obs.is_empty() else float(obs.sort("date")["value"][-1])
+    """The context's pre-war trucks per calendar day, as every face shows it (``model.access.prewar_per_day``:
+    the baseline in force, converted only when stated per working day), or None: a context without one has
+    nothing to fall below, and never meets another context's baseline."""
+    found = access.prewar_per_day(conn, scope)
+    return found[0] if found else None
 
 
-def _trucks_baseline(conn: Connection, cfg: AlertConfig, scope: Scope) -> float | None:
-    """The baseline trucks-low compares with: the context's own where the store has places (none: no rule);
-    in a bare line list without places (the store before contexts), the ``prewar_trucks_per_day`` assumption."""
+def _trucks_baseline(conn: Connection, cfg: AlertConfig, scope: Scope) -> tuple[float, list[dict[str, Any]]] | None:
+    """The baseline trucks-low compares with and its citation for the evidence: the context's own where the
+    store has places (none: no rule); in a bare line list without places (the store before contexts), the
+    ``prewar_trucks_per_day`` assumption."""
     if scope.context is None:
-        return cfg.value("prewar_trucks_per_day")
-    return own_baseline(conn, scope)
+        return cfg.value("prewar_trucks_per_day"), cfg.citation("prewar_trucks_per_day")
+    found = access.prewar_per_day(conn, scope)
+    if found is None:
+        return None
+    value, row, note = found
+    return value, [{"observation": row["indicator"], "location": row["location"], "value": round(value, 3),
+                    "unit": "trucks/day", "stated": row["value"], "stated_unit": row.get("unit"),
+                    "source": note}]
 
 
 def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -> list[Alert]:
     """The N-day mean of recorded trucks per day below Y% of the pre-war baseline, per line list."""
     window = int(cfg.value("trucks_window_days"))
-    baseline = _trucks_baseline(conn, cfg, scope)
-    if baseline is None:
+    found = _trucks_baseline(conn, cfg, scope)
+    if found is None:
         return []
+    baseline, baseline_cite = found
     basis = "before October 2023" if scope.context is None else "the context's own pre-crisis baseline"
     limit = baseline * cfg.value("trucks_threshold_pct") / 100.0
     daily = daily_rows(conn, scope)
@@ -106,7 +112,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
                     title=f"Trucks below {cfg.value('trucks_threshold_pct'):g}% of the pre-war baseline ({publisher})",
                     message=(
                         f"From {start} to {end} the {window}-day mean of trucks recorded by {publisher} stayed below "
-                        f"{limit:g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:g}/day, "
+                        f"{limit:.3g} per day ({cfg.value('trucks_threshold_pct'):g}% of {baseline:.4g}/day, "
                         f"{basis}); "
                         f"the period averaged {avg:.1f} trucks/day, lowest {window}-day mean {mean[i + low_at]:.1f}."
                         + publisher_note(cite)
@@ -118,9 +124,7 @@ def trucks_low(conn: Connection, cfg: AlertConfig, scope: Scope = WHOLE_STORE) -
                         "lowest_window_mean": round(float(mean[i + low_at]), 2),
                         "lowest_window_end": part["date"][low_at],
                         "limit_trucks_per_day": limit,
-                        "thresholds": cfg.citation(
-                            "prewar_trucks_per_day", "trucks_threshold_pct", "trucks_window_days"
-                        ),
+                        "thresholds": baseline_cite + cfg.citation("trucks_threshold_pct", "trucks_window_days"),
                     },
                     sources=cited(cite),
                     key_extra=(series,),
