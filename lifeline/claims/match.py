@@ -23,7 +23,7 @@ from lifeline.claims.report import EvidenceRow
 from lifeline.claims.rules import ACCESS_SET
 from lifeline.errors import UserError
 from lifeline.model import crossing_status
-from lifeline.model.access import baseline_in_force
+from lifeline.model.access import baseline_in_force, calendar_day_factor
 
 Outcome = tuple[list[EvidenceRow], judge.Judgement, list[str]]
 _FOOD = re.compile(r"\bfood\b|غذا", re.IGNORECASE)
@@ -466,9 +466,11 @@ def share(
         if cov_note:
             notes.append(cov_note)
     what = ("figure the statement names" if named else "pre-war baseline" if baseline else "stated need")
-    # The all-goods baseline is per working day; deliveries are per calendar day: converted as
-    # `lifeline access --show throughput` converts it (access.toml working_days_per_week), so both show one share.
-    per_day, per_day_note = (1.0, "") if food or named or not baseline else _calendar_day_factor(access)
+    # A baseline stated per working day (Gaza's) against deliveries per calendar day: converted by the access
+    # face's own function (model/access.py calendar_day_factor), so both show one share; one stated per
+    # calendar day (another crisis's trucks/day) is used as stated.
+    per_day, per_day_note = (1.0, "") if food or named or not baseline else _calendar_day_factor(
+        next(iter(latest.values()), None), access)
     for f in flows:
         if not isinstance(f.value, (int, float)):
             continue
@@ -648,14 +650,15 @@ def coverage_rows(
     return rows, note
 
 
-def _calendar_day_factor(access: AssumptionSet | None) -> tuple[float, str]:
-    """Working days per calendar day for the pre-war baseline (stated per working day), and its note."""
-    from lifeline.assumptions import load_set
-
+def _calendar_day_factor(row: dict[str, Any] | None, access: AssumptionSet | None) -> tuple[float, str]:
+    """Calendar days' worth of one baseline day (model/access.py calendar_day_factor) and its note."""
     aset = access or load_set(ACCESS_SET)
+    factor, why = calendar_day_factor(row, aset)
+    if factor == 1.0:
+        return factor, ""
     days = float(aset.value("working_days_per_week"))
     where = " + ".join(Path(f).name for f in aset.files)
-    return days / 7.0, f" per working day × {days:g}/7 ({where} working_days_per_week)"
+    return factor, f" {why} × {days:g}/7 ({where} working_days_per_week)"
 
 
 def _modelled_area(area: str, aset: AssumptionSet | None = None) -> tuple[str, list[str]]:

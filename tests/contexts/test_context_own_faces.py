@@ -96,6 +96,20 @@ def test_a_baseline_per_calendar_day_is_used_as_stated_and_gazas_per_working_day
     assert gaza is not None and gaza[0] == pytest.approx(500 * 6 / 7) and "working_days_per_week" in gaza[2]
 
 
+def test_a_claimed_share_of_the_pre_war_flow_uses_the_baseline_as_the_access_face_does(sela: Engine) -> None:
+    # 1-5 January: the cell's 2 trucks a day and WFP's 1 against 60 a day as stated (3.3 % and 1.7 %), never
+    # against 60 x 6/7 = 51.4 (3.9 % and 1.9 %), the conversion of Gaza's per-working-day figure
+    from datetime import date
+
+    from tests.claims.checked import report
+
+    got = report(sela, "Wadi Sela, 3 February 2025 - From 1 to 5 January, trucks into Wadi Sela were 3% of the "
+                       "pre-war flow.", date(2025, 2, 3))
+    (claim,) = got["claims"]
+    assert sorted(s["value"] for s in claim["sources"]) == [1.7, 3.3], claim["sources"]
+    assert "working day" not in " ".join(claim.get("notes", []))
+
+
 def test_trucks_low_compares_with_and_cites_the_context_own_baseline(sela: Engine) -> None:
     from lifeline.alerts.config import load_config
     from lifeline.alerts.rules import trucks_low
