@@ -27,7 +27,8 @@ def unmapped_table(
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
     rows_count = func.count().label("rows")
     tonnes = (func.sum(d.c.kg) / 1000.0).label("tonnes")
-    cond = [d.c.commodity.is_(None), d.c.description.is_not(None), *current_deliveries_filter(source=source, scope=scope)]
+    cond = [d.c.commodity.is_(None), d.c.description.is_not(None),
+            *current_deliveries_filter(source=source, scope=scope)]
     if category:
         cond.append(d.c.category == category)
     stmt = (
