@@ -50,6 +50,9 @@ def parse(
         tables.check_readable(path)
         module = chosen or registry.detect(path)
         if chosen is not None and not chosen.detect(path):
+            refusal = getattr(chosen, "refusal", None)  # an importer that can say what is missing says it
+            if refusal is not None:
+                raise refusal(path)
             raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
         raw = module.read(path)
         raw.frame = raw.frame.rechunk()  # one chunk per column: polars 2.1 panics on some multi-chunk string ops
