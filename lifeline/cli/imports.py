@@ -147,8 +147,14 @@ def print_details(r: ImportReport, written: Path | None = None) -> None:
     if r.rows_flagged and r.status == "dry-run":
         console.print(f"  {r.rows_flagged} rows would be kept with flags", markup=False, highlight=False)
     elif r.rows_flagged:
-        console.print(f"  {r.rows_flagged} rows kept with flags (see `{flags_hint(r)}`)", markup=False,
-                      highlight=False)
+        console.print(f"  {r.rows_flagged} rows kept with flags ({flag_summary(r)}; see `{flags_hint(r)}`)",
+                      markup=False, highlight=False)
+
+
+def flag_summary(r: ImportReport) -> str:
+    """Which flags the kept rows carry and on how many rows (``unknown-unit`` 2, ...): a unit Lifeline could
+    not read is said on stdout, not only in `lifeline flags`."""
+    return ", ".join(f"{name} {count}" for name, count in r.flag_counts.items()) or "flags not counted"
 
 
 def flags_hint(r: ImportReport) -> str:
