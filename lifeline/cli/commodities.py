@@ -9,6 +9,7 @@ import typer
 from lifeline.cli.app import app
 from lifeline.cli.common import engine
 from lifeline.cli.output import Format, emit
+from lifeline.model import contexts
 from lifeline.model.commodities import unmapped_table
 
 group = typer.Typer(
@@ -23,9 +24,13 @@ def unmapped_cmd(
     category: Annotated[
         str | None, typer.Option("--category", help="One cargo category only (food, nfi, medical...).")
     ] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Distinct descriptions with no commodity, heaviest first: rows, tonnes, and the kcal density used."""
     with engine().connect() as conn:
-        result = unmapped_table(conn, source, category)
+        sc = contexts.scope(conn, context)
+        result = unmapped_table(conn, source, category, scope=sc.deliveries, context=sc.code)
     emit(result, fmt)

@@ -107,7 +107,7 @@ def init_cmd(
         if ctx.code in before:
             continue
         with store.connect() as conn:
-            missing = context_gaps.gaps(conn, ctx)
+            missing = context_gaps.gaps(conn, ctx, flagged=False)
         console.print(f"context {ctx.code} ({ctx.name_en}): {len(ctx.areas)} areas, "
                       f"{len(ctx.entry_points)} entry points", markup=False, highlight=False)
         for line in [*missing, *flagged] or ["nothing missing"]:
@@ -119,16 +119,14 @@ def init_cmd(
 def _import_one(store: Any, path: Path, flagged: list[str], rejections_dir: Path | None) -> int:
     """Import one file, print what it did, and note its flagged rows (the summary counts every one);
     its exit status as `lifeline import`'s."""
-    from lifeline.cli.imports import keep_rejections, print_details
+    from lifeline.cli.imports import flags_hint, keep_rejections, print_details
     from lifeline.ingest.service import import_file
 
     report = import_file(store, path, imported_by="context init")
     console.print(f"{path.name}: {report.message or report.status}", markup=False, highlight=False)
     print_details(report, keep_rejections(report, rejections_dir))
     if report.rows_flagged:
-        series = " or ".join(f"lifeline flags --series {p['series']}" for p in report.parts) or \
-            f"lifeline flags --series {report.series}"
-        flagged.append(f"{path.name}: {report.rows_flagged} rows kept with flags (see `{series}`)")
+        flagged.append(f"{path.name}: {report.rows_flagged} rows kept with flags (see `{flags_hint(report)}`)")
     return report.exit_status
 
 

@@ -147,9 +147,31 @@ def print_details(r: ImportReport, written: Path | None = None) -> None:
     if r.rows_flagged and r.status == "dry-run":
         console.print(f"  {r.rows_flagged} rows would be kept with flags", markup=False, highlight=False)
     elif r.rows_flagged:
-        series = [p["series"] for p in r.parts] or [r.series]  # a file of several publishers: one series each
-        hint = " or ".join(f"lifeline flags --series {name}" for name in series)
-        console.print(f"  {r.rows_flagged} rows kept with flags (see `{hint}`)", markup=False, highlight=False)
+        console.print(f"  {r.rows_flagged} rows kept with flags ({flag_summary(r)}; see `{flags_hint(r)}`)",
+                      markup=False, highlight=False)
+
+
+def flag_summary(r: ImportReport) -> str:
+    """Which flags the kept rows carry and on how many rows (``unknown-unit`` 2, ...): a unit Lifeline could
+    not read is said on stdout, not only in `lifeline flags`."""
+    return ", ".join(f"{name} {count}" for name, count in r.flag_counts.items()) or "flags not counted"
+
+
+def flags_hint(r: ImportReport) -> str:
+    """The `lifeline flags` command that lists a file's flagged rows and works as given: one per series (a
+    file of several publishers has one each), with the series' context when the store holds several
+    (``flags`` refuses to guess one there)."""
+    from lifeline.model import contexts
+
+    series = [(p["series"], p.get("dataset_id")) for p in r.parts] or [(r.series, r.dataset_id)]
+    with engine().connect() as conn:
+        found = contexts.all_contexts(conn)
+        owner = contexts.dataset_contexts(conn, found) if len(found) > 1 else {}
+    def one(name: str, dataset: int | None) -> str:
+        if len(found) < 2:
+            return f"lifeline flags --series {name}"
+        return f"lifeline flags --context {owner.get(dataset or -1, 'CODE')} --series {name}"
+    return " or ".join(one(name, dataset) for name, dataset in series)
 
 
 def _import_one(store, path: Path, kind: str, ruleset, show_progress: bool,  # type: ignore[no-untyped-def]

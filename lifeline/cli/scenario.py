@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from enum import StrEnum
 from typing import Annotated
 
@@ -10,7 +11,7 @@ import typer
 from lifeline.cli.app import app
 from lifeline.cli.common import engine, parse_date
 from lifeline.cli.output import Format, emit
-from lifeline.model import scenarios
+from lifeline.model import contexts, scenarios
 
 
 class By(StrEnum):
@@ -28,6 +29,9 @@ def scenario_cmd(
     ] = None,
     alloc: Annotated[bool, typer.Option("--allocation", help="Show the allocation LP on one day instead.")] = False,
     day: Annotated[str | None, typer.Option("--day", help="Day for --allocation (default: the start).")] = None,
+    context: Annotated[
+        str | None, typer.Option("--context", help="Context code (default: the store's only one).")
+    ] = None,
     fmt: Annotated[Format, typer.Option("--format")] = Format.table,
 ) -> None:
     """Project kcal per person per day with intervals, and when stocks run out, under a what-if."""
@@ -37,6 +41,8 @@ def scenario_cmd(
 
         raise UserError("--runs must be at least 1")
     with engine().connect() as conn:
+        # the baseline is read from one context's deliveries, as every delivery question in a store of several
+        sc = dataclasses.replace(sc, scope=contexts.scope(conn, context).deliveries)
         if alloc:
             result = scenarios.allocation_table(conn, sc, parse_date(day, "--day"))
         else:

@@ -14,7 +14,7 @@ from lifeline.assumptions import AssumptionSet
 from lifeline.errors import BadFile
 from lifeline.ingest import hxl_deliveries, hxl_locations, hxl_observations
 from lifeline.ingest.base import Parsed
-from lifeline.ingest.hxl_read import HxlRaw, looks_like_hxl, read_hxl
+from lifeline.ingest.hxl_read import HxlRaw, header_cells, looks_like_hxl, no_tag_row, read_hxl
 from lifeline.ingest.hxl_tags import Columns
 from lifeline.ingest.tables import RawTable
 
@@ -25,6 +25,11 @@ TARGET = "deliveries"  # the usual case; each file's own target is decided from 
 def detect(path: Path) -> bool:
     """A hashtag row in the first rows (CSV, XLSX) or hashtag keys (JSON)."""
     return looks_like_hxl(path)
+
+
+def refusal(path: Path) -> BadFile:
+    """Why a file given as ``--kind hxl`` is not one: its hashtag row is missing (with one for its columns)."""
+    return no_tag_row(path, header_cells(path))
 
 
 def read(path: Path) -> HxlRaw:

@@ -239,6 +239,11 @@ def _place_and_status_checks(
             out.append((reason.is_not_null(), columns.label(location_at), reason))
     if status_at is not None:
         entry_points = list(rules.tables.get("crossings", {}))
+        unplaced = _unknown_status_places(parts, entry_points, known)
+        if unplaced:
+            reason = pl.col("location").replace_strict(unplaced, default=None, return_dtype=pl.String)
+            label = columns.label(location_at) if location_at is not None else "location"
+            out.append((reason.is_not_null(), label, reason))
         is_crossing = (pl.col("indicator") == "crossing_status") | (
             (pl.col("indicator") == "status") & pl.col("location").is_in(entry_points)
         )
@@ -254,6 +259,27 @@ def _place_and_status_checks(
         )
         return out, pl.when(is_crossing).then(word)
     return out, pl.lit(None, dtype=pl.String)
+
+
+def _unknown_status_places(parts: pl.DataFrame, entry_points: list[str], areas: list[str]) -> dict[str, str]:
+    """A status (``status``, ``crossing_status``) at a place the store does not hold would be stored and shown
+    in no context: rejected, naming the entry point or area most likely meant, as an unknown p-code is
+    (a delivery at an unknown crossing is kept, flagged, since its trucks still count in the whole file).
+    Only when the store knows entry points: a bare store takes statuses as given."""
+    if not entry_points or "indicator" not in parts.columns or "location" not in parts.columns:
+        return {}
+    statuses = parts.filter(pl.col("indicator").is_in(["status", "crossing_status"]))["location"]
+    known = [*entry_points, *areas]
+    upper = {k.upper() for k in known}
+    out: dict[str, str] = {}
+    for given in statuses.drop_nulls().unique().to_list():
+        if str(given).strip().upper() in upper:
+            continue
+        hit = pcodes.nearest(str(given).strip().lower().replace(" ", "-"), entry_points) or pcodes.nearest(
+            str(given), known)
+        hint = f"; did you mean {hit[0]}? ({hit[1]})" if hit else f"; entry points: {', '.join(sorted(entry_points))}"
+        out[given] = f"expected the code of a known entry point or area for a status, found {given}{hint}"
+    return out
 
 
 def _status_as_read(kept: pl.DataFrame) -> pl.DataFrame:

@@ -112,13 +112,50 @@ def _kind(value: object) -> str:
         type(value), "a number")
 
 
-def _no_tag_row(path: Path) -> BadFile:
+# The tag a plain header usually stands for (docs/hxl.md, "Deliveries file" and "Observations file"): only to
+# show a missing hashtag row for the file's own columns; nothing is ever read through it.
+USUAL_TAGS = {
+    "id": "#meta+id", "date": "#date", "day": "#date", "crossing": "#loc+crossing+name",
+    "entry point": "#loc+crossing+name", "item": "#item+name", "commodity": "#item+name",
+    "description": "#item+name", "cargo": "#item+name", "category": "#item+type", "tonnes": "#indicator+num+tonnes",
+    "tons": "#indicator+num+tonnes", "kg": "#indicator+num+kg", "trucks": "#indicator+num+trucks",
+    "quantity": "#indicator+num+quantity", "unit": "#indicator+unit", "destination": "#adm1+code",
+    "district": "#adm1+code", "area": "#adm1+code", "population": "#population", "status": "#status",
+    "source": "#meta+source", "publisher": "#meta+source", "url": "#meta+url", "donor": "#org+donor",
+}
+
+
+def example_tag_row(headers: list[str]) -> str:
+    """A hashtag row for these header cells: the usual tag of each, ``#?`` where there is none to guess."""
+    return ",".join(USUAL_TAGS.get(" ".join(h.strip().lower().replace("_", " ").split()), "#?") for h in headers)
+
+
+def no_tag_row(path: Path, headers: list[str] | None = None) -> BadFile:
+    """The refusal of a file with no hashtag row: where it was looked for and, when the header row is known,
+    a hashtag row for its own columns."""
+    shown = [h for h in headers or [] if h.strip()]
+    example = (f"; for its columns ({', '.join(shown)}) add under the header row a row such as "
+               f"{example_tag_row(shown)}" if shown else
+               "; expected a row of hashtags such as #date,#loc+crossing+name,#item+name under the header row")
     return BadFile(
-        f"no HXL hashtag row in the first {TAG_ROW_SEARCH} rows; expected a row of hashtags such as "
-        "#date,#loc+crossing+name,#item+name under the header row (see docs/hxl.md)",
+        f"the HXL hashtag row is missing: none of the first {TAG_ROW_SEARCH} rows is a row of #tags{example} "
+        "(see docs/hxl.md)",
         file=str(path),
         row=2,
     )
+
+
+def header_cells(path: Path) -> list[str]:
+    """The first row of a CSV file (for the refusal above); none for a workbook or JSON."""
+    if is_spreadsheet(path):
+        return []
+    head = sniff(path).decode("utf-8-sig", errors="replace")
+    if head.lstrip().startswith(("[", "{")):
+        return []
+    try:
+        return next(csv.reader(io.StringIO(head.splitlines()[0] if head else "")), [])
+    except csv.Error:
+        return []
 
 
 def _read_csv(path: Path) -> HxlRaw:
@@ -136,7 +173,7 @@ def _read_csv(path: Path) -> HxlRaw:
             (i for i, r in enumerate(probe.iter_rows(named=True)) if is_tag_row([r[c] for c in data_columns])), None
         )
         if position is None:
-            raise _no_tag_row(path)
+            raise no_tag_row(path, headers)
         row = probe.row(position, named=True)
         tags = [row[c] or "" for c in data_columns]
         tag_row = int(row["_row"]) + table.first_row
@@ -177,7 +214,7 @@ def _read_xlsx(path: Path) -> HxlRaw:
             tag_row=index + 1,
             uncached_formula_rows=formulas,
         )
-    raise _no_tag_row(path)
+    raise no_tag_row(path)
 
 
 def _read_json(path: Path) -> HxlRaw:

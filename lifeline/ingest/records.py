@@ -35,6 +35,8 @@ class ImportReport:
     status: str = "imported"  # imported | updated | unchanged | dry-run
     message: str = ""
     parts: list[dict[str, Any]] = field(default_factory=list)  # one per publisher, when a file holds several
+    # rows kept with each flag (a row may carry several), so the summary says what was flagged, not only how many
+    flag_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def outcome(self) -> str:

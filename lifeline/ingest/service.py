@@ -50,6 +50,9 @@ def parse(
         tables.check_readable(path)
         module = chosen or registry.detect(path)
         if chosen is not None and not chosen.detect(path):
+            refusal = getattr(chosen, "refusal", None)  # an importer that can say what is missing says it
+            if refusal is not None:
+                raise refusal(path)
             raise BadFile(f"does not look like a {kind} file (its columns do not match)", file=str(path), row=1)
         raw = module.read(path)
         raw.frame = raw.frame.rechunk()  # one chunk per column: polars 2.1 panics on some multi-chunk string ops
@@ -134,6 +137,7 @@ def store(
     existing = _existing(conn, table, parsed.series, rows.columns)
     diff = _diff(rows, existing)
     flagged = int(rows["flags"].is_not_null().sum()) if "flags" in rows.columns else 0
+    flag_counts = _flag_counts(rows) if flagged else {}
     report = ImportReport(
         path=str(path),
         kind=kind,
@@ -146,6 +150,7 @@ def store(
         rows_flagged=flagged,
         rows_withdrawn=diff.withdrawn.height,
         rejections=refused.to_dicts(),
+        flag_counts=flag_counts,
     )
     assert report.rows_read == (
         report.rows_imported + report.rows_unchanged + report.rows_changed + report.rows_rejected
@@ -225,6 +230,13 @@ def store(
     return report
 
 
+def _flag_counts(rows: pl.DataFrame) -> dict[str, int]:
+    """Rows per flag (flags are a comma-separated list), most frequent first."""
+    names = rows["flags"].drop_nulls().str.split(",").explode().str.strip_chars()
+    counted = names.filter(names != "").value_counts()
+    return dict(sorted(((str(k), int(v)) for k, v in counted.iter_rows()), key=lambda kv: (-kv[1], kv[0])))
+
+
 def _combined(parsed: Parsed, reports: list[ImportReport]) -> ImportReport:
     """One report for a file stored as several datasets (one per publisher): the sums, and each part."""
     first = reports[0]
@@ -253,6 +265,8 @@ def _combined(parsed: Parsed, reports: list[ImportReport]) -> ImportReport:
         series=parsed.series,
         **counts,
         rejections=[rejection for r in reports for rejection in r.rejections],
+        flag_counts={k: sum(r.flag_counts.get(k, 0) for r in reports)
+                     for k in sorted({k for r in reports for k in r.flag_counts})},
         dataset_id=first.dataset_id,
         status=status,
         message=f"{len(reports)} publishers, one dataset each: "

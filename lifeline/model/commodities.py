@@ -15,14 +15,20 @@ from lifeline.formats import Column, ResultTable
 from lifeline.ingest.normalise import CommodityCatalogue
 from lifeline.store import schema
 from lifeline.store.queries import current_deliveries_filter
+from lifeline.store.scope import DeliveryScope
 
 
-def unmapped_table(conn: Connection, source: str | None = None, category: str | None = None) -> ResultTable:
-    """Distinct unmatched descriptions with their rows and tonnes, heaviest first (``category``: e.g. food)."""
+def unmapped_table(
+    conn: Connection, source: str | None = None, category: str | None = None,
+    scope: DeliveryScope | None = None, context: str | None = None,
+) -> ResultTable:
+    """Distinct unmatched descriptions with their rows and tonnes, heaviest first (``category``: e.g. food;
+    ``scope``: one context's rows, as every delivery question in a store of several contexts)."""
     d, ds, s = schema.deliveries, schema.datasets, schema.sources
     rows_count = func.count().label("rows")
     tonnes = (func.sum(d.c.kg) / 1000.0).label("tonnes")
-    cond = [d.c.commodity.is_(None), d.c.description.is_not(None), *current_deliveries_filter(source=source)]
+    cond = [d.c.commodity.is_(None), d.c.description.is_not(None),
+            *current_deliveries_filter(source=source, scope=scope)]
     if category:
         cond.append(d.c.category == category)
     stmt = (
@@ -89,5 +95,5 @@ def unmapped_table(conn: Connection, source: str | None = None, category: str | 
                "uncertain match, shown and not used; add a rule that names the compound to map them"]
               if uncertain else []),
         ],
-        query={"source": source, "category": category},
+        query={"source": source, "category": category, "context": context},
     )

@@ -34,6 +34,7 @@ from lifeline.model import allocation, balance, kcal, montecarlo
 from lifeline.model.coverage import CATALOGUE, DEFAULT_SET, daily_kg_by_code
 from lifeline.store import queries
 from lifeline.store.queries_model import deliveries_frame
+from lifeline.store.scope import DeliveryScope
 
 Array = NDArray[np.float64]
 SHIPPED = Path(__file__).with_name("scenario_files")
@@ -85,6 +86,8 @@ class Scenario:
     allocation: str = "proportional"
     file: str = "scenario"
     notes: list[str] = field(default_factory=list)
+    # The context whose deliveries set the baseline (``lifeline scenario --context``); None = the whole store.
+    scope: DeliveryScope | None = None
 
     @property
     def day_index(self) -> NDArray[np.datetime64]:
@@ -252,7 +255,7 @@ class Baseline:
 
 def baseline(conn: Connection, sc: Scenario, aset: AssumptionSet, cat: AssumptionSet, runs: int) -> Baseline:
     """Trucks/day and kcal/truck per crossing from the deliveries recorded in the baseline window."""
-    frame = deliveries_frame(conn, sc.baseline_from, sc.baseline_to, sc.source)
+    frame = deliveries_frame(conn, sc.baseline_from, sc.baseline_to, sc.source, scope=sc.scope)
     if frame.is_empty():
         raise UserError(
             f"no deliveries recorded between {sc.baseline_from} and {sc.baseline_to}"
@@ -292,7 +295,7 @@ def baseline(conn: Connection, sc: Scenario, aset: AssumptionSet, cat: Assumptio
         trucks_per_day=total_trucks / len(bdays),
         kcal_per_truck=kpt,
         days=len(bdays),
-        sources=queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source),
+        sources=queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source, scope=sc.scope),
         notes=notes,
     )
 
@@ -496,7 +499,7 @@ def allocation_rows(conn: Connection, sc: Scenario, day: date | None = None) -> 
     ]
     prop_cov = allocation.coverage(prob, trucks[:, None] * prop)
     # What was recorded on the scenario's days (if the store holds them), split like the proportional rule.
-    rec = deliveries_frame(conn, sc.start, sc.start + timedelta(days=sc.days - 1), sc.source)
+    rec = deliveries_frame(conn, sc.start, sc.start + timedelta(days=sc.days - 1), sc.source, scope=sc.scope)
     rec_by = dict(rec.group_by("crossing").agg(pl.col("trucks").sum()).iter_rows()) if rec.height else {}
     rec_trucks = np.array([float(rec_by.get(c) or 0.0) for c in base.crossings]) / sc.days
     rec_cov = allocation.coverage(prob, rec_trucks[:, None] * prop) if rec.height else np.full(len(sc.areas), np.nan)
@@ -574,7 +577,7 @@ def projection_table(p: Projection, by: str = "week") -> ResultTable:
 def allocation_table(conn: Connection, sc: Scenario, day: date | None = None) -> ResultTable:
     """Proportional, maximin and needed trucks per area on one day, against what was recorded, cited."""
     out, notes = allocation_rows(conn, sc, day)
-    sources = queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source)
+    sources = queries.sources_of_deliveries(conn, sc.baseline_from, sc.baseline_to, sc.source, scope=sc.scope)
     return ResultTable(
         title=f"{sc.title}: allocation of trucks on {day or sc.start}",
         columns=ALLOCATION_COLUMNS,

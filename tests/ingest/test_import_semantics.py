@@ -467,7 +467,7 @@ def test_flags_command_lists_the_rows_the_import_message_points_to(store_url: st
     imported = run_cli(store_url, "import", str(path))
     assert imported.returncode == 0, imported.stderr
     hint = f"lifeline flags --series {SERIES}"
-    assert f"3 rows kept with flags (see `{hint}`)" in imported.stdout
+    assert f"3 rows kept with flags (quantity<=0 2, unknown-unit 1; see `{hint}`)" in " ".join(imported.stdout.split())
     listed = json.loads(run_cli(store_url, "flags", "--series", SERIES, "--format", "json").stdout)["rows"]
     expected = [(3, "quantity<=0"), (4, "quantity<=0"), (5, "unknown-unit")]
     assert [(r["row_number"], r["flags"]) for r in listed] == expected
