@@ -108,6 +108,7 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
     )
     work = work.with_columns(
         by_distinct(work, "_date_text", lambda text: date_period(text)[0]).alias("date"),
+        by_distinct(work, "_date_text", lambda text: date_period(text)[1]).alias("_date_end"),
         by_distinct(work, "_crossing_text", lambda text: norm.crossing(text, rules)).alias("crossing"),
         by_distinct(work, "_route_text", lambda text: norm.route(text, rules)).alias("_route"),
         by_distinct(work, "_category_text", lambda text: norm.category(text, rules)).alias("category"),
@@ -156,6 +157,22 @@ def normalise(raw: HxlRaw, columns: Columns, rules: AssumptionSet, path: Path) -
             pl.format(f"expected a date ({DATE_SHAPES}), found {{}}", found(pl.col("_date_text"))),
         ),
     )
+    # A row dated by a month or a year in a list of days is a period's total, never one day's entries (it
+    # would be stored on the 1st): refused, naming the period. A list dated by months throughout is read as it is.
+    coarse = pl.col("date").is_not_null() & (pl.col("_date_end") != pl.col("date"))
+    if work.select((pl.col("date").is_not_null() & ~coarse).any()).item():
+        problems.append(
+            refuse(
+                work,
+                coarse,
+                columns.label(date_at),
+                pl.format(
+                    "expected a day (YYYY-MM-DD or DD/MM/YYYY) as the list's other rows are, found {}, a whole "
+                    "period ({} to {}): a period's total is not one day's deliveries; give its days, or import it "
+                    "as a list of its own", found(pl.col("_date_text")), pl.col("date"), pl.col("_date_end"),
+                ),
+            )
+        )
     refused = rejections(*problems).unique(subset="row", keep="first", maintain_order=True)
     kept = work.filter(~pl.col(ROW).is_in(refused["row"].implode())) if refused.height else work
 
