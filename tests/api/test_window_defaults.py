@@ -82,7 +82,8 @@ def chart_days(html: str) -> list[str]:
     """The days on the Access page's status chart (its figure's x axis)."""
     found = re.search(r'<script type="application/json" id="fig-timeline">(.*?)</script>', html, re.S)
     assert found, "no status chart on the page"
-    return [str(x) for trace in json.loads(found.group(1))["data"] for x in trace.get("x") or []]
+    # the status key's legend entries are traces without days (x = [null])
+    return [str(x) for trace in json.loads(found.group(1))["data"] for x in trace.get("x") or [] if x is not None]
 
 
 def overview_crossing_days(html: str) -> list[str]:

@@ -240,7 +240,8 @@ def _numbers(text: str) -> pl.DataFrame:
     frame = pl.read_csv(text.encode(), skip_rows_after_header=1, infer_schema_length=0)
     # "completeness" is read from the span of the list in the store: an aggregate file's span starts on a
     # period's first day, so a period partial in the origin may read complete after the round trip.
-    skip = {"consignments", "trucks", "tonnes", "rows_with_weight", "completeness"}
+    # Counts of source rows (with a weight, without a truck count) are the origin list's: an aggregate row is one.
+    skip = {"consignments", "trucks", "tonnes", "rows_with_weight", "rows_without_trucks", "completeness"}
     keys = [c for c in frame.columns if c not in skip]
     return frame.select(*keys, "consignments", "trucks", "tonnes").sort(keys, nulls_last=True)
 

@@ -56,9 +56,8 @@ def _table(engine: Engine, by: str, group: str) -> str:
 def _figures(text: str) -> pl.DataFrame:
     """Consignments, trucks and tonnes per period, group and source (completeness depends on the span)."""
     frame = pl.read_csv(text.encode(), skip_rows_after_header=1, infer_schema_length=0)
-    keys = [
-        c for c in frame.columns if c not in {"consignments", "trucks", "tonnes", "rows_with_weight", "completeness"}
-    ]
+    counted = {"consignments", "trucks", "tonnes", "rows_with_weight", "rows_without_trucks", "completeness"}
+    keys = [c for c in frame.columns if c not in counted]
     return frame.select(*keys, "consignments", "trucks", pl.col("tonnes").cast(pl.Float64)).sort(keys, nulls_last=True)
 
 
