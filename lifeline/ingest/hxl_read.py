@@ -204,7 +204,9 @@ def _read_xlsx(path: Path) -> HxlRaw:
         body = grid.with_row_index("_row").slice(index + 1)
         body = body.rename({c: f"c{i}" for i, c in enumerate(grid.columns)})
         body = tidy(_drop_blank(body.with_columns(pl.col("_row") - 1)))
-        formulas = check_workbook(path).uncached_formula_rows.get(str(name), set())
+        facts = check_workbook(path)
+        _refuse_merged_tags(path, facts.merged.get(str(name), []), index + 1, body)
+        formulas = facts.uncached_formula_rows.get(str(name), set())
         return HxlRaw(
             frame=body,
             first_row=2,
@@ -215,6 +217,25 @@ def _read_xlsx(path: Path) -> HxlRaw:
             uncached_formula_rows=formulas,
         )
     raise no_tag_row(path)
+
+
+def _refuse_merged_tags(path: Path, merged: list[tuple[int, int, int, int]], tag_row: int, body: pl.DataFrame) -> None:
+    """A hashtag cell merged across columns tags only its first: the others' values would be dropped without a
+    word (round 6: trucks under a merged "amount" header). Refused when a covered column holds values."""
+    from openpyxl.utils import get_column_letter
+
+    for r1, c1, r2, c2 in merged:
+        if not (r1 <= tag_row <= r2) or c2 <= c1:
+            continue
+        for column in range(c1 + 1, c2 + 1):  # 1-based; body columns are c0, c1, ...
+            name = f"c{column - 1}"
+            if name in body.columns and body[name].drop_nulls().len() > 0:
+                ref = f"{get_column_letter(c1)}{r1}:{get_column_letter(c2)}{r2}"
+                raise BadFile(
+                    f"the hashtag row has merged cells ({ref}): column {get_column_letter(column)} holds values but no "
+                    "hashtag of its own, so they would be dropped; unmerge the cells and give each column its hashtag",
+                    file=str(path), row=tag_row,
+                )
 
 
 def _read_json(path: Path) -> HxlRaw:

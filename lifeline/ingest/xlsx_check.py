@@ -28,6 +28,7 @@ _WIDE_CELL = re.compile(rb'<c r="([A-Z]{2,8})[0-9]')
 _CELL_ROW = re.compile(rb'<c\s[^>]*?\br="[A-Z]{1,8}([0-9]{1,12})"')
 _ROW_REF = re.compile(rb'<row\s[^>]*?\br="([0-9]{1,12})"')
 _DIMENSION = re.compile(rb'<dimension\s[^>]*?\bref="([A-Z]{0,8})([0-9]{0,12})(?::([A-Z]{1,8})([0-9]{1,12}))?"')
+_MERGED = re.compile(rb'<mergeCell ref="([A-Z]{1,3})([0-9]{1,7}):([A-Z]{1,3})([0-9]{1,7})"')
 _UNCACHED_FORMULA = re.compile(
     rb'<c\s[^>]*?\br="[A-Z]{1,8}([0-9]{1,12})"[^>]*>\s*<f(?:\s[^>]*)?(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v></v>)?\s*</c>'
 )
@@ -43,6 +44,8 @@ class WorkbookFacts:
     """What the check learnt: per sheet name, the rows holding a formula with no cached value."""
 
     uncached_formula_rows: dict[str, set[int]] = field(default_factory=dict)
+    # per sheet name, its merged cell ranges as (first row, first column, last row, last column), 1-based
+    merged: dict[str, list[tuple[int, int, int, int]]] = field(default_factory=dict)
 
 
 def column_number(letters: bytes) -> int:
@@ -61,6 +64,7 @@ class _Sheet:
     rows: int = 0
     unpositioned: int = 0  # cells without an r="A1" reference: placed one after another
     uncached: set[int] = field(default_factory=set)
+    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     dimension_seen: bool = False
     inexact: bool = False  # positions bounded, not found: scan again exactly before refusing
 
@@ -84,6 +88,9 @@ class _Sheet:
         self.max_row = max(self.max_row, last_row)
         if b"<f" in text:
             self.uncached.update(int(r) for r in _UNCACHED_FORMULA.findall(text))
+        if b"<mergeCell " in text:
+            self.merged += [(int(r1), column_number(c1), int(r2), column_number(c2))
+                            for c1, r1, c2, r2 in _MERGED.findall(text)]
         if not cells:
             return
         if not exact and text.count(b'<c r="') == cells:
@@ -136,7 +143,10 @@ def check_xlsx(path: Path) -> WorkbookFacts:
                 sheets[member_name] = sheet = exact
             _check_sheet(name, member_name, sheet)
     names = _sheet_names(small)
-    return WorkbookFacts(uncached_formula_rows={names.get(m, m): s.uncached for m, s in sheets.items() if s.uncached})
+    return WorkbookFacts(
+        uncached_formula_rows={names.get(m, m): s.uncached for m, s in sheets.items() if s.uncached},
+        merged={names.get(m, m): s.merged for m, s in sheets.items() if s.merged},
+    )
 
 
 def _read_member(
