@@ -40,7 +40,7 @@ def test_now_is_the_last_day_of_the_lists_not_of_the_store(sqlite_store: Engine,
     assert figure.period == "2024-08-10"
     assert figure.notes == ["now = 2024-08-10: the last day of the now test list delivery list"]
     status = {i["place"]: i["status"] for i in figure.items}
-    # entries recorded that day, not "unknown" a year later; and as OCHA's last report (8 May 2024) said
-    # restricted, the entries are what the restriction let through, not an opening (docs/access.md)
-    assert status["kerem-shalom"] == "restricted"
+    # entries recorded that day, not "unknown" a year later; OCHA's last report (restricted, 8 May 2024) has
+    # lapsed, so the day reads open (entries recorded), its source naming the lapsed report (docs/access.md, rule 3)
+    assert status["kerem-shalom"] == "open"
     assert earlier.period == "2024-08-09" and earlier.notes == ["now = 2024-08-09: the end of the window asked"]
