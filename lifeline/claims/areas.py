@@ -16,18 +16,27 @@ _ROUTE_BEFORE = re.compile(
 )
 
 
+# Figures counted where trucks enter: a crossing named as their way is their place.
+TRUCK_INDICATORS = frozenset({"trucks_per_day", "trucks_total", "trucks_prewar"})
+
+
+def is_crossing_mention(m: Mention) -> bool:
+    """A name that is a crossing here: said with its kind word ("the Rafah crossing") or a crossing only."""
+    return any(p.type == "crossing" for p in m.places) and (
+        m.crossing_word or all(p.type == "crossing" for p in m.places))
+
+
 def area_of(
     places: list[Mention], at: int, ind: Indicator, rules: Rules, gaz: Gazetteer, own_lo: int = 0, sentence: str = ""
 ) -> tuple[Place, str]:
-    prefer_crossing = ind.name in {"trucks_per_day", "trucks_total", "trucks_prewar", "crossing_status"}
+    prefer_crossing = ind.name in TRUCK_INDICATORS or ind.name == "crossing_status"
     if not prefer_crossing:  # "the Rafah crossing" is not where people live
         places = [m for m in places if not (m.crossing_word or all(p.type == "crossing" for p in m.places))]
     named_crossings = [
         m for m in places
         if m.start >= own_lo  # in the figure's own clause: "X is open, and 200 trucks entered Gaza" is Gaza's
         and _ROUTE_BEFORE.search(sentence[max(0, m.start - 24) : m.start])  # not "after the Rafah crossing began"
-        and any(p.type == "crossing" for p in m.places)
-        and (m.crossing_word or all(p.type == "crossing" for p in m.places))
+        and is_crossing_mention(m)
     ]
     if prefer_crossing and ind.name != "crossing_status" and named_crossings:
         # Trucks are counted where they enter: "600 trucks entered northern Gaza through the Western Erez crossing",
@@ -68,16 +77,12 @@ def conjoined(sentence: str, mention: Mention, crossings: list[Mention]) -> list
     return ordered[lo : hi + 1]
 
 
-_TRUCK_INDICATORS = frozenset({"trucks_per_day", "trucks_total", "trucks_prewar"})
-
-
 def crossings_with(places: list[Mention], place: Place, ind: Indicator, sentence: str) -> tuple[Place, ...]:
     """The other crossings a truck figure counts with its own: "180 trucks entered through the Mellit Road
     checkpoint and Kabkabiya Road gate" is the two crossings' total, not the first one's."""
-    if ind.name not in _TRUCK_INDICATORS or place.type != "crossing":
+    if ind.name not in TRUCK_INDICATORS or place.type != "crossing":
         return ()
-    crossings = [m for m in places if any(p.type == "crossing" for p in m.places)
-                 and (m.crossing_word or all(p.type == "crossing" for p in m.places))]
+    crossings = [m for m in places if is_crossing_mention(m)]
     own = next((m for m in crossings if m.pick(True) == place), None)
     if own is None:
         return ()

@@ -537,13 +537,14 @@ def status(claim: Claim, idx: EvidenceIndex, access: AssumptionSet | None = None
 
 
 def _standing_until(rec: dict[str, Any], validity: dict[str, int]) -> date:
-    """The last day a reported status stands, by the access face's rule (model/crossing_status.py): its end
-    date, else its last attested day plus the validity of its kind (access.toml status_valid_days_*)."""
-    if rec.get("period_end") is not None:
-        return rec["period_end"]  # type: ignore[no-any-return]
-    attested = max(rec["date"], rec.get("cited_date") or rec["date"])
-    word = str(rec.get("text_value") or "").strip().lower()
-    return attested + timedelta(days=validity.get(word, validity.get("default", 0)))  # type: ignore[no-any-return]
+    """The last day a reported status stands, by the access face's own rule (model/crossing_status.py
+    Report.stands_until: its end date, else its last attested day plus access.toml status_valid_days_*)."""
+    report = crossing_status.Report(
+        crossing=str(rec.get("location") or ""), status=str(rec.get("text_value") or "").strip().lower(),
+        start=rec["date"], end=rec.get("period_end"), reported=rec.get("cited_date"),
+        publisher=str(rec.get("publisher") or ""), source="", verified=True, id=0,
+    )
+    return report.stands_until(validity)
 
 
 def _status_own(claim: Claim, idx: EvidenceIndex, access: AssumptionSet | None = None) -> Outcome:
